@@ -1,0 +1,57 @@
+/**
+ * The model manifest (`models/manifest.json`): what Eidos knows about each supported model, enough to
+ * fetch it, verify it byte for byte, preprocess photos exactly as its reference processor does, and
+ * score with its logit scale. Parsed and validated by `manifest.ts`.
+ */
+
+/** How photos become the model's `pixel_values`, mirroring the model's reference image processor. */
+export interface PreprocessSpec {
+  /** Side of the square input tensor (H = W). */
+  size: number;
+  /** Resize so the shortest edge equals this, keeping the aspect ratio, then centre-crop `size`×`size`. */
+  shortestEdge: number;
+  interpolation: 'bicubic' | 'bilinear';
+  /** Multiplied into 0..255 pixel values before normalisation (1/255 for CLIP). */
+  rescaleFactor: number;
+  /** Per-channel mean and std in RGB order after rescaling; [0,0,0] and [1,1,1] mean "no normalisation". */
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export type ModelFileRole = 'vision' | 'text' | 'tokenizer' | 'preprocessor' | 'config';
+
+export interface ModelFile {
+  role: ModelFileRole;
+  /** Path inside the model's folder, e.g. `onnx/vision_model_quantized.onnx`. */
+  path: string;
+  bytes: number;
+  sha256: string;
+  /** Download location; absent for generated models. */
+  url?: string;
+}
+
+export interface ModelSpec {
+  id: string;
+  name: string;
+  description: string;
+  licence: string;
+  licenceUrl?: string;
+  /** Size of `image_embeds` / `text_embeds`. */
+  embeddingDim: number;
+  /** τ in s(q,i) = τ·cos(e_q, e_i); exp(logit_scale) of the trained model (100 for OpenAI CLIP). */
+  logitScale: number;
+  /** Text context length in tokens (77 for every CLIP-family model here). */
+  contextLength: number;
+  preprocess: PreprocessSpec;
+  /** `generated`: built locally by `models fetch` (the synthetic model), never downloaded. */
+  source: 'download' | 'generated';
+  /** Core ML execution-provider flags (onnxruntime-node `coreMlFlags`) that suit this model on Apple Silicon. */
+  coreMlFlags?: number;
+  files: ModelFile[];
+}
+
+export interface Manifest {
+  version: 1;
+  defaultModel: string;
+  models: ModelSpec[];
+}

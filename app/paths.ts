@@ -1,0 +1,25 @@
+import { homedir, platform } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Where Eidos keeps its index, models and caches: `EIDOS_HOME` when set, else the platform's
+ * application-data folder (the same one Electron's `app.getPath('userData')` would pick).
+ */
+export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.EIDOS_HOME) return env.EIDOS_HOME;
+  switch (platform()) {
+    case 'darwin':
+      return join(homedir(), 'Library', 'Application Support', 'Eidos');
+    case 'win32':
+      return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Eidos');
+    default:
+      return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'eidos');
+  }
+}
+
+export const modelsDir = (home = dataDir()): string => join(home, 'models');
+export const indexPath = (home = dataDir()): string => join(home, 'index.sqlite');
+export const thumbnailsDir = (home = dataDir()): string => join(home, 'thumbnails');
+
+/** The repository root (for the bundled manifest and vocabulary). */
+export const repoRoot = (): string => join(import.meta.dirname, '..');
