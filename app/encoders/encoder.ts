@@ -1,0 +1,172 @@
+/**
+ * The engine's view of a model: embed photos (already preprocessed pixel tensors) and texts into
+ * L2-normalised vectors. Inference runs in an encoder worker thread; tokenising runs here (it is fast).
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { EidosError } from '../errors.ts';
+import type { ModelFileRole, ModelSpec } from '../models/manifest-types.ts';
+import { ClipTokenizer } from '../tokenizer/clip-tokenizer.ts';
+import { startWorker } from '../workers/start-worker.ts';
+import { defaultProvider, DEFAULT_CORE_ML_FLAGS, type ProviderName } from './execution-providers.ts';
+import type { SessionReport, WorkerInit, WorkerReply, WorkerRequest } from './protocol.ts';
+
+export interface EncoderOptions {
+  model: ModelSpec;
+  /** The installed model's folder. */
+  modelDir: string;
+  /** Which towers to load: the indexer needs vision (and text for the prior bank), search needs text. */
+  towers: Array<'vision' | 'text'>;
+  provider?: ProviderName;
+  /** Inference threads; default: all cores. */
+  threads?: number;
+  /** Largest vision batch sent to the worker in one run, and Core ML's static batch. */
+  batchSize?: number;
+}
+
+export interface Embeddings {
+  data: Float32Array;
+  n: number;
+  d: number;
+}
+
+type Pending = { resolve: (e: Embeddings) => void; reject: (e: Error) => void; n: number };
+
+function filePath(model: ModelSpec, modelDir: string, role: ModelFileRole): string {
+  const file = model.files.find((f) => f.role === role);
+  if (!file) throw new EidosError('MODEL_INVALID', `the manifest entry of ${model.id} has no ${role} file`);
+  return join(modelDir, file.path);
+}
+
+export class Encoder {
+  readonly model: ModelSpec;
+  readonly sessions: SessionReport[];
+  readonly batchSize: number;
+  private readonly worker: Worker;
+  private readonly tokenizer: ClipTokenizer | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  private constructor(model: ModelSpec, worker: Worker, sessions: SessionReport[], tokenizer: ClipTokenizer | undefined, batchSize: number) {
+    this.model = model;
+    this.worker = worker;
+    this.sessions = sessions;
+    this.tokenizer = tokenizer;
+    this.batchSize = batchSize;
+    worker.on('message', (reply: WorkerReply) => this.onReply(reply));
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.failAll(new EidosError('INTERNAL', `the encoder worker stopped unexpectedly (exit code ${code})`));
+    });
+  }
+
+  static async open(options: EncoderOptions): Promise<Encoder> {
+    const { model, modelDir, towers } = options;
+    const batchSize = options.batchSize ?? 8;
+    const init: WorkerInit = {
+      provider: options.provider ?? defaultProvider(),
+      coreMlFlags: model.coreMlFlags ?? DEFAULT_CORE_ML_FLAGS,
+      threads: options.threads ?? availableParallelism(),
+      staticBatch: batchSize,
+      imageSize: model.preprocess.size,
+      ...(towers.includes('vision') ? { visionPath: filePath(model, modelDir, 'vision') } : {}),
+      ...(towers.includes('text') ? { textPath: filePath(model, modelDir, 'text') } : {}),
+    };
+    const tokenizer = towers.includes('text') ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer')) : undefined;
+    const worker = startWorker(new URL('./encoder-worker.ts', import.meta.url), init as unknown as Record<string, unknown>);
+    const sessions = await new Promise<SessionReport[]>((resolve, reject) => {
+      const onMessage = (reply: WorkerReply): void => {
+        worker.off('message', onMessage);
+        if (reply.kind === 'ready') resolve(reply.sessions);
+        else if (reply.kind === 'failed') reject(new EidosError(reply.code as EidosError['code'], reply.message));
+        else reject(new EidosError('INTERNAL', 'the encoder worker answered before it was ready'));
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    }).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    });
+    return new Encoder(model, worker, sessions, tokenizer, batchSize);
+  }
+
+  /** The provider that runs the vision tower (or the text tower when there is no vision tower). */
+  get provider(): ProviderName {
+    return (this.sessions.find((s) => s.tower === 'vision') ?? this.sessions[0])?.provider ?? 'cpu';
+  }
+
+  /** Embeds n preprocessed photos ([n,3,size,size] float32), in batches of at most `batchSize`. */
+  async embedImages(pixels: Float32Array, n: number): Promise<Embeddings> {
+    const size = this.model.preprocess.size;
+    const per = 3 * size * size;
+    if (n <= 0) throw new EidosError('BAD_ARGUMENT', 'embedImages needs at least one photo');
+    if (pixels.length !== n * per) throw new EidosError('BAD_ARGUMENT', `expected ${n}×3×${size}×${size} pixel values, got ${pixels.length}`);
+    const parts: Embeddings[] = [];
+    for (let start = 0; start < n; start += this.batchSize) {
+      const count = Math.min(this.batchSize, n - start);
+      // A copy per batch: its buffer is transferred to the worker, the caller keeps its own.
+      const slice = pixels.slice(start * per, (start + count) * per);
+      parts.push(await this.request({ id: 0, kind: 'image', pixels: slice, n: count }, count, [slice.buffer as ArrayBuffer]));
+    }
+    return concatRows(parts);
+  }
+
+  async embedTexts(texts: string[]): Promise<Embeddings> {
+    if (!this.tokenizer) throw new EidosError('INTERNAL', 'this encoder was opened without its text tower');
+    if (texts.length === 0) throw new EidosError('BAD_ARGUMENT', 'embedTexts needs at least one text');
+    const len = this.model.contextLength;
+    const parts: Embeddings[] = [];
+    // Large text batches (the concept vocabulary) go in chunks so a query is never stuck behind them for long.
+    const chunk = 64;
+    for (let start = 0; start < texts.length; start += chunk) {
+      const batch = texts.slice(start, start + chunk);
+      const { inputIds, attentionMask } = this.tokenizer.encodeBatch(batch, len);
+      parts.push(await this.request({ id: 0, kind: 'text', ids: inputIds, mask: attentionMask, n: batch.length, len }, batch.length, [inputIds.buffer as ArrayBuffer, attentionMask.buffer as ArrayBuffer]));
+    }
+    return concatRows(parts);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.failAll(new EidosError('INTERNAL', 'the encoder was closed'));
+    await this.worker.terminate();
+  }
+
+  private request(req: WorkerRequest, n: number, transfer: ArrayBuffer[]): Promise<Embeddings> {
+    if (this.closed) return Promise.reject(new EidosError('INTERNAL', 'the encoder was closed'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, n });
+      this.worker.postMessage({ ...req, id }, transfer);
+    });
+  }
+
+  private onReply(reply: WorkerReply): void {
+    if (!('id' in reply)) return;
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    if (reply.kind === 'result') pending.resolve({ data: reply.data, n: pending.n, d: reply.d });
+    else pending.reject(new EidosError(reply.code as EidosError['code'], reply.message));
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}
+
+function concatRows(parts: Embeddings[]): Embeddings {
+  if (parts.length === 1) return parts[0] as Embeddings;
+  const d = (parts[0] as Embeddings).d;
+  const n = parts.reduce((sum, p) => sum + p.n, 0);
+  const data = new Float32Array(n * d);
+  let offset = 0;
+  for (const p of parts) {
+    data.set(p.data, offset);
+    offset += p.n * d;
+  }
+  return { data, n, d };
+}

@@ -1,0 +1,104 @@
+/**
+ * The only module that touches onnxruntime-node. It opens a model with the chosen execution provider
+ * (falling back to the CPU with the reason kept, so `eidos doctor` can say what actually ran) and runs
+ * the two CLIP towers with the tensor names of a transformers.js-style export.
+ *
+ * `run` is synchronous inside onnxruntime-node (it blocks its thread), so these functions are called
+ * from the encoder worker, never from a UI or server thread.
+ */
+import * as ort from 'onnxruntime-node';
+import { EidosError } from '../errors.ts';
+import { providerOptions, type ProviderName } from './execution-providers.ts';
+
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  /** The provider the session was created with. */
+  provider: ProviderName;
+  /** Why the requested provider was not used, when it was not. */
+  fallbackReason?: string;
+}
+
+export interface SessionRequest {
+  path: string;
+  provider: ProviderName;
+  coreMlFlags?: number;
+  /** Threads for one inference; the pipeline leaves the rest of the cores to decoding. */
+  threads: number;
+  /** Core ML needs static shapes: the symbolic batch dimension is fixed to this size there. */
+  staticBatch?: number;
+}
+
+// Names used for the batch dimension by the exports we support (transformers.js / optimum, and ours).
+const BATCH_DIM_NAMES = ['batch_size', 'batch', 'N'];
+
+function options(req: SessionRequest, provider: ProviderName): ort.InferenceSession.SessionOptions {
+  const opts: ort.InferenceSession.SessionOptions = {
+    executionProviders: providerOptions(provider, req.coreMlFlags) as ort.InferenceSession.SessionOptions['executionProviders'],
+    intraOpNumThreads: req.threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  };
+  if (provider === 'coreml' && req.staticBatch) {
+    opts.freeDimensionOverrides = Object.fromEntries(BATCH_DIM_NAMES.map((name) => [name, req.staticBatch as number]));
+  }
+  return opts;
+}
+
+export async function openSession(req: SessionRequest): Promise<OpenedSession> {
+  try {
+    const session = await ort.InferenceSession.create(req.path, options(req, req.provider));
+    return { session, provider: req.provider };
+  } catch (error) {
+    if (req.provider === 'cpu') {
+      throw new EidosError('MODEL_INVALID', `cannot load the model file ${req.path}: ${(error as Error).message}. Run 'eidos models verify' and re-fetch or re-import the model.`, { file: req.path, cause: error });
+    }
+    const session = await ort.InferenceSession.create(req.path, options(req, 'cpu'));
+    return { session, provider: 'cpu', fallbackReason: `${req.provider} failed: ${(error as Error).message}` };
+  }
+}
+
+function requireNames(session: ort.InferenceSession, inputs: string[], output: string, path: string): void {
+  for (const name of inputs) {
+    if (!session.inputNames.includes(name)) {
+      throw new EidosError('MODEL_INVALID', `${path} has no input '${name}' (inputs: ${session.inputNames.join(', ')}); it is not a CLIP export Eidos understands.`, { file: path });
+    }
+  }
+  if (!session.outputNames.includes(output)) {
+    throw new EidosError('MODEL_INVALID', `${path} has no output '${output}' (outputs: ${session.outputNames.join(', ')}).`, { file: path });
+  }
+}
+
+export function checkVisionSession(session: ort.InferenceSession, path: string): void {
+  requireNames(session, ['pixel_values'], 'image_embeds', path);
+}
+
+export function checkTextSession(session: ort.InferenceSession, path: string): void {
+  requireNames(session, ['input_ids'], 'text_embeds', path);
+}
+
+/** pixel_values [n,3,size,size] → image_embeds [n,d] (not yet normalised). */
+export async function runVision(session: ort.InferenceSession, pixels: Float32Array, n: number, size: number): Promise<{ data: Float32Array; d: number }> {
+  const input = new ort.Tensor('float32', pixels, [n, 3, size, size]);
+  const out = await session.run({ pixel_values: input }, ['image_embeds']);
+  return tensorRows(out.image_embeds, n);
+}
+
+/** input_ids, attention_mask [n,len] → text_embeds [n,d] (not yet normalised). */
+export async function runText(session: ort.InferenceSession, ids: BigInt64Array, mask: BigInt64Array, n: number, len: number): Promise<{ data: Float32Array; d: number }> {
+  const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, [n, len]) };
+  // Some exports (OpenAI CLIP's) take no attention mask: they pool at the end token.
+  if (session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', mask, [n, len]);
+  const out = await session.run(feeds, ['text_embeds']);
+  return tensorRows(out.text_embeds, n);
+}
+
+function tensorRows(tensor: ort.Tensor | undefined, n: number): { data: Float32Array; d: number } {
+  if (!tensor || tensor.type !== 'float32' || tensor.dims.length !== 2 || tensor.dims[0] !== n) {
+    throw new EidosError('MODEL_INVALID', `the model returned ${tensor ? `${tensor.type} ${JSON.stringify(tensor.dims)}` : 'nothing'}, expected float32 [${n}, d]`);
+  }
+  return { data: tensor.data as Float32Array, d: tensor.dims[1] as number };
+}
+
+export function onnxRuntimeVersion(): string {
+  return ort.env.versions.common;
+}
