@@ -1,0 +1,168 @@
+import type {
+  Ack,
+  ExplainResponse,
+  FolderInfo,
+  IndexProgress,
+  MediaVariant,
+  ModelInfo,
+  ModelProgress,
+  PhotoDetail,
+  PhotoId,
+  SearchResponse,
+  Settings,
+  Status,
+} from './types.ts';
+import { array, boolean, number, object, oneOf, optional, string, type Infer, type Schema } from './validate.ts';
+
+/**
+ * The API: one table of methods (argument schema, result type, description) that both transports —
+ * Electron IPC (main/ipc.ts, main/preload.ts) and the loopback HTTP bridge (app/server/) — are
+ * generated from. `scope: 'shell'` methods need the desktop shell (Finder, default app) and are
+ * answered by the Electron main process, never by the engine or the web bridge.
+ */
+
+/** Photo ids are URL-safe tokens: no `.`, `/`, `%` or `\`, so they cannot spell a path. */
+export const PHOTO_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+const photoId = string({ min: 1, max: 128, pattern: PHOTO_ID_PATTERN, patternName: 'a photo id (letters, digits, _ or -)' });
+const folderPath = string({ min: 1, max: 4096 });
+const isoDate = string({
+  min: 10,
+  max: 35,
+  pattern: /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/,
+  patternName: 'an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM…)',
+});
+
+const searchFilters = object({
+  from: optional(isoDate),
+  to: optional(isoDate),
+  folder: optional(folderPath),
+  camera: optional(string({ min: 1, max: 200 })),
+  type: optional(oneOf(['jpeg', 'heic', 'png', 'webp', 'tiff', 'raw', 'other'])),
+  hasGps: optional(boolean()),
+  near: optional(
+    object({
+      lat: number({ min: -90, max: 90 }),
+      lon: number({ min: -180, max: 180 }),
+      km: number({ min: 0, max: 20000 }),
+    }),
+  ),
+});
+
+const settingsPatch = object({
+  model: optional(string({ min: 1, max: 200 })),
+  executionProvider: optional(oneOf(['auto', 'cpu', 'coreml'])),
+  watchFolders: optional(boolean()),
+  defaultTop: optional(number({ min: 1, max: 1000, integer: true })),
+  theme: optional(oneOf(['system', 'light', 'dark'])),
+});
+
+interface MethodSpec<A, R> {
+  args: Schema<A>;
+  /** Type carrier only (never read at run time): the method's result type. */
+  result: R;
+  description: string;
+  scope: 'engine' | 'shell';
+}
+
+/** Declares a method; `R` is given explicitly, `A` is inferred from the schema. */
+function method<R>() {
+  return <A>(args: Schema<A>, description: string, scope: 'engine' | 'shell' = 'engine'): MethodSpec<A, R> => ({
+    args,
+    result: undefined as R,
+    description,
+    scope,
+  });
+}
+
+const none = object({});
+
+export const contract = {
+  status: method<Status>()(none, 'Index size, model, indexing state, and whether search is ready.'),
+  listFolders: method<FolderInfo[]>()(none, 'The indexed folders with their photo and skip counts.'),
+  addFolder: method<FolderInfo>()(object({ path: folderPath }), 'Adds a folder to the library (indexing starts separately).'),
+  removeFolder: method<Ack>()(object({ path: folderPath }), "Removes a folder and its photos from the index (never touches the files)."),
+  startIndexing: method<IndexProgress>()(
+    object({ folders: optional(array(folderPath, { max: 1000 })) }),
+    'Indexes the given folders, or all of them; progress arrives as indexProgress events.',
+  ),
+  cancelIndexing: method<IndexProgress>()(none, 'Stops indexing after the batch in flight; nothing indexed is lost.'),
+  search: method<SearchResponse>()(
+    object({
+      query: string({ min: 1, max: 1000 }),
+      top: optional(number({ min: 1, max: 1000, integer: true })),
+      sort: optional(oneOf(['relevance', 'date'])),
+      filters: optional(searchFilters),
+      like: optional(photoId),
+    }),
+    'Ranks photos by PMI with the query (terms, +/-, weights, filters, or a photo as the query).',
+  ),
+  explain: method<ExplainResponse>()(
+    object({
+      query: string({ min: 1, max: 1000 }),
+      features: optional(oneOf(['concepts', 'dims'])),
+      k: optional(number({ min: 1, max: 50, integer: true })),
+    }),
+    'The features that carry the information behind the top results, selected by conditional MI.',
+  ),
+  photo: method<PhotoDetail>()(object({ id: photoId }), 'Everything known about one photo.'),
+  listModels: method<ModelInfo[]>()(none, 'Models in the manifest, whether installed and which is active.'),
+  fetchModel: method<ModelInfo>()(
+    object({ id: string({ min: 1, max: 200 }) }),
+    'Downloads and verifies a model (the only network use); progress arrives as modelProgress events.',
+  ),
+  getSettings: method<Settings>()(none, 'The current settings.'),
+  setSettings: method<Settings>()(settingsPatch, 'Changes the given settings and returns all of them.'),
+  revealPhoto: method<Ack>()(object({ id: photoId }), 'Shows the photo in Finder / the file manager.', 'shell'),
+  openPhoto: method<Ack>()(object({ id: photoId }), "Opens the photo in the system's default viewer.", 'shell'),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type ArgsOf<M extends MethodName> = Infer<Contract[M]['args']>;
+export type ResultOf<M extends MethodName> = Contract[M]['result'];
+export type ShellMethod = { [M in MethodName]: Contract[M]['scope'] extends 'shell' ? M : never }[MethodName];
+export type EngineMethod = Exclude<MethodName, ShellMethod>;
+
+export const methodNames = Object.keys(contract) as MethodName[];
+export const isMethodName = (name: string): name is MethodName => Object.hasOwn(contract, name);
+
+/** Server-pushed events and their payloads. */
+export interface ApiEventMap {
+  indexProgress: IndexProgress;
+  modelProgress: ModelProgress;
+}
+export type EventName = keyof ApiEventMap;
+export const eventNames: readonly EventName[] = ['indexProgress', 'modelProgress'];
+export type ApiEvent = { [E in EventName]: { name: E; payload: ApiEventMap[E] } }[EventName];
+
+/** Validates an untrusted argument for `name`; a missing argument counts as `{}`. */
+export function parseArgs<M extends MethodName>(name: M, arg: unknown): ArgsOf<M> {
+  return contract[name].args.parse(arg ?? {}, name) as ArgsOf<M>;
+}
+
+/** Where photo files are served from, relative to the UI's origin (the same path in both transports). */
+export function mediaPath(id: PhotoId, variant: MediaVariant): string {
+  return `/media/${id}/${variant}`;
+}
+
+/**
+ * Files Eidos may serve: the indexed folders (originals) and its own thumbnail cache. Implemented by
+ * the engine; the transports check containment themselves (app/api/file-access.ts).
+ */
+export interface MediaAccess {
+  /** The file for this photo and variant (thumb/detail may be rendered on demand), or undefined if unknown. */
+  locate(id: PhotoId, variant: MediaVariant): Promise<string | undefined>;
+  /** Every folder a served file may live in. */
+  allowedRoots(): Promise<string[]>;
+}
+
+/** What the engine implements: every engine method, an event subscription, and media access. */
+export type ApiHandlers = { [M in EngineMethod]: (args: ArgsOf<M>) => Promise<ResultOf<M>> } & {
+  /** Calls `listener` for every event until the returned function is called. */
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+  media: MediaAccess;
+};
+
+/** Answer shape on the wire for IPC and the engine port (HTTP uses status codes instead). */
+export type ApiReply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };

@@ -1,0 +1,34 @@
+import { describeError, EidosError, type ErrorCode } from '../errors.ts';
+import { parseArgs, type ApiHandlers, type ApiReply, type EngineMethod } from './contract.ts';
+
+/** What a transport reports for an error: a stable code and a message for the user. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+export function errorBody(error: unknown): ErrorBody {
+  if (error instanceof EidosError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: `Internal error: ${describeError(error)}. Please report it with the steps that led here.` };
+}
+
+/** Validates the untrusted argument against the contract, then calls the engine's handler. */
+export async function callEngine(handlers: ApiHandlers, name: EngineMethod, arg: unknown): Promise<unknown> {
+  const args = parseArgs(name, arg);
+  const handler = handlers[name] as (args: unknown) => Promise<unknown>;
+  return handler.call(handlers, args);
+}
+
+/** Runs `work` and wraps its outcome for a transport that cannot carry exceptions (IPC, MessagePort). */
+export async function toReply<T>(work: () => Promise<T>): Promise<ApiReply<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    return { ok: false, error: errorBody(error) };
+  }
+}
+
+export function unknownMethod(name: string): EidosError {
+  return new EidosError('NOT_FOUND', `There is no API method '${name}'. See app/api/contract.ts for the list.`);
+}
+

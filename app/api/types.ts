@@ -1,0 +1,164 @@
+/**
+ * What the API answers: the shapes a search UI needs, shared by the engine (which fills them), both
+ * transports (which carry them as JSON) and the renderer (which imports these types only).
+ * Dates are ISO-8601 strings and scores are in bits, so everything survives JSON unchanged.
+ */
+
+/** Opaque photo id chosen by the index store; URL-safe by construction (see `PHOTO_ID_PATTERN`). */
+export type PhotoId = string;
+
+export type MediaVariant = 'thumb' | 'detail' | 'original';
+
+export interface Place {
+  lat: number;
+  lon: number;
+  /** A readable name when one is known offline (e.g. from a bundled gazetteer); else absent. */
+  name?: string;
+}
+
+export interface SearchResult {
+  id: PhotoId;
+  path: string;
+  /** Full PMI of the photo for the query, in bits (> 0: more associated than an average photo here). */
+  bits: number;
+  /** Same-origin URL of the thumbnail, `/media/<id>/thumb` (served by either transport). */
+  thumbnailUrl: string;
+  /** When the photo was taken (EXIF), else the file's modification time; absent when neither is known. */
+  takenAt?: string;
+  place?: Place;
+  /** Camera make and model, e.g. `Apple iPhone 13`. */
+  camera?: string;
+  width?: number;
+  height?: number;
+}
+
+/** One term of a compound query and how much it contributed. */
+export interface TermContribution {
+  /** The term as written, e.g. `sunset`, `-people`, `2:beach`. */
+  term: string;
+  weight: number;
+  /** Information of this term alone in this library: log2 N − H(p(·|term)). */
+  queryBits: number;
+  /** The term's PMI for each returned photo, in the same order as `results`. */
+  perResultBits: number[];
+}
+
+export interface SearchResponse {
+  query: string;
+  /** How specific the query is in this library: log2 N − H(p(·|q)), in bits. */
+  queryBits: number;
+  /** False when no photo is more associated with the query than an average photo here. */
+  anyStandsOut: boolean;
+  /** A sentence for the UI, e.g. "No photo stands out for 'thing'; try a more specific description." */
+  message: string;
+  /** Photos that passed the cut-off and the filters (before `top`). */
+  total: number;
+  results: SearchResult[];
+  terms: TermContribution[];
+  sort: 'relevance' | 'date';
+  elapsedMs: number;
+}
+
+export interface ExplainFeature {
+  /** Concept prompt (e.g. `sand`) or raw dimension (`dim 417`). */
+  name: string;
+  kind: 'concept' | 'dim';
+  /** I(F; Y) of this feature alone, bits. */
+  bits: number;
+  /** Information the selection holds after adding this feature (greedy order), bits. */
+  cumulativeBits: number;
+}
+
+export interface ExplainPhoto {
+  id: PhotoId;
+  thumbnailUrl: string;
+  /** The photo's value on each selected feature, in `features` order. */
+  values: number[];
+}
+
+export interface ExplainResponse {
+  query: string;
+  features: ExplainFeature[];
+  photos: ExplainPhoto[];
+  /** Sizes of the labelled sets the estimate used: top-k (Y = 1) and background (Y = 0). */
+  positives: number;
+  background: number;
+  /** Bias-corrected estimator used, for the UI's footnote. */
+  estimator: string;
+}
+
+export interface FolderInfo {
+  path: string;
+  photos: number;
+  skipped: number;
+  /** ISO time of the last completed index of this folder. */
+  lastIndexedAt?: string;
+  watching: boolean;
+}
+
+export interface IndexProgress {
+  state: 'idle' | 'scanning' | 'indexing' | 'cancelled' | 'done' | 'failed';
+  folder?: string;
+  done: number;
+  total: number;
+  skipped: number;
+  /** The file being worked on, for the status line. */
+  current?: string;
+  /** Last skipped file and why, so the UI can show "3 skipped" with reasons. */
+  lastSkip?: { path: string; reason: string };
+  etaSeconds?: number;
+}
+
+export interface ModelProgress {
+  id: string;
+  state: 'downloading' | 'verifying' | 'done' | 'failed';
+  receivedBytes: number;
+  totalBytes: number;
+  error?: string;
+}
+
+export interface ModelInfo {
+  id: string;
+  name: string;
+  description: string;
+  licence: string;
+  bytes: number;
+  installed: boolean;
+  active: boolean;
+}
+
+export interface Status {
+  version: string;
+  photos: number;
+  folders: number;
+  model?: { id: string; executionProvider: string };
+  indexing: IndexProgress;
+  /** True when the model is present and the index is ready to answer searches. */
+  ready: boolean;
+  /** What the user must do before searching, e.g. "Fetch a model with Settings → Models". */
+  notice?: string;
+}
+
+export interface PhotoDetail extends SearchResult {
+  folder: string;
+  bytes: number;
+  format: string;
+  detailUrl: string;
+  originalUrl: string;
+  /** Selected EXIF fields, already readable (e.g. `{ "Exposure": "1/250 s" }`). */
+  exif: Record<string, string>;
+}
+
+export interface Settings {
+  model: string;
+  executionProvider: 'auto' | 'cpu' | 'coreml';
+  /** Watch indexed folders and index new photos automatically. */
+  watchFolders: boolean;
+  /** Results per page when the request does not say. */
+  defaultTop: number;
+  theme: 'system' | 'light' | 'dark';
+}
+
+export interface Ack {
+  ok: true;
+}

@@ -1,0 +1,183 @@
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EidosError, type ErrorCode } from '../errors.ts';
+import { contract, isMethodName, type ApiHandlers, type EngineMethod } from '../api/contract.ts';
+import { callEngine, errorBody } from '../api/dispatch.ts';
+import { openMedia, parseMediaRoute } from '../api/media.ts';
+import { createGuard, tokenCookie, type Guard } from './guard.ts';
+import { CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './headers.ts';
+import { streamEvents } from './sse.ts';
+import { resolveStaticFile } from './static-files.ts';
+
+/**
+ * The loopback web bridge behind `eidos serve`: the same API as the desktop app's IPC, over
+ * `POST /api/<method>` (JSON), `GET /api/events` (Server-Sent Events), `GET /media/<id>/<variant>`,
+ * and the built UI as static files. It binds 127.0.0.1 only and admits requests per ./guard.ts.
+ */
+export interface BridgeOptions {
+  handlers: ApiHandlers;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The built UI (`renderer/dist`); without it only the API and media are served. */
+  staticDir?: string;
+  /** Fixed token (tests); by default a fresh 256-bit one per run. */
+  token?: string;
+}
+
+export interface Bridge {
+  port: number;
+  token: string;
+  /** The address to open: loads the UI once with the token, which then moves into a cookie. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** JSON bodies are small (a query and filters); anything larger is refused before parsing. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  BAD_ARGUMENT: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  TOO_LARGE: 413,
+  UNSUPPORTED_FORMAT: 415,
+  INTERNAL: 500,
+};
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const { handlers } = options;
+  const streams = new Set<() => void>();
+  let guard: Guard | undefined;
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => sendError(response, error));
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!guard) throw new EidosError('INTERNAL', 'The bridge is not listening yet.');
+    guard.checkOrigin(request);
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const { pathname } = url;
+
+    if (!guard.hasToken(request)) {
+      if (request.method === 'GET' && !pathname.startsWith('/api/') && !pathname.startsWith('/media/') && guard.matches(url.searchParams.get('token'))) {
+        response.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': tokenCookie(guard), Location: pathname, 'Cache-Control': 'no-store' });
+        response.end();
+        return;
+      }
+      throw new EidosError('FORBIDDEN', 'Missing or wrong access token. Open the address `eidos serve` printed (it includes the token).');
+    }
+
+    if (pathname === '/api/events' && request.method === 'GET') {
+      const end = streamEvents(response, handlers, SECURITY_HEADERS);
+      streams.add(end);
+      response.on('close', () => streams.delete(end));
+      return;
+    }
+    if (pathname.startsWith('/api/')) {
+      if (request.method !== 'POST') throw new EidosError('BAD_ARGUMENT', `Use POST for ${pathname}.`);
+      const value = await callMethod(pathname.slice('/api/'.length), request);
+      sendJson(response, 200, value ?? null);
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') throw new EidosError('BAD_ARGUMENT', `Use GET for ${pathname}.`);
+    if (pathname.startsWith('/media/')) {
+      const { id, variant } = parseMediaRoute(pathname.slice('/media/'.length));
+      const file = await openMedia(handlers.media, id, variant);
+      sendFile(request, response, file, { 'Content-Security-Policy': MEDIA_CONTENT_SECURITY_POLICY, 'Cache-Control': 'private, max-age=3600' });
+      return;
+    }
+    if (!options.staticDir) throw new EidosError('NOT_FOUND', 'This bridge serves no UI (build it with `npm run build:ui`).');
+    const file = await resolveStaticFile(options.staticDir, pathname);
+    sendFile(request, response, file, { 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Cache-Control': 'no-cache' });
+  }
+
+  async function callMethod(name: string, request: IncomingMessage): Promise<unknown> {
+    if (!isMethodName(name)) throw new EidosError('NOT_FOUND', `There is no API method '${name.slice(0, 100)}'.`);
+    if (contract[name].scope !== 'engine') {
+      throw new EidosError('BAD_ARGUMENT', `${name} works only in the desktop app (it needs the system's file manager).`);
+    }
+    const type = request.headers['content-type'] ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type)) {
+      throw new EidosError('BAD_ARGUMENT', `Send the arguments of ${name} as JSON (Content-Type: application/json).`);
+    }
+    const body = await readBody(request);
+    let arg: unknown;
+    try {
+      arg = body.length === 0 ? {} : JSON.parse(body);
+    } catch {
+      throw new EidosError('BAD_ARGUMENT', `The body of ${name} is not valid JSON.`);
+    }
+    return callEngine(handlers, name as EngineMethod, arg);
+  }
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+  guard = createGuard(port, options.token);
+  const token = guard.token;
+
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    close: async () => {
+      for (const end of streams) end();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const tooLarge = (): EidosError => new EidosError('TOO_LARGE', `Request body over ${MAX_BODY_BYTES} bytes; API arguments are small JSON objects.`);
+
+function sendJson(response: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+  });
+  response.end(body);
+}
+
+function sendError(response: ServerResponse, error: unknown): void {
+  const body = errorBody(error);
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const status = STATUS[body.code] ?? 422;
+  // Closing after an error stops a client from streaming the rest of an oversized body at us.
+  if (status === 413) response.setHeader('Connection', 'close');
+  sendJson(response, status, { error: body });
+}
+
+function sendFile(request: IncomingMessage, response: ServerResponse, file: { path: string; contentType: string; bytes: number }, headers: Record<string, string>): void {
+  response.writeHead(200, { ...SECURITY_HEADERS, ...headers, 'Content-Type': file.contentType, 'Content-Length': file.bytes });
+  if (request.method === 'HEAD') {
+    response.end();
+    return;
+  }
+  const stream = createReadStream(file.path);
+  stream.on('error', () => response.destroy());
+  stream.pipe(response);
+}
