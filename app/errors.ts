@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'INDEX_NEWER'
   | 'INDEX_CORRUPT'
   | 'INDEX_LOCKED'
+  | 'INDEX_OUTDATED'
   | 'DISK_FULL'
   | 'NATIVE_UNAVAILABLE'
   | 'FORBIDDEN'

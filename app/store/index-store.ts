@@ -1,0 +1,234 @@
+import { statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import type Database from 'better-sqlite3';
+import { EidosError } from '../errors.ts';
+import { pathKey, type FilePath } from '../library/file-path.ts';
+import { selectFileIds } from './filters.ts';
+import type { WriterLock } from './lock.ts';
+import { defaultAllocator, readMatrix } from './matrix.ts';
+import { schemaVersion } from './migrations.ts';
+import { getConceptEmbeddings, putConceptEmbeddings, readImagePriors, readPriorState, writeImagePriors } from './priors.ts';
+import { Sql } from './sql.ts';
+import { guarded } from './sqlite-errors.ts';
+import type {
+  Batch, BatchResult, Changes, EmbeddingDtype, EmbeddingMatrix, FileFilter, FileMove, FileTouch, Folder, IndexStatus, MatrixAllocator, PriorState, StoredFile,
+} from './types.ts';
+import { moveFiles, pruneOrphans, removeFiles, touchFiles, writeBatch } from './write.ts';
+
+interface StoredFileRow {
+  id: number;
+  path_key: Buffer;
+  path: string;
+  folder_id: number;
+  size: number;
+  mtime_ms: number;
+  content_hash: string | null;
+  status: 'indexed' | 'skipped';
+}
+
+function toStoredFile(row: StoredFileRow): StoredFile {
+  const file: StoredFile = { id: row.id, path: row.path, folderId: row.folder_id, size: row.size, mtimeMs: row.mtime_ms, contentHash: row.content_hash, status: row.status };
+  if (!row.path_key.equals(Buffer.from(row.path, 'utf8'))) file.rawPath = row.path_key;
+  return file;
+}
+
+const isInside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+
+/** The open index. Every method runs synchronously; writes are one transaction each. Open with `openIndex`. */
+export class IndexStore {
+  readonly file: string;
+  readonly readonly: boolean;
+  private readonly sql: Sql;
+  private lock: WriterLock | undefined;
+
+  constructor(db: Database.Database, file: string, lock: WriterLock | undefined) {
+    this.sql = new Sql(db, file);
+    this.file = file;
+    this.readonly = db.readonly;
+    this.lock = lock;
+  }
+
+  private run<T>(fn: (sql: Sql) => T): T {
+    if (!this.sql.db.open) throw new EidosError('INTERNAL', `The index ${this.file} is closed.`);
+    return guarded(this.file, () => fn(this.sql));
+  }
+
+  close(): void {
+    if (!this.sql.db.open) return;
+    guarded(this.file, () => this.lock?.release());
+    this.lock = undefined;
+    this.sql.db.close();
+  }
+
+  // Folders (library roots).
+
+  /** Adds a library root (absolute, resolved). A root inside or around an existing one is refused. */
+  addFolder(path: string): Folder {
+    const absolute = resolve(path);
+    return this.run((sql) => {
+      const existing = this.listFolders().find((folder) => folder.path === absolute);
+      if (existing) return existing;
+      const overlap = this.listFolders().find((folder) => isInside(absolute, folder.path) || isInside(folder.path, absolute));
+      if (overlap) {
+        throw new EidosError('BAD_ARGUMENT', `${absolute} overlaps the library folder ${overlap.path}. Remove that one first, or add only the outer folder.`, { file: absolute });
+      }
+      const addedAt = new Date().toISOString();
+      const id = sql.prepare('INSERT INTO folders (path, added_at) VALUES (?, ?)').run(absolute, addedAt).lastInsertRowid;
+      return { id: Number(id), path: absolute, addedAt };
+    });
+  }
+
+  /** Forgets a root and every file row under it (the photos themselves are untouched). */
+  removeFolder(path: string): boolean {
+    const absolute = resolve(path);
+    return this.run((sql) =>
+      sql.db.transaction(() => {
+        sql.bumpGeneration();
+        return sql.prepare('DELETE FROM folders WHERE path = ?').run(absolute).changes > 0;
+      }).immediate(),
+    );
+  }
+
+  listFolders(): Folder[] {
+    return this.run((sql) => sql.prepare('SELECT id, path, added_at AS addedAt FROM folders ORDER BY path').all() as Folder[]);
+  }
+
+  // Writes (see write.ts).
+
+  writeBatch(batch: Batch): BatchResult {
+    return this.run((sql) => writeBatch(sql, batch));
+  }
+
+  moveFiles(moves: FileMove[]): number {
+    return this.run((sql) => moveFiles(sql, moves));
+  }
+
+  touchFiles(touches: FileTouch[]): void {
+    this.run((sql) => touchFiles(sql, touches));
+  }
+
+  removeFiles(fileIds: number[]): number {
+    return this.run((sql) => removeFiles(sql, fileIds));
+  }
+
+  pruneOrphans(): { embeddings: number; priors: number } {
+    return this.run((sql) => pruneOrphans(sql));
+  }
+
+  // Reads for the planner.
+
+  /** Every file row under a root, for comparison with a scan. */
+  filesInFolder(folderId: number): StoredFile[] {
+    return this.run((sql) =>
+      (sql.prepare('SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status FROM files WHERE folder_id = ?').all(folderId) as StoredFileRow[]).map(toStoredFile),
+    );
+  }
+
+  fileByPath(file: FilePath): StoredFile | undefined {
+    return this.run((sql) => {
+      const row = sql.prepare('SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status FROM files WHERE path_key = ?').get(pathKey(file)) as StoredFileRow | undefined;
+      return row && toStoredFile(row);
+    });
+  }
+
+  hasEmbedding(contentHash: string, modelId: string): boolean {
+    return this.run((sql) => sql.prepare('SELECT 1 FROM embeddings WHERE content_hash = ? AND model_id = ?').pluck().get(contentHash, modelId) !== undefined);
+  }
+
+  // Reads for search.
+
+  /** The model's embedding matrix, or undefined if nothing was indexed with it. */
+  loadMatrix(modelId: string, allocate: MatrixAllocator = defaultAllocator): EmbeddingMatrix | undefined {
+    return this.run((sql) => readMatrix(sql, modelId, null, allocate));
+  }
+
+  /** The rows of just these files (catch-up after `changesSince`); ids not returned are not in the matrix. */
+  loadRows(modelId: string, fileIds: readonly number[], allocate: MatrixAllocator = defaultAllocator): EmbeddingMatrix | undefined {
+    return this.run((sql) => readMatrix(sql, modelId, fileIds, allocate));
+  }
+
+  generation(): number {
+    return this.run((sql) => sql.generation());
+  }
+
+  /** What changed after `generation` (a matrix's `generation`), to patch it instead of reloading. */
+  changesSince(generation: number): Changes {
+    return this.run((sql) =>
+      sql.db.transaction((): Changes => ({
+        generation: sql.generation(),
+        upserted: sql.prepare('SELECT id FROM files WHERE generation > ? ORDER BY id').pluck().all(generation) as number[],
+        removed: sql.prepare('SELECT file_id FROM removed_files WHERE generation > ? ORDER BY file_id').pluck().all(generation) as number[],
+      })).deferred(),
+    );
+  }
+
+  selectFileIds(filter: FileFilter): Uint32Array {
+    return this.run((sql) => selectFileIds(sql, filter));
+  }
+
+  // Priors and concept vectors (search and explanation).
+
+  writeImagePriors(modelId: string, priors: ReadonlyMap<string, number>, state: PriorState): void {
+    this.run((sql) => writeImagePriors(sql, modelId, priors, state));
+  }
+
+  readImagePriors(modelId: string): Map<string, number> {
+    return this.run((sql) => readImagePriors(sql, modelId));
+  }
+
+  readPriorState(modelId: string): PriorState | undefined {
+    return this.run((sql) => readPriorState(sql, modelId));
+  }
+
+  putConceptEmbeddings(modelId: string, vectors: ReadonlyMap<string, Float32Array>): void {
+    this.run((sql) => putConceptEmbeddings(sql, modelId, vectors));
+  }
+
+  getConceptEmbeddings(modelId: string, concepts?: readonly string[]): Map<string, Float32Array> {
+    return this.run((sql) => getConceptEmbeddings(sql, modelId, concepts));
+  }
+
+  // Health.
+
+  status(): IndexStatus {
+    return this.run((sql) =>
+      sql.db.transaction((): IndexStatus => {
+        const count = (text: string, ...params: unknown[]) => sql.prepare(text).pluck().get(...params) as number;
+        const skippedRows = sql.prepare("SELECT coalesce(skip_code, 'UNKNOWN') AS code, count(*) AS n FROM files WHERE status = 'skipped' GROUP BY code").all() as { code: string; n: number }[];
+        const byCode = Object.fromEntries(skippedRows.map((row) => [row.code, row.n]));
+        const models = (sql.prepare('SELECT model_id, dim, dtype FROM models ORDER BY model_id').all() as { model_id: string; dim: number; dtype: EmbeddingDtype }[]).map((model) => ({
+          modelId: model.model_id,
+          dim: model.dim,
+          dtype: model.dtype,
+          embeddings: count('SELECT count(*) FROM embeddings WHERE model_id = ?', model.model_id),
+          pending: count(
+            "SELECT count(*) FROM files f WHERE f.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_id = ?)",
+            model.model_id,
+          ),
+        }));
+        const folders = sql.prepare('SELECT d.id, d.path, (SELECT count(*) FROM files f WHERE f.folder_id = d.id) AS files FROM folders d ORDER BY d.path').all() as IndexStatus['folders'];
+        const pageBytes = count('SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()');
+        let walBytes = 0;
+        try {
+          walBytes = statSync(`${this.file}-wal`).size;
+        } catch {
+          // No WAL file (read-only open of a checkpointed index).
+        }
+        return {
+          schemaVersion,
+          generation: sql.generation(),
+          indexed: count("SELECT count(*) FROM files WHERE status = 'indexed'"),
+          skipped: { total: skippedRows.reduce((sum, row) => sum + row.n, 0), byCode },
+          models,
+          folders,
+          bytes: pageBytes + walBytes,
+        };
+      }).deferred(),
+    );
+  }
+
+  /** SQLite's own structural check; returns 'ok' or the problems it found. */
+  checkIntegrity(): string[] {
+    return this.run((sql) => sql.prepare('PRAGMA integrity_check').pluck().all() as string[]);
+  }
+}

@@ -1,0 +1,66 @@
+import { EidosError } from '../errors.ts';
+import { corruptMessage } from './sqlite-errors.ts';
+import type { Sql } from './sql.ts';
+import type { EmbeddingDtype, EmbeddingMatrix, MatrixAllocator } from './types.ts';
+
+/**
+ * Plain allocation. It is not page-aligned (JavaScript cannot ask for alignment); the native
+ * scorer passes its own allocator for the Metal path, which maps the buffer without copying.
+ */
+export const defaultAllocator: MatrixAllocator = (byteLength) => new ArrayBuffer(byteLength);
+
+const bytesPerValue: Record<EmbeddingDtype, number> = { f32: 4, f16: 2 };
+
+const rowsSql = (filtered: boolean) => `
+  SELECT f.id, f.path, f.content_hash, e.vector
+  FROM files f JOIN embeddings e ON e.content_hash = f.content_hash AND e.model_id = ?
+  WHERE f.status = 'indexed' ${filtered ? 'AND f.id IN (SELECT value FROM json_each(?))' : ''}
+  ORDER BY f.id`;
+
+/**
+ * Reads a model's embeddings into one buffer sized up front (a count in the same read snapshot),
+ * streaming rows into place, so the matrix never exists twice in memory. `fileIds` limits the read
+ * to those files (for `changesSince` catch-up). Returns undefined for a model the index has never seen.
+ */
+export function readMatrix(sql: Sql, modelId: string, fileIds: readonly number[] | null, allocate: MatrixAllocator): EmbeddingMatrix | undefined {
+  const read = sql.db.transaction((): EmbeddingMatrix | undefined => {
+    const model = sql.prepare('SELECT dim, dtype FROM models WHERE model_id = ?').get(modelId) as { dim: number; dtype: EmbeddingDtype } | undefined;
+    if (!model) return undefined;
+    const params: unknown[] = fileIds ? [modelId, JSON.stringify(fileIds)] : [modelId];
+    const rows = sql.prepare(rowsSql(fileIds !== null));
+    const n = (sql.prepare(`SELECT count(*) FROM (${rowsSql(fileIds !== null)})`).pluck().get(...params) as number);
+    const rowBytes = model.dim * bytesPerValue[model.dtype];
+    const buffer = allocate(n * rowBytes);
+    if (buffer.byteLength < n * rowBytes) throw new EidosError('INTERNAL', `The matrix allocator returned ${buffer.byteLength} bytes; ${n * rowBytes} were asked for.`);
+    const bytes = new Uint8Array(buffer, 0, n * rowBytes);
+    const ids = new Uint32Array(n);
+    const paths: string[] = new Array<string>(n);
+    const contentHashes: string[] = new Array<string>(n);
+    let i = 0;
+    for (const row of rows.raw().iterate(...params) as IterableIterator<[number, string, string, Buffer]>) {
+      const [id, path, hash, vector] = row;
+      if (vector.length !== rowBytes) {
+        throw new EidosError('INDEX_CORRUPT', corruptMessage(sql.file, `the ${modelId} embedding of ${path} has ${vector.length} bytes, not ${rowBytes}`), { file: sql.file });
+      }
+      bytes.set(vector, i * rowBytes);
+      ids[i] = id;
+      paths[i] = path;
+      contentHashes[i] = hash;
+      i++;
+    }
+    const values = n * model.dim;
+    const data = model.dtype === 'f32' ? new Float32Array(buffer, 0, values) : new Uint16Array(buffer, 0, values);
+    return { modelId, dtype: model.dtype, n, d: model.dim, fileIds: ids, paths, contentHashes, data, generation: sql.generation() };
+  });
+  return read.deferred();
+}
+
+/** A 0/1 mask over the matrix rows whose file id is in `ids` (the result of a filter query). */
+export function rowMask(matrix: Pick<EmbeddingMatrix, 'fileIds'>, ids: Iterable<number>): Uint8Array {
+  const wanted = new Set(ids);
+  const mask = new Uint8Array(matrix.fileIds.length);
+  matrix.fileIds.forEach((id, row) => {
+    if (wanted.has(id)) mask[row] = 1;
+  });
+  return mask;
+}

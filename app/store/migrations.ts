@@ -1,0 +1,113 @@
+/**
+ * The index schema as ordered migration steps. Step i (0-based) takes the index from
+ * `PRAGMA user_version` i to i + 1; a fresh file has version 0 and runs them all. Never edit a
+ * step that has shipped: append a new one. An index whose version is above `migrations.length`
+ * was written by a newer Eidos and is refused (INDEX_NEWER).
+ */
+export const migrations: readonly string[] = [
+  // 1: the first schema.
+  `
+  CREATE TABLE folders (
+    id       INTEGER PRIMARY KEY,
+    path     TEXT NOT NULL UNIQUE,
+    added_at TEXT NOT NULL
+  );
+
+  -- One row per photo path. path_key is the exact OS bytes of the absolute path (the identity; a
+  -- name that is not valid UTF-8 still round-trips), path is its UTF-8 rendering for display.
+  -- AUTOINCREMENT: ids are never reused, so an in-memory matrix can sync by id.
+  CREATE TABLE files (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    path_key     BLOB NOT NULL UNIQUE,
+    path         TEXT NOT NULL,
+    folder_id    INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    size         INTEGER NOT NULL,
+    mtime_ms     INTEGER NOT NULL,
+    content_hash TEXT,
+    format       TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('indexed', 'skipped')),
+    skip_code    TEXT,
+    skip_reason  TEXT,
+    taken_at     TEXT,
+    lat          REAL,
+    lon          REAL,
+    make         TEXT,
+    model        TEXT,
+    lens         TEXT,
+    width        INTEGER,
+    height       INTEGER,
+    indexed_at   TEXT NOT NULL,
+    generation   INTEGER NOT NULL
+  );
+  CREATE INDEX files_by_hash ON files(content_hash);
+  CREATE INDEX files_by_folder ON files(folder_id);
+  CREATE INDEX files_by_taken_at ON files(taken_at);
+  CREATE INDEX files_by_generation ON files(generation);
+
+  -- The model an embedding belongs to fixes its width and storage type.
+  CREATE TABLE models (
+    model_id   TEXT PRIMARY KEY,
+    dim        INTEGER NOT NULL CHECK (dim > 0),
+    dtype      TEXT NOT NULL CHECK (dtype IN ('f32', 'f16')),
+    created_at TEXT NOT NULL
+  );
+
+  -- Keyed by content, not path: a moved, renamed or duplicated photo reuses its vector.
+  CREATE TABLE embeddings (
+    content_hash TEXT NOT NULL,
+    model_id     TEXT NOT NULL REFERENCES models(model_id) ON DELETE CASCADE,
+    vector       BLOB NOT NULL,
+    PRIMARY KEY (content_hash, model_id)
+  );
+
+  CREATE TABLE image_prior (
+    content_hash TEXT NOT NULL,
+    model_id     TEXT NOT NULL REFERENCES models(model_id) ON DELETE CASCADE,
+    log_prior    REAL NOT NULL,
+    PRIMARY KEY (content_hash, model_id)
+  );
+
+  CREATE TABLE prior_state (
+    model_id      TEXT PRIMARY KEY REFERENCES models(model_id) ON DELETE CASCADE,
+    log_sum_exp   BLOB NOT NULL,
+    bank_size     INTEGER NOT NULL,
+    library_size  INTEGER NOT NULL,
+    computed_at   TEXT NOT NULL
+  );
+
+  CREATE TABLE concept_embeddings (
+    model_id TEXT NOT NULL,
+    concept  TEXT NOT NULL,
+    vector   BLOB NOT NULL,
+    PRIMARY KEY (model_id, concept)
+  );
+
+  -- The change counter: every write transaction that touches files bumps it, stamps the rows it
+  -- upserts, and deleted rows leave a tombstone, so a loaded matrix can catch up without reloading.
+  CREATE TABLE state (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    generation INTEGER NOT NULL
+  );
+  INSERT INTO state (id, generation) VALUES (1, 0);
+
+  CREATE TABLE removed_files (
+    file_id    INTEGER PRIMARY KEY,
+    generation INTEGER NOT NULL
+  );
+  CREATE TRIGGER files_tombstone AFTER DELETE ON files BEGIN
+    INSERT OR REPLACE INTO removed_files (file_id, generation)
+    VALUES (old.id, (SELECT generation FROM state WHERE id = 1));
+  END;
+
+  -- At most one writing process (see lock.ts).
+  CREATE TABLE writer_lock (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    pid         INTEGER NOT NULL,
+    host        TEXT NOT NULL,
+    token       TEXT NOT NULL,
+    acquired_at TEXT NOT NULL
+  );
+  `,
+];
+
+export const schemaVersion = migrations.length;

@@ -1,0 +1,134 @@
+import type { FilePath } from '../library/file-path.ts';
+
+/** Storage type of a model's vectors: f32 = Float32Array, f16 = IEEE half floats in a Uint16Array. */
+export type EmbeddingDtype = 'f32' | 'f16';
+export type EmbeddingVector = Float32Array | Uint16Array;
+
+export interface Folder {
+  id: number;
+  path: string;
+  addedAt: string;
+}
+
+/** A file's identity on disk, as the scanner saw it. */
+export interface FileIdentity extends FilePath {
+  folderId: number;
+  size: number;
+  mtimeMs: number;
+  /** Lower-case format name from the extension: 'jpeg', 'png', 'heic', 'raw-dng', … */
+  format: string;
+}
+
+/** Metadata the pipeline read from the photo; null where the photo does not say. */
+export interface PhotoMetadata {
+  takenAt?: string | null;
+  lat?: number | null;
+  lon?: number | null;
+  make?: string | null;
+  model?: string | null;
+  lens?: string | null;
+  width?: number | null;
+  height?: number | null;
+}
+
+/**
+ * One file in a batch. An indexed file may omit `embedding` when the store already holds one for
+ * its content hash and the batch's model (a copy or a changed-back file); `writeBatch` refuses the
+ * batch otherwise.
+ */
+export type BatchItem =
+  | { kind: 'indexed'; file: FileIdentity; contentHash: string; metadata: PhotoMetadata; embedding?: EmbeddingVector }
+  | { kind: 'skipped'; file: FileIdentity; contentHash: string | null; code: string; reason: string };
+
+export interface Batch {
+  modelId: string;
+  items: BatchItem[];
+}
+
+export interface BatchResult {
+  generation: number;
+  /** The file id of each item, in batch order. */
+  fileIds: number[];
+}
+
+/** A file row as the planner needs it (no metadata). */
+export interface StoredFile extends FilePath {
+  id: number;
+  folderId: number;
+  size: number;
+  mtimeMs: number;
+  contentHash: string | null;
+  status: 'indexed' | 'skipped';
+}
+
+export interface FileMove {
+  fileId: number;
+  to: FileIdentity;
+}
+
+export interface FileTouch {
+  fileId: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * All embeddings of one model, one row per indexed file, in file-id order. `data` is n × d,
+ * row-major, in the model's dtype; it is the only copy (allocated once, filled row by row).
+ */
+export interface EmbeddingMatrix {
+  modelId: string;
+  dtype: EmbeddingDtype;
+  n: number;
+  d: number;
+  fileIds: Uint32Array;
+  paths: string[];
+  contentHashes: string[];
+  data: EmbeddingVector;
+  /** The store generation the matrix reflects; pass it to `changesSince`. */
+  generation: number;
+}
+
+/** Allocates the matrix buffer; the native scorer supplies a page-aligned one. */
+export type MatrixAllocator = (byteLength: number) => ArrayBuffer;
+
+export interface Changes {
+  generation: number;
+  /** Files added, moved or re-embedded since: reload them with `loadRows` (ids it does not return left the matrix). */
+  upserted: number[];
+  removed: number[];
+}
+
+/** Filters for search; every field narrows the set, absent fields do not. */
+export interface FileFilter {
+  /** ISO dates or timestamps, inclusive; compared as text against `taken_at` (ISO 8601). */
+  takenFrom?: string;
+  takenTo?: string;
+  /** Library roots (as added) the file must be in. */
+  folders?: string[];
+  /** Case-insensitive substring of the camera make or model. */
+  camera?: string;
+  formats?: string[];
+  hasGps?: boolean;
+}
+
+export interface IndexStatus {
+  schemaVersion: number;
+  generation: number;
+  indexed: number;
+  skipped: { total: number; byCode: Record<string, number> };
+  /** Per model: indexed files that have no embedding for it yet. */
+  models: { modelId: string; dim: number; dtype: EmbeddingDtype; embeddings: number; pending: number }[];
+  folders: { id: number; path: string; files: number }[];
+  /** Database plus write-ahead log, in bytes. */
+  bytes: number;
+}
+
+export interface PriorState {
+  /** Per bank query: log Σ_j exp s(b, j) over the library. */
+  logSumExp: Float64Array;
+  bankSize: number;
+  /** Library size N when computed. */
+  librarySize: number;
+  computedAt: string;
+}

@@ -1,0 +1,122 @@
+import { EidosError } from '../errors.ts';
+import { pathKey } from '../library/file-path.ts';
+import { vectorBytes, type Sql } from './sql.ts';
+import type { Batch, BatchItem, BatchResult, EmbeddingDtype, EmbeddingVector, FileIdentity, FileMove, FileTouch, PhotoMetadata } from './types.ts';
+
+const upsertFileSql = `
+  INSERT INTO files (path_key, path, folder_id, size, mtime_ms, content_hash, format, status, skip_code, skip_reason,
+                     taken_at, lat, lon, make, model, lens, width, height, indexed_at, generation)
+  VALUES (@pathKey, @path, @folderId, @size, @mtimeMs, @contentHash, @format, @status, @skipCode, @skipReason,
+          @takenAt, @lat, @lon, @make, @model, @lens, @width, @height, @indexedAt, @generation)
+  ON CONFLICT (path_key) DO UPDATE SET
+    path = excluded.path, folder_id = excluded.folder_id, size = excluded.size, mtime_ms = excluded.mtime_ms,
+    content_hash = excluded.content_hash, format = excluded.format, status = excluded.status,
+    skip_code = excluded.skip_code, skip_reason = excluded.skip_reason, taken_at = excluded.taken_at,
+    lat = excluded.lat, lon = excluded.lon, make = excluded.make, model = excluded.model, lens = excluded.lens,
+    width = excluded.width, height = excluded.height, indexed_at = excluded.indexed_at, generation = excluded.generation
+  RETURNING id`;
+
+const noMetadata: Required<PhotoMetadata> = { takenAt: null, lat: null, lon: null, make: null, model: null, lens: null, width: null, height: null };
+
+function dtypeOf(vector: EmbeddingVector): EmbeddingDtype {
+  return vector instanceof Float32Array ? 'f32' : 'f16';
+}
+
+function badBatch(message: string): EidosError {
+  return new EidosError('BAD_ARGUMENT', `writeBatch: ${message} Nothing from this batch was written.`);
+}
+
+/** Registers the model on its first vector and checks every later vector against it. */
+function checkModel(sql: Sql, modelId: string, items: BatchItem[]): void {
+  const first = items.flatMap((item) => (item.kind === 'indexed' && item.embedding ? [item.embedding] : []))[0];
+  if (first) {
+    sql
+      .prepare('INSERT INTO models (model_id, dim, dtype, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (model_id) DO NOTHING')
+      .run(modelId, first.length, dtypeOf(first), new Date().toISOString());
+  }
+  const model = sql.prepare('SELECT dim, dtype FROM models WHERE model_id = ?').get(modelId) as { dim: number; dtype: EmbeddingDtype } | undefined;
+  for (const item of items) {
+    if (item.kind !== 'indexed' || !item.embedding || !model) continue;
+    const { embedding } = item;
+    if (!(embedding instanceof Float32Array || embedding instanceof Uint16Array)) throw badBatch(`the embedding of ${item.file.path} is not a Float32Array or Uint16Array.`);
+    if (embedding.length !== model.dim || dtypeOf(embedding) !== model.dtype) {
+      throw badBatch(`the embedding of ${item.file.path} has ${embedding.length} ${dtypeOf(embedding)} values; model ${modelId} stores ${model.dim} ${model.dtype}.`);
+    }
+  }
+}
+
+function fileParams(file: FileIdentity, generation: number, indexedAt: string) {
+  return { pathKey: pathKey(file), path: file.path, folderId: file.folderId, size: file.size, mtimeMs: Math.trunc(file.mtimeMs), format: file.format, generation, indexedAt };
+}
+
+/** Writes one batch in ONE transaction: a crash keeps either all of it or none of it. */
+export function writeBatch(sql: Sql, batch: Batch): BatchResult {
+  if (!batch.modelId) throw badBatch('modelId is empty.');
+  const run = sql.db.transaction((): BatchResult => {
+    checkModel(sql, batch.modelId, batch.items);
+    const generation = sql.bumpGeneration();
+    const indexedAt = new Date().toISOString();
+    const upsert = sql.prepare(upsertFileSql);
+    const putEmbedding = sql.prepare('INSERT OR REPLACE INTO embeddings (content_hash, model_id, vector) VALUES (?, ?, ?)');
+    const hasEmbedding = sql.prepare('SELECT 1 FROM embeddings WHERE content_hash = ? AND model_id = ?').pluck();
+    const fileIds: number[] = [];
+    for (const item of batch.items) {
+      const base = fileParams(item.file, generation, indexedAt);
+      if (item.kind === 'indexed') {
+        if (item.embedding) putEmbedding.run(item.contentHash, batch.modelId, vectorBytes(item.embedding));
+        else if (!hasEmbedding.get(item.contentHash, batch.modelId)) throw badBatch(`${item.file.path} has no embedding and the index holds none for its content under ${batch.modelId}.`);
+        const metadata = { ...noMetadata, ...item.metadata };
+        fileIds.push((upsert.get({ ...base, ...metadata, contentHash: item.contentHash, status: 'indexed', skipCode: null, skipReason: null }) as { id: number }).id);
+      } else {
+        fileIds.push((upsert.get({ ...base, ...noMetadata, contentHash: item.contentHash, status: 'skipped', skipCode: item.code, skipReason: item.reason }) as { id: number }).id);
+      }
+    }
+    return { generation, fileIds };
+  });
+  return run.immediate();
+}
+
+/** Moves/renames keep the file id, metadata and (through the content hash) the embedding. */
+export function moveFiles(sql: Sql, moves: FileMove[]): number {
+  const run = sql.db.transaction(() => {
+    const generation = sql.bumpGeneration();
+    const move = sql.prepare('UPDATE files SET path_key = ?, path = ?, folder_id = ?, size = ?, mtime_ms = ?, format = ?, generation = ? WHERE id = ?');
+    for (const { fileId, to } of moves) move.run(pathKey(to), to.path, to.folderId, to.size, Math.trunc(to.mtimeMs), to.format, generation, fileId);
+    return generation;
+  });
+  return run.immediate();
+}
+
+/** Records a new size/mtime for files whose content hash did not change (nothing to re-embed). */
+export function touchFiles(sql: Sql, touches: FileTouch[]): void {
+  const run = sql.db.transaction(() => {
+    const touch = sql.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE id = ?');
+    for (const { fileId, size, mtimeMs } of touches) touch.run(size, Math.trunc(mtimeMs), fileId);
+  });
+  run.immediate();
+}
+
+/** Removes file rows (deleted photos); their embeddings stay until `pruneOrphans`. */
+export function removeFiles(sql: Sql, fileIds: number[]): number {
+  const run = sql.db.transaction(() => {
+    const generation = sql.bumpGeneration();
+    const remove = sql.prepare('DELETE FROM files WHERE id = ?');
+    for (const id of fileIds) remove.run(id);
+    return generation;
+  });
+  return run.immediate();
+}
+
+/**
+ * Deletes embeddings and priors no file refers to any more. Run it after a full index pass, not
+ * between a deletion and the matching addition of a move, or the move would re-embed.
+ */
+export function pruneOrphans(sql: Sql): { embeddings: number; priors: number } {
+  const run = sql.db.transaction(() => {
+    const orphan = 'content_hash NOT IN (SELECT content_hash FROM files WHERE content_hash IS NOT NULL)';
+    const embeddings = sql.prepare(`DELETE FROM embeddings WHERE ${orphan}`).run().changes;
+    const priors = sql.prepare(`DELETE FROM image_prior WHERE ${orphan}`).run().changes;
+    return { embeddings, priors };
+  });
+  return run.immediate();
+}
