@@ -1,0 +1,113 @@
+/**
+ * Writes the synthetic CLIP-like model in the layout of a transformers.js CLIP export:
+ *
+ *   onnx/vision_model.onnx   pixel_values [batch,3,224,224] → image_embeds [batch,SYNTHETIC_DIM]
+ *   onnx/text_model.onnx     input_ids, attention_mask [batch,77] → text_embeds [batch,SYNTHETIC_DIM]
+ *   tokenizer.json, tokenizer_config.json   the real OpenAI CLIP BPE tokenizer
+ *   preprocessor_config.json                CLIPImageProcessor (shortest edge 224, centre crop 224)
+ *   config.json                             projection_dim, logit_scale = ln τ
+ *
+ * Deterministic: the same bytes on every run and machine (seeded integer PRNG, no dates, JSON numbers
+ * printed by the spec-defined shortest round-trip form).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildClipVocabulary, clipTokenizerJsonText, END_OF_TEXT, START_OF_TEXT } from '../clip/build-tokenizer-json.ts';
+import { SYNTHETIC_DIM, projectionMatrix } from './feature-space.ts';
+import { encodeModel, type GraphSpec } from './onnx-writer.ts';
+import { CONTEXT_LENGTH, textGraph } from './text-graph.ts';
+import { CLIP_MEAN, CLIP_STD, IMAGE_SIZE, visionGraph } from './vision-graph.ts';
+
+export { SYNTHETIC_DIM } from './feature-space.ts';
+export { COLOUR_NAMES, QUADRANTS, POSITION_WORDS, COLOURS } from './world.ts';
+
+/**
+ * τ in s = τ·cos. A colour word's cosine is about 0.15 with a photo holding a small object of that
+ * colour and about 0.04 without it; τ = 50 makes that gap ≈ 5.5 nats, about ln 250, so non-matching
+ * photos carry almost no probability in a few-hundred-photo library, while the spread among matching
+ * photos (object sizes differ by ~0.03 in cosine, ≈ 1.5 nats) stays soft rather than winner-take-all.
+ * OpenAI CLIP's τ = 100 would make p(i|q) collapse onto the largest object.
+ */
+export const SYNTHETIC_LOGIT_SCALE = 50;
+/** ln 50, written out so config.json never depends on a libm's last bit. */
+const LN_LOGIT_SCALE = 3.912023005428146;
+
+export const SYNTHETIC_MODEL_FILES = [
+  'onnx/vision_model.onnx',
+  'onnx/text_model.onnx',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'preprocessor_config.json',
+  'config.json',
+] as const;
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function onnx(graph: GraphSpec): Uint8Array {
+  return encodeModel({ graph, producerName: 'eidos-synthetic', producerVersion: '1' });
+}
+
+function preprocessorConfig(): object {
+  return {
+    crop_size: { height: IMAGE_SIZE, width: IMAGE_SIZE },
+    do_center_crop: true,
+    do_convert_rgb: true,
+    do_normalize: true,
+    do_rescale: true,
+    do_resize: true,
+    image_mean: CLIP_MEAN,
+    image_processor_type: 'CLIPImageProcessor',
+    image_std: CLIP_STD,
+    resample: 3,
+    rescale_factor: 1 / 255,
+    size: { shortest_edge: IMAGE_SIZE },
+  };
+}
+
+function tokenizerConfig(): object {
+  const special = (content: string, normalized: boolean) => ({ content, lstrip: false, normalized, rstrip: false, single_word: false, special: true });
+  return {
+    add_prefix_space: false,
+    added_tokens_decoder: { '49406': special(START_OF_TEXT, true), '49407': special(END_OF_TEXT, false) },
+    bos_token: START_OF_TEXT,
+    clean_up_tokenization_spaces: false,
+    do_lower_case: true,
+    eos_token: END_OF_TEXT,
+    errors: 'replace',
+    model_max_length: CONTEXT_LENGTH,
+    pad_token: END_OF_TEXT,
+    processor_class: 'CLIPProcessor',
+    tokenizer_class: 'CLIPTokenizer',
+    unk_token: END_OF_TEXT,
+  };
+}
+
+function modelConfig(): object {
+  return {
+    architectures: ['CLIPModel'],
+    model_type: 'clip',
+    eidos_synthetic: true,
+    projection_dim: SYNTHETIC_DIM,
+    logit_scale: LN_LOGIT_SCALE,
+    logit_scale_init_value: LN_LOGIT_SCALE,
+    text_config: { max_position_embeddings: CONTEXT_LENGTH, vocab_size: 49408, projection_dim: SYNTHETIC_DIM },
+    vision_config: { image_size: IMAGE_SIZE, num_channels: 3, projection_dim: SYNTHETIC_DIM },
+  };
+}
+
+export async function generateSyntheticModel(dir: string): Promise<void> {
+  const vocabulary = buildClipVocabulary();
+  const projection = projectionMatrix();
+  const files: Record<(typeof SYNTHETIC_MODEL_FILES)[number], string | Uint8Array> = {
+    'onnx/vision_model.onnx': onnx(visionGraph(projection)),
+    'onnx/text_model.onnx': onnx(textGraph(projection, vocabulary)),
+    'tokenizer.json': clipTokenizerJsonText(vocabulary),
+    'tokenizer_config.json': json(tokenizerConfig()),
+    'preprocessor_config.json': json(preprocessorConfig()),
+    'config.json': json(modelConfig()),
+  };
+  mkdirSync(join(dir, 'onnx'), { recursive: true });
+  for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content);
+}
