@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'MODEL_MISSING'
   | 'MODEL_INVALID'
+  | 'MODEL_BUSY'
   | 'CHECKSUM_MISMATCH'
   | 'OFFLINE'
   | 'DOWNLOAD_FAILED'
