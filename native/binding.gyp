@@ -1,9 +1,39 @@
+# The eidos_native addon: portable C++ kernels everywhere (x86-64 baseline + AVX2/F16C variants chosen at
+# run time, so the binary runs on CPUs without AVX2), plus the Metal score kernel on macOS.
 {
   "targets": [{
     "target_name": "eidos_native",
-    "sources": ["src/addon.cc"],
+    "sources": [
+      "src/addon.cc", "src/args.cc", "src/pool.cc", "src/dot.cc", "src/convert.cc",
+      "src/scores.cc", "src/topk.cc", "src/prior.cc", "src/mi.cc"
+    ],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
-    "cflags_cc": ["-O3", "-std=c++17"]
+    # No -march: the baseline must run anywhere; dot.cc compiles its AVX2 loops per function.
+    "cflags_cc": ["-O3", "-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+    "conditions": [
+      ["OS=='mac'", {
+        "sources": ["src/metal/metal_scores.mm", "src/metal/metal_buffer.mm"],
+        "defines": ["EIDOS_METAL"],
+        "include_dirs": ["<(INTERMEDIATE_DIR)"],
+        "link_settings": {"libraries": ["-framework Metal", "-framework Foundation"]},
+        "xcode_settings": {
+          "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+          "CLANG_ENABLE_OBJC_ARC": "YES",
+          "MACOSX_DEPLOYMENT_TARGET": "12.0",
+          "OTHER_CPLUSPLUSFLAGS": ["-O3", "-Wall"]
+        },
+        # The kernel source is compiled at run time (newLibraryWithSource), which needs no Xcode
+        # Metal toolchain at install time; this embeds it as a C string.
+        "actions": [{
+          "action_name": "embed_metal_source",
+          "inputs": ["src/metal/scores.metal"],
+          "outputs": ["<(INTERMEDIATE_DIR)/scores_metal_source.h"],
+          "action": ["node", "-e",
+            "const fs=require('fs');fs.writeFileSync(process.argv[2],'static const char kScoresMetalSource[] = '+JSON.stringify(fs.readFileSync(process.argv[1],'utf8'))+';\\n')",
+            "<@(_inputs)", "<@(_outputs)"]
+        }]
+      }]
+    ]
   }]
 }

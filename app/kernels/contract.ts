@@ -1,0 +1,130 @@
+/**
+ * The scoring kernels' contract, written once: the native addon (native/src/*.cc) and the TypeScript
+ * reference (reference.ts) both implement `Kernels`, and parity tests hold them to the same results.
+ * Math: docs/design.md "Scores". All matrices are row-major; rows are images, columns embedding dims.
+ */
+
+/** The library's N×D embedding matrix in one buffer. Rows are L2-normalised image embeddings. */
+export type EmbeddingMatrix =
+  | { dtype: 'f32'; data: Float32Array; n: number; d: number }
+  /** IEEE binary16 bit patterns (see `f32ToF16`). */
+  | { dtype: 'f16'; data: Uint16Array; n: number; d: number }
+  /** Row i ≈ scales[i] · data[i·d … i·d+d): a fast approximate first pass, re-ranked exactly. */
+  | { dtype: 'i8'; data: Int8Array; n: number; d: number; scales: Float32Array };
+
+export type EmbeddingDtype = EmbeddingMatrix['dtype'];
+
+/** The k best entries, best first. */
+export interface TopK {
+  indices: Uint32Array;
+  values: Float32Array;
+}
+
+/** One query's fused pass over the library. */
+export interface SearchPassResult extends TopK {
+  /**
+   * log Σ_j exp s(q,j) over ALL n rows (the mask restricts only the top-k: PMI stays relative to the
+   * whole library). The query-side PMI of row i is `s(q,i) − (lse − log n)`.
+   */
+  lse: number;
+  /** s(q,i) = τ·⟨q, row i⟩ for every row, when asked for. */
+  scores?: Float32Array;
+}
+
+export interface Kernels {
+  /** Dot products ⟨query_q, row_i⟩ of nq queries (nq×d, row-major) with every row: nq×n, query-major. */
+  scores(matrix: EmbeddingMatrix, queries: Float32Array, nq: number): Float32Array;
+
+  /** log Σ exp(scale·values), computed stably (max-shifted, accumulated in double). −∞ when empty. */
+  logSumExp(values: Float32Array, scale: number): number;
+
+  /**
+   * The k largest values (fewer when fewer are eligible), descending; ties go to the lower index and
+   * NaN ranks as −∞, so every implementation returns the same ids. `mask[i] = 0` excludes entry i.
+   */
+  topK(values: Float32Array, k: number, mask?: Uint8Array): TopK;
+
+  /**
+   * The search hot path in one pass over the matrix: s(q,i) = τ·⟨query, row i⟩, their log-sum-exp and
+   * the top-k of s (mask as in `topK`). Pass `wantScores` to also get the full score vector.
+   */
+  searchPass(
+    matrix: EmbeddingMatrix,
+    query: Float32Array,
+    tau: number,
+    k: number,
+    mask?: Uint8Array,
+    wantScores?: boolean,
+  ): SearchPassResult;
+
+  /**
+   * L_b = log Σ_i exp s(b,i) over the matrix's rows, for each of the nb bank queries (nb×d). This is the
+   * state an incremental prior update keeps: see prior-update.ts.
+   */
+  bankLogSumExp(matrix: EmbeddingMatrix, bank: Float32Array, nb: number, tau: number): Float64Array;
+
+  /**
+   * The image prior log p̂(i) = log( (1/nb) Σ_b exp(s(b,i) − L_b) ) for each row of `matrix`. `bankLse`
+   * holds the library-wide L_b (from `bankLogSumExp` over the whole library, possibly merged from
+   * parts); when omitted it is computed over `matrix` itself, i.e. `matrix` is the whole library.
+   */
+  logPrior(
+    matrix: EmbeddingMatrix,
+    bank: Float32Array,
+    nb: number,
+    tau: number,
+    bankLse?: Float64Array,
+  ): Float32Array;
+
+  /**
+   * Contingency counts for MI: `binned` is F×N feature-major bin ids (< bins), `y` the 0/1 labels.
+   * Result F×bins×2, entry (f·bins + b)·2 + y.
+   */
+  countTables(binned: Uint8Array, f: number, n: number, y: Uint8Array, bins: number): Uint32Array;
+
+  /**
+   * Joint counts of every feature with the selected feature `s` (for conditional MI).
+   * Result F×bins×bins×2, entry ((f·bins + b_f)·bins + b_s)·2 + y.
+   */
+  pairCountTables(
+    binned: Uint8Array,
+    f: number,
+    n: number,
+    y: Uint8Array,
+    bins: number,
+    s: number,
+  ): Uint32Array;
+
+  /** The large calls again, computed off the JS thread (the native path uses a worker; same results). */
+  scoresAsync(matrix: EmbeddingMatrix, queries: Float32Array, nq: number): Promise<Float32Array>;
+  searchPassAsync(
+    matrix: EmbeddingMatrix,
+    query: Float32Array,
+    tau: number,
+    k: number,
+    mask?: Uint8Array,
+    wantScores?: boolean,
+  ): Promise<SearchPassResult>;
+  logPriorAsync(
+    matrix: EmbeddingMatrix,
+    bank: Float32Array,
+    nb: number,
+    tau: number,
+    bankLse?: Float64Array,
+  ): Promise<Float32Array>;
+
+  /** IEEE binary32 → binary16 bit patterns, round-to-nearest-even (overflow → ±inf, NaN stays NaN). */
+  f32ToF16(src: Float32Array): Uint16Array;
+
+  /** IEEE binary16 bit patterns → binary32 (exact). */
+  f16ToF32(src: Uint16Array): Float32Array;
+}
+
+export type KernelBackend = 'native-cpu' | 'metal' | 'typescript';
+
+export interface KernelStatus {
+  backend: KernelBackend;
+  threads: number;
+  /** Why the faster backend is not in use, when it is not. */
+  reason?: string;
+}

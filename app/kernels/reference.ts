@@ -1,0 +1,161 @@
+/**
+ * Plain TypeScript implementations of the kernel contract: the parity oracle for the native addon and
+ * the fallback when it cannot load. Written for obviousness: double-precision accumulation, no tricks.
+ */
+import type { EmbeddingMatrix, Kernels, SearchPassResult, TopK } from './contract.ts';
+import { floatToHalfBits, halfBitsToFloat } from './f16.ts';
+import * as check from './validate.ts';
+
+let halfTable: Float32Array | undefined;
+/** All 65536 binary16 values decoded once (a cache of `halfBitsToFloat`). */
+function halfValues(): Float32Array {
+  if (halfTable === undefined) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = halfBitsToFloat(h);
+  }
+  return halfTable;
+}
+
+/** ⟨row i, queries[q·d …]⟩ in double precision. */
+function rowDot(matrix: EmbeddingMatrix, i: number, queries: Float32Array, q: number): number {
+  const { d } = matrix;
+  const row = i * d;
+  const at = q * d;
+  let sum = 0;
+  if (matrix.dtype === 'f16') {
+    const values = halfValues();
+    for (let j = 0; j < d; j++) sum += values[matrix.data[row + j]!]! * queries[at + j]!;
+    return sum;
+  }
+  for (let j = 0; j < d; j++) sum += matrix.data[row + j]! * queries[at + j]!;
+  return matrix.dtype === 'i8' ? sum * matrix.scales[i]! : sum;
+}
+
+function scores(matrix: EmbeddingMatrix, queries: Float32Array, nq: number): Float32Array {
+  check.checkMatrix(matrix);
+  check.checkQueries('queries', queries, nq, matrix.d);
+  const out = new Float32Array(nq * matrix.n);
+  for (let q = 0; q < nq; q++) {
+    for (let i = 0; i < matrix.n; i++) out[q * matrix.n + i] = rowDot(matrix, i, queries, q);
+  }
+  return out;
+}
+
+function logSumExp(values: Float32Array, scale: number): number {
+  check.checkFinite('scale', scale);
+  let max = -Infinity;
+  for (const v of values) max = Math.max(max, scale * v);
+  if (max === -Infinity || Number.isNaN(max)) return max;
+  if (max === Infinity) return Infinity;
+  let sum = 0;
+  for (const v of values) sum += Math.exp(scale * v - max);
+  return max + Math.log(sum);
+}
+
+/** The ranking order shared by every backend: larger value first, NaN as −∞, then lower index. */
+export function ranksBefore(a: number, i: number, b: number, j: number): boolean {
+  const x = Number.isNaN(a) ? -Infinity : a;
+  const y = Number.isNaN(b) ? -Infinity : b;
+  return x > y || (x === y && i < j);
+}
+
+function topK(values: Float32Array, k: number, mask?: Uint8Array): TopK {
+  check.checkCount('k', k);
+  check.checkMask(mask, values.length);
+  const eligible: number[] = [];
+  for (let i = 0; i < values.length; i++) if (mask === undefined || mask[i] !== 0) eligible.push(i);
+  eligible.sort((i, j) => (ranksBefore(values[i]!, i, values[j]!, j) ? -1 : 1));
+  const indices = Uint32Array.from(eligible.slice(0, k));
+  return { indices, values: Float32Array.from(indices, (i) => values[i]!) };
+}
+
+function searchPass(
+  matrix: EmbeddingMatrix,
+  query: Float32Array,
+  tau: number,
+  k: number,
+  mask?: Uint8Array,
+  wantScores = false,
+): SearchPassResult {
+  check.checkFinite('tau', tau);
+  const all = scores(matrix, query, 1);
+  for (let i = 0; i < all.length; i++) all[i] = tau * all[i]!;
+  const best = topK(all, k, mask);
+  const result: SearchPassResult = { lse: logSumExp(all, 1), ...best };
+  if (wantScores) result.scores = all;
+  return result;
+}
+
+function bankLogSumExp(matrix: EmbeddingMatrix, bank: Float32Array, nb: number, tau: number): Float64Array {
+  check.checkFinite('tau', tau);
+  const all = scores(matrix, bank, nb);
+  return Float64Array.from({ length: nb }, (_, b) => logSumExp(all.subarray(b * matrix.n, (b + 1) * matrix.n), tau));
+}
+
+function logPrior(
+  matrix: EmbeddingMatrix,
+  bank: Float32Array,
+  nb: number,
+  tau: number,
+  bankLse?: Float64Array,
+): Float32Array {
+  const lse = bankLse ?? bankLogSumExp(matrix, bank, nb, tau);
+  check.checkBankLse(lse, nb);
+  const all = scores(matrix, bank, nb);
+  const out = new Float32Array(matrix.n);
+  const perBank = new Float32Array(nb);
+  for (let i = 0; i < matrix.n; i++) {
+    for (let b = 0; b < nb; b++) perBank[b] = tau * all[b * matrix.n + i]! - lse[b]!;
+    out[i] = logSumExp(perBank, 1) - Math.log(nb);
+  }
+  return out;
+}
+
+function countTables(binned: Uint8Array, f: number, n: number, y: Uint8Array, bins: number): Uint32Array {
+  check.checkBins(binned, f, n, y, bins);
+  const out = new Uint32Array(f * bins * 2);
+  for (let feature = 0; feature < f; feature++) {
+    for (let i = 0; i < n; i++) {
+      const bin = binned[feature * n + i]!;
+      const label = y[i]!;
+      if (bin >= bins) check.badBin(feature, i, bin, bins);
+      if (label > 1) check.badLabel(i, label);
+      out[(feature * bins + bin) * 2 + label]!++;
+    }
+  }
+  return out;
+}
+
+function pairCountTables(binned: Uint8Array, f: number, n: number, y: Uint8Array, bins: number, s: number): Uint32Array {
+  check.checkBins(binned, f, n, y, bins);
+  check.checkFeature(s, f);
+  const out = new Uint32Array(f * bins * bins * 2);
+  for (let feature = 0; feature < f; feature++) {
+    for (let i = 0; i < n; i++) {
+      const bin = binned[feature * n + i]!;
+      const selected = binned[s * n + i]!;
+      const label = y[i]!;
+      if (bin >= bins) check.badBin(feature, i, bin, bins);
+      if (selected >= bins) check.badBin(s, i, selected, bins);
+      if (label > 1) check.badLabel(i, label);
+      out[((feature * bins + bin) * bins + selected) * 2 + label]!++;
+    }
+  }
+  return out;
+}
+
+export const referenceKernels: Kernels = {
+  scores,
+  logSumExp,
+  topK,
+  searchPass,
+  bankLogSumExp,
+  logPrior,
+  countTables,
+  pairCountTables,
+  scoresAsync: async (...args) => scores(...args),
+  searchPassAsync: async (...args) => searchPass(...args),
+  logPriorAsync: async (...args) => logPrior(...args),
+  f32ToF16: (src) => Uint16Array.from(src, floatToHalfBits),
+  f16ToF32: (src) => Float32Array.from(src, halfBitsToFloat),
+};
