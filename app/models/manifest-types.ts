@@ -18,14 +18,20 @@ export interface PreprocessSpec {
   std: [number, number, number];
 }
 
-export type ModelFileRole = 'vision' | 'text' | 'tokenizer' | 'preprocessor' | 'config';
+export type ModelFileRole = 'vision' | 'text' | 'tokenizer' | 'tokenizer-config' | 'preprocessor' | 'config';
 
 export interface ModelFile {
   role: ModelFileRole;
   /** Path inside the model's folder, e.g. `onnx/vision_model_quantized.onnx`. */
   path: string;
-  bytes: number;
-  sha256: string;
+  /** Exact size; null when not known yet. */
+  bytes: number | null;
+  /**
+   * Lower-case hex sha256 the file must have; null when the file is not pinned (no trustworthy hash
+   * known, or a `PLACEHOLDER…` value in the manifest). Unpinned files install only when the user
+   * passes `--trust-unpinned`, and `verify` never reports them as ok.
+   */
+  sha256: string | null;
   /** Download location; absent for generated models. */
   url?: string;
 }
@@ -47,6 +53,8 @@ export interface ModelSpec {
   source: 'download' | 'generated';
   /** Core ML execution-provider flags (onnxruntime-node `coreMlFlags`) that suit this model on Apple Silicon. */
   coreMlFlags?: number;
+  /** Where the pins come from, what is unconfirmed. */
+  notes?: string;
   files: ModelFile[];
 }
 

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export interface FileDigest {
+  sha256: string;
+  bytes: number;
+}
+
+/** sha256 and size of a file, streamed (model files are hundreds of MB). */
+export async function hashFile(path: string): Promise<FileDigest> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/**
+ * Copies `source` to `dest` and returns the digest of exactly the bytes written, so an import checks
+ * the copy it installs rather than a source that might change underneath it.
+ */
+export async function copyWithDigest(source: string, dest: string, onBytes?: (n: number) => void): Promise<FileDigest> {
+  await mkdir(dirname(dest), { recursive: true });
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const out = await open(dest, 'w');
+  try {
+    for await (const chunk of createReadStream(source, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      await out.write(chunk);
+      bytes += chunk.length;
+      onBytes?.(chunk.length);
+    }
+    await out.sync();
+  } finally {
+    await out.close();
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}

@@ -1,0 +1,71 @@
+/**
+ * The model store: which models the manifest offers, which are installed in `<models>/<id>/`, and
+ * where their files are. Installing goes through `fetchModel` (the app's only network use) or
+ * `importModel` (files copied from another machine); `verifyModel` re-checks an install.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EidosError } from '../errors.ts';
+import { isPinned } from './manifest.ts';
+import type { ModelFileRole } from './manifest-types.ts';
+import { resolveStore, type StoreContext } from './store-context.ts';
+import { stampStillValid } from './verify.ts';
+
+export { fetchModel, type FetchOptions, type FetchResult, type ModelProgressEvent } from './fetch-model.ts';
+export { importModel, type ImportOptions, type ImportResult } from './import-model.ts';
+export { verifyModel, type FileCheck, type FileStatus, type ModelCheck } from './verify.ts';
+export type { StoreContext } from './store-context.ts';
+
+export interface ModelListing {
+  id: string;
+  name: string;
+  description: string;
+  licence: string;
+  source: 'download' | 'generated';
+  /** Total size of the files; null while any size is unknown. */
+  bytes: number | null;
+  /** Every file has a pinned sha256 in the manifest. */
+  pinned: boolean;
+  installed: boolean;
+  /** Passed a full hash check, and no file changed size or time since. */
+  verified: boolean;
+  isDefault: boolean;
+}
+
+export async function listModels(context: StoreContext = {}): Promise<ModelListing[]> {
+  const store = resolveStore(context);
+  return Promise.all(
+    store.manifest.models.map(async (model) => {
+      const dir = store.installDir(model.id);
+      const installed = existsSync(dir);
+      const sizes = model.files.map((f) => f.bytes);
+      return {
+        id: model.id,
+        name: model.name,
+        description: model.description,
+        licence: model.licence,
+        source: model.source,
+        bytes: sizes.includes(null) ? null : (sizes as number[]).reduce((a, b) => a + b, 0),
+        pinned: model.files.every(isPinned),
+        installed,
+        verified: installed && (await stampStillValid(model, dir)),
+        isDefault: model.id === store.manifest.defaultModel,
+      };
+    }),
+  );
+}
+
+/** Absolute path of an installed model's file; MODEL_MISSING (with what to run) when it is not there. */
+export function modelPath(id: string, role: ModelFileRole, context: StoreContext = {}): string {
+  const store = resolveStore(context);
+  const model = store.model(id);
+  const file = model.files.find((f) => f.role === role);
+  if (!file) throw new EidosError('MODEL_INVALID', `the manifest entry of ${id} has no '${role}' file.`);
+  const path = join(store.installDir(id), file.path);
+  if (!existsSync(path)) {
+    throw new EidosError('MODEL_MISSING', `${path} is missing: model ${id} is not installed. Run 'eidos models fetch ${id}' (or 'eidos models import <folder>' offline).`, {
+      file: path,
+    });
+  }
+  return path;
+}
