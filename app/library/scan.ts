@@ -1,0 +1,134 @@
+import { Buffer } from 'node:buffer';
+import type { Stats } from 'node:fs';
+import { opendir, stat } from 'node:fs/promises';
+import { extname, sep } from 'node:path';
+import { describeError, type ErrorCode } from '../errors.ts';
+import { PHOTO_EXTENSIONS } from '../image/decode.ts';
+import { filePathFromBytes, type FilePath } from './file-path.ts';
+
+export interface ScannedFile extends FilePath {
+  /** The library root (as given) the file was found under. */
+  root: string;
+  size: number;
+  mtimeMs: number;
+  format: string;
+}
+
+/** Something the scan could not read. Nothing is thrown: the rest of the library still scans. */
+export interface ScanProblem extends FilePath {
+  root: string;
+  code: Extract<ErrorCode, 'UNREADABLE' | 'NOT_FOUND' | 'UNSUPPORTED_FORMAT'>;
+  reason: string;
+  isDirectory: boolean;
+}
+
+export type ScanEvent = { kind: 'file'; file: ScannedFile } | { kind: 'problem'; problem: ScanProblem };
+
+/**
+ * Folders that never hold the user's photos: tool state, trash, NAS thumbnails, OS bookkeeping
+ * (hidden ones such as .git, .Trashes and .thumbnails are already skipped for their leading dot).
+ */
+const systemFolders = new Set(['node_modules', '@eadir', '#recycle', '$recycle.bin', 'system volume information', 'lost+found']);
+/** Inside a macOS Photos library only the originals are photos; the rest are caches and derivatives. */
+const photosLibraryFolders = new Set(['originals', 'masters']);
+
+const photoExtensions = new Set(PHOTO_EXTENSIONS);
+const formatAliases: Record<string, string> = { jpg: 'jpeg', tif: 'tiff', heif: 'heic' };
+
+/** The format name stored for a photo file, or undefined when the extension is not a photo's. */
+export function photoFormat(name: string): string | undefined {
+  const extension = extname(name).toLowerCase();
+  if (!photoExtensions.has(extension)) return undefined;
+  const bare = extension.slice(1);
+  return formatAliases[bare] ?? bare;
+}
+
+const separator = Buffer.from(sep);
+const join = (dir: Buffer, name: Buffer) => Buffer.concat(dir.at(-1) === separator[0] ? [dir, name] : [dir, separator, name]);
+
+function skippedFolder(name: string, parentIsPhotosLibrary: boolean): boolean {
+  if (name.startsWith('.')) return true;
+  const lower = name.toLowerCase();
+  return systemFolders.has(lower) || (parentIsPhotosLibrary && !photosLibraryFolders.has(lower));
+}
+
+function problem(root: string, bytes: Buffer, error: unknown, isDirectory: boolean): ScanEvent {
+  const errno = (error as NodeJS.ErrnoException).code;
+  const code = errno === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE';
+  const what = errno === 'ENOENT' ? 'it vanished or is a broken link' : describeError(error);
+  return { kind: 'problem', problem: { ...filePathFromBytes(bytes), root, code, reason: `cannot read ${isDirectory ? 'folder' : 'file'}: ${what}`, isDirectory } };
+}
+
+/**
+ * Walks the library roots depth-first and yields photo files (by extension, case-insensitive) and
+ * problems as it goes, so a 100k-photo library never sits in one array. Hidden entries and system
+ * folders are skipped; symbolic links are followed, and a folder already visited (same device and
+ * inode, whatever path led there) is not entered twice, which also ends symlink loops. Paths are
+ * handled as bytes, so names that are not valid UTF-8 survive.
+ */
+export async function* scanLibrary(roots: readonly string[]): AsyncGenerator<ScanEvent> {
+  const visited = new Set<string>();
+  for (const root of roots) {
+    const stack: { dir: Buffer; photosLibrary: boolean }[] = [{ dir: Buffer.from(root), photosLibrary: false }];
+    let rootStats: Stats;
+    try {
+      rootStats = await stat(root);
+    } catch (error) {
+      yield problem(root, Buffer.from(root), error, true);
+      continue;
+    }
+    visited.add(`${rootStats.dev}:${rootStats.ino}`);
+    while (stack.length > 0) {
+      const { dir, photosLibrary } = stack.pop() as { dir: Buffer; photosLibrary: boolean };
+      const files: Buffer[] = [];
+      try {
+        for await (const entry of await opendir(dir, { encoding: 'buffer' as BufferEncoding })) {
+          const nameBytes = entry.name as unknown as Buffer;
+          const name = nameBytes.toString('utf8');
+          const full = join(dir, nameBytes);
+          if (entry.isDirectory() || entry.isSymbolicLink()) {
+            if (skippedFolder(name, photosLibrary)) continue;
+            if (entry.isSymbolicLink() && photoFormat(name)) {
+              files.push(full);
+              continue;
+            }
+            // A link's target decides: a folder is entered once per device:inode, a file is checked below.
+            let target: Stats;
+            try {
+              target = await stat(full);
+            } catch (error) {
+              yield problem(root, full, error, entry.isDirectory());
+              continue;
+            }
+            if (!target.isDirectory()) continue;
+            const id = `${target.dev}:${target.ino}`;
+            if (visited.has(id)) continue;
+            visited.add(id);
+            stack.push({ dir: full, photosLibrary: name.toLowerCase().endsWith('.photoslibrary') });
+          } else if (!name.startsWith('.') && photoFormat(name)) {
+            files.push(full);
+          }
+        }
+      } catch (error) {
+        yield problem(root, dir, error, true);
+      }
+      // Sorted so that runs over the same tree list files in the same order.
+      files.sort(Buffer.compare);
+      for (const full of files) yield await describeFile(root, full);
+    }
+  }
+}
+
+async function describeFile(root: string, full: Buffer): Promise<ScanEvent> {
+  let stats: Stats;
+  try {
+    stats = await stat(full);
+  } catch (error) {
+    return problem(root, full, error, false);
+  }
+  const path = filePathFromBytes(full);
+  if (!stats.isFile()) {
+    return { kind: 'problem', problem: { ...path, root, code: 'UNSUPPORTED_FORMAT', reason: 'has a photo extension but is not a regular file', isDirectory: false } };
+  }
+  return { kind: 'file', file: { ...path, root, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs), format: photoFormat(path.path) as string } };
+}
