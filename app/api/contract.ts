@@ -57,21 +57,23 @@ const settingsPatch = object({
   theme: optional(oneOf(['system', 'light', 'dark'])),
 });
 
-interface MethodSpec<A, R> {
+type Scope = 'engine' | 'shell';
+
+interface MethodSpec<A, R, S extends Scope> {
   args: Schema<A>;
   /** Type carrier only (never read at run time): the method's result type. */
   result: R;
   description: string;
-  scope: 'engine' | 'shell';
+  scope: S;
 }
 
-/** Declares a method; `R` is given explicitly, `A` is inferred from the schema. */
+/** Declares a method; `R` is given explicitly, `A` and the scope are inferred. */
 function method<R>() {
-  return <A>(args: Schema<A>, description: string, scope: 'engine' | 'shell' = 'engine'): MethodSpec<A, R> => ({
+  return <A, S extends Scope = 'engine'>(args: Schema<A>, description: string, scope?: S): MethodSpec<A, R, S> => ({
     args,
     result: undefined as R,
     description,
-    scope,
+    scope: scope ?? ('engine' as S),
   });
 }
 

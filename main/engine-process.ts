@@ -1,0 +1,43 @@
+import type { MessagePortMain } from 'electron';
+import type { ApiHandlers } from '../app/api/contract.ts';
+import { createEngineHandlers } from '../app/api/handlers.ts';
+import { portOf, type EngineInit } from './engine-host.ts';
+import { serveEngine } from './engine-protocol.ts';
+
+/**
+ * Entry of the engine's utility process: waits for the init message (data folder + MessagePort from
+ * main), builds the handlers with `factory`, and answers requests on the port until main goes away.
+ */
+export type EngineFactory = (dataDir: string) => Promise<ApiHandlers>;
+
+interface ParentPort {
+  once(event: 'message', listener: (event: { data: unknown; ports: MessagePortMain[] }) => void): void;
+}
+
+export function runEngineProcess(parentPort: ParentPort, factory: EngineFactory = createEngineHandlers): Promise<void> {
+  return new Promise((resolve, reject) => {
+    parentPort.once('message', ({ data, ports }) => {
+      const init = data as EngineInit;
+      const [port] = ports;
+      if (init.type !== 'init' || port === undefined) {
+        reject(new Error('engine process: the first message must be init with a MessagePort'));
+        return;
+      }
+      factory(init.dataDir)
+        .then((handlers) => {
+          serveEngine(portOf(port), handlers);
+          resolve();
+        })
+        .catch(reject);
+    });
+  });
+}
+
+// `process.parentPort` exists only inside an Electron utility process; importing this file elsewhere (tests) runs nothing.
+const parentPort = (process as { parentPort?: ParentPort }).parentPort;
+if (parentPort) {
+  runEngineProcess(parentPort).catch((error: unknown) => {
+    console.error(`Eidos engine failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

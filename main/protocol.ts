@@ -1,0 +1,66 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { protocol, type Protocol } from 'electron';
+import type { MediaAccess } from '../app/api/contract.ts';
+import { errorBody } from '../app/api/dispatch.ts';
+import { openMedia, parseMediaRoute } from '../app/api/media.ts';
+import { CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../app/server/headers.ts';
+import { resolveStaticFile } from '../app/server/static-files.ts';
+import { APP_HOST, APP_SCHEME } from './security.ts';
+
+/**
+ * The privileged scheme `eidos://app/` that serves the built UI and, under `/media/<id>/<variant>`,
+ * photos — the same paths as the web bridge, so a result's `thumbnailUrl` works in both transports,
+ * and `img-src 'self'` is all the CSP needs. Photos go through the same parse → locate → realpath
+ * containment check as the bridge (app/api/media.ts); nothing else on disk is reachable.
+ */
+
+/** Must run before `app.ready`: a standard, secure scheme gets a real origin and the Fetch API. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  ]);
+}
+
+export interface AppProtocolOptions {
+  staticDir: string;
+  media: MediaAccess;
+}
+
+export function handleAppProtocol(target: Protocol, options: AppProtocolOptions): void {
+  target.handle(APP_SCHEME, (request) => appProtocolResponse(request, options));
+}
+
+const STATUS: Record<string, number> = { BAD_ARGUMENT: 400, FORBIDDEN: 403, NOT_FOUND: 404, UNSUPPORTED_FORMAT: 415 };
+
+/** Answers one `eidos://` request; errors become small JSON bodies with a 4xx/5xx status. */
+export async function appProtocolResponse(request: Request, options: AppProtocolOptions): Promise<Response> {
+  try {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return errorResponse(403, 'FORBIDDEN', `Unknown host '${url.host}'.`);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return errorResponse(400, 'BAD_ARGUMENT', `Use GET for ${url.pathname}.`);
+    if (url.pathname.startsWith('/media/')) {
+      const { id, variant } = parseMediaRoute(url.pathname.slice('/media/'.length));
+      const file = await openMedia(options.media, id, variant);
+      return fileResponse(file, MEDIA_CONTENT_SECURITY_POLICY);
+    }
+    return fileResponse(await resolveStaticFile(options.staticDir, url.pathname), CONTENT_SECURITY_POLICY);
+  } catch (error) {
+    const body = errorBody(error);
+    return errorResponse(STATUS[body.code] ?? 500, body.code, body.message);
+  }
+}
+
+function fileResponse(file: { path: string; contentType: string; bytes: number }, csp: string): Response {
+  const body = Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array>;
+  return new Response(body, {
+    headers: { ...SECURITY_HEADERS, 'Content-Security-Policy': csp, 'Content-Type': file.contentType, 'Content-Length': String(file.bytes) },
+  });
+}
+
+function errorResponse(status: number, code: string, message: string): Response {
+  return new Response(JSON.stringify({ error: { code, message } }), {
+    status,
+    headers: { ...SECURITY_HEADERS, 'Content-Type': 'application/json' },
+  });
+}
