@@ -1,0 +1,195 @@
+/**
+ * Opens any supported photo as a sharp pipeline that yields the image as displayed: EXIF orientation
+ * applied, first frame of an animation, at full resolution until a consumer adds a resize (which lets
+ * libvips shrink large JPEGs while decoding them). Every failure is an `EidosError` naming the file.
+ *
+ * Colour: output is always 8-bit sRGB with three channels. Grayscale is expanded, CMYK and embedded ICC
+ * profiles are converted to sRGB by libvips, 16-bit is reduced to 8, and alpha is flattened onto
+ * white. Why white: Hugging Face's `convert_to_rgb` (used by CLIPImageProcessor in Python) composites
+ * RGBA onto a white background before dropping alpha, and white is also what a user sees for a
+ * transparent PNG in a viewer. (transformers.js just drops alpha, which turns transparent areas into
+ * whatever colour the encoder left under them, usually black; no photo in our parity set has alpha.)
+ */
+import { open, readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import exifr from 'exifr';
+import { EidosError, describeError, isEidosError } from '../errors.ts';
+import { decodeHeic, isHevcHeif } from './heic.ts';
+import { asOrientation, orientationOps, swapsAxes } from './orientation.ts';
+import { largestEmbeddedJpeg } from './raw-preview.ts';
+
+/** File name extensions Eidos indexes (lower case, with the dot). */
+export const SHARP_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.avif', '.gif', '.tif', '.tiff'] as const;
+export const HEIF_EXTENSIONS = ['.heic', '.heif'] as const;
+export const RAW_EXTENSIONS = ['.dng', '.cr2', '.cr3', '.nef', '.arw', '.raf', '.orf', '.rw2'] as const;
+export const PHOTO_EXTENSIONS: readonly string[] = [...SHARP_EXTENSIONS, ...HEIF_EXTENSIONS, ...RAW_EXTENSIONS];
+
+export const isPhotoFile = (file: string): boolean => PHOTO_EXTENSIONS.includes(extname(file).toLowerCase());
+
+/**
+ * Decompression-bomb guard. 200 MP is above any camera or phone (100 MP medium format) and most
+ * stitched panoramas, yet a file cannot make libvips allocate more than ~600 MB of RGB for it.
+ */
+export const MAX_INPUT_PIXELS = 200_000_000;
+/** HEIC pixels are decoded as RGBA inside WebAssembly memory (4 GB at most); phones top out near 50 MP. */
+export const MAX_HEIC_PIXELS = 100_000_000;
+
+export type SourceKind = 'sharp' | 'heif' | 'raw-preview';
+
+export interface OpenedImage {
+  file: string;
+  kind: SourceKind;
+  /** Displayed size (after orientation) at full resolution. */
+  width: number;
+  height: number;
+  /** A fresh pipeline yielding the displayed image; add `.resize()` to it to get shrink-on-load. */
+  pipeline(): Sharp;
+}
+
+/** Oriented 8-bit sRGB pixels, three interleaved channels (HWC), alpha flattened onto white. */
+export interface DecodedImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface DecodeBounds {
+  /** Shrink so the long edge is at most this (e.g. the largest thumbnail)… */
+  maxLongEdge?: number;
+  /** …but never so far that the short edge drops below this (e.g. the model's shortest edge). */
+  minShortEdge?: number;
+}
+
+const SHARP_OPTIONS = {
+  limitInputPixels: MAX_INPUT_PIXELS,
+  // Abort on truncated pixel data; tolerate warnings such as bytes after the JPEG end marker.
+  failOn: 'truncated',
+  // Multi-page TIFF, animated GIF/WebP: the first page/frame only.
+  pages: 1,
+} as const;
+
+export async function openImage(file: string): Promise<OpenedImage> {
+  const extension = extname(file).toLowerCase();
+  if (!PHOTO_EXTENSIONS.includes(extension)) {
+    throw new EidosError('UNSUPPORTED_FORMAT', `${file}: "${extension || '(no extension)'}" is not a photo format Eidos reads (${PHOTO_EXTENSIONS.join(' ')}).`, { file });
+  }
+  try {
+    if ((RAW_EXTENSIONS as readonly string[]).includes(extension)) return await openRawPreview(file);
+    // Phones sometimes save HEIC under .jpg, so the content decides, not the name.
+    if (isHevcHeif(await readHead(file))) return await openHeif(file);
+    return await openWithSharp(file, file, 'sharp', undefined);
+  } catch (error) {
+    throw decodeFailure(file, error);
+  }
+}
+
+/** Decodes to pixels, shrunk to `bounds` when given (one decode can then feed the model and the thumbnails). */
+export async function decodeImage(file: string, bounds: DecodeBounds = {}): Promise<DecodedImage> {
+  const image = await openImage(file);
+  const scale = boundedScale(image.width, image.height, bounds);
+  let pipeline = image.pipeline();
+  if (scale < 1) {
+    pipeline = pipeline.resize({
+      width: Math.max(1, Math.round(image.width * scale)),
+      height: Math.max(1, Math.round(image.height * scale)),
+      fit: 'fill',
+    });
+  }
+  return toRgbPixels(pipeline, file);
+}
+
+export function boundedScale(width: number, height: number, bounds: DecodeBounds): number {
+  const long = Math.max(width, height);
+  const short = Math.min(width, height);
+  const shrinkTo = bounds.maxLongEdge === undefined ? 1 : bounds.maxLongEdge / long;
+  const keepAtLeast = bounds.minShortEdge === undefined ? 0 : bounds.minShortEdge / short;
+  return Math.min(1, Math.max(shrinkTo, keepAtLeast));
+}
+
+/** Runs a pipeline from `openImage` to 8-bit sRGB RGB pixels; the one place colour is normalised. */
+export async function toRgbPixels(pipeline: Sharp, file: string): Promise<DecodedImage> {
+  try {
+    const { data, info } = await pipeline
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
+    return { data, width: info.width, height: info.height };
+  } catch (error) {
+    throw decodeFailure(file, error);
+  }
+}
+
+async function readHead(file: string): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const head = new Uint8Array(64);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function openWithSharp(file: string, input: string | Buffer, kind: SourceKind, rawOrientation: number | undefined): Promise<OpenedImage> {
+  const meta = await sharp(input, SHARP_OPTIONS).metadata();
+  if (!meta.width || !meta.height) throw new Error('no image size in the file header');
+  // sharp reads the tag itself from ordinary files; a RAW preview gets the RAW's tag applied by hand.
+  const orientation = kind === 'raw-preview' ? asOrientation(rawOrientation) : asOrientation(meta.orientation);
+  const swap = swapsAxes(orientation);
+  return {
+    file,
+    kind,
+    width: swap ? meta.height : meta.width,
+    height: swap ? meta.width : meta.height,
+    pipeline: () => {
+      if (kind !== 'raw-preview') return sharp(input, { ...SHARP_OPTIONS, autoOrient: true });
+      const ops = orientationOps(orientation ?? 1);
+      let pipeline = sharp(input, SHARP_OPTIONS).rotate(ops.rotate);
+      if (ops.flop) pipeline = pipeline.flop();
+      return pipeline;
+    },
+  };
+}
+
+async function openHeif(file: string): Promise<OpenedImage> {
+  const { width, height, data } = await decodeHeic(file, await readFile(file), MAX_HEIC_PIXELS);
+  const pixels = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return {
+    file,
+    kind: 'heif',
+    width,
+    height,
+    pipeline: () => sharp(pixels, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS }),
+  };
+}
+
+async function openRawPreview(file: string): Promise<OpenedImage> {
+  const raw = await readFile(file);
+  const preview = largestEmbeddedJpeg(raw);
+  if (!preview) {
+    throw new EidosError('UNSUPPORTED_FORMAT', `${file} is a RAW file without an embedded JPEG preview; Eidos reads RAW photos through their preview. Export a JPEG from your RAW editor to index it.`, { file });
+  }
+  const jpeg = raw.subarray(preview.offset, preview.offset + preview.length);
+  const orientation = await exifr.orientation(raw).catch(() => undefined);
+  return openWithSharp(file, jpeg, 'raw-preview', orientation);
+}
+
+/** Maps anything thrown while opening or decoding to an `EidosError` with a specific code. */
+export function decodeFailure(file: string, error: unknown): EidosError {
+  if (isEidosError(error)) return error;
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason = describeError(error);
+  if (errno === 'ENOENT' || errno === 'EACCES' || errno === 'EPERM' || errno === 'EISDIR' || /Input file is missing/i.test(reason)) {
+    return new EidosError('UNREADABLE', `Cannot read ${file} (${errno ?? reason}); check that it exists and that Eidos may read it.`, { file, cause: error });
+  }
+  if (/pixel limit/i.test(reason)) {
+    return new EidosError('TOO_LARGE', `${file} has more than ${MAX_INPUT_PIXELS.toLocaleString('en')} pixels, beyond what Eidos decodes; it was skipped.`, { file, cause: error });
+  }
+  if (/unsupported image format|not a known file format|unsupported compression/i.test(reason)) {
+    return new EidosError('UNSUPPORTED_FORMAT', `${file} is not in an image format Eidos can decode (${reason}).`, { file, cause: error });
+  }
+  return new EidosError('DECODE_FAILED', `Could not decode ${file}: ${reason}. The file may be damaged or truncated; check it in an image viewer.`, { file, cause: error });
+}

@@ -1,0 +1,71 @@
+/**
+ * HEIC/HEIF (HEVC-coded) photos through the npm `heic-decode` package (libheif compiled to
+ * WebAssembly): sharp's prebuilt libvips reads AVIF but ships no HEVC decoder. This is the only file
+ * that loads `heic-decode`; its untyped contract is written down here.
+ *
+ * libheif applies the container's own rotation and mirror boxes (`irot`, `imir`), so the pixels come
+ * out as displayed; the EXIF Orientation tag in a HEIF is informational only and must not be applied
+ * again (HEIF spec, ISO/IEC 23008-12, and what Apple's and libheif's viewers do).
+ */
+import { createRequire } from 'node:module';
+import { EidosError } from '../errors.ts';
+
+interface HeicPixels {
+  width: number;
+  height: number;
+  /** RGBA, 8 bits a channel. */
+  data: Uint8ClampedArray;
+}
+
+interface HeicImageHandle {
+  /** Size after the container's rotation/mirror boxes, known before decoding. */
+  width: number;
+  height: number;
+  decode(): Promise<HeicPixels>;
+}
+
+interface HeicDecode {
+  all(input: { buffer: Uint8Array }): Promise<HeicImageHandle[] & { dispose(): void }>;
+}
+
+const heicDecode = createRequire(import.meta.url)('heic-decode') as HeicDecode;
+
+/** HEVC-coded brands of the ISO-BMFF `ftyp` box (AVIF's `avif`/`avis` go to sharp instead). */
+const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
+
+/** Whether the file's first bytes are an ISO-BMFF `ftyp` box naming an HEVC-coded HEIF brand. */
+export function isHevcHeif(head: Uint8Array): boolean {
+  const ascii = (from: number): string => String.fromCharCode(...head.subarray(from, from + 4));
+  if (head.length < 16 || ascii(4) !== 'ftyp') return false;
+  const boxSize = Math.min(((head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!) >>> 0, head.length);
+  const brands = [ascii(8)];
+  for (let at = 16; at + 4 <= boxSize; at += 4) brands.push(ascii(at));
+  return brands.some((brand) => HEVC_BRANDS.has(brand)) && !brands.includes('avif');
+}
+
+/**
+ * Decodes the primary image to RGBA after checking its declared size against `maxPixels`, so a
+ * decompression bomb is refused before libheif allocates its pixels.
+ */
+export async function decodeHeic(file: string, buffer: Uint8Array, maxPixels: number): Promise<HeicPixels> {
+  let images: Awaited<ReturnType<HeicDecode['all']>>;
+  try {
+    images = await heicDecode.all({ buffer });
+  } catch (error) {
+    throw new EidosError('DECODE_FAILED', `Could not read the HEIF container of ${file}: ${String(error)}. The file may be damaged.`, { file, cause: error });
+  }
+  try {
+    const primary = images[0];
+    if (!primary) throw new EidosError('DECODE_FAILED', `${file} is a HEIF file without an image in it.`, { file });
+    if (primary.width * primary.height > maxPixels) {
+      throw new EidosError(
+        'TOO_LARGE',
+        `${file} declares ${primary.width}×${primary.height} pixels, more than the ${maxPixels.toLocaleString('en')} Eidos decodes; it was skipped.`,
+        { file },
+      );
+    }
+    return await primary.decode();
+  } finally {
+    images.dispose();
+  }
+}
