@@ -1,0 +1,53 @@
+import { mkdtempSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isEidosError } from '../../../app/errors.ts';
+import { findModel, loadManifest } from '../../../app/models/manifest.ts';
+import type { Manifest } from '../../../app/models/manifest-types.ts';
+import { fetchModel, verifyModel } from '../../../app/models/store.ts';
+
+const shipped = loadManifest();
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('fetching the generated synthetic model', () => {
+  it('refuses placeholder pins, printing the hashes to pin; installs once they are pinned', async () => {
+    const modelsDir = mkdtempSync(join(tmpdir(), 'eidos-models-'));
+    const error = await rejection(fetchModel('synthetic-tiny', {}, { modelsDir, manifest: shipped }));
+    expect(isEidosError(error, 'MODEL_INVALID')).toBe(true);
+    const printed = [...error.message.matchAll(/(\S+) \(sha256 ([0-9a-f]{64}), (\d+) bytes\)/g)];
+    const model = findModel(shipped, 'synthetic-tiny');
+    expect(printed.map((m) => m[1])).toEqual(model.files.map((f) => f.path));
+
+    // Pin what was printed: the generator is deterministic, so a fresh run must match byte for byte.
+    const pins = new Map(printed.map((m) => [m[1], { sha256: m[2] as string, bytes: Number(m[3]) }]));
+    const pinned: Manifest = { ...shipped, models: [{ ...model, files: model.files.map((f) => ({ ...f, ...pins.get(f.path) })) }] };
+    const result = await fetchModel('synthetic-tiny', {}, { modelsDir, manifest: pinned });
+    expect(result.files.every((f) => f.status === 'ok')).toBe(true);
+    expect((await verifyModel('synthetic-tiny', { modelsDir, manifest: pinned })).ok).toBe(true);
+  });
+
+  it('rejects generator output that differs from the pins and installs nothing', async () => {
+    const modelsDir = mkdtempSync(join(tmpdir(), 'eidos-models-'));
+    const model = findModel(shipped, 'synthetic-tiny');
+    const wrongPins: Manifest = { ...shipped, models: [{ ...model, files: model.files.map((f) => ({ ...f, sha256: '0'.repeat(64), bytes: null })) }] };
+    const fakeGenerator = async (dir: string): Promise<void> => {
+      for (const f of model.files) {
+        await mkdir(join(dir, f.path, '..'), { recursive: true });
+        await writeFile(join(dir, f.path), f.path);
+      }
+    };
+    const error = await rejection(fetchModel('synthetic-tiny', { generate: fakeGenerator }, { modelsDir, manifest: wrongPins }));
+    expect(isEidosError(error, 'CHECKSUM_MISMATCH')).toBe(true);
+    expect((await verifyModel('synthetic-tiny', { modelsDir, manifest: wrongPins })).installed).toBe(false);
+  });
+});

@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isEidosError } from '../../../app/errors.ts';
+import { findModel, loadManifest, parseManifest } from '../../../app/models/manifest.ts';
+
+const shipped = loadManifest();
+
+/** The shipped manifest as plain JSON, to break one field at a time. */
+function rawCopy(): { models: Array<Record<string, unknown> & { files: Array<Record<string, unknown>> }> } & Record<string, unknown> {
+  return JSON.parse(JSON.stringify(shipped)) as ReturnType<typeof rawCopy>;
+}
+
+function parseError(raw: unknown): Error {
+  try {
+    parseManifest(raw, 'manifest.json');
+  } catch (error) {
+    expect(isEidosError(error, 'MODEL_INVALID')).toBe(true);
+    return error as Error;
+  }
+  throw new Error('expected the manifest to be rejected');
+}
+
+describe('the shipped model manifest', () => {
+  it('pins the default int8 CLIP exactly as published', () => {
+    expect(shipped.defaultModel).toBe('clip-vit-b32-int8');
+    const model = findModel(shipped, 'clip-vit-b32-int8');
+    const vision = model.files.find((f) => f.role === 'vision');
+    const text = model.files.find((f) => f.role === 'text');
+    expect(vision).toMatchObject({
+      path: 'onnx/vision_model_quantized.onnx',
+      bytes: 89_117_001,
+      sha256: '583fd1110a514667812fee7d684952aaf82a99b959760c8d7dca7e0ab9839299',
+      url: 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/onnx/vision_model_quantized.onnx',
+    });
+    expect(text).toMatchObject({ bytes: 64_504_507, sha256: '73baab855d406190da9faa498cfedf65f15cf309f4cc7385b7b032e6d08e5c3a' });
+    expect(model).toMatchObject({ licence: 'MIT', logitScale: 100, embeddingDim: 512, coreMlFlags: 0x010 | 0x008 });
+    expect(model.preprocess).toEqual({
+      size: 224,
+      shortestEdge: 224,
+      interpolation: 'bicubic',
+      rescaleFactor: 1 / 255,
+      mean: [0.48145466, 0.4578275, 0.40821073],
+      std: [0.26862954, 0.26130258, 0.27577711],
+    });
+  });
+
+  it('describes MobileCLIP-S2 as 256×256 bilinear without normalisation, and unpinned', () => {
+    const model = findModel(shipped, 'mobileclip-s2');
+    expect(model.preprocess).toMatchObject({ size: 256, interpolation: 'bilinear', mean: [0, 0, 0], std: [1, 1, 1] });
+    expect(model.files.every((f) => f.sha256 === null)).toBe(true);
+    expect(model.licence).not.toBe('MIT');
+  });
+
+  it('loads the synthetic model’s PLACEHOLDER pins as unpinned', () => {
+    const model = findModel(shipped, 'synthetic-tiny');
+    expect(model.source).toBe('generated');
+    expect(model.files.every((f) => f.sha256 === null && f.url === undefined)).toBe(true);
+  });
+
+  it('names the unknown model and the known ones', () => {
+    expect(() => findModel(shipped, 'nope')).toThrow(/unknown model 'nope'.*clip-vit-b32-int8/);
+  });
+
+  it.each([
+    ['a malformed sha256', (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[0]!.sha256 = 'abc'), /models\[0\]\.files\[0\]\.sha256/],
+    ['an http URL', (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[1]!.url = 'http://example.com/x'), /models\[0\]\.files\[1\]\.url/],
+    ['a path leaving the folder', (m: ReturnType<typeof rawCopy>) => (m.models[1]!.files[0]!.path = '../evil.onnx'), /models\[1\]\.files\[0\]\.path/],
+    ['an unknown role', (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[2]!.role = 'weights'), /models\[0\]\.files\[2\]\.role/],
+    ['a missing text tower', (m: ReturnType<typeof rawCopy>) => m.models[0]!.files.splice(1, 1), /models\[0\]\.files must have exactly one 'text' file/],
+    ['a duplicate id', (m: ReturnType<typeof rawCopy>) => (m.models[1]!.id = m.models[0]!.id), /id 'clip-vit-b32-int8' twice/],
+    ['an unknown default', (m: ReturnType<typeof rawCopy>) => (m.defaultModel = 'gone'), /defaultModel names 'gone'/],
+    ['a two-channel mean', (m: ReturnType<typeof rawCopy>) => ((m.models[0]!.preprocess as { mean: number[] }).mean = [0, 0]), /models\[0\]\.preprocess\.mean/],
+    ['a negative size', (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[0]!.bytes = -1), /models\[0\]\.files\[0\]\.bytes must be ≥ 0/],
+    ['a newer version', (m: ReturnType<typeof rawCopy>) => (m.version = 2), /version must be 1/],
+  ])('rejects %s, naming the field', (_, breakIt, message) => {
+    const raw = rawCopy();
+    breakIt(raw);
+    expect(parseError(raw).message).toMatch(message);
+  });
+
+  it('reports invalid JSON with the file name', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'eidos-manifest-')), 'manifest.json');
+    writeFileSync(file, '{ "version": 1,');
+    expect(() => loadManifest(file)).toThrow(new RegExp(`${file}: the model manifest is not valid JSON`));
+  });
+});
