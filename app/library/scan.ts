@@ -46,10 +46,13 @@ export function photoFormat(name: string): string | undefined {
 const separator = Buffer.from(sep);
 const join = (dir: Buffer, name: Buffer) => Buffer.concat(dir.at(-1) === separator[0] ? [dir, name] : [dir, separator, name]);
 
+/** Hidden entries and system folders are never part of the library (the watcher skips them too). */
+export function isHiddenOrSystem(name: string): boolean {
+  return name.startsWith('.') || systemFolders.has(name.toLowerCase());
+}
+
 function skippedFolder(name: string, parentIsPhotosLibrary: boolean): boolean {
-  if (name.startsWith('.')) return true;
-  const lower = name.toLowerCase();
-  return systemFolders.has(lower) || (parentIsPhotosLibrary && !photosLibraryFolders.has(lower));
+  return isHiddenOrSystem(name) || (parentIsPhotosLibrary && !photosLibraryFolders.has(name.toLowerCase()));
 }
 
 function problem(root: string, bytes: Buffer, error: unknown, isDirectory: boolean): ScanEvent {

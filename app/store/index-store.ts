@@ -11,9 +11,9 @@ import { getConceptEmbeddings, putConceptEmbeddings, readImagePriors, readPriorS
 import { Sql } from './sql.ts';
 import { guarded } from './sqlite-errors.ts';
 import type {
-  Batch, BatchResult, Changes, EmbeddingDtype, EmbeddingMatrix, FileFilter, FileMove, FileTouch, Folder, IndexStatus, MatrixAllocator, PriorState, StoredFile,
+  Batch, BatchResult, Changes, EmbeddingDtype, EmbeddingMatrix, FileFilter, FileMove, Folder, IndexStatus, MatrixAllocator, PriorState, StoredFile,
 } from './types.ts';
-import { moveFiles, pruneOrphans, removeFiles, touchFiles, writeBatch } from './write.ts';
+import { moveFiles, pruneOrphans, removeFiles, writeBatch } from './write.ts';
 
 interface StoredFileRow {
   id: number;
@@ -101,10 +101,6 @@ export class IndexStore {
 
   moveFiles(moves: FileMove[]): number {
     return this.run((sql) => moveFiles(sql, moves));
-  }
-
-  touchFiles(touches: FileTouch[]): void {
-    this.run((sql) => touchFiles(sql, touches));
   }
 
   removeFiles(fileIds: number[]): number {

@@ -66,12 +66,6 @@ export interface FileMove {
   to: FileIdentity;
 }
 
-export interface FileTouch {
-  fileId: number;
-  size: number;
-  mtimeMs: number;
-}
-
 /**
  * All embeddings of one model, one row per indexed file, in file-id order. `data` is n × d,
  * row-major, in the model's dtype; it is the only copy (allocated once, filled row by row).

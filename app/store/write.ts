@@ -1,7 +1,7 @@
 import { EidosError } from '../errors.ts';
 import { pathKey } from '../library/file-path.ts';
 import { vectorBytes, type Sql } from './sql.ts';
-import type { Batch, BatchItem, BatchResult, EmbeddingDtype, EmbeddingVector, FileIdentity, FileMove, FileTouch, PhotoMetadata } from './types.ts';
+import type { Batch, BatchItem, BatchResult, EmbeddingDtype, EmbeddingVector, FileIdentity, FileMove, PhotoMetadata } from './types.ts';
 
 const upsertFileSql = `
   INSERT INTO files (path_key, path, folder_id, size, mtime_ms, content_hash, format, status, skip_code, skip_reason,
@@ -85,15 +85,6 @@ export function moveFiles(sql: Sql, moves: FileMove[]): number {
     return generation;
   });
   return run.immediate();
-}
-
-/** Records a new size/mtime for files whose content hash did not change (nothing to re-embed). */
-export function touchFiles(sql: Sql, touches: FileTouch[]): void {
-  const run = sql.db.transaction(() => {
-    const touch = sql.prepare('UPDATE files SET size = ?, mtime_ms = ? WHERE id = ?');
-    for (const { fileId, size, mtimeMs } of touches) touch.run(size, Math.trunc(mtimeMs), fileId);
-  });
-  run.immediate();
 }
 
 /** Removes file rows (deleted photos); their embeddings stay until `pruneOrphans`. */

@@ -1,0 +1,103 @@
+import { stat } from 'node:fs/promises';
+import { basename, relative, sep } from 'node:path';
+import watcher from '@parcel/watcher';
+import { describeError, EidosError } from '../errors.ts';
+import { isHiddenOrSystem, photoFormat } from './scan.ts';
+
+export type ChangeType = 'create' | 'update' | 'delete';
+
+/**
+ * A path to re-plan. Photos are reported by their own path; a folder created or moved in is
+ * reported as a folder (its files may arrive without events of their own: rescan it); a deleted
+ * path is reported whatever it was, since a deleted folder can no longer be told from a file.
+ */
+export interface LibraryChange {
+  path: string;
+  type: ChangeType;
+  isDirectory: boolean;
+}
+
+export interface WatchOptions {
+  /** Report after this long without new events… */
+  debounceMs?: number;
+  /** …but no later than this after the first pending event (a long copy still shows progress). */
+  maxWaitMs?: number;
+  onError?: (error: Error) => void;
+}
+
+export interface LibraryWatcher {
+  /** Stops watching; pending changes are dropped and no callback runs afterwards. */
+  close(): Promise<void>;
+}
+
+/** True when any part of the path below the root is hidden or a system folder (as the scanner skips). */
+const ignored = (root: string, path: string) => relative(root, path).split(sep).some(isHiddenOrSystem);
+
+/** Watches the library roots (natively: FSEvents, inotify, ReadDirectoryChangesW) and reports debounced batches of changes. */
+export async function watchLibrary(roots: readonly string[], onChange: (changes: LibraryChange[]) => void, options: WatchOptions = {}): Promise<LibraryWatcher> {
+  const debounceMs = options.debounceMs ?? 1000;
+  const maxWaitMs = options.maxWaitMs ?? 10_000;
+  let pending = new Map<string, LibraryChange>();
+  let timer: NodeJS.Timeout | undefined;
+  let firstPendingAt = 0;
+  let closed = false;
+
+  const flush = () => {
+    timer = undefined;
+    if (closed || pending.size === 0) return;
+    const changes = [...pending.values()];
+    pending = new Map();
+    onChange(changes);
+  };
+
+  const add = (change: LibraryChange) => {
+    const earlier = pending.get(change.path);
+    // A file created and then written is still new; anything followed by a delete is gone.
+    pending.set(change.path, earlier?.type === 'create' && change.type === 'update' ? earlier : change);
+    const now = Date.now();
+    if (!timer) firstPendingAt = now;
+    clearTimeout(timer);
+    timer = setTimeout(flush, Math.max(0, Math.min(debounceMs, firstPendingAt + maxWaitMs - now)));
+  };
+
+  const handle = (root: string) => async (error: Error | null, events: watcher.Event[]) => {
+    if (error) {
+      options.onError?.(error);
+      return;
+    }
+    for (const event of events) {
+      if (closed || ignored(root, event.path)) continue;
+      if (event.type === 'delete') {
+        add({ path: event.path, type: 'delete', isDirectory: false });
+      } else if (photoFormat(basename(event.path))) {
+        add({ path: event.path, type: event.type, isDirectory: false });
+      } else if (event.type === 'create') {
+        const isDirectory = await stat(event.path).then((stats) => stats.isDirectory(), () => false);
+        if (isDirectory && !closed) add({ path: event.path, type: 'create', isDirectory: true });
+      }
+    }
+  };
+
+  const ignore = ['**/.*', '**/node_modules', '**/@eaDir'];
+  const subscriptions: watcher.AsyncSubscription[] = [];
+  try {
+    for (const root of roots) {
+      try {
+        subscriptions.push(await watcher.subscribe(root, handle(root), { ignore }));
+      } catch (error) {
+        throw new EidosError('NOT_FOUND', `Cannot watch the library folder ${root}: ${describeError(error)}. Check that it exists and is mounted.`, { file: root, cause: error });
+      }
+    }
+  } catch (error) {
+    await Promise.all(subscriptions.map((subscription) => subscription.unsubscribe()));
+    throw error;
+  }
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      pending.clear();
+      await Promise.all(subscriptions.map((subscription) => subscription.unsubscribe()));
+    },
+  };
+}
