@@ -1,5 +1,13 @@
 import type { Command } from '../command.ts';
+import { modelsFetchCommand } from './models-fetch.ts';
+import { modelsImportCommand } from './models-import.ts';
+import { modelsListCommand } from './models-list.ts';
+import { modelsVerifyCommand } from './models-verify.ts';
 
 /** Every CLI command, in the order `eidos --help` lists them. One line a command. */
 export const commands: Command[] = [
+  modelsListCommand,
+  modelsFetchCommand,
+  modelsImportCommand,
+  modelsVerifyCommand,
 ];

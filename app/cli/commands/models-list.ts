@@ -1,0 +1,31 @@
+import type { Command } from '../command.ts';
+import { listModels } from '../../models/store.ts';
+import { formatBytes } from './models-progress.ts';
+
+export const modelsListCommand: Command = {
+  path: ['models', 'list'],
+  summary: 'List the models Eidos knows, and which are installed and verified.',
+  usage: '[--json]',
+  help: [
+    'options:',
+    '  --json   one JSON array: id, name, description, licence, source, bytes, pinned, installed, verified, isDefault',
+    '',
+    "'verified' means the files passed a full sha256 check and have not changed since; run 'eidos models verify' to re-check.",
+  ].join('\n'),
+  options: {},
+  async run(args, io) {
+    const models = await listModels();
+    if (args.json) {
+      io.out(JSON.stringify(models, null, 2));
+      return 0;
+    }
+    const idWidth = Math.max(...models.map((m) => m.id.length));
+    for (const m of models) {
+      const state = m.verified ? 'installed, verified' : m.installed ? 'installed, NOT verified' : 'not installed';
+      const size = m.bytes === null ? 'size unknown' : formatBytes(m.bytes);
+      io.out(`${m.isDefault ? '*' : ' '} ${m.id.padEnd(idWidth)}  ${m.name} — ${size}, ${state}${m.pinned ? '' : ', unpinned hashes'}; licence: ${m.licence}`);
+    }
+    io.out('\n* default model');
+    return 0;
+  },
+};
