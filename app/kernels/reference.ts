@@ -77,6 +77,8 @@ function searchPass(
   mask?: Uint8Array,
   wantScores = false,
 ): SearchPassResult {
+  check.checkMatrix(matrix);
+  check.checkQueries('query', query, 1, matrix.d);
   check.checkFinite('tau', tau);
   const all = scores(matrix, query, 1);
   for (let i = 0; i < all.length; i++) all[i] = tau * all[i]!;
@@ -86,8 +88,14 @@ function searchPass(
   return result;
 }
 
-function bankLogSumExp(matrix: EmbeddingMatrix, bank: Float32Array, nb: number, tau: number): Float64Array {
+function checkBank(matrix: EmbeddingMatrix, bank: Float32Array, nb: number, tau: number): void {
+  check.checkMatrix(matrix);
+  check.checkQueries('bank', bank, nb, matrix.d);
   check.checkFinite('tau', tau);
+}
+
+function bankLogSumExp(matrix: EmbeddingMatrix, bank: Float32Array, nb: number, tau: number): Float64Array {
+  checkBank(matrix, bank, nb, tau);
   const all = scores(matrix, bank, nb);
   return Float64Array.from({ length: nb }, (_, b) => logSumExp(all.subarray(b * matrix.n, (b + 1) * matrix.n), tau));
 }
@@ -99,6 +107,7 @@ function logPrior(
   tau: number,
   bankLse?: Float64Array,
 ): Float32Array {
+  checkBank(matrix, bank, nb, tau);
   const lse = bankLse ?? bankLogSumExp(matrix, bank, nb, tau);
   check.checkBankLse(lse, nb);
   const all = scores(matrix, bank, nb);
