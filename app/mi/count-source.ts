@@ -1,61 +1,44 @@
 /**
- * Where feature selection gets its count tables. The tables are the only O(N) work of the selection, so
- * a native kernel may supply them; this file holds the contract and the TypeScript reference kernels
- * that the native ones are tested against.
+ * Where feature selection gets its count tables. The tables are the only O(F·N) work of the selection,
+ * so the native kernels supply them (app/kernels: `countTables`, `pairCountTables`, one call for all
+ * features); their TypeScript reference is the default here and the parity oracle there.
  *
- * Data layout (shared with the native kernels):
+ * Data layout (shared with the kernels):
  * - `binned`: F×N `Uint8Array`, feature-major: `binned[f·N + i]` = bin of feature f for sample i;
  * - `labels`: N `Uint8Array` of 0/1 (1 = in the top-k of the query);
- * - counts of feature f: `Uint32Array` of bins×2, index `b·2 + y`;
- * - pair counts of (f, s): `Uint32Array` of bins×bins×2, index `(b_f·bins + b_s)·2 + y`.
+ * - counts of feature f: bins×2, index `b·2 + y` (block f of the kernels' F×bins×2 result);
+ * - pair counts of (f, s): bins×bins×2, index `(b_f·bins + b_s)·2 + y` (block f of F×bins×bins×2).
  */
 import { EidosError } from '../errors.ts';
+import type { Kernels } from '../kernels/contract.ts';
+import { referenceKernels } from '../kernels/reference.ts';
 import { MAX_BINS } from './equal-frequency-bins.ts';
 
-/** The kernel signatures, identical for the TypeScript reference and the native addon. */
-export interface CountKernels {
-  countTables(binned: Uint8Array, f: number, n: number, y: Uint8Array, bins: number): Uint32Array;
-  pairCountTables(binned: Uint8Array, f: number, n: number, y: Uint8Array, bins: number, s: number): Uint32Array;
-}
+/** The two kernels the selection needs; pass `kernels` from app/kernels/index.ts for the native ones. */
+export type CountKernels = Pick<Kernels, 'countTables' | 'pairCountTables'>;
 
 export interface CountSource {
   readonly featureCount: number;
   readonly sampleCount: number;
   readonly bins: number;
   readonly labels: Uint8Array;
-  /** bins×2 counts of (feature f, label). */
-  counts(f: number): Uint32Array;
-  /** bins×bins×2 counts of (feature f, feature s, label). */
-  pairCounts(f: number, s: number): Uint32Array;
+  /** For every feature f, a bins×2 view of the counts of (feature f, label). */
+  featureCounts(): Uint32Array[];
+  /** For every feature f, a bins×bins×2 view of the counts of (feature f, feature s, label). */
+  pairCountsWith(s: number): Uint32Array[];
   /** Feature f's bin for every sample (a view, not a copy): lets callers form joints of many features. */
   featureBins(f: number): Uint8Array;
 }
 
-export const referenceCountKernels: CountKernels = {
-  countTables(binned, f, n, y, bins) {
-    const table = new Uint32Array(bins * 2);
-    const offset = f * n;
-    for (let i = 0; i < n; i++) table[binned[offset + i]! * 2 + y[i]!]!++;
-    return table;
-  },
-  pairCountTables(binned, f, n, y, bins, s) {
-    const table = new Uint32Array(bins * bins * 2);
-    const offsetF = f * n;
-    const offsetS = s * n;
-    for (let i = 0; i < n; i++) table[(binned[offsetF + i]! * bins + binned[offsetS + i]!) * 2 + y[i]!]!++;
-    return table;
-  },
-};
-
 /**
- * A count source over a binned matrix. Validates the whole input once (bins in range, labels 0/1),
- * so the kernels can trust it.
+ * A count source over a binned matrix. Validates the shapes and values once up front, so a bad input
+ * fails here with a message instead of deep inside a kernel.
  */
 export function createCountSource(
   binned: Uint8Array,
   labels: Uint8Array,
   bins: number,
-  kernels: CountKernels = referenceCountKernels,
+  kernels: CountKernels = referenceKernels,
 ): CountSource {
   const sampleCount = labels.length;
   if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) {
@@ -81,19 +64,19 @@ export function createCountSource(
       throw new EidosError('BAD_ARGUMENT', `feature ${f} does not exist: there are ${featureCount} features.`);
     }
   };
+  const blocks = (table: Uint32Array, size: number): Uint32Array[] =>
+    Array.from({ length: featureCount }, (_, f) => table.subarray(f * size, (f + 1) * size));
   return {
     featureCount,
     sampleCount,
     bins,
     labels,
-    counts(f) {
-      checkFeature(f);
-      return kernels.countTables(binned, f, sampleCount, labels, bins);
+    featureCounts() {
+      return blocks(kernels.countTables(binned, featureCount, sampleCount, labels, bins), bins * 2);
     },
-    pairCounts(f, s) {
-      checkFeature(f);
+    pairCountsWith(s) {
       checkFeature(s);
-      return kernels.pairCountTables(binned, f, sampleCount, labels, bins, s);
+      return blocks(kernels.pairCountTables(binned, featureCount, sampleCount, labels, bins, s), bins * bins * 2);
     },
     featureBins(f) {
       checkFeature(f);

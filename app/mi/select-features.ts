@@ -55,10 +55,7 @@ export function selectFeatures(source: CountSource, options: SelectionOptions): 
   const { featureCount, bins } = source;
   const pairShape = { x: bins, z: bins, y: 2 };
 
-  const marginal = new Float64Array(featureCount);
-  for (let f = 0; f < featureCount; f++) {
-    marginal[f] = mutualInformationBits(source.counts(f), { x: bins, y: 2 }, estimator);
-  }
+  const marginal = Float64Array.from(source.featureCounts(), (counts) => mutualInformationBits(counts, { x: bins, y: 2 }, estimator));
   // Per candidate: the running min (CMIM) or sum (JMI) of I(F;Y|s) over the selected s.
   const accumulated = new Float64Array(featureCount).fill(criterion === 'cmim' ? Infinity : 0);
   const taken = new Uint8Array(featureCount);
@@ -89,9 +86,10 @@ export function selectFeatures(source: CountSource, options: SelectionOptions): 
       cumulativeBits: joint.informationBits(source.labels, estimator),
     });
     if (selected.length === wanted) break; // no later step reads the conditionals
+    const pairs = source.pairCountsWith(best);
     for (let f = 0; f < featureCount; f++) {
       if (taken[f]) continue;
-      const conditional = conditionalMutualInformationBits(source.pairCounts(f, best), pairShape, estimator);
+      const conditional = conditionalMutualInformationBits(pairs[f]!, pairShape, estimator);
       accumulated[f] = criterion === 'cmim' ? Math.min(accumulated[f]!, conditional) : accumulated[f]! + conditional;
     }
   }

@@ -3,6 +3,7 @@ import { selectFeatures, type SelectionCriterion } from '../../../app/mi/select-
 import { createCountSource } from '../../../app/mi/count-source.ts';
 import { binFeatureMatrix } from '../../../app/mi/equal-frequency-bins.ts';
 import { entropyBits, mutualInformationBits } from '../../../app/mi/entropy.ts';
+import { kernels, kernelStatus } from '../../../app/kernels/index.ts';
 import { normalSource, uniformSource } from './helpers/random.ts';
 
 const BINS = 4;
@@ -62,7 +63,7 @@ describe('greedy MI feature selection', () => {
     const { source, labels } = searchLikeSample(600, 12, 14);
     const picks = selectFeatures(source, { maxFeatures: 4, estimator: 'plugin', minGainBits: -Infinity });
     const [first] = picks;
-    const firstMarginal = mutualInformationBits(source.counts(first!.feature), { x: BINS, y: 2 });
+    const firstMarginal = mutualInformationBits(source.featureCounts()[first!.feature]!, { x: BINS, y: 2 });
     expect(first!.marginalBits).toBeCloseTo(firstMarginal, 12);
     expect(first!.gainBits).toBe(first!.marginalBits);
     expect(first!.cumulativeBits).toBeCloseTo(firstMarginal, 12); // the joint of one feature is the feature
@@ -71,7 +72,7 @@ describe('greedy MI feature selection', () => {
     for (let i = 1; i < picks.length; i++) expect(picks[i]!.cumulativeBits).toBeGreaterThanOrEqual(picks[i - 1]!.cumulativeBits);
     expect(picks.at(-1)!.cumulativeBits).toBeLessThanOrEqual(labelEntropy + 1e-12);
     // The second pick's cumulative bits are the honest joint: I(F1,F3;Y) = I(F1;Y) + I(F3;Y|F1).
-    const pair = source.pairCounts(picks[1]!.feature, first!.feature);
+    const pair = source.pairCountsWith(first!.feature)[picks[1]!.feature]!;
     const joint = mutualInformationBits(pair, { x: BINS * BINS, y: 2 });
     expect(picks[1]!.cumulativeBits).toBeCloseTo(joint, 12);
   });
@@ -80,5 +81,14 @@ describe('greedy MI feature selection', () => {
     const n = 50;
     const source = createCountSource(new Uint8Array(3 * n), Uint8Array.from({ length: n }, (_, i) => i % 2), BINS);
     expect(selectFeatures(source, { maxFeatures: 3 })).toEqual([]);
+  });
+
+  it.skipIf(kernelStatus().backend === 'typescript')('selects the same features with the same bits on the native kernels', () => {
+    const { source, labels } = searchLikeSample(600, 40, 15);
+    const binned = Uint8Array.from({ length: 40 * 600 }, (_, i) => source.featureBins(Math.floor(i / 600))[i % 600]!);
+    const native = createCountSource(binned, labels, BINS, kernels);
+    for (const criterion of CRITERIA) {
+      expect(selectFeatures(native, { maxFeatures: 6, criterion })).toEqual(selectFeatures(source, { maxFeatures: 6, criterion }));
+    }
   });
 });
