@@ -15,7 +15,7 @@ import { extname } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import exifr from 'exifr';
 import { EidosError, describeError, isEidosError } from '../errors.ts';
-import { decodeHeic, isHevcHeif } from './heic.ts';
+import { decodeHeic, isHevcHeif, readHeicSize } from './heic.ts';
 import { asOrientation, orientationOps, swapsAxes } from './orientation.ts';
 import { largestEmbeddedJpeg } from './raw-preview.ts';
 
@@ -43,8 +43,8 @@ export interface OpenedImage {
   /** Displayed size (after orientation) at full resolution. */
   width: number;
   height: number;
-  /** A fresh pipeline yielding the displayed image; add `.resize()` to it to get shrink-on-load. */
-  pipeline(): Sharp;
+  /** A fresh pipeline yielding the displayed image; add `.resize()` to it to get shrink-on-load. HEIF decodes here. */
+  pipeline(): Promise<Sharp>;
 }
 
 /** Oriented 8-bit sRGB pixels, three interleaved channels (HWC), alpha flattened onto white. */
@@ -88,7 +88,7 @@ export async function openImage(file: string): Promise<OpenedImage> {
 export async function decodeImage(file: string, bounds: DecodeBounds = {}): Promise<DecodedImage> {
   const image = await openImage(file);
   const scale = boundedScale(image.width, image.height, bounds);
-  let pipeline = image.pipeline();
+  let pipeline = await openPipeline(image);
   if (scale < 1) {
     pipeline = pipeline.resize({
       width: Math.max(1, Math.round(image.width * scale)),
@@ -97,6 +97,15 @@ export async function decodeImage(file: string, bounds: DecodeBounds = {}): Prom
     });
   }
   return toRgbPixels(pipeline, file);
+}
+
+/** `image.pipeline()` with failures mapped to `EidosError`. */
+export async function openPipeline(image: OpenedImage): Promise<Sharp> {
+  try {
+    return await image.pipeline();
+  } catch (error) {
+    throw decodeFailure(image.file, error);
+  }
 }
 
 export function boundedScale(width: number, height: number, bounds: DecodeBounds): number {
@@ -144,7 +153,7 @@ async function openWithSharp(file: string, input: string | Buffer, kind: SourceK
     kind,
     width: swap ? meta.height : meta.width,
     height: swap ? meta.width : meta.height,
-    pipeline: () => {
+    pipeline: async () => {
       if (kind !== 'raw-preview') return sharp(input, { ...SHARP_OPTIONS, autoOrient: true });
       const ops = orientationOps(orientation ?? 1);
       let pipeline = sharp(input, SHARP_OPTIONS).rotate(ops.rotate);
@@ -155,14 +164,18 @@ async function openWithSharp(file: string, input: string | Buffer, kind: SourceK
 }
 
 async function openHeif(file: string): Promise<OpenedImage> {
-  const { width, height, data } = await decodeHeic(file, await readFile(file), MAX_HEIC_PIXELS);
-  const pixels = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const buffer = await readFile(file);
+  const { width, height } = await readHeicSize(file, buffer);
   return {
     file,
     kind: 'heif',
     width,
     height,
-    pipeline: () => sharp(pixels, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS }),
+    pipeline: async () => {
+      const { data } = await decodeHeic(file, buffer, MAX_HEIC_PIXELS);
+      const pixels = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      return sharp(pixels, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS });
+    },
   };
 }
 

@@ -43,11 +43,8 @@ export function isHevcHeif(head: Uint8Array): boolean {
   return brands.some((brand) => HEVC_BRANDS.has(brand)) && !brands.includes('avif');
 }
 
-/**
- * Decodes the primary image to RGBA after checking its declared size against `maxPixels`, so a
- * decompression bomb is refused before libheif allocates its pixels.
- */
-export async function decodeHeic(file: string, buffer: Uint8Array, maxPixels: number): Promise<HeicPixels> {
+/** Parses the container (no pixel decoding) and hands its primary image to `use`. */
+async function withPrimaryImage<T>(file: string, buffer: Uint8Array, use: (image: HeicImageHandle) => Promise<T>): Promise<T> {
   let images: Awaited<ReturnType<HeicDecode['all']>>;
   try {
     images = await heicDecode.all({ buffer });
@@ -57,6 +54,23 @@ export async function decodeHeic(file: string, buffer: Uint8Array, maxPixels: nu
   try {
     const primary = images[0];
     if (!primary) throw new EidosError('DECODE_FAILED', `${file} is a HEIF file without an image in it.`, { file });
+    return await use(primary);
+  } finally {
+    images.dispose();
+  }
+}
+
+/** Displayed size declared by the container, without decoding pixels. */
+export function readHeicSize(file: string, buffer: Uint8Array): Promise<{ width: number; height: number }> {
+  return withPrimaryImage(file, buffer, async ({ width, height }) => ({ width, height }));
+}
+
+/**
+ * Decodes the primary image to RGBA after checking its declared size against `maxPixels`, so a
+ * decompression bomb is refused before libheif allocates its pixels.
+ */
+export function decodeHeic(file: string, buffer: Uint8Array, maxPixels: number): Promise<HeicPixels> {
+  return withPrimaryImage(file, buffer, async (primary) => {
     if (primary.width * primary.height > maxPixels) {
       throw new EidosError(
         'TOO_LARGE',
@@ -64,8 +78,6 @@ export async function decodeHeic(file: string, buffer: Uint8Array, maxPixels: nu
         { file },
       );
     }
-    return await primary.decode();
-  } finally {
-    images.dispose();
-  }
+    return primary.decode();
+  });
 }

@@ -15,7 +15,7 @@
 import sharp, { type KernelEnum, type Sharp } from 'sharp';
 import { EidosError } from '../errors.ts';
 import type { PreprocessSpec } from '../models/manifest-types.ts';
-import { openImage, toRgbPixels, type DecodedImage } from './decode.ts';
+import { openImage, openPipeline, toRgbPixels, type DecodedImage } from './decode.ts';
 
 export interface ModelInputGeometry {
   /** Size after the shortest-edge resize. */
@@ -49,7 +49,7 @@ export function modelInputGeometry(width: number, height: number, spec: Preproce
 export async function preprocessForModel(file: string, spec: PreprocessSpec): Promise<Float32Array> {
   checkSpec(spec);
   const image = await openImage(file);
-  return tensorFromPipeline(image.pipeline(), image.width, image.height, spec, file);
+  return tensorFromPipeline(await openPipeline(image), image.width, image.height, spec, file);
 }
 
 /** The same from pixels already decoded (e.g. by `decodeImage` for the thumbnails too). */

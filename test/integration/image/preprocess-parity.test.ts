@@ -85,8 +85,9 @@ describe('CLIP preprocessing parity with transformers.js on imagenet-dev', () =>
     }
     const { meanPx } = report('vs transformers.js, with resize', stats);
     console.log(`vs transformers.js, with resize: worst per-photo mean ${worstPhotoMeanPx.toFixed(3)} px`);
-    expect(meanPx).toBeLessThan(100);
-    expect(worstPhotoMeanPx).toBeLessThan(100);
+    // Measured 4.8 px mean and 19.1 px for the worst photo (fine textures alias most); margin ~30%.
+    expect(meanPx).toBeLessThan(6.5);
+    expect(worstPhotoMeanPx).toBeLessThan(25);
   });
 
   it('reproduces Pillow\'s bicubic (the Python processor) when shrinking and when enlarging', async () => {
@@ -107,7 +108,9 @@ describe('CLIP preprocessing parity with transformers.js on imagenet-dev', () =>
     }
     const shrinking = report('vs Pillow port, shrinking', shrunk);
     const enlarging = report('vs Pillow port, enlarging', enlarged);
-    expect(shrinking.meanPx).toBeLessThan(100);
-    expect(enlarging.meanPx).toBeLessThan(100);
+    // Measured 0.26 and 0.32 px mean: libvips runs vertical then horizontal with its own fixed point,
+    // Pillow the other way round, so rounding differs by ±1 and sharp edges ring differently (a tail up to ~60 px).
+    expect(shrinking.meanPx).toBeLessThan(0.5);
+    expect(enlarging.meanPx).toBeLessThan(0.5);
   });
 });

@@ -1,0 +1,83 @@
+/**
+ * What Eidos shows and filters on: capture time, place, camera, lens and displayed size. EXIF through
+ * exifr, size from the image header (EXIF's PixelXDimension is often stale after editing). Broken or
+ * missing EXIF yields fewer fields, never an error; only an unreadable or undecodable file throws.
+ */
+import exifr from 'exifr';
+import { openImage } from './decode.ts';
+import { asOrientation, type Orientation } from './orientation.ts';
+
+export interface PhotoMetadata {
+  /** Capture time as written by the camera: ISO 8601, with its UTC offset when the file records one. */
+  takenAt?: string;
+  gps?: { lat: number; lon: number };
+  make?: string;
+  model?: string;
+  lens?: string;
+  /** Displayed size (after orientation). */
+  width: number;
+  height: number;
+  orientation?: Orientation;
+}
+
+interface RawExif {
+  DateTimeOriginal?: unknown;
+  CreateDate?: unknown;
+  OffsetTimeOriginal?: unknown;
+  latitude?: unknown;
+  longitude?: unknown;
+  Make?: unknown;
+  Model?: unknown;
+  LensModel?: unknown;
+  Orientation?: unknown;
+}
+
+export async function readMetadata(file: string): Promise<PhotoMetadata> {
+  const image = await openImage(file);
+  const exif = await readExif(file);
+  const result: PhotoMetadata = { width: image.width, height: image.height };
+  const takenAt = exifDateToIso(exif.DateTimeOriginal ?? exif.CreateDate, exif.OffsetTimeOriginal);
+  if (takenAt) result.takenAt = takenAt;
+  const lat = exif.latitude;
+  const lon = exif.longitude;
+  if (typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon)
+    && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat === 0 && lon === 0)) {
+    result.gps = { lat, lon };
+  }
+  for (const [key, value] of [['make', exif.Make], ['model', exif.Model], ['lens', exif.LensModel]] as const) {
+    const text = cleanText(value);
+    if (text) result[key] = text;
+  }
+  const orientation = asOrientation(exif.Orientation);
+  if (orientation) result.orientation = orientation;
+  return result;
+}
+
+async function readExif(file: string): Promise<RawExif> {
+  try {
+    // Raw values: exifr would otherwise turn dates into Date objects in the machine's time zone.
+    const parsed = (await exifr.parse(file, { tiff: true, exif: true, gps: true, xmp: false, icc: false, iptc: false, reviveValues: false, translateValues: false })) as RawExif | undefined;
+    return parsed ?? {};
+  } catch {
+    return {}; // broken EXIF: the photo still indexes, just without these fields
+  }
+}
+
+/** "2008:05:30 15:56:01" (+ optional "+02:00") → "2008-05-30T15:56:01+02:00"; undefined if not a real date. */
+export function exifDateToIso(value: unknown, offset?: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value.trim());
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
+  if (y < 1800 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return undefined;
+  const iso = `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}`;
+  const zone = typeof offset === 'string' && /^[+-]\d{2}:\d{2}$/.test(offset.trim()) ? offset.trim() : /Z$/.test(value.trim()) ? 'Z' : '';
+  return iso + zone;
+}
+
+function cleanText(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const text = value.replace(/\u0000/g, '').trim();
+  return text.length > 0 ? text : undefined;
+}

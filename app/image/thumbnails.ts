@@ -1,0 +1,58 @@
+/**
+ * Cached thumbnails, named by the photo's content hash so renames and moves reuse them: a grid size
+ * (256 px long edge) and a detail size (1280 px), oriented, WebP. Written to a temporary name and
+ * renamed into place, so a reader never sees half a file and a crash leaves no corrupt thumbnail.
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { EidosError } from '../errors.ts';
+import { thumbnailsDir } from '../paths.ts';
+import type { DecodedImage } from './decode.ts';
+
+export const THUMBNAIL_EDGES = { grid: 256, detail: 1280 } as const;
+export type ThumbnailSize = keyof typeof THUMBNAIL_EDGES;
+
+const WEBP_QUALITY = { grid: 75, detail: 82 } as const;
+
+/** `<dir>/<size>/<first two hex digits>/<hash>.webp`; the fan-out keeps folders small for big libraries. */
+export function thumbnailPath(hash: string, size: ThumbnailSize, dir: string = thumbnailsDir()): string {
+  if (!/^[0-9a-f]{16,128}$/.test(hash)) {
+    throw new EidosError('BAD_ARGUMENT', `Thumbnail hash "${hash}" is not a lower-case hex content hash (16–128 digits).`);
+  }
+  return join(dir, size, hash.slice(0, 2), `${hash}.webp`);
+}
+
+/**
+ * Writes both thumbnails from decoded pixels (decode once with `decodeImage(file, { maxLongEdge:
+ * THUMBNAIL_EDGES.detail, minShortEdge: <model edge> })`, then feed the model and this). Never enlarges.
+ * Returns the paths written.
+ */
+export async function writeThumbnails(image: DecodedImage, hash: string, dir: string = thumbnailsDir()): Promise<Record<ThumbnailSize, string>> {
+  const written = {} as Record<ThumbnailSize, string>;
+  for (const size of Object.keys(THUMBNAIL_EDGES) as ThumbnailSize[]) {
+    const target = thumbnailPath(hash, size, dir);
+    const edge = THUMBNAIL_EDGES[size];
+    const webp = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .resize({ width: edge, height: edge, fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: WEBP_QUALITY[size] })
+      .toBuffer();
+    await writeAtomically(target, webp);
+    written[size] = target;
+  }
+  return written;
+}
+
+async function writeAtomically(target: string, bytes: Buffer): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, bytes);
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new EidosError(code === 'ENOSPC' ? 'DISK_FULL' : 'INTERNAL', `Could not write thumbnail ${target}: ${String(error)}`, { file: target, cause: error });
+  }
+}
