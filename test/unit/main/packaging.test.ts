@@ -5,7 +5,12 @@ import { minimatch } from 'minimatch';
 import { describe, expect, it } from 'vitest';
 
 // js-yaml ships without types; electron-builder itself reads this file with it.
-const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
+const require = createRequire(import.meta.url);
+const yaml = require('js-yaml') as { load(text: string): unknown };
+// electron-builder's own schema check (the one `electron-builder` runs before building).
+const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+  validateConfiguration(config: unknown, logger: { add(): void; isEnabled: boolean }): Promise<void>;
+};
 const root = join(import.meta.dirname, '..', '..', '..');
 
 interface BuilderConfig {
@@ -37,6 +42,12 @@ function nodeFiles(dir: string): string[] {
 }
 
 describe('electron-builder.yml', () => {
+  it("passes electron-builder's own schema, which rejects misspelt options", async () => {
+    const logger = { add: () => undefined, isEnabled: false };
+    await expect(validateConfiguration(config, logger)).resolves.toBeUndefined();
+    await expect(validateConfiguration({ ...config, mac: { ...config.mac, hardnedRuntime: true } }, logger)).rejects.toThrow(/configuration.mac/);
+  });
+
   it('names the app', () => {
     expect(config.appId).toBe('app.eidos.desktop');
     expect(config.productName).toBe('Eidos');
