@@ -1,0 +1,93 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isEidosError } from '../../../app/errors.ts';
+import { watchLibrary, type LibraryChange, type LibraryWatcher } from '../../../app/library/watch.ts';
+import { tempDir } from '../store/fixtures.ts';
+
+let root: string;
+let cleanup: () => void;
+let watcher: LibraryWatcher | undefined;
+let batches: LibraryChange[][];
+beforeEach(() => {
+  ({ dir: root, cleanup } = tempDir('eidos-watch-'));
+  batches = [];
+});
+afterEach(async () => {
+  await watcher?.close();
+  watcher = undefined;
+  cleanup();
+});
+
+/** Waits (polling, no timing assertion) until the callback has delivered `count` batches. */
+async function batchesArrive(count: number, limitMs = 20_000): Promise<void> {
+  const start = Date.now();
+  while (batches.length < count) {
+    if (Date.now() - start > limitMs) throw new Error(`only ${batches.length} of ${count} change batches arrived`);
+    await new Promise((wait) => setTimeout(wait, 50));
+  }
+}
+const settle = () => new Promise((wait) => setTimeout(wait, 400));
+
+describe('watchLibrary', () => {
+  it('reports photo changes as one debounced batch, ignoring non-photos and hidden or system folders', async () => {
+    mkdirSync(join(root, '.thumbnails'));
+    mkdirSync(join(root, 'node_modules'));
+    watcher = await watchLibrary([root], (changes) => batches.push(changes), { debounceMs: 300 });
+    writeFileSync(join(root, 'a.jpg'), 'one');
+    writeFileSync(join(root, 'a.jpg'), 'one, then more');
+    writeFileSync(join(root, 'B.HEIC'), 'two');
+    writeFileSync(join(root, 'notes.txt'), 'not a photo');
+    writeFileSync(join(root, '.thumbnails', 'x.jpg'), 'cache');
+    writeFileSync(join(root, 'node_modules', 'logo.png'), 'tool');
+    await batchesArrive(1);
+    await settle();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.map((c) => [c.path, c.type]).sort()).toEqual([
+      [join(root, 'B.HEIC'), 'create'],
+      [join(root, 'a.jpg'), 'create'],
+    ]);
+  });
+
+  it('reports deletions and renames, and a folder moved in as a folder to rescan', async () => {
+    writeFileSync(join(root, 'old.png'), 'x');
+    const outside = tempDir('eidos-watch-outside-');
+    try {
+      mkdirSync(join(outside.dir, 'trip'));
+      writeFileSync(join(outside.dir, 'trip', 'beach.jpg'), 'y');
+      watcher = await watchLibrary([root], (changes) => batches.push(changes), { debounceMs: 300 });
+      renameSync(join(root, 'old.png'), join(root, 'new.png'));
+      renameSync(join(outside.dir, 'trip'), join(root, 'trip'));
+      await batchesArrive(1);
+      rmSync(join(root, 'new.png'));
+      await batchesArrive(2);
+      const all = batches.flat().map((c) => [c.path, c.type, c.isDirectory]);
+      expect(all).toContainEqual([join(root, 'old.png'), 'delete', false]);
+      expect(all).toContainEqual([join(root, 'trip'), 'create', true]);
+      expect(batches[1]).toEqual([{ path: join(root, 'new.png'), type: 'delete', isDirectory: false }]);
+    } finally {
+      outside.cleanup();
+    }
+  });
+
+  it('delivers nothing after close', async () => {
+    watcher = await watchLibrary([root], (changes) => batches.push(changes), { debounceMs: 200 });
+    writeFileSync(join(root, 'pending.jpg'), 'x');
+    await watcher.close();
+    watcher = undefined;
+    writeFileSync(join(root, 'later.jpg'), 'y');
+    await new Promise((wait) => setTimeout(wait, 800));
+    expect(batches).toEqual([]);
+  });
+
+  it('refuses a root that does not exist with a clear error', async () => {
+    let error: unknown;
+    try {
+      watcher = await watchLibrary([join(root, 'missing')], () => undefined);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isEidosError(error, 'NOT_FOUND')).toBe(true);
+    expect((error as Error).message).toMatch(/exists and is mounted/);
+  });
+});
