@@ -3,6 +3,7 @@ import { modelsFetchCommand } from './models-fetch.ts';
 import { modelsImportCommand } from './models-import.ts';
 import { modelsListCommand } from './models-list.ts';
 import { modelsVerifyCommand } from './models-verify.ts';
+import { serveCommand } from '../../server/serve-command.ts';
 
 /** Every CLI command, in the order `eidos --help` lists them. One line a command. */
 export const commands: Command[] = [
@@ -10,4 +11,5 @@ export const commands: Command[] = [
   modelsFetchCommand,
   modelsImportCommand,
   modelsVerifyCommand,
+  serveCommand,
 ];

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from '../cli/command.ts';
+import { EidosError } from '../errors.ts';
+import { dataDir, repoRoot } from '../paths.ts';
+import type { ApiHandlers } from '../api/contract.ts';
+import { createEngineHandlers } from '../api/handlers.ts';
+import { startBridge } from './bridge.ts';
+
+/** `eidos serve [--port N]`: the UI and API in a local browser, through the loopback bridge. */
+export interface ServeDeps {
+  createHandlers(dataDir: string): Promise<ApiHandlers>;
+  /** Resolves when the server should stop (Ctrl-C by default). */
+  untilStopped(): Promise<void>;
+}
+
+const untilSignal = (): Promise<void> =>
+  new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+
+export function makeServeCommand(deps: ServeDeps = { createHandlers: createEngineHandlers, untilStopped: untilSignal }): Command {
+  return {
+    path: ['serve'],
+    summary: 'Serve the search UI to a browser on this machine (127.0.0.1 only, per-run token).',
+    usage: '[--port N]',
+    help: [
+      'options:',
+      '  --port N   port on 127.0.0.1 (default: a free one)',
+      '  --json     print {"url","port"} instead of the sentence',
+      '',
+      'Open the printed address; it carries a one-time token that the page then keeps in a cookie.',
+      'Nothing listens on other interfaces, and no request leaves this machine.',
+    ].join('\n'),
+    options: { port: { type: 'string' } },
+    async run(args, io) {
+      const port = parsePort(args.values.port);
+      const staticDir = join(repoRoot(), 'renderer', 'dist');
+      const handlers = await deps.createHandlers(dataDir());
+      const bridge = await startBridge({ handlers, port, staticDir: existsSync(staticDir) ? staticDir : undefined });
+      if (args.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port }));
+      else io.out(`Eidos is at ${bridge.url}\n(only this machine can reach it; Ctrl-C stops it)`);
+      if (!existsSync(staticDir) && !args.json) io.err(`No built UI in ${staticDir}; run 'npm run build:ui'. The API still answers.`);
+      await deps.untilStopped();
+      await bridge.close();
+      return 0;
+    },
+  };
+}
+
+function parsePort(value: unknown): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || port > 65535) {
+    throw new EidosError('BAD_ARGUMENT', `--port must be a whole number from 0 to 65535 (got '${String(value)}').`);
+  }
+  return port;
+}
+
+export const serveCommand = makeServeCommand();
