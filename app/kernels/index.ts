@@ -14,6 +14,7 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
   logSumExp(values: Float32Array, scale: number): number;
   status(): { threads: number; isa: string };
   setPortable(on: boolean): string;
+  readAll(array: ArrayBufferView): number;
   /** macOS builds only (native/src/metal): null when no Metal device, else scores on the GPU. */
   metalDevice?: () => string | null;
   metalScores?: (matrix: EmbeddingMatrix, queries: Float32Array, nq: number) => Float32Array | null;
@@ -111,6 +112,12 @@ export function kernelStatus(): KernelStatus {
  */
 export function forcePortableKernels(on: boolean): string | undefined {
   return loaded.binding?.setPortable(on);
+}
+
+/** Benchmark probe: one multi-threaded read of every byte (the bandwidth limit); undefined without the addon. */
+export function nativeReadAll(): ((array: ArrayBufferView) => number) | undefined {
+  const native = loaded.binding;
+  return native ? (array) => native.readAll(array) : undefined;
 }
 
 /** The native CPU path regardless of Metal, for the Metal parity test; undefined without the addon. */

@@ -11,6 +11,7 @@ void RegisterTopK(Napi::Env env, Napi::Object exports);
 void RegisterPrior(Napi::Env env, Napi::Object exports);
 void RegisterMi(Napi::Env env, Napi::Object exports);
 void RegisterConvert(Napi::Env env, Napi::Object exports);
+void RegisterProbe(Napi::Env env, Napi::Object exports);
 #ifdef EIDOS_METAL
 void RegisterMetal(Napi::Env env, Napi::Object exports);
 #endif
@@ -41,6 +42,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   eidos::RegisterPrior(env, exports);
   eidos::RegisterMi(env, exports);
   eidos::RegisterConvert(env, exports);
+  eidos::RegisterProbe(env, exports);
 #ifdef EIDOS_METAL
   eidos::RegisterMetal(env, exports);
 #endif
