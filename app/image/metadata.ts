@@ -56,7 +56,12 @@ export async function readMetadata(file: string): Promise<PhotoMetadata> {
 async function readExif(file: string): Promise<RawExif> {
   try {
     // Raw values: exifr would otherwise turn dates into Date objects in the machine's time zone.
-    const parsed = (await exifr.parse(file, { tiff: true, exif: true, gps: true, xmp: false, icc: false, iptc: false, reviveValues: false, translateValues: false })) as RawExif | undefined;
+    // Not chunked: with chunked reads exifr misses EXIF that follows a large APP segment.
+    // XMP too: some editors and phones write the capture time only there.
+    const parsed = (await exifr.parse(file, {
+      tiff: true, exif: true, gps: true, xmp: true, icc: false, iptc: false,
+      reviveValues: false, translateValues: false, chunked: false,
+    })) as RawExif | undefined;
     return parsed ?? {};
   } catch {
     return {}; // broken EXIF: the photo still indexes, just without these fields
@@ -77,7 +82,7 @@ export function exifDateToIso(value: unknown, offset?: unknown): string | undefi
 
 function cleanText(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
-  const text = value.replace(/\u0000/g, '').trim();
+  // EXIF ASCII fields are C strings: whatever follows the first NUL is padding or garbage.
+  const text = value.split('\u0000')[0]!.trim();
   return text.length > 0 ? text : undefined;
 }
