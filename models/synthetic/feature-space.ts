@@ -3,11 +3,12 @@
  *
  *   index 0                 "a photo": 1 for every image, a small constant for every text, so no
  *                           embedding is ever zero and an empty query scores every photo alike;
- *   1 .. K                  global colour features (image: √ of the colour's share of the view);
+ *   1 .. K                  global colour features (image: is the colour present, 0..1);
  *   1+K .. 1+K+4K−1         quadrant colour features, colour-major (k·4 + quadrant), √ of the share.
  *
- * Square roots make each image's feature vector have a fixed norm (shares sum to 1 globally and in
- * each quadrant: ‖f‖² = 1 + 1 + 4), so cosine ranking is a plain sum over the features a text names.
+ * Square roots give each quadrant's features norm 1 (shares in a quadrant sum to 1), so ranking within
+ * a quadrant is a plain sum over the features a text names; the presence features make an image's norm
+ * grow with its number of colours, so a photo with an extra object ranks below the one described.
  * A fixed random orthonormal projection maps the features to SYNTHETIC_DIM embedding dimensions so
  * that no single dimension is a colour; dot products (hence cosines) are preserved exactly.
  */
@@ -36,7 +37,6 @@ export function featureNames(): string[] {
  * only +, −, ×, ÷ and √, which IEEE 754 rounds identically everywhere, so the bytes never vary).
  */
 export function projectionMatrix(): Float32Array {
-  if (FEATURE_COUNT > SYNTHETIC_DIM) throw new Error('feature space larger than the embedding');
   const rng = createRng(PROJECTION_SEED);
   const rows: Float64Array[] = [];
   while (rows.length < FEATURE_COUNT) {

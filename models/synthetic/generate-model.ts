@@ -22,15 +22,16 @@ export { SYNTHETIC_DIM } from './feature-space.ts';
 export { COLOUR_NAMES, QUADRANTS, POSITION_WORDS, COLOURS } from './world.ts';
 
 /**
- * τ in s = τ·cos. A colour word's cosine is about 0.15 with a photo holding a small object of that
- * colour and about 0.04 without it; τ = 50 makes that gap ≈ 5.5 nats, about ln 250, so non-matching
- * photos carry almost no probability in a few-hundred-photo library, while the spread among matching
- * photos (object sizes differ by ~0.03 in cosine, ≈ 1.5 nats) stays soft rather than winner-take-all.
- * OpenAI CLIP's τ = 100 would make p(i|q) collapse onto the largest object.
+ * τ in s = τ·cos. Measured on 200 generated photos (test/unit/synthetic/retrieval.test.ts): a colour
+ * word's cosine is 0.36–0.41 with every photo holding the colour and 0.03–0.04 with the others, so
+ * τ = 30 puts ≈ 10 nats between them (non-holders carry no mass in any library under ~20 000 photos),
+ * while the spread among holders (≈ 0.05, from how many colours a photo has) stays a soft ≈ 1.5 nats;
+ * a description's own photo leads the runner-up by ≥ 0.066 in cosine, ≥ 2 nats. OpenAI CLIP's τ = 100
+ * fits its own, narrower cosine range, and here would make p(i|q) winner-take-all.
  */
-export const SYNTHETIC_LOGIT_SCALE = 50;
-/** ln 50, written out so config.json never depends on a libm's last bit. */
-const LN_LOGIT_SCALE = 3.912023005428146;
+export const SYNTHETIC_LOGIT_SCALE = 30;
+/** ln 30, written out so config.json never depends on a libm's last bit. */
+const LN_LOGIT_SCALE = 3.4011973816621555;
 
 export const SYNTHETIC_MODEL_FILES = [
   'onnx/vision_model.onnx',

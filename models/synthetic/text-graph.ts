@@ -10,7 +10,8 @@
  *    back: "segment" = running count of colour words, and a band matrix over the sequence keeps pairs
  *    (colour at t, position at t′) with the same segment and 0 < t′ − t ≤ window. A colour with
  *    top/left gets its top-left quadrant feature; a missing axis splits evenly ("red top" → ½ top-left,
- *    ½ top-right); `background` alone spreads it over all four quadrants (¼ each); no position word → none.
+ *    ½ top-right); `background` puts the colour in all four quadrants (1 each: it fills them, and that
+ *    weight is what makes a photo with an extra object rank below the one described); no position word → none.
  * 4. Quadrant features = Σ_t colour(t) ⊗ quadrantWeights(t); then the same projection as the images.
  */
 import { EidosError } from '../../app/errors.ts';
@@ -65,10 +66,10 @@ function wordClassTable(vocabulary: ClipVocabulary): number[] {
 
 export function textGraph(projection: Float32Array, vocabulary: ClipVocabulary): GraphSpec {
   const role = (name: (typeof POSITION_ROLES)[number]): number => POSITION_ROLES.indexOf(name);
-  const [TOP, BOTTOM, LEFT, RIGHT] = [role('top'), role('bottom'), role('left'), role('right')];
-  // Columns of `has`: 0 any vertical word, 1 any horizontal word, 2 any position word at all.
+  const [TOP, BOTTOM, LEFT, RIGHT, BACKGROUND] = [role('top'), role('bottom'), role('left'), role('right'), role('background')];
+  // Columns of `has`: 0 any vertical word, 1 any horizontal word, 2 either.
   const hasSum = indicator('has_sum', ROLE_COUNT, 3, (r, c) =>
-    c === 2 ? true : c === 0 ? r === TOP || r === BOTTOM : r === LEFT || r === RIGHT,
+    c === 2 ? r !== BACKGROUND : c === 0 ? r === TOP || r === BOTTOM : r === LEFT || r === RIGHT,
   );
   // Axis weights [top, bottom, left, right] = attached words + ½ for each side of an unnamed axis.
   const axisFromWords = indicator('axis_from_words', ROLE_COUNT, 4, (r, c) => r === [TOP, BOTTOM, LEFT, RIGHT][c]);
@@ -105,6 +106,7 @@ export function textGraph(projection: Float32Array, vocabulary: ClipVocabulary):
       quadrantVertical,
       quadrantHorizontal,
       indicator('select_any', 3, 1, (r) => r === 2),
+      indicator('select_background', ROLE_COUNT, 1, (r) => r === BACKGROUND),
       scaledRows('projection_photo', 0, 1, TEXT_PHOTO_FEATURE, [SYNTHETIC_DIM]),
       scaledRows('projection_global', GLOBAL_OFFSET, COLOUR_COUNT, 1, [COLOUR_COUNT, SYNTHETIC_DIM]),
       scaledRows('projection_quadrant', QUADRANT_OFFSET, COLOUR_COUNT * QUADRANT_COUNT, 1, [COLOUR_COUNT * QUADRANT_COUNT, SYNTHETIC_DIM]),
@@ -139,7 +141,9 @@ export function textGraph(projection: Float32Array, vocabulary: ClipVocabulary):
       { opType: 'MatMul', inputs: ['axis_weights', 'quadrant_horizontal'], outputs: ['horizontal'] },
       { opType: 'MatMul', inputs: ['has', 'select_any'], outputs: ['placed'] },
       { opType: 'Mul', inputs: ['vertical', 'horizontal'], outputs: ['quadrant_raw'] },
-      { opType: 'Mul', inputs: ['quadrant_raw', 'placed'], outputs: ['quadrant_weights'] },
+      { opType: 'Mul', inputs: ['quadrant_raw', 'placed'], outputs: ['quadrant_placed'] },
+      { opType: 'MatMul', inputs: ['attached', 'select_background'], outputs: ['background'] },
+      { opType: 'Add', inputs: ['quadrant_placed', 'background'], outputs: ['quadrant_weights'] },
       // 4. quadrant features and projection
       { opType: 'Transpose', inputs: ['colour_words'], outputs: ['colour_by_token'], attributes: { perm: attr.ints([0, 2, 1]) } },
       { opType: 'MatMul', inputs: ['colour_by_token', 'quadrant_weights'], outputs: ['quadrant_features_3d'] },

@@ -6,7 +6,9 @@
  * Since ‖x‖² is the same for every k it cancels, leaving the linear score (2·c_k·x − ‖c_k‖²)/σ², a 1×1
  * convolution. The CLIP normalisation z = (x − mean)/std is undone inside the same convolution
  * (x = std·z + mean folds into its weights and bias). AveragePool 112×112 gives each colour's share of
- * each quadrant, their mean the global share; √ of both, then the fixed projection (feature-space.ts).
+ * each quadrant, their mean the global share. Quadrant features are √share; global features are a
+ * soft presence test sigmoid((share − θ)/w), so a colour word finds every photo holding the colour about
+ * equally, whether it fills the background or one small object; then the fixed projection (feature-space.ts).
  */
 import { attr, type GraphSpec } from './onnx-writer.ts';
 import {
@@ -28,6 +30,12 @@ export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
  * two colours split between them, as a soft segmentation should.
  */
 const SIGMA_SQUARED = 0.005;
+/**
+ * Presence threshold and width on a colour's share of the view. The smallest object covers ≥ 6 % of the
+ * view (presence ≥ 0.997); blurred edges between two other colours leak ≤ 0.5 % (presence ≤ 0.007).
+ */
+const PRESENCE_THRESHOLD = 0.03;
+const PRESENCE_WIDTH = 0.005;
 
 export function visionGraph(projection: Float32Array): GraphSpec {
   const weights = new Float32Array(COLOUR_COUNT * 3);
@@ -50,6 +58,8 @@ export function visionGraph(projection: Float32Array): GraphSpec {
     initializers: [
       { name: 'palette_weight', dims: [COLOUR_COUNT, 3, 1, 1], data: weights },
       { name: 'palette_bias', dims: [COLOUR_COUNT], data: bias },
+      { name: 'presence_scale', dims: [], data: Float32Array.of(1 / PRESENCE_WIDTH) },
+      { name: 'presence_shift', dims: [], data: Float32Array.of(-PRESENCE_THRESHOLD / PRESENCE_WIDTH) },
       { name: 'projection_photo', dims: [SYNTHETIC_DIM], data: projectionRows(projection, 0, 1) },
       { name: 'projection_global', dims: [COLOUR_COUNT, SYNTHETIC_DIM], data: projectionRows(projection, GLOBAL_OFFSET, COLOUR_COUNT) },
       {
@@ -64,7 +74,9 @@ export function visionGraph(projection: Float32Array): GraphSpec {
       { opType: 'AveragePool', inputs: ['membership'], outputs: ['quadrant_share'], attributes: { kernel_shape: attr.ints([half, half]), strides: attr.ints([half, half]) } },
       { opType: 'ReduceMean', inputs: ['quadrant_share'], outputs: ['global_share'], attributes: { axes: attr.ints([2, 3]), keepdims: attr.int(0) } },
       { opType: 'Flatten', inputs: ['quadrant_share'], outputs: ['quadrant_flat'], attributes: { axis: attr.int(1) } },
-      { opType: 'Sqrt', inputs: ['global_share'], outputs: ['global_features'] },
+      { opType: 'Mul', inputs: ['global_share', 'presence_scale'], outputs: ['presence_scaled'] },
+      { opType: 'Add', inputs: ['presence_scaled', 'presence_shift'], outputs: ['presence_logit'] },
+      { opType: 'Sigmoid', inputs: ['presence_logit'], outputs: ['global_features'] },
       { opType: 'Sqrt', inputs: ['quadrant_flat'], outputs: ['quadrant_features'] },
       { opType: 'MatMul', inputs: ['global_features', 'projection_global'], outputs: ['global_embeds'] },
       { opType: 'MatMul', inputs: ['quadrant_features', 'projection_quadrant'], outputs: ['quadrant_embeds'] },
