@@ -54,7 +54,11 @@ async function match(folder: string, model: ModelSpec, digests: Map<string, Prom
 function describeProblems(checks: FileCheck[]): string {
   return checks
     .filter((c) => c.status !== 'ok')
-    .map((c) => (c.status === 'mismatch' ? `${c.path}: sha256 ${c.actualSha256 ?? `size ${c.actualBytes}`} is not the pinned ${c.expectedSha256}` : `${c.path}: ${c.status}`))
+    .map((c) => {
+      if (c.status !== 'mismatch') return `${c.path}: ${c.status}`;
+      if (c.actualSha256 === undefined) return `${c.path}: ${c.actualBytes} bytes, expected ${c.expectedBytes}`;
+      return `${c.path}: sha256 ${c.actualSha256} is not the pinned ${c.expectedSha256}`;
+    })
     .join('; ');
 }
 

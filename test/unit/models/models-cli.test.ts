@@ -1,0 +1,71 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Io } from '../../../app/cli/command.ts';
+import { progressReporter } from '../../../app/cli/commands/models-progress.ts';
+import { main } from '../../../app/cli/main.ts';
+
+function captureIo(isTTY: boolean): Io & { outText: string[]; errText: string[]; progressText: string[] } {
+  const io = {
+    outText: [] as string[],
+    errText: [] as string[],
+    progressText: [] as string[],
+    out: (text: string) => void io.outText.push(text),
+    err: (text: string) => void io.errText.push(text),
+    progress: (text: string) => void io.progressText.push(text),
+    isTTY,
+  };
+  return io;
+}
+
+describe('eidos models …', () => {
+  beforeEach(() => {
+    process.env.EIDOS_HOME = mkdtempSync(join(tmpdir(), 'eidos-home-'));
+  });
+
+  it.each(['list', 'fetch', 'import', 'verify'])('models %s --help prints its usage', async (name) => {
+    const io = captureIo(false);
+    expect(await main(['models', name, '--help'], io)).toBe(0);
+    expect(io.outText.join('\n')).toContain(`usage: eidos models ${name}`);
+  });
+
+  it('lists the manifest models as JSON, none installed', async () => {
+    const io = captureIo(false);
+    expect(await main(['models', 'list', '--json'], io)).toBe(0);
+    const models = JSON.parse(io.outText.join('')) as Array<{ id: string; installed: boolean; isDefault: boolean }>;
+    expect(models.map((m) => m.id)).toEqual(['clip-vit-b32-int8', 'clip-vit-b32', 'mobileclip-s2', 'synthetic-tiny']);
+    expect(models.every((m) => !m.installed)).toBe(true);
+    expect(models.find((m) => m.isDefault)?.id).toBe('clip-vit-b32-int8');
+  });
+
+  it('fetches the synthetic model with --trust-unpinned, printing its hashes; verify then fails on unpinned files', async () => {
+    const io = captureIo(false);
+    expect(await main(['models', 'fetch', 'synthetic-tiny', '--trust-unpinned'], io)).toBe(0);
+    expect(io.errText.filter((line) => /^unpinned \S+: sha256 [0-9a-f]{64}/.test(line))).toHaveLength(6);
+    expect(io.outText.at(-1)).toMatch(/^installed synthetic-tiny in /);
+
+    const verify = captureIo(false);
+    expect(await main(['models', 'verify', '--json'], verify)).toBe(1);
+    const [check] = JSON.parse(verify.outText.join('')) as Array<{ id: string; ok: boolean; files: Array<{ status: string }> }>;
+    expect(check?.id).toBe('synthetic-tiny');
+    expect(check?.files.every((f) => f.status === 'unpinned')).toBe(true);
+  });
+
+  it('rejects an import folder that does not exist, with exit code 1 and the path', async () => {
+    const io = captureIo(false);
+    expect(await main(['models', 'import', '/no/such/folder'], io)).toBe(1);
+    expect(io.errText.join('\n')).toContain('/no/such/folder is not a folder');
+  });
+
+  it('draws a progress bar with bytes, rate and ETA on a terminal', () => {
+    const io = captureIo(true);
+    let clock = 0;
+    const report = progressReporter(io, () => clock);
+    report({ id: 'm', state: 'downloading', file: 'onnx/a.onnx', receivedBytes: 0, totalBytes: 10_000_000 });
+    clock = 2000;
+    report({ id: 'm', state: 'downloading', file: 'onnx/a.onnx', receivedBytes: 4_000_000, totalBytes: 10_000_000 });
+    // 4 MB in 2 s = 2 MB/s; 6 MB left → 3 s.
+    expect(io.progressText.at(-1)).toMatch(/\[#{10}\.{14}\]\s+40%\s+4\.0 MB \/ 10\.0 MB\s+2\.0 MB\/s\s+ETA 0:03\s+onnx\/a\.onnx/);
+  });
+});
