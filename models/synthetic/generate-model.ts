@@ -18,7 +18,7 @@ import { encodeModel, type GraphSpec } from './onnx-writer.ts';
 import { CONTEXT_LENGTH, textGraph } from './text-graph.ts';
 import { CLIP_MEAN, CLIP_STD, IMAGE_SIZE, visionGraph } from './vision-graph.ts';
 
-export { SYNTHETIC_DIM } from './feature-space.ts';
+export { SYNTHETIC_DIM, featureNames } from './feature-space.ts';
 export { COLOUR_NAMES, QUADRANTS, POSITION_WORDS, COLOURS } from './world.ts';
 
 /**

@@ -3,13 +3,13 @@
  * labels.csv into <dir>.
  */
 import { parseArgs } from 'node:util';
-import { describeError } from '../../app/errors.ts';
+import { EidosError, describeError } from '../../app/errors.ts';
 import { DEFAULT_PHOTO_SET, writePhotoSet } from './photos.ts';
 
 const USAGE = 'usage: npm run synth -- <dir> [--count N] [--size WxH] [--seed S]';
 
 function integer(text: string, what: string): number {
-  if (!/^\d+$/.test(text)) throw new Error(`${what} must be a whole number, got "${text}". ${USAGE}`);
+  if (!/^\d+$/.test(text)) throw new EidosError('BAD_ARGUMENT', `${what} must be a whole number, got "${text}". ${USAGE}`);
   return Number(text);
 }
 
@@ -19,9 +19,9 @@ function main(): Promise<unknown> {
     allowPositionals: true,
   });
   const dir = positionals[0];
-  if (positionals.length !== 1 || dir === undefined) throw new Error(USAGE);
+  if (positionals.length !== 1 || dir === undefined) throw new EidosError('BAD_ARGUMENT', USAGE);
   const size = values.size?.match(/^(\d+)x(\d+)$/);
-  if (values.size !== undefined && !size) throw new Error(`--size must look like 640x480, got "${values.size}". ${USAGE}`);
+  if (values.size !== undefined && !size) throw new EidosError('BAD_ARGUMENT', `--size must look like 640x480, got "${values.size}". ${USAGE}`);
   const options = {
     count: values.count === undefined ? DEFAULT_PHOTO_SET.count : integer(values.count, '--count'),
     width: size ? Number(size[1]) : DEFAULT_PHOTO_SET.width,
