@@ -8,7 +8,8 @@ import { eventChannel, methodChannel } from './channels.ts';
  * per event. Bundled into a single CommonJS file, since a sandboxed preload can require only `electron`.
  */
 export type DesktopApi = {
-  [M in MethodName]: {} extends ArgsOf<M> ? (args?: ArgsOf<M>) => Promise<ApiReply<ResultOf<M>>> : (args: ArgsOf<M>) => Promise<ApiReply<ResultOf<M>>>;
+  // A method whose fields are all optional may be called without an argument.
+  [M in MethodName]: Partial<ArgsOf<M>> extends ArgsOf<M> ? (args?: ArgsOf<M>) => Promise<ApiReply<ResultOf<M>>> : (args: ArgsOf<M>) => Promise<ApiReply<ResultOf<M>>>;
 } & {
   [E in EventName as `on${Capitalize<E>}`]: (listener: (payload: ApiEventMap[E]) => void) => () => void;
 };

@@ -48,14 +48,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { handlers } = options;
   const streams = new Set<() => void>();
-  let guard: Guard | undefined;
+  const server = createServer();
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => sendError(response, error));
-  });
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!guard) throw new EidosError('INTERNAL', 'The bridge is not listening yet.');
+  async function handle(guard: Guard, request: IncomingMessage, response: ServerResponse): Promise<void> {
     guard.checkOrigin(request);
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const { pathname } = url;
@@ -116,8 +111,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
-  guard = createGuard(port, options.token);
-  const token = guard.token;
+  // The guard needs the port; requests are handled only from here on.
+  const guard = createGuard(port, options.token);
+  const { token } = guard;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    handle(guard, request, response).catch((error: unknown) => sendError(response, error));
+  });
 
   return {
     port,
