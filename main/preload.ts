@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRenderer } from 'electron';
-import { eventNames, methodNames, type ApiEventMap, type ApiReply, type ArgsOf, type EventName, type MethodName, type ResultOf } from '../app/api/contract.ts';
+import { eventMethodName, eventNames, methodNames, type ApiClient } from '../app/api/contract.ts';
 import { eventChannel, methodChannel } from './channels.ts';
 
 /**
@@ -7,16 +7,7 @@ import { eventChannel, methodChannel } from './channels.ts';
  * (each bound to its own channel — there is no generic `invoke(channel, …)`), and one `on<Event>`
  * per event. Bundled into a single CommonJS file, since a sandboxed preload can require only `electron`.
  */
-export type DesktopApi = {
-  // A method whose fields are all optional may be called without an argument.
-  [M in MethodName]: Partial<ArgsOf<M>> extends ArgsOf<M> ? (args?: ArgsOf<M>) => Promise<ApiReply<ResultOf<M>>> : (args: ArgsOf<M>) => Promise<ApiReply<ResultOf<M>>>;
-} & {
-  [E in EventName as `on${Capitalize<E>}`]: (listener: (payload: ApiEventMap[E]) => void) => () => void;
-};
-
-export const eventMethodName = (name: EventName): string => `on${name[0]?.toUpperCase()}${name.slice(1)}`;
-
-export function buildDesktopApi(ipc: Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>): DesktopApi {
+export function buildDesktopClient(ipc: Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>): ApiClient {
   const api: Record<string, unknown> = {};
   for (const name of methodNames) {
     const channel = methodChannel(name);
@@ -31,7 +22,7 @@ export function buildDesktopApi(ipc: Pick<IpcRenderer, 'invoke' | 'on' | 'remove
       return () => void ipc.removeListener(channel, relay);
     };
   }
-  return Object.freeze(api) as DesktopApi;
+  return Object.freeze(api) as ApiClient;
 }
 
-contextBridge.exposeInMainWorld('eidos', buildDesktopApi(ipcRenderer));
+contextBridge.exposeInMainWorld('eidos', buildDesktopClient(ipcRenderer));

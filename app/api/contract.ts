@@ -168,3 +168,19 @@ export type ApiHandlers = { [M in EngineMethod]: (args: ArgsOf<M>) => Promise<Re
 
 /** Answer shape on the wire for IPC and the engine port (HTTP uses status codes instead). */
 export type ApiReply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+/**
+ * What the renderer calls, whichever the transport: `window.eidos` (Electron preload) or
+ * `createHttpClient()` (web bridge). One named method per API method, one `on<Event>` per event.
+ */
+export type ApiClient = {
+  // A method whose fields are all optional may be called without an argument.
+  [M in MethodName]: Partial<ArgsOf<M>> extends ArgsOf<M>
+    ? (args?: ArgsOf<M>) => Promise<ApiReply<ResultOf<M>>>
+    : (args: ArgsOf<M>) => Promise<ApiReply<ResultOf<M>>>;
+} & {
+  [E in EventName as `on${Capitalize<E>}`]: (listener: (payload: ApiEventMap[E]) => void) => () => void;
+};
+
+/** `indexProgress` → `onIndexProgress`. */
+export const eventMethodName = (name: EventName): string => `on${name.charAt(0).toUpperCase()}${name.slice(1)}`;
