@@ -74,10 +74,17 @@ async function attempt(req: DownloadRequest): Promise<FileDigest> {
 
   let response: Response;
   try {
-    response = await fetch(req.url, { headers: offset > 0 ? { range: `bytes=${offset}-` } : {}, signal: req.signal ?? null, redirect: 'follow' });
+    // identity: byte ranges and Content-Length must count the file's own bytes, not a gzip stream's.
+    const headers: Record<string, string> = { 'accept-encoding': 'identity', ...(offset > 0 ? { range: `bytes=${offset}-` } : {}) };
+    response = await fetch(req.url, { headers, signal: req.signal ?? null, redirect: 'follow' });
   } catch (error) {
     if (UNREACHABLE.has(causeCode(error) ?? '')) throw offline(req.url, error);
     throw error;
+  }
+  // Pins protect the bytes, but an unpinned file fetched after an https → http redirect could be swapped on the way.
+  if (req.url.startsWith('https://') && !response.url.startsWith('https://')) {
+    await response.body?.cancel();
+    throw new EidosError('DOWNLOAD_FAILED', `${req.url} redirected to a non-https address (${response.url}); refusing to download over plain http.`);
   }
   // 416: we already hold every byte the server has.
   if (response.status === 416 && offset > 0) return hashFile(req.dest);
@@ -122,6 +129,13 @@ export async function downloadFile(req: DownloadRequest): Promise<FileDigest> {
       }
       // Offline and HTTP 4xx do not get better by retrying; a dropped transfer or a 5xx may.
       if (error instanceof EidosError) throw error;
+      const code = causeCode(error);
+      if (code === 'ENOSPC' || code === 'EDQUOT') {
+        throw new EidosError('DISK_FULL', `no space left to store ${req.dest}; free some disk space and run the same command again to resume.`, { file: req.dest, cause: error });
+      }
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+        throw new EidosError('UNREADABLE', `cannot write ${req.dest} (${code}); check the permissions of the models folder.`, { file: req.dest, cause: error });
+      }
       if (failures >= retries) {
         throw new EidosError('DOWNLOAD_FAILED', `download of ${req.url} failed ${failures + 1} times (${(error as Error).message}); run the same command again to resume.`, {
           cause: error,

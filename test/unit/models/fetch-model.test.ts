@@ -45,6 +45,8 @@ describe('fetchModel against a loopback server', () => {
     // Compare digests: vitest's deep equality walks a Buffer byte by byte, which takes seconds here.
     for (const [path, data] of Object.entries(FILES)) expect(sha256(readFileSync(join(result.path, path)))).toBe(sha256(data));
     expect(result.files.map((f) => f.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    // Uncompressed transfers, so byte ranges and lengths refer to the file itself.
+    expect(server.requests.map((r) => r.acceptEncoding)).toEqual(['identity', 'identity', 'identity', 'identity']);
 
     const total = Object.values(FILES).reduce((sum, d) => sum + d.length, 0);
     const received = events.map((e) => e.receivedBytes);

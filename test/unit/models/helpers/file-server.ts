@@ -21,6 +21,7 @@ export const sha256 = (data: Buffer): string => createHash('sha256').update(data
 export interface Served {
   path: string;
   range: string | undefined;
+  acceptEncoding: string | undefined;
 }
 
 /**
@@ -49,7 +50,7 @@ export class FileServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(1));
-    this.requests.push({ path, range: req.headers.range });
+    this.requests.push({ path, range: req.headers.range, acceptEncoding: req.headers['accept-encoding'] });
     const body = this.files.get(path);
     if (!body) {
       res.writeHead(404).end();
