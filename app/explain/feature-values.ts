@@ -1,0 +1,83 @@
+/**
+ * The feature values of the labelled sample, feature-major (F×M, `values[f·M + i]`), the layout the
+ * binning and the count kernels read:
+ * - concepts: cos(candidate i, concept prompt f), from ONE native `scores` call with the concepts as the
+ *   queries against a matrix of just the M candidate rows (scores are query-major: already F×M);
+ * - dims: embedding coordinate f of candidate i (a transpose of the candidate rows).
+ */
+import { EidosError } from '../errors.ts';
+import type { EmbeddingMatrix, Kernels } from '../kernels/contract.ts';
+import { allocateMatrix } from '../kernels/matrix.ts';
+import type { ExplainFeatures } from './types.ts';
+
+export interface FeatureValues {
+  values: Float32Array;
+  featureCount: number;
+  name(feature: number): string;
+}
+
+export function featureValues(
+  matrix: EmbeddingMatrix,
+  rows: Uint32Array,
+  features: ExplainFeatures,
+  kernels: Pick<Kernels, 'scores' | 'f16ToF32'>,
+): FeatureValues {
+  const candidates = gatherRows(matrix, rows);
+  if (features.kind === 'concepts') {
+    const { names, embeddings } = features;
+    return {
+      values: kernels.scores(candidates, unitRows(embeddings, names, matrix.d), names.length),
+      featureCount: names.length,
+      name: (f) => names[f]!,
+    };
+  }
+  return { values: transposeToF32(candidates, kernels), featureCount: matrix.d, name: (f) => `dim ${f}` };
+}
+
+/** The candidate rows as a matrix of their own, same dtype (the kernels then read only M rows, not N). */
+function gatherRows(matrix: EmbeddingMatrix, rows: Uint32Array): EmbeddingMatrix {
+  const { d } = matrix;
+  const out = allocateMatrix(matrix.dtype, rows.length, d);
+  rows.forEach((row, i) => out.data.set(matrix.data.subarray(row * d, (row + 1) * d), i * d));
+  if (matrix.dtype === 'i8' && out.dtype === 'i8') rows.forEach((row, i) => (out.scales[i] = matrix.scales[row]!));
+  return out;
+}
+
+function transposeToF32(candidates: EmbeddingMatrix, kernels: Pick<Kernels, 'f16ToF32'>): Float32Array {
+  const { n, d } = candidates;
+  const rowMajor =
+    candidates.dtype === 'f32'
+      ? candidates.data
+      : candidates.dtype === 'f16'
+        ? kernels.f16ToF32(candidates.data)
+        : Float32Array.from(candidates.data, (q, at) => q * candidates.scales[Math.floor(at / d)]!);
+  const out = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[j * n + i] = rowMajor[i * d + j]!;
+  return out;
+}
+
+/**
+ * The prompts as unit vectors, so the kernel's dot products are cosines whatever the caller passed
+ * (the encoder normalises already; a copy costs C×d, nothing next to the scores).
+ */
+function unitRows(embeddings: Float32Array, names: string[], d: number): Float32Array {
+  if (names.length === 0 || embeddings.length !== names.length * d) {
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `concept embeddings hold ${embeddings.length} values for ${names.length} names of dimension ${d}; ` +
+        'pass one embedding per name (C×d, row-major) from the same model as the library.',
+    );
+  }
+  const out = new Float32Array(embeddings.length);
+  for (let c = 0; c < names.length; c++) {
+    const row = embeddings.subarray(c * d, (c + 1) * d);
+    let norm = 0;
+    for (const v of row) norm += v * v;
+    norm = Math.sqrt(norm);
+    if (!(norm > 0) || !Number.isFinite(norm)) {
+      throw new EidosError('BAD_ARGUMENT', `the embedding of concept "${names[c]}" has norm ${norm}; re-embed the concept prompts.`);
+    }
+    for (let j = 0; j < d; j++) out[c * d + j] = row[j]! / norm;
+  }
+  return out;
+}
