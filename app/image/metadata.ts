@@ -58,10 +58,12 @@ async function readExif(file: string): Promise<RawExif> {
     // Raw values: exifr would otherwise turn dates into Date objects in the machine's time zone.
     // Not chunked: with chunked reads exifr misses EXIF that follows a large APP segment.
     // XMP too: some editors and phones write the capture time only there.
-    const parsed = (await exifr.parse(file, {
+    // `chunked` is a documented exifr option missing from its type declarations.
+    const options = {
       tiff: true, exif: true, gps: true, xmp: true, icc: false, iptc: false,
       reviveValues: false, translateValues: false, chunked: false,
-    })) as RawExif | undefined;
+    } as NonNullable<Parameters<typeof exifr.parse>[1]>;
+    const parsed = (await exifr.parse(file, options)) as RawExif | undefined;
     return parsed ?? {};
   } catch {
     return {}; // broken EXIF: the photo still indexes, just without these fields

@@ -61,26 +61,37 @@ export async function preprocessDecoded(image: DecodedImage, spec: PreprocessSpe
 
 async function tensorFromPipeline(pipeline: Sharp, width: number, height: number, spec: PreprocessSpec, file: string): Promise<Float32Array> {
   const geometry = modelInputGeometry(width, height, spec);
-  const resized = await toRgbPixels(resizeLikePillow(pipeline, width, height, geometry, spec), file);
+  const shrinking = geometry.resizeWidth <= width && geometry.resizeHeight <= height;
+  const resized = shrinking
+    ? await toRgbPixels(pipeline.resize({ width: geometry.resizeWidth, height: geometry.resizeHeight, fit: 'fill', kernel: KERNELS[spec.interpolation] }), file)
+    : await enlargeLikePillow(await toRgbPixels(pipeline, file), geometry, spec, file);
   return hwcToNormalisedChw(centreCrop(resized, geometry, spec.size), spec);
 }
 
+/** Border copied around the source before enlarging: the cubic kernel's reach (2 source pixels). */
+const EDGE = 2;
+
 /**
- * Shrinking: libvips `reduce` stretches the kernel by the scale (antialiasing), as Pillow does.
- * Enlarging: libvips' resize would sample on another grid, so we use an affine map with Pillow's
- * pixel-centre alignment, x_in = (x_out + 0.5) / s − 0.5, and the same Catmull-Rom interpolator.
+ * Shrinking uses libvips `reduce`, which stretches the kernel by the scale (antialiasing) as Pillow
+ * does. Enlarging is interpolation only, and libvips' resize samples on another grid, so we map with
+ * an affine transform using Pillow's pixel-centre alignment, x_in = (x_out + 0.5) / s − 0.5, and the
+ * same interpolator, on a copy-extended source so border samples do not blend in black.
+ * Enlarging only happens for photos smaller than the model input, so the extra pass is cheap.
  */
-function resizeLikePillow(pipeline: Sharp, width: number, height: number, geometry: ModelInputGeometry, spec: PreprocessSpec): Sharp {
-  if (geometry.resizeWidth <= width && geometry.resizeHeight <= height) {
-    return pipeline.resize({ width: geometry.resizeWidth, height: geometry.resizeHeight, fit: 'fill', kernel: KERNELS[spec.interpolation] });
-  }
-  return pipeline.affine([geometry.resizeWidth / width, 0, 0, geometry.resizeHeight / height], {
-    interpolator: spec.interpolation,
-    idx: 0.5,
-    idy: 0.5,
-    odx: -0.5,
-    ody: -0.5,
-  });
+async function enlargeLikePillow(source: DecodedImage, geometry: ModelInputGeometry, spec: PreprocessSpec, file: string): Promise<DecodedImage> {
+  const padded = await sharp(source.data, { raw: { width: source.width, height: source.height, channels: 3 } })
+    .extend({ top: EDGE, bottom: EDGE, left: EDGE, right: EDGE, extendWith: 'copy' })
+    .raw()
+    .toBuffer();
+  const enlarged = sharp(padded, { raw: { width: source.width + 2 * EDGE, height: source.height + 2 * EDGE, channels: 3 } })
+    .affine([geometry.resizeWidth / source.width, 0, 0, geometry.resizeHeight / source.height], {
+      interpolator: spec.interpolation,
+      idx: 0.5 - EDGE,
+      idy: 0.5 - EDGE,
+      odx: -0.5,
+      ody: -0.5,
+    });
+  return toRgbPixels(enlarged, file);
 }
 
 /** The `size`×`size` window at the geometry's offsets (row copies; sharp runs `extract` before `affine`). */

@@ -29,9 +29,14 @@ export function thumbnailPath(hash: string, size: ThumbnailSize, dir: string = t
  * THUMBNAIL_EDGES.detail, minShortEdge: <model edge> })`, then feed the model and this). Never enlarges.
  * Returns the paths written.
  */
-export async function writeThumbnails(image: DecodedImage, hash: string, dir: string = thumbnailsDir()): Promise<Record<ThumbnailSize, string>> {
-  const written = {} as Record<ThumbnailSize, string>;
-  for (const size of Object.keys(THUMBNAIL_EDGES) as ThumbnailSize[]) {
+export async function writeThumbnails(
+  image: DecodedImage,
+  hash: string,
+  dir: string = thumbnailsDir(),
+  sizes: readonly ThumbnailSize[] = Object.keys(THUMBNAIL_EDGES) as ThumbnailSize[],
+): Promise<Partial<Record<ThumbnailSize, string>>> {
+  const written: Partial<Record<ThumbnailSize, string>> = {};
+  for (const size of sizes) {
     const target = thumbnailPath(hash, size, dir);
     const edge = THUMBNAIL_EDGES[size];
     const webp = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })

@@ -108,9 +108,11 @@ describe('CLIP preprocessing parity with transformers.js on imagenet-dev', () =>
     }
     const shrinking = report('vs Pillow port, shrinking', shrunk);
     const enlarging = report('vs Pillow port, enlarging', enlarged);
-    // Measured 0.26 and 0.32 px mean: libvips runs vertical then horizontal with its own fixed point,
-    // Pillow the other way round, so rounding differs by ±1 and sharp edges ring differently (a tail up to ~60 px).
+    // Measured 0.26 px mean shrinking: libvips reduces vertically then horizontally in its own fixed
+    // point, Pillow the other way round, so rounding differs by ±1 and hard edges ring a little
+    // differently (a tail up to ~60 px on a few pixels). Enlarging (affine): 0.10 px mean, 8 px max.
     expect(shrinking.meanPx).toBeLessThan(0.5);
-    expect(enlarging.meanPx).toBeLessThan(0.5);
+    expect(enlarging.meanPx).toBeLessThan(0.25);
+    expect(enlarging.maxPx).toBeLessThan(16);
   });
 });

@@ -4,12 +4,12 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 export const scratchDir = (): string => mkdtempSync(join(tmpdir(), 'eidos-image-'));
 
 /** A 64×48 image: left half red, right half blue (orientation and colour are easy to see). */
-export function halves(width = 64, height = 48): sharp.Sharp {
+export function halves(width = 64, height = 48): Sharp {
   return sharp({ create: { width, height, channels: 3, background: '#ff0000' } })
     .composite([{ input: { create: { width: width / 2, height, channels: 3, background: '#0000ff' } }, left: width / 2, top: 0 }]);
 }
