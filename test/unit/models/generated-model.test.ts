@@ -20,12 +20,20 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('fetching the generated synthetic model', () => {
+  it('installs with the shipped pins: the generator is deterministic and the manifest matches it', async () => {
+    const modelsDir = mkdtempSync(join(tmpdir(), 'eidos-models-'));
+    const result = await fetchModel('synthetic-tiny', {}, { modelsDir, manifest: shipped });
+    expect(result.files.map((f) => f.status)).toEqual(findModel(shipped, 'synthetic-tiny').files.map(() => 'ok'));
+  });
+
   it('refuses placeholder pins, printing the hashes to pin; installs once they are pinned', async () => {
     const modelsDir = mkdtempSync(join(tmpdir(), 'eidos-models-'));
-    const error = await rejection(fetchModel('synthetic-tiny', {}, { modelsDir, manifest: shipped }));
+    const shippedModel = findModel(shipped, 'synthetic-tiny');
+    const model = { ...shippedModel, files: shippedModel.files.map((f) => ({ ...f, sha256: null, bytes: null })) };
+    const placeholders: Manifest = { ...shipped, models: [model] };
+    const error = await rejection(fetchModel('synthetic-tiny', {}, { modelsDir, manifest: placeholders }));
     expect(isEidosError(error, 'MODEL_INVALID')).toBe(true);
     const printed = [...error.message.matchAll(/(\S+) \(sha256 ([0-9a-f]{64}), (\d+) bytes\)/g)];
-    const model = findModel(shipped, 'synthetic-tiny');
     expect(printed.map((m) => m[1])).toEqual(model.files.map((f) => f.path));
 
     // Pin what was printed: the generator is deterministic, so a fresh run must match byte for byte.

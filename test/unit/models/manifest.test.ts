@@ -53,10 +53,19 @@ describe('the shipped model manifest', () => {
     expect(model.licence).not.toBe('MIT');
   });
 
-  it('loads the synthetic model’s PLACEHOLDER pins as unpinned', () => {
+  it('describes the synthetic model as generated, without URLs', () => {
     const model = findModel(shipped, 'synthetic-tiny');
     expect(model.source).toBe('generated');
-    expect(model.files.every((f) => f.sha256 === null && f.url === undefined)).toBe(true);
+    expect(model.files.every((f) => f.url === undefined)).toBe(true);
+  });
+
+  it('loads a PLACEHOLDER pin as unpinned (null)', () => {
+    const raw = rawCopy();
+    const synthetic = raw.models.find((m) => m.id === 'synthetic-tiny')!;
+    synthetic.files[0]!.sha256 = 'PLACEHOLDER-pin-after-generator';
+    synthetic.files[0]!.bytes = null;
+    const model = findModel(parseManifest(raw, 'manifest.json'), 'synthetic-tiny');
+    expect(model.files[0]).toMatchObject({ sha256: null, bytes: null });
   });
 
   it('names the unknown model and the known ones', () => {
