@@ -27,8 +27,3 @@ export async function toReply<T>(work: () => Promise<T>): Promise<ApiReply<T>> {
     return { ok: false, error: errorBody(error) };
   }
 }
-
-export function unknownMethod(name: string): EidosError {
-  return new EidosError('NOT_FOUND', `There is no API method '${name}'. See app/api/contract.ts for the list.`);
-}
-
