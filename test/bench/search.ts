@@ -35,9 +35,9 @@ function time(runs: number, body: (run: number) => void): { p50: number; p95: nu
   return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
-function unitRows(count: number, seed: number): Float32Array {
+/** Random unit rows written into `out` (in place, so the only large buffers are the matrices). */
+function unitRows(count: number, seed: number, out = new Float32Array(count * d)): Float32Array {
   const next = rng(seed);
-  const out = new Float32Array(count * d);
   for (let i = 0; i < count; i++) {
     let norm = 0;
     for (let j = 0; j < d; j++) norm += (out[i * d + j] = next() * 2 - 1) ** 2;
@@ -87,7 +87,7 @@ console.log(`kernels: ${status.backend}, ${status.threads} threads; d = ${d}, k 
 const rows: string[][] = [];
 for (const n of sizes) {
   const f32 = allocateMatrix('f32', n, d);
-  f32.data.set(unitRows(n, n));
+  unitRows(n, n, f32.data);
   const f16 = allocateMatrix('f16', n, d);
   f16.data.set(kernels.f32ToF16(f32.data));
   const i8 = quantizeI8(f32);
