@@ -11,7 +11,7 @@ import { getConceptEmbeddings, putConceptEmbeddings, readImagePriors, readPriorS
 import { Sql } from './sql.ts';
 import { guarded } from './sqlite-errors.ts';
 import type {
-  Batch, BatchResult, Changes, EmbeddingDtype, EmbeddingMatrix, FileFilter, FileMove, Folder, IndexStatus, MatrixAllocator, PriorState, StoredFile,
+  Batch, BatchResult, Changes, EmbeddingDtype, EmbeddingMatrix, FileFilter, FileMove, Folder, IndexStatus, MatrixAllocator, PriorState, StoredFile, SkippedFile,
 } from './types.ts';
 import { moveFiles, pruneOrphans, removeFiles, writeBatch } from './write.ts';
 
@@ -220,6 +220,15 @@ export class IndexStore {
           bytes: pageBytes + walBytes,
         };
       }).deferred(),
+    );
+  }
+
+  /** Skipped files with their reasons, newest first (for `eidos status` and the library view). */
+  skippedFiles(limit = 100): SkippedFile[] {
+    return this.run((sql) =>
+      sql
+        .prepare("SELECT path, coalesce(skip_code, 'UNKNOWN') AS code, coalesce(skip_reason, '') AS reason FROM files WHERE status = 'skipped' ORDER BY id DESC LIMIT ?")
+        .all(limit) as SkippedFile[],
     );
   }
 

@@ -126,3 +126,10 @@ export interface PriorState {
   librarySize: number;
   computedAt: string;
 }
+
+/** A file recorded as not indexable, and why. */
+export interface SkippedFile {
+  path: string;
+  code: string;
+  reason: string;
+}

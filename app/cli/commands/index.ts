@@ -3,10 +3,14 @@ import { modelsFetchCommand } from './models-fetch.ts';
 import { modelsImportCommand } from './models-import.ts';
 import { modelsListCommand } from './models-list.ts';
 import { modelsVerifyCommand } from './models-verify.ts';
+import { indexCommand } from './index-command.ts';
+import { statusCommand } from './status-command.ts';
 import { serveCommand } from '../../server/serve-command.ts';
 
 /** Every CLI command, in the order `eidos --help` lists them. One line a command. */
 export const commands: Command[] = [
+  indexCommand,
+  statusCommand,
   modelsListCommand,
   modelsFetchCommand,
   modelsImportCommand,

@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import type { Command } from '../command.ts';
+import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
+import { formatDuration, progressBar } from '../format.ts';
+import { EidosError } from '../../errors.ts';
+
+export const indexCommand: Command = {
+  path: ['index'],
+  summary: 'Add folders to the library and index new or changed photos (incremental, resumable).',
+  usage: '[<folder>…] [--model <id>] [--ep cpu|coreml|auto]',
+  help: [
+    'Scans the folders recursively (jpg png webp avif gif tiff heic heif and RAW previews), skips',
+    'unchanged files cheaply, recognises moved or renamed files by content, prunes deleted ones, and',
+    'records every unreadable file with its reason. Without folders, re-indexes the library.',
+    'Killing it loses at most the batch in flight; the next run resumes.',
+    '',
+    'options:',
+    ...engineOptionHelp,
+    '  --json         print the summary as JSON',
+  ].join('\n'),
+  options: { ...engineOptionSpec },
+  async run(args, io) {
+    const folders = args.positionals.map((folder) => resolve(folder));
+    for (const folder of folders) {
+      let isDir = false;
+      try {
+        isDir = statSync(folder).isDirectory();
+      } catch {
+        throw new EidosError('NOT_FOUND', `${folder}: no such folder.`, { file: folder });
+      }
+      if (!isDir) throw new EidosError('BAD_ARGUMENT', `${folder} is not a folder.`, { file: folder });
+    }
+    return withEngine(args, async (engine) => {
+      const known = new Set(engine.store.listFolders().map((f) => f.path));
+      engine.addFolders(folders.filter((f) => !known.has(f)));
+      let lastLine = 0;
+      const summary = await engine.index({
+        onProgress: (p) => {
+          if (p.phase === 'scanning') return io.progress('scanning…');
+          const line = `${progressBar(p.done, p.total)} ${p.done}/${p.total}  ${p.rate.toFixed(1)} photos/s  ETA ${formatDuration(p.etaSeconds)}  skipped ${p.skipped}`;
+          if (io.isTTY) io.progress(line);
+          else if (!args.json && (performance.now() - lastLine > 2000 || p.phase === 'done')) {
+            lastLine = performance.now();
+            io.err(line);
+          }
+        },
+      });
+      if (io.isTTY) io.progress('');
+      if (args.json) {
+        io.out(JSON.stringify({ model: engine.model.id, ...summary }));
+      } else {
+        io.out(`indexed with ${engine.model.id}: ${summary.encoded} embedded, ${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped in ${summary.seconds.toFixed(1)} s`);
+        for (const problem of summary.problems.slice(0, 20)) io.out(`  could not read ${problem.path}: ${problem.reason}`);
+        if (summary.skipped > 0) io.out("  run 'eidos status' to see skipped files and their reasons");
+      }
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,81 @@
+/**
+ * The engine: one library (index + thumbnails) in a data folder, one active model, and the services
+ * over them. The CLI, `eidos serve` and the Electron engine process all go through this class.
+ */
+import { mkdirSync } from 'node:fs';
+import { Encoder } from '../encoders/encoder.ts';
+import type { ProviderName } from '../encoders/execution-providers.ts';
+import { EidosError } from '../errors.ts';
+import { indexLibrary, type IndexSummary } from '../indexer/pipeline.ts';
+import type { IndexProgress } from '../indexer/progress.ts';
+import type { ModelSpec } from '../models/manifest-types.ts';
+import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
+import type { IndexStore } from '../store/index-store.ts';
+import { openIndex } from '../store/open.ts';
+import { chooseModel } from './active-model.ts';
+import { readSettings } from './settings.ts';
+
+export interface EngineOptions {
+  home: string;
+  /** Model id; default: see chooseModel. */
+  model?: string;
+  provider?: ProviderName;
+  /** Searching only: no writer lock, and an index that does not exist yet is an error. */
+  readonly?: boolean;
+}
+
+export class Engine {
+  readonly home: string;
+  readonly store: IndexStore;
+  readonly model: ModelSpec;
+  readonly modelDir: string;
+  readonly thumbnailsDir: string;
+  private readonly provider: ProviderName | undefined;
+  private encoderPromise: Promise<Encoder> | undefined;
+
+  private constructor(home: string, store: IndexStore, model: ModelSpec, modelDir: string, provider: ProviderName | undefined) {
+    this.home = home;
+    this.store = store;
+    this.model = model;
+    this.modelDir = modelDir;
+    this.thumbnailsDir = thumbnailsDir(home);
+    this.provider = provider;
+  }
+
+  static open(options: EngineOptions): Engine {
+    mkdirSync(options.home, { recursive: true });
+    const settings = readSettings(options.home);
+    const context = { modelsDir: modelsDir(options.home) };
+    const store = openIndex(indexPath(options.home), { readonly: options.readonly ?? false });
+    try {
+      const indexedModels = store.status().models.filter((m) => m.embeddings > 0).map((m) => m.modelId);
+      const { model, dir } = chooseModel([options.model, settings.model || undefined, ...indexedModels], context);
+      const provider = options.provider ?? (settings.executionProvider === 'auto' ? undefined : settings.executionProvider);
+      return new Engine(options.home, store, model, dir, provider);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+  }
+
+  /** The encoder with both towers, opened on first use (indexing needs vision, queries need text). */
+  encoder(): Promise<Encoder> {
+    this.encoderPromise ??= Encoder.open({ model: this.model, modelDir: this.modelDir, towers: ['vision', 'text'], ...(this.provider ? { provider: this.provider } : {}) });
+    return this.encoderPromise;
+  }
+
+  addFolders(folders: readonly string[]): void {
+    for (const folder of folders) this.store.addFolder(folder);
+  }
+
+  async index(options: { onProgress?: (p: IndexProgress) => void; signal?: AbortSignal } = {}): Promise<IndexSummary> {
+    if (this.store.readonly) throw new EidosError('INTERNAL', 'this engine was opened read-only');
+    if (this.store.listFolders().length === 0) throw new EidosError('BAD_ARGUMENT', "the library has no folders yet: run 'eidos index <folder>'.");
+    return indexLibrary({ store: this.store, model: this.model, encoder: await this.encoder(), thumbnailsDir: this.thumbnailsDir, ...options });
+  }
+
+  async close(): Promise<void> {
+    if (this.encoderPromise) await (await this.encoderPromise.catch(() => undefined))?.close();
+    this.store.close();
+  }
+}

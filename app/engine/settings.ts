@@ -1,0 +1,33 @@
+/** User settings in `<data dir>/settings.json`: read leniently (unknown or bad fields fall back), written atomically. */
+import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Settings } from '../api/types.ts';
+
+export const DEFAULT_SETTINGS: Settings = { model: '', executionProvider: 'auto', watchFolders: false, defaultTop: 200, theme: 'system' };
+
+export function settingsPath(home: string): string {
+  return join(home, 'settings.json');
+}
+
+export function readSettings(home: string): Settings {
+  const file = settingsPath(home);
+  if (!existsSync(file)) return { ...DEFAULT_SETTINGS };
+  try {
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<Settings>;
+    const merged = { ...DEFAULT_SETTINGS };
+    for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>) {
+      if (typeof raw[key] === typeof DEFAULT_SETTINGS[key]) (merged as Record<string, unknown>)[key] = raw[key];
+    }
+    return merged;
+  } catch {
+    return { ...DEFAULT_SETTINGS };
+  }
+}
+
+export function writeSettings(home: string, settings: Settings): void {
+  mkdirSync(home, { recursive: true });
+  const file = settingsPath(home);
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(settings, null, 2));
+  renameSync(temporary, file);
+}

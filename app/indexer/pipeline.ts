@@ -1,0 +1,136 @@
+/**
+ * Turns a library into index rows: plan (scan + diff with the store), apply moves and deletions,
+ * then read photos in parallel (hash, metadata, one decode → thumbnail + model input) while the
+ * encoder worker embeds the previous batch, and write each batch in one transaction. A kill loses at
+ * most the batch in flight: everything before it is committed, and the next run's plan skips it.
+ */
+import { availableParallelism } from 'node:os';
+import type { Encoder } from '../encoders/encoder.ts';
+import { kernels } from '../kernels/index.ts';
+import { applyMovesAndDeletions, planIndex, type PlannedFile } from '../library/plan.ts';
+import type { ModelSpec } from '../models/manifest-types.ts';
+import type { IndexStore } from '../store/index-store.ts';
+import type { BatchItem } from '../store/types.ts';
+import { Channel } from './channel.ts';
+import { preparePhoto, type PreparedPhoto } from './prepare-photo.ts';
+import { etaSeconds, RateMeter, type IndexProgress } from './progress.ts';
+
+export interface IndexRunOptions {
+  store: IndexStore;
+  model: ModelSpec;
+  encoder: Encoder;
+  thumbnailsDir: string;
+  onProgress?: (progress: IndexProgress) => void;
+  signal?: AbortSignal;
+  /** Photos read at once (decode runs on libuv's pool; this bounds the JS side and memory). */
+  readers?: number;
+}
+
+export interface IndexSummary {
+  unchanged: number;
+  moved: number;
+  deleted: number;
+  encoded: number;
+  reused: number;
+  skipped: number;
+  /** Files or folders the scan could not read, with the reason. */
+  problems: Array<{ path: string; reason: string }>;
+  seconds: number;
+}
+
+export async function indexLibrary(options: IndexRunOptions): Promise<IndexSummary> {
+  const started = performance.now();
+  const { store, model, encoder } = options;
+  const report = options.onProgress ?? (() => {});
+  report({ phase: 'scanning', total: 0, done: 0, encoded: 0, reused: 0, skipped: 0, rate: 0, etaSeconds: undefined });
+
+  const plan = await planIndex(store, { modelId: model.id });
+  applyMovesAndDeletions(store, plan);
+
+  const progress: IndexProgress = { phase: 'indexing', total: plan.work.length, done: 0, encoded: 0, reused: 0, skipped: 0, rate: 0, etaSeconds: undefined };
+  const meter = new RateMeter();
+  report({ ...progress });
+
+  const batchSize = encoder.batchSize;
+  // Room for the batch being encoded plus the next one being read: the encoder never waits for
+  // decoding when decoding keeps up, and memory stays at about two batches of tensors.
+  const prepared = new Channel<PreparedPhoto>(batchSize * 2);
+  const readers = options.readers ?? Math.max(2, availableParallelism());
+  const ctx = { spec: model.preprocess, thumbnailsDir: options.thumbnailsDir, hasEmbedding: (hash: string) => store.hasEmbedding(hash, model.id) };
+
+  let next = 0;
+  const read = async (): Promise<void> => {
+    while (next < plan.work.length && !options.signal?.aborted) {
+      const planned = plan.work[next++] as PlannedFile;
+      await prepared.put(await preparePhoto(planned, ctx));
+    }
+  };
+  const reading = Promise.all(Array.from({ length: Math.min(readers, Math.max(1, plan.work.length)) }, read)).finally(() => prepared.close());
+
+  const writeBatch = async (items: PreparedPhoto[]): Promise<void> => {
+    const toEncode = items.filter((item): item is Extract<PreparedPhoto, { kind: 'encode' }> => item.kind === 'encode');
+    const vectors = new Map<PreparedPhoto, Uint16Array>();
+    if (toEncode.length > 0) {
+      const per = toEncode[0]!.pixels.length;
+      const pixels = new Float32Array(per * toEncode.length);
+      toEncode.forEach((item, i) => pixels.set(item.pixels, i * per));
+      const embeds = await encoder.embedImages(pixels, toEncode.length);
+      // Stored as IEEE half floats: half the memory and disk, and far below CLIP's own noise level.
+      const halves = kernels.f32ToF16(embeds.data);
+      toEncode.forEach((item, i) => vectors.set(item, halves.subarray(i * embeds.d, (i + 1) * embeds.d)));
+    }
+    const batch: BatchItem[] = items.map((item) => {
+      if (item.kind === 'skipped') return { kind: 'skipped', file: item.file, contentHash: item.contentHash, code: item.code, reason: item.reason };
+      const embedding = vectors.get(item);
+      return { kind: 'indexed', file: item.file, contentHash: item.contentHash, metadata: item.metadata, ...(embedding ? { embedding } : {}) };
+    });
+    store.writeBatch({ modelId: model.id, items: batch });
+    for (const item of items) {
+      progress.done++;
+      if (item.kind === 'encode') progress.encoded++;
+      else if (item.kind === 'known') progress.reused++;
+      else progress.skipped++;
+    }
+    progress.rate = meter.record(progress.done);
+    progress.etaSeconds = etaSeconds(progress.total - progress.done, progress.rate);
+    const last = items.at(-1);
+    if (last) progress.current = last.file.path;
+    report({ ...progress });
+  };
+
+  let pending: PreparedPhoto[] = [];
+  let encodeCount = 0;
+  for (;;) {
+    const item = await prepared.take();
+    if (item === undefined) break;
+    pending.push(item);
+    if (item.kind === 'encode') encodeCount++;
+    // A batch closes when it has a full encoder batch, or when nothing more is ready and the batch
+    // holds only metadata work (no reason to keep it waiting).
+    if (encodeCount >= batchSize || pending.length >= batchSize * 4) {
+      await writeBatch(pending);
+      pending = [];
+      encodeCount = 0;
+    }
+  }
+  await reading;
+  if (pending.length > 0) await writeBatch(pending);
+
+  progress.phase = 'finishing';
+  report({ ...progress });
+  // Vectors whose content no file holds any more; only after a full pass, since moves reuse them.
+  if (!options.signal?.aborted) store.pruneOrphans();
+
+  progress.phase = 'done';
+  report({ ...progress });
+  return {
+    unchanged: plan.unchanged,
+    moved: plan.moved.length,
+    deleted: plan.deleted.length,
+    encoded: progress.encoded,
+    reused: progress.reused,
+    skipped: progress.skipped,
+    problems: plan.problems.map((p) => ({ path: p.path, reason: p.reason })),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
