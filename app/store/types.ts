@@ -133,3 +133,22 @@ export interface SkippedFile {
   code: string;
   reason: string;
 }
+
+/** What the UI shows of an indexed photo. */
+export interface PhotoRow {
+  id: number;
+  path: string;
+  folder: string;
+  size: number;
+  format: string;
+  contentHash: string;
+  mtimeMs: number;
+  takenAt: string | null;
+  lat: number | null;
+  lon: number | null;
+  make: string | null;
+  model: string | null;
+  lens: string | null;
+  width: number | null;
+  height: number | null;
+}
