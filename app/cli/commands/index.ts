@@ -5,6 +5,8 @@ import { modelsListCommand } from './models-list.ts';
 import { modelsVerifyCommand } from './models-verify.ts';
 import { indexCommand } from './index-command.ts';
 import { statusCommand } from './status-command.ts';
+import { embedImageCommand, embedTextCommand } from './embed-command.ts';
+import { doctorCommand } from './doctor-command.ts';
 import { serveCommand } from '../../server/serve-command.ts';
 
 /** Every CLI command, in the order `eidos --help` lists them. One line a command. */
@@ -16,4 +18,7 @@ export const commands: Command[] = [
   modelsImportCommand,
   modelsVerifyCommand,
   serveCommand,
+  embedTextCommand,
+  embedImageCommand,
+  doctorCommand,
 ];
