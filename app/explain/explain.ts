@@ -31,12 +31,18 @@ import type { ExplainedFeature, ExplainInput, ExplainResult, ExplainTimings } fr
  *   still one pass over M·F bytes.
  * - maxFeatures 8: an explanation a person reads; CMIM usually stops earlier (gain ≤ 0).
  */
+/**
+ * Miller–Madow for every figure, H(Y) included: a feature that determines Y gets I = H(Y) with the same
+ * correction, so the cumulative bits stay ≤ the reported H(Y) (plug-in H(Y) would sit 1/(2M ln 2) below).
+ */
+const SELECTION_ESTIMATOR = 'miller-madow';
+
 export const EXPLAIN_DEFAULTS = { k: 50, background: 1000, bins: 8, maxFeatures: 8, seed: 1 } as const;
 
 export function explainRanking(input: ExplainInput, kernels: Kernels = defaultKernels): ExplainResult {
   const started = performance.now();
   const options = validated(input);
-  const { matrix, rowScores, features, k, background, bins, maxFeatures, criterion, seed } = options;
+  const { matrix, rowScores, features, k, background, bins, maxFeatures, criterion, minGainBits, seed } = options;
   const n = matrix.n;
   const clock = stopwatch();
 
@@ -52,7 +58,7 @@ export function explainRanking(input: ExplainInput, kernels: Kernels = defaultKe
 
   const counting = { ms: 0 };
   const source = timedCounts(createCountSource(binned, sample.labels, bins, kernels), counting);
-  const picks = selectFeatures(source, { maxFeatures, criterion });
+  const picks = selectFeatures(source, { maxFeatures, criterion, minGainBits, estimator: SELECTION_ESTIMATOR });
   const selectionTotalMs = clock();
 
   const scale = logitScale(options.scoreKind, options.tau);
@@ -87,7 +93,7 @@ export function explainRanking(input: ExplainInput, kernels: Kernels = defaultKe
   };
   return {
     selected: perFeature.map((f) => f.explained),
-    labelEntropyBits: entropyBits([sample.topK, sample.background]),
+    labelEntropyBits: entropyBits([sample.topK, sample.background], SELECTION_ESTIMATOR),
     sample: { topK: sample.topK, background: sample.background, libraryRows: n, bins, criterion, seed },
     infoNce,
     queryInformationBits: queryBits,
@@ -141,6 +147,7 @@ function validated(input: ExplainInput): Validated {
     bins: input.bins ?? EXPLAIN_DEFAULTS.bins,
     maxFeatures: input.maxFeatures ?? EXPLAIN_DEFAULTS.maxFeatures,
     criterion: input.criterion ?? 'cmim',
+    minGainBits: input.minGainBits ?? 0,
     tau: input.tau,
     seed: input.seed ?? EXPLAIN_DEFAULTS.seed,
   };
@@ -160,6 +167,7 @@ function validated(input: ExplainInput): Validated {
   if (!Number.isInteger(options.maxFeatures) || options.maxFeatures < 1) fail(`maxFeatures = ${options.maxFeatures} must be a positive integer.`);
   if (options.criterion !== 'cmim' && options.criterion !== 'jmi') fail(`criterion must be 'cmim' or 'jmi', got '${String(options.criterion)}'.`);
   if (options.scoreKind !== 'pmi-bits' && options.scoreKind !== 'cosine') fail(`scoreKind must be 'pmi-bits' or 'cosine', got '${String(options.scoreKind)}'.`);
+  if (!Number.isFinite(options.minGainBits)) fail(`minGainBits = ${options.minGainBits} must be a finite number of bits.`);
   if (!(options.tau > 0) || !Number.isFinite(options.tau)) fail(`tau = ${options.tau} must be the model's positive logit scale.`);
   if (!Number.isInteger(options.seed)) fail(`seed = ${options.seed} must be an integer.`);
   const kind = (input.features as { kind?: unknown } | undefined)?.kind;

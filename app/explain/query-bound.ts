@@ -11,6 +11,11 @@
  * Any per-query constant in the scores cancels between s(q,i) and lse, so query-side PMI in bits serves
  * as well as the logits themselves ('pmi-bits': s = ln 2 · rowScore), and cosines need τ ('cosine').
  *
+ * Reading it: the bound certifies how well the critic singles out the top-k as a whole. It turns ≤ 0
+ * when p(·|q) puts its mass on far fewer than k photos (the lower-ranked of the k then have negative
+ * PMI), e.g. a precise compound query; it is then no evidence either way. Drawing the positives from
+ * p(·|q) itself instead of taking the top-k gives L = H(p(·|q)), i.e. exactly the query information below.
+ *
  * Query information: log2 N − H(p(·|q)) with p(·|q) = softmax_j s(q,j), H = lse − Σ_j p_j s_j (nats).
  */
 import type { Kernels } from '../kernels/contract.ts';

@@ -36,6 +36,8 @@ export interface ExplainInput {
   maxFeatures?: number;
   /** Default 'cmim' (see app/mi/select-features.ts). */
   criterion?: SelectionCriterion;
+  /** Stop when the best remaining gain is not above this. Default 0 (stop only when nothing new is left). */
+  minGainBits?: number;
   /** The model's logit scale τ: turns 'cosine' scores into logits for the InfoNCE bound. */
   tau: number;
   /** log2 N − H(p(·|q)) when the engine already has it; computed from `rowScores` otherwise. */
@@ -106,7 +108,7 @@ export interface ExplainTimings {
 
 export interface ExplainResult {
   selected: ExplainedFeature[];
-  /** H(Y) of the labelled sample: no set of features can carry more bits about Y. */
+  /** H(Y) of the labelled sample (Miller–Madow, like the MI figures): no set of features carries more about Y. */
   labelEntropyBits: number;
   sample: { topK: number; background: number; libraryRows: number; bins: number; criterion: SelectionCriterion; seed: number };
   infoNce: InfoNceSummary;
