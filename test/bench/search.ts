@@ -36,7 +36,7 @@ function time(runs: number, body: (run: number) => void): { p50: number; p95: nu
 }
 
 /** Random unit rows written into `out` (in place, so the only large buffers are the matrices). */
-function unitRows(count: number, seed: number, out = new Float32Array(count * d)): Float32Array {
+function unitRows(count: number, seed: number, out: Float32Array = new Float32Array(count * d)): Float32Array {
   const next = rng(seed);
   for (let i = 0; i < count; i++) {
     let norm = 0;
