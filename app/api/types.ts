@@ -65,15 +65,23 @@ export interface ExplainFeature {
   kind: 'concept' | 'dim';
   /** I(F; Y) of this feature alone, bits. */
   bits: number;
+  /** What it added given the features selected before it (the selection criterion's gain), bits. */
+  gainBits: number;
   /** Information the selection holds after adding this feature (greedy order), bits. */
   cumulativeBits: number;
+  /** Higher or lower in the top results than in the library: suggests +term or −term. */
+  direction: 'higher' | 'lower';
 }
 
 export interface ExplainPhoto {
   id: PhotoId;
   thumbnailUrl: string;
+  /** The photo's score for the query, bits. */
+  bits: number;
   /** The photo's value on each selected feature, in `features` order. */
   values: number[];
+  /** Where each value sits in the library (0–100), in `features` order. */
+  percentiles: number[];
 }
 
 export interface ExplainResponse {
@@ -85,6 +93,13 @@ export interface ExplainResponse {
   background: number;
   /** Bias-corrected estimator used, for the UI's footnote. */
   estimator: string;
+  /** The query's information in this library, log2 N − H(p(·|q)), bits. */
+  queryBits: number;
+  /** InfoNCE lower bound on the information the top results carry about the query, bits. */
+  infoNceBits: number;
+  /** H(Y): the most the features could explain, bits. */
+  labelEntropyBits: number;
+  elapsedMs: number;
 }
 
 export interface FolderInfo {

@@ -11,7 +11,7 @@ import { getConceptEmbeddings, putConceptEmbeddings, readImagePriors, readPriorS
 import { Sql } from './sql.ts';
 import { guarded } from './sqlite-errors.ts';
 import type {
-  Batch, BatchResult, Changes, EmbeddingDtype, EmbeddingMatrix, FileFilter, FileMove, Folder, IndexStatus, MatrixAllocator, PriorState, StoredFile, SkippedFile, PhotoRow,
+  Batch, BatchResult, Changes, EmbeddingDtype, EmbeddingMatrix, FileFilter, FileMove, Folder, IndexStatus, MatrixAllocator, PhotoRow, PriorState, StoredFile, SkippedFile,
 } from './types.ts';
 import { moveFiles, pruneOrphans, removeFiles, writeBatch } from './write.ts';
 
@@ -133,17 +133,19 @@ export class IndexStore {
 
   // Reads for search.
 
-  /** Display rows (path, folder, metadata) of the given files, in the order asked; unknown ids are left out. */
+  /** Display rows (path, folder, metadata) of these indexed files, in the order asked; other ids are left out. */
   photoRows(fileIds: readonly number[]): PhotoRow[] {
     if (fileIds.length === 0) return [];
-    return this.run((sql) => {
-      const statement = sql.prepare(
-        `SELECT f.id, f.path, d.path AS folder, f.size, f.format, f.content_hash AS contentHash, f.mtime_ms AS mtimeMs,
-                f.taken_at AS takenAt, f.lat, f.lon, f.make, f.model, f.lens, f.width, f.height
-           FROM files f JOIN folders d ON d.id = f.folder_id WHERE f.id = ? AND f.status = 'indexed'`,
-      );
-      return fileIds.map((id) => statement.get(id) as PhotoRow | undefined).filter((row): row is PhotoRow => row !== undefined);
-    });
+    return this.run((sql) =>
+      sql
+        .prepare(
+          `SELECT f.id, f.path, d.path AS folder, f.size, f.format, f.content_hash AS contentHash, f.mtime_ms AS mtimeMs,
+                  f.taken_at AS takenAt, f.lat, f.lon, f.make, f.model, f.lens, f.width, f.height
+             FROM json_each(?) j JOIN files f ON f.id = j.value JOIN folders d ON d.id = f.folder_id
+            WHERE f.status = 'indexed' ORDER BY j.key`,
+        )
+        .all(JSON.stringify(fileIds)) as PhotoRow[],
+    );
   }
 
   /** The model's embedding matrix, or undefined if nothing was indexed with it. */

@@ -1,0 +1,85 @@
+/**
+ * "Why these results" for one query: the query's per-row scores (full PMI in bits) from search, the
+ * concept vocabulary embedded once per model (cached in the index), then MI feature selection
+ * (app/explain). Shapes the answer as the API's ExplainResponse.
+ */
+import { mediaPath } from '../api/contract.ts';
+import type { ExplainResponse } from '../api/types.ts';
+import type { Encoder } from '../encoders/encoder.ts';
+import { explainRanking } from '../explain/explain.ts';
+import type { EmbeddingMatrix } from '../kernels/contract.ts';
+import { conceptPrompt, loadConcepts } from '../mi/concept-prompts.ts';
+import type { IndexStore } from '../store/index-store.ts';
+
+export interface ScoredLibrary {
+  matrix: EmbeddingMatrix;
+  /** Full PMI of the query for every row, in bits. */
+  rowScores: Float32Array;
+  /** The file id of each row. */
+  fileIds: ArrayLike<number>;
+  queryBits: number;
+}
+
+export interface ExplainOptions {
+  query: string;
+  features?: 'concepts' | 'dims';
+  /** Features to select. */
+  k?: number;
+}
+
+/** The concept prompts' embeddings for the model, computed on first use and kept in the index. */
+export async function conceptEmbeddings(store: IndexStore, modelId: string, encoder: Encoder): Promise<{ names: string[]; embeddings: Float32Array }> {
+  const names = loadConcepts();
+  const cached = store.getConceptEmbeddings(modelId);
+  const missing = names.filter((name) => !cached.has(name));
+  if (missing.length > 0) {
+    const embedded = await encoder.embedTexts(missing.map(conceptPrompt));
+    const fresh = new Map(missing.map((name, i) => [name, embedded.data.slice(i * embedded.d, (i + 1) * embedded.d)]));
+    if (!store.readonly) store.putConceptEmbeddings(modelId, fresh);
+    for (const [name, vector] of fresh) cached.set(name, vector);
+  }
+  const d = (cached.get(names[0] as string) as Float32Array).length;
+  const embeddings = new Float32Array(names.length * d);
+  names.forEach((name, i) => embeddings.set(cached.get(name) as Float32Array, i * d));
+  return { names, embeddings };
+}
+
+export async function explainQuery(
+  scored: ScoredLibrary,
+  options: ExplainOptions,
+  concepts: () => Promise<{ names: string[]; embeddings: Float32Array }>,
+  tau: number,
+): Promise<ExplainResponse> {
+  const features = options.features === 'dims' ? { kind: 'dims' as const } : { kind: 'concepts' as const, ...(await concepts()) };
+  const result = explainRanking({
+    matrix: scored.matrix,
+    rowScores: scored.rowScores,
+    scoreKind: 'pmi-bits',
+    features,
+    tau,
+    queryInformationBits: scored.queryBits,
+    ...(options.k ? { maxFeatures: options.k } : {}),
+  });
+  return {
+    query: options.query,
+    features: result.selected.map((f) => ({
+      name: f.name,
+      kind: features.kind === 'dims' ? 'dim' : 'concept',
+      bits: f.marginalBits,
+      gainBits: f.gainBits,
+      cumulativeBits: f.cumulativeBits,
+      direction: f.direction,
+    })),
+    photos: result.results.map((r) => {
+      const id = String(scored.fileIds[r.row]);
+      return { id, thumbnailUrl: mediaPath(id, 'thumb'), bits: r.score, values: r.values.map((v) => v.value), percentiles: r.values.map((v) => v.percentile) };
+    }),
+    positives: result.sample.topK,
+    background: result.sample.background,
+    estimator: `plug-in with Miller–Madow correction, ${result.sample.bins} equal-frequency bins, greedy ${result.sample.criterion.toUpperCase()}`,
+    queryBits: result.queryInformationBits,
+    infoNceBits: result.infoNce.bits,
+    labelEntropyBits: result.labelEntropyBits,
+    elapsedMs: result.timings.totalMs,
+  };
+}
