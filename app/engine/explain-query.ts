@@ -1,15 +1,12 @@
 /**
  * "Why these results" for one query: the query's per-row scores (full PMI in bits) from search, the
- * concept vocabulary embedded once per model (cached in the index), then MI feature selection
+ * concept vocabulary embedded once per model (the search's concept bank, cached in the index), then MI feature selection
  * (app/explain). Shapes the answer as the API's ExplainResponse.
  */
 import { mediaPath } from '../api/contract.ts';
 import type { ExplainResponse } from '../api/types.ts';
-import type { Encoder } from '../encoders/encoder.ts';
 import { explainRanking } from '../explain/explain.ts';
 import type { EmbeddingMatrix } from '../kernels/contract.ts';
-import { conceptPrompt, loadConcepts } from '../mi/concept-prompts.ts';
-import type { IndexStore } from '../store/index-store.ts';
 
 export interface ScoredLibrary {
   matrix: EmbeddingMatrix;
@@ -25,23 +22,6 @@ export interface ExplainOptions {
   features?: 'concepts' | 'dims';
   /** Features to select. */
   k?: number;
-}
-
-/** The concept prompts' embeddings for the model, computed on first use and kept in the index. */
-export async function conceptEmbeddings(store: IndexStore, modelId: string, encoder: Encoder): Promise<{ names: string[]; embeddings: Float32Array }> {
-  const names = loadConcepts();
-  const cached = store.getConceptEmbeddings(modelId);
-  const missing = names.filter((name) => !cached.has(name));
-  if (missing.length > 0) {
-    const embedded = await encoder.embedTexts(missing.map(conceptPrompt));
-    const fresh = new Map(missing.map((name, i) => [name, embedded.data.slice(i * embedded.d, (i + 1) * embedded.d)]));
-    if (!store.readonly) store.putConceptEmbeddings(modelId, fresh);
-    for (const [name, vector] of fresh) cached.set(name, vector);
-  }
-  const d = (cached.get(names[0] as string) as Float32Array).length;
-  const embeddings = new Float32Array(names.length * d);
-  names.forEach((name, i) => embeddings.set(cached.get(name) as Float32Array, i * d));
-  return { names, embeddings };
 }
 
 export async function explainQuery(
