@@ -1,0 +1,74 @@
+import type { FolderInfo, IndexProgress, ModelInfo, Settings, Status } from '../../../app/api/types.ts';
+import { api, call } from './client.ts';
+import { applyTheme } from './theme.ts';
+
+export type View = 'search' | 'library' | 'settings';
+
+/**
+ * What several views share: the engine's status, folders, models, settings and the live indexing
+ * progress. Views read these fields; only the methods here write them.
+ */
+class AppState {
+  view = $state<View>('search');
+  status = $state<Status | undefined>();
+  folders = $state<FolderInfo[]>([]);
+  models = $state<ModelInfo[]>([]);
+  settings = $state<Settings | undefined>();
+  progress = $state<IndexProgress | undefined>();
+  /** Every skipped file reported during this session, newest first (the engine sends them one by one). */
+  skips = $state<{ path: string; reason: string }[]>([]);
+  error = $state<string | undefined>();
+  loaded = $state(false);
+
+  /** First run: no folder yet, or no model, so search cannot answer. */
+  get needsSetup(): boolean {
+    return this.loaded && (this.folders.length === 0 || this.status?.model === undefined);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const [status, folders, models, settings] = await Promise.all([
+        call(api.status()),
+        call(api.listFolders()),
+        call(api.listModels()),
+        call(api.getSettings()),
+      ]);
+      this.status = status;
+      this.folders = folders;
+      this.models = models;
+      this.settings = settings;
+      this.progress ??= status.indexing;
+      applyTheme(settings.theme);
+      this.error = undefined;
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  /** Follows indexing events for the life of the page; refreshes counts when a run ends. */
+  listen(): () => void {
+    return api.onIndexProgress((progress) => {
+      this.progress = progress;
+      const skip = progress.lastSkip;
+      if (skip && this.skips[0]?.path !== skip.path) this.skips = [skip, ...this.skips].slice(0, 500);
+      if (progress.state === 'done' || progress.state === 'cancelled' || progress.state === 'failed') void this.refresh();
+    });
+  }
+
+  async updateSettings(patch: Partial<Settings>): Promise<void> {
+    try {
+      this.settings = await call(api.setSettings(patch));
+      applyTheme(this.settings.theme);
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export const app = new AppState();
