@@ -12,6 +12,8 @@ import type { ModelSpec } from '../models/manifest-types.ts';
 import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import { openIndex } from '../store/open.ts';
+import type { SearchResponse } from '../api/types.ts';
+import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
 import { chooseModel } from './active-model.ts';
 import { readSettings } from './settings.ts';
 
@@ -30,6 +32,8 @@ export class Engine {
   readonly model: ModelSpec;
   readonly modelDir: string;
   readonly thumbnailsDir: string;
+  /** Search (and the query scores the explanation needs); holds the model's matrix once first used. */
+  readonly searcher: SearchService;
   private readonly provider: ProviderName | undefined;
   private encoderPromise: Promise<Encoder> | undefined;
 
@@ -40,6 +44,7 @@ export class Engine {
     this.modelDir = modelDir;
     this.thumbnailsDir = thumbnailsDir(home);
     this.provider = provider;
+    this.searcher = new SearchService({ store, model, encoder: () => this.encoder() });
   }
 
   static open(options: EngineOptions): Engine {
@@ -72,6 +77,10 @@ export class Engine {
     if (this.store.readonly) throw new EidosError('INTERNAL', 'this engine was opened read-only');
     if (this.store.listFolders().length === 0) throw new EidosError('BAD_ARGUMENT', "the library has no folders yet: run 'eidos index <folder>'.");
     return indexLibrary({ store: this.store, model: this.model, encoder: await this.encoder(), thumbnailsDir: this.thumbnailsDir, ...options });
+  }
+
+  search(args: SearchArgs, options: SearchOptions = {}): Promise<SearchResponse> {
+    return this.searcher.search(args, options);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,26 @@
+/**
+ * The image prior's reference query bank: the concept vocabulary as CLIP prompts (app/mi/concept-prompts.ts),
+ * embedded once with the model's text tower and cached in the index (`concept_embeddings`, keyed by
+ * concept), where the explanation feature finds the same vectors.
+ */
+import { conceptPrompt, loadConcepts } from '../mi/concept-prompts.ts';
+import type { IndexStore } from '../store/index-store.ts';
+import type { QueryBank } from './image-prior.ts';
+
+export type EmbedTexts = (texts: string[]) => Promise<{ data: Float32Array; n: number; d: number }>;
+
+export async function conceptBank(store: IndexStore, modelId: string, embedTexts: EmbedTexts): Promise<QueryBank & { concepts: string[] }> {
+  const concepts = loadConcepts();
+  const cached = store.getConceptEmbeddings(modelId, concepts);
+  const missing = concepts.filter((c) => !cached.has(c));
+  if (missing.length > 0) {
+    const { data, d } = await embedTexts(missing.map(conceptPrompt));
+    const fresh = new Map(missing.map((concept, k) => [concept, data.slice(k * d, k * d + d)]));
+    if (!store.readonly) store.putConceptEmbeddings(modelId, fresh);
+    for (const [concept, vector] of fresh) cached.set(concept, vector);
+  }
+  const d = cached.get(concepts[0]!)!.length;
+  const vectors = new Float32Array(concepts.length * d);
+  concepts.forEach((concept, k) => vectors.set(cached.get(concept)!, k * d));
+  return { vectors, nb: concepts.length, concepts };
+}

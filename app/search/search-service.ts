@@ -1,0 +1,220 @@
+/**
+ * Search over one library and model: the in-memory matrix (library-matrix.ts) and image prior
+ * (image-prior.ts), kept in step with the store before every query; per term one fused kernel pass
+ * (logits, their log-sum-exp); full PMI in bits per term, combined (pmi.ts); filters as a row mask;
+ * the calibrated cut-off; results read from the store for just the rows returned.
+ */
+import type { ArgsOf } from '../api/contract.ts';
+import type { SearchResponse, TermContribution } from '../api/types.ts';
+import type { Encoder } from '../encoders/encoder.ts';
+import { EidosError } from '../errors.ts';
+import { queryInformationBits } from '../explain/query-bound.ts';
+import type { EmbeddingMatrix } from '../kernels/contract.ts';
+import { kernels } from '../kernels/index.ts';
+import type { ModelSpec } from '../models/manifest-types.ts';
+import type { IndexStore } from '../store/index-store.ts';
+import { conceptBank } from './concept-bank.ts';
+import { ImagePrior, type QueryBank } from './image-prior.ts';
+import { LibraryMatrix } from './library-matrix.ts';
+import { combineTerms, fullPmiBits, STAND_OUT_BITS, standOutMask, type ScoredTerm } from './pmi.ts';
+import { imageTerm, parseQuery, termSign, type QueryTerm } from './query.ts';
+import { toSearchResult, photoDate } from './results.ts';
+import { filteredFileIds } from './search-filters.ts';
+import { termVectors } from './term-vectors.ts';
+
+export type SearchArgs = ArgsOf<'search'>;
+
+export interface SearchOptions {
+  /** CLI `--like <file>`: a photo file (indexed or not) as an image term. */
+  likeFile?: string;
+  /** Return every photo the terms and filters allow, not only those that stand out. */
+  all?: boolean;
+}
+
+/** One query scored over the whole library (for the explanation feature). */
+export interface ScoredQuery {
+  matrix: EmbeddingMatrix;
+  /** Full PMI bits per row, combined over the terms; −∞ where a +term or −term rules the row out. */
+  rowScores: Float32Array;
+  fileIds: Uint32Array;
+  /** log2 N − H(p(·|q)), bits. */
+  queryBits: number;
+}
+
+interface TermScores {
+  term: QueryTerm;
+  bits: Float32Array;
+  /** The term's logits s(q,i) = τ·cos. */
+  logits: Float32Array;
+  lse: number;
+}
+
+interface Scored extends ScoredQuery {
+  terms: TermScores[];
+}
+
+const DEFAULT_TOP = 50;
+
+export class SearchService {
+  private readonly store: IndexStore;
+  private readonly model: ModelSpec;
+  private readonly encoder: () => Promise<Pick<Encoder, 'embedTexts' | 'embedImages'>>;
+  private library: LibraryMatrix | undefined;
+  private prior: ImagePrior | undefined;
+  private bank: QueryBank | undefined;
+  /** Catch-ups run one at a time (two queries arriving together must not both patch the matrix). */
+  private catchUp: Promise<unknown> = Promise.resolve();
+
+  constructor(options: { store: IndexStore; model: ModelSpec; encoder: () => Promise<Pick<Encoder, 'embedTexts' | 'embedImages'>> }) {
+    this.store = options.store;
+    this.model = options.model;
+    this.encoder = options.encoder;
+  }
+
+  /** Rows in memory and how the prior was last updated (tests, diagnostics). */
+  state(): { rows: number; generation: number; prior: ImagePrior['lastUpdate'] | undefined } {
+    return { rows: this.library?.n ?? 0, generation: this.library?.generation ?? -1, prior: this.prior?.lastUpdate };
+  }
+
+  /** Loads the matrix and prior on first use, else applies what changed in the store since. */
+  async ready(): Promise<{ library: LibraryMatrix; prior: ImagePrior }> {
+    const run = this.catchUp.then(() => this.bringUpToDate());
+    this.catchUp = run.catch(() => undefined);
+    return run;
+  }
+
+  private async bringUpToDate(): Promise<{ library: LibraryMatrix; prior: ImagePrior }> {
+    const tau = this.model.logitScale;
+    if (!this.library) {
+      const library = LibraryMatrix.load(this.store, this.model.id);
+      if (!library || library.n === 0) {
+        throw new EidosError('NOT_FOUND', `Nothing is indexed with the model ${this.model.id} yet: run 'eidos index <folder>' first.`, { file: this.store.file });
+      }
+      this.library = library;
+    } else {
+      const change = this.library.sync();
+      if (change && this.prior && this.bank) await this.prior.update(change, this.store, this.library, this.bank, tau);
+    }
+    this.bank ??= await conceptBank(this.store, this.model.id, async (texts) => (await this.encoder()).embedTexts(texts));
+    this.prior ??= await ImagePrior.open(this.store, this.library, this.bank, tau);
+    if (this.library.n === 0) throw new EidosError('NOT_FOUND', `The library is empty now: add a folder with 'eidos index <folder>'.`, { file: this.store.file });
+    return { library: this.library, prior: this.prior };
+  }
+
+  /** The query's full PMI per row (combined over its terms), for the explanation feature. */
+  async scoreQuery(query: string, like?: { photoId: string } | { file: string }): Promise<ScoredQuery> {
+    const { matrix, rowScores, fileIds, queryBits } = await this.score(termsOf(query, like));
+    return { matrix, rowScores, fileIds, queryBits };
+  }
+
+  private async score(terms: QueryTerm[]): Promise<Scored> {
+    const { library, prior } = await this.ready();
+    const tau = this.model.logitScale;
+    const vectors = await termVectors(terms, { store: this.store, model: this.model, library, encoder: this.encoder });
+    const scored = vectors.map((vector, k): TermScores => {
+      const pass = kernels.searchPass(library.matrix, vector, tau, 1, undefined, true);
+      const logits = pass.scores!;
+      return { term: terms[k]!, logits, lse: pass.lse, bits: fullPmiBits(logits, pass.lse, prior.logPrior) };
+    });
+    const rowScores = combineTerms(scored.map(asScoredTerm), library.n);
+    return { matrix: library.matrix, rowScores, fileIds: library.fileIds, queryBits: compoundQueryBits(scored, rowScores), terms: scored };
+  }
+
+  async search(args: SearchArgs, options: SearchOptions = {}): Promise<SearchResponse> {
+    const started = performance.now();
+    const like = args.like !== undefined ? { photoId: args.like } : options.likeFile !== undefined ? { file: options.likeFile } : undefined;
+    const terms = termsOf(args.query, like);
+    const scored = await this.score(terms);
+    const library = this.library!;
+    const n = library.n;
+    const filterMask = args.filters && Object.keys(args.filters).length > 0 ? library.maskOf(filteredFileIds(this.store, args.filters)) : undefined;
+    const combined = filterMask ? scored.rowScores.map((v, i) => (filterMask[i] ? v : -Infinity)) : scored.rowScores;
+
+    const standing = standOutMask(combined);
+    const eligible = options.all ? finiteMask(combined) : standing;
+    const top = args.top ?? DEFAULT_TOP;
+    const sort = args.sort ?? 'relevance';
+    let rows: number[];
+    if (eligible.count === 0) {
+      rows = [];
+    } else if (sort === 'relevance') {
+      rows = Array.from(kernels.topK(combined, Math.min(top, eligible.count), eligible.mask).indices);
+    } else {
+      const candidates = Array.from(kernels.topK(combined, eligible.count, eligible.mask).indices);
+      const dates = new Map(this.store.photoRows(candidates.map((row) => library.fileIds[row]!)).map((r) => [r.id, photoDate(r) ?? '']));
+      // Newest first; equal dates keep relevance order (the sort is stable).
+      rows = candidates.sort((a, b) => (dates.get(library.fileIds[b]!) ?? '').localeCompare(dates.get(library.fileIds[a]!) ?? '')).slice(0, top);
+    }
+    const photoRows = new Map(this.store.photoRows(rows.map((row) => library.fileIds[row]!)).map((r) => [r.id, r]));
+    const shown = rows.filter((row) => photoRows.has(library.fileIds[row]!));
+    const results = shown.map((row) => toSearchResult(photoRows.get(library.fileIds[row]!)!, combined[row]!));
+    const termContributions: TermContribution[] = scored.terms.map((t) => ({
+      term: t.term.source,
+      weight: termSign(t.term) * t.term.weight,
+      queryBits: queryInformationBits(t.logits, 1, t.lse),
+      perResultBits: shown.map((row) => t.bits[row]!),
+    }));
+    return {
+      query: args.query,
+      queryBits: scored.queryBits,
+      anyStandsOut: standing.count > 0,
+      message: message(args.query, standing.count, scored.queryBits, filterMask, n),
+      total: eligible.count,
+      results,
+      terms: termContributions,
+      sort,
+      elapsedMs: performance.now() - started,
+    };
+  }
+}
+
+function termsOf(query: string, like: { photoId: string } | { file: string } | undefined): QueryTerm[] {
+  if (like === undefined) return parseQuery(query);
+  return query.trim() === '' ? [imageTerm(like)] : [...parseQuery(query), imageTerm(like)];
+}
+
+const asScoredTerm = (t: TermScores): ScoredTerm => ({ role: t.term.role, weight: t.term.weight, bits: t.bits });
+
+/**
+ * log2 N − H(p(·|q)) of the compound query, with log p(i|q) ∝ Σ_t ±w_t·s_t(i) over the rows its +/− terms
+ * allow (p = 0 elsewhere). For one plain term this is exactly the term's information.
+ */
+function compoundQueryBits(terms: readonly TermScores[], combined: Float32Array): number {
+  if (terms.length === 1 && terms[0]!.term.role === 'plain') return queryInformationBits(terms[0]!.logits, 1, terms[0]!.lse);
+  const logits = new Float32Array(combined.length);
+  for (let i = 0; i < combined.length; i++) {
+    if (combined[i] === -Infinity) {
+      logits[i] = -Infinity;
+      continue;
+    }
+    let sum = 0;
+    for (const t of terms) sum += termSign(t.term) * t.term.weight * t.logits[i]!;
+    logits[i] = sum;
+  }
+  const lse = kernels.logSumExp(logits, 1);
+  return lse === -Infinity ? 0 : queryInformationBits(logits, 1, lse);
+}
+
+function finiteMask(values: Float32Array): { mask: Uint8Array; count: number } {
+  const mask = new Uint8Array(values.length);
+  let count = 0;
+  values.forEach((v, i) => {
+    if (v > -Infinity) {
+      mask[i] = 1;
+      count++;
+    }
+  });
+  return { mask, count };
+}
+
+function message(query: string, standing: number, queryBits: number, filterMask: Uint8Array | undefined, n: number): string {
+  if (filterMask && !filterMask.includes(1)) return 'No photo matches the filters; widen or remove them.';
+  if (standing === 0) {
+    const hint =
+      queryBits < STAND_OUT_BITS
+        ? `the query carries only ${queryBits.toFixed(2)} bits about this library of ${n} photos, so it picks out nothing; describe what is in the photo more specifically.`
+        : 'no photo is at least twice as likely under it as an average photo here; try other words, or fewer constraints.';
+    return `No photo stands out for '${query}'; ${hint}`;
+  }
+  return `${standing} ${standing === 1 ? 'photo stands' : 'photos stand'} out for '${query}'.`;
+}
