@@ -1,6 +1,7 @@
 /**
- * Editing the query text from the UI (clicking a feature in "why these results"): the query syntax
- * is plain words, `+term` (must match), `-term` (must not), `2:term` (weight) and `"a phrase"`.
+ * Editing the query text from the UI (clicking a feature in "why these results"), in the engine's
+ * query language (app/search/query.ts): plain words, `+term`, `-term`, `2:term`, `"a phrase"`, and
+ * both prefixes together (`-2:"red car"`).
  */
 
 /** A term as the query syntax spells it: multi-word terms in quotes, quotes inside dropped. */
@@ -11,12 +12,12 @@ export function spellTerm(term: string): string {
 
 /** Splits a query into its written parts, keeping quoted phrases (with their prefix) whole. */
 export function queryParts(query: string): string[] {
-  return query.match(/(?:[+-]|\d+(?:\.\d+)?:)?"[^"]*"?|\S+/g) ?? [];
+  return query.match(/[+-]?(?:\d*\.?\d+:)?"[^"]*"?|\S+/g) ?? [];
 }
 
 /** The bare term a part names: `-"red car"` → `red car`, `2:beach` → `beach`. */
 export function partTerm(part: string): string {
-  return part.replace(/^(?:[+-]|\d+(?:\.\d+)?:)/, '').replace(/"/g, '').trim().toLowerCase();
+  return part.replace(/^[+-]?(?:\d*\.?\d+:(?=\D))?/, '').replace(/"/g, '').trim().toLowerCase();
 }
 
 /**

@@ -6,9 +6,9 @@ export type PhotoType = NonNullable<SearchFilters['type']>;
 
 /**
  * The query text sent with "more like this" when the box is empty: the contract needs a non-empty
- * query, and with `like` set the photo is the query, so no words are added.
+ * string, and the engine reads a blank query with `like` as the photo alone (app/search/search-service.ts).
  */
-export const LIKE_ONLY_QUERY = '*';
+export const LIKE_ONLY_QUERY = ' ';
 
 /** Drops empty fields, so an untouched filter panel sends no filters at all. */
 export function cleanFilters(filters: SearchFilters): SearchFilters | undefined {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../../app/api/contract.ts';
+import { buildSearchArgs, cleanFilters } from '../../../renderer/src/lib/search-request.ts';
+
+describe('buildSearchArgs', () => {
+  it('sends nothing for an empty box and no photo', () => {
+    expect(buildSearchArgs({ query: '   ', sort: 'relevance', filters: {}, top: 100 })).toBeUndefined();
+  });
+
+  it('builds requests the API contract accepts, with untouched filters left out', () => {
+    const args = buildSearchArgs({ query: ' beach ', sort: 'date', filters: { folder: '', camera: undefined, hasGps: false }, top: 100 });
+    expect(args).toEqual({ query: 'beach', top: 100, sort: 'date' });
+    expect(parseArgs('search', args)).toEqual(args);
+    const filtered = buildSearchArgs({ query: 'x', sort: 'relevance', filters: { from: '2020-01-01', type: 'heic', hasGps: true }, top: 5 });
+    expect(parseArgs('search', filtered)).toEqual(filtered);
+  });
+
+  it('searches by a photo alone with a query the contract accepts', () => {
+    const args = buildSearchArgs({ query: '', like: 'abc_12', sort: 'relevance', filters: {}, top: 50 });
+    expect(args?.like).toBe('abc_12');
+    expect(args?.query.trim()).toBe('');
+    expect(parseArgs('search', args)).toEqual(args);
+  });
+});
+
+describe('cleanFilters', () => {
+  it('keeps set values only', () => {
+    expect(cleanFilters({})).toBeUndefined();
+    expect(cleanFilters({ camera: 'Apple iPhone 13', to: '' })).toEqual({ camera: 'Apple iPhone 13' });
+  });
+});
