@@ -5,6 +5,8 @@ import { modelsListCommand } from './models-list.ts';
 import { modelsVerifyCommand } from './models-verify.ts';
 import { indexCommand } from './index-command.ts';
 import { statusCommand } from './status-command.ts';
+import { searchCommand } from './search-command.ts';
+import { evalCommand } from './eval-command.ts';
 import { embedImageCommand, embedTextCommand } from './embed-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { serveCommand } from '../../server/serve-command.ts';
@@ -13,6 +15,8 @@ import { serveCommand } from '../../server/serve-command.ts';
 export const commands: Command[] = [
   indexCommand,
   statusCommand,
+  searchCommand,
+  evalCommand,
   modelsListCommand,
   modelsFetchCommand,
   modelsImportCommand,

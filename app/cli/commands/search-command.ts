@@ -1,0 +1,108 @@
+import { parseArgs as parseApiArgs } from '../../api/contract.ts';
+import type { SearchResponse } from '../../api/types.ts';
+import { EidosError, isEidosError } from '../../errors.ts';
+import type { Engine } from '../../engine/engine.ts';
+import type { ParsedArgs } from '../command.ts';
+import type { Command } from '../command.ts';
+import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
+
+const text = (args: ParsedArgs, name: string): string | undefined => (typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined);
+
+function parseNear(value: string): { lat: number; lon: number; km: number } {
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p))) {
+    throw new EidosError('BAD_ARGUMENT', `--near takes lat,lon,km (e.g. --near 48.86,2.35,5), got '${value}'.`);
+  }
+  const [lat, lon, km] = parts as [number, number, number];
+  return { lat, lon, km };
+}
+
+/** The CLI flags as the API's search arguments, validated by the same schema as every transport. */
+function searchArgs(args: ParsedArgs): unknown {
+  const top = text(args, 'top');
+  const filters: Record<string, unknown> = {};
+  for (const [flag, key] of [['from', 'from'], ['to', 'to'], ['folder', 'folder'], ['camera', 'camera'], ['type', 'type']] as const) {
+    const value = text(args, flag);
+    if (value !== undefined) filters[key] = key === 'folder' ? value.replace(/\/+$/, '') : value;
+  }
+  if (args.values.gps) filters.hasGps = true;
+  const near = text(args, 'near');
+  if (near !== undefined) filters.near = parseNear(near);
+  const query = args.positionals.join(' ').trim();
+  return {
+    // The API needs a query; `--like` alone searches by the photo (the service reads a blank query as none).
+    query: query === '' && text(args, 'like') !== undefined ? ' ' : query,
+    ...(top !== undefined ? { top: Number(top) } : {}),
+    ...(text(args, 'sort') !== undefined ? { sort: text(args, 'sort') } : {}),
+    ...(Object.keys(filters).length > 0 ? { filters } : {}),
+  };
+}
+
+function printText(response: SearchResponse, out: (line: string) => void): void {
+  response.results.forEach((r, k) => out(`${String(k + 1).padStart(4)}  ${r.bits.toFixed(2).padStart(7)} bits  ${r.path}`));
+  const shown = response.results.length < response.total ? ` (showing ${response.results.length}; --top for more)` : '';
+  out(`${response.message}${shown}  query: ${response.queryBits.toFixed(2)} bits, ${response.elapsedMs.toFixed(0)} ms`);
+}
+
+/** Searching needs no writer lock; with one free, the image prior is also saved for the next run. */
+async function withSearchEngine<T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>): Promise<T> {
+  try {
+    return await withEngine(args, work);
+  } catch (error) {
+    if (!isEidosError(error, 'INDEX_LOCKED')) throw error;
+    return withEngine(args, work, { readonly: true });
+  }
+}
+
+export const searchCommand: Command = {
+  path: ['search'],
+  summary: 'Find photos by description; scores are PMI in bits, only photos that stand out are shown.',
+  usage: '"<query>" [--top k] [--sort date] [--like <file>] [filters…] [--all]',
+  help: [
+    'Query language: plain words form one description; "quoted phrase"; +term (must match);',
+    '-term (exclude); weights 2:term, 0.5:"red car". A query starting with - needs --:',
+    "  eidos search -- '-people snow mountain'",
+    'A photo stands out when it is at least twice as likely under the query as an average photo',
+    'here (PMI > 1 bit, corrected for photos that resemble everything).',
+    '',
+    'options:',
+    '  --top <k>          results to show (default 50)',
+    '  --sort date        newest first among the photos that stand out (default: relevance)',
+    '  --like <file>      a photo (in the library or not) as the query, alone or with words',
+    '  --from <date> --to <date>   taken between (YYYY-MM-DD, inclusive)',
+    '  --folder <path>    only this library folder',
+    '  --camera <text>    camera make or model contains the text',
+    '  --type <t>         jpeg, heic, png, webp, tiff, raw or other',
+    '  --gps              only photos with a position;  --near lat,lon,km  within km of a place',
+    '  --all              every photo the terms and filters allow, not only those that stand out',
+    ...engineOptionHelp,
+    '  --json             the full response (results, per-term bits) as JSON',
+  ].join('\n'),
+  options: {
+    ...engineOptionSpec,
+    top: { type: 'string' },
+    sort: { type: 'string' },
+    like: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    folder: { type: 'string' },
+    camera: { type: 'string' },
+    type: { type: 'string' },
+    gps: { type: 'boolean' },
+    near: { type: 'string' },
+    all: { type: 'boolean' },
+  },
+  async run(args, io) {
+    const like = text(args, 'like');
+    if (args.positionals.join('').trim() === '' && like === undefined) {
+      throw new EidosError('BAD_ARGUMENT', 'eidos search needs a query, e.g. eidos search "kids on a beach at sunset" (or --like <photo>).');
+    }
+    const request = parseApiArgs('search', searchArgs(args));
+    return withSearchEngine(args, async (engine) => {
+      const response = await engine.search(request, { ...(like !== undefined ? { likeFile: like } : {}), all: Boolean(args.values.all) });
+      if (args.json) io.out(JSON.stringify(response));
+      else printText(response, io.out);
+      return 0;
+    });
+  },
+};
