@@ -1,9 +1,169 @@
-import type { ApiHandlers } from './contract.ts';
-
 /**
- * The engine behind the API: builds the handlers (index, search, explain, models, settings, media)
- * over the data folder `dataDir`. Used by `eidos serve` and by the Electron engine process.
+ * The engine behind the API, for `eidos serve` and the Electron engine process: the engine is opened
+ * once a model is installed (before that, status says what to do), indexing runs in the background
+ * with progress events, and every answer is shaped as app/api/types.ts says.
  */
+import { mkdirSync } from 'node:fs';
+import { Engine } from '../engine/engine.ts';
+import { IndexingJob } from '../engine/indexing-job.ts';
+import { createMediaAccess } from '../engine/media.ts';
+import { readSettings, writeSettings } from '../engine/settings.ts';
+import { EidosError } from '../errors.ts';
+import { fetchModel, listModels } from '../models/store.ts';
+import { modelsDir, thumbnailsDir } from '../paths.ts';
+import type { ApiEvent, ApiHandlers } from './contract.ts';
+import { mediaPath } from './contract.ts';
+import type { FolderInfo, PhotoDetail, Status } from './types.ts';
+
+const VERSION = '0.1.0';
+
 export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers> {
-  throw new Error(`createEngineHandlers(${dataDir}): not wired yet`);
+  mkdirSync(dataDir, { recursive: true });
+  const listeners = new Set<(event: ApiEvent) => void>();
+  const emit = (event: ApiEvent): void => listeners.forEach((listener) => listener(event));
+  const job = new IndexingJob((payload) => emit({ name: 'indexProgress', payload }));
+  const modelContext = { modelsDir: modelsDir(dataDir) };
+  let engine: Engine | undefined;
+  let engineError: string | undefined;
+
+  const openEngine = async (): Promise<void> => {
+    await job.settled();
+    if (engine) await engine.close();
+    engine = undefined;
+    try {
+      engine = Engine.open({ home: dataDir });
+      engineError = undefined;
+    } catch (error) {
+      engineError = (error as Error).message;
+    }
+  };
+  await openEngine();
+
+  const requireEngine = (): Engine => {
+    if (!engine) throw new EidosError('MODEL_MISSING', engineError ?? 'no model is installed: fetch one in Settings → Models.');
+    return engine;
+  };
+
+  const folderInfo = (e: Engine): FolderInfo[] => {
+    const status = e.store.status();
+    return status.folders.map((f) => ({ path: f.path, photos: f.files, skipped: 0, watching: false }));
+  };
+
+  const handlers: ApiHandlers = {
+    async status(): Promise<Status> {
+      const base = { version: VERSION, indexing: job.progress };
+      if (!engine) return { ...base, photos: 0, folders: 0, ready: false, notice: engineError ?? 'Fetch a model in Settings → Models.' };
+      const status = engine.store.status();
+      const encoder = await engine.encoder().catch(() => undefined);
+      return {
+        ...base,
+        photos: status.indexed,
+        folders: status.folders.length,
+        model: { id: engine.model.id, executionProvider: encoder?.provider ?? 'not loaded' },
+        ready: status.indexed > 0,
+        ...(status.folders.length === 0 ? { notice: 'Add a folder of photos to start.' } : {}),
+      };
+    },
+    async listFolders() {
+      return folderInfo(requireEngine());
+    },
+    async addFolder({ path }) {
+      const e = requireEngine();
+      const folder = e.store.addFolder(path);
+      return folderInfo(e).find((f) => f.path === folder.path) ?? { path: folder.path, photos: 0, skipped: 0, watching: false };
+    },
+    async removeFolder({ path }) {
+      const e = requireEngine();
+      if (job.active) throw new EidosError('BAD_ARGUMENT', 'indexing is running: cancel it before removing a folder.');
+      if (!e.store.removeFolder(path)) throw new EidosError('NOT_FOUND', `${path} is not a library folder.`);
+      return { ok: true };
+    },
+    async startIndexing({ folders }) {
+      const e = requireEngine();
+      for (const folder of folders ?? []) if (!e.store.listFolders().some((f) => f.path === folder)) e.store.addFolder(folder);
+      return job.start(e);
+    },
+    async cancelIndexing() {
+      return job.cancel();
+    },
+    async search(args) {
+      return requireEngine().search(args);
+    },
+    async explain(args) {
+      return requireEngine().explain(args);
+    },
+    async photo({ id }): Promise<PhotoDetail> {
+      const e = requireEngine();
+      const [row] = e.store.photoRows([Number(id)]);
+      if (!row) throw new EidosError('NOT_FOUND', `no photo ${id} in the index.`);
+      const camera = [row.make, row.model].filter(Boolean).join(' ');
+      const exif: Record<string, string> = {};
+      if (row.lens) exif.Lens = row.lens;
+      if (row.width && row.height) exif.Dimensions = `${row.width} × ${row.height}`;
+      return {
+        id,
+        path: row.path,
+        bits: 0,
+        thumbnailUrl: mediaPath(id, 'thumb'),
+        detailUrl: mediaPath(id, 'detail'),
+        originalUrl: mediaPath(id, 'original'),
+        folder: row.folder,
+        bytes: row.size,
+        format: row.format,
+        exif,
+        takenAt: row.takenAt ?? new Date(row.mtimeMs).toISOString(),
+        ...(row.lat !== null && row.lon !== null ? { place: { lat: row.lat, lon: row.lon } } : {}),
+        ...(camera ? { camera } : {}),
+        ...(row.width ? { width: row.width } : {}),
+        ...(row.height ? { height: row.height } : {}),
+      };
+    },
+    async listModels() {
+      const models = await listModels(modelContext);
+      return models.map((m) => ({
+        id: m.id,
+        name: m.name,
+        description: m.description,
+        licence: m.licence,
+        bytes: m.bytes ?? 0,
+        installed: m.installed,
+        active: engine?.model.id === m.id,
+      }));
+    },
+    async fetchModel({ id }) {
+      let total = 0;
+      try {
+        await fetchModel(id, {
+          onProgress: (p) => {
+            total = p.totalBytes;
+            const state = p.state === 'generating' ? 'downloading' : p.state;
+            emit({ name: 'modelProgress', payload: { id, state, receivedBytes: p.receivedBytes, totalBytes: p.totalBytes } });
+          },
+        }, modelContext);
+      } catch (error) {
+        emit({ name: 'modelProgress', payload: { id, state: 'failed', receivedBytes: 0, totalBytes: total, error: (error as Error).message } });
+        throw error;
+      }
+      if (!engine) await openEngine();
+      const info = (await handlers.listModels({})).find((m) => m.id === id);
+      if (!info) throw new EidosError('NOT_FOUND', `unknown model ${id}`);
+      return info;
+    },
+    async getSettings() {
+      return readSettings(dataDir);
+    },
+    async setSettings(patch) {
+      const next = { ...readSettings(dataDir) };
+      for (const [key, value] of Object.entries(patch)) if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+      writeSettings(dataDir, next);
+      if (patch.model !== undefined || patch.executionProvider !== undefined) await openEngine();
+      return next;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    media: createMediaAccess(() => engine?.store, thumbnailsDir(dataDir)),
+  };
+  return handlers;
 }

@@ -12,7 +12,10 @@ import type { ModelSpec } from '../models/manifest-types.ts';
 import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import { openIndex } from '../store/open.ts';
-import type { SearchResponse } from '../api/types.ts';
+import type { ArgsOf } from '../api/contract.ts';
+import type { ExplainResponse, SearchResponse } from '../api/types.ts';
+import { conceptBank } from '../search/concept-bank.ts';
+import { explainQuery } from './explain-query.ts';
 import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
 import { chooseModel } from './active-model.ts';
 import { readSettings } from './settings.ts';
@@ -81,6 +84,17 @@ export class Engine {
 
   search(args: SearchArgs, options: SearchOptions = {}): Promise<SearchResponse> {
     return this.searcher.search(args, options);
+  }
+
+  /** Why the query's top results are what they are: MI-selected concepts (or dimensions) in bits. */
+  async explain(args: ArgsOf<'explain'>): Promise<ExplainResponse> {
+    const scored = await this.searcher.scoreQuery(args.query);
+    const concepts = async (): Promise<{ names: string[]; embeddings: Float32Array }> => {
+      const encoder = await this.encoder();
+      const bank = await conceptBank(this.store, this.model.id, (texts) => encoder.embedTexts(texts));
+      return { names: bank.concepts, embeddings: bank.vectors };
+    };
+    return explainQuery(scored, args, concepts, this.model.logitScale);
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import { searchCommand } from './search-command.ts';
 import { evalCommand } from './eval-command.ts';
 import { embedImageCommand, embedTextCommand } from './embed-command.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { explainCommand } from './explain-command.ts';
 import { serveCommand } from '../../server/serve-command.ts';
 
 /** Every CLI command, in the order `eidos --help` lists them. One line a command. */
@@ -16,6 +17,7 @@ export const commands: Command[] = [
   indexCommand,
   statusCommand,
   searchCommand,
+  explainCommand,
   evalCommand,
   modelsListCommand,
   modelsFetchCommand,
