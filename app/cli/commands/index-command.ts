@@ -4,11 +4,33 @@ import type { Command } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
 import { formatDuration, progressBar } from '../format.ts';
 import { EidosError } from '../../errors.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { watchLibrary } from '../../library/watch.ts';
+import type { Io } from '../command.ts';
+
+/** Re-indexes whenever the watcher reports changes (debounced), one run at a time, until Ctrl-C. */
+async function watchAndIndex(engine: Engine, io: Io): Promise<void> {
+  const roots = engine.store.listFolders().map((f) => f.path);
+  let running: Promise<void> = Promise.resolve();
+  const watcher = await watchLibrary(roots, (changes) => {
+    running = running.then(async () => {
+      const summary = await engine.index();
+      io.out(`${changes.length} change(s): ${summary.encoded} embedded, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped`);
+    }).catch((error: unknown) => io.err(`indexing after a change failed: ${(error as Error).message}`));
+  });
+  io.out(`watching ${roots.length} folder(s); Ctrl-C stops`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await watcher.close();
+  await running;
+}
 
 export const indexCommand: Command = {
   path: ['index'],
   summary: 'Add folders to the library and index new or changed photos (incremental, resumable).',
-  usage: '[<folder>…] [--model <id>] [--ep cpu|coreml|auto]',
+  usage: '[<folder>…] [--watch] [--model <id>] [--ep cpu|coreml|auto]',
   help: [
     'Scans the folders recursively (jpg png webp avif gif tiff heic heif and RAW previews), skips',
     'unchanged files cheaply, recognises moved or renamed files by content, prunes deleted ones, and',
@@ -16,10 +38,11 @@ export const indexCommand: Command = {
     'Killing it loses at most the batch in flight; the next run resumes.',
     '',
     'options:',
+    '  --watch        keep running: watch the library folders (native file watcher) and index changes',
     ...engineOptionHelp,
     '  --json         print the summary as JSON',
   ].join('\n'),
-  options: { ...engineOptionSpec },
+  options: { ...engineOptionSpec, watch: { type: 'boolean' } },
   async run(args, io) {
     const folders = args.positionals.map((folder) => resolve(folder));
     for (const folder of folders) {
@@ -54,6 +77,7 @@ export const indexCommand: Command = {
         for (const problem of summary.problems.slice(0, 20)) io.out(`  could not read ${problem.path}: ${problem.reason}`);
         if (summary.skipped > 0) io.out("  run 'eidos status' to see skipped files and their reasons");
       }
+      if (args.values.watch) await watchAndIndex(engine, io);
       return 0;
     });
   },
