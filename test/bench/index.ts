@@ -28,6 +28,8 @@ interface ChildReport {
   summary: IndexSummary;
   batchSize: number;
   maxRssBytes: number;
+  /** User + system CPU of the whole child (all threads), in ms: steadier than wall time on a shared machine. */
+  cpuMs: number;
 }
 
 /** Child mode: index one folder into a fresh home and print what the parent measures. */
@@ -37,8 +39,9 @@ async function runChild(home: string, folder: string): Promise<void> {
     engine.addFolders([folder]);
     const { batchSize } = await engine.encoder();
     const summary = await engine.index();
-    // maxRSS is in kilobytes (libuv's getrusage).
-    const report: ChildReport = { summary, batchSize, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+    // maxRSS is in kilobytes, CPU times in microseconds (libuv's getrusage).
+    const usage = process.resourceUsage();
+    const report: ChildReport = { summary, batchSize, maxRssBytes: usage.maxRSS * 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 };
     console.log(JSON.stringify(report));
   } finally {
     await engine.close();
@@ -122,11 +125,11 @@ async function main(): Promise<void> {
       [`12 MP JPEG (${large.length})`, onLarge, plainLarge],
       [`imagenet-dev ×2 (1000)`, onThousand, undefined],
     ];
-    console.log(`${'photos'.padEnd(22)} ${'pipeline img/s'.padStart(15)} ${'÷ limit'.padStart(8)} ${'straightforward'.padStart(16)} ${'ours ÷ it'.padStart(10)} ${'peak RSS'.padStart(9)}  encoded/skipped`);
+    console.log(`${'photos'.padEnd(22)} ${'pipeline img/s'.padStart(15)} ${'÷ limit'.padStart(8)} ${'straightforward'.padStart(16)} ${'ours ÷ it'.padStart(10)} ${'peak RSS'.padStart(9)} ${'CPU ms/photo'.padStart(13)}  encoded/skipped`);
     for (const [label, r, plain] of rows) {
       const rateText = perSecond(r).toFixed(1);
       console.log(
-        `${label.padEnd(22)} ${rateText.padStart(15)} ${(perSecond(r) / limit).toFixed(2).padStart(8)} ${(plain === undefined ? '–' : plain.toFixed(1)).padStart(16)} ${(plain === undefined ? '–' : `${(perSecond(r) / plain).toFixed(2)}×`).padStart(10)} ${mb(r.maxRssBytes).padStart(9)}  ${r.summary.encoded}/${r.summary.skipped}`,
+        `${label.padEnd(22)} ${rateText.padStart(15)} ${(perSecond(r) / limit).toFixed(2).padStart(8)} ${(plain === undefined ? '–' : plain.toFixed(1)).padStart(16)} ${(plain === undefined ? '–' : `${(perSecond(r) / plain).toFixed(2)}×`).padStart(10)} ${mb(r.maxRssBytes).padStart(9)} ${(r.cpuMs / r.summary.encoded).toFixed(1).padStart(13)}  ${r.summary.encoded}/${r.summary.skipped}`,
       );
     }
     console.log('targets:');
