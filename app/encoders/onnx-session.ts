@@ -37,6 +37,9 @@ function options(req: SessionRequest, provider: ProviderName): ort.InferenceSess
     intraOpNumThreads: req.threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    // onnxruntime's pool threads busy-wait between runs by default; while indexing, that spinning takes
+    // the cores the photo decoder needs (measured: 49.8 → 40.8 CPU ms per photo on 2 cores).
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
   if (provider === 'coreml' && req.staticBatch) {
     opts.freeDimensionOverrides = Object.fromEntries(BATCH_DIM_NAMES.map((name) => [name, req.staticBatch as number]));

@@ -15,6 +15,9 @@ export const THUMBNAIL_EDGES = { grid: 256, detail: 1280 } as const;
 export type ThumbnailSize = keyof typeof THUMBNAIL_EDGES;
 
 const WEBP_QUALITY = { grid: 75, detail: 82 } as const;
+// libwebp's effort 2 instead of the default 4: at thumbnail sizes it halves encode time (10.3 → 6.0 ms
+// at 256 px) for a few percent more bytes, and thumbnails are made for every indexed photo.
+const WEBP_EFFORT = 2;
 
 /** `<dir>/<size>/<first two hex digits>/<hash>.webp`; the fan-out keeps folders small for big libraries. */
 export function thumbnailPath(hash: string, size: ThumbnailSize, dir: string = thumbnailsDir()): string {
@@ -41,7 +44,7 @@ export async function writeThumbnails(
     const edge = THUMBNAIL_EDGES[size];
     const webp = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
       .resize({ width: edge, height: edge, fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: WEBP_QUALITY[size] })
+      .webp({ quality: WEBP_QUALITY[size], effort: WEBP_EFFORT })
       .toBuffer();
     await writeAtomically(target, webp);
     written[size] = target;
