@@ -5,6 +5,11 @@ import { commands } from './commands/index.ts';
 
 export function processIo(): Io {
   const isTTY = Boolean(process.stderr.isTTY);
+  // `eidos search … | head` closes the pipe early: that is the reader being done, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
