@@ -25,26 +25,31 @@ class AppState {
     return this.loaded && (this.folders.length === 0 || this.status?.model === undefined);
   }
 
+  /**
+   * Reloads everything shared. Each part stands alone: before a model is installed the engine
+   * answers `status` but refuses `listFolders`, and the first-run view still needs the rest.
+   */
   async refresh(): Promise<void> {
-    try {
-      const [status, folders, models, settings] = await Promise.all([
-        call(api.status()),
-        call(api.listFolders()),
-        call(api.listModels()),
-        call(api.getSettings()),
-      ]);
-      this.status = status;
-      this.folders = folders;
-      this.models = models;
-      this.settings = settings;
-      this.progress ??= status.indexing;
-      applyTheme(settings.theme);
+    const [status, folders, models, settings] = await Promise.allSettled([
+      call(api.status()),
+      call(api.listFolders()),
+      call(api.listModels()),
+      call(api.getSettings()),
+    ]);
+    if (status.status === 'fulfilled') {
+      this.status = status.value;
+      this.progress ??= status.value.indexing;
       this.error = undefined;
-    } catch (error) {
-      this.error = messageOf(error);
-    } finally {
-      this.loaded = true;
+    } else {
+      this.error = messageOf(status.reason);
     }
+    this.folders = folders.status === 'fulfilled' ? folders.value : [];
+    if (models.status === 'fulfilled') this.models = models.value;
+    if (settings.status === 'fulfilled') {
+      this.settings = settings.value;
+      applyTheme(settings.value.theme);
+    }
+    this.loaded = true;
   }
 
   /** Follows indexing events for the life of the page; refreshes counts when a run ends. */
