@@ -1,0 +1,166 @@
+// UI responsiveness in Chromium against a real `eidos serve`, all measured in this one run:
+//  1. last keystroke → first results painted, over a real index of --photos synthetic photos, split
+//     into the typing delay, the API round trip from the page (the comparator: the same request
+//     without the UI) and what the UI adds; target ≤ 150 ms.
+//  2. frame times while scrolling --scroll results in the virtualised grid. The engine's API returns
+//     at most 1000 results a call, so a page-level harness answers /api/search with synthetic results
+//     (and /media with a tiny PNG); the grid, layout and images are the real UI. Limit: 16.7 ms (60 Hz).
+//   node bin/run-ts.js test/bench/ui.ts [--photos 10000] [--scroll 100000] [--queries 8]
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import type { SearchResponse, SearchResult } from '../../app/api/types.ts';
+import { launchChromium } from '../e2e/browser.ts';
+import { prepareHome, readLabels, serve } from '../e2e/serve-fixture.ts';
+
+const { values } = parseArgs({
+  options: { photos: { type: 'string', default: '10000' }, scroll: { type: 'string', default: '100000' }, queries: { type: 'string', default: '8' } },
+});
+const photoCount = Number(values.photos);
+const scrollCount = Number(values.scroll);
+const queryCount = Number(values.queries);
+const TYPING_DELAY_MS = 120; // renderer/src/views/Search.svelte
+const FRAME_BUDGET_MS = 1000 / 60;
+
+const percentile = (xs: number[], p: number): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+const ms = (x: number): string => `${x.toFixed(1)} ms`;
+
+/** In the page: time of the last keydown in the search box, and of the first paint after the next response. */
+async function armPaintProbe(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const probe = window as unknown as { lastKey: number; painted: Promise<number>; armed?: boolean };
+    if (!probe.armed) document.querySelector('#query')?.addEventListener('keydown', () => (probe.lastKey = performance.now()), { capture: true });
+    probe.armed = true;
+    const results = document.querySelector('.results')!;
+    const before = results.getAttribute('data-responses');
+    probe.painted = new Promise<number>((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (results.getAttribute('data-responses') === before) return;
+        observer.disconnect();
+        // rAF runs just before the frame is painted; a message posted from it arrives just after.
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve(performance.now());
+          channel.port2.postMessage(0);
+        });
+      });
+      observer.observe(results, { attributes: true, attributeFilter: ['data-responses'] });
+    });
+  });
+}
+
+async function keystrokeToPaint(): Promise<void> {
+  console.log(`\n1. keystroke → results painted, ${photoCount} indexed synthetic photos`);
+  const t0 = performance.now();
+  const library = await prepareHome({ synthCount: photoCount, withImagenet: false });
+  console.log(`   (index built in ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  const served = await serve(library.home);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(served.url);
+    await page.locator('#query').waitFor();
+    const descriptions = [...new Set((await readLabels(library.synthDir)).map((row) => row.description))].slice(0, queryCount + 1);
+    const totals: number[] = [];
+    const roundTrips: number[] = [];
+    const engine: number[] = [];
+    for (const [i, description] of descriptions.entries()) {
+      await page.locator('#query').fill('');
+      await armPaintProbe(page);
+      await page.locator('#query').pressSequentially(description, { delay: 25 });
+      const total = await page.evaluate(async () => {
+        const probe = window as unknown as { lastKey: number; painted: Promise<number> };
+        return (await probe.painted) - probe.lastKey;
+      });
+      // The comparator: the same request from the page, no UI, no typing delay.
+      const { roundTrip, elapsedMs } = await page.evaluate(async (query) => {
+        const start = performance.now();
+        const response = await fetch('./api/search', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query, top: 200 }) });
+        const body = (await response.json()) as { elapsedMs: number };
+        return { roundTrip: performance.now() - start, elapsedMs: body.elapsedMs };
+      }, description);
+      if (i === 0) continue; // warm-up: the first query loads the text encoder
+      totals.push(total);
+      roundTrips.push(roundTrip);
+      engine.push(elapsedMs);
+    }
+    const p50 = percentile(totals, 50);
+    console.log(`   keystroke → painted   p50 ${ms(p50)}  p95 ${ms(percentile(totals, 95))}   (target ≤ 150 ms)`);
+    console.log(`     of which typing delay      ${ms(TYPING_DELAY_MS)}`);
+    console.log(`     API round trip (comparator) p50 ${ms(percentile(roundTrips, 50))}  (engine ${ms(percentile(engine, 50))})`);
+    console.log(`     UI render + paint           p50 ${ms(p50 - TYPING_DELAY_MS - percentile(roundTrips, 50))}`);
+    console.log(`   limit for any debounced UI: delay + round trip = ${ms(TYPING_DELAY_MS + percentile(roundTrips, 50))}`);
+  } finally {
+    await browser.close();
+    await served.stop();
+    await library.remove();
+  }
+}
+
+function syntheticResponse(count: number): SearchResponse {
+  const results: SearchResult[] = Array.from({ length: count }, (_, i) => ({
+    id: `p${i}`,
+    path: `/photos/bench/photo-${i}.jpg`,
+    bits: 12 - (12 * i) / count,
+    thumbnailUrl: `/media/p${i % 997}/thumb`,
+    takenAt: new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString(),
+  }));
+  return { query: 'bench', queryBits: 8, anyStandsOut: true, message: '', total: count, results, terms: [], sort: 'relevance', elapsedMs: 0 };
+}
+
+// A 1×1 grey PNG: the grid's images load, decode and lay out as real thumbnails would, without disk.
+const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCB3UNq9AAAAABJRU5ErkJggg==', 'base64');
+
+async function scrollFrames(): Promise<void> {
+  console.log(`\n2. scrolling ${scrollCount} results in the virtualised grid (harness answers /api/search)`);
+  const library = await prepareHome({ synthCount: 0, withImagenet: false, empty: true });
+  const served = await serve(library.home);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const body = JSON.stringify(syntheticResponse(scrollCount));
+    // Answered before the UI loads, so the first-run view (no model here) is replaced by search too.
+    await page.route('**/api/status', (route) =>
+      route.fulfill({ json: { version: 'bench', photos: scrollCount, folders: 1, model: { id: 'bench', executionProvider: 'cpu' }, indexing: { state: 'idle', done: 0, total: 0, skipped: 0 }, ready: true } }),
+    );
+    await page.route('**/api/listFolders', (route) => route.fulfill({ json: [{ path: '/photos/bench', photos: scrollCount, skipped: 0, watching: false }] }));
+    await page.route('**/api/search', (route) => route.fulfill({ body, contentType: 'application/json' }));
+    await page.route('**/media/**', (route) => route.fulfill({ body: TINY_PNG, contentType: 'image/png' }));
+    await page.goto(served.url);
+    await page.locator('#query').fill('bench');
+    await page.locator('[role="option"]').first().waitFor();
+    const stats = await page.evaluate(
+      ({ frames, step }) =>
+        new Promise<{ deltas: number[]; maxCells: number; scrolled: number }>((resolve) => {
+          const viewport = document.querySelector<HTMLElement>('[role="listbox"]')!;
+          const deltas: number[] = [];
+          let maxCells = 0;
+          let last = performance.now();
+          const tick = (now: number): void => {
+            deltas.push(now - last);
+            last = now;
+            maxCells = Math.max(maxCells, viewport.querySelectorAll('[role="option"]').length);
+            viewport.scrollTop += step;
+            if (deltas.length < frames) requestAnimationFrame(tick);
+            else resolve({ deltas: deltas.slice(1), maxCells, scrolled: viewport.scrollTop });
+          };
+          requestAnimationFrame(tick);
+        }),
+      { frames: 600, step: 240 },
+    );
+    const over = (limit: number) => ((100 * stats.deltas.filter((d) => d > limit).length) / stats.deltas.length).toFixed(1);
+    console.log(`   frame time p50 ${ms(percentile(stats.deltas, 50))}  p95 ${ms(percentile(stats.deltas, 95))}  p99 ${ms(percentile(stats.deltas, 99))}  max ${ms(Math.max(...stats.deltas))}   (limit ${ms(FRAME_BUDGET_MS)})`);
+    console.log(`   frames over 16.7 ms: ${over(FRAME_BUDGET_MS * 1.05)} %, over 33 ms: ${over(33.4)} %   scrolled ${Math.round(stats.scrolled)} px at 240 px/frame`);
+    console.log(`   result cells in the DOM at most: ${stats.maxCells} of ${scrollCount}`);
+  } finally {
+    await browser.close();
+    await served.stop();
+    await library.remove();
+  }
+}
+
+console.log('UI bench: Chromium headless, --disable-gpu');
+await scrollFrames();
+await keystrokeToPaint();
