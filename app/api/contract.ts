@@ -164,6 +164,8 @@ export type ApiHandlers = { [M in EngineMethod]: (args: ArgsOf<M>) => Promise<Re
   /** Calls `listener` for every event until the returned function is called. */
   subscribe(listener: (event: ApiEvent) => void): () => void;
   media: MediaAccess;
+  /** Releases what the engine holds (worker threads, the database) when the host shuts down. */
+  close?(): Promise<void>;
 };
 
 /** Answer shape on the wire for IPC and the engine port (HTTP uses status codes instead). */

@@ -164,6 +164,12 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       return () => listeners.delete(listener);
     },
     media: createMediaAccess(() => engine?.store, thumbnailsDir(dataDir)),
+    async close() {
+      job.cancel();
+      await job.settled();
+      await engine?.close();
+      engine = undefined;
+    },
   };
   return handlers;
 }

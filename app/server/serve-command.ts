@@ -44,6 +44,7 @@ export function makeServeCommand(deps: ServeDeps = { createHandlers: createEngin
       if (!existsSync(staticDir) && !args.json) io.err(`No built UI in ${staticDir}; run 'npm run build:ui'. The API still answers.`);
       await deps.untilStopped();
       await bridge.close();
+      await handlers.close?.();
       return 0;
     },
   };
