@@ -23,6 +23,8 @@ const shoot = (target: Page, name: string) => target.screenshot({ path: join(SHO
 /** Types `query` and waits until the grid shows the response to it. */
 async function search(target: Page, query: string): Promise<void> {
   const before = await responsesShown(target);
+  // Clear first: typing the query that is already there would (rightly) not search again.
+  await target.locator('#query').fill('');
   await target.locator('#query').fill(query);
   await target.waitForFunction((n) => Number(document.querySelector('.results')?.getAttribute('data-responses')) > n, before);
 }
