@@ -3,6 +3,7 @@
  * uniform sample of the other rows (Y = 0, ascending row order for a cache-friendly gather).
  */
 import type { Kernels } from '../kernels/contract.ts';
+import { mulberry32 } from '../util/mulberry32.ts';
 
 export interface LabelledSample {
   /** Library rows of the candidates: top-k first, then the background. */
@@ -42,16 +43,4 @@ export function labelledSample(
   const labels = new Uint8Array(rows.length);
   labels.fill(1, 0, top.length);
   return { rows, labels, topK: top.length, background };
-}
-
-/** mulberry32 (T. Ettinger, 2017): 32-bit integer steps, so a seed gives the same sample on every machine. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

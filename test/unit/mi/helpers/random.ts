@@ -1,16 +1,8 @@
 /** Seeded randomness for the MI tests, so every run draws the same samples. */
+import { mulberry32 } from '../../../../app/util/mulberry32.ts';
 
-/** mulberry32: a small, well-mixed 32-bit PRNG; returns uniforms in [0, 1). */
-export function uniformSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniforms in [0, 1) from the engine's seeded generator. */
+export const uniformSource = mulberry32;
 
 /** Standard normal draws (Box–Muller). */
 export function normalSource(seed: number): () => number {
