@@ -7,7 +7,7 @@
 //     (and /media with a tiny PNG); the grid, layout and images are the real UI. Limit: 16.7 ms (60 Hz).
 //   node bin/run-ts.js test/bench/ui.ts [--photos 10000] [--scroll 100000] [--queries 8]
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SearchResponse, SearchResult } from '../../app/api/types.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import { prepareHome, readLabels, serve } from '../e2e/serve-fixture.ts';
@@ -51,6 +51,16 @@ async function armPaintProbe(page: Page): Promise<void> {
   });
 }
 
+/**
+ * tsx compiles this file with esbuild's keepNames, which wraps named functions in a `__name(…)`
+ * helper; functions handed to page.evaluate carry that call into the page, so define it there.
+ */
+async function newBenchPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.addInitScript('globalThis.__name = (fn) => fn;');
+  return page;
+}
+
 async function keystrokeToPaint(): Promise<void> {
   console.log(`\n1. keystroke → results painted, ${photoCount} indexed synthetic photos`);
   const t0 = performance.now();
@@ -59,7 +69,7 @@ async function keystrokeToPaint(): Promise<void> {
   const served = await serve(library.home);
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await newBenchPage(browser);
     await page.goto(served.url);
     await page.locator('#query').waitFor();
     const descriptions = [...new Set((await readLabels(library.synthDir)).map((row) => row.description))].slice(0, queryCount + 1);
@@ -119,7 +129,7 @@ async function scrollFrames(): Promise<void> {
   const served = await serve(library.home);
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await newBenchPage(browser);
     const body = JSON.stringify(syntheticResponse(scrollCount));
     // Answered before the UI loads, so the first-run view (no model here) is replaced by search too.
     await page.route('**/api/status', (route) =>
