@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COLOUR_GROUP, conceptPrompt, loadConceptGroups, loadConcepts, parseConcepts } from '../../../app/mi/concept-prompts.ts';
-import { isEidosError } from '../../../app/errors.ts';
-
-function codeOf(call: () => unknown): string | undefined {
-  try {
-    call();
-  } catch (error) {
-    return isEidosError(error) ? error.code : 'not an EidosError';
-  }
-  return undefined;
-}
+import { thrownCode } from '../../helpers/errors.ts';
 
 describe('concept vocabulary', () => {
   it('has at least 500 concepts and no duplicates, case-insensitively', () => {
@@ -75,6 +66,6 @@ describe('parsing', () => {
     }
     expect(message).toContain('concepts.txt:4');
     expect(message).toContain('line 2');
-    expect(codeOf(() => parseConcepts('dog\n# animals\n'))).toBe('MODEL_INVALID');
+    expect(thrownCode(() => parseConcepts('dog\n# animals\n'))).toBe('MODEL_INVALID');
   });
 });

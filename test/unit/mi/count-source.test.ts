@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createCountSource, type CountKernels } from '../../../app/mi/count-source.ts';
 import { referenceKernels } from '../../../app/kernels/reference.ts';
-import { isEidosError } from '../../../app/errors.ts';
+import { thrownCode } from '../../helpers/errors.ts';
 
 // 2 features × 5 samples, 3 bins. Feature 0: 0,1,2,2,0; feature 1: 1,1,0,2,1. Labels: 1,0,1,1,0.
 const binned = Uint8Array.from([0, 1, 2, 2, 0, /* f1 */ 1, 1, 0, 2, 1]);
 const labels = Uint8Array.from([1, 0, 1, 1, 0]);
-
-function codeOf(call: () => unknown): string | undefined {
-  try {
-    call();
-  } catch (error) {
-    return isEidosError(error) ? error.code : 'not an EidosError';
-  }
-  return undefined;
-}
 
 describe('count source', () => {
   it('counts (bin, label) at index b·2 + y', () => {
@@ -66,10 +57,10 @@ describe('count source', () => {
   });
 
   it('rejects out-of-range bins, non-binary labels, ragged matrices and unknown features', () => {
-    expect(codeOf(() => createCountSource(binned, labels, 2))).toBe('BAD_ARGUMENT'); // bin 2 with 2 bins
-    expect(codeOf(() => createCountSource(binned, Uint8Array.from([1, 0, 2, 1, 0]), 3))).toBe('BAD_ARGUMENT');
-    expect(codeOf(() => createCountSource(binned.subarray(0, 9), labels, 3))).toBe('BAD_ARGUMENT');
-    expect(codeOf(() => createCountSource(binned, labels, 3).pairCountsWith(2))).toBe('BAD_ARGUMENT');
-    expect(codeOf(() => createCountSource(binned, labels, 3).featureBins(-1))).toBe('BAD_ARGUMENT');
+    expect(thrownCode(() => createCountSource(binned, labels, 2))).toBe('BAD_ARGUMENT'); // bin 2 with 2 bins
+    expect(thrownCode(() => createCountSource(binned, Uint8Array.from([1, 0, 2, 1, 0]), 3))).toBe('BAD_ARGUMENT');
+    expect(thrownCode(() => createCountSource(binned.subarray(0, 9), labels, 3))).toBe('BAD_ARGUMENT');
+    expect(thrownCode(() => createCountSource(binned, labels, 3).pairCountsWith(2))).toBe('BAD_ARGUMENT');
+    expect(thrownCode(() => createCountSource(binned, labels, 3).featureBins(-1))).toBe('BAD_ARGUMENT');
   });
 });

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ksgMutualInformationBits } from '../../../app/mi/ksg.ts';
-import { isEidosError } from '../../../app/errors.ts';
 import { gaussianPairs } from './helpers/random.ts';
-
-function codeOf(call: () => unknown): string | undefined {
-  try {
-    call();
-  } catch (error) {
-    return isEidosError(error) ? error.code : 'not an EidosError';
-  }
-  return undefined;
-}
+import { thrownCode } from '../../helpers/errors.ts';
 
 describe('KSG estimator', () => {
   it('is symmetric in x and y', () => {
@@ -47,8 +38,8 @@ describe('KSG estimator', () => {
   });
 
   it('rejects mismatched lengths, too few samples and exact duplicates', () => {
-    expect(codeOf(() => ksgMutualInformationBits([1, 2, 3], [1, 2]))).toBe('BAD_ARGUMENT');
-    expect(codeOf(() => ksgMutualInformationBits([1, 2, 3], [1, 2, 3], 3))).toBe('BAD_ARGUMENT');
-    expect(codeOf(() => ksgMutualInformationBits([1, 1, 1, 1, 2], [0, 0, 0, 0, 1], 3))).toBe('BAD_ARGUMENT');
+    expect(thrownCode(() => ksgMutualInformationBits([1, 2, 3], [1, 2]))).toBe('BAD_ARGUMENT');
+    expect(thrownCode(() => ksgMutualInformationBits([1, 2, 3], [1, 2, 3], 3))).toBe('BAD_ARGUMENT');
+    expect(thrownCode(() => ksgMutualInformationBits([1, 1, 1, 1, 2], [0, 0, 0, 0, 1], 3))).toBe('BAD_ARGUMENT');
   });
 });

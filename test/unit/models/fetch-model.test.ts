@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isEidosError } from '../../../app/errors.ts';
 import { fetchModel, listModels, modelPath, verifyModel, type ModelProgressEvent } from '../../../app/models/store.ts';
 import { bytesFor, FileServer, sha256, testManifest } from './helpers/file-server.ts';
+import { rejection } from '../../helpers/errors.ts';
 
 const FILES = {
   'onnx/vision_model.onnx': bytesFor(1, 700_000),
@@ -12,15 +13,6 @@ const FILES = {
   'tokenizer.json': bytesFor(3, 5_000),
   'config.json': bytesFor(4, 200),
 };
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('fetchModel against a loopback server', () => {
   let server: FileServer;

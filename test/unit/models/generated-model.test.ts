@@ -7,17 +7,9 @@ import { isEidosError } from '../../../app/errors.ts';
 import { findModel, loadManifest } from '../../../app/models/manifest.ts';
 import type { Manifest } from '../../../app/models/manifest-types.ts';
 import { fetchModel, verifyModel } from '../../../app/models/store.ts';
+import { rejection } from '../../helpers/errors.ts';
 
 const shipped = loadManifest();
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('fetching the generated synthetic model', () => {
   it('installs with the shipped pins: the generator is deterministic and the manifest matches it', async () => {

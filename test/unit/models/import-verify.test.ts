@@ -6,6 +6,7 @@ import { isEidosError } from '../../../app/errors.ts';
 import type { Manifest } from '../../../app/models/manifest-types.ts';
 import { importModel, listModels, modelPath, verifyModel } from '../../../app/models/store.ts';
 import { bytesFor, sha256, testManifest } from './helpers/file-server.ts';
+import { rejection } from '../../helpers/errors.ts';
 
 const FILES = {
   'onnx/vision_model.onnx': bytesFor(11, 40_000),
@@ -30,15 +31,6 @@ function writeFolder(files: Record<string, Buffer>, flat = false): string {
     writeFileSync(target, data);
   }
   return folder;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('importModel and verifyModel', () => {
