@@ -1,23 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
+import type { FileDigest } from '../util/file-digest.ts';
 import { dirname } from 'node:path';
 
-export interface FileDigest {
-  sha256: string;
-  bytes: number;
-}
-
-/** sha256 and size of a file, streamed (model files are hundreds of MB). */
-export async function hashFile(path: string): Promise<FileDigest> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-  }
-  return { sha256: hash.digest('hex'), bytes };
-}
+export { digestFile as hashFile, type FileDigest } from '../util/file-digest.ts';
 
 /**
  * Copies `source` to `dest` and returns the digest of exactly the bytes written, so an import checks

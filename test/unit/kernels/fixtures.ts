@@ -3,18 +3,10 @@
 // ties included; "continuous" values exercise rounding within tolerances.
 import type { EmbeddingMatrix } from '../../../app/kernels/contract.ts';
 import { floatToHalfBits } from '../../../app/kernels/f16.ts';
+import { mulberry32 } from '../../../app/util/mulberry32.ts';
 
-/** mulberry32: a tiny, well-known seeded PRNG (uniform in [0, 1)). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniforms in [0, 1) from the engine's seeded generator (mulberry32). */
+export const rng = mulberry32;
 
 export function gridValues(count: number, seed: number): Float32Array {
   const next = rng(seed);
