@@ -14,7 +14,6 @@ import type { IndexStore } from '../store/index-store.ts';
 import { openIndex } from '../store/open.ts';
 import type { ArgsOf } from '../api/contract.ts';
 import type { ExplainResponse, SearchResponse } from '../api/types.ts';
-import { conceptBank } from '../search/concept-bank.ts';
 import { explainQuery } from './explain-query.ts';
 import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
 import { chooseModel } from './active-model.ts';
@@ -89,9 +88,9 @@ export class Engine {
   /** Why the query's top results are what they are: MI-selected concepts (or dimensions) in bits. */
   async explain(args: ArgsOf<'explain'>): Promise<ExplainResponse> {
     const scored = await this.searcher.scoreQuery(args.query);
+    // The search already holds the concept bank (its prior's reference queries): reuse it.
     const concepts = async (): Promise<{ names: string[]; embeddings: Float32Array }> => {
-      const encoder = await this.encoder();
-      const bank = await conceptBank(this.store, this.model.id, (texts) => encoder.embedTexts(texts));
+      const bank = await this.searcher.concepts();
       return { names: bank.concepts, embeddings: bank.vectors };
     };
     return explainQuery(scored, args, concepts, this.model.logitScale);

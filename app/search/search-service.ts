@@ -22,6 +22,8 @@ import { toSearchResult, photoDate } from './results.ts';
 import { filteredFileIds } from './search-filters.ts';
 import { termVectors } from './term-vectors.ts';
 
+type ConceptBank = QueryBank & { concepts: string[] };
+
 export type SearchArgs = ArgsOf<'search'>;
 
 export interface SearchOptions {
@@ -61,7 +63,7 @@ export class SearchService {
   private readonly encoder: () => Promise<Pick<Encoder, 'embedTexts' | 'embedImages'>>;
   private library: LibraryMatrix | undefined;
   private prior: ImagePrior | undefined;
-  private bank: QueryBank | undefined;
+  private bank: ConceptBank | undefined;
   /** Catch-ups run one at a time (two queries arriving together must not both patch the matrix). */
   private catchUp: Promise<unknown> = Promise.resolve();
 
@@ -99,6 +101,12 @@ export class SearchService {
     this.prior ??= await ImagePrior.open(this.store, this.library, this.bank, tau);
     if (this.library.n === 0) throw new EidosError('NOT_FOUND', `The library is empty now: add a folder with 'eidos index <folder>'.`, { file: this.store.file });
     return { library: this.library, prior: this.prior };
+  }
+
+  /** The concept prompts the prior is estimated over; the explanation feature scores photos against them. */
+  async concepts(): Promise<ConceptBank> {
+    await this.ready();
+    return this.bank as ConceptBank;
   }
 
   /** The query's full PMI per row (combined over its terms), for the explanation feature. */
