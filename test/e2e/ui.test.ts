@@ -141,6 +141,10 @@ describe('explain and detail', () => {
     await page.keyboard.press('Enter');
     await page.locator('dialog[open]').waitFor();
     await page.keyboard.press('Escape');
+    // Closing is asynchronous (the dialog's close event, then focus goes back to the grid); '/' pressed
+    // before that settles would have its focus taken back by the grid.
+    await page.locator('dialog[open]').waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'listbox');
     await page.keyboard.press('/');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('query');
   });
