@@ -75,6 +75,12 @@ export class Encoder {
       ...(towers.includes('text') ? { textPath: filePath(model, modelDir, 'text') } : {}),
     };
     const tokenizer = towers.includes('text') ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer')) : undefined;
+    // onnxruntime 1.29+ ships telemetry on Linux and macOS: a device id and an event cache under
+    // ~/.cache/Microsoft, files in the temp folder, uploads to Microsoft. ORT_DISABLE_TELEMETRY=1 turns all
+    // of it off if set before the runtime starts. Native code reads the process environment, which only the
+    // main thread's process.env writes through to (a worker's is a private copy): so set it here, before
+    // the worker that loads onnxruntime exists. test/integration/offline checks that it stays off.
+    process.env.ORT_DISABLE_TELEMETRY = '1';
     const worker = startWorker(new URL('./encoder-worker.ts', import.meta.url), init as unknown as Record<string, unknown>);
     const sessions = await new Promise<SessionReport[]>((resolve, reject) => {
       const onMessage = (reply: WorkerReply): void => {
