@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { Engine } from '../engine/engine.ts';
 import { IndexingJob } from '../engine/indexing-job.ts';
-import { createMediaAccess } from '../engine/media.ts';
+import { createMediaAccess, fileIdOf } from '../engine/media.ts';
 import { readSettings, writeSettings } from '../engine/settings.ts';
 import { EidosError } from '../errors.ts';
 import { fetchModel, listModels } from '../models/store.ts';
@@ -94,7 +94,8 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     },
     async photo({ id }): Promise<PhotoDetail> {
       const e = requireEngine();
-      const [row] = e.store.photoRows([Number(id)]);
+      const fileId = fileIdOf(id);
+      const [row] = fileId === undefined ? [] : e.store.photoRows([fileId]);
       if (!row) throw new EidosError('NOT_FOUND', `no photo ${id} in the index.`);
       const camera = [row.make, row.model].filter(Boolean).join(' ');
       const exif: Record<string, string> = {};

@@ -4,19 +4,37 @@
  */
 import { existsSync } from 'node:fs';
 import type { MediaAccess } from '../api/contract.ts';
+import { resolveInside } from '../api/file-access.ts';
 import type { MediaVariant, PhotoId } from '../api/types.ts';
+import { isEidosError } from '../errors.ts';
 import { decodeImage } from '../image/decode.ts';
 import { THUMBNAIL_EDGES, thumbnailPath, writeThumbnails, type ThumbnailSize } from '../image/thumbnails.ts';
 import type { IndexStore } from '../store/index-store.ts';
 
+/**
+ * The file id a photo id names, or undefined. Only the canonical decimal form counts, so one photo
+ * has one id (`0x1`, `1e0` and `01` are not aliases of `1`).
+ */
+export function fileIdOf(id: PhotoId): number | undefined {
+  if (!/^[1-9]\d{0,15}$/.test(id)) return undefined;
+  const fileId = Number(id);
+  return Number.isSafeInteger(fileId) ? fileId : undefined;
+}
+
 export function createMediaAccess(store: () => IndexStore | undefined, thumbnailsDir: string): MediaAccess {
   return {
     async locate(id: PhotoId, variant: MediaVariant): Promise<string | undefined> {
-      const fileId = Number(id);
+      const fileId = fileIdOf(id);
       const current = store();
-      if (!current || !Number.isSafeInteger(fileId)) return undefined;
+      if (!current || fileId === undefined) return undefined;
       const [row] = current.photoRows([fileId]);
       if (!row) return undefined;
+      // Every variant answers for the original: a photo reached through a symlink that leads out of
+      // its folder is refused whole, not only its original while previews of it are still rendered.
+      // (A cached preview of an original deleted since indexing is still shown until the next run.)
+      await resolveInside(row.path, current.listFolders().map((f) => f.path)).catch((error: unknown) => {
+        if (variant === 'original' || !isEidosError(error, 'NOT_FOUND')) throw error;
+      });
       if (variant === 'original') return row.path;
       const size: ThumbnailSize = variant === 'thumb' ? 'grid' : 'detail';
       const target = thumbnailPath(row.contentHash, size, thumbnailsDir);

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { EidosError, type ErrorCode } from '../errors.ts';
 import { contract, isMethodName, type ApiHandlers, type EngineMethod } from '../api/contract.ts';
 import { callEngine, errorBody } from '../api/dispatch.ts';
@@ -117,6 +118,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     handle(guard, request, response).catch((error: unknown) => sendError(response, error));
   });
+  server.on('clientError', answerMalformed);
 
   return {
     port,
@@ -168,6 +170,29 @@ function sendError(response: ServerResponse, error: unknown): void {
   // Closing after an error stops a client from streaming the rest of an oversized body at us.
   if (status === 413) response.setHeader('Connection', 'close');
   sendJson(response, status, { error: body });
+}
+
+/**
+ * A request Node's HTTP parser cannot read (a NUL or raw control byte in the address, a malformed
+ * header, headers over Node's size limit) gets the same JSON error shape as every other refusal,
+ * instead of Node's bare `400 Bad Request`.
+ */
+function answerMalformed(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || (error.code !== undefined && ['ECONNRESET', 'ERR_HTTP_REQUEST_TIMEOUT'].includes(error.code))) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify({
+    error: tooLarge
+      ? { code: 'TOO_LARGE', message: 'Request headers are too large; the API needs only a few small headers.' }
+      : { code: 'BAD_ARGUMENT', message: 'Malformed HTTP request (for example a control character in the address); it was not read.' },
+  });
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const headers = Object.entries({ ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${status}\r\n${headers}\r\n${body}`);
 }
 
 function sendFile(request: IncomingMessage, response: ServerResponse, file: { path: string; contentType: string; bytes: number }, headers: Record<string, string>): void {

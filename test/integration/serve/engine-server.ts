@@ -1,0 +1,156 @@
+/**
+ * A real `eidos serve` stack in this process — the engine-backed handlers (createEngineHandlers) behind
+ * the loopback bridge (startBridge), exactly as app/server/serve-command.ts wires them — over a small
+ * synthetic library indexed by the real CLI. Around the library sit the files an attacker would aim
+ * at: a secret photo outside it, reached from inside by a symlink (which the indexer follows), and a
+ * photo inside the folder that is not in the index.
+ */
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { writePhotoSet } from '../../../models/synthetic/photos.ts';
+import type { ApiHandlers } from '../../../app/api/contract.ts';
+import { createEngineHandlers } from '../../../app/api/handlers.ts';
+import { indexPath } from '../../../app/paths.ts';
+import { startBridge, type Bridge } from '../../../app/server/bridge.ts';
+import { indexFolder, makeHome } from '../index/harness.ts';
+
+export interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface SendOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Adds `Authorization: Bearer <token>` unless false. */
+  auth?: boolean;
+}
+
+export interface EngineServer {
+  home: string;
+  library: string;
+  /** A real JPEG outside every indexed folder; `library/escape.jpg` links to it. */
+  secret: string;
+  /** A real JPEG inside the library folder, copied there after indexing (so not in the index). */
+  unindexed: string;
+  handlers: ApiHandlers;
+  bridge: Bridge;
+  /** A raw HTTP request: the test controls Host, Origin and the exact bytes of the path. */
+  send(path: string, options?: SendOptions): Promise<Answer>;
+  /** Bytes written as they are to a fresh connection (for what an HTTP client refuses to send, e.g. NUL in a path). */
+  raw(request: string | Buffer): Promise<{ status: number; text: string }>;
+  /** `POST /api/<method>` with a JSON body and the token. */
+  post(method: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
+  /** The photo id the index gives `path` (throws if it is not indexed). */
+  photoId(path: string): string;
+  /** Row counts of the index's tables, read with a separate connection (to prove nothing changed). */
+  rowCounts(): Record<string, number>;
+  dispose(): Promise<void>;
+}
+
+/** Bytes that mark the secret file, so a test can tell whether they leaked into any answer. */
+export const SECRET_MARK = 'EIDOS-SECRET-MARK';
+
+export async function startEngineServer(photoCount = 12): Promise<EngineServer> {
+  const { home, scratch, dispose } = await makeHome();
+  const library = join(scratch, 'library');
+  const outside = join(scratch, 'outside');
+  await writePhotoSet(library, { count: photoCount, width: 128, height: 96, seed: 7 });
+  mkdirSync(outside);
+  const secret = join(outside, 'secret.jpg');
+  // A decodable photo (so the indexer takes the link) with a marker appended after the JPEG's end.
+  const first = join(library, 'album-00/roll-0/synth-00000.jpg');
+  copyFileSync(first, secret);
+  writeFileSync(secret, SECRET_MARK, { flag: 'a' });
+  symlinkSync(secret, join(library, 'escape.jpg'));
+  await indexFolder(home, library);
+  const unindexed = join(library, 'late', 'added-after-indexing.jpg');
+  mkdirSync(dirname(unindexed));
+  copyFileSync(secret, unindexed);
+
+  const ui = join(scratch, 'ui');
+  mkdirSync(ui);
+  writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Eidos</title>');
+
+  const withIndex = <T>(read: (db: Database.Database) => T): T => {
+    const db = new Database(indexPath(home), { readonly: true, fileMustExist: true });
+    try {
+      return read(db);
+    } finally {
+      db.close();
+    }
+  };
+
+  const handlers = await createEngineHandlers(home);
+  const bridge = await startBridge({ handlers, staticDir: ui });
+
+  const send = (path: string, options: SendOptions = {}): Promise<Answer> => {
+    const headers: Record<string, string> = { host: `127.0.0.1:${bridge.port}`, ...options.headers };
+    if (options.auth !== false) headers.authorization ??= `Bearer ${bridge.token}`;
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: bridge.port, path, method: options.method ?? 'GET', headers, setHost: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      // The server may close the connection while a too-large body is still being sent.
+      req.on('error', reject);
+      req.end(options.body);
+    });
+  };
+
+  const raw = (request: string | Buffer): Promise<{ status: number; text: string }> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(bridge.port, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text });
+      });
+      // Written, not ended: the server drops a half-closed connection before answering.
+      socket.write(request);
+    });
+
+  return {
+    home,
+    library,
+    secret,
+    unindexed,
+    handlers,
+    bridge,
+    send,
+    raw,
+    post: (method, body, headers = {}) =>
+      send(`/api/${method}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
+    photoId: (path) => withIndex((db) => {
+      const id = db.prepare('SELECT id FROM files WHERE path = ?').pluck().get(path) as number | undefined;
+      if (id === undefined) throw new Error(`${path} is not indexed`);
+      return String(id);
+    }),
+    rowCounts: () =>
+      withIndex((db) => {
+        const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+        return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+      }),
+    dispose: async () => {
+      await bridge.close();
+      await handlers.close?.();
+      dispose();
+    },
+  };
+}
+
+/** The `{ error: { code, message } }` body of a refused request (throws if the body is not that shape). */
+export function errorOf(answer: Answer): { code: string; message: string } {
+  const parsed = JSON.parse(answer.body) as { error?: { code?: unknown; message?: unknown } };
+  const { code, message } = parsed.error ?? {};
+  if (typeof code !== 'string' || typeof message !== 'string') throw new Error(`not an error body: ${answer.body.slice(0, 200)}`);
+  return { code, message };
+}
