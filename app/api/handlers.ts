@@ -8,7 +8,7 @@ import { Engine } from '../engine/engine.ts';
 import { IndexingJob } from '../engine/indexing-job.ts';
 import { createMediaAccess, fileIdOf } from '../engine/media.ts';
 import { readSettings, writeSettings } from '../engine/settings.ts';
-import { EidosError } from '../errors.ts';
+import { describeError, EidosError } from '../errors.ts';
 import { fetchModel, listModels } from '../models/store.ts';
 import { modelsDir, thumbnailsDir } from '../paths.ts';
 import type { ApiEvent, ApiHandlers } from './contract.ts';
@@ -24,7 +24,8 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
   const job = new IndexingJob((payload) => emit({ name: 'indexProgress', payload }));
   const modelContext = { modelsDir: modelsDir(dataDir) };
   let engine: Engine | undefined;
-  let engineError: string | undefined;
+  // Why the engine is not open (no model yet, a damaged index…), kept with its code for every request.
+  let engineError: EidosError | undefined;
 
   const openEngine = async (): Promise<void> => {
     await job.settled();
@@ -34,13 +35,13 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       engine = Engine.open({ home: dataDir });
       engineError = undefined;
     } catch (error) {
-      engineError = (error as Error).message;
+      engineError = error instanceof EidosError ? error : new EidosError('INTERNAL', `The engine did not start: ${describeError(error)}`, { cause: error });
     }
   };
   await openEngine();
 
   const requireEngine = (): Engine => {
-    if (!engine) throw new EidosError('MODEL_MISSING', engineError ?? 'no model is installed: fetch one in Settings → Models.');
+    if (!engine) throw engineError ?? new EidosError('MODEL_MISSING', 'no model is installed: fetch one in Settings → Models.');
     return engine;
   };
 
@@ -52,7 +53,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
   const handlers: ApiHandlers = {
     async status(): Promise<Status> {
       const base = { version: VERSION, indexing: job.progress };
-      if (!engine) return { ...base, photos: 0, folders: 0, ready: false, notice: engineError ?? 'Fetch a model in Settings → Models.' };
+      if (!engine) return { ...base, photos: 0, folders: 0, ready: false, notice: engineError?.message ?? 'Fetch a model in Settings → Models.' };
       const status = engine.store.status();
       const encoder = await engine.encoder().catch(() => undefined);
       return {

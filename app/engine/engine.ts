@@ -26,6 +26,8 @@ export interface EngineOptions {
   provider?: ProviderName;
   /** Searching only: no writer lock, and an index that does not exist yet is an error. */
   readonly?: boolean;
+  /** Models to prefer after the settings' when the index holds none yet (a rebuild passes the old index's). */
+  fallbackModels?: readonly string[];
 }
 
 export class Engine {
@@ -56,7 +58,7 @@ export class Engine {
     const store = openIndex(indexPath(options.home), { readonly: options.readonly ?? false });
     try {
       const indexedModels = store.status().models.filter((m) => m.embeddings > 0).map((m) => m.modelId);
-      const { model, dir } = chooseModel([options.model, settings.model || undefined, ...indexedModels], context);
+      const { model, dir } = chooseModel([options.model, settings.model || undefined, ...indexedModels, ...(options.fallbackModels ?? [])], context);
       const provider = options.provider ?? (settings.executionProvider === 'auto' ? undefined : settings.executionProvider);
       return new Engine(options.home, store, model, dir, provider);
     } catch (error) {

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../cli/command.ts';
 import { EidosError } from '../errors.ts';
-import { dataDir, repoRoot } from '../paths.ts';
+import { dataDir, indexPath, repoRoot } from '../paths.ts';
+import { assertIndexSound } from '../store/health.ts';
 import type { ApiHandlers } from '../api/contract.ts';
 import { createEngineHandlers } from '../api/handlers.ts';
 import { startBridge } from './bridge.ts';
@@ -20,7 +21,13 @@ const untilSignal = (): Promise<void> =>
     process.once('SIGTERM', () => resolve());
   });
 
-export function makeServeCommand(deps: ServeDeps = { createHandlers: createEngineHandlers, untilStopped: untilSignal }): Command {
+/** A damaged index stops `eidos serve` at once with the rebuild message, instead of a UI that cannot search. */
+async function checkedEngineHandlers(home: string): Promise<ApiHandlers> {
+  assertIndexSound(indexPath(home));
+  return createEngineHandlers(home);
+}
+
+export function makeServeCommand(deps: ServeDeps = { createHandlers: checkedEngineHandlers, untilStopped: untilSignal }): Command {
   return {
     path: ['serve'],
     summary: 'Serve the search UI to a browser on this machine (127.0.0.1 only, per-run token).',

@@ -33,7 +33,8 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function isHeld(row: LockRow): boolean {
+/** True when the writer this row records may still be running (a rebuild must not pull the index from under it). */
+export function isHeld(row: LockRow): boolean {
   if (row.host !== hostname()) return true;
   if (row.pid === process.pid) return heldTokens.has(row.token);
   return processAlive(row.pid);

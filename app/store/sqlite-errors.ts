@@ -4,8 +4,8 @@ import { describeError, EidosError } from '../errors.ts';
 export function corruptMessage(file: string, detail: string): string {
   return (
     `The index ${file} is damaged (${detail}). Your photos are not affected: the index only caches ` +
-    `what Eidos read from them. Move or delete this file (and any ${file}-wal / ${file}-shm next to it) ` +
-    `and run 'eidos index' to rebuild it.`
+    `what Eidos read from them. Run 'eidos index --rebuild': it moves this file (and its -wal/-shm) aside ` +
+    `as ${file}.damaged-<time>, keeps it, and re-indexes the same folders into a fresh index.`
   );
 }
 

@@ -5,6 +5,8 @@ import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-option
 import { formatDuration, progressBar } from '../format.ts';
 import { EidosError } from '../../errors.ts';
 import type { Engine } from '../../engine/engine.ts';
+import { setAsideForRebuild, type RebuildStart } from '../../engine/rebuild.ts';
+import { dataDir } from '../../paths.ts';
 import { watchLibrary } from '../../library/watch.ts';
 import type { Io } from '../command.ts';
 
@@ -30,7 +32,7 @@ async function watchAndIndex(engine: Engine, io: Io): Promise<void> {
 export const indexCommand: Command = {
   path: ['index'],
   summary: 'Add folders to the library and index new or changed photos (incremental, resumable).',
-  usage: '[<folder>…] [--watch] [--model <id>] [--ep cpu|coreml|auto]',
+  usage: '[<folder>…] [--watch] [--rebuild] [--model <id>] [--ep cpu|coreml|auto]',
   help: [
     'Scans the folders recursively (jpg png webp avif gif tiff heic heif and RAW previews), skips',
     'unchanged files cheaply, recognises moved or renamed files by content, prunes deleted ones, and',
@@ -39,10 +41,12 @@ export const indexCommand: Command = {
     '',
     'options:',
     '  --watch        keep running: watch the library folders (native file watcher) and index changes',
+    '  --rebuild      for a damaged index: move it (and its -wal/-shm) aside as index.sqlite.damaged-<time>,',
+    '                 never deleting it, and index the folders it named (plus any given) into a fresh one',
     ...engineOptionHelp,
     '  --json         print the summary as JSON',
   ].join('\n'),
-  options: { ...engineOptionSpec, watch: { type: 'boolean' } },
+  options: { ...engineOptionSpec, watch: { type: 'boolean' }, rebuild: { type: 'boolean' } },
   async run(args, io) {
     const folders = args.positionals.map((folder) => resolve(folder));
     for (const folder of folders) {
@@ -54,9 +58,15 @@ export const indexCommand: Command = {
       }
       if (!isDir) throw new EidosError('BAD_ARGUMENT', `${folder} is not a folder.`, { file: folder });
     }
+    let rebuild: RebuildStart | undefined;
+    if (args.values.rebuild) {
+      rebuild = setAsideForRebuild(dataDir(), folders);
+      io.err(`moved the old index aside: ${rebuild.aside.join(', ') || '(there was none)'}\nrebuilding ${rebuild.folders.length} folder(s): ${rebuild.folders.join(', ')}`);
+    }
+    const wanted = rebuild?.folders ?? folders;
     return withEngine(args, async (engine) => {
       const known = new Set(engine.store.listFolders().map((f) => f.path));
-      engine.addFolders(folders.filter((f) => !known.has(f)));
+      engine.addFolders(wanted.filter((f) => !known.has(f)));
       let lastLine = 0;
       const summary = await engine.index({
         onProgress: (p) => {
@@ -71,7 +81,7 @@ export const indexCommand: Command = {
       });
       if (io.isTTY) io.progress('');
       if (args.json) {
-        io.out(JSON.stringify({ model: engine.model.id, ...summary }));
+        io.out(JSON.stringify({ model: engine.model.id, ...summary, ...(rebuild ? { rebuild: { aside: rebuild.aside, folders: rebuild.folders } } : {}) }));
       } else {
         io.out(`indexed with ${engine.model.id}: ${summary.encoded} embedded, ${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped in ${summary.seconds.toFixed(1)} s`);
         for (const problem of summary.problems.slice(0, 20)) io.out(`  could not read ${problem.path}: ${problem.reason}`);
@@ -79,6 +89,6 @@ export const indexCommand: Command = {
       }
       if (args.values.watch) await watchAndIndex(engine, io);
       return 0;
-    });
+    }, rebuild ? { fallbackModels: rebuild.models } : {});
   },
 };

@@ -3,6 +3,7 @@ import { formatBytes } from './models-progress.ts';
 import { EidosError } from '../../errors.ts';
 import { indexPath, dataDir } from '../../paths.ts';
 import { openIndex } from '../../store/open.ts';
+import { assertIndexSound } from '../../store/health.ts';
 import { existsSync } from 'node:fs';
 
 export const statusCommand: Command = {
@@ -16,6 +17,8 @@ export const statusCommand: Command = {
     if (!existsSync(file)) throw new EidosError('NOT_FOUND', `no index yet at ${file}: run 'eidos index <folder>' first.`);
     const limit = Number(args.values.skipped ?? 20);
     if (!Number.isInteger(limit) || limit < 0) throw new EidosError('BAD_ARGUMENT', '--skipped takes a whole number');
+    // The counts below come from indexes and would look fine over a damaged table: read every page first.
+    assertIndexSound(file);
     const store = openIndex(file, { readonly: true });
     try {
       const status = store.status();
