@@ -41,9 +41,21 @@ export async function indexFolder(home: string, folder?: string): Promise<IndexS
   return JSON.parse(stdout) as IndexSummary;
 }
 
-/** `eidos index` as a child the caller can kill. */
+/** `eidos index` as a child the caller can kill; stdout (the JSON summary) and stderr are piped. */
 export function spawnIndex(home: string, folder: string): ChildProcess {
-  return spawn(process.execPath, [EIDOS, 'index', folder, '--json'], { env: envFor(home), stdio: 'ignore' });
+  return spawn(process.execPath, [EIDOS, 'index', folder, '--json'], { env: envFor(home), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Any `eidos` command; resolves (never rejects) with its exit code and output. */
+export async function runEidos(home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [EIDOS, ...args], { env: envFor(home), maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
 }
 
 export async function status(home: string): Promise<Status> {
