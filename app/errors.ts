@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'UNSUPPORTED_FORMAT'
   | 'TOO_LARGE'
   | 'UNREADABLE'
+  | 'CHANGED_WHILE_READING'
   | 'INDEX_NEWER'
   | 'INDEX_CORRUPT'
   | 'INDEX_LOCKED'

@@ -69,24 +69,28 @@ const SHARP_OPTIONS = {
   pages: 1,
 } as const;
 
-export async function openImage(file: string): Promise<OpenedImage> {
+/**
+ * `file` names the photo (extension, messages); `bytes`, when given, is its content already read
+ * (the indexer reads each file once), so nothing opens the path again.
+ */
+export async function openImage(file: string, bytes?: Buffer): Promise<OpenedImage> {
   const extension = extname(file).toLowerCase();
   if (!PHOTO_EXTENSIONS.includes(extension)) {
     throw new EidosError('UNSUPPORTED_FORMAT', `${file}: "${extension || '(no extension)'}" is not a photo format Eidos reads (${PHOTO_EXTENSIONS.join(' ')}).`, { file });
   }
   try {
-    if ((RAW_EXTENSIONS as readonly string[]).includes(extension)) return await openRawPreview(file);
+    if ((RAW_EXTENSIONS as readonly string[]).includes(extension)) return await openRawPreview(file, bytes ?? (await readFile(file)));
     // Phones sometimes save HEIC under .jpg, so the content decides, not the name.
-    if (isHevcHeif(await readHead(file))) return await openHeif(file);
-    return await openWithSharp(file, file, 'sharp', undefined);
+    if (isHevcHeif(bytes ? bytes.subarray(0, 64) : await readHead(file))) return await openHeif(file, bytes ?? (await readFile(file)));
+    return await openWithSharp(file, bytes ?? file, 'sharp', undefined);
   } catch (error) {
     throw decodeFailure(file, error);
   }
 }
 
 /** Decodes to pixels, shrunk to `bounds` when given (one decode can then feed the model and the thumbnails). */
-export async function decodeImage(file: string, bounds: DecodeBounds = {}): Promise<DecodedImage> {
-  const image = await openImage(file);
+export async function decodeImage(file: string, bounds: DecodeBounds = {}, bytes?: Buffer): Promise<DecodedImage> {
+  const image = await openImage(file, bytes);
   const scale = boundedScale(image.width, image.height, bounds);
   let pipeline = await openPipeline(image);
   if (scale < 1) {
@@ -163,8 +167,7 @@ async function openWithSharp(file: string, input: string | Buffer, kind: SourceK
   };
 }
 
-async function openHeif(file: string): Promise<OpenedImage> {
-  const buffer = await readFile(file);
+async function openHeif(file: string, buffer: Buffer): Promise<OpenedImage> {
   const { width, height } = await readHeicSize(file, buffer);
   return {
     file,
@@ -179,8 +182,7 @@ async function openHeif(file: string): Promise<OpenedImage> {
   };
 }
 
-async function openRawPreview(file: string): Promise<OpenedImage> {
-  const raw = await readFile(file);
+async function openRawPreview(file: string, raw: Buffer): Promise<OpenedImage> {
   const preview = largestEmbeddedJpeg(raw);
   if (!preview) {
     throw new EidosError('UNSUPPORTED_FORMAT', `${file} is a RAW file without an embedded JPEG preview; Eidos reads RAW photos through their preview. Export a JPEG from your RAW editor to index it.`, { file });

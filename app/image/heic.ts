@@ -43,8 +43,31 @@ export function isHevcHeif(head: Uint8Array): boolean {
   return brands.some((brand) => HEVC_BRANDS.has(brand)) && !brands.includes('avif');
 }
 
+/**
+ * The first top-level ISO-BMFF box that runs past the end of the file, if any. libheif decodes a
+ * truncated HEIC without complaint (missing tiles come out grey), so truncation is caught here.
+ */
+export function truncatedBox(bytes: Uint8Array): { type: string; declared: number; available: number } | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at + 8 <= bytes.length;) {
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const small = view.getUint32(at);
+    if (small === 0) return undefined; // the box runs to the end of the file, whatever its length
+    const large = small === 1 && at + 16 <= bytes.length ? Number(view.getBigUint64(at + 8)) : undefined;
+    const size = small === 1 ? large : small;
+    if (size === undefined || at + size > bytes.length) return { type, declared: size ?? 16, available: bytes.length - at };
+    if (size < 8) return undefined; // not a box structure at all: libheif says what is wrong
+    at += size;
+  }
+  return undefined;
+}
+
 /** Parses the container (no pixel decoding) and hands its primary image to `use`. */
 async function withPrimaryImage<T>(file: string, buffer: Uint8Array, use: (image: HeicImageHandle) => Promise<T>): Promise<T> {
+  const cut = truncatedBox(buffer);
+  if (cut) {
+    throw new EidosError('DECODE_FAILED', `${file} is truncated: its '${cut.type}' box declares ${cut.declared} bytes but the file ends ${cut.available} bytes into it. Copy the photo again from its source.`, { file });
+  }
   let images: Awaited<ReturnType<HeicDecode['all']>>;
   try {
     images = await heicDecode.all({ buffer });

@@ -32,9 +32,10 @@ interface RawExif {
   Orientation?: unknown;
 }
 
-export async function readMetadata(file: string): Promise<PhotoMetadata> {
-  const image = await openImage(file);
-  const exif = await readExif(file);
+/** `bytes`: the file's content when already read (see `openImage`). */
+export async function readMetadata(file: string, bytes?: Buffer): Promise<PhotoMetadata> {
+  const image = await openImage(file, bytes);
+  const exif = await readExif(bytes ?? file);
   const result: PhotoMetadata = { width: image.width, height: image.height };
   const takenAt = exifDateToIso(exif.DateTimeOriginal ?? exif.CreateDate, exif.OffsetTimeOriginal);
   if (takenAt) result.takenAt = takenAt;
@@ -53,7 +54,7 @@ export async function readMetadata(file: string): Promise<PhotoMetadata> {
   return result;
 }
 
-async function readExif(file: string): Promise<RawExif> {
+async function readExif(file: string | Buffer): Promise<RawExif> {
   try {
     // Raw values: exifr would otherwise turn dates into Date objects in the machine's time zone.
     // Not chunked: with chunked reads exifr misses EXIF that follows a large APP segment.

@@ -49,6 +49,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
 
   const progress: IndexProgress = { phase: 'indexing', total: plan.work.length, done: 0, encoded: 0, reused: 0, skipped: 0, rate: 0, etaSeconds: undefined };
   const meter = new RateMeter();
+  let vanishedCount = 0;
   report({ ...progress });
 
   const batchSize = encoder.batchSize;
@@ -79,7 +80,14 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
       const halves = kernels.f32ToF16(embeds.data);
       toEncode.forEach((item, i) => vectors.set(item, halves.subarray(i * embeds.d, (i + 1) * embeds.d)));
     }
-    const batch: BatchItem[] = items.map((item) => {
+    // Deleted since the scan: forget the file (a new one never had a row), as the next scan would.
+    const vanishedIds = items.flatMap((item) => {
+      const row = item.kind === 'vanished' ? store.fileByPath(item.file) : undefined;
+      return row ? [row.id] : [];
+    });
+    if (vanishedIds.length > 0) store.removeFiles(vanishedIds);
+    const present = items.filter((item): item is Exclude<PreparedPhoto, { kind: 'vanished' }> => item.kind !== 'vanished');
+    const batch: BatchItem[] = present.map((item) => {
       if (item.kind === 'skipped') return { kind: 'skipped', file: item.file, contentHash: item.contentHash, code: item.code, reason: item.reason };
       const embedding = vectors.get(item);
       return { kind: 'indexed', file: item.file, contentHash: item.contentHash, metadata: item.metadata, ...(embedding ? { embedding } : {}) };
@@ -89,6 +97,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
       progress.done++;
       if (item.kind === 'encode') progress.encoded++;
       else if (item.kind === 'known') progress.reused++;
+      else if (item.kind === 'vanished') vanishedCount++;
       else progress.skipped++;
     }
     progress.rate = meter.record(progress.done);
@@ -126,7 +135,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   return {
     unchanged: plan.unchanged,
     moved: plan.moved.length,
-    deleted: plan.deleted.length,
+    deleted: plan.deleted.length + vanishedCount,
     encoded: progress.encoded,
     reused: progress.reused,
     skipped: progress.skipped,

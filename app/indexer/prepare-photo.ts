@@ -1,23 +1,25 @@
 /**
  * Reads one planned file: content hash, metadata, and (when its content has no vector yet) one
- * decode that feeds both the grid thumbnail and the model input. Never throws for a bad photo:
- * the failure becomes a `skipped` item with a specific code and reason.
+ * decode that feeds both the grid thumbnail and the model input, all from one read of the file's
+ * bytes. Never throws for a bad photo: the failure becomes a `skipped` item with a specific code
+ * and reason; a file deleted since the scan becomes `vanished` (the index forgets it).
  */
 import { describeError, EidosError } from '../errors.ts';
 import { decodeImage } from '../image/decode.ts';
 import { readMetadata, type PhotoMetadata as ImageMetadata } from '../image/metadata.ts';
 import { preprocessDecoded } from '../image/preprocess.ts';
 import { THUMBNAIL_EDGES, writeThumbnails } from '../image/thumbnails.ts';
-import { hashFile } from '../library/content-hash.ts';
-import { fsPath } from '../library/file-path.ts';
+import { hashBytes } from '../library/content-hash.ts';
 import type { PlannedFile } from '../library/plan.ts';
+import { readWholeFile } from '../library/read-file.ts';
 import type { PreprocessSpec } from '../models/manifest-types.ts';
 import type { FileIdentity, PhotoMetadata } from '../store/types.ts';
 
 export type PreparedPhoto =
   | { kind: 'encode'; file: FileIdentity; contentHash: string; metadata: PhotoMetadata; pixels: Float32Array }
   | { kind: 'known'; file: FileIdentity; contentHash: string; metadata: PhotoMetadata }
-  | { kind: 'skipped'; file: FileIdentity; contentHash: string | null; code: string; reason: string };
+  | { kind: 'skipped'; file: FileIdentity; contentHash: string | null; code: string; reason: string }
+  | { kind: 'vanished'; file: FileIdentity };
 
 export interface PrepareContext {
   spec: PreprocessSpec;
@@ -40,20 +42,22 @@ function toStoreMetadata(meta: ImageMetadata): PhotoMetadata {
 }
 
 export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): Promise<PreparedPhoto> {
-  const { file } = planned;
-  const path = fsPath(file);
-  let contentHash = planned.contentHash;
+  let file = planned.file;
+  let contentHash: string | null = null;
   try {
-    if (file.size === 0) throw new EidosError('DECODE_FAILED', `${file.path}: the file is empty (0 bytes).`, { file: file.path });
-    contentHash ??= await hashFile(path);
-    // Paths that are not valid UTF-8 reach the decoders through the raw bytes' latin1 view only
-    // where the platform allows it; sharp and exifr take strings, so those read through the UTF-8 path.
-    const readable = typeof path === 'string' ? path : file.path;
-    const metadata = toStoreMetadata(await readMetadata(readable));
-    if (planned.embedded || ctx.hasEmbedding(contentHash)) return { kind: 'known', file, contentHash, metadata };
+    const read = await readWholeFile(file);
+    if (read.kind === 'vanished') return { kind: 'vanished', file };
+    // Rewritten since the scan but steady while read: record the stat that describes these bytes.
+    file = { ...file, size: read.size, mtimeMs: read.mtimeMs };
+    const { bytes } = read;
+    if (bytes.length === 0) throw new EidosError('DECODE_FAILED', `${file.path}: the file is empty (0 bytes).`, { file: file.path });
+    contentHash = hashBytes(bytes);
+    // The decoders get the bytes, never the path: a name that is not valid UTF-8 cannot be reopened from its text form.
+    const metadata = toStoreMetadata(await readMetadata(file.path, bytes));
+    if ((planned.embedded && planned.contentHash === contentHash) || ctx.hasEmbedding(contentHash)) return { kind: 'known', file, contentHash, metadata };
     // One decode, shrunk on load to what the grid thumbnail and the model need: never below the
     // model's shortest edge, so the model input is a downscale like the reference processor's.
-    const image = await decodeImage(readable, { maxLongEdge: THUMBNAIL_EDGES.grid * 2, minShortEdge: ctx.spec.shortestEdge });
+    const image = await decodeImage(file.path, { maxLongEdge: THUMBNAIL_EDGES.grid * 2, minShortEdge: ctx.spec.shortestEdge }, bytes);
     const [pixels] = await Promise.all([
       preprocessDecoded(image, ctx.spec, file.path),
       writeThumbnails(image, contentHash, ctx.thumbnailsDir, ['grid']),

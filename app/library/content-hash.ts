@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { digestFile } from '../util/file-digest.ts';
 
 /**
@@ -10,4 +11,9 @@ import { digestFile } from '../util/file-digest.ts';
  */
 export async function hashFile(path: string | Buffer): Promise<string> {
   return (await digestFile(path)).sha256;
+}
+
+/** The same identity for bytes already in memory. */
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -10,7 +10,7 @@ export interface PlannedFile {
   file: FileIdentity;
   /** new path; same path with another size/mtime; or unchanged but without a vector for this model. */
   reason: 'new' | 'changed' | 'missing-embedding';
-  /** Known when the planner had to hash the file; otherwise the pipeline hashes it (`hashFile`). */
+  /** Known when the planner had to hash the file; the pipeline hashes the bytes it reads either way. */
   contentHash: string | null;
   /**
    * True when the store already holds this content's vector for the model (a copy, or a change
@@ -137,8 +137,16 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
-/** Applies the bookkeeping part of a plan (no decoding): renames rows for moves, removes deleted files. */
+/**
+ * Applies the bookkeeping part of a plan (no decoding): renames rows for moves, removes deleted
+ * files, and records what the scan could not read (for `eidos status`), replacing the last scan's list.
+ */
 export function applyMovesAndDeletions(store: IndexStore, plan: IndexPlan): void {
   if (plan.moved.length > 0) store.moveFiles(plan.moved.map(({ fileId, to }) => ({ fileId, to })));
   if (plan.deleted.length > 0) store.removeFiles(plan.deleted.map((file) => file.id));
+  const folderIdByRoot = new Map(store.listFolders().map((folder) => [folder.path, folder.id]));
+  store.replaceScanProblems(plan.problems.flatMap((problem) => {
+    const folderId = folderIdByRoot.get(problem.root);
+    return folderId === undefined ? [] : [{ ...problem, folderId }];
+  }));
 }

@@ -2,9 +2,10 @@ import { Buffer } from 'node:buffer';
 import type { Stats } from 'node:fs';
 import { opendir, stat } from 'node:fs/promises';
 import { extname, sep } from 'node:path';
-import { describeError, type ErrorCode } from '../errors.ts';
+import type { ErrorCode } from '../errors.ts';
 import { PHOTO_EXTENSIONS } from '../image/decode.ts';
 import { filePathFromBytes, type FilePath } from './file-path.ts';
+import { describeFsError } from './fs-errors.ts';
 
 export interface ScannedFile extends FilePath {
   /** The library root (as given) the file was found under. */
@@ -56,10 +57,10 @@ function skippedFolder(name: string, parentIsPhotosLibrary: boolean): boolean {
 }
 
 function problem(root: string, bytes: Buffer, error: unknown, isDirectory: boolean): ScanEvent {
-  const errno = (error as NodeJS.ErrnoException).code;
-  const code = errno === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE';
-  const what = errno === 'ENOENT' ? 'it vanished or is a broken link' : describeError(error);
-  return { kind: 'problem', problem: { ...filePathFromBytes(bytes), root, code, reason: `cannot read ${isDirectory ? 'folder' : 'file'}: ${what}`, isDirectory } };
+  const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'UNREADABLE';
+  const path = filePathFromBytes(bytes);
+  const reason = `cannot read ${isDirectory ? 'folder' : 'file'} ${path.path}: ${describeFsError(error)}`;
+  return { kind: 'problem', problem: { ...path, root, code, reason, isDirectory } };
 }
 
 /**

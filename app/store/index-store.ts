@@ -12,8 +12,9 @@ import { Sql } from './sql.ts';
 import { guarded } from './sqlite-errors.ts';
 import type {
   Batch, BatchResult, Changes, EmbeddingDtype, EmbeddingMatrix, FileFilter, FileMove, Folder, IndexStatus, MatrixAllocator, PhotoRow, PriorState, StoredFile, SkippedFile,
+  ScanProblemRecord, ScanProblemRow,
 } from './types.ts';
-import { moveFiles, pruneOrphans, removeFiles, writeBatch } from './write.ts';
+import { moveFiles, pruneOrphans, removeFiles, replaceScanProblems, writeBatch } from './write.ts';
 
 interface StoredFileRow {
   id: number;
@@ -109,6 +110,10 @@ export class IndexStore {
 
   pruneOrphans(): { embeddings: number; priors: number } {
     return this.run((sql) => pruneOrphans(sql));
+  }
+
+  replaceScanProblems(problems: readonly ScanProblemRecord[]): void {
+    this.run((sql) => replaceScanProblems(sql, problems));
   }
 
   // Reads for the planner.
@@ -244,6 +249,14 @@ export class IndexStore {
       sql
         .prepare("SELECT path, coalesce(skip_code, 'UNKNOWN') AS code, coalesce(skip_reason, '') AS reason FROM files WHERE status = 'skipped' ORDER BY id DESC LIMIT ?")
         .all(limit) as SkippedFile[],
+    );
+  }
+
+  /** Files and folders the last scan could not read, by path (for `eidos status`). */
+  scanProblems(limit = 100): ScanProblemRow[] {
+    return this.run((sql) =>
+      (sql.prepare('SELECT path, code, reason, is_directory AS isDirectory FROM scan_problems ORDER BY path LIMIT ?').all(limit) as Array<Omit<ScanProblemRow, 'isDirectory'> & { isDirectory: number }>)
+        .map((row) => ({ ...row, isDirectory: row.isDirectory === 1 })),
     );
   }
 

@@ -108,6 +108,17 @@ export const migrations: readonly string[] = [
     acquired_at TEXT NOT NULL
   );
   `,
+  // 2: what the last scan could not read (unreadable folders, link loops), for `eidos status`.
+  `
+  CREATE TABLE scan_problems (
+    path_key     BLOB PRIMARY KEY,
+    path         TEXT NOT NULL,
+    folder_id    INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    code         TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    is_directory INTEGER NOT NULL CHECK (is_directory IN (0, 1))
+  );
+  `,
 ];
 
 export const schemaVersion = migrations.length;

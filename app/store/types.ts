@@ -134,6 +134,22 @@ export interface SkippedFile {
   reason: string;
 }
 
+/** A file or folder the last scan could not read (it has no row in `files`), as the planner reports it. */
+export interface ScanProblemRecord extends FilePath {
+  folderId: number;
+  code: string;
+  reason: string;
+  isDirectory: boolean;
+}
+
+/** The same as `eidos status` lists it. */
+export interface ScanProblemRow {
+  path: string;
+  code: string;
+  reason: string;
+  isDirectory: boolean;
+}
+
 /** What the UI shows of an indexed photo. */
 export interface PhotoRow {
   id: number;

@@ -1,7 +1,7 @@
 import { EidosError } from '../errors.ts';
 import { pathKey } from '../library/file-path.ts';
 import { vectorBytes, type Sql } from './sql.ts';
-import type { Batch, BatchItem, BatchResult, EmbeddingDtype, EmbeddingVector, FileIdentity, FileMove, PhotoMetadata } from './types.ts';
+import type { Batch, BatchItem, BatchResult, EmbeddingDtype, EmbeddingVector, FileIdentity, FileMove, PhotoMetadata, ScanProblemRecord } from './types.ts';
 
 const upsertFileSql = `
   INSERT INTO files (path_key, path, folder_id, size, mtime_ms, content_hash, format, status, skip_code, skip_reason,
@@ -96,6 +96,16 @@ export function removeFiles(sql: Sql, fileIds: number[]): number {
     return generation;
   });
   return run.immediate();
+}
+
+/** Replaces the recorded scan problems with this scan's (one transaction; files' rows are untouched). */
+export function replaceScanProblems(sql: Sql, problems: readonly ScanProblemRecord[]): void {
+  const run = sql.db.transaction(() => {
+    sql.prepare('DELETE FROM scan_problems').run();
+    const insert = sql.prepare('INSERT OR REPLACE INTO scan_problems (path_key, path, folder_id, code, reason, is_directory) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const problem of problems) insert.run(pathKey(problem), problem.path, problem.folderId, problem.code, problem.reason, problem.isDirectory ? 1 : 0);
+  });
+  run.immediate();
 }
 
 /**

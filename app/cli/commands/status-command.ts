@@ -10,7 +10,7 @@ export const statusCommand: Command = {
   path: ['status'],
   summary: 'Show the index: photos indexed, skipped (by reason), pending, models, folders, size.',
   usage: '[--json] [--skipped N]',
-  help: ['options:', '  --skipped N   list up to N skipped files with their reasons (default 20)', '  --json        everything as one JSON object'].join('\n'),
+  help: ['options:', '  --skipped N   list up to N skipped files, and N files or folders the scan could not read, with their reasons (default 20)', '  --json        everything as one JSON object'].join('\n'),
   options: { skipped: { type: 'string' } },
   async run(args, io) {
     const file = indexPath(dataDir());
@@ -23,8 +23,9 @@ export const statusCommand: Command = {
     try {
       const status = store.status();
       const skippedFiles = store.skippedFiles(limit);
+      const scanProblems = store.scanProblems(limit);
       if (args.json) {
-        io.out(JSON.stringify({ index: file, ...status, skippedFiles }, null, 2));
+        io.out(JSON.stringify({ index: file, ...status, skippedFiles, scanProblems }, null, 2));
         return 0;
       }
       io.out(`index      ${file} (${formatBytes(status.bytes)}, schema v${status.schemaVersion})`);
@@ -36,6 +37,10 @@ export const statusCommand: Command = {
       if (skippedFiles.length > 0) {
         io.out('\nskipped files:');
         for (const s of skippedFiles) io.out(`  ${s.path}\n      ${s.code}: ${s.reason}`);
+      }
+      if (scanProblems.length > 0) {
+        io.out('\nnot scanned (the last index run could not read these):');
+        for (const p of scanProblems) io.out(`  ${p.path}${p.isDirectory ? '/' : ''}\n      ${p.code}: ${p.reason}`);
       }
       return 0;
     } finally {
