@@ -122,7 +122,9 @@ export function object<S extends Shape>(shape: S): Schema<InferShape<S>> {
       for (const key of Object.keys(record)) {
         if (!Object.hasOwn(shape, key)) {
           const allowed = keys.length === 0 ? 'it takes no fields' : `allowed: ${keys.join(', ')}`;
-          throw new EidosError('BAD_ARGUMENT', `${path}.${key} is not a known field (${allowed}).`);
+          // A key can be as long as the body; quote only its start.
+          const shown = key.length > 40 ? `${JSON.stringify(key.slice(0, 40))}…` : key;
+          throw new EidosError('BAD_ARGUMENT', `${path}.${shown} is not a known field (${allowed}).`);
         }
       }
       const out: Record<string, unknown> = {};

@@ -144,8 +144,15 @@ async function readBody(request: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return UTF8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new EidosError('BAD_ARGUMENT', 'The request body is not valid UTF-8; send JSON text in UTF-8.');
+  }
 }
+
+/** Refuses invalid bytes instead of quietly turning them into U+FFFD inside a query or a path. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 const tooLarge = (): EidosError => new EidosError('TOO_LARGE', `Request body over ${MAX_BODY_BYTES} bytes; API arguments are small JSON objects.`);
 
