@@ -25,14 +25,33 @@ export type QueryTerm =
 export const MAX_WEIGHT = 100;
 
 const WEIGHT = /^(\d+(?:\.\d+)?|\.\d+):(?=[^\d\s])/;
-const meaningful = /[\p{L}\p{N}]/u;
+/** Letters, digits in any script, and emoji (CLIP's vocabulary has them: 🐶 finds dogs). */
+const meaningful = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
+/** Control characters (NUL, ESC, BEL…): pasted noise, never part of a description. */
+const CONTROL = /\p{Cc}/gu;
+/** Longest stretch of a query quoted back in a message. */
+const QUOTED_MAX = 80;
 
-function fail(query: string, reason: string): never {
-  throw new EidosError('BAD_ARGUMENT', `Cannot read the query '${query}': ${reason}`);
+/**
+ * The query as messages quote it: control and bidirectional-override characters shown as spaces
+ * (an ESC sequence must not reach a terminal, a U+202E must not reverse the text around it), and cut
+ * to 80 characters.
+ */
+export function quoteQuery(query: string): string {
+  const shown = query.replace(CONTROL, ' ').replace(/[\u202a-\u202e\u2066-\u2069]/g, ' ');
+  return shown.length > QUOTED_MAX ? `${shown.slice(0, QUOTED_MAX - 1)}…` : shown;
 }
 
-/** Splits the query into words and quoted phrases, keeping each one's sign/weight prefix. */
-export function parseQuery(query: string): QueryTerm[] {
+function fail(query: string, reason: string): never {
+  throw new EidosError('BAD_ARGUMENT', `Cannot read the query '${quoteQuery(query)}': ${reason}`);
+}
+
+/**
+ * Splits the query into words and quoted phrases, keeping each one's sign/weight prefix. Control
+ * characters count as spaces.
+ */
+export function parseQuery(rawQuery: string): QueryTerm[] {
+  const query = rawQuery.replace(CONTROL, ' ');
   const terms: QueryTerm[] = [];
   let plain: string[] = [];
   const flushPlain = () => {
@@ -81,7 +100,8 @@ export function parseQuery(query: string): QueryTerm[] {
     }
     const source = query.slice(start, at);
     if (text === '') {
-      fail(query, prefixed ? `'${source}' has nothing after it; write e.g. '${source}beach'.` : 'an empty quoted phrase ""; put words between the quotes or remove them.');
+      const shown = quoteQuery(source);
+      fail(query, prefixed ? `'${shown}' has nothing after it; write e.g. '${shown}beach'.` : 'an empty quoted phrase ""; put words between the quotes or remove them.');
     }
     if (!prefixed && !quoted) {
       plain.push(text);
@@ -95,7 +115,7 @@ export function parseQuery(query: string): QueryTerm[] {
   if (terms.length === 0) fail(query, 'it is empty; describe the photos you want, e.g. "kids on a beach at sunset".');
   for (const term of terms) {
     if (term.kind === 'text' && !meaningful.test(term.text)) {
-      fail(query, `'${term.source}' has no letters or digits; describe the photos with words, e.g. "receipt" or "-people snow mountain".`);
+      fail(query, `'${quoteQuery(term.source)}' has no letters, digits or emoji; describe the photos with words, e.g. "receipt" or "-people snow mountain".`);
     }
   }
   return terms;

@@ -17,7 +17,7 @@ import { conceptBank } from './concept-bank.ts';
 import { ImagePrior, type QueryBank } from './image-prior.ts';
 import { LibraryMatrix } from './library-matrix.ts';
 import { combineTerms, fullPmiBits, STAND_OUT_BITS, standOutMask, type ScoredTerm } from './pmi.ts';
-import { imageTerm, parseQuery, termSign, type QueryTerm } from './query.ts';
+import { imageTerm, parseQuery, quoteQuery, termSign, type QueryTerm } from './query.ts';
 import { toSearchResult, photoDate } from './results.ts';
 import { filteredFileIds } from './search-filters.ts';
 import { termVectors } from './term-vectors.ts';
@@ -222,7 +222,7 @@ function message(query: string, standing: number, queryBits: number, filterMask:
       queryBits < STAND_OUT_BITS
         ? `the query carries only ${queryBits.toFixed(2)} bits about this library of ${n} photos, so it picks out nothing; describe what is in the photo more specifically.`
         : 'no photo is at least twice as likely under it as an average photo here; try other words, or fewer constraints.';
-    return `No photo stands out for '${query}'; ${hint}`;
+    return `No photo stands out for '${quoteQuery(query)}'; ${hint}`;
   }
-  return `${standing} ${standing === 1 ? 'photo stands' : 'photos stand'} out for '${query}'.`;
+  return `${standing} ${standing === 1 ? 'photo stands' : 'photos stand'} out for '${quoteQuery(query)}'.`;
 }

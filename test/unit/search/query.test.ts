@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isEidosError } from '../../../app/errors.ts';
-import { imageTerm, parseQuery } from '../../../app/search/query.ts';
+import { imageTerm, parseQuery, quoteQuery } from '../../../app/search/query.ts';
 
 const brief = (query: string) => parseQuery(query).map((t) => (t.kind === 'text' ? [t.role, t.weight, t.text] : [t.role, t.weight, 'image']));
 
@@ -34,14 +34,17 @@ describe('parseQuery', () => {
   it.each([
     ['', 'empty'],
     ['   ', 'empty'],
-    ['!!! ???', 'no letters or digits'],
+    ['!!! ???', 'no letters, digits or emoji'],
+    ['\u0000', 'empty'],
+    ['\u0007\u001b', 'empty'],
     ['red -', "'-' has nothing after it"],
     ['+', "'+' has nothing after it"],
     ['+2:""', "'+2:\"\"' has nothing after it"],
     ['""', 'empty quoted phrase'],
     ['0:red', 'must be above 0'],
     ['500:red', 'at most 100'],
-    ['-"..."', 'no letters or digits'],
+    ['-"..."', 'no letters, digits or emoji'],
+    ["'; DROP TABLE files; --", "'--' has no letters"],
   ])('refuses %j with a clear BAD_ARGUMENT (%s)', (query, reason) => {
     let error: unknown;
     try {
@@ -51,6 +54,26 @@ describe('parseQuery', () => {
     }
     expect(isEidosError(error, 'BAD_ARGUMENT')).toBe(true);
     expect((error as Error).message).toContain(reason);
+  });
+
+  it('reads every script and emoji as words, control characters as spaces', () => {
+    for (const text of ['猫と犬', 'قطة', 'кошка на диване', 'बिल्ली', '🐶', '👨‍👩‍👧 🏳️‍🌈']) expect(brief(text)).toEqual([['plain', 1, text]]);
+    expect(brief('red\u0000car\u001b[2J')).toEqual([['plain', 1, 'red car [2J']]);
+    expect(brief('beach\u0000-people')).toEqual([['plain', 1, 'beach'], ['not', 1, 'people']]);
+  });
+
+  it('quotes a query in messages without control or bidi-override characters, cut to 80 characters', () => {
+    expect(quoteQuery('a\u001b[2Jb\u202ec')).toBe('a [2Jb c');
+    const long = quoteQuery('x'.repeat(1000));
+    expect(long).toHaveLength(80);
+    expect(long.endsWith('…')).toBe(true);
+    let message = '';
+    try {
+      parseQuery(`${'!'.repeat(999)}`);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.length).toBeLessThan(300);
   });
 
   it('makes an image term for a photo id or a file', () => {
