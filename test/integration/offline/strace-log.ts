@@ -255,8 +255,14 @@ export function findViolations(calls: Syscall[], policy: Policy): Finding[] {
       findings.push({ kind: 'unverifiable', pid: call.pid, detail: 'io_uring file operations bypass this trace', line: call.line });
       continue;
     }
-    if ((call.name === 'chdir' || call.name === 'fchdir') && call.result === '0') {
-      findings.push({ kind: 'unverifiable', pid: call.pid, detail: 'changed directory, so relative paths cannot be resolved', line: call.line });
+    if (call.name === 'chdir' || call.name === 'fchdir') {
+      // A spawn with a `cwd` option chdirs in the child before exec (tsx's esbuild service does): harmless
+      // while it stays the working directory every traced process started in. Anywhere else, relative
+      // paths of later calls would resolve against a folder this reader does not follow.
+      const target = call.name === 'chdir' ? pathOf(call.args[0]!, undefined, policy.cwd) : dirOf(call.args[0]!, policy.cwd);
+      if (call.result === '0' && target !== resolve(policy.cwd)) {
+        findings.push({ kind: 'unverifiable', pid: call.pid, detail: `changed directory to ${target ?? call.args[0]}, so relative paths cannot be resolved`, line: call.line });
+      }
       continue;
     }
     for (const path of writtenPaths(call, policy.cwd)) {
