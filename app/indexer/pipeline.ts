@@ -49,7 +49,8 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
 
   const progress: IndexProgress = { phase: 'indexing', total: plan.work.length, done: 0, encoded: 0, reused: 0, skipped: 0, rate: 0, etaSeconds: undefined };
   const meter = new RateMeter();
-  let vanishedCount = 0;
+  /** Rows of files deleted after the plan (a deleted new file never had one). */
+  let removedWhileRunning = 0;
   report({ ...progress });
 
   const batchSize = encoder.batchSize;
@@ -86,6 +87,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
       return row ? [row.id] : [];
     });
     if (vanishedIds.length > 0) store.removeFiles(vanishedIds);
+    removedWhileRunning += vanishedIds.length;
     const present = items.filter((item): item is Exclude<PreparedPhoto, { kind: 'vanished' }> => item.kind !== 'vanished');
     const batch: BatchItem[] = present.map((item) => {
       if (item.kind === 'skipped') return { kind: 'skipped', file: item.file, contentHash: item.contentHash, code: item.code, reason: item.reason };
@@ -97,8 +99,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
       progress.done++;
       if (item.kind === 'encode') progress.encoded++;
       else if (item.kind === 'known') progress.reused++;
-      else if (item.kind === 'vanished') vanishedCount++;
-      else progress.skipped++;
+      else if (item.kind === 'skipped') progress.skipped++;
     }
     progress.rate = meter.record(progress.done);
     progress.etaSeconds = etaSeconds(progress.total - progress.done, progress.rate);
@@ -135,7 +136,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   return {
     unchanged: plan.unchanged,
     moved: plan.moved.length,
-    deleted: plan.deleted.length + vanishedCount,
+    deleted: plan.deleted.length + removedWhileRunning,
     encoded: progress.encoded,
     reused: progress.reused,
     skipped: progress.skipped,
