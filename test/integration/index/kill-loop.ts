@@ -15,8 +15,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
 import { indexPath, thumbnailsDir } from '../../../app/paths.ts';
 import { mulberry32 } from '../../../app/util/mulberry32.ts';
-import { copyImagenet, hashesByPath, indexFolder, makeHome, spawnIndex, vectorsByHash } from './harness.ts';
-import { committedFiles, fileCount, filesWithoutVector, integrityCheck, lockPid, peek, skippedList, type CommittedFile } from './probe.ts';
+import { copyImagenet, indexFolder, makeHome, spawnIndex } from './harness.ts';
+import { committedFiles, fileCount, filesWithoutVector, integrityCheck, lockPid, peek, type CommittedFile } from './probe.ts';
+import { expectSameIndex, indexContent, type IndexContent } from './same-index.ts';
 
 /** Where the kill was aimed. */
 export type KillTarget = 'startup' | 'planning' | 'batches' | 'finishing';
@@ -57,12 +58,6 @@ export function killLoopSeed(env: NodeJS.ProcessEnv = process.env): number {
 /** Files in the library that cannot be read as photos, so the skipped list has something to compare. */
 const BROKEN_FILES: Record<string, string> = { 'empty.jpg': '', 'notes.jpg': 'these are notes, not a JPEG\n' };
 
-interface Reference {
-  hashes: Array<[string, string]>;
-  vectors: Map<string, Uint16Array>;
-  skipped: ReturnType<typeof skippedList>;
-}
-
 type Home = Awaited<ReturnType<typeof makeHome>>;
 
 export class KillLoop {
@@ -70,11 +65,11 @@ export class KillLoop {
   private readonly clean: Home;
   private readonly library: string;
   private readonly total: number;
-  private readonly reference: Reference;
+  private readonly reference: IndexContent;
   /** Spawn-to-lock time seen in the last round that waited for it: the window a 'startup' kill aims into. */
   private lockMs = 1000;
 
-  private constructor(killed: Home, clean: Home, library: string, total: number, reference: Reference) {
+  private constructor(killed: Home, clean: Home, library: string, total: number, reference: IndexContent) {
     this.killed = killed;
     this.clean = clean;
     this.library = library;
@@ -90,7 +85,7 @@ export class KillLoop {
     for (const [name, content] of Object.entries(BROKEN_FILES)) writeFileSync(join(library, name), content);
     const summary = await indexFolder(clean.home, library);
     expect(summary.encoded + summary.skipped, 'the clean run reads every file').toBe(photos + Object.keys(BROKEN_FILES).length);
-    const reference = { hashes: sortedEntries(hashesByPath(clean.home)), vectors: vectorsByHash(clean.home), skipped: skippedList(clean.home) };
+    const reference = indexContent(clean.home);
     expect(reference.skipped.map((s) => s.path.slice(library.length + 1))).toEqual(Object.keys(BROKEN_FILES).sort());
     return new KillLoop(killed, clean, library, photos + Object.keys(BROKEN_FILES).length, reference);
   }
@@ -210,12 +205,7 @@ export class KillLoop {
     expect(integrityCheck(this.home), where).toEqual(['ok']);
     expectKept(committed, peek(this.home, committedFiles) ?? new Map(), where);
 
-    expect(sortedEntries(hashesByPath(this.home)), `${where}: paths and content hashes`).toEqual(this.reference.hashes);
-    const vectors = vectorsByHash(this.home);
-    const differing = [...this.reference.vectors].filter(([hash, vector]) => !sameBits(vector, vectors.get(hash))).map(([hash]) => hash);
-    expect(differing, `${where}: vectors that differ from the clean run's in any bit`).toEqual([]);
-    expect(vectors.size).toBe(this.reference.vectors.size);
-    expect(skippedList(this.home), `${where}: skipped files and reasons`).toEqual(this.reference.skipped);
+    expectSameIndex(this.home, this.reference, where);
   }
 }
 
@@ -242,12 +232,6 @@ function targetOf(k: number, length: number, random: () => number): KillTarget {
 async function until(condition: () => boolean, stop: () => boolean, intervalMs: number): Promise<void> {
   while (!stop() && !condition()) await sleep(intervalMs);
 }
-
-function sameBits(a: Uint16Array, b: Uint16Array | undefined): boolean {
-  return b !== undefined && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
-
-const sortedEntries = <V>(map: ReadonlyMap<string, V>): Array<[string, V]> => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 function countBy(values: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
