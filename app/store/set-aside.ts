@@ -33,6 +33,10 @@ export function salvageIndex(file: string): Salvage {
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
+    // SQLite refuses a file shorter than its header says (a truncated index) unless writable_schema
+    // is on, which better-sqlite3's defensive mode forbids; on a read-only connection both are harmless.
+    db.unsafeMode(true);
+    db.pragma('writable_schema = ON');
   } catch {
     return nothing;
   }
