@@ -32,7 +32,8 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     if (engine) await engine.close();
     engine = undefined;
     try {
-      engine = Engine.open({ home: dataDir });
+      // While another process indexes, search what it has committed; writes reopen (see writableEngine).
+      engine = Engine.open({ home: dataDir, readonly: 'if-locked' });
       engineError = undefined;
     } catch (error) {
       engineError = error instanceof EidosError ? error : new EidosError('INTERNAL', `The engine did not start: ${describeError(error)}`, { cause: error });
@@ -45,9 +46,17 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     return engine;
   };
 
+  /** The engine for a request that writes: one opened read-only beside another writer is reopened first, in case that one finished. */
+  const writableEngine = async (): Promise<Engine> => {
+    if (engine?.writeRefusal) await openEngine();
+    const e = requireEngine();
+    e.assertWritable();
+    return e;
+  };
+
   const folderInfo = (e: Engine): FolderInfo[] => {
     const status = e.store.status();
-    return status.folders.map((f) => ({ path: f.path, photos: f.files, skipped: 0, watching: false }));
+    return status.folders.map((f) => ({ path: f.path, photos: f.files, skipped: f.skipped, watching: false, ...(f.lastIndexedAt ? { lastIndexedAt: f.lastIndexedAt } : {}) }));
   };
 
   const handlers: ApiHandlers = {
@@ -69,18 +78,18 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       return folderInfo(requireEngine());
     },
     async addFolder({ path }) {
-      const e = requireEngine();
+      const e = await writableEngine();
       const folder = e.store.addFolder(path);
       return folderInfo(e).find((f) => f.path === folder.path) ?? { path: folder.path, photos: 0, skipped: 0, watching: false };
     },
     async removeFolder({ path }) {
-      const e = requireEngine();
+      const e = await writableEngine();
       if (job.active) throw new EidosError('BAD_ARGUMENT', 'indexing is running: cancel it before removing a folder.');
       if (!e.store.removeFolder(path)) throw new EidosError('NOT_FOUND', `${path} is not a library folder.`);
       return { ok: true };
     },
     async startIndexing({ folders }) {
-      const e = requireEngine();
+      const e = await writableEngine();
       for (const folder of folders ?? []) if (!e.store.listFolders().some((f) => f.path === folder)) e.store.addFolder(folder);
       return job.start(e);
     },

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { Encoder } from '../encoders/encoder.ts';
 import type { ProviderName } from '../encoders/execution-providers.ts';
-import { EidosError } from '../errors.ts';
+import { EidosError, isEidosError } from '../errors.ts';
 import { indexLibrary, type IndexSummary } from '../indexer/pipeline.ts';
 import type { IndexProgress } from '../indexer/progress.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
@@ -24,8 +24,12 @@ export interface EngineOptions {
   /** Model id; default: see chooseModel. */
   model?: string;
   provider?: ProviderName;
-  /** Searching only: no writer lock, and an index that does not exist yet is an error. */
-  readonly?: boolean;
+  /**
+   * true: searching only (no writer lock; an index that does not exist yet is an error).
+   * 'if-locked': writable, unless another process is writing the index; then read-only, searching
+   * what it has committed so far, and every write refused with that process's INDEX_LOCKED message.
+   */
+  readonly?: boolean | 'if-locked';
   /** Models to prefer after the settings' when the index holds none yet (a rebuild passes the old index's). */
   fallbackModels?: readonly string[];
 }
@@ -38,11 +42,14 @@ export class Engine {
   readonly thumbnailsDir: string;
   /** Search (and the query scores the explanation needs); holds the model's matrix once first used. */
   readonly searcher: SearchService;
+  /** Why a writable engine was asked for but this one is read-only (another process writes); see EngineOptions.readonly. */
+  readonly writeRefusal: EidosError | undefined;
   private readonly provider: ProviderName | undefined;
   private encoderPromise: Promise<Encoder> | undefined;
 
-  private constructor(home: string, store: IndexStore, model: ModelSpec, modelDir: string, provider: ProviderName | undefined) {
+  private constructor(home: string, store: IndexStore, model: ModelSpec, modelDir: string, provider: ProviderName | undefined, writeRefusal: EidosError | undefined) {
     this.home = home;
+    this.writeRefusal = writeRefusal;
     this.store = store;
     this.model = model;
     this.modelDir = modelDir;
@@ -55,12 +62,12 @@ export class Engine {
     mkdirSync(options.home, { recursive: true });
     const settings = readSettings(options.home);
     const context = { modelsDir: modelsDir(options.home) };
-    const store = openIndex(indexPath(options.home), { readonly: options.readonly ?? false });
+    const { store, writeRefusal } = openStore(indexPath(options.home), options.readonly ?? false);
     try {
       const indexedModels = store.status().models.filter((m) => m.embeddings > 0).map((m) => m.modelId);
       const { model, dir } = chooseModel([options.model, settings.model || undefined, ...indexedModels, ...(options.fallbackModels ?? [])], context);
       const provider = options.provider ?? (settings.executionProvider === 'auto' ? undefined : settings.executionProvider);
-      return new Engine(options.home, store, model, dir, provider);
+      return new Engine(options.home, store, model, dir, provider, writeRefusal);
     } catch (error) {
       store.close();
       throw error;
@@ -73,12 +80,18 @@ export class Engine {
     return this.encoderPromise;
   }
 
+  /** Throws unless this engine may write the index (the other process's INDEX_LOCKED when it writes). */
+  assertWritable(): void {
+    if (this.store.readonly) throw this.writeRefusal ?? new EidosError('INTERNAL', 'this engine was opened read-only');
+  }
+
   addFolders(folders: readonly string[]): void {
+    if (folders.length > 0) this.assertWritable();
     for (const folder of folders) this.store.addFolder(folder);
   }
 
   async index(options: { onProgress?: (p: IndexProgress) => void; signal?: AbortSignal } = {}): Promise<IndexSummary> {
-    if (this.store.readonly) throw new EidosError('INTERNAL', 'this engine was opened read-only');
+    this.assertWritable();
     if (this.store.listFolders().length === 0) throw new EidosError('BAD_ARGUMENT', "the library has no folders yet: run 'eidos index <folder>'.");
     return indexLibrary({ store: this.store, model: this.model, encoder: await this.encoder(), thumbnailsDir: this.thumbnailsDir, ...options });
   }
@@ -101,5 +114,15 @@ export class Engine {
   async close(): Promise<void> {
     if (this.encoderPromise) await (await this.encoderPromise.catch(() => undefined))?.close();
     this.store.close();
+  }
+}
+
+function openStore(file: string, readonly: boolean | 'if-locked'): { store: IndexStore; writeRefusal?: EidosError } {
+  if (readonly !== 'if-locked') return { store: openIndex(file, { readonly }) };
+  try {
+    return { store: openIndex(file) };
+  } catch (error) {
+    if (!isEidosError(error, 'INDEX_LOCKED')) throw error;
+    return { store: openIndex(file, { readonly: true }), writeRefusal: error };
   }
 }

@@ -24,6 +24,7 @@ export const explainCommand: Command = {
     if (features !== 'concepts' && features !== 'dims') throw new EidosError('BAD_ARGUMENT', '--features takes concepts or dims');
     const k = args.values.k === undefined ? undefined : Number(args.values.k);
     if (k !== undefined && (!Number.isInteger(k) || k < 1 || k > 50)) throw new EidosError('BAD_ARGUMENT', '--k takes a whole number from 1 to 50');
+    // Read-only while another process indexes: the explanation covers what it has committed.
     return withEngine(args, async (engine) => {
       const result = await engine.explain({ query, features, ...(k ? { k } : {}) });
       if (args.json) {
@@ -40,6 +41,6 @@ export const explainCommand: Command = {
       }
       io.out(`\n${result.estimator}; ${result.elapsedMs.toFixed(0)} ms`);
       return 0;
-    });
+    }, { readonly: 'if-locked' });
   },
 };

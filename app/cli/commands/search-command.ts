@@ -1,6 +1,6 @@
 import { parseArgs as parseApiArgs } from '../../api/contract.ts';
 import type { SearchResponse } from '../../api/types.ts';
-import { EidosError, isEidosError } from '../../errors.ts';
+import { EidosError } from '../../errors.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { ParsedArgs } from '../command.ts';
 import type { Command } from '../command.ts';
@@ -45,14 +45,7 @@ function printText(response: SearchResponse, out: (line: string) => void): void 
 }
 
 /** Searching needs no writer lock; with one free, the image prior is also saved for the next run. */
-async function withSearchEngine<T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>): Promise<T> {
-  try {
-    return await withEngine(args, work);
-  } catch (error) {
-    if (!isEidosError(error, 'INDEX_LOCKED')) throw error;
-    return withEngine(args, work, { readonly: true });
-  }
-}
+const withSearchEngine = <T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>): Promise<T> => withEngine(args, work, { readonly: 'if-locked' });
 
 export const searchCommand: Command = {
   path: ['search'],

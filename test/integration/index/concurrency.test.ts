@@ -177,6 +177,10 @@ describe('eidos serve while eidos index runs in another process', () => {
       const after = await post('search', EVERY);
       expect(after.status).toBe(200);
       expectWithinDrift((after.body as SearchResponse).results, byPath(cleanAll.results), true, 'serve after indexing');
+      // With the other writer gone, a write request reopens the engine writable.
+      const added = await post('addFolder', { path: library });
+      expect(added.status, JSON.stringify(added.body)).toBe(200);
+      expect(added.body).toMatchObject({ path: library, photos: PHOTOS });
     } finally {
       await served.stop();
     }
