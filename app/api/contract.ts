@@ -33,6 +33,17 @@ const isoDate = string({
   patternName: 'an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM…)',
 });
 
+/**
+ * A query: 1000 characters. The text encoder reads at most 77 tokens (roughly 300 characters of
+ * English) of each term and drops the rest, and a query has a few terms, so 1000 leaves room for
+ * several full terms; anything longer is a pasted document, refused with the reason rather than cut.
+ */
+const query = string({
+  min: 1,
+  max: 1000,
+  tooLongHint: 'the text encoder reads about 77 tokens (some 300 characters) of each term, so describe the photos in a sentence or a few terms.',
+});
+
 const searchFilters = object({
   from: optional(isoDate),
   to: optional(isoDate),
@@ -91,7 +102,7 @@ export const contract = {
   cancelIndexing: method<IndexProgress>()(none, 'Stops indexing after the batch in flight; nothing indexed is lost.'),
   search: method<SearchResponse>()(
     object({
-      query: string({ min: 1, max: 1000 }),
+      query,
       top: optional(number({ min: 1, max: 1000, integer: true })),
       sort: optional(oneOf(['relevance', 'date'])),
       filters: optional(searchFilters),
@@ -101,7 +112,7 @@ export const contract = {
   ),
   explain: method<ExplainResponse>()(
     object({
-      query: string({ min: 1, max: 1000 }),
+      query,
       features: optional(oneOf(['concepts', 'dims'])),
       k: optional(number({ min: 1, max: 50, integer: true })),
     }),

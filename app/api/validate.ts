@@ -30,13 +30,16 @@ function describeValue(value: unknown): string {
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
-export function string(options: { min?: number; max: number; pattern?: RegExp; patternName?: string }): Schema<string> {
+export function string(options: { min?: number; max: number; pattern?: RegExp; patternName?: string; tooLongHint?: string }): Schema<string> {
   const min = options.min ?? 0;
   const what = options.patternName ?? 'a string';
   const expected = min === 0 ? `${what} of at most ${options.max} characters` : `${what} of ${min} to ${options.max} characters`;
   return {
     expected,
     parse(value, path) {
+      if (typeof value === 'string' && value.length > options.max && options.tooLongHint) {
+        throw new EidosError('BAD_ARGUMENT', `${path} must be ${expected} (got a string of ${value.length} characters); ${options.tooLongHint}`);
+      }
       if (typeof value !== 'string' || value.length < min || value.length > options.max) fail(path, expected, value);
       if (options.pattern && !options.pattern.test(value)) fail(path, expected, value);
       return value;

@@ -46,6 +46,14 @@ describe('schema primitives', () => {
     expect(messageOf(() => o.parse(JSON.parse('{"a":1,"__proto__":{"x":1}}'), 'o'))).toMatch(/^o.__proto__ is not a known field/);
     expect(messageOf(() => o.parse({}, 'o'))).toBe('o.a must be a number between 0 and 1 (it is missing).');
     expect(messageOf(() => o.parse([], 'o'))).toMatch(/^o must be an object with keys a, b/);
+    // A key as long as the body is quoted by its start only.
+    expect(messageOf(() => o.parse({ a: 1, ['k'.repeat(60_000)]: 1 }, 'o'))).toBe(`o.${JSON.stringify('k'.repeat(40))}… is not a known field (allowed: a, b).`);
+  });
+
+  it('says why a string is too long when the schema knows', () => {
+    const s = string({ min: 1, max: 3, tooLongHint: 'keep it short.' });
+    expect(messageOf(() => s.parse('abcd', 's'))).toBe('s must be a string of 1 to 3 characters (got a string of 4 characters); keep it short.');
+    expect(messageOf(() => s.parse('', 's'))).toBe('s must be a string of 1 to 3 characters (got "").');
   });
 });
 
@@ -70,7 +78,7 @@ describe('contract arguments', () => {
 
   it('refuses photo ids that could spell a path and over-long queries', () => {
     for (const id of ['..', '../x', 'a/b', '%2e%2e', 'a\\b', '']) expect(() => parseArgs('photo', { id })).toThrow(/photo.id must be a photo id/);
-    expect(messageOf(() => parseArgs('search', { query: 'x'.repeat(1001) }))).toContain('got a string of 1001 characters');
+    expect(messageOf(() => parseArgs('search', { query: 'x'.repeat(1001) }))).toContain('got a string of 1001 characters); the text encoder reads about 77 tokens');
     expect(() => parseArgs('search', { query: 'x', filters: { from: 'yesterday' } })).toThrow(/search.filters.from must be an ISO date/);
   });
 });
