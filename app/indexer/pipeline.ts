@@ -61,8 +61,10 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   const ctx = { spec: model.preprocess, thumbnailsDir: options.thumbnailsDir, hasEmbedding: (hash: string) => store.hasEmbedding(hash, model.id) };
 
   let next = 0;
+  // Set when the run fails (a full disk, a damaged index): readers stop rather than decode photos no one will take.
+  let failed = false;
   const read = async (): Promise<void> => {
-    while (next < plan.work.length && !options.signal?.aborted) {
+    while (next < plan.work.length && !options.signal?.aborted && !failed) {
       const planned = plan.work[next++] as PlannedFile;
       await prepared.put(await preparePhoto(planned, ctx));
     }
@@ -110,26 +112,38 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
 
   let pending: PreparedPhoto[] = [];
   let encodeCount = 0;
-  for (;;) {
-    const item = await prepared.take();
-    if (item === undefined) break;
-    pending.push(item);
-    if (item.kind === 'encode') encodeCount++;
-    // A batch closes when it has a full encoder batch, or when nothing more is ready and the batch
-    // holds only metadata work (no reason to keep it waiting).
-    if (encodeCount >= batchSize || pending.length >= batchSize * 4) {
-      await writeBatch(pending);
-      pending = [];
-      encodeCount = 0;
+  try {
+    for (;;) {
+      const item = await prepared.take();
+      if (item === undefined) break;
+      pending.push(item);
+      if (item.kind === 'encode') encodeCount++;
+      // A batch closes when it has a full encoder batch, or when nothing more is ready and the batch
+      // holds only metadata work (no reason to keep it waiting).
+      if (encodeCount >= batchSize || pending.length >= batchSize * 4) {
+        await writeBatch(pending);
+        pending = [];
+        encodeCount = 0;
+      }
     }
+    await reading;
+  } catch (error) {
+    // A batch that failed to commit, or a reader that hit a run-ending error: nothing more is written.
+    failed = true;
+    prepared.close();
+    // The readers may still fail after this (the same full disk): that is this error again, not a new one.
+    reading.catch(() => undefined);
+    throw error;
   }
-  await reading;
   if (pending.length > 0) await writeBatch(pending);
 
   progress.phase = 'finishing';
   report({ ...progress });
   // Vectors whose content no file holds any more; only after a full pass, since moves reuse them.
-  if (!options.signal?.aborted) store.pruneOrphans();
+  if (!options.signal?.aborted) {
+    store.pruneOrphans();
+    store.markFoldersIndexed();
+  }
 
   progress.phase = 'done';
   report({ ...progress });

@@ -112,6 +112,11 @@ export class IndexStore {
     return this.run((sql) => pruneOrphans(sql));
   }
 
+  /** Records that every library folder has just finished a complete index run. */
+  markFoldersIndexed(at: Date = new Date()): void {
+    this.run((sql) => sql.prepare('UPDATE folders SET last_indexed_at = ?').run(at.toISOString()));
+  }
+
   replaceScanProblems(problems: readonly ScanProblemRecord[]): void {
     this.run((sql) => replaceScanProblems(sql, problems));
   }
@@ -222,7 +227,14 @@ export class IndexStore {
             model.model_id,
           ),
         }));
-        const folders = sql.prepare('SELECT d.id, d.path, (SELECT count(*) FROM files f WHERE f.folder_id = d.id) AS files FROM folders d ORDER BY d.path').all() as IndexStatus['folders'];
+        const folders = sql
+          .prepare(
+            `SELECT d.id, d.path, d.last_indexed_at AS lastIndexedAt,
+                    (SELECT count(*) FROM files f WHERE f.folder_id = d.id AND f.status = 'indexed') AS files,
+                    (SELECT count(*) FROM files f WHERE f.folder_id = d.id AND f.status = 'skipped') AS skipped
+               FROM folders d ORDER BY d.path`,
+          )
+          .all() as IndexStatus['folders'];
         const pageBytes = count('SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()');
         let walBytes = 0;
         try {

@@ -119,6 +119,10 @@ export const migrations: readonly string[] = [
     is_directory INTEGER NOT NULL CHECK (is_directory IN (0, 1))
   );
   `,
+  // 3: when each folder last finished a complete index run (the library view shows it).
+  `
+  ALTER TABLE folders ADD COLUMN last_indexed_at TEXT;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

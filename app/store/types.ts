@@ -113,7 +113,8 @@ export interface IndexStatus {
   skipped: { total: number; byCode: Record<string, number> };
   /** Per model: indexed files that have no embedding for it yet. */
   models: { modelId: string; dim: number; dtype: EmbeddingDtype; embeddings: number; pending: number }[];
-  folders: { id: number; path: string; files: number }[];
+  /** Per library folder: indexed and skipped files, and when a complete index run last finished (ISO, or null). */
+  folders: { id: number; path: string; files: number; skipped: number; lastIndexedAt: string | null }[];
   /** Database plus write-ahead log, in bytes. */
   bytes: number;
 }

@@ -33,7 +33,7 @@ export const statusCommand: Command = {
       const reasons = Object.entries(status.skipped.byCode).map(([code, n]) => `${code} ${n}`).join(', ');
       io.out(`skipped    ${status.skipped.total}${reasons ? ` (${reasons})` : ''}`);
       for (const m of status.models) io.out(`model      ${m.modelId}: ${m.embeddings} vectors (${m.dim}-d ${m.dtype}), ${m.pending} pending`);
-      for (const f of status.folders) io.out(`folder     ${f.path} (${f.files} files)`);
+      for (const f of status.folders) io.out(`folder     ${f.path} (${f.files} indexed, ${f.skipped} skipped; last indexed ${f.lastIndexedAt ?? 'never'})`);
       if (skippedFiles.length > 0) {
         io.out('\nskipped files:');
         for (const s of skippedFiles) io.out(`  ${s.path}\n      ${s.code}: ${s.reason}`);

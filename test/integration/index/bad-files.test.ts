@@ -102,6 +102,8 @@ describe('a library of bad files, indexed through the CLI as an unprivileged use
     for (const photo of real) expect(indexed.has(photo), photo).toBe(true);
     expect(after.indexed).toBe(good().length + REAL_PHOTOS);
     expect(after.skipped.total).toBe(bad().length);
+    // The library view's per-folder counts come from the same rows.
+    expect(after.folders.reduce((sum, folder) => sum + folder.skipped, 0)).toBe(bad().length);
     expect(summary.encoded + summary.skipped).toBe(lib.files.length + REAL_PHOTOS);
   });
 

@@ -18,12 +18,17 @@ beforeAll(async () => {
 afterAll(() => env?.dispose());
 
 describe('incremental indexing of an imagenet-dev subset', () => {
-  it('indexes every photo on the first run', async () => {
+  it('indexes every photo on the first run, and records when the folder finished', async () => {
+    const started = new Date().toISOString();
     const summary = await indexFolder(env.home, library);
     expect(summary).toMatchObject({ encoded: COUNT, skipped: 0, reused: 0 });
     const after = await status(env.home);
     expect(after.indexed).toBe(COUNT);
     expect(after.skipped.total).toBe(0);
+    const [folder] = after.folders;
+    expect(folder).toMatchObject({ path: library, files: COUNT, skipped: 0 });
+    const finished = folder?.lastIndexedAt ?? '';
+    expect(finished >= started && finished <= new Date().toISOString(), finished).toBe(true);
     expect(vectorsByHash(env.home).size).toBe(COUNT);
   });
 

@@ -73,7 +73,7 @@ describe('writeBatch and loadMatrix', () => {
     const status = store.status();
     expect(status.indexed).toBe(1);
     expect(status.skipped).toEqual({ total: 2, byCode: { DECODE_FAILED: 1, TOO_LARGE: 1 } });
-    expect(status.folders).toEqual([{ id: folderId, path: join(dir, 'photos'), files: 3 }]);
+    expect(status.folders).toEqual([{ id: folderId, path: join(dir, 'photos'), files: 1, skipped: 2, lastIndexedAt: null }]);
     expect(status.bytes).toBeGreaterThan(0);
     expect(store.loadMatrix('clip')?.n).toBe(1);
   });
