@@ -61,6 +61,7 @@ function fileResponse(file: { path: string; contentType: string; bytes: number }
 function errorResponse(status: number, code: string, message: string): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
     status,
-    headers: { ...SECURITY_HEADERS, 'Content-Type': 'application/json' },
+    // A refusal is never a document of our origin: no scripts, whatever text the message quotes.
+    headers: { ...SECURITY_HEADERS, 'Content-Security-Policy': MEDIA_CONTENT_SECURITY_POLICY, 'Content-Type': 'application/json' },
   });
 }
