@@ -53,14 +53,21 @@ export async function writeThumbnails(
 }
 
 async function writeAtomically(target: string, bytes: Buffer): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
   const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
+    await mkdir(dirname(target), { recursive: true });
     await writeFile(temporary, bytes);
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
-    throw new EidosError(code === 'ENOSPC' ? 'DISK_FULL' : 'INTERNAL', `Could not write thumbnail ${target}: ${String(error)}`, { file: target, cause: error });
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new EidosError(
+        'DISK_FULL',
+        `The disk holding the thumbnails is full: could not write ${target} (${code}). Free some space and run the command again; the index keeps every batch written so far.`,
+        { file: target, cause: error },
+      );
+    }
+    throw new EidosError('INTERNAL', `Could not write thumbnail ${target}: ${String(error)}`, { file: target, cause: error });
   }
 }

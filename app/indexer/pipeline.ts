@@ -70,6 +70,9 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     }
   };
   const reading = Promise.all(Array.from({ length: Math.min(readers, Math.max(1, plan.work.length)) }, read)).finally(() => prepared.close());
+  // A reader's failure (a full disk) is rethrown by `await reading` below; until the consumer gets
+  // there (it may be encoding a batch) the rejection must not count as unhandled, which kills the process.
+  reading.catch(() => undefined);
 
   const writeBatch = async (items: PreparedPhoto[]): Promise<void> => {
     const toEncode = items.filter((item): item is Extract<PreparedPhoto, { kind: 'encode' }> => item.kind === 'encode');
@@ -131,8 +134,6 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     // A batch that failed to commit, or a reader that hit a run-ending error: nothing more is written.
     failed = true;
     prepared.close();
-    // The readers may still fail after this (the same full disk): that is this error again, not a new one.
-    reading.catch(() => undefined);
     throw error;
   }
   if (pending.length > 0) await writeBatch(pending);

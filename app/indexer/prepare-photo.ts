@@ -2,9 +2,10 @@
  * Reads one planned file: content hash, metadata, and (when its content has no vector yet) one
  * decode that feeds both the grid thumbnail and the model input, all from one read of the file's
  * bytes. Never throws for a bad photo: the failure becomes a `skipped` item with a specific code
- * and reason; a file deleted since the scan becomes `vanished` (the index forgets it).
+ * and reason; a file deleted since the scan becomes `vanished` (the index forgets it). It throws
+ * only for failures of the run itself (a full disk, a damaged index).
  */
-import { describeError, EidosError } from '../errors.ts';
+import { describeError, EidosError, isEidosError, type ErrorCode } from '../errors.ts';
 import { decodeImage } from '../image/decode.ts';
 import { readMetadata, type PhotoMetadata as ImageMetadata } from '../image/metadata.ts';
 import { preprocessDecoded } from '../image/preprocess.ts';
@@ -41,6 +42,8 @@ function toStoreMetadata(meta: ImageMetadata): PhotoMetadata {
   };
 }
 
+const endsTheRun: ReadonlySet<ErrorCode> = new Set(['DISK_FULL', 'INDEX_CORRUPT', 'INDEX_LOCKED']);
+
 export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): Promise<PreparedPhoto> {
   let file = planned.file;
   let contentHash: string | null = null;
@@ -64,6 +67,9 @@ export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): P
     ]);
     return { kind: 'encode', file, contentHash, metadata, pixels };
   } catch (error) {
+    // A full disk or a damaged index is not this photo's fault: recording it as skipped would mark a
+    // good photo as bad (and the next run would not retry it). Such errors end the run instead.
+    if (isEidosError(error) && endsTheRun.has(error.code)) throw error;
     const code = error instanceof EidosError ? error.code : 'UNREADABLE';
     return { kind: 'skipped', file, contentHash, code, reason: describeError(error) };
   }
