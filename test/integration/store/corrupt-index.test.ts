@@ -1,9 +1,13 @@
-import { closeSync, cpSync, existsSync, openSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callEngine } from '../../../app/api/dispatch.ts';
+import { createEngineHandlers } from '../../../app/api/handlers.ts';
+import { isEidosError } from '../../../app/errors.ts';
 import { indexPath, modelsDir } from '../../../app/paths.ts';
 import { mulberry32 } from '../../../app/util/mulberry32.ts';
+import { rejection } from '../../helpers/errors.ts';
 import { copyImagenet, indexFolder, makeHome } from '../index/harness.ts';
 import { eidos, fingerprint, jsonError, readIndex, worstVectorDifference, type IndexContent } from './store-faults.ts';
 
@@ -140,5 +144,27 @@ describe.each(damages)('a damaged index: $name', (damage) => {
     const status = await eidos(home, ['status', '--json']);
     expect(status.code).toBe(0);
     expect((JSON.parse(status.stdout) as { indexed: number }).indexed).toBe(COUNT);
+  });
+});
+
+describe('the engine behind the UI (Electron, serve) on a damaged index', () => {
+  it('keeps running, answers calls with INDEX_CORRUPT and the rebuild message, and shows it as the status notice', async () => {
+    const home = join(clean.scratch, 'ui-home');
+    mkdirSync(home);
+    writeFileSync(indexPath(home), 'not a database '.repeat(400));
+    const handlers = await createEngineHandlers(home);
+    try {
+      const status = await handlers.status({});
+      expect(status.ready).toBe(false);
+      expect(status.notice).toContain(`The index ${indexPath(home)} is damaged`);
+      expect(status.notice).toContain("'eidos index --rebuild'");
+      for (const [method, args] of [['search', { query: 'a dog' }], ['listFolders', {}]] as const) {
+        const error = await rejection(callEngine(handlers, method, args));
+        expect(isEidosError(error, 'INDEX_CORRUPT'), `${method}: ${error.message}`).toBe(true);
+        expect(error.message).toContain("'eidos index --rebuild'");
+      }
+    } finally {
+      await handlers.close?.();
+    }
   });
 });
