@@ -5,7 +5,8 @@
  */
 import { mediaPath } from '../api/contract.ts';
 import type { ExplainResponse } from '../api/types.ts';
-import { explainRanking } from '../explain/explain.ts';
+import { EidosError } from '../errors.ts';
+import { EXPLAIN_DEFAULTS, explainRanking } from '../explain/explain.ts';
 import type { EmbeddingMatrix } from '../kernels/contract.ts';
 
 export interface ScoredLibrary {
@@ -24,12 +25,30 @@ export interface ExplainOptions {
   k?: number;
 }
 
+/** Fewer photos than this leave too few top results and too small a background to measure information. */
+export const MIN_EXPLAIN_PHOTOS = 20;
+
+/**
+ * How many top results to explain: the usual 50, but at most a quarter of a small library, so the
+ * rest still forms a background at least three times as large to compare them with.
+ */
+export function explainedTopCount(libraryRows: number): number {
+  if (libraryRows < MIN_EXPLAIN_PHOTOS) {
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `"Why these results" needs at least ${MIN_EXPLAIN_PHOTOS} indexed photos to compare the top results with the rest; this library has ${libraryRows}. Index more photos first.`,
+    );
+  }
+  return Math.min(EXPLAIN_DEFAULTS.k, Math.floor(libraryRows / 4));
+}
+
 export async function explainQuery(
   scored: ScoredLibrary,
   options: ExplainOptions,
   concepts: () => Promise<{ names: string[]; embeddings: Float32Array }>,
   tau: number,
 ): Promise<ExplainResponse> {
+  const k = explainedTopCount(scored.matrix.n);
   const features = options.features === 'dims' ? { kind: 'dims' as const } : { kind: 'concepts' as const, ...(await concepts()) };
   const result = explainRanking({
     matrix: scored.matrix,
@@ -38,6 +57,7 @@ export async function explainQuery(
     features,
     tau,
     queryInformationBits: scored.queryBits,
+    k,
     ...(options.k ? { maxFeatures: options.k } : {}),
   });
   return {
