@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'TOO_LARGE'
   | 'UNREADABLE'
   | 'CHANGED_WHILE_READING'
+  | 'OUTSIDE_LIBRARY'
   | 'INDEX_NEWER'
   | 'INDEX_CORRUPT'
   | 'INDEX_LOCKED'

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { Stats } from 'node:fs';
-import { opendir, stat } from 'node:fs/promises';
+import { opendir, realpath, stat } from 'node:fs/promises';
 import { extname, sep } from 'node:path';
 import type { ErrorCode } from '../errors.ts';
 import { PHOTO_EXTENSIONS } from '../image/decode.ts';
@@ -18,7 +18,7 @@ export interface ScannedFile extends FilePath {
 /** Something the scan could not read. Nothing is thrown: the rest of the library still scans. */
 export interface ScanProblem extends FilePath {
   root: string;
-  code: Extract<ErrorCode, 'UNREADABLE' | 'NOT_FOUND' | 'UNSUPPORTED_FORMAT'>;
+  code: Extract<ErrorCode, 'UNREADABLE' | 'NOT_FOUND' | 'UNSUPPORTED_FORMAT' | 'OUTSIDE_LIBRARY'>;
   reason: string;
   isDirectory: boolean;
 }
@@ -63,15 +63,35 @@ function problem(root: string, bytes: Buffer, error: unknown, isDirectory: boole
   return { kind: 'problem', problem: { ...path, root, code, reason, isDirectory } };
 }
 
+/** Whether `target` (a resolved path) is one of `roots` or lies inside one of them. */
+function insideAny(target: Buffer, roots: readonly Buffer[]): boolean {
+  return roots.some((root) => {
+    if (target.equals(root)) return true;
+    const prefix = root.at(-1) === separator[0] ? root : Buffer.concat([root, separator]);
+    return target.length > prefix.length && target.subarray(0, prefix.length).equals(prefix);
+  });
+}
+
+function outsideLibrary(root: string, link: Buffer, target: Buffer, isDirectory: boolean): ScanEvent {
+  const path = filePathFromBytes(link);
+  const reason =
+    `${path.path} is a link to ${filePathFromBytes(target).path}, outside the library folders. Eidos does not follow links out of ` +
+    `the folders you added, so it never shows a file you did not choose; add the target's folder to the library to index it.`;
+  return { kind: 'problem', problem: { ...path, root, code: 'OUTSIDE_LIBRARY', reason, isDirectory } };
+}
+
 /**
  * Walks the library roots depth-first and yields photo files (by extension, case-insensitive) and
  * problems as it goes, so a 100k-photo library never sits in one array. Hidden entries and system
- * folders are skipped; symbolic links are followed, and a folder already visited (same device and
+ * folders are skipped; symbolic links are followed while they lead inside the library folders (a
+ * link out of them is reported, never followed), and a folder already visited (same device and
  * inode, whatever path led there) is not entered twice, which also ends symlink loops. Paths are
  * handled as bytes, so names that are not valid UTF-8 survive.
  */
 export async function* scanLibrary(roots: readonly string[]): AsyncGenerator<ScanEvent> {
   const visited = new Set<string>();
+  const resolvedRoots = await Promise.all(roots.map((root) => realpath(Buffer.from(root), { encoding: 'buffer' }).catch(() => undefined)));
+  const realRoots: Buffer[] = resolvedRoots.filter((real) => real !== undefined);
   for (const root of roots) {
     const stack: { dir: Buffer; photosLibrary: boolean }[] = [{ dir: Buffer.from(root), photosLibrary: false }];
     let rootStats: Stats;
@@ -92,16 +112,23 @@ export async function* scanLibrary(roots: readonly string[]): AsyncGenerator<Sca
           const full = join(dir, nameBytes);
           if (entry.isDirectory() || entry.isSymbolicLink()) {
             if (skippedFolder(name, photosLibrary)) continue;
-            if (entry.isSymbolicLink() && photoFormat(name)) {
-              files.push(full);
-              continue;
-            }
-            // A link's target decides: a folder is entered once per device:inode, a file is checked below.
+            // A link's target decides: a folder is entered once per device:inode, a photo is checked below.
             let target: Stats;
             try {
               target = await stat(full);
             } catch (error) {
               yield problem(root, full, error, entry.isDirectory());
+              continue;
+            }
+            if (entry.isSymbolicLink() && (target.isDirectory() || photoFormat(name))) {
+              const real = await realpath(full, { encoding: 'buffer' });
+              if (!insideAny(real, realRoots)) {
+                yield outsideLibrary(root, full, real, target.isDirectory());
+                continue;
+              }
+            }
+            if (entry.isSymbolicLink() && photoFormat(name)) {
+              files.push(full);
               continue;
             }
             if (!target.isDirectory()) continue;

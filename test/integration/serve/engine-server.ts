@@ -2,10 +2,10 @@
  * A real `eidos serve` stack in this process — the engine-backed handlers (createEngineHandlers) behind
  * the loopback bridge (startBridge), exactly as app/server/serve-command.ts wires them — over a small
  * synthetic library indexed by the real CLI. Around the library sit the files an attacker would aim
- * at: a secret photo outside it, reached from inside by a symlink (which the indexer follows), and a
+ * at: a secret photo outside it, reached from inside by a symlink swapped in after indexing, and a
  * photo inside the folder that is not in the index.
  */
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -63,12 +63,17 @@ export async function startEngineServer(photoCount = 12): Promise<EngineServer> 
   await writePhotoSet(library, { count: photoCount, width: 128, height: 96, seed: 7 });
   mkdirSync(outside);
   const secret = join(outside, 'secret.jpg');
-  // A decodable photo (so the indexer takes the link) with a marker appended after the JPEG's end.
+  // A decodable photo with a marker appended after the JPEG's end.
   const first = join(library, 'album-00/roll-0/synth-00000.jpg');
   copyFileSync(first, secret);
   writeFileSync(secret, SECRET_MARK, { flag: 'a' });
-  symlinkSync(secret, join(library, 'escape.jpg'));
+  // The indexer never follows a link out of the library, so the link replaces an indexed photo
+  // afterwards (a swap between index runs): the media routes must still refuse to follow it.
+  const escape = join(library, 'escape.jpg');
+  copyFileSync(first, escape);
   await indexFolder(home, library);
+  rmSync(escape);
+  symlinkSync(secret, escape);
   const unindexed = join(library, 'late', 'added-after-indexing.jpg');
   mkdirSync(dirname(unindexed));
   copyFileSync(secret, unindexed);

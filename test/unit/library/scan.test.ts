@@ -68,7 +68,7 @@ describe('scanLibrary', () => {
     expect(relativePaths(await collect([root]))).toEqual(['Photos Library.photoslibrary/originals/A/IMG_1.heic', 'keep.jpg']);
   });
 
-  it('follows symbolic links but enters every folder once, so a loop ends', async () => {
+  it('follows symbolic links inside the library but enters every folder once, so a loop ends', async () => {
     writeTree(root, { 'a/one.jpg': undefined, 'a/b/two.jpg': undefined });
     symlinkSync('..', join(root, 'a', 'b', 'up')); // a/b/up → a: a loop
     symlinkSync(join(root, 'a'), join(root, 'again')); // the same folder by another path
@@ -77,13 +77,20 @@ describe('scanLibrary', () => {
     try {
       writeTree(outside.dir, { 'far.png': undefined });
       symlinkSync(outside.dir, join(root, 'elsewhere'));
-      const paths = relativePaths(await collect([root]));
+      symlinkSync(join(outside.dir, 'far.png'), join(root, 'far-link.png'));
+      const events = await collect([root]);
+      const paths = relativePaths(events);
       // Each folder once: whichever path reached a/ first lists it (sorted order is not depth order, so check counts).
       expect(paths.filter((p) => p.endsWith('one.jpg'))).toHaveLength(1);
       expect(paths.filter((p) => p.endsWith('two.jpg'))).toHaveLength(1);
       expect(paths.filter((p) => p.endsWith('link.jpg'))).toHaveLength(1);
-      expect(paths).toContain('elsewhere/far.png');
-      expect(paths).toHaveLength(4);
+      expect(paths).toHaveLength(3);
+      // Links out of the library are reported with where they lead, never followed.
+      const problems = problemsOf(events).map((p) => [p.path.slice(root.length + 1), p.code, p.isDirectory]);
+      expect(problems.sort()).toEqual([['elsewhere', 'OUTSIDE_LIBRARY', true], ['far-link.png', 'OUTSIDE_LIBRARY', false]]);
+      for (const p of problemsOf(events)) expect(p.reason).toContain(outside.dir);
+      // The same folder added to the library makes the link an inside one.
+      expect(relativePaths(await collect([root, outside.dir])).filter((p) => p.endsWith('far.png')).length).toBeGreaterThan(0);
     } finally {
       outside.cleanup();
     }
