@@ -8,6 +8,7 @@ import type {
   ModelProgress,
   PhotoDetail,
   PhotoId,
+  RebuildResult,
   SearchResponse,
   Settings,
   Status,
@@ -100,6 +101,10 @@ export const contract = {
     'Indexes the given folders, or all of them; progress arrives as indexProgress events.',
   ),
   cancelIndexing: method<IndexProgress>()(none, 'Stops indexing after the batch in flight; nothing indexed is lost.'),
+  rebuildIndex: method<RebuildResult>()(
+    object({ folders: optional(array(folderPath, { max: 1000 })) }),
+    'For a damaged index: keeps it aside (never deleted), starts a fresh one and indexes its folders (or the given ones) into it; never touches the photos.',
+  ),
   search: method<SearchResponse>()(
     object({
       query,

@@ -4,15 +4,17 @@
  * with progress events, and every answer is shaped as app/api/types.ts says.
  */
 import { mkdirSync } from 'node:fs';
-import { Engine } from '../engine/engine.ts';
+import { Engine, type EngineOptions } from '../engine/engine.ts';
 import { IndexingJob } from '../engine/indexing-job.ts';
 import { createMediaAccess, fileIdOf } from '../engine/media.ts';
 import { readSettings, writeSettings } from '../engine/settings.ts';
-import { describeError, EidosError } from '../errors.ts';
+import { describeError, EidosError, isEidosError } from '../errors.ts';
 import { fetchModel, listModels } from '../models/store.ts';
-import { modelsDir, thumbnailsDir } from '../paths.ts';
+import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
+import { assertIndexSound } from '../store/health.ts';
 import type { ApiEvent, ApiHandlers } from './contract.ts';
 import { mediaPath } from './contract.ts';
+import { damagedIndexOf, guiDamageNotice, rebuildFromDamage } from './rebuild-index.ts';
 import type { FolderInfo, PhotoDetail, Status } from './types.ts';
 
 const VERSION = '0.1.0';
@@ -27,19 +29,25 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
   // Why the engine is not open (no model yet, a damaged index…), kept with its code for every request.
   let engineError: EidosError | undefined;
 
-  const openEngine = async (): Promise<void> => {
+  /**
+   * (Re)opens the engine. `checkPages` reads every page of the index first (linear in its size, so
+   * only at start and after a failed rebuild): a damaged table under intact counts would otherwise
+   * open fine and fail searches one by one, with no rebuild offered.
+   */
+  const openEngine = async (options: { checkPages?: boolean } & Pick<EngineOptions, 'fallbackModels'> = {}): Promise<void> => {
     await job.settled();
     if (engine) await engine.close();
     engine = undefined;
     try {
+      if (options.checkPages) assertIndexSound(indexPath(dataDir));
       // While another process indexes, search what it has committed; writes reopen (see writableEngine).
-      engine = Engine.open({ home: dataDir, readonly: 'if-locked' });
+      engine = Engine.open({ home: dataDir, readonly: 'if-locked', ...(options.fallbackModels ? { fallbackModels: options.fallbackModels } : {}) });
       engineError = undefined;
     } catch (error) {
       engineError = error instanceof EidosError ? error : new EidosError('INTERNAL', `The engine did not start: ${describeError(error)}`, { cause: error });
     }
   };
-  await openEngine();
+  await openEngine({ checkPages: true });
 
   const requireEngine = (): Engine => {
     if (!engine) throw engineError ?? new EidosError('MODEL_MISSING', 'no model is installed: fetch one in Settings → Models.');
@@ -62,6 +70,10 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
   const handlers: ApiHandlers = {
     async status(): Promise<Status> {
       const base = { version: VERSION, indexing: job.progress };
+      if (!engine && isEidosError(engineError, 'INDEX_CORRUPT')) {
+        const damagedIndex = damagedIndexOf(indexPath(dataDir));
+        return { ...base, photos: 0, folders: 0, ready: false, notice: guiDamageNotice(damagedIndex), damagedIndex };
+      }
       if (!engine) return { ...base, photos: 0, folders: 0, ready: false, notice: engineError?.message ?? 'Fetch a model in Settings → Models.' };
       const status = engine.store.status();
       const encoder = await engine.encoder().catch(() => undefined);
@@ -95,6 +107,21 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     },
     async cancelIndexing() {
       return job.cancel();
+    },
+    async rebuildIndex({ folders }) {
+      if (job.active) throw new EidosError('BAD_ARGUMENT', 'indexing is running: stop it before rebuilding the index.');
+      return rebuildFromDamage(dataDir, folders ?? [], {
+        release: async () => {
+          await engine?.close();
+          engine = undefined;
+        },
+        reopen: openEngine,
+        startIndexing: (folderPaths) => {
+          const e = requireEngine();
+          e.addFolders(folderPaths);
+          return job.start(e);
+        },
+      });
     },
     async search(args) {
       return requireEngine().search(args);

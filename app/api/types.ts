@@ -152,6 +152,24 @@ export interface Status {
   ready: boolean;
   /** What the user must do before searching, e.g. "Fetch a model with Settings → Models". */
   notice?: string;
+  /** Present when the index file is damaged: searching waits for `rebuildIndex`; the photos are unaffected. */
+  damagedIndex?: DamagedIndex;
+}
+
+export interface DamagedIndex {
+  /** The damaged index file (it will be kept beside the fresh one as `<file>.damaged-<time>`). */
+  file: string;
+  /** The library folders still readable from it; empty when the rebuild must be told them. */
+  folders: string[];
+}
+
+export interface RebuildResult {
+  /** Where the damaged index's files now are (nothing is deleted). */
+  aside: string[];
+  /** The folders the fresh index is being built from. */
+  folders: string[];
+  /** The indexing run that rebuilds it; progress arrives as indexProgress events. */
+  indexing: IndexProgress;
 }
 
 export interface PhotoDetail extends SearchResult {

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../cli/command.ts';
 import { EidosError } from '../errors.ts';
-import { dataDir, indexPath, repoRoot } from '../paths.ts';
-import { assertIndexSound } from '../store/health.ts';
+import { dataDir, repoRoot } from '../paths.ts';
 import type { ApiHandlers } from '../api/contract.ts';
 import { createEngineHandlers } from '../api/handlers.ts';
 import { startBridge } from './bridge.ts';
@@ -21,13 +20,7 @@ const untilSignal = (): Promise<void> =>
     process.once('SIGTERM', () => resolve());
   });
 
-/** A damaged index stops `eidos serve` at once with the rebuild message, instead of a UI that cannot search. */
-async function checkedEngineHandlers(home: string): Promise<ApiHandlers> {
-  assertIndexSound(indexPath(home));
-  return createEngineHandlers(home);
-}
-
-export function makeServeCommand(deps: ServeDeps = { createHandlers: checkedEngineHandlers, untilStopped: untilSignal }): Command {
+export function makeServeCommand(deps: ServeDeps = { createHandlers: createEngineHandlers, untilStopped: untilSignal }): Command {
   return {
     path: ['serve'],
     summary: 'Serve the search UI to a browser on this machine (127.0.0.1 only, per-run token).',
@@ -49,6 +42,9 @@ export function makeServeCommand(deps: ServeDeps = { createHandlers: checkedEngi
       if (args.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port }));
       else io.out(`Eidos is at ${bridge.url}\n(only this machine can reach it; Ctrl-C stops it)`);
       if (!existsSync(staticDir) && !args.json) io.err(`No built UI in ${staticDir}; run 'npm run build:ui'. The API still answers.`);
+      // A damaged index no longer stops serve: the page offers the rebuild. The terminal hears of it too.
+      const { damagedIndex, notice } = await handlers.status({});
+      if (damagedIndex && notice) io.err(notice);
       await deps.untilStopped();
       await bridge.close();
       await handlers.close?.();

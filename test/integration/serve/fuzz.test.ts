@@ -48,6 +48,7 @@ const validExample = (): Record<MethodName, Record<string, unknown>> => ({
   removeFolder: { path: server.library },
   startIndexing: { folders: [server.library] },
   cancelIndexing: {},
+  rebuildIndex: { folders: [server.library] },
   search: { query: 'a red circle', top: 5, sort: 'relevance', filters: { type: 'jpeg', hasGps: false, near: { lat: 1, lon: 2, km: 3 } }, like: photo },
   explain: { query: 'a red circle', features: 'concepts', k: 3 },
   photo: { id: photo },

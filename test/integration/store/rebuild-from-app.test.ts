@@ -1,0 +1,179 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiHandlers } from '../../../app/api/contract.ts';
+import { callEngine } from '../../../app/api/dispatch.ts';
+import { createEngineHandlers } from '../../../app/api/handlers.ts';
+import type { IndexProgress } from '../../../app/api/types.ts';
+import { isEidosError } from '../../../app/errors.ts';
+import { indexPath } from '../../../app/paths.ts';
+import { rejection } from '../../helpers/errors.ts';
+import { copyImagenet, indexFolder, makeHome, MODEL_ID } from '../index/harness.ts';
+import { damagedHome, damages, fingerprint, readIndex, worstVectorDifference, type Damage, type IndexContent } from './store-faults.ts';
+
+// The rebuild the desktop UI and `eidos serve` offer (rebuildIndex), on real indexes of real photos
+// damaged as disks damage them: the damaged file is kept aside byte for byte, the photos stay
+// byte-identical, and the fresh index equals a clean index of the same photos.
+// 30 photos: enough rows that the files table has a leaf page below its root to damage.
+const COUNT = 30;
+
+let clean: Awaited<ReturnType<typeof makeHome>>;
+let library: string;
+let photosBefore: Map<string, string>;
+let expected: IndexContent;
+
+beforeAll(async () => {
+  clean = await makeHome();
+  library = join(clean.scratch, 'library');
+  copyImagenet(library, COUNT);
+  photosBefore = fingerprint(library);
+  expect((await indexFolder(clean.home, library)).encoded).toBe(COUNT);
+  expected = readIndex(indexPath(clean.home));
+}, 120_000);
+afterAll(() => clean?.dispose());
+
+const damageNamed = (name: string): Damage => {
+  const damage = damages.find((d) => d.name === name);
+  if (!damage) throw new Error(`no damage named ${name}`);
+  return damage;
+};
+
+/** Resolves with the state an indexing run ends in (done, cancelled or failed). */
+function runEnd(handlers: ApiHandlers): Promise<IndexProgress['state']> {
+  return new Promise((done) => {
+    const stop = handlers.subscribe((event) => {
+      if (event.name !== 'indexProgress' || !['done', 'cancelled', 'failed'].includes(event.payload.state)) return;
+      stop();
+      done(event.payload.state);
+    });
+  });
+}
+
+const asideFiles = (home: string): string[] => readdirSync(home).filter((name) => name.includes('.damaged-'));
+
+/** The rebuilt index holds what a clean run over the same photos holds, and the photos are untouched. */
+function expectRebuiltLikeClean(home: string): void {
+  const actual = readIndex(indexPath(home));
+  expect(actual.integrity).toEqual(['ok']);
+  expect(actual.folders).toEqual(expected.folders);
+  expect(actual.files).toEqual(expected.files);
+  expect(worstVectorDifference(actual.vectors, expected.vectors)).toBeLessThan(1e-3);
+  expect(fingerprint(library)).toEqual(photosBefore);
+}
+
+describe('rebuildIndex: a damaged index whose folders can still be read', () => {
+  let home: string;
+  let file: string;
+  let handlers: ApiHandlers;
+  beforeAll(async () => {
+    ({ home, file } = damagedHome(clean.home, damageNamed('a zeroed leaf page of files'), join(clean.scratch, 'readable')));
+    handlers = await createEngineHandlers(home);
+  });
+  afterAll(() => handlers?.close?.());
+
+  it('status flags the damage with the recoverable folders and a notice for the app, and searching is refused', async () => {
+    const status = await handlers.status({});
+    expect(status.damagedIndex).toEqual({ file, folders: [library] });
+    expect(status.ready).toBe(false);
+    expect(status.notice).toMatch(/Your photos are safe/);
+    expect(status.notice).toContain('"Rebuild index"');
+    expect(status.notice).toContain(`index.sqlite.damaged-<time>`);
+    const error = await rejection(callEngine(handlers, 'search', { query: 'a dog' }));
+    expect(isEidosError(error, 'INDEX_CORRUPT'), error.message).toBe(true);
+  });
+
+  it('keeps the damaged file aside byte for byte, re-indexes the folder with the old model, and search works again', async () => {
+    const damagedBytes = readFileSync(file);
+    const ended = runEnd(handlers);
+    const result = await handlers.rebuildIndex({});
+    expect(result.folders).toEqual([library]);
+    const aside = result.aside.at(-1) as string;
+    expect(aside).toBe(`${file}${basename(aside).slice(basename(file).length)}`);
+    expect(basename(aside)).toMatch(/^index\.sqlite\.damaged-\d{4}-\d\d-\d\dT[\d-]+Z$/);
+    expect(readFileSync(aside).equals(damagedBytes)).toBe(true);
+    expect(asideFiles(home).sort()).toEqual(result.aside.map((path) => basename(path)).sort());
+    expect(result.indexing.state).toBe('scanning');
+    expect(await ended).toBe('done');
+
+    const status = await handlers.status({});
+    expect(status.damagedIndex).toBeUndefined();
+    expect(status).toMatchObject({ ready: true, photos: COUNT, folders: 1, model: { id: MODEL_ID } });
+    // Searching answers as over a clean index of the same photos ('red' stands out for two of them).
+    const reference = await createEngineHandlers(clean.home);
+    try {
+      const ranked = async (api: ApiHandlers) => (await api.search({ query: 'red', top: 10 })).results.map((r) => [r.path, r.bits.toFixed(3)]);
+      const want = await ranked(reference);
+      expect(want.length).toBeGreaterThan(0);
+      expect(await ranked(handlers)).toEqual(want);
+    } finally {
+      await reference.close?.();
+    }
+    expectRebuiltLikeClean(home);
+  });
+});
+
+describe('rebuildIndex: a damaged index whose folders cannot be read', () => {
+  let home: string;
+  let file: string;
+  let handlers: ApiHandlers;
+  beforeAll(async () => {
+    ({ home, file } = damagedHome(clean.home, damageNamed('header overwritten with garbage'), join(clean.scratch, 'unreadable')));
+    handlers = await createEngineHandlers(home);
+  });
+  afterAll(() => handlers?.close?.());
+
+  it('status says no folder could be recovered', async () => {
+    const status = await handlers.status({});
+    expect(status.damagedIndex).toEqual({ file, folders: [] });
+    expect(status.notice).toMatch(/could not read them/);
+  });
+
+  it('without folders, or with a relative, missing or non-folder path, refuses and moves nothing', async () => {
+    const damagedBytes = readFileSync(file);
+    const cases: Array<[unknown, string, RegExp]> = [
+      [{}, 'BAD_ARGUMENT', /needs them named.*Nothing was moved/],
+      [{ folders: ['photos/library'] }, 'BAD_ARGUMENT', /not a full path/],
+      [{ folders: [join(clean.scratch, 'no-such-folder')] }, 'NOT_FOUND', /no such folder/],
+      [{ folders: [join(library, readdirSync(library)[0] as string)] }, 'BAD_ARGUMENT', /is not a folder/],
+      [{ folders: 'not a list' }, 'BAD_ARGUMENT', /folders/],
+    ];
+    for (const [args, code, message] of cases) {
+      const error = await rejection(callEngine(handlers, 'rebuildIndex', args));
+      expect(isEidosError(error, code as 'BAD_ARGUMENT'), `${JSON.stringify(args)}: ${error.message}`).toBe(true);
+      expect(error.message).toMatch(message);
+    }
+    expect(asideFiles(home)).toEqual([]);
+    expect(readFileSync(file).equals(damagedBytes)).toBe(true);
+    expect((await handlers.status({})).damagedIndex).toEqual({ file, folders: [] });
+  });
+
+  it('with the folder named, rebuilds from it', async () => {
+    const ended = runEnd(handlers);
+    const result = await handlers.rebuildIndex({ folders: [library] });
+    expect(result.folders).toEqual([library]);
+    expect(await ended).toBe('done');
+    expect(asideFiles(home).sort()).toEqual(result.aside.map((path) => basename(path)).sort());
+    expect(await handlers.status({})).toMatchObject({ ready: true, photos: COUNT });
+    expectRebuiltLikeClean(home);
+  });
+});
+
+describe('rebuildIndex while indexing runs', () => {
+  it('is refused, and the index stays where it is', async () => {
+    const { home } = damagedHome(clean.home, { name: 'healthy', damage: () => undefined, foldersReadable: true }, join(clean.scratch, 'busy'));
+    const handlers = await createEngineHandlers(home);
+    try {
+      const ended = runEnd(handlers);
+      await handlers.startIndexing({});
+      const error = await rejection(handlers.rebuildIndex({}));
+      expect(isEidosError(error, 'BAD_ARGUMENT'), error.message).toBe(true);
+      expect(error.message).toMatch(/indexing is running/);
+      expect(await ended).toBe('done');
+      expect(asideFiles(home)).toEqual([]);
+      expect(existsSync(indexPath(home))).toBe(true);
+      expect((await handlers.status({})).photos).toBe(COUNT);
+    } finally {
+      await handlers.close?.();
+    }
+  });
+});
