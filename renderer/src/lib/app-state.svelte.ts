@@ -1,4 +1,4 @@
-import type { FolderInfo, IndexProgress, ModelInfo, Settings, Status } from '../../../app/api/types.ts';
+import type { FolderInfo, IndexProgress, ModelInfo, RebuildResult, Settings, Status } from '../../../app/api/types.ts';
 import { api, call } from './client.ts';
 import { applyTheme } from './theme.ts';
 
@@ -19,6 +19,8 @@ class AppState {
   skips = $state<{ path: string; reason: string }[]>([]);
   error = $state<string | undefined>();
   loaded = $state(false);
+  /** The rebuild started in this session, so the library can say where the damaged index was kept. */
+  rebuilt = $state<RebuildResult | undefined>();
 
   /** First run: no folder yet, or no model, so search cannot answer. */
   get needsSetup(): boolean {
@@ -60,6 +62,19 @@ class AppState {
       if (skip && this.skips[0]?.path !== skip.path) this.skips = [skip, ...this.skips].slice(0, 500);
       if (progress.state === 'done' || progress.state === 'cancelled' || progress.state === 'failed') void this.refresh();
     });
+  }
+
+  /**
+   * Rebuilds a damaged index (the engine keeps the damaged file aside and indexes the folders again)
+   * and shows the run where indexing progress always shows: the library. Throws the engine's refusal.
+   */
+  async rebuildIndex(folders: string[]): Promise<void> {
+    const result = await call(api.rebuildIndex(folders.length > 0 ? { folders } : {}));
+    // Progress comes as events (the run's first one was sent before this reply): a small library
+    // may have finished by now, so the reply's snapshot would be stale.
+    this.rebuilt = result;
+    this.view = 'library';
+    await this.refresh();
   }
 
   async updateSettings(patch: Partial<Settings>): Promise<void> {
