@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../../app/api/contract.ts';
 import { callEngine } from '../../../app/api/dispatch.ts';
@@ -174,6 +176,32 @@ describe('rebuildIndex while indexing runs', () => {
       expect((await handlers.status({})).photos).toBe(COUNT);
     } finally {
       await handlers.close?.();
+    }
+  });
+});
+
+describe('eidos serve on a damaged index', () => {
+  it('starts (the page offers the rebuild) and says on the terminal what is wrong, without a stack trace', async () => {
+    const { home, file } = damagedHome(clean.home, damageNamed('not a database at all'), join(clean.scratch, 'serve'));
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../../bin/eidos.js'), 'serve', '--json', '--port', '0'], {
+      env: { ...process.env, EIDOS_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const address = await new Promise<string>((done, fail) => {
+        createInterface({ input: child.stdout }).once('line', done);
+        child.once('exit', (code) => fail(new Error(`eidos serve exited (${code}):\n${stderr}`)));
+      });
+      expect((JSON.parse(address) as { url: string }).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+      // The notice is written right after the address; wait for its line.
+      while (!stderr.includes('\n')) await new Promise((tick) => setTimeout(tick, 20));
+      expect(stderr).toContain(`The index ${file} is damaged`);
+      expect(stderr).toContain('"Rebuild index"');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });
