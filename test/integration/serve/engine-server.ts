@@ -6,10 +6,10 @@
  * photo inside the folder that is not in the index.
  */
 import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { sendRequest, type Answer, type SendOptions } from '../../helpers/http.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 import type { ApiHandlers } from '../../../app/api/contract.ts';
 import { createEngineHandlers } from '../../../app/api/handlers.ts';
@@ -17,19 +17,7 @@ import { indexPath } from '../../../app/paths.ts';
 import { startBridge, type Bridge } from '../../../app/server/bridge.ts';
 import { indexFolder, makeHome } from '../index/harness.ts';
 
-export interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-export interface SendOptions {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string | Buffer;
-  /** Adds `Authorization: Bearer <token>` unless false. */
-  auth?: boolean;
-}
+export type { Answer, SendOptions };
 
 export interface EngineServer {
   home: string;
@@ -94,20 +82,7 @@ export async function startEngineServer(photoCount = 12): Promise<EngineServer> 
   const handlers = await createEngineHandlers(home);
   const bridge = await startBridge({ handlers, staticDir: ui });
 
-  const send = (path: string, options: SendOptions = {}): Promise<Answer> => {
-    const headers: Record<string, string> = { host: `127.0.0.1:${bridge.port}`, ...options.headers };
-    if (options.auth !== false) headers.authorization ??= `Bearer ${bridge.token}`;
-    return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: bridge.port, path, method: options.method ?? 'GET', headers, setHost: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      });
-      // The server may close the connection while a too-large body is still being sent.
-      req.on('error', reject);
-      req.end(options.body);
-    });
-  };
+  const send = (path: string, options: SendOptions = {}): Promise<Answer> => sendRequest(bridge, path, options);
 
   const raw = (request: string | Buffer): Promise<{ status: number; text: string }> =>
     new Promise((resolve, reject) => {

@@ -1,35 +1,18 @@
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, startBridge, type Bridge } from '../../../app/server/bridge.ts';
+import { sendRequest, type Answer, type SendOptions } from '../../helpers/http.ts';
 import { fakeEngine, tableMedia, type FakeEngine } from './fake-handlers.ts';
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
 
 let bridge: Bridge;
 let engine: FakeEngine;
 let base = '';
 
 /** A raw HTTP request, so tests control Host, Origin and the exact path bytes. */
-function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; auth?: boolean } = {}): Promise<Answer> {
-  const headers: Record<string, string> = { host: `127.0.0.1:${bridge.port}`, ...options.headers };
-  if (options.auth !== false) headers.authorization ??= `Bearer ${bridge.token}`;
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: bridge.port, path, method: options.method ?? 'GET', headers, setHost: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const send = (path: string, options: SendOptions = {}): Promise<Answer> => sendRequest(bridge, path, options);
 
 const post = (method: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> =>
   send(`/api/${method}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });

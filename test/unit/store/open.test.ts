@@ -6,21 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isEidosError } from '../../../app/errors.ts';
 import { migrations, schemaVersion } from '../../../app/store/migrations.ts';
 import { openIndex } from '../../../app/store/open.ts';
+import { thrownError } from '../../helpers/errors.ts';
 import { indexedItem, tempDir } from './fixtures.ts';
 
 let dir: string;
 let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('openIndex: schema and versions', () => {
   it('creates a fresh index at the current schema, in WAL mode with foreign keys on', () => {
@@ -58,7 +50,7 @@ describe('openIndex: schema and versions', () => {
     db.pragma(`user_version = ${schemaVersion + 1}`);
     db.close();
     const before = readFileSync(file);
-    const error = thrown(() => openIndex(file));
+    const error = thrownError(() => openIndex(file));
     expect(isEidosError(error, 'INDEX_NEWER')).toBe(true);
     expect((error as Error).message).toContain(file);
     expect((error as Error).message).toMatch(/newer Eidos/);
@@ -68,13 +60,13 @@ describe('openIndex: schema and versions', () => {
   it('refuses a read-only open of an older schema with a way to upgrade', () => {
     const file = join(dir, 'index.sqlite');
     new Database(file).close();
-    const error = thrown(() => openIndex(file, { readonly: true }));
+    const error = thrownError(() => openIndex(file, { readonly: true }));
     expect(isEidosError(error, 'INDEX_OUTDATED')).toBe(true);
     expect((error as Error).message).toMatch(/eidos index/);
   });
 
   it('a read-only open of a missing index says there is none yet', () => {
-    expect(isEidosError(thrown(() => openIndex(join(dir, 'none.sqlite'), { readonly: true })), 'NOT_FOUND')).toBe(true);
+    expect(isEidosError(thrownError(() => openIndex(join(dir, 'none.sqlite'), { readonly: true })), 'NOT_FOUND')).toBe(true);
   });
 });
 
@@ -82,7 +74,7 @@ describe('openIndex: damaged files', () => {
   it('reports a file that is not a database as INDEX_CORRUPT, saying how to rebuild', () => {
     const file = join(dir, 'index.sqlite');
     writeFileSync(file, 'this is not a database, just some text '.repeat(200));
-    const error = thrown(() => openIndex(file));
+    const error = thrownError(() => openIndex(file));
     expect(isEidosError(error, 'INDEX_CORRUPT')).toBe(true);
     expect((error as Error).message).toContain(file);
     expect((error as Error).message).toMatch(/photos are not affected/);
@@ -121,7 +113,7 @@ describe('openIndex: one writer', () => {
   it('refuses a second writer in the same process and allows readers; the lock is released on close', () => {
     const file = join(dir, 'index.sqlite');
     const writer = openIndex(file);
-    const error = thrown(() => openIndex(file));
+    const error = thrownError(() => openIndex(file));
     expect(isEidosError(error, 'INDEX_LOCKED')).toBe(true);
     expect((error as Error).message).toContain(`pid ${process.pid}`);
     expect((error as Error).message).toMatch(/searching still works/);
@@ -140,7 +132,7 @@ describe('openIndex: one writer', () => {
       child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolveReady());
       child.on('exit', (code) => reject(new Error(`holder exited early (${code})`)));
     });
-    const error = thrown(() => openIndex(file));
+    const error = thrownError(() => openIndex(file));
     expect(isEidosError(error, 'INDEX_LOCKED')).toBe(true);
     expect((error as Error).message).toContain(`pid ${child.pid}`);
     // kill -9 leaves the lock row behind; the dead pid makes it stale.

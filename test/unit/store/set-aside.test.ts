@@ -8,21 +8,13 @@ import { setAsideForRebuild } from '../../../app/engine/rebuild.ts';
 import { indexPath } from '../../../app/paths.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import { salvageIndex, setIndexAside } from '../../../app/store/set-aside.ts';
+import { thrownError } from '../../helpers/errors.ts';
 import { indexedItem, tempDir } from './fixtures.ts';
 
 let dir: string;
 let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir('eidos-aside-')));
 afterEach(() => cleanup());
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 /** An index with two library folders and a vector under model 'm'. */
 function smallIndex(file: string): string[] {
@@ -102,7 +94,7 @@ describe('setAsideForRebuild', () => {
         child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && ready());
         child.on('exit', (code) => reject(new Error(`holder exited early (${code})`)));
       });
-      const error = thrown(() => setAsideForRebuild(home));
+      const error = thrownError(() => setAsideForRebuild(home));
       expect(isEidosError(error, 'INDEX_LOCKED')).toBe(true);
       expect((error as Error).message).toContain(`pid ${child.pid}`);
       expect(readdirSync(home).some((name) => name.includes('damaged'))).toBe(false);
@@ -122,7 +114,7 @@ describe('setAsideForRebuild', () => {
     const home = join(dir, 'home');
     mkdirSync(home);
     writeFileSync(indexPath(home), 'garbage '.repeat(1000));
-    const error = thrown(() => setAsideForRebuild(home));
+    const error = thrownError(() => setAsideForRebuild(home));
     expect(isEidosError(error, 'BAD_ARGUMENT')).toBe(true);
     expect((error as Error).message).toMatch(/eidos index --rebuild <folder>/);
     expect(readdirSync(home)).toEqual(['index.sqlite']);
