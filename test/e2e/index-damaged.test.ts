@@ -3,7 +3,8 @@ import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { indexPath } from '../../app/paths.ts';
-import { damages, fingerprint, type Damage } from '../integration/store/store-faults.ts';
+import { fingerprint } from '../integration/index/same-index.ts';
+import { damageNamed } from '../integration/store/store-faults.ts';
 import { launchChromium } from './browser.ts';
 import { prepareHome, readLabels, REPO, serve, type PreparedHome, type Served } from './serve-fixture.ts';
 
@@ -32,8 +33,6 @@ afterAll(async () => {
   await library?.remove();
   await unreadable?.remove();
 });
-
-const damageNamed = (name: string): Damage => damages.find((damage) => damage.name === name)!;
 
 it('shows the damage with a rebuild button; the rebuild brings search back and leaves every photo as it was', async () => {
   const photosBefore = fingerprint(library.synthDir);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +11,13 @@ import { indexPath } from '../../../app/paths.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import type { ScanProblemRow } from '../../../app/store/types.ts';
 import { writeBadLibrary, type BadLibrary } from './bad-files.ts';
-import { copyImagenet, hashesByPath, IMAGENET_DIR, makeHome, PHOTOS, vectorsByHash, type Status } from './harness.ts';
+import { copyImagenet, EIDOS, hashesByPath, IMAGENET_DIR, makeHome, PHOTOS, vectorsByHash, type Status } from './harness.ts';
 
 // Issue 8, bad files: every generated file is indexed with a vector or skipped with a specific code
 // and a reason naming it, the rest of the library indexes, and `eidos status` lists what was skipped.
 // The CLI runs as nobody (uid/gid 65534): as root, chmod 000 would not make anything unreadable.
 
 const run = promisify(execFile);
-const EIDOS = resolve(import.meta.dirname, '../../../bin/eidos.js');
 const NOBODY = 65534;
 /** Decoding the 50,000² bomb would take 7.5 GB; the whole run, bomb and 20,000 × 100 included, must stay far below. */
 const MAX_RSS_KB = 1024 * 1024;

@@ -1,14 +1,13 @@
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse, SearchResult } from '../../../app/api/types.ts';
 import { Engine } from '../../../app/engine/engine.ts';
 import { indexPath } from '../../../app/paths.ts';
 import { serve } from '../../e2e/serve-fixture.ts';
-import { copyImagenet, indexFolder, makeHome, runEidos, spawnIndex } from './harness.ts';
+import { jsonError, makeHome, runEidos, spawnIndex } from './harness.ts';
 import { lockPid, peek } from './probe.ts';
-import { indexContent, expectSameIndex, type IndexContent } from './same-index.ts';
+import { cleanReference, expectSameIndex, type IndexContent } from './same-index.ts';
 import { expectConsistent, expectSameAnswer, expectWithinDrift, indexedCount, indexedPaths } from './search-checks.ts';
 
 // One library of real photos indexed by `eidos index` in a child process while this process (or a
@@ -32,11 +31,9 @@ async function newHome(): Promise<Home> {
 }
 
 beforeAll(async () => {
-  const clean = await newHome();
-  library = join(clean.scratch, 'library');
-  copyImagenet(library, PHOTOS);
-  expect((await indexFolder(clean.home, library)).encoded).toBe(PHOTOS);
-  reference = indexContent(clean.home);
+  const clean = await cleanReference(PHOTOS);
+  homes.push(clean);
+  ({ library, content: reference } = clean);
   const engine = Engine.open({ home: clean.home, readonly: true });
   try {
     cleanAll = await engine.search(EVERY, { all: true });
@@ -129,7 +126,7 @@ describe('a second eidos index on the same data folder', () => {
     expect(indexer.running(), 'the first run ended before the second tried; use more photos').toBe(true);
 
     expect(asJson.code).toBe(1);
-    const { error } = JSON.parse(asJson.stdout) as { error: { code: string; message: string } };
+    const error = jsonError(asJson);
     expect(error.code).toBe('INDEX_LOCKED');
     for (const message of [error.message, asText.stderr]) {
       expect(message).toContain(indexPath(home));

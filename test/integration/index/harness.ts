@@ -15,7 +15,7 @@ import type { IndexStatus } from '../../../app/store/types.ts';
 
 const run = promisify(execFile);
 const REPO = resolve(import.meta.dirname, '../../..');
-const EIDOS = join(REPO, 'bin/eidos.js');
+export const EIDOS = join(REPO, 'bin/eidos.js');
 export const PHOTOS = resolve(REPO, '../shared/photos');
 export const IMAGENET_DIR = join(PHOTOS, 'imagenet-dev/images');
 export const MODEL_ID = 'synthetic-tiny';
@@ -36,30 +36,56 @@ export async function makeHome(): Promise<{ home: string; scratch: string; dispo
 
 const envFor = (home: string): NodeJS.ProcessEnv => ({ ...process.env, EIDOS_HOME: home });
 
+/** How long a CLI command may run before it is killed and the test fails (a hang must not stall the suite). */
+const CLI_TIMEOUT_MS = 120_000;
+
+/** `eidos <args>` with EIDOS_HOME=home; rejects if it exits non-zero or runs longer than `timeoutMs`. */
+const cli = (home: string, args: string[], timeoutMs = CLI_TIMEOUT_MS) =>
+  run(process.execPath, [EIDOS, ...args], { env: envFor(home), maxBuffer: 1 << 24, timeout: timeoutMs });
+
 export async function indexFolder(home: string, folder?: string): Promise<IndexSummary> {
-  const { stdout } = await run(process.execPath, [EIDOS, 'index', ...(folder ? [folder] : []), '--json'], { env: envFor(home), maxBuffer: 1 << 24 });
+  const { stdout } = await cli(home, ['index', ...(folder ? [folder] : []), '--json']);
   return JSON.parse(stdout) as IndexSummary;
 }
 
-/** `eidos index` as a child the caller can kill; stdout (the JSON summary) and stderr are piped. */
-export function spawnIndex(home: string, folder: string): ChildProcess {
-  return spawn(process.execPath, [EIDOS, 'index', folder, '--json'], { env: envFor(home), stdio: ['ignore', 'pipe', 'pipe'] });
+/** `eidos <args>` as a child the caller can kill; stdout and stderr are piped. */
+export function spawnEidos(home: string, args: string[]): ChildProcess {
+  return spawn(process.execPath, [EIDOS, ...args], { env: envFor(home), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Any `eidos` command; resolves (never rejects) with its exit code and output. */
-export async function runEidos(home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `eidos index` as a child the caller can kill; stdout (the JSON summary) and stderr are piped. */
+export const spawnIndex = (home: string, folder: string): ChildProcess => spawnEidos(home, ['index', folder, '--json']);
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Any `eidos` command; resolves with its exit code and output whatever the code, and rejects only
+ * if it could not start or did not exit by itself (killed by a signal, or after `timeoutMs`).
+ */
+export async function runEidos(home: string, args: string[], { timeoutMs = CLI_TIMEOUT_MS } = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [EIDOS, ...args], { env: envFor(home), maxBuffer: 1 << 24 });
+    const { stdout, stderr } = await cli(home, args, timeoutMs);
     return { code: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
-    if (typeof failed.code !== 'number') throw error;
+    const failed = error as { code?: unknown; signal?: unknown; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number') {
+      throw new Error(`eidos ${args.join(' ')} did not exit by itself (signal ${String(failed.signal)}, time limit ${timeoutMs} ms); stderr: ${failed.stderr ?? ''}`, { cause: error });
+    }
     return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
 }
 
+/** The `{ error: { code, message } }` a failing `--json` command prints. */
+export function jsonError(result: Pick<CliResult, 'stdout'>): { code: string; message: string } {
+  return (JSON.parse(result.stdout) as { error: { code: string; message: string } }).error;
+}
+
 export async function status(home: string): Promise<Status> {
-  const { stdout } = await run(process.execPath, [EIDOS, 'status', '--json', '--skipped', '1000'], { env: envFor(home), maxBuffer: 1 << 24 });
+  const { stdout } = await cli(home, ['status', '--json', '--skipped', '1000']);
   return JSON.parse(stdout) as Status;
 }
 

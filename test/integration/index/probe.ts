@@ -59,7 +59,3 @@ export const filesWithoutVector = (db: Database.Database): number =>
     .prepare("SELECT count(*) FROM files f WHERE f.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash)")
     .pluck()
     .get() as number;
-
-/** Skipped files with code and reason, sorted by path. */
-export const skippedList = (home: string): Array<{ path: string; code: string | null; reason: string | null }> =>
-  readIndex(home, (db) => db.prepare("SELECT path, skip_code AS code, skip_reason AS reason FROM files WHERE status = 'skipped' ORDER BY path").all() as Array<{ path: string; code: string | null; reason: string | null }>);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callEngine } from '../../../app/api/dispatch.ts';
@@ -6,30 +6,19 @@ import { createEngineHandlers } from '../../../app/api/handlers.ts';
 import { isEidosError } from '../../../app/errors.ts';
 import { indexPath } from '../../../app/paths.ts';
 import { rejection } from '../../helpers/errors.ts';
-import { copyImagenet, indexFolder, makeHome } from '../index/harness.ts';
-import { damagedHome, damages, eidos, fingerprint, jsonError, readIndex, worstVectorDifference, type IndexContent } from './store-faults.ts';
+import { jsonError, runEidos } from '../index/harness.ts';
+import { cleanReference, expectLikeClean, type CleanReference } from '../index/same-index.ts';
+import { damagedHome, damages } from './store-faults.ts';
 
 // A real index of real photos, damaged in the ways disks and crashes damage files. Every command
 // must name the file and the rebuild; `eidos index --rebuild` must keep the damaged file aside,
 // leave every photo byte-identical and produce the same index as a clean run over the same photos.
 const COUNT = 30;
 
-let clean: Awaited<ReturnType<typeof makeHome>>;
-let library: string;
-let photosBefore: Map<string, string>;
-let expected: IndexContent;
+let clean: CleanReference;
 
 beforeAll(async () => {
-  clean = await makeHome();
-  library = join(clean.scratch, 'library');
-  copyImagenet(library, COUNT);
-  photosBefore = fingerprint(library);
-  const summary = await indexFolder(clean.home, library);
-  expect(summary.encoded).toBe(COUNT);
-  // The CLI closed its connection, so the WAL was checkpointed: the main file is the whole index.
-  expect(existsSync(`${indexPath(clean.home)}-wal`)).toBe(false);
-  expected = readIndex(indexPath(clean.home));
-  expect(expected.integrity).toEqual(['ok']);
+  clean = await cleanReference(COUNT);
 });
 afterAll(() => clean?.dispose());
 
@@ -40,7 +29,7 @@ describe.each(damages)('a damaged index: $name', (damage) => {
 
   it('status, search and index stop with INDEX_CORRUPT, naming the file and the rebuild command', async () => {
     for (const args of [['status', '--json'], ['search', 'a dog', '--json'], ['index', '--json']]) {
-      const result = await eidos(home, args);
+      const result = await runEidos(home, args);
       expect(result.code, args.join(' ')).toBe(1);
       const error = jsonError(result);
       expect(error.code, `${args.join(' ')}: ${error.message}`).toBe('INDEX_CORRUPT');
@@ -55,7 +44,7 @@ describe.each(damages)('a damaged index: $name', (damage) => {
     try {
       const status = await handlers.status({});
       expect(status.ready).toBe(false);
-      expect(status.damagedIndex).toEqual({ file, folders: damage.foldersReadable ? [library] : [] });
+      expect(status.damagedIndex).toEqual({ file, folders: damage.foldersReadable ? [clean.library] : [] });
       expect(status.notice).toContain(`The index ${file} is damaged`);
     } finally {
       await handlers.close?.();
@@ -66,30 +55,24 @@ describe.each(damages)('a damaged index: $name', (damage) => {
     // As the rebuild finds it (the failed plain 'eidos index' above may have checkpointed its lock row into it).
     const damagedBytes = readFileSync(file);
     if (!damage.foldersReadable) {
-      const refused = await eidos(home, ['index', '--rebuild', '--json']);
+      const refused = await runEidos(home, ['index', '--rebuild', '--json']);
       expect(refused.code).toBe(2);
       expect(jsonError(refused).message).toMatch(/eidos index --rebuild <folder>/);
       expect(readdirSync(home).filter((name) => name.includes('damaged'))).toEqual([]);
     }
-    const rebuilt = await eidos(home, ['index', '--rebuild', '--json', ...(damage.foldersReadable ? [] : [library])]);
+    const rebuilt = await runEidos(home, ['index', '--rebuild', '--json', ...(damage.foldersReadable ? [] : [clean.library])]);
     expect(rebuilt.code, rebuilt.stdout + rebuilt.stderr).toBe(0);
     const summary = JSON.parse(rebuilt.stdout) as { encoded: number; skipped: number; rebuild: { aside: string[]; folders: string[] } };
-    expect(summary.rebuild.folders).toEqual([library]);
+    expect(summary.rebuild.folders).toEqual([clean.library]);
     expect(summary.encoded).toBe(COUNT);
     expect(summary.skipped).toBe(0);
 
     const aside = summary.rebuild.aside.at(-1) as string;
     expect(aside).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.damaged-\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z$`));
     expect(readFileSync(aside).equals(damagedBytes)).toBe(true);
-    expect(fingerprint(library)).toEqual(photosBefore);
+    expectLikeClean(home, clean, 'rebuilt');
 
-    const actual = readIndex(file);
-    expect(actual.integrity).toEqual(['ok']);
-    expect(actual.folders).toEqual(expected.folders);
-    expect(actual.files).toEqual(expected.files);
-    expect(worstVectorDifference(actual.vectors, expected.vectors)).toBeLessThan(1e-3);
-
-    const status = await eidos(home, ['status', '--json']);
+    const status = await runEidos(home, ['status', '--json']);
     expect(status.code).toBe(0);
     expect((JSON.parse(status.stdout) as { indexed: number }).indexed).toBe(COUNT);
   });

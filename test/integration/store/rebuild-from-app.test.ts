@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../../app/api/contract.ts';
@@ -10,8 +9,9 @@ import type { IndexProgress } from '../../../app/api/types.ts';
 import { isEidosError } from '../../../app/errors.ts';
 import { indexPath } from '../../../app/paths.ts';
 import { rejection } from '../../helpers/errors.ts';
-import { copyImagenet, indexFolder, makeHome, MODEL_ID } from '../index/harness.ts';
-import { damagedHome, damages, fingerprint, readIndex, worstVectorDifference, type Damage, type IndexContent } from './store-faults.ts';
+import { MODEL_ID, spawnEidos } from '../index/harness.ts';
+import { cleanReference, expectLikeClean, type CleanReference } from '../index/same-index.ts';
+import { damagedHome, damageNamed } from './store-faults.ts';
 
 // The rebuild the desktop UI and `eidos serve` offer (rebuildIndex), on real indexes of real photos
 // damaged as disks damage them: the damaged file is kept aside byte for byte, the photos stay
@@ -19,26 +19,12 @@ import { damagedHome, damages, fingerprint, readIndex, worstVectorDifference, ty
 // 30 photos: enough rows that the files table has a leaf page below its root to damage.
 const COUNT = 30;
 
-let clean: Awaited<ReturnType<typeof makeHome>>;
-let library: string;
-let photosBefore: Map<string, string>;
-let expected: IndexContent;
+let clean: CleanReference;
 
 beforeAll(async () => {
-  clean = await makeHome();
-  library = join(clean.scratch, 'library');
-  copyImagenet(library, COUNT);
-  photosBefore = fingerprint(library);
-  expect((await indexFolder(clean.home, library)).encoded).toBe(COUNT);
-  expected = readIndex(indexPath(clean.home));
-}, 120_000);
+  clean = await cleanReference(COUNT);
+});
 afterAll(() => clean?.dispose());
-
-const damageNamed = (name: string): Damage => {
-  const damage = damages.find((d) => d.name === name);
-  if (!damage) throw new Error(`no damage named ${name}`);
-  return damage;
-};
 
 /** Resolves with the state an indexing run ends in (done, cancelled or failed). */
 function runEnd(handlers: ApiHandlers): Promise<IndexProgress['state']> {
@@ -53,29 +39,27 @@ function runEnd(handlers: ApiHandlers): Promise<IndexProgress['state']> {
 
 const asideFiles = (home: string): string[] => readdirSync(home).filter((name) => name.includes('.damaged-'));
 
-/** The rebuilt index holds what a clean run over the same photos holds, and the photos are untouched. */
-function expectRebuiltLikeClean(home: string): void {
-  const actual = readIndex(indexPath(home));
-  expect(actual.integrity).toEqual(['ok']);
-  expect(actual.folders).toEqual(expected.folders);
-  expect(actual.files).toEqual(expected.files);
-  expect(worstVectorDifference(actual.vectors, expected.vectors)).toBeLessThan(1e-3);
-  expect(fingerprint(library)).toEqual(photosBefore);
+/**
+ * The engine behind the UI on a copy of the clean data folder damaged by `damage`, for one describe
+ * block: set up before its tests, closed after them.
+ */
+function engineOnDamagedIndex(damage: string, folder: string): { home: string; file: string; handlers: ApiHandlers } {
+  const state = {} as { home: string; file: string; handlers: ApiHandlers };
+  beforeAll(async () => {
+    Object.assign(state, damagedHome(clean.home, damageNamed(damage), join(clean.scratch, folder)));
+    state.handlers = await createEngineHandlers(state.home);
+  });
+  afterAll(() => state.handlers?.close?.());
+  return state;
 }
 
 describe('rebuildIndex: a damaged index whose folders can still be read', () => {
-  let home: string;
-  let file: string;
-  let handlers: ApiHandlers;
-  beforeAll(async () => {
-    ({ home, file } = damagedHome(clean.home, damageNamed('a zeroed leaf page of files'), join(clean.scratch, 'readable')));
-    handlers = await createEngineHandlers(home);
-  });
-  afterAll(() => handlers?.close?.());
+  const damaged = engineOnDamagedIndex('a zeroed leaf page of files', 'readable');
 
   it('status flags the damage with the recoverable folders and a notice for the app, and searching is refused', async () => {
+    const { file, handlers } = damaged;
     const status = await handlers.status({});
-    expect(status.damagedIndex).toEqual({ file, folders: [library] });
+    expect(status.damagedIndex).toEqual({ file, folders: [clean.library] });
     expect(status.ready).toBe(false);
     expect(status.notice).toMatch(/Your photos are safe/);
     expect(status.notice).toContain('"Rebuild index"');
@@ -85,10 +69,11 @@ describe('rebuildIndex: a damaged index whose folders can still be read', () => 
   });
 
   it('keeps the damaged file aside byte for byte, re-indexes the folder with the old model, and search works again', async () => {
+    const { home, file, handlers } = damaged;
     const damagedBytes = readFileSync(file);
     const ended = runEnd(handlers);
     const result = await handlers.rebuildIndex({});
-    expect(result.folders).toEqual([library]);
+    expect(result.folders).toEqual([clean.library]);
     const aside = result.aside.at(-1) as string;
     expect(aside).toBe(`${file}${basename(aside).slice(basename(file).length)}`);
     expect(basename(aside)).toMatch(/^index\.sqlite\.damaged-\d{4}-\d\d-\d\dT[\d-]+Z$/);
@@ -110,33 +95,28 @@ describe('rebuildIndex: a damaged index whose folders can still be read', () => 
     } finally {
       await reference.close?.();
     }
-    expectRebuiltLikeClean(home);
+    expectLikeClean(home, clean, 'rebuilt');
   });
 });
 
 describe('rebuildIndex: a damaged index whose folders cannot be read', () => {
-  let home: string;
-  let file: string;
-  let handlers: ApiHandlers;
-  beforeAll(async () => {
-    ({ home, file } = damagedHome(clean.home, damageNamed('header overwritten with garbage'), join(clean.scratch, 'unreadable')));
-    handlers = await createEngineHandlers(home);
-  });
-  afterAll(() => handlers?.close?.());
+  const damaged = engineOnDamagedIndex('header overwritten with garbage', 'unreadable');
 
   it('status says no folder could be recovered', async () => {
+    const { file, handlers } = damaged;
     const status = await handlers.status({});
     expect(status.damagedIndex).toEqual({ file, folders: [] });
     expect(status.notice).toMatch(/could not read them/);
   });
 
   it('without folders, or with a relative, missing or non-folder path, refuses and moves nothing', async () => {
+    const { home, file, handlers } = damaged;
     const damagedBytes = readFileSync(file);
     const cases: Array<[unknown, string, RegExp]> = [
       [{}, 'BAD_ARGUMENT', /needs them named.*Nothing was moved/],
       [{ folders: ['photos/library'] }, 'BAD_ARGUMENT', /not a full path/],
       [{ folders: [join(clean.scratch, 'no-such-folder')] }, 'NOT_FOUND', /no such folder/],
-      [{ folders: [join(library, readdirSync(library)[0] as string)] }, 'BAD_ARGUMENT', /is not a folder/],
+      [{ folders: [join(clean.library, readdirSync(clean.library)[0] as string)] }, 'BAD_ARGUMENT', /is not a folder/],
       [{ folders: 'not a list' }, 'BAD_ARGUMENT', /folders/],
     ];
     for (const [args, code, message] of cases) {
@@ -150,13 +130,14 @@ describe('rebuildIndex: a damaged index whose folders cannot be read', () => {
   });
 
   it('with the folder named, rebuilds from it', async () => {
+    const { home, handlers } = damaged;
     const ended = runEnd(handlers);
-    const result = await handlers.rebuildIndex({ folders: [library] });
-    expect(result.folders).toEqual([library]);
+    const result = await handlers.rebuildIndex({ folders: [clean.library] });
+    expect(result.folders).toEqual([clean.library]);
     expect(await ended).toBe('done');
     expect(asideFiles(home).sort()).toEqual(result.aside.map((path) => basename(path)).sort());
     expect(await handlers.status({})).toMatchObject({ ready: true, photos: COUNT });
-    expectRebuiltLikeClean(home);
+    expectLikeClean(home, clean, 'rebuilt');
   });
 });
 
@@ -183,15 +164,12 @@ describe('rebuildIndex while indexing runs', () => {
 describe('eidos serve on a damaged index', () => {
   it('starts (the page offers the rebuild) and says on the terminal what is wrong, without a stack trace', async () => {
     const { home, file } = damagedHome(clean.home, damageNamed('not a database at all'), join(clean.scratch, 'serve'));
-    const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../../bin/eidos.js'), 'serve', '--json', '--port', '0'], {
-      env: { ...process.env, EIDOS_HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnEidos(home, ['serve', '--json', '--port', '0']);
     try {
       let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const address = await new Promise<string>((done, fail) => {
-        createInterface({ input: child.stdout }).once('line', done);
+        createInterface({ input: child.stdout! }).once('line', done);
         child.once('exit', (code) => fail(new Error(`eidos serve exited (${code}):\n${stderr}`)));
       });
       expect((JSON.parse(address) as { url: string }).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,4 +21,29 @@ export function vectorFor(seed: number, d = 8): Float32Array {
 
 export function indexedItem(folderId: number, path: string, hash: string, seed: number, d = 8): BatchItem {
   return { kind: 'indexed', file: identity(folderId, path), contentHash: hash, metadata: {}, embedding: vectorFor(seed, d) };
+}
+
+/**
+ * Another process holding the writer lock of `file` (test/unit/store/hold-lock.ts), once it says so.
+ * `kill` ends it with SIGKILL, as a crash would: its lock row stays behind, stale.
+ */
+export async function holdLock(file: string): Promise<{ pid: number; kill: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['bin/run-ts.js', 'test/unit/store/hold-lock.ts', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  try {
+    await new Promise<void>((ready, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && ready());
+      child.once('exit', (code) => reject(new Error(`holder exited early (${code})`)));
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    pid: child.pid as number,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }

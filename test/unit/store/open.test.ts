@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +6,7 @@ import { isEidosError } from '../../../app/errors.ts';
 import { migrations, schemaVersion } from '../../../app/store/migrations.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import { thrownError } from '../../helpers/errors.ts';
-import { indexedItem, tempDir } from './fixtures.ts';
+import { holdLock, indexedItem, tempDir } from './fixtures.ts';
 
 let dir: string;
 let cleanup: () => void;
@@ -127,18 +126,12 @@ describe('openIndex: one writer', () => {
   it('refuses a writer while another live process holds the lock, and takes over once it is killed', async () => {
     const file = join(dir, 'index.sqlite');
     openIndex(file).close();
-    const child = spawn(process.execPath, ['bin/run-ts.js', 'test/unit/store/hold-lock.ts', file], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolveReady, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolveReady());
-      child.on('exit', (code) => reject(new Error(`holder exited early (${code})`)));
-    });
+    const holder = await holdLock(file);
     const error = thrownError(() => openIndex(file));
     expect(isEidosError(error, 'INDEX_LOCKED')).toBe(true);
-    expect((error as Error).message).toContain(`pid ${child.pid}`);
+    expect((error as Error).message).toContain(`pid ${holder.pid}`);
     // kill -9 leaves the lock row behind; the dead pid makes it stale.
-    const exited = new Promise((done) => child.on('exit', done));
-    child.kill('SIGKILL');
-    await exited;
+    await holder.kill();
     const store = openIndex(file);
     store.close();
   });

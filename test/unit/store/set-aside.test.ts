@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,7 +8,7 @@ import { indexPath } from '../../../app/paths.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import { salvageIndex, setIndexAside } from '../../../app/store/set-aside.ts';
 import { thrownError } from '../../helpers/errors.ts';
-import { indexedItem, tempDir } from './fixtures.ts';
+import { holdLock, indexedItem, tempDir } from './fixtures.ts';
 
 let dir: string;
 let cleanup: () => void;
@@ -88,20 +87,14 @@ describe('setAsideForRebuild', () => {
     const store = openIndex(file);
     store.addFolder(join(dir, 'photos'));
     store.close();
-    const child = spawn(process.execPath, ['bin/run-ts.js', 'test/unit/store/hold-lock.ts', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = await holdLock(file);
     try {
-      await new Promise<void>((ready, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && ready());
-        child.on('exit', (code) => reject(new Error(`holder exited early (${code})`)));
-      });
       const error = thrownError(() => setAsideForRebuild(home));
       expect(isEidosError(error, 'INDEX_LOCKED')).toBe(true);
-      expect((error as Error).message).toContain(`pid ${child.pid}`);
+      expect((error as Error).message).toContain(`pid ${holder.pid}`);
       expect(readdirSync(home).some((name) => name.includes('damaged'))).toBe(false);
     } finally {
-      const exited = new Promise((done) => child.on('exit', done));
-      child.kill('SIGKILL');
-      await exited;
+      await holder.kill();
     }
     // The holder is gone (its row is stale): now the index moves aside and its folder is kept.
     const start = setAsideForRebuild(home);
