@@ -8,6 +8,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Native addons, onnxruntime and sharp do not like being loaded in many worker threads at once.
     pool: 'forks',
+    // Tests that load onnxruntime directly (reference implementations) must not leave its telemetry
+    // behind either; the app switches it off itself, and the offline test removes this variable so it
+    // still proves that.
+    env: { ORT_DISABLE_TELEMETRY: '1' },
     fileParallelism: true,
   },
 });
