@@ -2,16 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EidosError } from '../errors.ts';
+import { processAlive } from '../util/process-alive.ts';
 import type { ResolvedStore } from './store-context.ts';
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Runs `work` while holding `<id>.lock` in the models folder, so two fetches or imports of one model

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import { EidosError } from '../errors.ts';
+import { processAlive } from '../util/process-alive.ts';
 
 /**
  * One writer per index. SQLite serialises transactions but would happily let two indexers
@@ -23,15 +24,6 @@ interface LockRow {
 
 /** Tokens this process holds: a second connection in the same process is also a second writer. */
 const heldTokens = new Set<string>();
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** True when the writer this row records may still be running (a rebuild must not pull the index from under it). */
 export function isHeld(row: LockRow): boolean {
