@@ -62,10 +62,8 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     return e;
   };
 
-  const folderInfo = (e: Engine): FolderInfo[] => {
-    const status = e.store.status();
-    return status.folders.map((f) => ({ path: f.path, photos: f.files, skipped: f.skipped, watching: false, ...(f.lastIndexedAt ? { lastIndexedAt: f.lastIndexedAt } : {}) }));
-  };
+  const folderInfo = (e: Engine): FolderInfo[] =>
+    e.store.folderStats().map((f) => ({ path: f.path, photos: f.files, skipped: f.skipped, watching: false, ...(f.lastIndexedAt ? { lastIndexedAt: f.lastIndexedAt } : {}) }));
 
   const handlers: ApiHandlers = {
     async status(): Promise<Status> {

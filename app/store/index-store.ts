@@ -11,7 +11,7 @@ import { getConceptEmbeddings, putConceptEmbeddings, readImagePriors, readPriorS
 import { Sql } from './sql.ts';
 import { guarded } from './sqlite-errors.ts';
 import type {
-  Batch, BatchResult, Changes, EmbeddingDtype, EmbeddingMatrix, FileFilter, FileMove, Folder, IndexStatus, MatrixAllocator, PhotoRow, PriorState, StoredFile, SkippedFile,
+  Batch, BatchResult, Changes, EmbeddingDtype, EmbeddingMatrix, FileFilter, FileMove, Folder, FolderStats, IndexStatus, MatrixAllocator, PhotoRow, PriorState, StoredFile, SkippedFile,
   ScanProblemRecord, ScanProblemRow,
 } from './types.ts';
 import { moveFiles, pruneOrphans, removeFiles, replaceScanProblems, writeBatch } from './write.ts';
@@ -211,6 +211,22 @@ export class IndexStore {
 
   // Health.
 
+  /** Per library folder: indexed and skipped files, and when a complete index run last finished (the library view needs only this). */
+  folderStats(): FolderStats[] {
+    return this.run(
+      (sql) =>
+        sql
+          .prepare(
+            `SELECT d.id, d.path, d.last_indexed_at AS lastIndexedAt,
+                    count(f.id) FILTER (WHERE f.status = 'indexed') AS files,
+                    count(f.id) FILTER (WHERE f.status = 'skipped') AS skipped
+               FROM folders d LEFT JOIN files f ON f.folder_id = d.id
+              GROUP BY d.id ORDER BY d.path`,
+          )
+          .all() as FolderStats[],
+    );
+  }
+
   status(): IndexStatus {
     return this.run((sql) =>
       sql.db.transaction((): IndexStatus => {
@@ -227,14 +243,7 @@ export class IndexStore {
             model.model_id,
           ),
         }));
-        const folders = sql
-          .prepare(
-            `SELECT d.id, d.path, d.last_indexed_at AS lastIndexedAt,
-                    (SELECT count(*) FROM files f WHERE f.folder_id = d.id AND f.status = 'indexed') AS files,
-                    (SELECT count(*) FROM files f WHERE f.folder_id = d.id AND f.status = 'skipped') AS skipped
-               FROM folders d ORDER BY d.path`,
-          )
-          .all() as IndexStatus['folders'];
+        const folders = this.folderStats();
         const pageBytes = count('SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()');
         let walBytes = 0;
         try {

@@ -106,6 +106,15 @@ export interface FileFilter {
   hasGps?: boolean;
 }
 
+/** A library folder's indexed and skipped files, and when a complete index run last finished (ISO, or null). */
+export interface FolderStats {
+  id: number;
+  path: string;
+  files: number;
+  skipped: number;
+  lastIndexedAt: string | null;
+}
+
 export interface IndexStatus {
   schemaVersion: number;
   generation: number;
@@ -113,8 +122,7 @@ export interface IndexStatus {
   skipped: { total: number; byCode: Record<string, number> };
   /** Per model: indexed files that have no embedding for it yet. */
   models: { modelId: string; dim: number; dtype: EmbeddingDtype; embeddings: number; pending: number }[];
-  /** Per library folder: indexed and skipped files, and when a complete index run last finished (ISO, or null). */
-  folders: { id: number; path: string; files: number; skipped: number; lastIndexedAt: string | null }[];
+  folders: FolderStats[];
   /** Database plus write-ahead log, in bytes. */
   bytes: number;
 }
