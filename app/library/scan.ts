@@ -15,7 +15,7 @@ export interface ScannedFile extends FilePath {
   format: string;
 }
 
-/** Something the scan could not read. Nothing is thrown: the rest of the library still scans. */
+/** Something the scan could not read or would not follow; `reason` names it. Nothing is thrown: the rest of the library still scans. */
 export interface ScanProblem extends FilePath {
   root: string;
   code: Extract<ErrorCode, 'UNREADABLE' | 'NOT_FOUND' | 'UNSUPPORTED_FORMAT' | 'OUTSIDE_LIBRARY'>;
@@ -159,7 +159,7 @@ async function describeFile(root: string, full: Buffer): Promise<ScanEvent> {
   }
   const path = filePathFromBytes(full);
   if (!stats.isFile()) {
-    return { kind: 'problem', problem: { ...path, root, code: 'UNSUPPORTED_FORMAT', reason: 'has a photo extension but is not a regular file', isDirectory: false } };
+    return { kind: 'problem', problem: { ...path, root, code: 'UNSUPPORTED_FORMAT', reason: `${path.path} has a photo extension but is not a regular file`, isDirectory: false } };
   }
   return { kind: 'file', file: { ...path, root, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs), format: photoFormat(path.path) as string } };
 }

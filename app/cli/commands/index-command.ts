@@ -84,7 +84,7 @@ export const indexCommand: Command = {
         io.out(JSON.stringify({ model: engine.model.id, ...summary, ...(rebuild ? { rebuild: { aside: rebuild.aside, folders: rebuild.folders } } : {}) }));
       } else {
         io.out(`indexed with ${engine.model.id}: ${summary.encoded} embedded, ${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped in ${summary.seconds.toFixed(1)} s`);
-        for (const problem of summary.problems.slice(0, 20)) io.out(`  could not read ${problem.path}: ${problem.reason}`);
+        for (const problem of summary.problems.slice(0, 20)) io.out(`  not scanned: ${problem.reason}`);
         if (summary.skipped > 0) io.out("  run 'eidos status' to see skipped files and their reasons");
       }
       if (args.values.watch) await watchAndIndex(engine, io);

@@ -39,7 +39,7 @@ export const statusCommand: Command = {
         for (const s of skippedFiles) io.out(`  ${s.path}\n      ${s.code}: ${s.reason}`);
       }
       if (scanProblems.length > 0) {
-        io.out('\nnot scanned (the last index run could not read these):');
+        io.out('\nnot scanned (the last index run could not read these, or they lead out of the library):');
         for (const p of scanProblems) io.out(`  ${p.path}${p.isDirectory ? '/' : ''}\n      ${p.code}: ${p.reason}`);
       }
       return 0;
