@@ -1,4 +1,4 @@
-import type { EventName, MethodName } from '../app/api/contract.ts';
+import type { EventName, MethodName } from '../app/contract/api.ts';
 
 /**
  * IPC channel names, derived from the contract: a closed set, one channel per method or event.

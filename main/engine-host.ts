@@ -1,5 +1,5 @@
 import { MessageChannelMain, utilityProcess, type MessagePortMain, type UtilityProcess } from 'electron';
-import type { ApiHandlers } from '../app/api/contract.ts';
+import type { ApiHandlers } from '../app/contract/api.ts';
 import { remoteHandlers, type PortLike } from './engine-protocol.ts';
 
 /**

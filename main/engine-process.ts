@@ -1,6 +1,6 @@
 import type { MessagePortMain } from 'electron';
-import type { ApiHandlers } from '../app/api/contract.ts';
-import { createEngineHandlers } from '../app/api/handlers.ts';
+import type { ApiHandlers } from '../app/contract/api.ts';
+import { createEngineHandlers } from '../app/service/api-handlers.ts';
 import { portOf, type EngineInit } from './engine-host.ts';
 import { serveEngine } from './engine-protocol.ts';
 

@@ -1,8 +1,8 @@
-import { EidosError } from '../app/errors.ts';
-import type { ApiEvent, ApiHandlers, ApiReply, EngineMethod, MediaAccess } from '../app/api/contract.ts';
-import { contract, methodNames } from '../app/api/contract.ts';
-import { toReply } from '../app/api/dispatch.ts';
-import type { MediaVariant, PhotoId } from '../app/api/types.ts';
+import { EidosError } from '../app/contract/errors.ts';
+import type { ApiEvent, ApiHandlers, ApiReply, EngineMethod, MediaAccess } from '../app/contract/api.ts';
+import { contract, methodNames } from '../app/contract/api.ts';
+import { toReply } from '../app/contract/dispatch.ts';
+import type { MediaVariant, PhotoId } from '../app/contract/types.ts';
 
 /**
  * Request/response between the main process and the engine's utility process over one MessagePort:

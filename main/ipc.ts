@@ -1,7 +1,7 @@
 import type { IpcMain, WebContents } from 'electron';
-import { EidosError } from '../app/errors.ts';
-import { contract, eventNames, methodNames, parseArgs, type ApiHandlers, type EngineMethod, type ShellMethod } from '../app/api/contract.ts';
-import { callEngine, toReply } from '../app/api/dispatch.ts';
+import { EidosError } from '../app/contract/errors.ts';
+import { contract, eventNames, methodNames, parseArgs, type ApiHandlers, type EngineMethod, type ShellMethod } from '../app/contract/api.ts';
+import { callEngine, toReply } from '../app/contract/dispatch.ts';
 import { eventChannel, methodChannel } from './channels.ts';
 import { isAppUrl, validateSender } from './security.ts';
 import type { ShellActions } from './shell-actions.ts';

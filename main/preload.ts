@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRenderer } from 'electron';
-import { eventMethodName, eventNames, methodNames, type ApiClient } from '../app/api/contract.ts';
+import { eventMethodName, eventNames, methodNames, type ApiClient } from '../app/contract/api.ts';
 import { eventChannel, methodChannel } from './channels.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { protocol, type Protocol } from 'electron';
-import type { MediaAccess } from '../app/api/contract.ts';
-import { errorBody } from '../app/api/dispatch.ts';
-import { openMedia, parseMediaRoute } from '../app/api/media.ts';
+import type { MediaAccess } from '../app/contract/api.ts';
+import { errorBody } from '../app/contract/dispatch.ts';
+import { openMedia, parseMediaRoute } from '../app/service/media-files.ts';
 import { CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../app/server/headers.ts';
 import { resolveStaticFile } from '../app/server/static-files.ts';
 import { APP_HOST, APP_SCHEME } from './security.ts';

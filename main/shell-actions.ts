@@ -1,7 +1,7 @@
 import type { Shell } from 'electron';
-import { EidosError } from '../app/errors.ts';
-import type { ArgsOf, MediaAccess, ShellMethod, ResultOf } from '../app/api/contract.ts';
-import { openMedia } from '../app/api/media.ts';
+import { EidosError } from '../app/contract/errors.ts';
+import type { ArgsOf, MediaAccess, ShellMethod, ResultOf } from '../app/contract/api.ts';
+import { openMedia } from '../app/service/media-files.ts';
 
 /**
  * The two methods only the desktop shell can answer. The photo is resolved through the same

@@ -1,7 +1,7 @@
 import type { OptionSpec, ParsedArgs } from './command.ts';
 import { parseProvider } from '../encoders/execution-providers.ts';
-import { Engine, type EngineOptions } from '../engine/engine.ts';
-import { EidosError } from '../errors.ts';
+import { Engine, type EngineOptions } from '../service/engine.ts';
+import { EidosError } from '../contract/errors.ts';
 import { dataDir } from '../paths.ts';
 
 /** The options every engine command shares. */

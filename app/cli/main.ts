@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { describeError, EidosError } from '../errors.ts';
+import { describeError, EidosError } from '../contract/errors.ts';
 import type { Command, Io } from './command.ts';
 import { commands } from './commands/index.ts';
 

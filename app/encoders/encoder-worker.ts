@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { paddedBatchSize } from './execution-providers.ts';
 import { normalizeRows } from './normalize.ts';
 import { checkTextSession, checkVisionSession, openSession, runText, runVision } from './onnx-session.ts';

@@ -7,7 +7,7 @@
  * from the encoder worker, never from a UI or server thread.
  */
 import * as ort from 'onnxruntime-node';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { providerOptions, type ProviderName } from './execution-providers.ts';
 
 export interface OpenedSession {

@@ -4,7 +4,7 @@
  * CLI: the engine passes the matrix, the query's scores and the features; this labels a sample, computes
  * the features on it, bins them, counts with the kernels and selects greedily by conditional MI.
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import type { Kernels } from '../kernels/contract.ts';
 import { kernels as defaultKernels } from '../kernels/index.ts';
 import { createCountSource, type CountSource } from '../mi/count-source.ts';

@@ -5,7 +5,7 @@
  *   queries against a matrix of just the M candidate rows (scores are query-major: already F×M);
  * - dims: embedding coordinate f of candidate i (a transpose of the candidate rows).
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import type { EmbeddingMatrix, Kernels } from '../kernels/contract.ts';
 import { allocateMatrix } from '../kernels/matrix.ts';
 import type { ExplainFeatures } from './types.ts';

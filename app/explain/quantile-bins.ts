@@ -8,7 +8,7 @@
  * ⌈bN/B⌉ − 1, ⌊r(v)·B/N⌋ ≥ b ⇔ r(v) ≥ ⌈bN/B⌉ ⇔ t_b < v. So bin(v) = #{b ∈ 1…B−1 : t_b < v}, ties
  * included, and the t_b come from quickselect (expected O(N) each) instead of an O(N log N) sort.
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { MAX_BINS } from '../mi/equal-frequency-bins.ts';
 
 export function quantileBinMatrix(values: Float32Array, featureCount: number, sampleCount: number, bins: number): Uint8Array {

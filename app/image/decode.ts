@@ -14,7 +14,7 @@ import { open, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import exifr from 'exifr';
-import { EidosError, describeError, isEidosError } from '../errors.ts';
+import { EidosError, describeError, isEidosError } from '../contract/errors.ts';
 import { decodeHeic, isHevcHeif, readHeicSize } from './heic.ts';
 import { asOrientation, orientationOps, swapsAxes } from './orientation.ts';
 import { largestEmbeddedJpeg } from './raw-preview.ts';

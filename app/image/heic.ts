@@ -8,7 +8,7 @@
  * again (HEIF spec, ISO/IEC 23008-12, and what Apple's and libheif's viewers do).
  */
 import { createRequire } from 'node:module';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 
 interface HeicPixels {
   width: number;

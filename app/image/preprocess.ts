@@ -13,7 +13,7 @@
  * values run in JS, the latter through lookup tables.
  */
 import sharp, { type KernelEnum, type Sharp } from 'sharp';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import type { PreprocessSpec } from '../models/manifest-types.ts';
 import { openImage, openPipeline, toRgbPixels, type DecodedImage } from './decode.ts';
 

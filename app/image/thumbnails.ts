@@ -7,7 +7,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { thumbnailsDir } from '../paths.ts';
 import type { DecodedImage } from './decode.ts';
 

@@ -5,7 +5,7 @@
  * and reason; a file deleted since the scan becomes `vanished` (the index forgets it). It throws
  * only for failures of the run itself (a full disk, a damaged index).
  */
-import { describeError, EidosError, isEidosError, type ErrorCode } from '../errors.ts';
+import { describeError, EidosError, isEidosError, type ErrorCode } from '../contract/errors.ts';
 import { decodeImage } from '../image/decode.ts';
 import { readMetadata, type PhotoMetadata as ImageMetadata } from '../image/metadata.ts';
 import { preprocessDecoded } from '../image/preprocess.ts';

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import type { EmbeddingMatrix, Kernels, KernelStatus, SearchPassResult } from './contract.ts';
 import { referenceKernels } from './reference.ts';
 

@@ -6,7 +6,7 @@
  * the native side checks the pointer anyway and falls back to the CPU when it is not aligned. (External
  * buffers allocated by the addon are not an option: Electron's V8 memory cage forbids them.)
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import type { EmbeddingMatrix } from './contract.ts';
 
 export const PAGE_BYTES = 16384;

@@ -2,7 +2,7 @@
  * Argument checks for the TypeScript kernels, with the same rules (and the same wording) as the native
  * binding's checks in native/src/args.h, so both backends refuse the same calls.
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import type { EmbeddingMatrix } from './contract.ts';
 
 function fail(message: string): never {

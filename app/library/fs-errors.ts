@@ -1,4 +1,4 @@
-import { describeError } from '../errors.ts';
+import { describeError } from '../contract/errors.ts';
 
 /** Plain words for the file-system failures users meet, instead of Node's "EACCES: …, open '…'". */
 const words: Record<string, string> = {

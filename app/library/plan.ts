@@ -2,7 +2,7 @@ import { sep } from 'node:path';
 import type { IndexStore } from '../store/index-store.ts';
 import type { FileIdentity, StoredFile } from '../store/types.ts';
 import { hashFile } from './content-hash.ts';
-import { fsPath, pathKey } from './file-path.ts';
+import { fsPath, pathKey } from '../util/file-path.ts';
 import { scanLibrary, type ScanEvent, type ScannedFile, type ScanProblem } from './scan.ts';
 
 /** A file the pipeline must read: decode + encode it, unless its content already has a vector. */

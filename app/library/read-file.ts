@@ -5,8 +5,8 @@
  */
 import type { Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { EidosError } from '../errors.ts';
-import { fsPath, type FilePath } from './file-path.ts';
+import { EidosError } from '../contract/errors.ts';
+import { fsPath, type FilePath } from '../util/file-path.ts';
 import { describeFsError } from './fs-errors.ts';
 
 /** Above this a file is not read into memory (the largest 16-bit TIFF scans Eidos decodes stay below it). */

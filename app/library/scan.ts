@@ -2,9 +2,9 @@ import { Buffer } from 'node:buffer';
 import type { Stats } from 'node:fs';
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { extname, sep } from 'node:path';
-import type { ErrorCode } from '../errors.ts';
+import type { ErrorCode } from '../contract/errors.ts';
 import { PHOTO_EXTENSIONS } from '../image/decode.ts';
-import { filePathFromBytes, type FilePath } from './file-path.ts';
+import { filePathFromBytes, type FilePath } from '../util/file-path.ts';
 import { describeFsError } from './fs-errors.ts';
 
 export interface ScannedFile extends FilePath {

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
 import watcher from '@parcel/watcher';
-import { describeError, EidosError } from '../errors.ts';
+import { describeError, EidosError } from '../contract/errors.ts';
 import { isHiddenOrSystem, photoFormat } from './scan.ts';
 
 export type ChangeType = 'create' | 'update' | 'delete';

@@ -9,7 +9,7 @@
  * - counts of feature f: bins×2, index `b·2 + y` (block f of the kernels' F×bins×2 result);
  * - pair counts of (f, s): bins×bins×2, index `(b_f·bins + b_s)·2 + y` (block f of F×bins×bins×2).
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import type { Kernels } from '../kernels/contract.ts';
 import { referenceKernels } from '../kernels/reference.ts';
 import { MAX_BINS } from './equal-frequency-bins.ts';

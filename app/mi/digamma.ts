@@ -5,7 +5,7 @@
  * ψ(x) ≈ ln x − 1/(2x) − Σ B₂ₖ/(2k·x²ᵏ) (Abramowitz & Stegun 6.3.18), whose truncation error at x ≥ 10
  * after the x⁻¹² term is below 1e-15.
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 
 // B₂ₖ/(2k) for k = 1…6: 1/12, −1/120, 1/252, −1/240, 1/132, −691/32760.
 const SERIES = [1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760];

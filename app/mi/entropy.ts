@@ -13,7 +13,7 @@
  * MI is computed as Σ p·log(p_xy / p_x p_y) with integer count ratios, not as a difference of rounded
  * entropies, so an exact copy gives exactly 0 (I(X;Y|X) = 0 holds bit-for-bit).
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 
 export type EntropyEstimator = 'plugin' | 'miller-madow';
 

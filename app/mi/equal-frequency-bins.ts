@@ -10,7 +10,7 @@
  * the zeros, bin 1 is empty, the rest share bins 2–3). Empty bins cost nothing: the estimators only
  * count occupied cells. A constant feature lands entirely in bin 0 and carries 0 bits.
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 
 export const MAX_BINS = 256; // bin indices are stored in a Uint8Array
 

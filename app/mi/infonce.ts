@@ -7,7 +7,7 @@
  * for a batch of N positive pairs and any critic s. The bound holds in expectation over batches and
  * can never exceed log N, so a large MI needs a large batch to show. Reported in bits.
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 
 /**
  * From an N×N row-major logits matrix whose row i scores x_i against every y_j and whose diagonal

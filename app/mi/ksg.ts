@@ -12,7 +12,7 @@
  * The k-th neighbour search sweeps outward in x order and stops once the x gap alone exceeds the
  * current k-th distance (exact, typically far below the O(N²) of a full scan).
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { digamma } from './digamma.ts';
 
 export function ksgMutualInformationBits(x: ArrayLike<number>, y: ArrayLike<number>, k = 3): number {

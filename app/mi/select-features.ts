@@ -19,7 +19,7 @@
  * lower-variance as Brown et al. note, still adds weakly supported features. For an explanation shown
  * to a user, a short list of clearly new features beats a long one.
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import type { CountSource } from './count-source.ts';
 import { conditionalMutualInformationBits, mutualInformationBits, type EntropyEstimator } from './entropy.ts';
 import { JointCells } from './joint-cells.ts';

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { hashFile, type FileDigest } from './hash-file.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { repoRoot } from '../paths.ts';
 import { downloadFile } from './download.ts';
 import { withModelLock, installPartial } from './install.ts';

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { copyWithDigest, hashFile, type FileDigest } from './hash-file.ts';
 import { installPartial, withModelLock } from './install.ts';
 import { isPinned } from './manifest.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { processAlive } from '../util/process-alive.ts';
 import type { ResolvedStore } from './store-context.ts';
 

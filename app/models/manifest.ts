@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { repoRoot } from '../paths.ts';
 import type { Manifest, ModelFile, ModelFileRole, ModelSpec, PreprocessSpec } from './manifest-types.ts';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { isPinned } from './manifest.ts';
 import type { ModelFileRole } from './manifest-types.ts';
 import { resolveStore, type StoreContext } from './store-context.ts';

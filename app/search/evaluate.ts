@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { kernels } from '../kernels/index.ts';
 import { fullPmiBits } from './pmi.ts';
 import type { IndexStore } from '../store/index-store.ts';

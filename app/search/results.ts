@@ -1,6 +1,6 @@
 /** Store rows → the API's SearchResult (what a result card shows). */
-import { mediaPath } from '../api/contract.ts';
-import type { SearchResult } from '../api/types.ts';
+import { mediaPath } from '../contract/api.ts';
+import type { SearchResult } from '../contract/types.ts';
 import type { PhotoRow } from '../store/types.ts';
 
 /** "Apple iPhone 13" from make "Apple" and model "iPhone 13"; models that repeat the make ("Canon EOS R5") stand alone. */

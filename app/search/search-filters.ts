@@ -2,7 +2,7 @@
  * The API's search filters → the file ids that pass them: the store's SQL filter, then, for `near`,
  * a great-circle distance check on the photos that have a position.
  */
-import type { ArgsOf } from '../api/contract.ts';
+import type { ArgsOf } from '../contract/api.ts';
 import { PHOTO_EXTENSIONS, RAW_EXTENSIONS } from '../image/decode.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import type { FileFilter } from '../store/types.ts';

@@ -4,10 +4,10 @@
  * (logits, their log-sum-exp); full PMI in bits per term, combined (pmi.ts); filters as a row mask;
  * the calibrated cut-off; results read from the store for just the rows returned.
  */
-import type { ArgsOf } from '../api/contract.ts';
-import type { SearchResponse, TermContribution } from '../api/types.ts';
+import type { ArgsOf } from '../contract/api.ts';
+import type { SearchResponse, TermContribution } from '../contract/types.ts';
 import type { Encoder } from '../encoders/encoder.ts';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { queryInformationBits } from '../explain/query-bound.ts';
 import type { EmbeddingMatrix } from '../kernels/contract.ts';
 import { kernels } from '../kernels/index.ts';
@@ -17,7 +17,7 @@ import { conceptBank } from './concept-bank.ts';
 import { ImagePrior, type QueryBank } from './image-prior.ts';
 import { LibraryMatrix } from './library-matrix.ts';
 import { combineTerms, fullPmiBits, STAND_OUT_BITS, standOutMask, type ScoredTerm } from './pmi.ts';
-import { imageTerm, parseQuery, quoteQuery, termSign, type QueryTerm } from './query.ts';
+import { imageTerm, parseQuery, quoteQuery, termSign, type QueryTerm } from '../contract/query-language.ts';
 import { toSearchResult, photoDate } from './results.ts';
 import { filteredFileIds } from './search-filters.ts';
 import { termVectors } from './term-vectors.ts';

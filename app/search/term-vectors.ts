@@ -5,12 +5,12 @@
  */
 import { resolve } from 'node:path';
 import type { Encoder } from '../encoders/encoder.ts';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { preprocessForModel } from '../image/preprocess.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import type { LibraryMatrix } from './library-matrix.ts';
-import type { QueryTerm } from './query.ts';
+import type { QueryTerm } from '../contract/query-language.ts';
 
 export interface TermVectorContext {
   store: IndexStore;

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 
 /**
  * Who may talk to the bridge. A request is admitted only when

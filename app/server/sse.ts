@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ApiEvent, ApiHandlers } from '../api/contract.ts';
+import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
 
 /** A comment line every so often keeps proxies and idle timers from closing a quiet stream. */
 const HEARTBEAT_MS = 25_000;

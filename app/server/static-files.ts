@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { EidosError } from '../errors.ts';
-import { resolveInside } from '../api/file-access.ts';
+import { EidosError } from '../contract/errors.ts';
+import { resolveInside } from '../util/path-containment.ts';
 
 /** Content types of what a Vite build of the UI emits. */
 const STATIC_TYPES: Readonly<Record<string, string>> = {

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { corruptMessage, guarded } from './sqlite-errors.ts';
 
 /**

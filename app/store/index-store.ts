@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type Database from 'better-sqlite3';
-import { EidosError } from '../errors.ts';
-import { pathKey, type FilePath } from '../library/file-path.ts';
+import { EidosError } from '../contract/errors.ts';
+import { pathKey, type FilePath } from '../util/file-path.ts';
 import { selectFileIds } from './filters.ts';
 import type { WriterLock } from './lock.ts';
 import { defaultAllocator, readMatrix } from './matrix.ts';

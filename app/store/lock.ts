@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { processAlive } from '../util/process-alive.ts';
 
 /**

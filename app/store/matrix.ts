@@ -1,4 +1,4 @@
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { corruptMessage } from './sqlite-errors.ts';
 import type { Sql } from './sql.ts';
 import type { EmbeddingDtype, EmbeddingMatrix, MatrixAllocator } from './types.ts';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { IndexStore } from './index-store.ts';
 import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { migrations, schemaVersion } from './migrations.ts';

@@ -1,4 +1,4 @@
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { vectorBytes, type Sql } from './sql.ts';
 import type { PriorState } from './types.ts';
 

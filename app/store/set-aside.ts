@@ -6,7 +6,7 @@
  */
 import { existsSync, renameSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 
 export interface Salvage {
   /** Library folders the index names; empty when the folders table cannot be read. */

@@ -1,4 +1,4 @@
-import { describeError, EidosError } from '../errors.ts';
+import { describeError, EidosError } from '../contract/errors.ts';
 
 /** What to tell the user when the index file is damaged: it is only a cache of the photos. */
 export function corruptMessage(file: string, detail: string): string {

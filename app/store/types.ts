@@ -1,4 +1,4 @@
-import type { FilePath } from '../library/file-path.ts';
+import type { FilePath } from '../util/file-path.ts';
 
 /** Storage type of a model's vectors: f32 = Float32Array, f16 = IEEE half floats in a Uint16Array. */
 export type EmbeddingDtype = 'f32' | 'f16';

@@ -1,5 +1,5 @@
-import { EidosError } from '../errors.ts';
-import { pathKey } from '../library/file-path.ts';
+import { EidosError } from '../contract/errors.ts';
+import { pathKey } from '../util/file-path.ts';
 import { vectorBytes, type Sql } from './sql.ts';
 import type { Batch, BatchItem, BatchResult, EmbeddingDtype, EmbeddingVector, FileIdentity, FileMove, PhotoMetadata, ScanProblemRecord } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { BytePairEncoder } from './byte-pair-encoder.ts';
 import { readClipTokenizerJson, type ClipTokenizerData } from './tokenizer-json.ts';
 

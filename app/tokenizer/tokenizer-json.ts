@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 
 /**
  * The parts of a Hugging Face `tokenizer.json` (fast-tokenizer format) that a CLIP BPE tokenizer

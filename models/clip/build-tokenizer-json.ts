@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { EidosError } from '../../app/errors.ts';
+import { EidosError } from '../../app/contract/errors.ts';
 
 export const CLIP_BPE_FILE = join(import.meta.dirname, 'bpe_simple_vocab_16e6.txt.gz');
 export const START_OF_TEXT = '<|startoftext|>';

@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EidosError } from '../../app/errors.ts';
+import { EidosError } from '../../app/contract/errors.ts';
 
 export const LABEL_COLUMNS = ['relative_path', 'description', 'background', 'objects', 'colours', 'width', 'height'] as const;
 

@@ -4,7 +4,7 @@
  * ONNX is a proto2 schema, so repeated scalars are written unpacked (one tag per element), as the
  * reference serializer does. Output is a pure function of the input: same spec, same bytes.
  */
-import { EidosError } from '../../app/errors.ts';
+import { EidosError } from '../../app/contract/errors.ts';
 
 export type ElemType = 'float32' | 'int64';
 

@@ -3,7 +3,7 @@
  * labels.csv into <dir>.
  */
 import { parseArgs } from 'node:util';
-import { EidosError, describeError } from '../../app/errors.ts';
+import { EidosError, describeError } from '../../app/contract/errors.ts';
 import { DEFAULT_PHOTO_SET, writePhotoSet } from './photos.ts';
 
 const USAGE = 'usage: npm run synth -- <dir> [--count N] [--size WxH] [--seed S]';

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { EidosError } from '../../app/errors.ts';
+import { EidosError } from '../../app/contract/errors.ts';
 import { toCsv, type LabelRow, LABEL_COLUMNS } from './labels.ts';
 import { createRng, type Rng } from './random.ts';
 import { renderScene } from './render.ts';

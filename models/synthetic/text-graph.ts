@@ -14,7 +14,7 @@
  *    weight is what makes a photo with an extra object rank below the one described); no position word → none.
  * 4. Quadrant features = Σ_t colour(t) ⊗ quadrantWeights(t); then the same projection as the images.
  */
-import { EidosError } from '../../app/errors.ts';
+import { EidosError } from '../../app/contract/errors.ts';
 import type { ClipVocabulary } from '../clip/build-tokenizer-json.ts';
 import { attr, type GraphSpec, type TensorSpec } from './onnx-writer.ts';
 import {

@@ -4,7 +4,7 @@
  * (generate-model.ts) knows exactly these colours and positions, so retrieval, negative terms and
  * feature explanations have ground truth.
  */
-import { EidosError } from '../../app/errors.ts';
+import { EidosError } from '../../app/contract/errors.ts';
 
 export type Rgb = readonly [number, number, number];
 

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { CLIPImageProcessor, RawImage } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { Engine } from '../../app/engine/engine.ts';
+import { Engine } from '../../app/service/engine.ts';
 import type { IndexSummary } from '../../app/indexer/pipeline.ts';
 import { imageRate, syntheticModel, type InstalledModel } from './encoders.ts';
 

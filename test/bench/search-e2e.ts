@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Engine } from '../../app/engine/engine.ts';
+import { Engine } from '../../app/service/engine.ts';
 import { kernels, kernelStatus } from '../../app/kernels/index.ts';
 import { fetchModel } from '../../app/models/fetch-model.ts';
 import { modelsDir } from '../../app/paths.ts';

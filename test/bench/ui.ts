@@ -8,7 +8,7 @@
 //   node bin/run-ts.js test/bench/ui.ts [--photos 10000] [--scroll 100000] [--queries 8]
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import type { SearchResponse, SearchResult } from '../../app/api/types.ts';
+import type { SearchResponse, SearchResult } from '../../app/contract/types.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import { prepareHome, readLabels, serve } from '../e2e/serve-fixture.ts';
 

@@ -1,5 +1,5 @@
 /** Capturing what a call throws, so a test can assert on the error itself. */
-import { isEidosError } from '../../app/errors.ts';
+import { isEidosError } from '../../app/contract/errors.ts';
 
 /** The EidosError code `call` throws; 'not an EidosError' for any other throw, undefined if it returns. */
 export function thrownCode(call: () => unknown): string | undefined {

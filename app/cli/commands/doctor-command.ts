@@ -5,9 +5,9 @@ import { engineOptionHelp, engineOptionSpec, engineOptions } from '../engine-opt
 import { Encoder } from '../../encoders/encoder.ts';
 import { defaultProvider } from '../../encoders/execution-providers.ts';
 import { onnxRuntimeVersion } from '../../encoders/onnx-session.ts';
-import { chooseModel } from '../../engine/active-model.ts';
-import { readSettings } from '../../engine/settings.ts';
-import { describeError } from '../../errors.ts';
+import { chooseModel } from '../../service/active-model.ts';
+import { readSettings } from '../../service/settings.ts';
+import { describeError } from '../../contract/errors.ts';
 import { kernelStatus } from '../../kernels/index.ts';
 import { indexPath, modelsDir } from '../../paths.ts';
 

@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import type { Command, ParsedArgs } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, engineOptions } from '../engine-options.ts';
 import { Encoder } from '../../encoders/encoder.ts';
-import { chooseModel } from '../../engine/active-model.ts';
-import { readSettings } from '../../engine/settings.ts';
-import { EidosError } from '../../errors.ts';
+import { chooseModel } from '../../service/active-model.ts';
+import { readSettings } from '../../service/settings.ts';
+import { EidosError } from '../../contract/errors.ts';
 import { preprocessForModel } from '../../image/preprocess.ts';
 import { modelsDir } from '../../paths.ts';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, isAbsolute } from 'node:path';
-import { EidosError } from '../../errors.ts';
+import { EidosError } from '../../contract/errors.ts';
 import { dataDir, indexPath, modelsDir } from '../../paths.ts';
 import { evaluateRetrieval, readEvalQueries, RECALL_AT, type EvalReport } from '../../search/evaluate.ts';
 import { openIndex } from '../../store/open.ts';

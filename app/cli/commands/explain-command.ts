@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
-import { EidosError } from '../../errors.ts';
+import { EidosError } from '../../contract/errors.ts';
 
 export const explainCommand: Command = {
   path: ['explain'],

@@ -10,7 +10,7 @@ import { evalCommand } from './eval-command.ts';
 import { embedImageCommand, embedTextCommand } from './embed-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { explainCommand } from './explain-command.ts';
-import { serveCommand } from '../../server/serve-command.ts';
+import { serveCommand } from './serve-command.ts';
 
 /** Every CLI command, in the order `eidos --help` lists them. One line a command. */
 export const commands: Command[] = [

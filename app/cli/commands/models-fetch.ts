@@ -1,5 +1,5 @@
 import type { Command, Io } from '../command.ts';
-import { EidosError } from '../../errors.ts';
+import { EidosError } from '../../contract/errors.ts';
 import { loadManifest } from '../../models/manifest.ts';
 import { fetchModel, type FileCheck } from '../../models/store.ts';
 import { formatBytes, progressReporter } from './models-progress.ts';

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { EidosError } from '../../errors.ts';
+import { EidosError } from '../../contract/errors.ts';
 import { importModel } from '../../models/store.ts';
 import { reportUnpinned } from './models-fetch.ts';
 

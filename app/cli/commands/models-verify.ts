@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { EidosError } from '../../errors.ts';
+import { EidosError } from '../../contract/errors.ts';
 import { listModels, verifyModel, type ModelCheck } from '../../models/store.ts';
 
 export const modelsVerifyCommand: Command = {

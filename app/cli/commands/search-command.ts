@@ -1,7 +1,7 @@
-import { parseArgs as parseApiArgs } from '../../api/contract.ts';
-import type { SearchResponse } from '../../api/types.ts';
-import { EidosError } from '../../errors.ts';
-import type { Engine } from '../../engine/engine.ts';
+import { parseArgs as parseApiArgs } from '../../contract/api.ts';
+import type { SearchResponse } from '../../contract/types.ts';
+import { EidosError } from '../../contract/errors.ts';
+import type { Engine } from '../../service/engine.ts';
 import type { ParsedArgs } from '../command.ts';
 import type { Command } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';

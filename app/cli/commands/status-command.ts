@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
 import { formatBytes } from './models-progress.ts';
-import { EidosError } from '../../errors.ts';
+import { EidosError } from '../../contract/errors.ts';
 import { indexPath, dataDir } from '../../paths.ts';
 import { openIndex } from '../../store/open.ts';
 import { assertIndexSound } from '../../store/health.ts';

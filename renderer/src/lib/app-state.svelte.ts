@@ -1,4 +1,4 @@
-import type { FolderInfo, IndexProgress, ModelInfo, RebuildResult, Settings, Status } from '../../../app/api/types.ts';
+import type { FolderInfo, IndexProgress, ModelInfo, RebuildResult, Settings, Status } from '../../../app/contract/types.ts';
 import { api, call } from './client.ts';
 import { applyTheme } from './theme.ts';
 

@@ -1,5 +1,5 @@
-import type { ApiClient, ApiReply } from '../../../app/api/contract.ts';
-import { createHttpClient } from '../../../app/api/http-client.ts';
+import type { ApiClient, ApiReply } from '../../../app/contract/api.ts';
+import { createHttpClient } from '../../../app/contract/http-client.ts';
 
 declare global {
   interface Window {

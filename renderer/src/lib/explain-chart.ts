@@ -1,4 +1,4 @@
-import type { ExplainFeature } from '../../../app/api/types.ts';
+import type { ExplainFeature } from '../../../app/contract/types.ts';
 
 /**
  * Geometry of the "why these results" chart: one bar per selected feature (its own bits, I(F; Y))

@@ -1,4 +1,4 @@
-import type { ArgsOf } from '../../../app/api/contract.ts';
+import type { ArgsOf } from '../../../app/contract/api.ts';
 
 export type SearchArgs = ArgsOf<'search'>;
 export type SearchFilters = NonNullable<SearchArgs['filters']>;

@@ -1,4 +1,4 @@
-import type { Settings } from '../../../app/api/types.ts';
+import type { Settings } from '../../../app/contract/types.ts';
 
 /**
  * Applies a theme: `light`/`dark` pin the palette (data-theme on <html>); `system` removes the pin so

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../app/engine/engine.ts';
+import { Engine } from '../../../app/service/engine.ts';
 import type { IndexSummary } from '../../../app/indexer/pipeline.ts';
 import { hashBytes } from '../../../app/library/content-hash.ts';
 import { indexPath } from '../../../app/paths.ts';

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchResponse, SearchResult } from '../../../app/api/types.ts';
-import { Engine } from '../../../app/engine/engine.ts';
+import type { SearchResponse, SearchResult } from '../../../app/contract/types.ts';
+import { Engine } from '../../../app/service/engine.ts';
 import { indexPath } from '../../../app/paths.ts';
 import { serve } from '../../e2e/serve-fixture.ts';
 import { jsonError, makeHome, runEidos, spawnIndex } from './harness.ts';

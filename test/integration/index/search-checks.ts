@@ -4,7 +4,7 @@
  * (exactly for a fresh reader, within the image prior's drift bound for a reader that followed along).
  */
 import { expect } from 'vitest';
-import type { SearchResult } from '../../../app/api/types.ts';
+import type { SearchResult } from '../../../app/contract/types.ts';
 import { DRIFT_TOLERANCE_NATS } from '../../../app/search/image-prior.ts';
 import { STAND_OUT_BITS } from '../../../app/search/pmi.ts';
 import { peek, readIndex } from './probe.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../app/engine/engine.ts';
+import { Engine } from '../../../app/service/engine.ts';
 import { halfBitsToFloat } from '../../../app/kernels/f16.ts';
 import { loadConcepts } from '../../../app/mi/concept-prompts.ts';
 import { fetchModel } from '../../../app/models/fetch-model.ts';

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contract, methodNames, type MethodName } from '../../../app/api/contract.ts';
+import { contract, methodNames, type MethodName } from '../../../app/contract/api.ts';
 import { MAX_BODY_BYTES } from '../../../app/server/bridge.ts';
 import { mulberry32 } from '../../../app/util/mulberry32.ts';
 import { errorOf, startEngineServer, type Answer, type EngineServer } from './engine-server.ts';

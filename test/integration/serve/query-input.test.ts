@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexPath } from '../../../app/paths.ts';
-import type { SearchResponse } from '../../../app/api/types.ts';
+import type { SearchResponse } from '../../../app/contract/types.ts';
 import { errorOf, startEngineServer, type EngineServer } from './engine-server.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callEngine } from '../../../app/api/dispatch.ts';
-import { createEngineHandlers } from '../../../app/api/handlers.ts';
-import { isEidosError } from '../../../app/errors.ts';
+import { callEngine } from '../../../app/contract/dispatch.ts';
+import { createEngineHandlers } from '../../../app/service/api-handlers.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { indexPath } from '../../../app/paths.ts';
 import { rejection } from '../../helpers/errors.ts';
 import { jsonError, runEidos } from '../index/harness.ts';

@@ -2,8 +2,8 @@ import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isWithin, resolveInside } from '../../../app/api/file-access.ts';
-import { parseMediaRoute } from '../../../app/api/media.ts';
+import { isWithin, resolveInside } from '../../../app/util/path-containment.ts';
+import { parseMediaRoute } from '../../../app/service/media-files.ts';
 
 let base = '';
 let library = '';

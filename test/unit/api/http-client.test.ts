@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { methodNames } from '../../../app/api/contract.ts';
-import { createHttpClient } from '../../../app/api/http-client.ts';
+import { methodNames } from '../../../app/contract/api.ts';
+import { createHttpClient } from '../../../app/contract/http-client.ts';
 import { startBridge, type Bridge } from '../../../app/server/bridge.ts';
 import { fakeEngine, tableMedia } from './fake-handlers.ts';
 

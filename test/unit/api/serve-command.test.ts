@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../app/cli/main.ts';
-import { makeServeCommand } from '../../../app/server/serve-command.ts';
+import { makeServeCommand } from '../../../app/cli/commands/serve-command.ts';
 import type { Io } from '../../../app/cli/command.ts';
 import { fakeEngine, tableMedia } from './fake-handlers.ts';
 

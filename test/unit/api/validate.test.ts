@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isEidosError } from '../../../app/errors.ts';
-import { parseArgs } from '../../../app/api/contract.ts';
-import { array, number, object, oneOf, optional, string } from '../../../app/api/validate.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
+import { parseArgs } from '../../../app/contract/api.ts';
+import { array, number, object, oneOf, optional, string } from '../../../app/contract/validate.ts';
 
 function messageOf(work: () => unknown): string {
   try {

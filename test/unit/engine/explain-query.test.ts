@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { explainedTopCount, explainQuery, MIN_EXPLAIN_PHOTOS } from '../../../app/engine/explain-query.ts';
+import { explainedTopCount, explainQuery, MIN_EXPLAIN_PHOTOS } from '../../../app/service/explain-query.ts';
 import { allocateMatrix } from '../../../app/kernels/matrix.ts';
 import { mulberry32 } from '../../../app/util/mulberry32.ts';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { rejection } from '../../helpers/errors.ts';
 
 const D = 8;

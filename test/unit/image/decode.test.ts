@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, openImage, boundedScale } from '../../../app/image/decode.ts';
-import { isEidosError, type ErrorCode } from '../../../app/errors.ts';
+import { isEidosError, type ErrorCode } from '../../../app/contract/errors.ts';
 import { halves, jpegBytes, pngDeclaring, scratchDir } from './fixtures.ts';
 
 const dir = scratchDir();

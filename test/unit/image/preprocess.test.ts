@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../app/image/decode.ts';
 import { modelInputGeometry, preprocessDecoded, preprocessForModel } from '../../../app/image/preprocess.ts';
 import type { PreprocessSpec } from '../../../app/models/manifest-types.ts';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { scratchDir } from './fixtures.ts';
 
 const CLIP: PreprocessSpec = {

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../app/image/decode.ts';
 import { thumbnailPath, writeThumbnails } from '../../../app/image/thumbnails.ts';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { scratchDir } from './fixtures.ts';
 
 const HASH = 'ab'.repeat(16);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fsPath } from '../../../app/library/file-path.ts';
+import { fsPath } from '../../../app/util/file-path.ts';
 import { scanLibrary, type ScanEvent } from '../../../app/library/scan.ts';
 import { tempDir } from '../store/fixtures.ts';
 import { writeTree } from './tree.ts';

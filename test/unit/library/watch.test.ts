@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { watchLibrary, type LibraryChange, type LibraryWatcher } from '../../../app/library/watch.ts';
 import { tempDir } from '../store/fixtures.ts';
 

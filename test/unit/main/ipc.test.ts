@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WebContents, WebFrameMain } from 'electron';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { methodNames } from '../../../app/api/contract.ts';
+import { methodNames } from '../../../app/contract/api.ts';
 import { forwardEvents, registerIpc } from '../../../main/ipc.ts';
 import { createShellActions } from '../../../main/shell-actions.ts';
 import { fakeEngine, tableMedia, type FakeEngine } from '../api/fake-handlers.ts';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { methodNames } from '../../../app/api/contract.ts';
+import { methodNames } from '../../../app/contract/api.ts';
 
 /** A mock Electron big enough to run main.ts's start-up once, recording what it did and in which order. */
 const state = vi.hoisted(() => ({

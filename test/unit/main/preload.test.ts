@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { eventNames, methodNames } from '../../../app/api/contract.ts';
+import { eventNames, methodNames } from '../../../app/contract/api.ts';
 
 const electron = vi.hoisted(() => ({
   exposed: new Map<string, unknown>(),

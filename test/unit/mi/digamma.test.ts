@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { digamma } from '../../../app/mi/digamma.ts';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 
 const EULER_GAMMA = 0.5772156649015329;
 

@@ -6,7 +6,7 @@ import {
   mutualInformationBits,
   type EntropyEstimator,
 } from '../../../app/mi/entropy.ts';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { categoricalSource, tabulate, uniformSource } from './helpers/random.ts';
 
 const LOG2_3 = Math.log2(3);

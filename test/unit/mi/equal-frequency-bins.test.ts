@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binFeatureMatrix, equalFrequencyBins } from '../../../app/mi/equal-frequency-bins.ts';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { uniformSource } from './helpers/random.ts';
 
 describe('equal-frequency bins', () => {

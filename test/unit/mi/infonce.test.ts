@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { infoNceBoundFromLogits, infoNceBoundFromLosses } from '../../../app/mi/infonce.ts';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { gaussianMiBits, gaussianPairs } from './helpers/random.ts';
 
 /** Logits of the optimal critic log p(y|x)/p(y) for a standard bivariate normal, on one batch. */

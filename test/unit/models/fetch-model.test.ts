@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { fetchModel, listModels, modelPath, verifyModel, type ModelProgressEvent } from '../../../app/models/store.ts';
 import { bytesFor, FileServer, sha256, testManifest } from './helpers/file-server.ts';
 import { rejection } from '../../helpers/errors.ts';

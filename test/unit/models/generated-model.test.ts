@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { findModel, loadManifest } from '../../../app/models/manifest.ts';
 import type { Manifest } from '../../../app/models/manifest-types.ts';
 import { fetchModel, verifyModel } from '../../../app/models/store.ts';

@@ -2,7 +2,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import type { Manifest } from '../../../app/models/manifest-types.ts';
 import { importModel, listModels, modelPath, verifyModel } from '../../../app/models/store.ts';
 import { bytesFor, sha256, testManifest } from './helpers/file-server.ts';

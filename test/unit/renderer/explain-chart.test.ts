@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExplainFeature } from '../../../app/api/types.ts';
+import type { ExplainFeature } from '../../../app/contract/types.ts';
 import { explainChart, niceCeiling } from '../../../renderer/src/lib/explain-chart.ts';
 
 const feature = (name: string, bits: number, cumulativeBits: number): ExplainFeature => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuery } from '../../../app/search/query.ts';
+import { parseQuery } from '../../../app/contract/query-language.ts';
 import { partTerm, queryParts, withTerm } from '../../../renderer/src/lib/query-edit.ts';
 
 /** The engine's reading of a query (app/search/query.ts) is the truth the UI's edits must agree with. */

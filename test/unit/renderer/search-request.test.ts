@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../../app/api/contract.ts';
+import { parseArgs } from '../../../app/contract/api.ts';
 import { buildSearchArgs, cleanFilters } from '../../../renderer/src/lib/search-request.ts';
 
 describe('buildSearchArgs', () => {

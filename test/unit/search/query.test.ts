@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isEidosError } from '../../../app/errors.ts';
-import { imageTerm, parseQuery, quoteQuery } from '../../../app/search/query.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
+import { imageTerm, parseQuery, quoteQuery } from '../../../app/contract/query-language.ts';
 
 const brief = (query: string) => parseQuery(query).map((t) => (t.kind === 'text' ? [t.role, t.weight, t.text] : [t.role, t.weight, 'image']));
 

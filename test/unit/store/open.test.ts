@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync }
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { migrations, schemaVersion } from '../../../app/store/migrations.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import { thrownError } from '../../helpers/errors.ts';

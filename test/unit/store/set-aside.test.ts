@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isEidosError } from '../../../app/errors.ts';
-import { setAsideForRebuild } from '../../../app/engine/rebuild.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
+import { setAsideForRebuild } from '../../../app/service/rebuild.ts';
 import { indexPath } from '../../../app/paths.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import { salvageIndex, setIndexAside } from '../../../app/store/set-aside.ts';

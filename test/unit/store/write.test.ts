@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 import { rowMask } from '../../../app/store/matrix.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import type { IndexStore } from '../../../app/store/index-store.ts';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClipTokenizer } from '../../../app/tokenizer/clip-tokenizer.ts';
-import { isEidosError } from '../../../app/errors.ts';
+import { isEidosError } from '../../../app/contract/errors.ts';
 
 const TOKENIZER_DIR = '/work/shared/tokenizers/clip';
 const TOKENIZER_JSON = join(TOKENIZER_DIR, 'tokenizer.json');

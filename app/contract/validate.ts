@@ -1,4 +1,4 @@
-import { EidosError } from '../errors.ts';
+import { EidosError } from './errors.ts';
 
 /**
  * A tiny schema validator for the API's arguments (no dependency): each schema both checks an

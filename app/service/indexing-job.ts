@@ -2,8 +2,8 @@
  * One indexing run in the background of a long-lived process (serve, the Electron engine), with
  * its progress kept for `status` and pushed to listeners, and cancellation after the batch in flight.
  */
-import type { IndexProgress as ApiIndexProgress } from '../api/types.ts';
-import { describeError } from '../errors.ts';
+import type { IndexProgress as ApiIndexProgress } from '../contract/types.ts';
+import { describeError } from '../contract/errors.ts';
 import type { IndexProgress } from '../indexer/progress.ts';
 import type { Engine } from './engine.ts';
 

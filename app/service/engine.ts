@@ -5,15 +5,15 @@
 import { mkdirSync } from 'node:fs';
 import { Encoder } from '../encoders/encoder.ts';
 import type { ProviderName } from '../encoders/execution-providers.ts';
-import { EidosError, isEidosError } from '../errors.ts';
+import { EidosError, isEidosError } from '../contract/errors.ts';
 import { indexLibrary, type IndexSummary } from '../indexer/pipeline.ts';
 import type { IndexProgress } from '../indexer/progress.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import { openIndex } from '../store/open.ts';
-import type { ArgsOf } from '../api/contract.ts';
-import type { ExplainResponse, SearchResponse } from '../api/types.ts';
+import type { ArgsOf } from '../contract/api.ts';
+import type { ExplainResponse, SearchResponse } from '../contract/types.ts';
 import { explainQuery } from './explain-query.ts';
 import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
 import { chooseModel } from './active-model.ts';

@@ -6,11 +6,11 @@
  */
 import { statSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
-import type { EngineOptions } from '../engine/engine.ts';
-import { setAsideForRebuild, type RebuildStart } from '../engine/rebuild.ts';
-import { EidosError, isEidosError } from '../errors.ts';
+import type { EngineOptions } from './engine.ts';
+import { setAsideForRebuild, type RebuildStart } from './rebuild.ts';
+import { EidosError, isEidosError } from '../contract/errors.ts';
 import { salvageIndex } from '../store/set-aside.ts';
-import type { DamagedIndex, IndexProgress, RebuildResult } from './types.ts';
+import type { DamagedIndex, IndexProgress, RebuildResult } from '../contract/types.ts';
 
 /** What the status reports about a damaged index at `file`: the folders a rebuild can recover from it. */
 export function damagedIndexOf(file: string): DamagedIndex {

@@ -3,9 +3,9 @@
  * concept vocabulary embedded once per model (the search's concept bank, cached in the index), then MI feature selection
  * (app/explain). Shapes the answer as the API's ExplainResponse.
  */
-import { mediaPath } from '../api/contract.ts';
-import type { ExplainResponse } from '../api/types.ts';
-import { EidosError } from '../errors.ts';
+import { mediaPath } from '../contract/api.ts';
+import type { ExplainResponse } from '../contract/types.ts';
+import { EidosError } from '../contract/errors.ts';
 import { EXPLAIN_DEFAULTS, explainRanking } from '../explain/explain.ts';
 import type { EmbeddingMatrix } from '../kernels/contract.ts';
 

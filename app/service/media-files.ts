@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { EidosError } from '../errors.ts';
-import { PHOTO_ID_PATTERN, type MediaAccess } from './contract.ts';
-import { resolveInside } from './file-access.ts';
-import type { MediaVariant, PhotoId } from './types.ts';
+import { EidosError } from '../contract/errors.ts';
+import { PHOTO_ID_PATTERN, type MediaAccess } from '../contract/api.ts';
+import { resolveInside } from '../util/path-containment.ts';
+import type { MediaVariant, PhotoId } from '../contract/types.ts';
 
 /**
  * Media requests, shared by the web bridge (`/media/<id>/<variant>`) and the Electron protocol:

@@ -1,7 +1,7 @@
 /** User settings in `<data dir>/settings.json`: read leniently (unknown or bad fields fall back), written atomically. */
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Settings } from '../api/types.ts';
+import type { Settings } from '../contract/types.ts';
 
 export const DEFAULT_SETTINGS: Settings = { model: '', executionProvider: 'auto', watchFolders: false, defaultTop: 200, theme: 'system' };
 

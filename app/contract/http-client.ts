@@ -1,4 +1,4 @@
-import { eventMethodName, eventNames, methodNames, type ApiClient, type ApiReply, type EventName } from './contract.ts';
+import { eventMethodName, eventNames, methodNames, type ApiClient, type ApiReply, type EventName } from './api.ts';
 
 /**
  * The web bridge's side of `ApiClient`, for the UI when it runs in a browser (`eidos serve`): the

@@ -13,7 +13,7 @@
  * followed by a non-digit), so times and ratios stay searchable. An image term (a photo as the query)
  * does not come from the text: the caller adds it with `imageTerm`.
  */
-import { EidosError } from '../errors.ts';
+import { EidosError } from './errors.ts';
 
 export type TermRole = 'plain' | 'must' | 'not';
 

@@ -4,18 +4,18 @@
  * with progress events, and every answer is shaped as app/api/types.ts says.
  */
 import { mkdirSync } from 'node:fs';
-import { Engine, type EngineOptions } from '../engine/engine.ts';
-import { IndexingJob } from '../engine/indexing-job.ts';
-import { createMediaAccess, fileIdOf } from '../engine/media.ts';
-import { readSettings, writeSettings } from '../engine/settings.ts';
-import { describeError, EidosError, isEidosError } from '../errors.ts';
+import { Engine, type EngineOptions } from './engine.ts';
+import { IndexingJob } from './indexing-job.ts';
+import { createMediaAccess, fileIdOf } from './media-access.ts';
+import { readSettings, writeSettings } from './settings.ts';
+import { describeError, EidosError, isEidosError } from '../contract/errors.ts';
 import { fetchModel, listModels } from '../models/store.ts';
 import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import { assertIndexSound } from '../store/health.ts';
-import type { ApiEvent, ApiHandlers } from './contract.ts';
-import { mediaPath } from './contract.ts';
+import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
+import { mediaPath } from '../contract/api.ts';
 import { damagedIndexOf, guiDamageNotice, rebuildFromDamage } from './rebuild-index.ts';
-import type { FolderInfo, PhotoDetail, Status } from './types.ts';
+import type { FolderInfo, PhotoDetail, Status } from '../contract/types.ts';
 
 const VERSION = '0.1.0';
 

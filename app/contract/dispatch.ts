@@ -1,5 +1,5 @@
-import { describeError, EidosError, type ErrorCode } from '../errors.ts';
-import { parseArgs, type ApiHandlers, type ApiReply, type EngineMethod } from './contract.ts';
+import { describeError, EidosError, type ErrorCode } from './errors.ts';
+import { parseArgs, type ApiHandlers, type ApiReply, type EngineMethod } from './api.ts';
 
 /** What a transport reports for an error: a stable code and a message for the user. */
 export interface ErrorBody {

@@ -3,10 +3,10 @@
  * previews (made on first view) and originals. Ids are file ids; paths come only from the index.
  */
 import { existsSync } from 'node:fs';
-import type { MediaAccess } from '../api/contract.ts';
-import { resolveInside } from '../api/file-access.ts';
-import type { MediaVariant, PhotoId } from '../api/types.ts';
-import { isEidosError } from '../errors.ts';
+import type { MediaAccess } from '../contract/api.ts';
+import { resolveInside } from '../util/path-containment.ts';
+import type { MediaVariant, PhotoId } from '../contract/types.ts';
+import { isEidosError } from '../contract/errors.ts';
 import { decodeImage } from '../image/decode.ts';
 import { THUMBNAIL_EDGES, thumbnailPath, writeThumbnails, type ThumbnailSize } from '../image/thumbnails.ts';
 import type { IndexStore } from '../store/index-store.ts';

@@ -4,7 +4,7 @@
  * fresh engine on the same data folder and indexes those folders. Photos are never opened here.
  */
 import { resolve } from 'node:path';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import { resolveStore } from '../models/store-context.ts';
 import { indexPath, modelsDir } from '../paths.ts';
 import { isHeld } from '../store/lock.ts';

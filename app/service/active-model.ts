@@ -4,7 +4,7 @@
  * Without an installed model the error says exactly what to run.
  */
 import { existsSync } from 'node:fs';
-import { EidosError } from '../errors.ts';
+import { EidosError } from '../contract/errors.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import { resolveStore, type StoreContext } from '../models/store-context.ts';
 

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from '../cli/command.ts';
-import { EidosError } from '../errors.ts';
-import { dataDir, repoRoot } from '../paths.ts';
-import type { ApiHandlers } from '../api/contract.ts';
-import { createEngineHandlers } from '../api/handlers.ts';
-import { startBridge } from './bridge.ts';
+import type { Command } from '../command.ts';
+import { EidosError } from '../../contract/errors.ts';
+import { dataDir, repoRoot } from '../../paths.ts';
+import type { ApiHandlers } from '../../contract/api.ts';
+import { createEngineHandlers } from '../../service/api-handlers.ts';
+import { startBridge } from '../../server/bridge.ts';
 
 /** `eidos serve [--port N]`: the UI and API in a local browser, through the loopback bridge. */
 export interface ServeDeps {
