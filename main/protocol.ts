@@ -3,9 +3,11 @@ import { Readable } from 'node:stream';
 import { protocol, type Protocol } from 'electron';
 import type { MediaAccess } from '../app/contract/api.ts';
 import { errorBody } from '../app/contract/dispatch.ts';
-import { openMedia, parseMediaRoute } from '../app/service/media-files.ts';
-import { CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../app/server/headers.ts';
-import { resolveStaticFile } from '../app/server/static-files.ts';
+import { HTTP_STATUS } from '../app/contract/errors.ts';
+import { parseMediaRoute } from '../app/contract/media-route.ts';
+import { openMedia } from '../app/service/media-files.ts';
+import { CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../app/service/security-headers.ts';
+import { resolveStaticFile } from '../app/service/static-files.ts';
 import { APP_HOST, APP_SCHEME } from './security.ts';
 
 /**
@@ -31,7 +33,6 @@ export function handleAppProtocol(target: Protocol, options: AppProtocolOptions)
   target.handle(APP_SCHEME, (request) => appProtocolResponse(request, options));
 }
 
-const STATUS: Record<string, number> = { BAD_ARGUMENT: 400, FORBIDDEN: 403, NOT_FOUND: 404, UNSUPPORTED_FORMAT: 415 };
 
 /** Answers one `eidos://` request; errors become small JSON bodies with a 4xx/5xx status. */
 export async function appProtocolResponse(request: Request, options: AppProtocolOptions): Promise<Response> {
@@ -47,7 +48,7 @@ export async function appProtocolResponse(request: Request, options: AppProtocol
     return fileResponse(await resolveStaticFile(options.staticDir, url.pathname), CONTENT_SECURITY_POLICY);
   } catch (error) {
     const body = errorBody(error);
-    return errorResponse(STATUS[body.code] ?? 500, body.code, body.message);
+    return errorResponse(HTTP_STATUS[body.code], body.code, body.message);
   }
 }
 

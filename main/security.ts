@@ -1,5 +1,5 @@
 import type { App, Session, WebContents, WebFrameMain } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../app/server/headers.ts';
+import { CONTENT_SECURITY_POLICY } from '../app/service/security-headers.ts';
 
 /**
  * The Electron security rules (https://www.electronjs.org/docs/latest/tutorial/security) that are

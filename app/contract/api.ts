@@ -13,7 +13,8 @@ import type {
   Settings,
   Status,
 } from './types.ts';
-import { array, boolean, number, object, oneOf, optional, string, type Infer, type Schema } from './validate.ts';
+import { PHOTO_ID_PATTERN } from './photo-id.ts';
+import { array, boolean, number, object, oneOf, optional, refine, string, type Infer, type Schema } from './validate.ts';
 
 /**
  * The API: one table of methods (argument schema, result type, description) that both transports —
@@ -22,8 +23,6 @@ import { array, boolean, number, object, oneOf, optional, string, type Infer, ty
  * answered by the Electron main process, never by the engine or the web bridge.
  */
 
-/** Photo ids are URL-safe tokens: no `.`, `/`, `%` or `\`, so they cannot spell a path. */
-export const PHOTO_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 const photoId = string({ min: 1, max: 128, pattern: PHOTO_ID_PATTERN, patternName: 'a photo id (letters, digits, _ or -)' });
 const folderPath = string({ min: 1, max: 4096 });
@@ -44,6 +43,12 @@ const query = string({
   max: 1000,
   tooLongHint: 'the text encoder reads about 77 tokens (some 300 characters) of each term, so describe the photos in a sentence or a few terms.',
 });
+
+/**
+ * Results a search returns when neither the request nor the user's settings say: enough to fill a few
+ * screens of the grid, short enough to read in a terminal. The one default every door shares.
+ */
+export const DEFAULT_TOP = 100;
 
 const searchFilters = object({
   from: optional(isoDate),
@@ -67,6 +72,19 @@ const settingsPatch = object({
   watchFolders: optional(boolean()),
   defaultTop: optional(number({ min: 1, max: 1000, integer: true })),
   theme: optional(oneOf(['system', 'light', 'dark'])),
+});
+
+/**
+ * A search request's fields. The API requires a query or `like` (below); the CLI checks these fields
+ * alone because its `--like` names a file, which travels beside the request, not in it.
+ */
+export const searchFields = object({
+  query: optional(query),
+  top: optional(number({ min: 1, max: 1000, integer: true })),
+  sort: optional(oneOf(['relevance', 'date'])),
+  filters: optional(searchFilters),
+  // A photo as the query ("more like this"): alone, or as one more term beside the query's.
+  like: optional(photoId),
 });
 
 type Scope = 'engine' | 'shell';
@@ -106,13 +124,7 @@ export const contract = {
     'For a damaged index: keeps it aside (never deleted), starts a fresh one and indexes its folders (or the given ones) into it; never touches the photos.',
   ),
   search: method<SearchResponse>()(
-    object({
-      query,
-      top: optional(number({ min: 1, max: 1000, integer: true })),
-      sort: optional(oneOf(['relevance', 'date'])),
-      filters: optional(searchFilters),
-      like: optional(photoId),
-    }),
+    refine(searchFields, (args) => (args.query === undefined && args.like === undefined ? 'needs a query, a photo to search like (like), or both.' : undefined)),
     'Ranks photos by PMI with the query (terms, +/-, weights, filters, or a photo as the query).',
   ),
   explain: method<ExplainResponse>()(
@@ -157,11 +169,6 @@ export type ApiEvent = { [E in EventName]: { name: E; payload: ApiEventMap[E] } 
 /** Validates an untrusted argument for `name`; a missing argument counts as `{}`. */
 export function parseArgs<M extends MethodName>(name: M, arg: unknown): ArgsOf<M> {
   return contract[name].args.parse(arg ?? {}, name) as ArgsOf<M>;
-}
-
-/** Where photo files are served from, relative to the UI's origin (the same path in both transports). */
-export function mediaPath(id: PhotoId, variant: MediaVariant): string {
-  return `/media/${id}/${variant}`;
 }
 
 /**

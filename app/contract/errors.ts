@@ -26,6 +26,36 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'INTERNAL';
 
+/**
+ * The HTTP status of each code, for every transport that speaks HTTP (the loopback bridge and the
+ * Electron `eidos://` protocol). 4xx: the request or the library's state is at fault and the message
+ * says what to do; 5xx: Eidos or the machine failed. Typed as a full record so a new code needs a status.
+ */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
+  BAD_ARGUMENT: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  MODEL_MISSING: 409,
+  MODEL_INVALID: 409,
+  MODEL_BUSY: 409,
+  INDEX_NEWER: 409,
+  INDEX_CORRUPT: 409,
+  INDEX_LOCKED: 409,
+  INDEX_OUTDATED: 409,
+  CHANGED_WHILE_READING: 409,
+  TOO_LARGE: 413,
+  UNSUPPORTED_FORMAT: 415,
+  DECODE_FAILED: 422,
+  UNREADABLE: 422,
+  OUTSIDE_LIBRARY: 422,
+  CHECKSUM_MISMATCH: 502,
+  DOWNLOAD_FAILED: 502,
+  OFFLINE: 503,
+  NATIVE_UNAVAILABLE: 500,
+  DISK_FULL: 507,
+  INTERNAL: 500,
+};
+
 export class EidosError extends Error {
   readonly code: ErrorCode;
   readonly file: string | undefined;

@@ -46,21 +46,26 @@ function fail(query: string, reason: string): never {
   throw new EidosError('BAD_ARGUMENT', `Cannot read the query '${quoteQuery(query)}': ${reason}`);
 }
 
-/**
- * Splits the query into words and quoted phrases, keeping each one's sign/weight prefix. Control
- * characters count as spaces.
- */
-export function parseQuery(rawQuery: string): QueryTerm[] {
-  const query = rawQuery.replace(CONTROL, ' ');
-  const terms: QueryTerm[] = [];
-  let plain: string[] = [];
-  const flushPlain = () => {
-    if (plain.length === 0) return;
-    const text = plain.join(' ');
-    terms.push({ kind: 'text', role: 'plain', weight: 1, text, source: text });
-    plain = [];
-  };
+/** One written part of a query: a plain word, or a quoted phrase or word with its sign and weight. */
+export interface QueryPart {
+  role: TermRole;
+  weight: number;
+  /** The words, without prefix or quotes (blanks folded inside quotes). */
+  text: string;
+  /** As written, e.g. `-2:"red car"`. */
+  source: string;
+  /** A sign, a weight or quotes make a part a term of its own; bare words join their neighbours. */
+  standsAlone: boolean;
+}
 
+/**
+ * Splits a query into its written parts, never failing: the engine's parser and the UI's query edits
+ * (app `renderer/src/lib/query-edit.ts`) read the language through this one lexer. Control characters
+ * count as spaces.
+ */
+export function lexQuery(rawQuery: string): QueryPart[] {
+  const query = rawQuery.replace(CONTROL, ' ');
+  const parts: QueryPart[] = [];
   let at = 0;
   const rest = () => query.slice(at);
   while (at < query.length) {
@@ -72,38 +77,59 @@ export function parseQuery(rawQuery: string): QueryTerm[] {
     const start = at;
     let role: TermRole = 'plain';
     let weight = 1;
-    let prefixed = false;
+    let standsAlone = false;
     if (query[at] === '+' || query[at] === '-') {
       role = query[at] === '+' ? 'must' : 'not';
-      prefixed = true;
+      standsAlone = true;
       at++;
     }
     const weightMatch = WEIGHT.exec(rest());
     if (weightMatch) {
       weight = Number(weightMatch[1]);
-      prefixed = true;
+      standsAlone = true;
       at += weightMatch[0].length;
-      if (!(weight > 0 && weight <= MAX_WEIGHT)) fail(query, `the weight ${weightMatch[1]} must be above 0 and at most ${MAX_WEIGHT}.`);
     }
     let text: string;
-    let quoted = false;
     if (query[at] === '"') {
-      quoted = true;
+      standsAlone = true;
       const close = query.indexOf('"', at + 1);
       const end = close < 0 ? query.length : close;
       text = query.slice(at + 1, end).trim().replace(/\s+/g, ' ');
       at = close < 0 ? query.length : close + 1;
     } else {
-      const word = /^[^\s"]*/.exec(rest())![0];
-      text = word;
-      at += word.length;
+      text = /^[^\s"]*/.exec(rest())![0];
+      at += text.length;
     }
-    const source = query.slice(start, at);
+    parts.push({ role, weight, text, source: query.slice(start, at), standsAlone });
+  }
+  return parts;
+}
+
+/**
+ * Reads a query into terms: consecutive bare words form one term, every other part is a term of its
+ * own. Throws BAD_ARGUMENT naming the problem (an empty term, a weight out of range, no words at all).
+ */
+export function parseQuery(rawQuery: string): QueryTerm[] {
+  const query = rawQuery.replace(CONTROL, ' ');
+  const terms: QueryTerm[] = [];
+  let plain: string[] = [];
+  const flushPlain = () => {
+    if (plain.length === 0) return;
+    const text = plain.join(' ');
+    terms.push({ kind: 'text', role: 'plain', weight: 1, text, source: text });
+    plain = [];
+  };
+  for (const part of lexQuery(query)) {
+    const { role, weight, text, source } = part;
+    if (weight !== 1 && !(weight > 0 && weight <= MAX_WEIGHT)) {
+      fail(query, `the weight ${WEIGHT.exec(source.replace(/^[+-]/, ''))?.[1] ?? weight} must be above 0 and at most ${MAX_WEIGHT}.`);
+    }
     if (text === '') {
       const shown = quoteQuery(source);
+      const prefixed = /^[+-]/.test(source) || WEIGHT.test(source);
       fail(query, prefixed ? `'${shown}' has nothing after it; write e.g. '${shown}beach'.` : 'an empty quoted phrase ""; put words between the quotes or remove them.');
     }
-    if (!prefixed && !quoted) {
+    if (!part.standsAlone) {
       plain.push(text);
       continue;
     }

@@ -16,11 +16,10 @@ export interface Place {
   name?: string;
 }
 
-export interface SearchResult {
+/** What a photo card shows, whatever asked for it. */
+export interface PhotoSummary {
   id: PhotoId;
   path: string;
-  /** Full PMI of the photo for the query, in bits (> 0: more associated than an average photo here). */
-  bits: number;
   /** Same-origin URL of the thumbnail, `/media/<id>/thumb` (served by either transport). */
   thumbnailUrl: string;
   /** When the photo was taken (EXIF), else the file's modification time; absent when neither is known. */
@@ -30,6 +29,12 @@ export interface SearchResult {
   camera?: string;
   width?: number;
   height?: number;
+}
+
+/** A photo as a search returns it: its summary and how much it stands out for the query. */
+export interface SearchResult extends PhotoSummary {
+  /** Full PMI of the photo for the query, in bits (> 0: more associated than an average photo here). */
+  bits: number;
 }
 
 /** One term of a compound query and how much it contributed. */
@@ -172,7 +177,8 @@ export interface RebuildResult {
   indexing: IndexProgress;
 }
 
-export interface PhotoDetail extends SearchResult {
+/** Everything known about one photo; its bits belong to a search, so the search result carries them. */
+export interface PhotoDetail extends PhotoSummary {
   folder: string;
   bytes: number;
   format: string;

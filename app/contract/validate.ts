@@ -139,3 +139,19 @@ export function object<S extends Shape>(shape: S): Schema<InferShape<S>> {
     },
   };
 }
+
+/**
+ * A rule across fields that the shape alone cannot state (e.g. "a query, a photo, or both"): `rule`
+ * returns what is wrong, in words, or undefined when the value is fine.
+ */
+export function refine<T>(schema: Schema<T>, rule: (value: T) => string | undefined): Schema<T> {
+  return {
+    expected: schema.expected,
+    parse(value, path) {
+      const parsed = schema.parse(value, path);
+      const problem = rule(parsed);
+      if (problem !== undefined) throw new EidosError('BAD_ARGUMENT', `${path} ${problem}`);
+      return parsed;
+    },
+  };
+}

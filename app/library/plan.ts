@@ -1,7 +1,7 @@
-import { sep } from 'node:path';
 import type { IndexStore } from '../store/index-store.ts';
 import type { FileIdentity, StoredFile } from '../store/types.ts';
 import { hashFile } from './content-hash.ts';
+import { isWithin } from '../util/path-containment.ts';
 import { fsPath, pathKey } from '../util/file-path.ts';
 import { scanLibrary, type ScanEvent, type ScannedFile, type ScanProblem } from './scan.ts';
 
@@ -90,7 +90,7 @@ export async function planIndex(store: IndexStore, options: PlanOptions): Promis
   const unreadable = plan.problems.filter((problem) => problem.isDirectory).map((problem) => keyOf(problem));
   const vanishedByHash = new Map<string, StoredFile[]>();
   for (const [key, file] of stored) {
-    if (unreadable.some((dir) => key === dir || key.startsWith(dir.endsWith(sep) ? dir : dir + sep))) {
+    if (unreadable.some((dir) => isWithin(key, dir))) {
       plan.unverified++;
     } else if (file.contentHash) {
       vanishedByHash.set(file.contentHash, [...(vanishedByHash.get(file.contentHash) ?? []), file]);

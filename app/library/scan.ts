@@ -4,6 +4,7 @@ import { opendir, realpath, stat } from 'node:fs/promises';
 import { extname, sep } from 'node:path';
 import type { ErrorCode } from '../contract/errors.ts';
 import { PHOTO_EXTENSIONS } from '../image/decode.ts';
+import { isWithin } from '../util/path-containment.ts';
 import { filePathFromBytes, type FilePath } from '../util/file-path.ts';
 import { describeFsError } from './fs-errors.ts';
 
@@ -65,11 +66,8 @@ function problem(root: string, bytes: Buffer, error: unknown, isDirectory: boole
 
 /** Whether `target` (a resolved path) is one of `roots` or lies inside one of them. */
 function insideAny(target: Buffer, roots: readonly Buffer[]): boolean {
-  return roots.some((root) => {
-    if (target.equals(root)) return true;
-    const prefix = root.at(-1) === separator[0] ? root : Buffer.concat([root, separator]);
-    return target.length > prefix.length && target.subarray(0, prefix.length).equals(prefix);
-  });
+  // latin1 maps each byte to one character, so names that are not UTF-8 compare exactly.
+  return roots.some((root) => isWithin(target.toString('latin1'), root.toString('latin1')));
 }
 
 function outsideLibrary(root: string, link: Buffer, target: Buffer, isDirectory: boolean): ScanEvent {

@@ -1,6 +1,7 @@
-/** Store rows → the API's SearchResult (what a result card shows). */
-import { mediaPath } from '../contract/api.ts';
-import type { SearchResult } from '../contract/types.ts';
+/** Store rows → the API's photo shapes: the search result's card and the photo detail, from one summary. */
+import { mediaPath } from '../contract/media-route.ts';
+import { photoIdOf } from '../contract/photo-id.ts';
+import type { PhotoDetail, PhotoSummary, SearchResult } from '../contract/types.ts';
 import type { PhotoRow } from '../store/types.ts';
 
 /** "Apple iPhone 13" from make "Apple" and model "iPhone 13"; models that repeat the make ("Canon EOS R5") stand alone. */
@@ -18,9 +19,9 @@ export function photoDate(row: Pick<PhotoRow, 'takenAt' | 'mtimeMs'>): string | 
   return Number.isFinite(row.mtimeMs) && row.mtimeMs > 0 ? new Date(row.mtimeMs).toISOString() : undefined;
 }
 
-export function toSearchResult(row: PhotoRow, bits: number): SearchResult {
-  const id = String(row.id);
-  const result: SearchResult = { id, path: row.path, bits, thumbnailUrl: mediaPath(id, 'thumb') };
+export function toPhotoSummary(row: PhotoRow): PhotoSummary {
+  const id = photoIdOf(row.id);
+  const result: PhotoSummary = { id, path: row.path, thumbnailUrl: mediaPath(id, 'thumb') };
   const takenAt = photoDate(row);
   if (takenAt !== undefined) result.takenAt = takenAt;
   if (row.lat !== null && row.lon !== null) result.place = { lat: row.lat, lon: row.lon };
@@ -29,4 +30,24 @@ export function toSearchResult(row: PhotoRow, bits: number): SearchResult {
   if (row.width !== null) result.width = row.width;
   if (row.height !== null) result.height = row.height;
   return result;
+}
+
+export function toSearchResult(row: PhotoRow, bits: number): SearchResult {
+  return { ...toPhotoSummary(row), bits };
+}
+
+export function toPhotoDetail(row: PhotoRow): PhotoDetail {
+  const summary = toPhotoSummary(row);
+  const exif: Record<string, string> = {};
+  if (row.lens) exif.Lens = row.lens;
+  if (row.width && row.height) exif.Dimensions = `${row.width} × ${row.height}`;
+  return {
+    ...summary,
+    folder: row.folder,
+    bytes: row.size,
+    format: row.format,
+    detailUrl: mediaPath(summary.id, 'detail'),
+    originalUrl: mediaPath(summary.id, 'original'),
+    exif,
+  };
 }

@@ -12,6 +12,7 @@ import { queryInformationBits } from '../explain/query-bound.ts';
 import type { EmbeddingMatrix } from '../kernels/contract.ts';
 import { kernels } from '../kernels/index.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
+import { DEFAULT_TOP } from '../contract/api.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import { conceptBank } from './concept-bank.ts';
 import { ImagePrior, type QueryBank } from './image-prior.ts';
@@ -54,8 +55,6 @@ interface TermScores {
 interface Scored extends ScoredQuery {
   terms: TermScores[];
 }
-
-const DEFAULT_TOP = 50;
 
 export class SearchService {
   private readonly store: IndexStore;
@@ -131,7 +130,8 @@ export class SearchService {
   async search(args: SearchArgs, options: SearchOptions = {}): Promise<SearchResponse> {
     const started = performance.now();
     const like = args.like !== undefined ? { photoId: args.like } : options.likeFile !== undefined ? { file: options.likeFile } : undefined;
-    const terms = termsOf(args.query, like);
+    const query = args.query ?? '';
+    const terms = termsOf(query, like);
     const scored = await this.score(terms);
     const library = this.library!;
     const n = library.n;
@@ -163,10 +163,10 @@ export class SearchService {
       perResultBits: shown.map((row) => t.bits[row]!),
     }));
     return {
-      query: args.query,
+      query,
       queryBits: scored.queryBits,
       anyStandsOut: standing.count > 0,
-      message: message(args.query, standing.count, scored.queryBits, filterMask, n),
+      message: message(query.trim() === '' ? 'this photo' : query, standing.count, scored.queryBits, filterMask, n),
       total: eligible.count,
       results,
       terms: termContributions,

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import type { Encoder } from '../encoders/encoder.ts';
 import { EidosError } from '../contract/errors.ts';
+import { fileIdOf } from '../contract/photo-id.ts';
 import { preprocessForModel } from '../image/preprocess.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import type { IndexStore } from '../store/index-store.ts';
@@ -35,7 +36,8 @@ export async function termVectors(terms: readonly QueryTerm[], context: TermVect
 async function imageVector(ref: { photoId: string } | { file: string }, context: TermVectorContext): Promise<Float32Array> {
   const { library, store } = context;
   if ('photoId' in ref) {
-    const row = /^\d+$/.test(ref.photoId) ? library.rowOf(Number(ref.photoId)) : undefined;
+    const fileId = fileIdOf(ref.photoId);
+    const row = fileId === undefined ? undefined : library.rowOf(fileId);
     if (row === undefined) throw new EidosError('NOT_FOUND', `There is no indexed photo with id ${ref.photoId}; search again to get current ids.`);
     return library.rowVector(row);
   }

@@ -2,14 +2,15 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { EidosError, type ErrorCode } from '../contract/errors.ts';
+import { EidosError, HTTP_STATUS } from '../contract/errors.ts';
 import { contract, isMethodName, type ApiHandlers, type EngineMethod } from '../contract/api.ts';
 import { callEngine, errorBody } from '../contract/dispatch.ts';
-import { openMedia, parseMediaRoute } from '../service/media-files.ts';
+import { parseMediaRoute } from '../contract/media-route.ts';
+import { openMedia } from '../service/media-files.ts';
 import { createGuard, tokenCookie, type Guard } from './guard.ts';
-import { CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './headers.ts';
+import { CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../service/security-headers.ts';
 import { streamEvents } from './sse.ts';
-import { resolveStaticFile } from './static-files.ts';
+import { resolveStaticFile } from '../service/static-files.ts';
 
 /**
  * The loopback web bridge behind `eidos serve`: the same API as the desktop app's IPC, over
@@ -37,14 +38,6 @@ export interface Bridge {
 /** JSON bodies are small (a query and filters); anything larger is refused before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  BAD_ARGUMENT: 400,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  TOO_LARGE: 413,
-  UNSUPPORTED_FORMAT: 415,
-  INTERNAL: 500,
-};
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { handlers } = options;
@@ -173,7 +166,7 @@ function sendError(response: ServerResponse, error: unknown): void {
     response.destroy();
     return;
   }
-  const status = STATUS[body.code] ?? 422;
+  const status = HTTP_STATUS[body.code];
   // Closing after an error stops a client from streaming the rest of an oversized body at us.
   if (status === 413) response.setHeader('Connection', 'close');
   sendJson(response, status, { error: body });

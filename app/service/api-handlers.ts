@@ -6,14 +6,15 @@
 import { mkdirSync } from 'node:fs';
 import { Engine, type EngineOptions } from './engine.ts';
 import { IndexingJob } from './indexing-job.ts';
-import { createMediaAccess, fileIdOf } from './media-access.ts';
+import { fileIdOf } from '../contract/photo-id.ts';
+import { createMediaAccess } from './media-access.ts';
 import { readSettings, writeSettings } from './settings.ts';
 import { describeError, EidosError, isEidosError } from '../contract/errors.ts';
 import { fetchModel, listModels } from '../models/store.ts';
 import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import { assertIndexSound } from '../store/health.ts';
 import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
-import { mediaPath } from '../contract/api.ts';
+import { toPhotoDetail } from '../search/results.ts';
 import { damagedIndexOf, guiDamageNotice, rebuildFromDamage } from './rebuild-index.ts';
 import type { FolderInfo, PhotoDetail, Status } from '../contract/types.ts';
 
@@ -132,27 +133,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       const fileId = fileIdOf(id);
       const [row] = fileId === undefined ? [] : e.store.photoRows([fileId]);
       if (!row) throw new EidosError('NOT_FOUND', `no photo ${id} in the index.`);
-      const camera = [row.make, row.model].filter(Boolean).join(' ');
-      const exif: Record<string, string> = {};
-      if (row.lens) exif.Lens = row.lens;
-      if (row.width && row.height) exif.Dimensions = `${row.width} × ${row.height}`;
-      return {
-        id,
-        path: row.path,
-        bits: 0,
-        thumbnailUrl: mediaPath(id, 'thumb'),
-        detailUrl: mediaPath(id, 'detail'),
-        originalUrl: mediaPath(id, 'original'),
-        folder: row.folder,
-        bytes: row.size,
-        format: row.format,
-        exif,
-        takenAt: row.takenAt ?? new Date(row.mtimeMs).toISOString(),
-        ...(row.lat !== null && row.lon !== null ? { place: { lat: row.lat, lon: row.lon } } : {}),
-        ...(camera ? { camera } : {}),
-        ...(row.width ? { width: row.width } : {}),
-        ...(row.height ? { height: row.height } : {}),
-      };
+      return toPhotoDetail(row);
     },
     async listModels() {
       const models = await listModels(modelContext);

@@ -97,7 +97,8 @@ export class Engine {
   }
 
   search(args: SearchArgs, options: SearchOptions = {}): Promise<SearchResponse> {
-    return this.searcher.search(args, options);
+    // A request without a count gets the user's setting, so every door returns the same number.
+    return this.searcher.search({ ...args, top: args.top ?? readSettings(this.home).defaultTop }, options);
   }
 
   /** Why the query's top results are what they are: MI-selected concepts (or dimensions) in bits. */

@@ -3,7 +3,7 @@
  * concept vocabulary embedded once per model (the search's concept bank, cached in the index), then MI feature selection
  * (app/explain). Shapes the answer as the API's ExplainResponse.
  */
-import { mediaPath } from '../contract/api.ts';
+import { mediaPath } from '../contract/media-route.ts';
 import type { ExplainResponse } from '../contract/types.ts';
 import { EidosError } from '../contract/errors.ts';
 import { EXPLAIN_DEFAULTS, explainRanking } from '../explain/explain.ts';

@@ -6,20 +6,11 @@ import { existsSync } from 'node:fs';
 import type { MediaAccess } from '../contract/api.ts';
 import { resolveInside } from '../util/path-containment.ts';
 import type { MediaVariant, PhotoId } from '../contract/types.ts';
+import { fileIdOf } from '../contract/photo-id.ts';
 import { isEidosError } from '../contract/errors.ts';
 import { decodeImage } from '../image/decode.ts';
 import { THUMBNAIL_EDGES, thumbnailPath, writeThumbnails, type ThumbnailSize } from '../image/thumbnails.ts';
 import type { IndexStore } from '../store/index-store.ts';
-
-/**
- * The file id a photo id names, or undefined. Only the canonical decimal form counts, so one photo
- * has one id (`0x1`, `1e0` and `01` are not aliases of `1`).
- */
-export function fileIdOf(id: PhotoId): number | undefined {
-  if (!/^[1-9]\d{0,15}$/.test(id)) return undefined;
-  const fileId = Number(id);
-  return Number.isSafeInteger(fileId) ? fileId : undefined;
-}
 
 export function createMediaAccess(store: () => IndexStore | undefined, thumbnailsDir: string): MediaAccess {
   return {

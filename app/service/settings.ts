@@ -1,9 +1,10 @@
 /** User settings in `<data dir>/settings.json`: read leniently (unknown or bad fields fall back), written atomically. */
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_TOP } from '../contract/api.ts';
 import type { Settings } from '../contract/types.ts';
 
-export const DEFAULT_SETTINGS: Settings = { model: '', executionProvider: 'auto', watchFolders: false, defaultTop: 200, theme: 'system' };
+export const DEFAULT_SETTINGS: Settings = { model: '', executionProvider: 'auto', watchFolders: false, defaultTop: DEFAULT_TOP, theme: 'system' };
 
 export function settingsPath(home: string): string {
   return join(home, 'settings.json');

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { EidosError } from '../contract/errors.ts';
+import { isWithin } from '../util/path-containment.ts';
 import { pathKey, type FilePath } from '../util/file-path.ts';
 import { selectFileIds } from './filters.ts';
 import type { WriterLock } from './lock.ts';
@@ -33,7 +34,6 @@ function toStoredFile(row: StoredFileRow): StoredFile {
   return file;
 }
 
-const isInside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 
 /** The open index. Every method runs synchronously; writes are one transaction each. Open with `openIndex`. */
 export class IndexStore {
@@ -69,7 +69,7 @@ export class IndexStore {
     return this.run((sql) => {
       const existing = this.listFolders().find((folder) => folder.path === absolute);
       if (existing) return existing;
-      const overlap = this.listFolders().find((folder) => isInside(absolute, folder.path) || isInside(folder.path, absolute));
+      const overlap = this.listFolders().find((folder) => isWithin(absolute, folder.path) || isWithin(folder.path, absolute));
       if (overlap) {
         throw new EidosError('BAD_ARGUMENT', `${absolute} overlaps the library folder ${overlap.path}. Remove that one first, or add only the outer folder.`, { file: absolute });
       }

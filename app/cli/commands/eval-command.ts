@@ -1,24 +1,20 @@
 import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, isAbsolute } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EidosError } from '../../contract/errors.ts';
 import { dataDir, indexPath, modelsDir } from '../../paths.ts';
 import { evaluateRetrieval, readEvalQueries, RECALL_AT, type EvalReport } from '../../search/evaluate.ts';
 import { openIndex } from '../../store/open.ts';
+import { isWithin } from '../../util/path-containment.ts';
 import type { Command } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
-
-const isInside = (child: string, parent: string) => {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-};
 
 /** Is the dataset already inside a library folder of the current index (so no re-indexing is needed)? */
 function indexedHere(home: string, dataset: string): boolean {
   try {
     const store = openIndex(indexPath(home), { readonly: true });
     try {
-      return store.listFolders().some((folder) => isInside(dataset, folder.path));
+      return store.listFolders().some((folder) => isWithin(dataset, folder.path));
     } finally {
       store.close();
     }

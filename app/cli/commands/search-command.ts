@@ -1,4 +1,4 @@
-import { parseArgs as parseApiArgs } from '../../contract/api.ts';
+import { searchFields } from '../../contract/api.ts';
 import type { SearchResponse } from '../../contract/types.ts';
 import { EidosError } from '../../contract/errors.ts';
 import type { Engine } from '../../service/engine.ts';
@@ -30,8 +30,8 @@ function searchArgs(args: ParsedArgs): unknown {
   if (near !== undefined) filters.near = parseNear(near);
   const query = args.positionals.join(' ').trim();
   return {
-    // The API needs a query; `--like` alone searches by the photo (the service reads a blank query as none).
-    query: query === '' && text(args, 'like') !== undefined ? ' ' : query,
+    // `--like` alone searches by the photo (its file is passed beside the request).
+    ...(query !== '' ? { query } : {}),
     ...(top !== undefined ? { top: Number(top) } : {}),
     ...(text(args, 'sort') !== undefined ? { sort: text(args, 'sort') } : {}),
     ...(Object.keys(filters).length > 0 ? { filters } : {}),
@@ -59,7 +59,7 @@ export const searchCommand: Command = {
     'here (PMI > 1 bit, corrected for photos that resemble everything).',
     '',
     'options:',
-    '  --top <k>          results to show (default 50)',
+    '  --top <k>          results to show (default: the setting, 100 unless changed in Settings)',
     '  --sort date        newest first among the photos that stand out (default: relevance)',
     '  --like <file>      a photo (in the library or not) as the query, alone or with words',
     '  --from <date> --to <date>   taken between (YYYY-MM-DD, inclusive)',
@@ -90,7 +90,7 @@ export const searchCommand: Command = {
     if (args.positionals.join('').trim() === '' && like === undefined) {
       throw new EidosError('BAD_ARGUMENT', 'eidos search needs a query, e.g. eidos search "kids on a beach at sunset" (or --like <photo>).');
     }
-    const request = parseApiArgs('search', searchArgs(args));
+    const request = searchFields.parse(searchArgs(args), 'search');
     return withSearchEngine(args, async (engine) => {
       const response = await engine.search(request, { ...(like !== undefined ? { likeFile: like } : {}), all: Boolean(args.values.all) });
       if (args.json) io.out(JSON.stringify(response));

@@ -4,12 +4,6 @@ export type SearchArgs = ArgsOf<'search'>;
 export type SearchFilters = NonNullable<SearchArgs['filters']>;
 export type PhotoType = NonNullable<SearchFilters['type']>;
 
-/**
- * The query text sent with "more like this" when the box is empty: the contract needs a non-empty
- * string, and the engine reads a blank query with `like` as the photo alone (app/search/search-service.ts).
- */
-export const LIKE_ONLY_QUERY = ' ';
-
 /** Drops empty fields, so an untouched filter panel sends no filters at all. */
 export function cleanFilters(filters: SearchFilters): SearchFilters | undefined {
   const entries = Object.entries(filters).filter(([, value]) => value !== undefined && value !== '' && value !== false);
@@ -28,7 +22,8 @@ export function buildSearchArgs(input: {
   if (query === '' && input.like === undefined) return undefined;
   const filters = cleanFilters(input.filters);
   return {
-    query: query === '' ? LIKE_ONLY_QUERY : query,
+    // "More like this" with an empty box is the photo alone: the contract takes `like` without a query.
+    ...(query !== '' ? { query } : {}),
     top: input.top,
     sort: input.sort,
     ...(filters ? { filters } : {}),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isWithin, resolveInside } from '../../../app/util/path-containment.ts';
-import { parseMediaRoute } from '../../../app/service/media-files.ts';
+import { parseMediaRoute } from '../../../app/contract/media-route.ts';
 
 let base = '';
 let library = '';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../../app/contract/query-language.ts';
-import { partTerm, queryParts, withTerm } from '../../../renderer/src/lib/query-edit.ts';
+import { withTerm } from '../../../renderer/src/lib/query-edit.ts';
 
-/** The engine's reading of a query (app/search/query.ts) is the truth the UI's edits must agree with. */
+/** The engine's reading of a query (app/contract/query-language.ts) is the truth the UI's edits must agree with. */
 const read = (query: string) =>
   parseQuery(query).map((term) => (term.kind === 'text' ? { role: term.role, text: term.text.toLowerCase() } : { role: term.role, text: '' }));
 
@@ -28,7 +28,11 @@ describe('withTerm', () => {
   });
 
   it('does not take a time like 10:30 for a weight', () => {
-    expect(partTerm('10:30')).toBe('10:30');
-    expect(queryParts('clock 10:30 +2:"a b"')).toEqual(['clock', '10:30', '+2:"a b"']);
+    expect(withTerm('clock 10:30 +2:"a b"', 'x', '+')).toBe('clock 10:30 +2:"a b" +x');
+    expect(read(withTerm('clock 10:30', '10:30', '-'))).toEqual([{ role: 'plain', text: 'clock' }, { role: 'not', text: '10:30' }]);
+  });
+
+  it('edits a query the engine would still refuse (typed half-way) without failing', () => {
+    expect(withTerm('beach - 0:x', 'sun', '+')).toBe('beach - 0:x +sun');
   });
 });

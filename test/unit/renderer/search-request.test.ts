@@ -15,11 +15,14 @@ describe('buildSearchArgs', () => {
     expect(parseArgs('search', filtered)).toEqual(filtered);
   });
 
-  it('searches by a photo alone with a query the contract accepts', () => {
+  it('searches by a photo alone without any query text, as the contract allows', () => {
     const args = buildSearchArgs({ query: '', like: 'abc_12', sort: 'relevance', filters: {}, top: 50 });
-    expect(args?.like).toBe('abc_12');
-    expect(args?.query.trim()).toBe('');
+    expect(args).toEqual({ like: 'abc_12', top: 50, sort: 'relevance' });
     expect(parseArgs('search', args)).toEqual(args);
+  });
+
+  it('is refused by the contract with neither a query nor a photo', () => {
+    expect(() => parseArgs('search', { top: 5 })).toThrow(/needs a query, a photo to search like/);
   });
 });
 
