@@ -18,10 +18,20 @@ export interface Io {
   isTTY: boolean;
 }
 
-export interface Command {
+/**
+ * One CLI command as the command table lists it: the words that select it and one line for
+ * `eidos --help`. `load` imports the command's module only when it is run (or asked for its own help),
+ * so `eidos --help` loads none of the engine's heavy modules (onnxruntime, sharp, SQLite, the addon).
+ */
+export interface CommandEntry {
   /** Words that select the command, e.g. ['models', 'fetch']. */
   path: string[];
   summary: string;
+  load(): Promise<Command>;
+}
+
+/** What a command's module provides. */
+export interface Command {
   /** The argument part of the usage line, e.g. '<id>'. */
   usage: string;
   /** Longer help: option descriptions and examples. */

@@ -1,7 +1,6 @@
 import type { OptionSpec, ParsedArgs } from './command.ts';
-import { parseProvider } from '../encoders/execution-providers.ts';
 import { Engine, type EngineOptions } from '../service/engine.ts';
-import { EidosError } from '../contract/errors.ts';
+import { providerOption, type ModelChoice } from '../service/model-encoder.ts';
 import { dataDir } from '../paths.ts';
 
 /** The options every engine command shares. */
@@ -15,24 +14,19 @@ export const engineOptionHelp = [
   '  --ep <name>    execution provider: auto (default), cpu, coreml',
 ];
 
-export function engineOptions(args: ParsedArgs, extra: Partial<EngineOptions> = {}): EngineOptions {
-  let provider;
-  try {
-    provider = parseProvider(args.values.ep as string | undefined);
-  } catch (error) {
-    throw new EidosError('BAD_ARGUMENT', (error as Error).message);
-  }
+/** The data folder, model and execution provider a command's flags ask for. */
+export function modelChoice(args: ParsedArgs): ModelChoice {
+  const provider = providerOption(args.values.ep as string | undefined);
   return {
     home: dataDir(),
     ...(typeof args.values.model === 'string' ? { model: args.values.model } : {}),
     ...(provider ? { provider } : {}),
-    ...extra,
   };
 }
 
 /** Opens the engine, runs `work`, and always closes it (workers, the database). */
 export async function withEngine<T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>, extra: Partial<EngineOptions> = {}): Promise<T> {
-  const engine = Engine.open(engineOptions(args, extra));
+  const engine = Engine.open({ ...modelChoice(args), ...extra });
   try {
     return await work(engine);
   } finally {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { describeError, EidosError } from '../contract/errors.ts';
-import type { Command, Io } from './command.ts';
+import type { Command, CommandEntry, Io } from './command.ts';
 import { commands } from './commands/index.ts';
 
 export function processIo(): Io {
@@ -20,12 +20,12 @@ export function processIo(): Io {
   };
 }
 
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
-  let best: { command: Command; rest: string[] } | undefined;
-  for (const command of commands) {
-    const n = command.path.length;
-    if (argv.length >= n && command.path.every((word, i) => argv[i] === word)) {
-      if (!best || n > best.command.path.length) best = { command, rest: argv.slice(n) };
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | undefined {
+  let best: { entry: CommandEntry; rest: string[] } | undefined;
+  for (const entry of commands) {
+    const n = entry.path.length;
+    if (argv.length >= n && entry.path.every((word, i) => argv[i] === word)) {
+      if (!best || n > best.entry.path.length) best = { entry, rest: argv.slice(n) };
     }
   }
   return best;
@@ -47,8 +47,8 @@ function overview(): string {
   ].join('\n');
 }
 
-function commandHelp(command: Command): string {
-  return [`usage: eidos ${command.path.join(' ')} ${command.usage}`.trimEnd(), '', command.summary, '', command.help].join('\n').trimEnd();
+function commandHelp(entry: CommandEntry, command: Command): string {
+  return [`usage: eidos ${entry.path.join(' ')} ${command.usage}`.trimEnd(), '', entry.summary, '', command.help].join('\n').trimEnd();
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad usage). */
@@ -62,7 +62,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.err(`eidos: unknown command '${argv.join(' ')}'. Run 'eidos --help' for the list.`);
     return 2;
   }
-  const { command, rest } = found;
+  const { entry, rest } = found;
+  const command = await entry.load();
+  const name = entry.path.join(' ');
   let parsed;
   try {
     parsed = parseArgs({
@@ -72,11 +74,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       strict: true,
     });
   } catch (error) {
-    io.err(`eidos ${command.path.join(' ')}: ${describeError(error)}\n${commandHelp(command)}`);
+    io.err(`eidos ${name}: ${describeError(error)}\n${commandHelp(entry, command)}`);
     return 2;
   }
   if (parsed.values.help) {
-    io.out(commandHelp(command));
+    io.out(commandHelp(entry, command));
     return 0;
   }
   const json = Boolean(parsed.values.json);
@@ -87,7 +89,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     if (json) {
       io.out(JSON.stringify({ error: { code, message: describeError(error) } }));
     } else {
-      io.err(`eidos ${command.path.join(' ')}: ${describeError(error)}`);
+      io.err(`eidos ${name}: ${describeError(error)}`);
       if (!(error instanceof EidosError) && process.env.EIDOS_DEBUG && error instanceof Error) io.err(error.stack ?? '');
     }
     return error instanceof EidosError && error.code === 'BAD_ARGUMENT' ? 2 : 1;

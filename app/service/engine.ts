@@ -7,6 +7,8 @@ import { Encoder } from '../encoders/encoder.ts';
 import type { ProviderName } from '../encoders/execution-providers.ts';
 import { EidosError, isEidosError } from '../contract/errors.ts';
 import { indexLibrary, type IndexSummary } from '../indexer/pipeline.ts';
+import { watchLibrary } from '../library/watch.ts';
+import { evaluateRetrieval, type EvalQuery, type EvalReport } from '../search/evaluate.ts';
 import type { IndexProgress } from '../indexer/progress.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
@@ -80,11 +82,28 @@ export class Engine {
     return this.encoderPromise;
   }
 
+  /** True when another process writes the index, so this engine only reads it. */
+  get readonly(): boolean {
+    return this.store.readonly;
+  }
+
+  /** Recall of cosine and of full PMI over labelled queries, scored exactly as a search scores them. */
+  async evaluate(queries: EvalQuery[]): Promise<Omit<EvalReport, 'photos' | 'queryColumn'>> {
+    const encoder = await this.encoder();
+    return evaluateRetrieval({ service: this.searcher, store: this.store, tau: this.model.logitScale, embedTexts: (t) => encoder.embedTexts(t) }, queries);
+  }
+
   /** Throws unless this engine may write the index (the other process's INDEX_LOCKED when it writes). */
   assertWritable(): void {
     if (this.store.readonly) throw this.writeRefusal ?? new EidosError('INTERNAL', 'this engine was opened read-only');
   }
 
+  /** The library's folders (absolute paths). */
+  folders(): string[] {
+    return this.store.listFolders().map((folder) => folder.path);
+  }
+
+  /** Adds folders to the library; ones it already has are left as they are. */
   addFolders(folders: readonly string[]): void {
     if (folders.length > 0) this.assertWritable();
     for (const folder of folders) this.store.addFolder(folder);
@@ -94,6 +113,23 @@ export class Engine {
     this.assertWritable();
     if (this.store.listFolders().length === 0) throw new EidosError('BAD_ARGUMENT', "the library has no folders yet: run 'eidos index <folder>'.");
     return indexLibrary({ store: this.store, model: this.model, encoder: await this.encoder(), thumbnailsDir: this.thumbnailsDir, ...options });
+  }
+
+  /**
+   * Watches the library's folders (native file watcher) and indexes whatever changes, one run at a
+   * time, reporting each run; resolves to a function that stops watching after the run in flight.
+   */
+  async watch(report: { onRun(changes: number, summary: IndexSummary): void; onError(error: unknown): void }): Promise<() => Promise<void>> {
+    let running: Promise<void> = Promise.resolve();
+    const watcher = await watchLibrary(this.folders(), (changes) => {
+      running = running
+        .then(async () => report.onRun(changes.length, await this.index()))
+        .catch((error: unknown) => report.onError(error));
+    });
+    return async () => {
+      await watcher.close();
+      await running;
+    };
   }
 
   search(args: SearchArgs, options: SearchOptions = {}): Promise<SearchResponse> {

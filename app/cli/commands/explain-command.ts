@@ -3,8 +3,6 @@ import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-option
 import { EidosError } from '../../contract/errors.ts';
 
 export const explainCommand: Command = {
-  path: ['explain'],
-  summary: 'Why these results: the features that carry the information behind the top photos, in bits.',
   usage: '"<query>" [--features concepts|dims] [--k m] [--json]',
   help: [
     'Labels the top results of the query against a background sample of the library, estimates the mutual',

@@ -3,35 +3,28 @@ import { statSync } from 'node:fs';
 import type { Command } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
 import { formatDuration, progressBar } from '../format.ts';
-import { EidosError } from '../../contract/errors.ts';
+import { describeError, EidosError } from '../../contract/errors.ts';
 import type { Engine } from '../../service/engine.ts';
 import { setAsideForRebuild, type RebuildStart } from '../../service/rebuild.ts';
 import { dataDir } from '../../paths.ts';
-import { watchLibrary } from '../../library/watch.ts';
 import type { Io } from '../command.ts';
 
 /** Re-indexes whenever the watcher reports changes (debounced), one run at a time, until Ctrl-C. */
 async function watchAndIndex(engine: Engine, io: Io): Promise<void> {
-  const roots = engine.store.listFolders().map((f) => f.path);
-  let running: Promise<void> = Promise.resolve();
-  const watcher = await watchLibrary(roots, (changes) => {
-    running = running.then(async () => {
-      const summary = await engine.index();
-      io.out(`${changes.length} change(s): ${summary.encoded} embedded, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped`);
-    }).catch((error: unknown) => io.err(`indexing after a change failed: ${(error as Error).message}`));
+  const stop = await engine.watch({
+    onRun: (changes, summary) =>
+      io.out(`${changes} change(s): ${summary.encoded} embedded, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped`),
+    onError: (error) => io.err(`indexing after a change failed: ${describeError(error)}`),
   });
-  io.out(`watching ${roots.length} folder(s); Ctrl-C stops`);
+  io.out(`watching ${engine.folders().length} folder(s); Ctrl-C stops`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await watcher.close();
-  await running;
+  await stop();
 }
 
 export const indexCommand: Command = {
-  path: ['index'],
-  summary: 'Add folders to the library and index new or changed photos (incremental, resumable).',
   usage: '[<folder>…] [--watch] [--rebuild] [--model <id>] [--ep cpu|coreml|auto]',
   help: [
     'Scans the folders recursively (jpg png webp avif gif tiff heic heif and RAW previews), skips',
@@ -65,8 +58,7 @@ export const indexCommand: Command = {
     }
     const wanted = rebuild?.folders ?? folders;
     return withEngine(args, async (engine) => {
-      const known = new Set(engine.store.listFolders().map((f) => f.path));
-      engine.addFolders(wanted.filter((f) => !known.has(f)));
+      engine.addFolders(wanted);
       let lastLine = 0;
       const summary = await engine.index({
         onProgress: (p) => {

@@ -1,30 +1,70 @@
-import type { Command } from '../command.ts';
-import { modelsFetchCommand } from './models-fetch.ts';
-import { modelsImportCommand } from './models-import.ts';
-import { modelsListCommand } from './models-list.ts';
-import { modelsVerifyCommand } from './models-verify.ts';
-import { indexCommand } from './index-command.ts';
-import { statusCommand } from './status-command.ts';
-import { searchCommand } from './search-command.ts';
-import { evalCommand } from './eval-command.ts';
-import { embedImageCommand, embedTextCommand } from './embed-command.ts';
-import { doctorCommand } from './doctor-command.ts';
-import { explainCommand } from './explain-command.ts';
-import { serveCommand } from './serve-command.ts';
+import type { CommandEntry } from '../command.ts';
 
-/** Every CLI command, in the order `eidos --help` lists them. One line a command. */
-export const commands: Command[] = [
-  indexCommand,
-  statusCommand,
-  searchCommand,
-  explainCommand,
-  evalCommand,
-  modelsListCommand,
-  modelsFetchCommand,
-  modelsImportCommand,
-  modelsVerifyCommand,
-  serveCommand,
-  embedTextCommand,
-  embedImageCommand,
-  doctorCommand,
+/** Every CLI command, in the order `eidos --help` lists them. Modules are imported only when used. */
+export const commands: CommandEntry[] = [
+  {
+    path: ['index'],
+    summary: 'Add folders to the library and index new or changed photos (incremental, resumable).',
+    load: async () => (await import('./index-command.ts')).indexCommand,
+  },
+  {
+    path: ['status'],
+    summary: 'Show the index: photos indexed, skipped (by reason), pending, models, folders, size.',
+    load: async () => (await import('./status-command.ts')).statusCommand,
+  },
+  {
+    path: ['search'],
+    summary: 'Find photos by description; scores are PMI in bits, only photos that stand out are shown.',
+    load: async () => (await import('./search-command.ts')).searchCommand,
+  },
+  {
+    path: ['explain'],
+    summary: 'Why these results: the features that carry the information behind the top photos, in bits.',
+    load: async () => (await import('./explain-command.ts')).explainCommand,
+  },
+  {
+    path: ['eval'],
+    summary: 'Measure retrieval on a labelled folder: Recall@1/5/10 of plain cosine and of full PMI.',
+    load: async () => (await import('./eval-command.ts')).evalCommand,
+  },
+  {
+    path: ['models', 'list'],
+    summary: 'List the models Eidos knows, and which are installed and verified.',
+    load: async () => (await import('./models-list.ts')).modelsListCommand,
+  },
+  {
+    path: ['models', 'fetch'],
+    summary: 'Download (or generate) a model, check every file by sha256, and install it.',
+    load: async () => (await import('./models-fetch.ts')).modelsFetchCommand,
+  },
+  {
+    path: ['models', 'import'],
+    summary: 'Install a model from a folder of files copied from another machine (no network).',
+    load: async () => (await import('./models-import.ts')).modelsImportCommand,
+  },
+  {
+    path: ['models', 'verify'],
+    summary: 'Re-check installed model files against their pinned sha256.',
+    load: async () => (await import('./models-verify.ts')).modelsVerifyCommand,
+  },
+  {
+    path: ['serve'],
+    summary: 'Serve the search UI to a browser on this machine (127.0.0.1 only, per-run token).',
+    load: async () => (await import('./serve-command.ts')).serveCommand,
+  },
+  {
+    path: ['embed', 'text'],
+    summary: "Print a text's L2-normalised embedding.",
+    load: async () => (await import('./embed-command.ts')).embedTextCommand,
+  },
+  {
+    path: ['embed', 'image'],
+    summary: "Print a photo's L2-normalised embedding.",
+    load: async () => (await import('./embed-command.ts')).embedImageCommand,
+  },
+  {
+    path: ['doctor'],
+    summary: 'Report the platform, the execution provider that actually runs the model, the scoring kernels and the data folder.',
+    load: async () => (await import('./doctor-command.ts')).doctorCommand,
+  },
 ];

@@ -1,7 +1,7 @@
 import type { Command, Io } from '../command.ts';
 import { EidosError } from '../../contract/errors.ts';
-import { loadManifest } from '../../models/manifest.ts';
-import { fetchModel, type FileCheck } from '../../models/store.ts';
+import { loadManifest } from '../../service/models.ts';
+import { fetchModel, type FileCheck } from '../../service/models.ts';
 import { formatBytes, progressReporter } from './models-progress.ts';
 
 /** Prints the hashes of files accepted without a pin, so they can be checked and pinned. */
@@ -12,8 +12,6 @@ export function reportUnpinned(io: Io, files: FileCheck[]): void {
 }
 
 export const modelsFetchCommand: Command = {
-  path: ['models', 'fetch'],
-  summary: 'Download (or generate) a model, check every file by sha256, and install it.',
   usage: '[<id>] [--trust-unpinned]',
   help: [
     'arguments:',

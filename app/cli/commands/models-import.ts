@@ -1,11 +1,9 @@
 import type { Command } from '../command.ts';
 import { EidosError } from '../../contract/errors.ts';
-import { importModel } from '../../models/store.ts';
+import { importModel } from '../../service/models.ts';
 import { reportUnpinned } from './models-fetch.ts';
 
 export const modelsImportCommand: Command = {
-  path: ['models', 'import'],
-  summary: 'Install a model from a folder of files copied from another machine (no network).',
   usage: '<folder> [--id <id>] [--trust-unpinned]',
   help: [
     'arguments:',

@@ -1,10 +1,8 @@
 import type { Command } from '../command.ts';
-import { listModels } from '../../models/store.ts';
+import { listModels } from '../../service/models.ts';
 import { formatBytes } from './models-progress.ts';
 
 export const modelsListCommand: Command = {
-  path: ['models', 'list'],
-  summary: 'List the models Eidos knows, and which are installed and verified.',
   usage: '[--json]',
   help: [
     'options:',

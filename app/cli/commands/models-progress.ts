@@ -1,5 +1,5 @@
 import type { Io } from '../command.ts';
-import type { ModelProgressEvent } from '../../models/store.ts';
+import type { ModelProgressEvent } from '../../service/models.ts';
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB'];

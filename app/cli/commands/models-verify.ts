@@ -1,10 +1,8 @@
 import type { Command } from '../command.ts';
 import { EidosError } from '../../contract/errors.ts';
-import { listModels, verifyModel, type ModelCheck } from '../../models/store.ts';
+import { listModels, verifyModel, type ModelCheck } from '../../service/models.ts';
 
 export const modelsVerifyCommand: Command = {
-  path: ['models', 'verify'],
-  summary: 'Re-check installed model files against their pinned sha256.',
   usage: '[<id>] [--json]',
   help: [
     'arguments:',

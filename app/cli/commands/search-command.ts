@@ -48,8 +48,6 @@ function printText(response: SearchResponse, out: (line: string) => void): void 
 const withSearchEngine = <T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>): Promise<T> => withEngine(args, work, { readonly: 'if-locked' });
 
 export const searchCommand: Command = {
-  path: ['search'],
-  summary: 'Find photos by description; scores are PMI in bits, only photos that stand out are shown.',
   usage: '"<query>" [--top k] [--sort date] [--like <file>] [filters…] [--all]',
   help: [
     'Query language: plain words form one description; "quoted phrase"; +term (must match);',

@@ -22,8 +22,6 @@ const untilSignal = (): Promise<void> =>
 
 export function makeServeCommand(deps: ServeDeps = { createHandlers: createEngineHandlers, untilStopped: untilSignal }): Command {
   return {
-    path: ['serve'],
-    summary: 'Serve the search UI to a browser on this machine (127.0.0.1 only, per-run token).',
     usage: '[--port N]',
     help: [
       'options:',

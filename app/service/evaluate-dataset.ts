@@ -1,0 +1,71 @@
+/**
+ * `eidos eval`: retrieval quality of the installed model on a labelled folder, measured through the
+ * same engine a search uses. A folder already in the library is scored in place; any other is indexed
+ * into a temporary data folder (sharing the installed models) that is deleted afterwards.
+ */
+import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EidosError } from '../contract/errors.ts';
+import { indexPath, modelsDir } from '../paths.ts';
+import { readEvalQueries, type EvalReport } from '../search/evaluate.ts';
+import { Engine, type EngineOptions } from './engine.ts';
+import { isWithin } from '../util/path-containment.ts';
+import { openIndex } from '../store/open.ts';
+
+export { RECALL_AT, type EvalReport } from '../search/evaluate.ts';
+
+export interface DatasetReport extends EvalReport {
+  model: string;
+  index: 'current' | 'temporary';
+}
+
+/** Is the dataset already inside a library folder of the current index (so no re-indexing is needed)? */
+function indexedHere(home: string, dataset: string): boolean {
+  try {
+    const store = openIndex(indexPath(home), { readonly: true });
+    try {
+      return store.listFolders().some((folder) => isWithin(dataset, folder.path));
+    } finally {
+      store.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+export interface EvalProgress {
+  /** Once, before any work: what is measured and where. */
+  onStart?(what: { photos: number; queries: number; queryColumn: string; where: string }): void;
+  onIndexing?(done: number, total: number): void;
+}
+
+export async function evaluateDataset(options: EngineOptions, datasetFolder: string, progress: EvalProgress = {}): Promise<DatasetReport> {
+  const dataset = resolve(datasetFolder);
+  try {
+    if (!statSync(dataset).isDirectory()) throw new Error('not a folder');
+  } catch {
+    throw new EidosError('NOT_FOUND', `${dataset} is not a folder; pass the folder that holds labels.csv.`, { file: dataset });
+  }
+  const { queries, queryColumn, photos } = readEvalQueries(dataset);
+  const home = options.home;
+  const inPlace = indexedHere(home, dataset);
+  const evalHome = inPlace ? home : mkdtempSync(join(tmpdir(), 'eidos-eval-'));
+  if (!inPlace) symlinkSync(modelsDir(home), modelsDir(evalHome), 'dir');
+  progress.onStart?.({ photos, queries: queries.length, queryColumn, where: inPlace ? `the current index (${home})` : `a temporary data folder (${evalHome})` });
+  const engine = Engine.open({ ...options, home: evalHome });
+  try {
+    if (!inPlace) {
+      engine.addFolders([dataset]);
+      await engine.index({ onProgress: (p) => p.phase !== 'scanning' && progress.onIndexing?.(p.done, p.total) });
+    } else if (!engine.readonly) {
+      // Bring the folder up to date only when we may write; a locked index is scored as it is.
+      await engine.index();
+    }
+    const scores = await engine.evaluate(queries);
+    return { ...scores, photos, queryColumn, model: engine.model.id, index: inPlace ? 'current' : 'temporary' };
+  } finally {
+    await engine.close();
+    if (!inPlace) rmSync(evalHome, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * One model's encoder outside a library (`eidos embed`, `eidos doctor`): which model and execution
+ * provider a command asked for, and the towers opened for it, closed whatever happens.
+ */
+import { availableParallelism, arch, platform, totalmem } from 'node:os';
+import { existsSync } from 'node:fs';
+import { EidosError, describeError } from '../contract/errors.ts';
+import { Encoder } from '../encoders/encoder.ts';
+import { defaultProvider, parseProvider, type ProviderName } from '../encoders/execution-providers.ts';
+import { onnxRuntimeVersion } from '../encoders/onnx-session.ts';
+import { preprocessForModel } from '../image/preprocess.ts';
+import { kernelStatus } from '../kernels/index.ts';
+import { indexPath, modelsDir } from '../paths.ts';
+import { chooseModel } from './active-model.ts';
+import { readSettings } from './settings.ts';
+
+export type { ProviderName };
+
+/** What a command asked for: the data folder, and optionally a model id and an execution provider. */
+export interface ModelChoice {
+  home: string;
+  model?: string;
+  provider?: ProviderName;
+}
+
+/** `--ep` as a provider; a wrong name is a BAD_ARGUMENT that lists the right ones. */
+export function providerOption(value: string | undefined): ProviderName | undefined {
+  try {
+    return parseProvider(value);
+  } catch (error) {
+    throw new EidosError('BAD_ARGUMENT', describeError(error));
+  }
+}
+
+async function withEncoder<T>(choice: ModelChoice, towers: Array<'vision' | 'text'>, work: (encoder: Encoder, dir: string) => Promise<T>): Promise<T> {
+  const settings = readSettings(choice.home);
+  const { model, dir } = chooseModel([choice.model, settings.model || undefined], { modelsDir: modelsDir(choice.home) });
+  const encoder = await Encoder.open({ model, modelDir: dir, towers, ...(choice.provider ? { provider: choice.provider } : {}) });
+  try {
+    return await work(encoder, dir);
+  } finally {
+    await encoder.close();
+  }
+}
+
+export interface Embedding {
+  model: string;
+  provider: ProviderName;
+  embedding: Float32Array;
+}
+
+export function embedText(choice: ModelChoice, text: string): Promise<Embedding> {
+  return withEncoder(choice, ['text'], async (encoder) => ({
+    model: encoder.model.id,
+    provider: encoder.provider,
+    embedding: (await encoder.embedTexts([text])).data,
+  }));
+}
+
+export function embedImage(choice: ModelChoice, file: string): Promise<Embedding> {
+  return withEncoder(choice, ['vision'], async (encoder) => {
+    const pixels = await preprocessForModel(file, encoder.model.preprocess);
+    return { model: encoder.model.id, provider: encoder.provider, embedding: (await encoder.embedImages(pixels, 1)).data };
+  });
+}
+
+/**
+ * What runs where on this machine, measured rather than assumed: the model is opened for real (both
+ * towers), so the provider reported is the one that ran, fallbacks included. `ok` is false when the
+ * model could not be opened (the report says why).
+ */
+export async function doctorReport(choice: ModelChoice): Promise<{ ok: boolean; report: Record<string, unknown> }> {
+  const report: Record<string, unknown> = {
+    platform: `${platform()}-${arch()}`,
+    node: process.versions.node,
+    cores: availableParallelism(),
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    onnxruntime: onnxRuntimeVersion(),
+    requestedProvider: choice.provider ?? `auto (${defaultProvider()})`,
+    kernels: kernelStatus(),
+    dataDir: choice.home,
+    index: existsSync(indexPath(choice.home)) ? indexPath(choice.home) : 'none yet',
+  };
+  try {
+    const started = performance.now();
+    report.model = await withEncoder(choice, ['vision', 'text'], async (encoder, dir) => ({
+      id: encoder.model.id,
+      dir,
+      sessions: encoder.sessions,
+      openMs: Math.round(performance.now() - started),
+    }));
+    return { ok: true, report };
+  } catch (error) {
+    report.model = { error: describeError(error) };
+    return { ok: false, report };
+  }
+}
