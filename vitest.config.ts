@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/slow/**', 'node_modules/**'],
+    setupFiles: ['test/setup/resource-root.ts'],
+    globalSetup: ['test/setup/build-bundles.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Native addons, onnxruntime and sharp do not like being loaded in many worker threads at once.

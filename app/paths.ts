@@ -20,6 +20,3 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
 export const modelsDir = (home = dataDir()): string => join(home, 'models');
 export const indexPath = (home = dataDir()): string => join(home, 'index.sqlite');
 export const thumbnailsDir = (home = dataDir()): string => join(home, 'thumbnails');
-
-/** The repository root (for the bundled manifest and vocabulary). */
-export const repoRoot = (): string => join(import.meta.dirname, '..');

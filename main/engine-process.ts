@@ -1,7 +1,8 @@
 import type { MessagePortMain } from 'electron';
 import type { ApiHandlers } from '../app/contract/api.ts';
 import { createEngineHandlers } from '../app/service/api-handlers.ts';
-import { portOf, type EngineInit } from './engine-host.ts';
+import { setResourceRoot } from '../app/resources.ts';
+import { portOf, type EngineInit } from './engine-port.ts';
 import { serveEngine } from './engine-protocol.ts';
 
 /**
@@ -23,6 +24,7 @@ export function runEngineProcess(parentPort: ParentPort, factory: EngineFactory 
         reject(new Error('engine process: the first message must be init with a MessagePort'));
         return;
       }
+      setResourceRoot(init.resourceRoot);
       factory(init.dataDir)
         .then((handlers) => {
           serveEngine(portOf(port), handlers);

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import { dataDir } from '../app/paths.ts';
+import { resources, setResourceRoot } from '../app/resources.ts';
 import { startEngineHost } from './engine-host.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
@@ -11,14 +11,13 @@ import { createMainWindow } from './windows.ts';
 
 /**
  * The Electron main process: one instance, one window, the engine in a utility process, and the
- * wiring between them. Bundled by scripts/build-electron.ts into dist-electron/main/main.js, next to
- * dist-electron/preload/preload.cjs and dist-electron/engine/engine-process.js.
+ * wiring between them. Bundled by scripts/build.ts into dist/main/main.js. Resources are found below
+ * the app folder: the project folder in development, `<process.resourcesPath>/app.asar` when packaged
+ * (electron-builder unpacks the native binaries and workers beside it, and Electron reads those through).
  */
-const bundleDir = import.meta.dirname;
-const preloadPath = join(bundleDir, '..', 'preload', 'preload.cjs');
-const engineEntry = join(bundleDir, '..', 'engine', 'engine-process.js');
 
 export function startApp(): void {
+  setResourceRoot(app.getAppPath());
   // A second copy would open the same index; hand over to the first one instead.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -31,7 +30,7 @@ export function startApp(): void {
   let window: BrowserWindow | undefined;
   const showWindow = (): void => {
     if (window === undefined || window.isDestroyed()) {
-      window = createMainWindow(preloadPath);
+      window = createMainWindow(resources.bundle('preload/preload.cjs'));
       return;
     }
     if (window.isMinimized()) window.restore();
@@ -45,9 +44,9 @@ export function startApp(): void {
 
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession);
-    const engine = startEngineHost({ entry: engineEntry, dataDir: dataDir() });
+    const engine = startEngineHost({ entry: resources.bundle('engine/engine-process.js'), dataDir: dataDir(), resourceRoot: app.getAppPath() });
     const { handlers } = engine;
-    handleAppProtocol(session.defaultSession.protocol, { staticDir: join(app.getAppPath(), 'renderer', 'dist'), media: handlers.media });
+    handleAppProtocol(session.defaultSession.protocol, { staticDir: resources.ui(), media: handlers.media });
     registerIpc(ipcMain, handlers, createShellActions(shell, handlers.media));
     forwardEvents(handlers, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     installMenu({ isMac: process.platform === 'darwin', isPackaged: app.isPackaged });

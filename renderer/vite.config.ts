@@ -14,7 +14,7 @@ export default defineConfig({
   base: './',
   plugins: [svelte()],
   build: {
-    outDir: 'dist',
+    outDir: '../dist/ui',
     emptyOutDir: true,
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },

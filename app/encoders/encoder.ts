@@ -81,7 +81,7 @@ export class Encoder {
     // main thread's process.env writes through to (a worker's is a private copy): so set it here, before
     // the worker that loads onnxruntime exists. test/integration/offline checks that it stays off.
     process.env.ORT_DISABLE_TELEMETRY = '1';
-    const worker = startWorker(new URL('./encoder-worker.ts', import.meta.url), init as unknown as Record<string, unknown>);
+    const worker = startWorker('encoder-worker', init as unknown as Record<string, unknown>);
     const sessions = await new Promise<SessionReport[]>((resolve, reject) => {
       const onMessage = (reply: WorkerReply): void => {
         worker.off('message', onMessage);

@@ -4,7 +4,7 @@
  * which one runs and why. Native argument errors surface as EidosError('BAD_ARGUMENT').
  */
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { resources } from '../resources.ts';
 import { EidosError } from '../contract/errors.ts';
 import type { EmbeddingMatrix, Kernels, KernelStatus, SearchPassResult } from './contract.ts';
 import { referenceKernels } from './reference.ts';
@@ -20,9 +20,9 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
   metalScores?: (matrix: EmbeddingMatrix, queries: Float32Array, nq: number) => Float32Array | null;
 }
 
-const addonPath = join(import.meta.dirname, '..', '..', 'native', 'build', 'Release', 'eidos_native.node');
 
 function loadNative(): { binding?: NativeBinding; reason?: string } {
+  const addonPath = resources.nativeAddon();
   if (process.env.EIDOS_KERNELS === 'typescript') return { reason: 'EIDOS_KERNELS=typescript asked for the TypeScript kernels' };
   try {
     return { binding: createRequire(import.meta.url)(addonPath) as NativeBinding };
@@ -38,8 +38,19 @@ function loadNative(): { binding?: NativeBinding; reason?: string } {
   }
 }
 
-const loaded = loadNative();
-if (loaded.reason !== undefined && process.env.EIDOS_KERNELS !== 'typescript') console.warn(`eidos: ${loaded.reason}`);
+let loadedAddon: { binding?: NativeBinding; reason?: string } | undefined;
+
+/**
+ * The addon, loaded on first use rather than at import: its path comes from the resource root, which
+ * the entry point sets after its imports have run.
+ */
+function loaded(): { binding?: NativeBinding; reason?: string } {
+  if (loadedAddon === undefined) {
+    loadedAddon = loadNative();
+    if (loadedAddon.reason !== undefined && process.env.EIDOS_KERNELS !== 'typescript') console.warn(`eidos: ${loadedAddon.reason}`);
+  }
+  return loadedAddon;
+}
 
 function asEidosError(error: unknown): unknown {
   return error instanceof TypeError ? new EidosError('BAD_ARGUMENT', error.message, { cause: error }) : error;
@@ -96,11 +107,17 @@ function nativeKernels(native: NativeBinding): Kernels {
   };
 }
 
-export const kernels: Kernels = loaded.binding ? nativeKernels(loaded.binding) : referenceKernels;
+let active: Kernels | undefined;
+const activeKernels = (): Kernels => (active ??= loaded().binding ? nativeKernels(loaded().binding!) : referenceKernels);
+
+/** The kernels in use: native when the addon loads, else the TypeScript reference (each call goes to the one chosen on first use). */
+export const kernels = Object.fromEntries(
+  Object.keys(referenceKernels).map((name) => [name, (...args: unknown[]) => (activeKernels()[name as keyof Kernels] as (...a: unknown[]) => unknown)(...args)]),
+) as unknown as Kernels;
 
 export function kernelStatus(): KernelStatus {
-  const native = loaded.binding;
-  if (native === undefined) return { backend: 'typescript', threads: 1, reason: loaded.reason };
+  const native = loaded().binding;
+  if (native === undefined) return { backend: 'typescript', threads: 1, reason: loaded().reason };
   const { threads } = native.status();
   if (native.metalDevice?.() != null) return { backend: 'metal', threads };
   return { backend: 'native-cpu', threads, ...(native.metalDevice ? { reason: 'no Metal device found' } : {}) };
@@ -111,23 +128,23 @@ export function kernelStatus(): KernelStatus {
  * Returns the instruction set now in use, or undefined when the native addon is not loaded.
  */
 export function forcePortableKernels(on: boolean): string | undefined {
-  return loaded.binding?.setPortable(on);
+  return loaded().binding?.setPortable(on);
 }
 
 /** Benchmark probe: one multi-threaded read of every byte (the bandwidth limit); undefined without the addon. */
 export function nativeReadAll(): ((array: ArrayBufferView) => number) | undefined {
-  const native = loaded.binding;
+  const native = loaded().binding;
   return native ? (array) => native.readAll(array) : undefined;
 }
 
 /** The native CPU path regardless of Metal, for the Metal parity test; undefined without the addon. */
 export function nativeCpuScores(): Kernels['scores'] | undefined {
-  const native = loaded.binding;
+  const native = loaded().binding;
   return native ? guard((matrix, queries, nq) => native.scores(matrix, queries, nq)) : undefined;
 }
 
 /** Scores on the GPU (null when the matrix cannot be mapped); undefined without a Metal build. */
 export function metalScores(): NativeBinding['metalScores'] {
-  const native = loaded.binding;
+  const native = loaded().binding;
   return native?.metalDevice?.() != null ? native.metalScores : undefined;
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
-import { repoRoot } from '../paths.ts';
+import { resources } from '../resources.ts';
 
 export interface ConceptGroup {
   /** The `# header` above the group, e.g. "colours". */
@@ -15,7 +15,7 @@ export interface ConceptGroup {
 
 export const COLOUR_GROUP = 'colours';
 
-export const conceptsFile = (): string => join(repoRoot(), 'models', 'concepts', 'concepts.txt');
+export const conceptsFile = (): string => resources.concepts();
 
 /**
  * Parses the vocabulary: a `# name` line names the group of the concepts below it (only the last `#`

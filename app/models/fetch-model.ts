@@ -1,8 +1,6 @@
 import { mkdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { EidosError } from '../contract/errors.ts';
-import { repoRoot } from '../paths.ts';
 import { downloadFile } from './download.ts';
 import { withModelLock, installPartial } from './install.ts';
 import { isPinned } from './manifest.ts';
@@ -42,9 +40,7 @@ type Generator = (dir: string) => Promise<void>;
 
 async function syntheticGenerator(): Promise<Generator> {
   // Loaded on demand: only `models fetch synthetic-tiny` needs the generator (and its graph builders).
-  const url = pathToFileURL(join(repoRoot(), 'models', 'synthetic', 'generate-model.ts')).href;
-  const module = (await import(url)) as { generateSyntheticModel: Generator };
-  return module.generateSyntheticModel;
+  return (await import('../../models/synthetic/generate-model.ts')).generateSyntheticModel;
 }
 
 function refuseUnpinned(model: ModelSpec, files: Array<{ path: string; sha256?: string | null; bytes?: number | null }>): never {

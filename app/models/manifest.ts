@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
-import { repoRoot } from '../paths.ts';
+import { resources } from '../resources.ts';
 import type { Manifest, ModelFile, ModelFileRole, ModelSpec, PreprocessSpec } from './manifest-types.ts';
 
 /** The manifest shipped with the app. */
-export const defaultManifestPath = (): string => join(repoRoot(), 'models', 'manifest.json');
+export const defaultManifestPath = (): string => resources.manifest();
 
 /** A `sha256` value starting with this marks a pin still to be filled in; it loads as unpinned (null). */
 export const PLACEHOLDER_PREFIX = 'PLACEHOLDER';

@@ -77,7 +77,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       sendFile(request, response, file, { 'Content-Security-Policy': MEDIA_CONTENT_SECURITY_POLICY, 'Cache-Control': 'private, max-age=3600' });
       return;
     }
-    if (!options.staticDir) throw new EidosError('NOT_FOUND', 'This bridge serves no UI (build it with `npm run build:ui`).');
+    if (!options.staticDir) throw new EidosError('NOT_FOUND', 'This bridge serves no UI (build it with `npm run build`).');
     const file = await resolveStaticFile(options.staticDir, pathname);
     sendFile(request, response, file, { 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Cache-Control': 'no-cache' });
   }

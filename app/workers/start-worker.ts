@@ -1,13 +1,25 @@
 import { Worker } from 'node:worker_threads';
+import { resources } from '../resources.ts';
 
 /**
- * Starts a worker thread running `entry`. A `.ts` entry (a checkout run through tsx) goes through a small
- * bootstrap that registers tsx in the worker; a `.js` entry (a bundled build) runs directly.
+ * The worker threads Eidos runs, by name, with each one's source file (relative to this file). The build
+ * (scripts/build.ts) bundles every one of them to dist/workers/<name>.js.
  */
-export function startWorker(entry: URL, workerData: Record<string, unknown>): Worker {
-  if (entry.pathname.endsWith('.ts')) {
+export const WORKER_SOURCES = {
+  'encoder-worker': '../encoders/encoder-worker.ts',
+} as const;
+
+export type WorkerName = keyof typeof WORKER_SOURCES;
+
+/**
+ * Starts the named worker. Run from a checkout (tests, development through tsx) this module is a `.ts`
+ * file and the worker's source runs through a small bootstrap that registers tsx in the new thread; in a
+ * build this module is part of a bundle and the worker is its own bundle among the resources.
+ */
+export function startWorker(name: WorkerName, workerData: Record<string, unknown>): Worker {
+  if (import.meta.url.endsWith('.ts')) {
     const bootstrap = new URL('./ts-worker-bootstrap.js', import.meta.url);
-    return new Worker(bootstrap, { workerData: { ...workerData, __entry: entry.href } });
+    return new Worker(bootstrap, { workerData: { ...workerData, __entry: new URL(WORKER_SOURCES[name], import.meta.url).href } });
   }
-  return new Worker(entry, { workerData });
+  return new Worker(resources.worker(name), { workerData });
 }

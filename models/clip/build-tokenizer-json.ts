@@ -9,12 +9,12 @@
  * Run as a script: `node bin/run-ts.js models/clip/build-tokenizer-json.ts <out.json>`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { EidosError } from '../../app/contract/errors.ts';
+import { resources } from '../../app/resources.ts';
 
-export const CLIP_BPE_FILE = join(import.meta.dirname, 'bpe_simple_vocab_16e6.txt.gz');
 export const START_OF_TEXT = '<|startoftext|>';
 export const END_OF_TEXT = '<|endoftext|>';
 /** SimpleTokenizer keeps the first 49152 − 256 − 2 merges: vocabulary size 49408. */
@@ -43,7 +43,7 @@ export function bytesToUnicode(): string[] {
   return chars;
 }
 
-export function buildClipVocabulary(bpeGz: Uint8Array = readFileSync(CLIP_BPE_FILE)): ClipVocabulary {
+export function buildClipVocabulary(bpeGz: Uint8Array = readFileSync(resources.clipVocabulary())): ClipVocabulary {
   const lines = gunzipSync(bpeGz).toString('utf8').split('\n');
   const merges = lines.slice(1, MERGE_COUNT + 1).map((line, i): [string, string] => {
     const parts = line.split(' ');

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { EidosError } from '../../contract/errors.ts';
-import { dataDir, repoRoot } from '../../paths.ts';
+import { dataDir } from '../../paths.ts';
+import { resources } from '../../resources.ts';
 import type { ApiHandlers } from '../../contract/api.ts';
 import { createEngineHandlers } from '../../service/api-handlers.ts';
 import { startBridge } from '../../server/bridge.ts';
@@ -34,12 +35,12 @@ export function makeServeCommand(deps: ServeDeps = { createHandlers: createEngin
     options: { port: { type: 'string' } },
     async run(args, io) {
       const port = parsePort(args.values.port);
-      const staticDir = join(repoRoot(), 'renderer', 'dist');
+      const staticDir = resources.ui();
       const handlers = await deps.createHandlers(dataDir());
       const bridge = await startBridge({ handlers, port, staticDir: existsSync(staticDir) ? staticDir : undefined });
       if (args.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port }));
       else io.out(`Eidos is at ${bridge.url}\n(only this machine can reach it; Ctrl-C stops it)`);
-      if (!existsSync(staticDir) && !args.json) io.err(`No built UI in ${staticDir}; run 'npm run build:ui'. The API still answers.`);
+      if (!existsSync(staticDir) && !args.json) io.err(`No built UI in ${staticDir}; run 'npm run build'. The API still answers.`);
       // A damaged index no longer stops serve: the page offers the rebuild. The terminal hears of it too.
       const { damagedIndex, notice } = await handlers.status({});
       if (damagedIndex && notice) io.err(notice);

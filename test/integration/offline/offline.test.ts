@@ -24,7 +24,7 @@ let step = 0;
 const run = (args: string[]): Promise<TraceResult> =>
   traceCommand([process.execPath, EIDOS, ...args], { cwd: REPO, env: eidosEnv(home, tmp), log: join(root, `trace-${++step}.log`) });
 
-const violations = (result: TraceResult): Finding[] => findViolations(result.calls, eidosPolicy(home, tmp));
+const violations = (result: TraceResult): Finding[] => findViolations(result.calls, eidosPolicy(home));
 
 /** Whether the trace saw `path` opened for writing: proves the log covers the process that writes. */
 const wroteTo = (calls: Syscall[], path: string): boolean =>

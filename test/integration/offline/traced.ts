@@ -100,21 +100,11 @@ export async function traceServer(command: string[], options: TraceOptions): Pro
 }
 
 /**
- * The policy for Eidos run from a checkout with TMPDIR=`tmp`: writes only in `home`, no connection but
- * tsx's own IPC pipe. tsx (which runs the TypeScript of a checkout; a packaged app is bundled and has no
- * tsx) keeps a compile cache in `<tmp>/tsx-<uid>/` and looks for the `tsx` CLI's watch-mode parent on
- * a `<pid>.pipe` socket there (ENOENT: none exists). Everything else in `tmp` is still a violation.
+ * The policy for Eidos as the built CLI runs it (bin/eidos.js → dist/cli) with TMPDIR=`tmp`: writes
+ * only in `home`, no connection, no socket; nothing at all in `tmp`.
  */
-export function eidosPolicy(home: string, tmp: string): Policy {
-  const tsxDir = join(tmp, `tsx-${process.geteuid!()}`);
-  return {
-    home,
-    cwd: REPO,
-    writableFiles: [],
-    writableDirs: [tsxDir],
-    unixSockets: (path) => path.startsWith(`${tsxDir}/`) && /^\d+\.pipe$/.test(path.slice(tsxDir.length + 1)),
-    loopbackPorts: [],
-  };
+export function eidosPolicy(home: string): Policy {
+  return { home, cwd: REPO, writableFiles: [], writableDirs: [], unixSockets: () => false, loopbackPorts: [] };
 }
 
 /** The environment for a traced Eidos command: the data folder, a temp folder of its own, nothing pre-disabled. */

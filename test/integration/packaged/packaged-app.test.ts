@@ -1,0 +1,111 @@
+/**
+ * The desktop release as electron-builder packs it, run outside the checkout: the files its globs
+ * select (and the production dependencies) copied to a temporary folder, the bundled engine process
+ * driven over a MessageChannel as Electron's main process drives it (install synthetic-tiny, index 20
+ * photos, search, explain, status), all under strace: not one file of the checkout may be touched.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExplainResponse, IndexProgress, SearchResponse, Status } from '../../../app/contract/types.ts';
+import { writePhotoSet } from '../../../models/synthetic/photos.ts';
+import { STRACE } from '../offline/traced.ts';
+import { copyRelease, readBuilderConfig, releaseFiles } from './release-files.ts';
+
+const REPO = resolve(import.meta.dirname, '../../..');
+const PHOTOS = 20;
+
+interface DriveResult {
+  progress: IndexProgress;
+  search: SearchResponse;
+  explain: ExplainResponse;
+  status: Status;
+  thumbnail: string;
+}
+
+/** Every path a traced call named (its quoted arguments), made absolute against the run's folder. */
+function pathsTouched(log: string, cwd: string): string[] {
+  const paths: string[] = [];
+  for (const line of log.split('\n')) {
+    for (const [, literal] of line.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+      if (literal!.startsWith('/') || literal!.startsWith('.')) paths.push(resolve(cwd, literal!));
+    }
+  }
+  return paths;
+}
+
+describe('the packaged desktop app, outside the checkout', () => {
+  let work: string;
+  let app: string;
+  let files: string[];
+  let result: DriveResult;
+  let touched: string[];
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'eidos-release-'));
+    app = join(work, 'Eidos.app-resources', 'app');
+    files = releaseFiles(REPO);
+    copyRelease(REPO, files, app);
+    await build({
+      entryPoints: [join(import.meta.dirname, 'drive-engine.ts')],
+      outfile: join(work, 'drive-engine.mjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'warning',
+    });
+    const photos = join(work, 'photos');
+    await writePhotoSet(photos, { count: PHOTOS, width: 320, height: 240, seed: 7 });
+    const log = join(work, 'strace.log');
+    const trace = ['-f', '-qq', '-e', 'signal=none', '-e', 'trace=%file', '-o', log];
+    const output = execFileSync(STRACE, [...trace, '--', process.execPath, join(work, 'drive-engine.mjs'), app, join(work, 'data'), photos], {
+      cwd: work,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      // The user's PATH, not the checkout's node_modules/.bin that npm puts in front of it for the tests.
+      env: { PATH: (process.env.PATH ?? '').split(':').filter((dir) => !dir.startsWith(REPO)).join(':'), HOME: work, TMPDIR: work },
+    });
+    result = JSON.parse(output.trim().split('\n').at(-1)!) as DriveResult;
+    touched = pathsTouched(readFileSync(log, 'utf8'), work);
+  }, 300_000);
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('holds the bundles, the UI, the resources and the native addon, and no source or map', () => {
+    for (const file of ['dist/main/main.js', 'dist/preload/preload.cjs', 'dist/engine/engine-process.js', 'dist/workers/encoder-worker.js', 'dist/ui/index.html']) {
+      expect(files).toContain(file);
+    }
+    for (const file of ['models/manifest.json', 'models/concepts/concepts.txt', 'models/clip/bpe_simple_vocab_16e6.txt.gz', 'native/build/Release/eidos_native.node']) {
+      expect(files).toContain(file);
+    }
+    expect(files.filter((f) => !f.startsWith('node_modules/') && /\.(ts|map|svelte)$/.test(f))).toEqual([]);
+    expect(files.some((f) => f.startsWith('dist/cli/'))).toBe(false);
+    expect(files.some((f) => f.startsWith('node_modules/tsx/') || f.startsWith('node_modules/electron/'))).toBe(false);
+  });
+
+  it('unpacks what must not live inside app.asar: native binaries and the worker bundles', () => {
+    const { asarUnpack } = readBuilderConfig(REPO);
+    expect(asarUnpack).toEqual(expect.arrayContaining(['native/build/Release/*.node', 'dist/workers/**']));
+  });
+
+  it('installs the model, indexes every photo, searches, explains and reports status', () => {
+    expect(result.progress).toMatchObject({ state: 'done', done: PHOTOS, skipped: 0 });
+    expect(result.status).toMatchObject({ photos: PHOTOS, ready: true, model: { id: 'synthetic-tiny' } });
+    expect(result.search.results.length).toBeGreaterThan(0);
+    expect(result.search.results[0]!.bits).toBeGreaterThan(0);
+    expect(result.explain.features.length).toBeGreaterThan(0);
+    expect(result.thumbnail.startsWith(join(work, 'data'))).toBe(true);
+  });
+
+  it('reads nothing from the checkout', () => {
+    expect(touched.length).toBeGreaterThan(100);
+    expect(touched.filter((path) => path === REPO || path.startsWith(`${REPO}/`))).toEqual([]);
+    // …and it did run from the release folder.
+    expect(touched.some((path) => path.startsWith(join(app, 'node_modules', 'onnxruntime-node')))).toBe(true);
+    expect(touched).toContain(join(app, 'dist', 'workers', 'encoder-worker.js'));
+  });
+});
