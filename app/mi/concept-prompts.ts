@@ -3,7 +3,6 @@
  * serve as the reference query bank for the image prior and as interpretable MI features.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { resources } from '../resources.ts';
 

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { resources } from '../resources.ts';
 import type { Manifest, ModelFile, ModelFileRole, ModelSpec, PreprocessSpec } from './manifest-types.ts';

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from '../command.ts';
 import { EidosError } from '../../contract/errors.ts';
 import { dataDir } from '../../paths.ts';
