@@ -1,6 +1,6 @@
 import type { OptionSpec, ParsedArgs } from './command.ts';
 import { Engine, type EngineOptions } from '../service/engine.ts';
-import { providerOption, type ModelChoice } from '../service/model-encoder.ts';
+import { providerOption, type ModelChoice } from '../service/model-choice.ts';
 import { dataDir } from '../paths.ts';
 
 /** The options every engine command shares. */

@@ -74,7 +74,6 @@ export class Encoder {
       ...(towers.includes('vision') ? { visionPath: filePath(model, modelDir, 'vision') } : {}),
       ...(towers.includes('text') ? { textPath: filePath(model, modelDir, 'text') } : {}),
     };
-    const tokenizer = towers.includes('text') ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer')) : undefined;
     // onnxruntime 1.29+ ships telemetry on Linux and macOS: a device id and an event cache under
     // ~/.cache/Microsoft, files in the temp folder, uploads to Microsoft. ORT_DISABLE_TELEMETRY=1 turns all
     // of it off if set before the runtime starts. Native code reads the process environment, which only the
@@ -82,7 +81,7 @@ export class Encoder {
     // the worker that loads onnxruntime exists. test/integration/offline checks that it stays off.
     process.env.ORT_DISABLE_TELEMETRY = '1';
     const worker = startWorker('encoder-worker', init as unknown as Record<string, unknown>);
-    const sessions = await new Promise<SessionReport[]>((resolve, reject) => {
+    const ready = new Promise<SessionReport[]>((resolve, reject) => {
       const onMessage = (reply: WorkerReply): void => {
         worker.off('message', onMessage);
         if (reply.kind === 'ready') resolve(reply.sessions);
@@ -91,11 +90,17 @@ export class Encoder {
       };
       worker.on('message', onMessage);
       worker.once('error', reject);
-    }).catch(async (error: unknown) => {
+    });
+    ready.catch(() => undefined); // awaited below; a tokenizer failure must not leave it unhandled
+    let tokenizer: ClipTokenizer | undefined;
+    try {
+      // Read here, while the worker creates its sessions: the two take about as long and overlap.
+      tokenizer = towers.includes('text') ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer'), { cache: true }) : undefined;
+      return new Encoder(model, worker, await ready, tokenizer, batchSize);
+    } catch (error) {
       await worker.terminate();
       throw error;
-    });
-    return new Encoder(model, worker, sessions, tokenizer, batchSize);
+    }
   }
 
   /** The provider that runs the vision tower (or the text tower when there is no vision tower). */

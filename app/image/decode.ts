@@ -15,17 +15,11 @@ import { extname } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import exifr from 'exifr';
 import { EidosError, describeError, isEidosError } from '../contract/errors.ts';
+import { PHOTO_EXTENSIONS, RAW_EXTENSIONS } from './formats.ts';
 import { decodeHeic, isHevcHeif, readHeicSize } from './heic.ts';
 import { asOrientation, orientationOps, swapsAxes } from './orientation.ts';
 import { largestEmbeddedJpeg } from './raw-preview.ts';
 
-/** File name extensions Eidos indexes (lower case, with the dot). */
-export const SHARP_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.avif', '.gif', '.tif', '.tiff'] as const;
-export const HEIF_EXTENSIONS = ['.heic', '.heif'] as const;
-export const RAW_EXTENSIONS = ['.dng', '.cr2', '.cr3', '.nef', '.arw', '.raf', '.orf', '.rw2'] as const;
-export const PHOTO_EXTENSIONS: readonly string[] = [...SHARP_EXTENSIONS, ...HEIF_EXTENSIONS, ...RAW_EXTENSIONS];
-
-export const isPhotoFile = (file: string): boolean => PHOTO_EXTENSIONS.includes(extname(file).toLowerCase());
 
 /**
  * Decompression-bomb guard. 200 MP is above any camera or phone (100 MP medium format) and most

@@ -3,7 +3,7 @@ import type { Stats } from 'node:fs';
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { extname, sep } from 'node:path';
 import type { ErrorCode } from '../contract/errors.ts';
-import { PHOTO_EXTENSIONS } from '../image/decode.ts';
+import { PHOTO_EXTENSIONS } from '../image/formats.ts';
 import { isWithin } from '../util/path-containment.ts';
 import { filePathFromBytes, type FilePath } from '../util/file-path.ts';
 import { describeFsError } from './fs-errors.ts';

@@ -3,7 +3,7 @@
  * a great-circle distance check on the photos that have a position.
  */
 import type { ArgsOf } from '../contract/api.ts';
-import { PHOTO_EXTENSIONS, RAW_EXTENSIONS } from '../image/decode.ts';
+import { PHOTO_EXTENSIONS, RAW_EXTENSIONS } from '../image/formats.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import type { FileFilter } from '../store/types.ts';
 

@@ -7,7 +7,6 @@ import { resolve } from 'node:path';
 import type { Encoder } from '../encoders/encoder.ts';
 import { EidosError } from '../contract/errors.ts';
 import { fileIdOf } from '../contract/photo-id.ts';
-import { preprocessForModel } from '../image/preprocess.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import type { LibraryMatrix } from './library-matrix.ts';
@@ -45,6 +44,8 @@ async function imageVector(ref: { photoId: string } | { file: string }, context:
   const stored = store.fileByPath({ path: file });
   const row = stored ? library.rowOf(stored.id) : undefined;
   if (row !== undefined) return library.rowVector(row);
+  // The decoders load only when a photo file is part of the query.
+  const { preprocessForModel } = await import('../image/preprocess.ts');
   const pixels = await preprocessForModel(file, context.model.preprocess);
   const { data } = await (await context.encoder()).embedImages(pixels, 1);
   return data;

@@ -44,6 +44,8 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       // While another process indexes, search what it has committed; writes reopen (see writableEngine).
       engine = Engine.open({ home: dataDir, readonly: 'if-locked', ...(options.fallbackModels ? { fallbackModels: options.fallbackModels } : {}) });
       engineError = undefined;
+      // The window is up before the user types: have the text tower, matrix and prior ready by then.
+      void engine.warmUp().catch(() => undefined);
     } catch (error) {
       engineError = error instanceof EidosError ? error : new EidosError('INTERNAL', `The engine did not start: ${describeError(error)}`, { cause: error });
     }
@@ -75,12 +77,12 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       }
       if (!engine) return { ...base, photos: 0, folders: 0, ready: false, notice: engineError?.message ?? 'Fetch a model in Settings → Models.' };
       const status = engine.store.status();
-      const encoder = await engine.encoder().catch(() => undefined);
+      const provider = await engine.textProvider();
       return {
         ...base,
         photos: status.indexed,
         folders: status.folders.length,
-        model: { id: engine.model.id, executionProvider: encoder?.provider ?? 'not loaded' },
+        model: { id: engine.model.id, executionProvider: provider ?? 'not loaded' },
         ready: status.indexed > 0,
         ...(status.folders.length === 0 ? { notice: 'Add a folder of photos to start.' } : {}),
       };

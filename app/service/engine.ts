@@ -6,8 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { Encoder } from '../encoders/encoder.ts';
 import type { ProviderName } from '../encoders/execution-providers.ts';
 import { EidosError, isEidosError } from '../contract/errors.ts';
-import { indexLibrary, type IndexSummary } from '../indexer/pipeline.ts';
-import { watchLibrary } from '../library/watch.ts';
+import type { IndexSummary } from '../indexer/pipeline.ts';
 import { evaluateRetrieval, type EvalQuery, type EvalReport } from '../search/evaluate.ts';
 import type { IndexProgress } from '../indexer/progress.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
@@ -20,6 +19,8 @@ import { explainQuery } from './explain-query.ts';
 import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
 import { chooseModel } from './active-model.ts';
 import { readSettings } from './settings.ts';
+
+type Tower = 'vision' | 'text';
 
 export interface EngineOptions {
   home: string;
@@ -47,7 +48,8 @@ export class Engine {
   /** Why a writable engine was asked for but this one is read-only (another process writes); see EngineOptions.readonly. */
   readonly writeRefusal: EidosError | undefined;
   private readonly provider: ProviderName | undefined;
-  private encoderPromise: Promise<Encoder> | undefined;
+  /** One encoder (worker thread, one onnxruntime session) per tower, each opened on first use. */
+  private readonly towers = new Map<Tower, Promise<Encoder>>();
 
   private constructor(home: string, store: IndexStore, model: ModelSpec, modelDir: string, provider: ProviderName | undefined, writeRefusal: EidosError | undefined) {
     this.home = home;
@@ -57,7 +59,7 @@ export class Engine {
     this.modelDir = modelDir;
     this.thumbnailsDir = thumbnailsDir(home);
     this.provider = provider;
-    this.searcher = new SearchService({ store, model, encoder: () => this.encoder() });
+    this.searcher = new SearchService({ store, model, encoder: async () => this.encoders() });
   }
 
   static open(options: EngineOptions): Engine {
@@ -76,10 +78,39 @@ export class Engine {
     }
   }
 
-  /** The encoder with both towers, opened on first use (indexing needs vision, queries need text). */
-  encoder(): Promise<Encoder> {
-    this.encoderPromise ??= Encoder.open({ model: this.model, modelDir: this.modelDir, towers: ['vision', 'text'], ...(this.provider ? { provider: this.provider } : {}) });
-    return this.encoderPromise;
+  /**
+   * The encoder of one tower, opened on first use. The towers are apart so that a search, which needs
+   * only the text tower, never waits for the vision tower to load (nor holds its memory), and indexing,
+   * which needs the vision tower, loads the text tower only for the prior's concept prompts.
+   */
+  tower(name: Tower): Promise<Encoder> {
+    let opened = this.towers.get(name);
+    if (opened === undefined) {
+      opened = Encoder.open({ model: this.model, modelDir: this.modelDir, towers: [name], ...(this.provider ? { provider: this.provider } : {}) });
+      this.towers.set(name, opened);
+    }
+    return opened;
+  }
+
+  /** Both towers behind one face, each loaded only when a call needs it. */
+  private encoders(): Pick<Encoder, 'embedTexts' | 'embedImages'> {
+    return {
+      embedTexts: async (texts) => (await this.tower('text')).embedTexts(texts),
+      embedImages: async (pixels, n) => (await this.tower('vision')).embedImages(pixels, n),
+    };
+  }
+
+  /** The execution provider that runs the text tower, once it is loaded (queries use it first). */
+  async textProvider(): Promise<ProviderName | undefined> {
+    return this.towers.has('text') ? (await this.tower('text').catch(() => undefined))?.provider : undefined;
+  }
+
+  /**
+   * Loads what the first search needs (the text tower, the matrix, the prior) ahead of it, so a freshly
+   * started app answers its first query as fast as its later ones. Failures surface on that query.
+   */
+  async warmUp(): Promise<void> {
+    await Promise.all([this.tower('text'), this.searcher.ready()]);
   }
 
   /** True when another process writes the index, so this engine only reads it. */
@@ -89,8 +120,8 @@ export class Engine {
 
   /** Recall of cosine and of full PMI over labelled queries, scored exactly as a search scores them. */
   async evaluate(queries: EvalQuery[]): Promise<Omit<EvalReport, 'photos' | 'queryColumn'>> {
-    const encoder = await this.encoder();
-    return evaluateRetrieval({ service: this.searcher, store: this.store, tau: this.model.logitScale, embedTexts: (t) => encoder.embedTexts(t) }, queries);
+    const text = await this.tower('text');
+    return evaluateRetrieval({ service: this.searcher, store: this.store, tau: this.model.logitScale, embedTexts: (t) => text.embedTexts(t) }, queries);
   }
 
   /** Throws unless this engine may write the index (the other process's INDEX_LOCKED when it writes). */
@@ -112,7 +143,15 @@ export class Engine {
   async index(options: { onProgress?: (p: IndexProgress) => void; signal?: AbortSignal } = {}): Promise<IndexSummary> {
     this.assertWritable();
     if (this.store.listFolders().length === 0) throw new EidosError('BAD_ARGUMENT', "the library has no folders yet: run 'eidos index <folder>'.");
-    return indexLibrary({ store: this.store, model: this.model, encoder: await this.encoder(), thumbnailsDir: this.thumbnailsDir, ...options });
+    // Loaded when first used: the decoders (sharp, libheif, exifr) and the file watcher are not what a search needs.
+    const { indexLibrary } = await import('../indexer/pipeline.ts');
+    const summary = await indexLibrary({ store: this.store, model: this.model, encoder: await this.tower('vision'), thumbnailsDir: this.thumbnailsDir, ...options });
+    // What a first search would otherwise compute (the concept prompts' vectors, the image prior) is
+    // computed now and kept with the index, so the first query after a start is as fast as any other.
+    await this.searcher.ready().catch((error: unknown) => {
+      if (!isEidosError(error, 'NOT_FOUND')) throw error;
+    });
+    return summary;
   }
 
   /**
@@ -120,6 +159,7 @@ export class Engine {
    * time, reporting each run; resolves to a function that stops watching after the run in flight.
    */
   async watch(report: { onRun(changes: number, summary: IndexSummary): void; onError(error: unknown): void }): Promise<() => Promise<void>> {
+    const { watchLibrary } = await import('../library/watch.ts');
     let running: Promise<void> = Promise.resolve();
     const watcher = await watchLibrary(this.folders(), (changes) => {
       running = running
@@ -149,7 +189,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
-    if (this.encoderPromise) await (await this.encoderPromise.catch(() => undefined))?.close();
+    for (const opened of this.towers.values()) await (await opened.catch(() => undefined))?.close();
     this.store.close();
   }
 }

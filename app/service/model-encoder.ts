@@ -4,33 +4,18 @@
  */
 import { availableParallelism, arch, platform, totalmem } from 'node:os';
 import { existsSync } from 'node:fs';
-import { EidosError, describeError } from '../contract/errors.ts';
+import { describeError } from '../contract/errors.ts';
 import { Encoder } from '../encoders/encoder.ts';
-import { defaultProvider, parseProvider, type ProviderName } from '../encoders/execution-providers.ts';
+import { defaultProvider, type ProviderName } from '../encoders/execution-providers.ts';
 import { onnxRuntimeVersion } from '../encoders/onnx-session.ts';
 import { preprocessForModel } from '../image/preprocess.ts';
 import { kernelStatus } from '../kernels/index.ts';
 import { indexPath, modelsDir } from '../paths.ts';
 import { chooseModel } from './active-model.ts';
+import type { ModelChoice } from './model-choice.ts';
 import { readSettings } from './settings.ts';
 
-export type { ProviderName };
-
-/** What a command asked for: the data folder, and optionally a model id and an execution provider. */
-export interface ModelChoice {
-  home: string;
-  model?: string;
-  provider?: ProviderName;
-}
-
-/** `--ep` as a provider; a wrong name is a BAD_ARGUMENT that lists the right ones. */
-export function providerOption(value: string | undefined): ProviderName | undefined {
-  try {
-    return parseProvider(value);
-  } catch (error) {
-    throw new EidosError('BAD_ARGUMENT', describeError(error));
-  }
-}
+export type { ModelChoice };
 
 async function withEncoder<T>(choice: ModelChoice, towers: Array<'vision' | 'text'>, work: (encoder: Encoder, dir: string) => Promise<T>): Promise<T> {
   const settings = readSettings(choice.home);

@@ -4,6 +4,7 @@
  * end-of-word suffix, and the lowest-ranked adjacent pair is merged until none is in the merge table.
  * Reference: openai/CLIP `simple_tokenizer.py` (`bytes_to_unicode`, `bpe`).
  */
+import type { Lookup } from './sorted-lookup.ts';
 
 /** GPT-2's reversible byte → character table: printable Latin-1 bytes map to themselves, the rest to U+0100…. */
 function byteToCharTable(): string[] {
@@ -23,17 +24,15 @@ const utf8 = new TextEncoder();
 const CACHE_LIMIT = 50_000;
 
 export class BytePairEncoder {
-  private readonly ranks: Map<string, number>;
   private readonly cache = new Map<string, number[]>();
 
+  /** `vocab`: token → id; `ranks`: merge pair `"left right"` → its priority (lower merges first). */
   constructor(
-    private readonly vocab: Map<string, number>,
-    merges: string[],
+    private readonly vocab: Lookup,
+    private readonly ranks: Lookup,
     private readonly endOfWordSuffix: string,
     private readonly unknownId: number,
-  ) {
-    this.ranks = new Map(merges.map((merge, rank) => [merge, rank]));
-  }
+  ) {}
 
   /** Token ids for one word (no spaces inside; already normalised). */
   encodeWord(word: string): number[] {

@@ -1,6 +1,6 @@
 import { EidosError } from '../contract/errors.ts';
 import { BytePairEncoder } from './byte-pair-encoder.ts';
-import { readClipTokenizerJson, type ClipTokenizerData } from './tokenizer-json.ts';
+import { loadTokenizerTables, type TokenizerTables } from './tokenizer-cache.ts';
 
 const START_TOKEN = '<|startoftext|>';
 const END_TOKEN = '<|endoftext|>';
@@ -31,7 +31,7 @@ export class ClipTokenizer {
   private readonly specialPattern: RegExp;
   private readonly addedTokens: Map<string, number>;
 
-  private constructor(data: ClipTokenizerData, file: string, padToken: string) {
+  private constructor(data: TokenizerTables, file: string, padToken: string) {
     const id = (token: string): number => {
       const found = data.addedTokens.get(token) ?? data.vocab.get(token);
       if (found === undefined) {
@@ -43,7 +43,7 @@ export class ClipTokenizer {
     this.endId = id(END_TOKEN);
     this.padId = id(padToken);
     this.addedTokens = data.addedTokens;
-    this.bpe = new BytePairEncoder(data.vocab, data.merges, data.endOfWordSuffix, this.endId);
+    this.bpe = new BytePairEncoder(data.vocab, data.ranks, data.endOfWordSuffix, this.endId);
     try {
       this.wordPattern = new RegExp(data.splitPattern, 'gu');
     } catch (error) {
@@ -58,10 +58,11 @@ export class ClipTokenizer {
 
   /**
    * Loads a Hugging Face `tokenizer.json`. `padToken` is what `encodeBatch` pads with: CLIP's own
-   * exports pad with the end token; the padded positions are masked out either way.
+   * exports pad with the end token; the padded positions are masked out either way. `cache`: keep the
+   * fast-loading tables beside the file (app/tokenizer/tokenizer-cache.ts); only for a folder Eidos owns.
    */
-  static fromFile(tokenizerJsonPath: string, options: { padToken?: string } = {}): ClipTokenizer {
-    return new ClipTokenizer(readClipTokenizerJson(tokenizerJsonPath), tokenizerJsonPath, options.padToken ?? END_TOKEN);
+  static fromFile(tokenizerJsonPath: string, options: { padToken?: string; cache?: boolean } = {}): ClipTokenizer {
+    return new ClipTokenizer(loadTokenizerTables(tokenizerJsonPath, { cache: options.cache ?? false }), tokenizerJsonPath, options.padToken ?? END_TOKEN);
   }
 
   /** Token ids of `text`, including the start and end tokens, without padding or truncation. */

@@ -37,7 +37,7 @@ async function runChild(home: string, folder: string): Promise<void> {
   const engine = Engine.open({ home });
   try {
     engine.addFolders([folder]);
-    const { batchSize } = await engine.encoder();
+    const { batchSize } = await engine.tower('vision');
     const summary = await engine.index();
     // maxRSS is in kilobytes, CPU times in microseconds (libuv's getrusage).
     const usage = process.resourceUsage();

@@ -43,7 +43,7 @@ const home = join(root, 'home');
 try {
   await fetchModel('synthetic-tiny', {}, { modelsDir: modelsDir(home) });
   const writer = Engine.open({ home, model: 'synthetic-tiny' });
-  const d = (await (await writer.encoder()).embedTexts(['red'])).d;
+  const d = (await (await writer.tower('text')).embedTexts(['red'])).d;
   const folder = writer.store.addFolder(join(root, 'library'));
   const random = rng(7);
   for (let start = 0; start < n; start += WRITE_BATCH) {
@@ -60,7 +60,7 @@ try {
   await writer.close();
 
   const engine = Engine.open({ home, model: 'synthetic-tiny' });
-  const encoder = await engine.encoder();
+  const encoder = await engine.tower('text');
   await encoder.embedTexts(['warm up']);
   settle();
   // JS heap + ArrayBuffers rather than RSS: RSS keeps the pages the writer above freed, so its delta is noise.

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPhotoFile } from '../../../app/image/decode.ts';
+import { isPhotoFile } from '../../../app/image/formats.ts';
 import type { IndexSummary } from '../../../app/indexer/pipeline.ts';
 import { hashesByPath, indexFolder, makeHome, PHOTOS, status, type Status } from './harness.ts';
 

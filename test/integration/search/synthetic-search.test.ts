@@ -81,7 +81,7 @@ describe('search on the synthetic world', () => {
 
   it('reports full PMI bits equal to the formula computed directly', async () => {
     const scored = await engine.searcher.scoreQuery('red top left');
-    const { data: q, d } = await (await engine.encoder()).embedTexts(['red top left']);
+    const { data: q, d } = await (await engine.tower('text')).embedTexts(['red top left']);
     const concepts = loadConcepts();
     const bankMap = engine.store.getConceptEmbeddings('synthetic-tiny', concepts);
     const bank = concepts.map((c) => bankMap.get(c)!);

@@ -1,0 +1,75 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClipTokenizer } from '../../../app/tokenizer/clip-tokenizer.ts';
+import { SortedLookup } from '../../../app/tokenizer/sorted-lookup.ts';
+import { CACHE_NAME, loadTokenizerTables } from '../../../app/tokenizer/tokenizer-cache.ts';
+import { readClipTokenizerJson } from '../../../app/tokenizer/tokenizer-json.ts';
+
+const SHARED_TOKENIZER = '/work/shared/tokenizers/clip/tokenizer.json';
+const TEXTS = ['a photo of a dog', 'café naïve Ångström', '🐶 日本語 한국어', 'kids on a beach at sunset -people 2:"red car"'];
+
+describe('SortedLookup', () => {
+  it('answers exactly what a Map of the same entries answers, present or not', () => {
+    const entries: Array<[string, number]> = ['b', 'a', 'ä', 'Z', 'zz', '', '🐶', 'a b'].map((key, i) => [key, i * 7]);
+    const lookup = SortedLookup.fromEntries(entries);
+    const map = new Map(entries);
+    for (const key of [...map.keys(), 'c', 'a ', 'zzz', '🐱']) expect(lookup.get(key)).toBe(map.get(key));
+  });
+
+  it('refuses keys that are not sorted or repeat', () => {
+    expect(() => SortedLookup.fromSorted(['b', 'a'], [1, 2])).toThrow(/not sorted/);
+    expect(() => SortedLookup.fromSorted(['a', 'a'], [1, 2])).toThrow(/not sorted or repeated/);
+  });
+});
+
+describe('the tokenizer cache beside an installed model', () => {
+  let dir: string;
+  let file: string;
+  let reference: ClipTokenizer;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'eidos-tokenizer-'));
+    file = join(dir, 'tokenizer.json');
+    copyFileSync(SHARED_TOKENIZER, file);
+    reference = ClipTokenizer.fromFile(SHARED_TOKENIZER);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('holds the same vocabulary and merge ranks as tokenizer.json', () => {
+    loadTokenizerTables(file, { cache: true });
+    const cached = loadTokenizerTables(file, { cache: true });
+    const truth = readClipTokenizerJson(file);
+    for (const [token, id] of truth.vocab) expect(cached.vocab.get(token)).toBe(id);
+    truth.merges.forEach((merge, rank) => expect(cached.ranks.get(merge)).toBe(rank));
+    expect(cached.splitPattern).toBe(truth.splitPattern);
+    expect([...cached.addedTokens]).toEqual([...truth.addedTokens]);
+  });
+
+  it('tokenizes exactly as the tokenizer built from the JSON', () => {
+    const fast = ClipTokenizer.fromFile(file, { cache: true });
+    expect(existsSync(join(dir, CACHE_NAME))).toBe(true);
+    for (const text of TEXTS) expect(fast.encode(text)).toEqual(reference.encode(text));
+  });
+
+  it('is rebuilt when tokenizer.json changes, and when it is damaged', () => {
+    const cacheFile = join(dir, CACHE_NAME);
+    writeFileSync(cacheFile, readFileSync(cacheFile, 'utf8').slice(0, 1000));
+    expect(ClipTokenizer.fromFile(file, { cache: true }).encode(TEXTS[0]!)).toEqual(reference.encode(TEXTS[0]!));
+    expect(JSON.parse(readFileSync(cacheFile, 'utf8')).format).toBe(1);
+
+    // Another tokenizer in the same place (same size is not enough: the time differs): an id moved.
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    json.model.vocab['dog</w>'] = 3;
+    json.model.vocab['!'] = 1929;
+    writeFileSync(file, JSON.stringify(json));
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(ClipTokenizer.fromFile(file, { cache: true }).encode('dog')).toEqual([49406, 3, 49407]);
+  });
+
+  it('never writes beside a file it was not asked to cache', () => {
+    ClipTokenizer.fromFile(SHARED_TOKENIZER);
+    expect(existsSync(join('/work/shared/tokenizers/clip', CACHE_NAME))).toBe(false);
+  });
+});
