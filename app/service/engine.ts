@@ -173,6 +173,8 @@ export class Engine {
   }
 
   search(args: SearchArgs, options: SearchOptions = {}): Promise<SearchResponse> {
+    // The text tower loads in its worker while this thread reads the matrix and the prior.
+    void this.tower('text').catch(() => undefined);
     // A request without a count gets the user's setting, so every door returns the same number.
     return this.searcher.search({ ...args, top: args.top ?? readSettings(this.home).defaultTop }, options);
   }
