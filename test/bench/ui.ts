@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import type { SearchResponse, SearchResult } from '../../app/contract/types.ts';
 import { launchChromium } from '../e2e/browser.ts';
-import { prepareHome, readLabels, serve } from '../e2e/serve-fixture.ts';
+import { prepareHome, readLabels, serve } from '../helpers/serve-fixture.ts';
 
 const { values } = parseArgs({
   options: { photos: { type: 'string', default: '10000' }, scroll: { type: 'string', default: '100000' }, queries: { type: 'string', default: '8' } },

@@ -3,10 +3,10 @@ import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { indexPath } from '../../app/paths.ts';
-import { fingerprint } from '../integration/index/same-index.ts';
-import { damageNamed } from '../integration/store/store-faults.ts';
+import { fingerprint } from '../helpers/same-index.ts';
+import { damageNamed } from '../helpers/store-faults.ts';
 import { launchChromium } from './browser.ts';
-import { prepareHome, readLabels, REPO, serve, type PreparedHome, type Served } from './serve-fixture.ts';
+import { prepareHome, readLabels, REPO, serve, type PreparedHome, type Served } from '../helpers/serve-fixture.ts';
 
 /**
  * A damaged index, from the app's side: its own `eidos serve` (the shared UI fixture is left alone)

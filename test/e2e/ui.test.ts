@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.ts';
-import { prepareHome, readLabels, REPO, serve, synthesize, type LabelRow, type PreparedHome, type Served } from './serve-fixture.ts';
+import { prepareHome, readLabels, REPO, serve, synthesize, type LabelRow, type PreparedHome, type Served } from '../helpers/serve-fixture.ts';
 
 /**
  * The UI in Chromium against a real `eidos serve`: 200 synthetic photos (descriptions and colours

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KillLoop, killLoopSeed } from '../integration/index/kill-loop.ts';
+import { KillLoop, killLoopSeed } from '../helpers/kill-loop.ts';
 
 // The long kill loop (npm run test:slow): at least 20 kills of `eidos index` at random moments, in
 // cycles over a fresh index, each cycle checked against a clean run. EIDOS_KILL_ROUNDS asks for more,

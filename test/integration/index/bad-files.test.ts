@@ -11,7 +11,7 @@ import { indexPath } from '../../../app/paths.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import type { ScanProblemRow } from '../../../app/store/types.ts';
 import { writeBadLibrary, type BadLibrary } from './bad-files.ts';
-import { copyImagenet, EIDOS, hashesByPath, IMAGENET_DIR, makeHome, PHOTOS, vectorsByHash, type Status } from './harness.ts';
+import { copyImagenet, EIDOS, hashesByPath, IMAGENET_DIR, makeHome, PHOTOS, vectorsByHash, type Status } from '../../helpers/eidos-cli.ts';
 
 // Issue 8, bad files: every generated file is indexed with a vector or skipped with a specific code
 // and a reason naming it, the rest of the library indexes, and `eidos status` lists what was skipped.

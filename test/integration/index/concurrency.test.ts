@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse, SearchResult } from '../../../app/contract/types.ts';
 import { Engine } from '../../../app/service/engine.ts';
 import { indexPath } from '../../../app/paths.ts';
-import { serve } from '../../e2e/serve-fixture.ts';
-import { jsonError, makeHome, runEidos, spawnIndex } from './harness.ts';
+import { serve } from '../../helpers/serve-fixture.ts';
+import { jsonError, makeHome, runEidos, spawnIndex } from '../../helpers/eidos-cli.ts';
 import { lockPid, peek } from './probe.ts';
-import { cleanReference, expectSameIndex, type IndexContent } from './same-index.ts';
+import { cleanReference, expectSameIndex, type IndexContent } from '../../helpers/same-index.ts';
 import { expectConsistent, expectSameAnswer, expectWithinDrift, indexedCount, indexedPaths } from './search-checks.ts';
 
 // One library of real photos indexed by `eidos index` in a child process while this process (or a

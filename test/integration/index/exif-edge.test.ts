@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPhotoFile } from '../../../app/image/formats.ts';
 import type { IndexSummary } from '../../../app/indexer/pipeline.ts';
-import { hashesByPath, indexFolder, makeHome, PHOTOS, status, type Status } from './harness.ts';
+import { hashesByPath, indexFolder, makeHome, PHOTOS, status, type Status } from '../../helpers/eidos-cli.ts';
 
 // The camera/phone edge cases: HEIC, every orientation, broken or odd EXIF, a corrupted JPEG. Each
 // photo must end up indexed or skipped with a specific reason; none may silently disappear.

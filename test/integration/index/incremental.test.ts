@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyImagenet, hashesByPath, indexFolder, makeHome, status, vectorsByHash } from './harness.ts';
+import { copyImagenet, hashesByPath, indexFolder, makeHome, status, vectorsByHash } from '../../helpers/eidos-cli.ts';
 
 // One library of 60 real photos, changed step by step; each run must do only the work the change needs.
 const COUNT = 60;

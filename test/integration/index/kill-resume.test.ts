@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KillLoop, killLoopSeed } from './kill-loop.ts';
+import { KillLoop, killLoopSeed } from '../../helpers/kill-loop.ts';
 
 // A few rounds of the kill loop on every CI run (one cycle: a kill before the first batch, one
 // between batches, one while finishing); test/slow/kill-loop.test.ts runs 20 and more.

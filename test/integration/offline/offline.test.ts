@@ -3,10 +3,10 @@ import { dirname, join } from 'node:path';
 import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../e2e/browser.ts';
-import { synthesize } from '../../e2e/serve-fixture.ts';
-import { copyImagenet, makeHome, PHOTOS } from '../index/harness.ts';
-import { findViolations, type Finding, type Syscall } from './strace-log.ts';
-import { EIDOS, eidosEnv, eidosPolicy, REPO, traceCommand, traceServer, type TraceResult } from './traced.ts';
+import { synthesize } from '../../helpers/serve-fixture.ts';
+import { copyImagenet, makeHome, PHOTOS } from '../../helpers/eidos-cli.ts';
+import { findViolations, type Finding, type Syscall } from '../../helpers/strace-log.ts';
+import { EIDOS, eidosEnv, eidosPolicy, REPO, traceCommand, traceServer, type TraceResult } from '../../helpers/traced.ts';
 
 /**
  * The offline guarantee, checked against the kernel's record (strace) of every process and thread

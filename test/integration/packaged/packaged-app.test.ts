@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExplainResponse, IndexProgress, SearchResponse, Status } from '../../../app/contract/types.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
-import { STRACE } from '../offline/traced.ts';
+import { STRACE } from '../../helpers/traced.ts';
 import { copyRelease, readBuilderConfig, releaseFiles } from './release-files.ts';
 
 const REPO = resolve(import.meta.dirname, '../../..');

@@ -15,7 +15,7 @@ import type { ApiHandlers } from '../../../app/contract/api.ts';
 import { createEngineHandlers } from '../../../app/service/api-handlers.ts';
 import { indexPath } from '../../../app/paths.ts';
 import { startBridge, type Bridge } from '../../../app/server/bridge.ts';
-import { indexFolder, makeHome } from '../index/harness.ts';
+import { indexFolder, makeHome } from '../../helpers/eidos-cli.ts';
 
 export type { Answer, SendOptions };
 

@@ -6,9 +6,9 @@ import { createEngineHandlers } from '../../../app/service/api-handlers.ts';
 import { isEidosError } from '../../../app/contract/errors.ts';
 import { indexPath } from '../../../app/paths.ts';
 import { rejection } from '../../helpers/errors.ts';
-import { jsonError, runEidos } from '../index/harness.ts';
-import { cleanReference, expectLikeClean, type CleanReference } from '../index/same-index.ts';
-import { damagedHome, damages } from './store-faults.ts';
+import { jsonError, runEidos } from '../../helpers/eidos-cli.ts';
+import { cleanReference, expectLikeClean, type CleanReference } from '../../helpers/same-index.ts';
+import { damagedHome, damages } from '../../helpers/store-faults.ts';
 
 // A real index of real photos, damaged in the ways disks and crashes damage files. Every command
 // must name the file and the rebuild; `eidos index --rebuild` must keep the damaged file aside,

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexPath, modelsDir, thumbnailsDir } from '../../../app/paths.ts';
-import { jsonError, runEidos } from '../index/harness.ts';
+import { jsonError, runEidos } from '../../helpers/eidos-cli.ts';
 import { filesWithoutVector, readIndex } from '../index/probe.ts';
-import { cleanReference, expectLikeClean, type CleanReference } from '../index/same-index.ts';
+import { cleanReference, expectLikeClean, type CleanReference } from '../../helpers/same-index.ts';
 
 // A disk that fills up while `eidos index` writes. The disk is a small tmpfs (the tests run as root,
 // as CI does; mount needs CAP_SYS_ADMIN): once holding the index, once holding the thumbnails.

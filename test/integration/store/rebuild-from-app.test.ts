@@ -9,9 +9,9 @@ import type { IndexProgress } from '../../../app/contract/types.ts';
 import { isEidosError } from '../../../app/contract/errors.ts';
 import { indexPath } from '../../../app/paths.ts';
 import { rejection } from '../../helpers/errors.ts';
-import { MODEL_ID, spawnEidos } from '../index/harness.ts';
-import { cleanReference, expectLikeClean, type CleanReference } from '../index/same-index.ts';
-import { damagedHome, damageNamed } from './store-faults.ts';
+import { MODEL_ID, spawnEidos } from '../../helpers/eidos-cli.ts';
+import { cleanReference, expectLikeClean, type CleanReference } from '../../helpers/same-index.ts';
+import { damagedHome, damageNamed } from '../../helpers/store-faults.ts';
 
 // The rebuild the desktop UI and `eidos serve` offer (rebuildIndex), on real indexes of real photos
 // damaged as disks damage them: the damaged file is kept aside byte for byte, the photos stay

@@ -6,7 +6,8 @@ import { hashFile } from '../../../app/library/content-hash.ts';
 import { applyMovesAndDeletions, planIndex, type IndexPlan } from '../../../app/library/plan.ts';
 import type { IndexStore } from '../../../app/store/index-store.ts';
 import { openIndex } from '../../../app/store/open.ts';
-import { tempDir, vectorFor } from '../store/fixtures.ts';
+import { vectorFor } from '../../helpers/store-rows.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 import { writeTree } from './tree.ts';
 
 let dir: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fsPath } from '../../../app/util/file-path.ts';
 import { scanLibrary, type ScanEvent } from '../../../app/library/scan.ts';
-import { tempDir } from '../store/fixtures.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 import { writeTree } from './tree.ts';
 
 let root: string;

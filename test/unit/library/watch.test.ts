@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isEidosError } from '../../../app/contract/errors.ts';
 import { watchLibrary, type LibraryChange, type LibraryWatcher } from '../../../app/library/watch.ts';
-import { tempDir } from '../store/fixtures.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 
 let root: string;
 let cleanup: () => void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findViolations, parseStraceLog, unquote, type Policy } from '../../integration/offline/strace-log.ts';
+import { findViolations, parseStraceLog, unquote, type Policy } from '../../helpers/strace-log.ts';
 
 /**
  * The strace reader against a handcrafted log whose verdicts are known line by line (the lines are in

@@ -4,7 +4,8 @@ import { isEidosError } from '../../../app/contract/errors.ts';
 import { rowMask } from '../../../app/store/matrix.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import type { IndexStore } from '../../../app/store/index-store.ts';
-import { identity, indexedItem, tempDir, vectorFor } from './fixtures.ts';
+import { identity, indexedItem, vectorFor } from '../../helpers/store-rows.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 
 let dir: string;
 let cleanup: () => void;

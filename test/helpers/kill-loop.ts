@@ -13,10 +13,10 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import { indexPath, thumbnailsDir } from '../../../app/paths.ts';
-import { mulberry32 } from '../../../app/util/mulberry32.ts';
-import { copyImagenet, indexFolder, makeHome, spawnIndex } from './harness.ts';
-import { committedFiles, fileCount, filesWithoutVector, integrityCheck, lockPid, peek, type CommittedFile } from './probe.ts';
+import { indexPath, thumbnailsDir } from '../../app/paths.ts';
+import { mulberry32 } from '../../app/util/mulberry32.ts';
+import { copyImagenet, indexFolder, makeHome, spawnIndex } from './eidos-cli.ts';
+import { committedFiles, fileCount, filesWithoutVector, integrityCheck, lockPid, peek, type CommittedFile } from '../integration/index/probe.ts';
 import { expectSameIndex, indexContent, type IndexContent } from './same-index.ts';
 
 /** Where the kill was aimed. */

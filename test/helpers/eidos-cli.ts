@@ -7,14 +7,14 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { fetchModel } from '../../../app/models/store.ts';
-import { indexPath, modelsDir } from '../../../app/paths.ts';
-import type { IndexSummary } from '../../../app/indexer/pipeline.ts';
-import { openIndex } from '../../../app/store/open.ts';
-import type { IndexStatus } from '../../../app/store/types.ts';
+import { fetchModel } from '../../app/models/store.ts';
+import { indexPath, modelsDir } from '../../app/paths.ts';
+import type { IndexSummary } from '../../app/indexer/pipeline.ts';
+import { openIndex } from '../../app/store/open.ts';
+import type { IndexStatus } from '../../app/store/types.ts';
 
 const run = promisify(execFile);
-const REPO = resolve(import.meta.dirname, '../../..');
+const REPO = resolve(import.meta.dirname, '../..');
 export const EIDOS = join(REPO, 'bin/eidos.js');
 export const PHOTOS = resolve(REPO, '../shared/photos');
 export const IMAGENET_DIR = join(PHOTOS, 'imagenet-dev/images');

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openIndex } from '../../../app/store/open.ts';
-import { tempDir } from './fixtures.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
 
 const batchSize = 200;
 const dim = 512;
@@ -13,7 +13,7 @@ afterEach(() => cleanup());
 
 /** Starts the writer, lets it commit `minBatches` plus a varying extra delay, then SIGKILLs it. */
 async function killMidWrite(file: string, minBatches: number, extraMs: number): Promise<number> {
-  const child = spawn(process.execPath, ['bin/run-ts.js', 'test/unit/store/crash-writer.ts', file, join(dir, 'photos'), String(batchSize), String(dim)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['bin/run-ts.js', 'test/integration/store/crash-writer.ts', file, join(dir, 'photos'), String(batchSize), String(dim)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let lastCommitted = -1;
   let buffered = '';
   const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));

@@ -11,10 +11,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { indexPath } from '../../../app/paths.ts';
-import type { PhotoRow } from '../../../app/store/types.ts';
-import { copyImagenet, indexFolder, makeHome } from './harness.ts';
-import { integrityCheck, readIndex } from './probe.ts';
+import { indexPath } from '../../app/paths.ts';
+import type { PhotoRow } from '../../app/store/types.ts';
+import { copyImagenet, indexFolder, makeHome } from './eidos-cli.ts';
+import { integrityCheck, readIndex } from '../integration/index/probe.ts';
 
 /** One row of `files` with its folder's path in place of ids, and without the run's timestamps. */
 export interface FileRow extends Omit<PhotoRow, 'id' | 'contentHash'> {

@@ -9,7 +9,7 @@ import { parseStraceLog, type Policy, type Syscall } from './strace-log.ts';
  * that reach the network or write to the file system (./strace-log.ts reads the log).
  */
 export const STRACE = '/usr/bin/strace';
-export const REPO = resolve(import.meta.dirname, '../../..');
+export const REPO = resolve(import.meta.dirname, '../..');
 export const EIDOS = join(REPO, 'bin/eidos.js');
 
 const TRACED_CALLS = [

@@ -6,7 +6,9 @@ import { isEidosError } from '../../../app/contract/errors.ts';
 import { migrations, schemaVersion } from '../../../app/store/migrations.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import { thrownError } from '../../helpers/errors.ts';
-import { holdLock, indexedItem, tempDir } from './fixtures.ts';
+import { indexedItem } from '../../helpers/store-rows.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+import { holdLock } from '../../helpers/hold-lock.ts';
 
 let dir: string;
 let cleanup: () => void;

@@ -6,8 +6,8 @@
 import { closeSync, cpSync, openSync, readFileSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { indexPath, modelsDir } from '../../../app/paths.ts';
-import { mulberry32 } from '../../../app/util/mulberry32.ts';
+import { indexPath, modelsDir } from '../../app/paths.ts';
+import { mulberry32 } from '../../app/util/mulberry32.ts';
 
 export const PAGE = 4096;
 

@@ -8,7 +8,9 @@ import { indexPath } from '../../../app/paths.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import { salvageIndex, setIndexAside } from '../../../app/store/set-aside.ts';
 import { thrownError } from '../../helpers/errors.ts';
-import { holdLock, indexedItem, tempDir } from './fixtures.ts';
+import { indexedItem } from '../../helpers/store-rows.ts';
+import { tempDir } from '../../helpers/temp-dir.ts';
+import { holdLock } from '../../helpers/hold-lock.ts';
 
 let dir: string;
 let cleanup: () => void;
