@@ -1,6 +1,6 @@
 /**
  * The query language: a query is a list of terms, each scored on its own and combined by PMI
- * (docs/design.md "Scores"):
+ * (docs/architecture.md "Scores"):
  *
  *   kids on a beach      plain words; consecutive plain words form ONE term, because a description is
  *                        one query for CLIP ("red car" is not "red" + "car")

@@ -1,6 +1,6 @@
 /**
  * "Why these results": which features carry the information that separates a query's top results from
- * the rest of the library (docs/design.md "Per-feature MI selection"). Independent of the store and the
+ * the rest of the library (docs/architecture.md "Per-feature MI selection"). Independent of the store and the
  * CLI: the engine passes the matrix, the query's scores and the features; this labels a sample, computes
  * the features on it, bins them, counts with the kernels and selects greedily by conditional MI.
  */

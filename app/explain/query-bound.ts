@@ -1,5 +1,5 @@
 /**
- * How much the model's scores say about the query, from the library scores alone (docs/design.md "Scores").
+ * How much the model's scores say about the query, from the library scores alone (docs/architecture.md "Scores").
  *
  * InfoNCE bound (app/mi/infonce.ts): the query q is paired with each of its top-k photos i as a positive,
  * and each positive is classified against ALL N library photos as the candidate batch, with the model's

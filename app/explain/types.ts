@@ -1,6 +1,6 @@
 /**
  * The explanation's boundary types: what the engine passes to `explainRanking` and what it gets back
- * (docs/design.md "Per-feature MI selection").
+ * (docs/architecture.md "Per-feature MI selection").
  */
 import type { EmbeddingMatrix } from '../kernels/contract.ts';
 import type { SelectionCriterion } from '../mi/select-features.ts';

@@ -1,7 +1,7 @@
 /**
  * The scoring kernels' contract, written once: the native addon (native/src/*.cc) and the TypeScript
  * reference (reference.ts) both implement `Kernels`, and parity tests hold them to the same results.
- * Math: docs/design.md "Scores". All matrices are row-major; rows are images, columns embedding dims.
+ * Math: docs/architecture.md "Scores". All matrices are row-major; rows are images, columns embedding dims.
  */
 
 /** The library's N×D embedding matrix in one buffer. Rows are L2-normalised image embeddings. */

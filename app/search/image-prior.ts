@@ -1,6 +1,6 @@
 /**
  * The image prior log p̂(i) = log mean_b p(i|b) over a reference query bank B (the concept prompts):
- * the hubness correction of docs/design.md "Scores". Photos close to everything get a large p̂(i) and
+ * the hubness correction of docs/architecture.md "Scores". Photos close to everything get a large p̂(i) and
  * lose the advantage that would otherwise put them at the top of every query.
  *
  * Kept current incrementally (app/kernels/prior-update.ts): the state is L_b = log Σ_i exp s(b,i).

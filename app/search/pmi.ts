@@ -1,5 +1,5 @@
 /**
- * The scores, as pure functions (docs/design.md "Scores"). With s(q,i) = τ·cos(e_q, e_i) over a library
+ * The scores, as pure functions (docs/architecture.md "Scores"). With s(q,i) = τ·cos(e_q, e_i) over a library
  * of N photos and lse = log Σ_j exp s(q,j):
  *
  *   query-side PMI   pmi_q(i) = (s(q,i) − (lse − ln N)) / ln 2                   bits

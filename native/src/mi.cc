@@ -1,4 +1,4 @@
-// Contingency counts for the per-feature MI explanation (docs/design.md "Per-feature MI selection"):
+// Contingency counts for the per-feature MI explanation (docs/architecture.md "Per-feature MI selection"):
 // features are independent, so each feature is one task writing its own slice of the table.
 #include <algorithm>
 #include <sstream>

@@ -1,4 +1,4 @@
-// The image prior (hubness correction, docs/design.md "Scores"): per bank query b the library-wide
+// The image prior (hubness correction, docs/architecture.md "Scores"): per bank query b the library-wide
 // L_b = log Σ_i exp s(b,i), then per row log p̂(i) = log (1/nb) Σ_b exp(s(b,i) − L_b).
 #include <algorithm>
 #include <cmath>

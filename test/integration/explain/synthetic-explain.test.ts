@@ -35,7 +35,7 @@ async function pmiBits(query: string): Promise<Float32Array> {
   const { data } = await encoder.embedTexts([query]);
   const cosines = kernels.scores(library, data, 1);
   const lse = kernels.logSumExp(cosines, TAU);
-  // Query-side PMI (docs/design.md "Scores"): τ·cos − (lse − log N), in bits.
+  // Query-side PMI (docs/architecture.md "Scores"): τ·cos − (lse − log N), in bits.
   return cosines.map((c) => (TAU * c - lse + Math.log(library.n)) / Math.LN2);
 }
 

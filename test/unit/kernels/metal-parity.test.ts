@@ -1,4 +1,4 @@
-// The Metal score kernel against the native CPU path (docs/design.md: identical top-k ids, scores
+// The Metal score kernel against the native CPU path (docs/architecture.md: identical top-k ids, scores
 // within 1e-3). Metal exists only on macOS; elsewhere these tests are reported as skipped.
 import { describe, expect, it } from 'vitest';
 import { kernels, kernelStatus, metalScores, nativeCpuScores } from '../../../app/kernels/index.ts';
