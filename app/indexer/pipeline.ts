@@ -13,14 +13,14 @@ import type { IndexStore } from '../store/index-store.ts';
 import type { BatchItem } from '../store/types.ts';
 import { Channel } from './channel.ts';
 import { preparePhoto, type PreparedPhoto } from './prepare-photo.ts';
-import { etaSeconds, RateMeter, type IndexProgress } from './progress.ts';
+import { etaSeconds, RateMeter, type PipelineProgress } from './progress.ts';
 
 export interface IndexRunOptions {
   store: IndexStore;
   model: ModelSpec;
   encoder: Encoder;
   thumbnailsDir: string;
-  onProgress?: (progress: IndexProgress) => void;
+  onProgress?: (progress: PipelineProgress) => void;
   signal?: AbortSignal;
   /** Photos read at once (decode runs on libuv's pool; this bounds the JS side and memory). */
   readers?: number;
@@ -47,7 +47,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   const plan = await planIndex(store, { modelId: model.id });
   applyMovesAndDeletions(store, plan);
 
-  const progress: IndexProgress = { phase: 'indexing', total: plan.work.length, done: 0, encoded: 0, reused: 0, skipped: 0, rate: 0, etaSeconds: undefined };
+  const progress: PipelineProgress = { phase: 'indexing', total: plan.work.length, done: 0, encoded: 0, reused: 0, skipped: 0, rate: 0, etaSeconds: undefined };
   const meter = new RateMeter();
   /** Rows of files deleted after the plan (a deleted new file never had one). */
   let removedWhileRunning = 0;

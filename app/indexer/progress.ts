@@ -1,5 +1,5 @@
 /** Indexing progress as the CLI and the UI show it: counts, a smoothed rate and the time left. */
-export interface IndexProgress {
+export interface PipelineProgress {
   phase: 'scanning' | 'indexing' | 'finishing' | 'done';
   /** Files that need reading in this run (new or changed). */
   total: number;

@@ -8,7 +8,7 @@ import type { EmbeddingMatrix as KernelMatrix } from '../kernels/contract.ts';
 import { kernels } from '../kernels/index.ts';
 import { allocateMatrix, PAGE_BYTES } from '../kernels/matrix.ts';
 import type { IndexStore } from '../store/index-store.ts';
-import type { EmbeddingMatrix as StoredMatrix, MatrixAllocator } from '../store/types.ts';
+import type { MatrixAllocator, StoredEmbeddings } from '../store/types.ts';
 
 /** Page-multiple buffers, as allocateMatrix makes them (the Metal path maps them without a copy). */
 const pageAllocator: MatrixAllocator = (bytes) => new ArrayBuffer(Math.max(PAGE_BYTES, Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES));
@@ -32,7 +32,7 @@ export class LibraryMatrix {
   generation: number;
   private readonly store: IndexStore;
 
-  private constructor(store: IndexStore, stored: StoredMatrix) {
+  private constructor(store: IndexStore, stored: StoredEmbeddings) {
     this.store = store;
     this.modelId = stored.modelId;
     this.matrix = toKernelMatrix(stored);
@@ -134,7 +134,7 @@ export class LibraryMatrix {
   }
 }
 
-function toKernelMatrix(stored: StoredMatrix): KernelMatrix {
+function toKernelMatrix(stored: StoredEmbeddings): KernelMatrix {
   return stored.dtype === 'f16'
     ? { dtype: 'f16', data: stored.data as Uint16Array, n: stored.n, d: stored.d }
     : { dtype: 'f32', data: stored.data as Float32Array, n: stored.n, d: stored.d };

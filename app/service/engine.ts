@@ -8,7 +8,7 @@ import type { ProviderName } from '../encoders/execution-providers.ts';
 import { EidosError, isEidosError } from '../contract/errors.ts';
 import type { IndexSummary } from '../indexer/pipeline.ts';
 import { evaluateRetrieval, type EvalQuery, type EvalReport } from '../search/evaluate.ts';
-import type { IndexProgress } from '../indexer/progress.ts';
+import type { PipelineProgress } from '../indexer/progress.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
@@ -140,7 +140,7 @@ export class Engine {
     for (const folder of folders) this.store.addFolder(folder);
   }
 
-  async index(options: { onProgress?: (p: IndexProgress) => void; signal?: AbortSignal } = {}): Promise<IndexSummary> {
+  async index(options: { onProgress?: (p: PipelineProgress) => void; signal?: AbortSignal } = {}): Promise<IndexSummary> {
     this.assertWritable();
     if (this.store.listFolders().length === 0) throw new EidosError('BAD_ARGUMENT', "the library has no folders yet: run 'eidos index <folder>'.");
     // Loaded when first used: the decoders (sharp, libheif, exifr) and the file watcher are not what a search needs.

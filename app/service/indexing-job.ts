@@ -2,19 +2,19 @@
  * One indexing run in the background of a long-lived process (serve, the Electron engine), with
  * its progress kept for `status` and pushed to listeners, and cancellation after the batch in flight.
  */
-import type { IndexProgress as ApiIndexProgress } from '../contract/types.ts';
+import type { IndexProgress } from '../contract/types.ts';
 import { describeError } from '../contract/errors.ts';
-import type { IndexProgress } from '../indexer/progress.ts';
+import type { PipelineProgress } from '../indexer/progress.ts';
 import type { Engine } from './engine.ts';
 
 export class IndexingJob {
-  private state: ApiIndexProgress = { state: 'idle', done: 0, total: 0, skipped: 0 };
+  private state: IndexProgress = { state: 'idle', done: 0, total: 0, skipped: 0 };
   private controller: AbortController | undefined;
   private running: Promise<void> | undefined;
 
-  constructor(private readonly emit: (progress: ApiIndexProgress) => void) {}
+  constructor(private readonly emit: (progress: IndexProgress) => void) {}
 
-  get progress(): ApiIndexProgress {
+  get progress(): IndexProgress {
     return { ...this.state };
   }
 
@@ -22,7 +22,7 @@ export class IndexingJob {
     return this.running !== undefined;
   }
 
-  start(engine: Engine): ApiIndexProgress {
+  start(engine: Engine): IndexProgress {
     if (this.running) return this.progress;
     this.controller = new AbortController();
     const signal = this.controller.signal;
@@ -38,7 +38,7 @@ export class IndexingJob {
     return this.progress;
   }
 
-  cancel(): ApiIndexProgress {
+  cancel(): IndexProgress {
     this.controller?.abort();
     return this.progress;
   }
@@ -48,13 +48,13 @@ export class IndexingJob {
     await this.running;
   }
 
-  private update(next: ApiIndexProgress): void {
+  private update(next: IndexProgress): void {
     this.state = next;
     this.emit(this.progress);
   }
 }
 
-function fromPipeline(p: IndexProgress): ApiIndexProgress {
+function fromPipeline(p: PipelineProgress): IndexProgress {
   const state = p.phase === 'scanning' ? 'scanning' : p.phase === 'done' ? 'done' : 'indexing';
   return {
     state,

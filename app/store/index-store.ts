@@ -12,7 +12,7 @@ import { getConceptEmbeddings, putConceptEmbeddings, readImagePriors, readPriorS
 import { Sql } from './sql.ts';
 import { guarded } from './sqlite-errors.ts';
 import type {
-  Batch, BatchResult, Changes, EmbeddingDtype, EmbeddingMatrix, FileFilter, FileMove, Folder, FolderStats, IndexStatus, MatrixAllocator, PhotoRow, PriorState, StoredFile, SkippedFile,
+  Batch, BatchResult, Changes, EmbeddingDtype, StoredEmbeddings, FileFilter, FileMove, Folder, FolderStats, IndexStatus, MatrixAllocator, PhotoRow, PriorState, StoredFile, SkippedFile,
   ScanProblemRecord, ScanProblemRow,
 } from './types.ts';
 import { moveFiles, pruneOrphans, removeFiles, replaceScanProblems, writeBatch } from './write.ts';
@@ -159,12 +159,12 @@ export class IndexStore {
   }
 
   /** The model's embedding matrix, or undefined if nothing was indexed with it. */
-  loadMatrix(modelId: string, allocate: MatrixAllocator = defaultAllocator): EmbeddingMatrix | undefined {
+  loadMatrix(modelId: string, allocate: MatrixAllocator = defaultAllocator): StoredEmbeddings | undefined {
     return this.run((sql) => readMatrix(sql, modelId, null, allocate));
   }
 
   /** The rows of just these files (catch-up after `changesSince`); ids not returned are not in the matrix. */
-  loadRows(modelId: string, fileIds: readonly number[], allocate: MatrixAllocator = defaultAllocator): EmbeddingMatrix | undefined {
+  loadRows(modelId: string, fileIds: readonly number[], allocate: MatrixAllocator = defaultAllocator): StoredEmbeddings | undefined {
     return this.run((sql) => readMatrix(sql, modelId, fileIds, allocate));
   }
 

@@ -1,7 +1,7 @@
 import { EidosError } from '../contract/errors.ts';
 import { corruptMessage } from './sqlite-errors.ts';
 import type { Sql } from './sql.ts';
-import type { EmbeddingDtype, EmbeddingMatrix, MatrixAllocator } from './types.ts';
+import type { EmbeddingDtype, StoredEmbeddings, MatrixAllocator } from './types.ts';
 
 /**
  * Plain allocation. It is not page-aligned (JavaScript cannot ask for alignment); the native
@@ -22,8 +22,8 @@ const rowsSql = (filtered: boolean) => `
  * streaming rows into place, so the matrix never exists twice in memory. `fileIds` limits the read
  * to those files (for `changesSince` catch-up). Returns undefined for a model the index has never seen.
  */
-export function readMatrix(sql: Sql, modelId: string, fileIds: readonly number[] | null, allocate: MatrixAllocator): EmbeddingMatrix | undefined {
-  const read = sql.db.transaction((): EmbeddingMatrix | undefined => {
+export function readMatrix(sql: Sql, modelId: string, fileIds: readonly number[] | null, allocate: MatrixAllocator): StoredEmbeddings | undefined {
+  const read = sql.db.transaction((): StoredEmbeddings | undefined => {
     const model = sql.prepare('SELECT dim, dtype FROM models WHERE model_id = ?').get(modelId) as { dim: number; dtype: EmbeddingDtype } | undefined;
     if (!model) return undefined;
     const params: unknown[] = fileIds ? [modelId, JSON.stringify(fileIds)] : [modelId];
@@ -56,7 +56,7 @@ export function readMatrix(sql: Sql, modelId: string, fileIds: readonly number[]
 }
 
 /** A 0/1 mask over the matrix rows whose file id is in `ids` (the result of a filter query). */
-export function rowMask(matrix: Pick<EmbeddingMatrix, 'fileIds'>, ids: Iterable<number>): Uint8Array {
+export function rowMask(matrix: Pick<StoredEmbeddings, 'fileIds'>, ids: Iterable<number>): Uint8Array {
   const wanted = new Set(ids);
   const mask = new Uint8Array(matrix.fileIds.length);
   matrix.fileIds.forEach((id, row) => {

@@ -70,7 +70,7 @@ export interface FileMove {
  * All embeddings of one model, one row per indexed file, in file-id order. `data` is n × d,
  * row-major, in the model's dtype; it is the only copy (allocated once, filled row by row).
  */
-export interface EmbeddingMatrix {
+export interface StoredEmbeddings {
   modelId: string;
   dtype: EmbeddingDtype;
   n: number;
