@@ -1,4 +1,4 @@
-/** Indexing progress as the CLI and the UI show it: counts, a smoothed rate and the time left. */
+/** The pipeline's own progress (counts, a smoothed rate, the time left): the CLI prints it; the service turns it into the API's IndexProgress. */
 export interface PipelineProgress {
   phase: 'scanning' | 'indexing' | 'finishing' | 'done';
   /** Files that need reading in this run (new or changed). */
