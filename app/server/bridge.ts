@@ -21,7 +21,7 @@ export interface BridgeOptions {
   handlers: ApiHandlers;
   /** 0 (the default) picks a free port. */
   port?: number;
-  /** The built UI (`renderer/dist`); without it only the API and media are served. */
+  /** The built UI (`dist/ui`); without it only the API and media are served. */
   staticDir?: string;
   /** Fixed token (tests); by default a fresh 256-bit one per run. */
   token?: string;

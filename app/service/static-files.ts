@@ -25,7 +25,7 @@ export interface StaticFile {
 }
 
 /**
- * Maps a URL path of the built UI (`renderer/dist`) to a file inside `staticDir`: `/` is
+ * Maps a URL path of the built UI (`dist/ui`) to a file inside `staticDir`: `/` is
  * `index.html`; the path is decoded once, then containment is checked on the real path.
  */
 export async function resolveStaticFile(staticDir: string, urlPath: string): Promise<StaticFile> {

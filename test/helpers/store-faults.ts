@@ -47,8 +47,9 @@ export const damages: Damage[] = [
   },
   { name: 'a zeroed leaf page of files', damage: (file) => overwrite(file, (leafPageOf(file, 'files') - 1) * PAGE, Buffer.alloc(PAGE)), foldersReadable: true },
   { name: 'a zeroed leaf page of embeddings', damage: (file) => overwrite(file, (leafPageOf(file, 'embeddings') - 1) * PAGE, Buffer.alloc(PAGE)), foldersReadable: true },
-  // The schema's own leaf pages sit after the tables' first pages: half the file loses them, one page does not.
-  { name: 'truncated to half its pages', damage: (file) => truncateSync(file, Math.floor(readFileSync(file).length / PAGE / 2) * PAGE), foldersReadable: false },
+  // Cut to its first page, the file keeps the header and the schema's root but loses every table's pages
+  // (so the folders cannot be salvaged); cut by one page, it loses only the end of a table.
+  { name: 'truncated to its first page', damage: (file) => truncateSync(file, PAGE), foldersReadable: false },
   { name: 'its last page cut off', damage: (file) => truncateSync(file, readFileSync(file).length - PAGE), foldersReadable: true },
   { name: 'not a database at all', damage: (file) => writeFileSync(file, 'a text file where the index should be\n'.repeat(500)), foldersReadable: false },
 ];
