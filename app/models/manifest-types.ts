@@ -64,6 +64,9 @@ export interface ModelSpec {
 
 export interface Manifest {
   version: 1;
+  /** The default where the CPU runs the encoders. */
   defaultModel: string;
+  /** The default where Core ML runs them (a float export: see platform-default.ts); `defaultModel` when absent. */
+  coreMlDefaultModel?: string;
   models: ModelSpec[];
 }

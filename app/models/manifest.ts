@@ -145,7 +145,9 @@ export function parseManifest(raw: unknown, file: string): Manifest {
   if (duplicate) r.fail('models', `has the id '${duplicate}' twice`);
   const defaultModel = r.string(root.defaultModel, 'defaultModel');
   if (!ids.includes(defaultModel)) r.fail('defaultModel', `names '${defaultModel}', which is not in models (${ids.join(', ')})`);
-  return { version: 1, defaultModel, models };
+  const coreMlDefaultModel = r.optionalString(root.coreMlDefaultModel, 'coreMlDefaultModel');
+  if (coreMlDefaultModel !== undefined && !ids.includes(coreMlDefaultModel)) r.fail('coreMlDefaultModel', `names '${coreMlDefaultModel}', which is not in models (${ids.join(', ')})`);
+  return { version: 1, defaultModel, ...(coreMlDefaultModel === undefined ? {} : { coreMlDefaultModel }), models };
 }
 
 export function loadManifest(file: string = defaultManifestPath()): Manifest {

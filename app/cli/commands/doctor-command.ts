@@ -9,7 +9,11 @@ import { chooseModel } from '../../engine/active-model.ts';
 import { readSettings } from '../../engine/settings.ts';
 import { describeError } from '../../errors.ts';
 import { kernelStatus } from '../../kernels/index.ts';
+import { loadManifest } from '../../models/manifest.ts';
+import { defaultModelFor, type DefaultChoice } from '../../models/platform-default.ts';
 import { indexPath, modelsDir } from '../../paths.ts';
+
+const describeDefault = (choice: DefaultChoice): string => `${choice.id} for ${choice.provider === 'coreml' ? 'Core ML' : 'the CPU'} (${choice.reason})`;
 
 /** What runs where on this machine: the facts a bug report needs, measured rather than assumed. */
 export const doctorCommand: Command = {
@@ -27,6 +31,7 @@ export const doctorCommand: Command = {
       memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
       onnxruntime: onnxRuntimeVersion(),
       requestedProvider: options.provider ?? `auto (${defaultProvider()})`,
+      defaultModel: describeDefault(defaultModelFor(loadManifest(), options.provider ?? defaultProvider())),
       kernels: kernelStatus(),
       dataDir: options.home,
       index: existsSync(indexPath(options.home)) ? indexPath(options.home) : 'none yet',

@@ -1,6 +1,7 @@
 import type { Command, Io } from '../command.ts';
 import { EidosError } from '../../errors.ts';
 import { loadManifest } from '../../models/manifest.ts';
+import { defaultModelFor } from '../../models/platform-default.ts';
 import { fetchModel, type FileCheck } from '../../models/store.ts';
 import { formatBytes, progressReporter } from './models-progress.ts';
 
@@ -28,7 +29,7 @@ export const modelsFetchCommand: Command = {
   options: { 'trust-unpinned': { type: 'boolean' } },
   async run(args, io) {
     if (args.positionals.length > 1) throw new EidosError('BAD_ARGUMENT', 'models fetch takes one model id.');
-    const id = args.positionals[0] ?? loadManifest().defaultModel;
+    const id = args.positionals[0] ?? defaultModelFor(loadManifest()).id;
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
     process.once('SIGINT', onSigint);

@@ -1,4 +1,6 @@
 import type { Command } from '../command.ts';
+import { loadManifest } from '../../models/manifest.ts';
+import { defaultModelFor } from '../../models/platform-default.ts';
 import { listModels } from '../../models/store.ts';
 import { formatBytes } from './models-progress.ts';
 
@@ -25,7 +27,8 @@ export const modelsListCommand: Command = {
       const size = m.bytes === null ? 'size unknown' : formatBytes(m.bytes);
       io.out(`${m.isDefault ? '*' : ' '} ${m.id.padEnd(idWidth)}  ${m.name} — ${size}, ${state}${m.pinned ? '' : ', unpinned hashes'}; licence: ${m.licence}`);
     }
-    io.out('\n* default model');
+    const choice = defaultModelFor(loadManifest());
+    io.out(`\n* default model on this machine (${choice.provider === 'coreml' ? 'Core ML' : 'CPU'}): ${choice.id}, because ${choice.reason}`);
     return 0;
   },
 };

@@ -15,6 +15,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Encoder } from '../../../app/encoders/encoder.ts';
+import { defaultProvider, type ProviderName } from '../../../app/encoders/execution-providers.ts';
 import { preprocessForModel } from '../../../app/image/preprocess.ts';
 import { findModel, loadManifest } from '../../../app/models/manifest.ts';
 import type { ModelSpec } from '../../../app/models/manifest-types.ts';
@@ -53,9 +54,10 @@ async function referenceImages(reference: ReferenceClip, count: number, batch: n
   return out;
 }
 
-async function eidosImages(model: ModelSpec, count: number, batch: number, padBatches = false): Promise<Float32Array> {
-  const encoder = await Encoder.open({ model, modelDir: join(modelsDir, model.id), towers: ['vision'], provider: 'cpu', threads: THREADS, batchSize: batch, padBatches });
+async function eidosImages(model: ModelSpec, count: number, batch: number, padBatches = false, provider: ProviderName = 'cpu'): Promise<Float32Array> {
+  const encoder = await Encoder.open({ model, modelDir: join(modelsDir, model.id), towers: ['vision'], provider, threads: THREADS, batchSize: batch, padBatches });
   try {
+    expect(encoder.provider).toBe(provider);
     return (await encoder.embedImages(pixels.subarray(0, count * PER_PHOTO), count)).data;
   } finally {
     await encoder.close();
@@ -132,6 +134,13 @@ export function parityTests(scope: ParityScope): void {
     it(`through the Core ML padding path (${scope.photosPadded} photos in batches padded to 8) run on the CPU`, async () => {
       const ours = await eidosImages(model, scope.photosPadded, 8, true);
       expect(Math.min(...cosines(ours, await referenceImages(reference, scope.photosPadded, 8)))).toBeGreaterThanOrEqual(minCosine);
+    });
+
+    // On Apple Silicon (the macOS workflow): Core ML itself, static batches of 8, against the CPU reference.
+    // Core ML may compute in reduced precision, so the bound is int8's.
+    it.runIf(defaultProvider() === 'coreml')(`on Core ML itself (${scope.photosPadded} photos, static batch 8)`, async () => {
+      const ours = await eidosImages(model, scope.photosPadded, 8, true, 'coreml');
+      expect(Math.min(...cosines(ours, await referenceImages(reference, scope.photosPadded, 8)))).toBeGreaterThanOrEqual(0.999);
     });
 
     it.each([32, 7, 1])(`on ${texts.length} texts (long, non-Latin, emoji, near-empty) at batch %i`, async (batch) => {
