@@ -43,7 +43,7 @@ async function start(): Promise<void> {
     if (req.kind === 'image') {
       if (!vision) throw new EidosError('INTERNAL', 'this encoder has no vision tower');
       const per = 3 * init.imageSize * init.imageSize;
-      const padded = paddedBatchSize(visionProvider, req.n, init.staticBatch);
+      const padded = paddedBatchSize(init.padBatches === true || visionProvider === 'coreml', req.n, init.staticBatch);
       let pixels = req.pixels;
       if (padded !== req.n) {
         pixels = new Float32Array(padded * per);

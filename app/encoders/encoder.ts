@@ -23,6 +23,11 @@ export interface EncoderOptions {
   threads?: number;
   /** Largest vision batch sent to the worker in one run, and Core ML's static batch. */
   batchSize?: number;
+  /**
+   * Pad every vision batch to `batchSize` with blank photos, as Core ML's static shapes need; always on
+   * when Core ML runs the vision tower. Set on the CPU to test that path where Core ML is absent.
+   */
+  padBatches?: boolean;
 }
 
 export interface Embeddings {
@@ -70,6 +75,7 @@ export class Encoder {
       coreMlFlags: model.coreMlFlags ?? DEFAULT_CORE_ML_FLAGS,
       threads: options.threads ?? availableParallelism(),
       staticBatch: batchSize,
+      ...(options.padBatches ? { padBatches: true } : {}),
       imageSize: model.preprocess.size,
       ...(towers.includes('vision') ? { visionPath: filePath(model, modelDir, 'vision') } : {}),
       ...(towers.includes('text') ? { textPath: filePath(model, modelDir, 'text') } : {}),

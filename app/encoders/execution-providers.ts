@@ -37,10 +37,10 @@ export function providerOptions(name: ProviderName, coreMlFlags = DEFAULT_CORE_M
 }
 
 /**
- * Core ML wants static input shapes, so vision batches are padded to a fixed size there; on the CPU a
- * batch runs at its own size. Never an empty batch (Core ML rejects zero-sized dims, onnxruntime#14212).
+ * Core ML wants static input shapes, so vision batches are padded to a fixed size there (`pad`); on the
+ * CPU a batch runs at its own size. Never an empty batch (Core ML rejects zero-sized dims, onnxruntime#14212).
  */
-export function paddedBatchSize(provider: ProviderName, n: number, fixedBatch: number): number {
+export function paddedBatchSize(pad: boolean, n: number, fixedBatch: number): number {
   if (n <= 0) throw new Error('an encoder batch must hold at least one item');
-  return provider === 'coreml' ? Math.ceil(n / fixedBatch) * fixedBatch : n;
+  return pad ? Math.ceil(n / fixedBatch) * fixedBatch : n;
 }

@@ -9,6 +9,8 @@ export interface WorkerInit {
   threads: number;
   /** Fixed vision batch for Core ML's static shapes. */
   staticBatch: number;
+  /** Pad vision batches to `staticBatch` even when the CPU runs them (tests of the Core ML path). */
+  padBatches?: boolean;
   imageSize: number;
 }
 

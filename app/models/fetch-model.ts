@@ -2,6 +2,7 @@ import { mkdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { downloadFile } from './download.ts';
+import { loadGenerator, type GeneratorName } from './generators.ts';
 import { withModelLock, installPartial } from './install.ts';
 import { isPinned } from './manifest.ts';
 import type { ModelFile, ModelSpec } from './manifest-types.ts';
@@ -25,7 +26,7 @@ export interface FetchOptions {
   trustUnpinned?: boolean;
   /** Tests only: fetch `<baseUrl>/<file path>` instead of the manifest URLs (may be plain http on loopback). */
   baseUrl?: string;
-  /** Tests only: replaces the synthetic model generator. */
+  /** Tests only: replaces the model's generator (e.g. to link a cached architecture twin). */
   generate?: (dir: string) => Promise<void>;
 }
 
@@ -34,13 +35,6 @@ export interface FetchResult {
   path: string;
   /** Per file; `unpinned` entries were accepted only because `trustUnpinned` was set. */
   files: FileCheck[];
-}
-
-type Generator = (dir: string) => Promise<void>;
-
-async function syntheticGenerator(): Promise<Generator> {
-  // Loaded on demand: only `models fetch synthetic-tiny` needs the generator (and its graph builders).
-  return (await import('../../models/synthetic/generate-model.ts')).generateSyntheticModel;
 }
 
 function refuseUnpinned(model: ModelSpec, files: Array<{ path: string; sha256?: string | null; bytes?: number | null }>): never {
@@ -101,7 +95,7 @@ async function generateAll(store: ResolvedStore, model: ModelSpec, options: Fetc
   await rm(partial, { recursive: true, force: true }); // generation is cheap and deterministic: always start clean
   await mkdir(partial, { recursive: true });
   options.onProgress?.({ id: model.id, state: 'generating', receivedBytes: 0, totalBytes: 0 });
-  await (options.generate ?? (await syntheticGenerator()))(partial);
+  await (options.generate ?? (await loadGenerator(model.generator as GeneratorName)))(partial);
   options.onProgress?.({ id: model.id, state: 'verifying', receivedBytes: 0, totalBytes: 0 });
   const checks = await checkFolder(model, partial);
   const missing = checks.filter((c) => c.status === 'missing');

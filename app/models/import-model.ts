@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { EidosError } from '../contract/errors.ts';
+import { EidosError, isEidosError } from '../contract/errors.ts';
 import { copyWithDigest, hashFile, type FileDigest } from './hash-file.ts';
 import { installPartial, withModelLock } from './install.ts';
 import { isPinned } from './manifest.ts';
+import { checkOnnxTower } from './onnx-signature.ts';
 import type { ModelFile, ModelSpec } from './manifest-types.ts';
 import { resolveStore, type StoreContext } from './store-context.ts';
 import { writeStamp, type FileCheck } from './verify.ts';
@@ -37,6 +38,16 @@ async function match(folder: string, model: ModelSpec, digests: Map<string, Prom
       checks.push({ ...base, status: 'missing' });
       continue;
     }
+    // An ONNX tower is read first: "truncated" or "input X is [..], needs [..]" says more than a hash.
+    if (file.role === 'vision' || file.role === 'text') {
+      try {
+        checkOnnxTower(model, file.role, source);
+      } catch (error) {
+        if (!isEidosError(error, 'MODEL_INVALID')) throw error;
+        checks.push({ ...base, source, status: 'mismatch', actualBytes: statSync(source).size, problem: error.message });
+        continue;
+      }
+    }
     // A size that differs settles it without reading hundreds of MB.
     const size = statSync(source).size;
     if (file.bytes !== null && size !== file.bytes) {
@@ -55,6 +66,7 @@ function describeProblems(checks: FileCheck[]): string {
   return checks
     .filter((c) => c.status !== 'ok')
     .map((c) => {
+      if (c.problem !== undefined) return c.problem;
       if (c.status !== 'mismatch') return `${c.path}: ${c.status}`;
       if (c.actualSha256 === undefined) return `${c.path}: ${c.actualBytes} bytes, expected ${c.expectedBytes}`;
       return `${c.path}: sha256 ${c.actualSha256} is not the pinned ${c.expectedSha256}`;

@@ -1,3 +1,5 @@
+import type { GeneratorName } from './generators.ts';
+
 /**
  * The model manifest (`models/manifest.json`): what Eidos knows about each supported model, enough to
  * fetch it, verify it byte for byte, preprocess photos exactly as its reference processor does, and
@@ -49,8 +51,10 @@ export interface ModelSpec {
   /** Text context length in tokens (77 for every CLIP-family model here). */
   contextLength: number;
   preprocess: PreprocessSpec;
-  /** `generated`: built locally by `models fetch` (the synthetic model), never downloaded. */
+  /** `generated`: built locally by `models fetch` (the synthetic model, the architecture twins), never downloaded. */
   source: 'download' | 'generated';
+  /** Which generator builds a `generated` model (app/models/generators.ts). */
+  generator?: GeneratorName;
   /** Core ML execution-provider flags (onnxruntime-node `coreMlFlags`) that suit this model on Apple Silicon. */
   coreMlFlags?: number;
   /** Where the pins come from, what is unconfirmed. */
@@ -60,6 +64,9 @@ export interface ModelSpec {
 
 export interface Manifest {
   version: 1;
+  /** The default where the CPU runs the encoders. */
   defaultModel: string;
+  /** The default where Core ML runs them (a float export: see platform-default.ts); `defaultModel` when absent. */
+  coreMlDefaultModel?: string;
   models: ModelSpec[];
 }

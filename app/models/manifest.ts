@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EidosError } from '../contract/errors.ts';
 import { resources } from '../resources.ts';
+import { GENERATOR_NAMES, type GeneratorName } from './generators.ts';
 import type { Manifest, ModelFile, ModelFileRole, ModelSpec, PreprocessSpec } from './manifest-types.ts';
 
 /** The manifest shipped with the app. */
@@ -108,6 +109,9 @@ function readModel(r: Reader, raw: unknown, field: string): ModelSpec {
     if (files.filter((f) => f.role === role).length !== 1) r.fail(`${field}.files`, `must have exactly one '${role}' file`);
   }
   if (new Set(files.map((f) => f.path)).size !== files.length) r.fail(`${field}.files`, 'has the same path twice');
+  const generator = m.generator as GeneratorName | undefined;
+  if (source === 'generated' && !GENERATOR_NAMES.includes(generator as GeneratorName)) r.fail(`${field}.generator`, `must be one of ${GENERATOR_NAMES.join(', ')} for a generated model`);
+  if (source === 'download' && generator !== undefined) r.fail(`${field}.generator`, 'must be absent for a downloaded model');
   const coreMlFlags = m.coreMlFlags === undefined ? undefined : r.number(m.coreMlFlags, `${field}.coreMlFlags`, { integer: true, min: 0 });
   const licenceUrl = r.optionalString(m.licenceUrl, `${field}.licenceUrl`);
   const notes = r.optionalString(m.notes, `${field}.notes`);
@@ -122,6 +126,7 @@ function readModel(r: Reader, raw: unknown, field: string): ModelSpec {
     contextLength: r.number(m.contextLength, `${field}.contextLength`, { integer: true, min: 2 }),
     preprocess: readPreprocess(r, m.preprocess, `${field}.preprocess`),
     source,
+    ...(generator === undefined ? {} : { generator }),
     ...(coreMlFlags === undefined ? {} : { coreMlFlags }),
     ...(notes === undefined ? {} : { notes }),
     files,
@@ -139,7 +144,9 @@ export function parseManifest(raw: unknown, file: string): Manifest {
   if (duplicate) r.fail('models', `has the id '${duplicate}' twice`);
   const defaultModel = r.string(root.defaultModel, 'defaultModel');
   if (!ids.includes(defaultModel)) r.fail('defaultModel', `names '${defaultModel}', which is not in models (${ids.join(', ')})`);
-  return { version: 1, defaultModel, models };
+  const coreMlDefaultModel = r.optionalString(root.coreMlDefaultModel, 'coreMlDefaultModel');
+  if (coreMlDefaultModel !== undefined && !ids.includes(coreMlDefaultModel)) r.fail('coreMlDefaultModel', `names '${coreMlDefaultModel}', which is not in models (${ids.join(', ')})`);
+  return { version: 1, defaultModel, ...(coreMlDefaultModel === undefined ? {} : { coreMlDefaultModel }), models };
 }
 
 export function loadManifest(file: string = defaultManifestPath()): Manifest {

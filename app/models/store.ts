@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { isPinned } from './manifest.ts';
+import { defaultModelFor } from './platform-default.ts';
 import type { ModelFileRole } from './manifest-types.ts';
 import { resolveStore, type StoreContext } from './store-context.ts';
 import { stampStillValid } from './verify.ts';
@@ -29,6 +30,7 @@ export interface ModelListing {
   installed: boolean;
   /** Passed a full hash check, and no file changed size or time since. */
   verified: boolean;
+  /** The default on this machine (its execution provider decides: platform-default.ts). */
   isDefault: boolean;
 }
 
@@ -49,7 +51,7 @@ export async function listModels(context: StoreContext = {}): Promise<ModelListi
         pinned: model.files.every(isPinned),
         installed,
         verified: installed && (await stampStillValid(model, dir)),
-        isDefault: model.id === store.manifest.defaultModel,
+        isDefault: model.id === defaultModelFor(store.manifest).id,
       };
     }),
   );

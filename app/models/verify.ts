@@ -17,6 +17,8 @@ export interface FileCheck {
   expectedBytes: number | null;
   actualSha256?: string;
   actualBytes?: number;
+  /** What is wrong beyond the hash (an ONNX tower that is damaged or has other inputs/outputs). */
+  problem?: string;
 }
 
 export interface ModelCheck {

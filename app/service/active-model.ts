@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { EidosError } from '../contract/errors.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
+import { defaultModelFor } from '../models/platform-default.ts';
 import { resolveStore, type StoreContext } from '../models/store-context.ts';
 
 export interface ActiveModel {
@@ -25,9 +26,10 @@ export function chooseModel(preferences: Array<string | undefined>, context: Sto
   if (explicit) {
     throw new EidosError('MODEL_MISSING', `model ${explicit} is not installed: run 'eidos models fetch ${explicit}' (or 'eidos models import <folder>' on a machine without internet).`);
   }
-  const fallback = installed.find((m) => m.id === store.manifest.defaultModel) ?? installed[0];
+  const defaultId = defaultModelFor(store.manifest).id;
+  const fallback = installed.find((m) => m.id === defaultId) ?? installed.find((m) => m.id === store.manifest.defaultModel) ?? installed[0];
   if (!fallback) {
-    throw new EidosError('MODEL_MISSING', `no model is installed: run 'eidos models fetch ${store.manifest.defaultModel}' (needs internet once), 'eidos models import <folder>', or 'eidos models fetch synthetic-tiny' for the built-in test model.`);
+    throw new EidosError('MODEL_MISSING', `no model is installed: run 'eidos models fetch ${defaultId}' (needs internet once), 'eidos models import <folder>', or 'eidos models fetch synthetic-tiny' for the built-in test model.`);
   }
   return { model: fallback, dir: store.installDir(fallback.id) };
 }

@@ -10,12 +10,16 @@ import { defaultProvider, type ProviderName } from '../encoders/execution-provid
 import { onnxRuntimeVersion } from '../encoders/onnx-session.ts';
 import { preprocessForModel } from '../image/preprocess.ts';
 import { kernelStatus } from '../kernels/index.ts';
+import { loadManifest } from '../models/manifest.ts';
+import { defaultModelFor, type DefaultChoice } from '../models/platform-default.ts';
 import { indexPath, modelsDir } from '../paths.ts';
 import { chooseModel } from './active-model.ts';
 import type { ModelChoice } from './model-choice.ts';
 import { readSettings } from './settings.ts';
 
 export type { ModelChoice };
+
+const describeDefault = (choice: DefaultChoice): string => `${choice.id} for ${choice.provider === 'coreml' ? 'Core ML' : 'the CPU'} (${choice.reason})`;
 
 async function withEncoder<T>(choice: ModelChoice, towers: Array<'vision' | 'text'>, work: (encoder: Encoder, dir: string) => Promise<T>): Promise<T> {
   const settings = readSettings(choice.home);
@@ -62,6 +66,7 @@ export async function doctorReport(choice: ModelChoice): Promise<{ ok: boolean; 
     memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
     onnxruntime: onnxRuntimeVersion(),
     requestedProvider: choice.provider ?? `auto (${defaultProvider()})`,
+    defaultModel: describeDefault(defaultModelFor(loadManifest(), choice.provider ?? defaultProvider())),
     kernels: kernelStatus(),
     dataDir: choice.home,
     index: existsSync(indexPath(choice.home)) ? indexPath(choice.home) : 'none yet',

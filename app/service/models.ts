@@ -3,6 +3,7 @@
  * only network use), import, verify. The store itself lives in app/models.
  */
 export { loadManifest } from '../models/manifest.ts';
+export { defaultModelFor, type DefaultChoice } from '../models/platform-default.ts';
 export {
   fetchModel,
   importModel,

@@ -12,11 +12,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildClipVocabulary, clipTokenizerJsonText, END_OF_TEXT, START_OF_TEXT } from '../clip/build-tokenizer-json.ts';
+import { buildClipVocabulary } from '../clip/build-tokenizer-json.ts';
+import { CLIP_CONTEXT_LENGTH, CLIP_IMAGE_SIZE, CLIP_VOCAB_SIZE, clipProcessorFiles, jsonText } from '../clip/processor-files.ts';
 import { SYNTHETIC_DIM, projectionMatrix } from './feature-space.ts';
-import { encodeModel, type GraphSpec } from './onnx-writer.ts';
-import { CONTEXT_LENGTH, textGraph } from './text-graph.ts';
-import { CLIP_MEAN, CLIP_STD, IMAGE_SIZE, visionGraph } from './vision-graph.ts';
+import { encodeModel, type GraphSpec } from '../onnx/onnx-writer.ts';
+import { textGraph } from './text-graph.ts';
+import { visionGraph } from './vision-graph.ts';
 
 export { SYNTHETIC_DIM, featureNames } from './feature-space.ts';
 export { COLOUR_NAMES, QUADRANTS, POSITION_WORDS, COLOURS } from './world.ts';
@@ -42,47 +43,8 @@ export const SYNTHETIC_MODEL_FILES = [
   'config.json',
 ] as const;
 
-function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
-
 function onnx(graph: GraphSpec): Uint8Array {
   return encodeModel({ graph, producerName: 'eidos-synthetic', producerVersion: '1' });
-}
-
-function preprocessorConfig(): object {
-  return {
-    crop_size: { height: IMAGE_SIZE, width: IMAGE_SIZE },
-    do_center_crop: true,
-    do_convert_rgb: true,
-    do_normalize: true,
-    do_rescale: true,
-    do_resize: true,
-    image_mean: CLIP_MEAN,
-    image_processor_type: 'CLIPImageProcessor',
-    image_std: CLIP_STD,
-    resample: 3,
-    rescale_factor: 1 / 255,
-    size: { shortest_edge: IMAGE_SIZE },
-  };
-}
-
-function tokenizerConfig(): object {
-  const special = (content: string, normalized: boolean) => ({ content, lstrip: false, normalized, rstrip: false, single_word: false, special: true });
-  return {
-    add_prefix_space: false,
-    added_tokens_decoder: { '49406': special(START_OF_TEXT, true), '49407': special(END_OF_TEXT, false) },
-    bos_token: START_OF_TEXT,
-    clean_up_tokenization_spaces: false,
-    do_lower_case: true,
-    eos_token: END_OF_TEXT,
-    errors: 'replace',
-    model_max_length: CONTEXT_LENGTH,
-    pad_token: END_OF_TEXT,
-    processor_class: 'CLIPProcessor',
-    tokenizer_class: 'CLIPTokenizer',
-    unk_token: END_OF_TEXT,
-  };
 }
 
 function modelConfig(): object {
@@ -93,8 +55,8 @@ function modelConfig(): object {
     projection_dim: SYNTHETIC_DIM,
     logit_scale: LN_LOGIT_SCALE,
     logit_scale_init_value: LN_LOGIT_SCALE,
-    text_config: { max_position_embeddings: CONTEXT_LENGTH, vocab_size: 49408, projection_dim: SYNTHETIC_DIM },
-    vision_config: { image_size: IMAGE_SIZE, num_channels: 3, projection_dim: SYNTHETIC_DIM },
+    text_config: { max_position_embeddings: CLIP_CONTEXT_LENGTH, vocab_size: CLIP_VOCAB_SIZE, projection_dim: SYNTHETIC_DIM },
+    vision_config: { image_size: CLIP_IMAGE_SIZE, num_channels: 3, projection_dim: SYNTHETIC_DIM },
   };
 }
 
@@ -104,10 +66,8 @@ export async function generateSyntheticModel(dir: string): Promise<void> {
   const files: Record<(typeof SYNTHETIC_MODEL_FILES)[number], string | Uint8Array> = {
     'onnx/vision_model.onnx': onnx(visionGraph(projection)),
     'onnx/text_model.onnx': onnx(textGraph(projection, vocabulary)),
-    'tokenizer.json': clipTokenizerJsonText(vocabulary),
-    'tokenizer_config.json': json(tokenizerConfig()),
-    'preprocessor_config.json': json(preprocessorConfig()),
-    'config.json': json(modelConfig()),
+    ...clipProcessorFiles(vocabulary),
+    'config.json': jsonText(modelConfig()),
   };
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content);

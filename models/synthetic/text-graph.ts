@@ -16,7 +16,7 @@
  */
 import { EidosError } from '../../app/contract/errors.ts';
 import type { ClipVocabulary } from '../clip/build-tokenizer-json.ts';
-import { attr, type GraphSpec, type TensorSpec } from './onnx-writer.ts';
+import { attr, type GraphSpec, type TensorSpec } from '../onnx/onnx-writer.ts';
 import {
   COLOUR_COUNT,
   GLOBAL_OFFSET,
@@ -27,8 +27,9 @@ import {
   projectionRows,
 } from './feature-space.ts';
 import { COLOURS, POSITION_ROLES, POSITION_WORDS } from './world.ts';
+import { CLIP_CONTEXT_LENGTH } from '../clip/processor-files.ts';
 
-export const CONTEXT_LENGTH = 77;
+const CONTEXT_LENGTH = CLIP_CONTEXT_LENGTH;
 /** "a red disc at the top left": `left` is 5 tokens after `red`. */
 const POSITION_WINDOW = 6;
 const ROLE_COUNT = POSITION_ROLES.length;

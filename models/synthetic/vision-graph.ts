@@ -10,7 +10,7 @@
  * soft presence test sigmoid((share − θ)/w), so a colour word finds every photo holding the colour about
  * equally, whether it fills the background or one small object; then the fixed projection (feature-space.ts).
  */
-import { attr, type GraphSpec } from './onnx-writer.ts';
+import { attr, type GraphSpec } from '../onnx/onnx-writer.ts';
 import {
   COLOUR_COUNT,
   GLOBAL_OFFSET,
@@ -20,10 +20,9 @@ import {
   projectionRows,
 } from './feature-space.ts';
 import { COLOURS } from './world.ts';
+import { CLIP_IMAGE_SIZE, CLIP_MEAN, CLIP_STD } from '../clip/processor-files.ts';
 
-export const IMAGE_SIZE = 224;
-export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
-export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
+const IMAGE_SIZE = CLIP_IMAGE_SIZE;
 /**
  * Softmax temperature σ² (pixel values in 0..1). The closest palette pair is 0.32 apart, so a pixel
  * 0.1 off its colour (noise + gradient + JPEG) still has ≥ 99.9 % membership; blurred edges between

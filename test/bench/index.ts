@@ -24,7 +24,7 @@ const REPO = resolve(import.meta.dirname, '../..');
 const IMAGENET_DIR = resolve(REPO, '../shared/photos/imagenet-dev/images');
 const GIGABYTE = 1024 ** 3;
 
-interface ChildReport {
+export interface ChildReport {
   summary: IndexSummary;
   batchSize: number;
   maxRssBytes: number;
@@ -48,7 +48,7 @@ async function runChild(home: string, folder: string): Promise<void> {
   }
 }
 
-function indexInChild(modelsDir: string, scratch: string, folder: string): ChildReport {
+export function indexInChild(modelsDir: string, scratch: string, folder: string): ChildReport {
   const home = mkdtempSync(join(scratch, 'home-'));
   symlinkSync(modelsDir, join(home, 'models'));
   const out = execFileSync(process.execPath, [join(REPO, 'bin/run-ts.js'), join(REPO, 'test/bench/index.ts'), '--child', home, folder], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -94,7 +94,7 @@ function makeThousand(sources: string[], dir: string): void {
   }
 }
 
-const perSecond = (r: ChildReport): number => r.summary.encoded / r.summary.seconds;
+export const perSecond = (r: ChildReport): number => r.summary.encoded / r.summary.seconds;
 const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 

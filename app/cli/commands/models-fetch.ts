@@ -1,7 +1,6 @@
 import type { Command, Io } from '../command.ts';
 import { EidosError } from '../../contract/errors.ts';
-import { loadManifest } from '../../service/models.ts';
-import { fetchModel, type FileCheck } from '../../service/models.ts';
+import { defaultModelFor, fetchModel, loadManifest, type FileCheck } from '../../service/models.ts';
 import { formatBytes, progressReporter } from './models-progress.ts';
 
 /** Prints the hashes of files accepted without a pin, so they can be checked and pinned. */
@@ -26,7 +25,7 @@ export const modelsFetchCommand: Command = {
   options: { 'trust-unpinned': { type: 'boolean' } },
   async run(args, io) {
     if (args.positionals.length > 1) throw new EidosError('BAD_ARGUMENT', 'models fetch takes one model id.');
-    const id = args.positionals[0] ?? loadManifest().defaultModel;
+    const id = args.positionals[0] ?? defaultModelFor(loadManifest()).id;
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
     process.once('SIGINT', onSigint);

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { listModels } from '../../service/models.ts';
+import { defaultModelFor, listModels, loadManifest } from '../../service/models.ts';
 import { formatBytes } from './models-progress.ts';
 
 export const modelsListCommand: Command = {
@@ -23,7 +23,8 @@ export const modelsListCommand: Command = {
       const size = m.bytes === null ? 'size unknown' : formatBytes(m.bytes);
       io.out(`${m.isDefault ? '*' : ' '} ${m.id.padEnd(idWidth)}  ${m.name} — ${size}, ${state}${m.pinned ? '' : ', unpinned hashes'}; licence: ${m.licence}`);
     }
-    io.out('\n* default model');
+    const choice = defaultModelFor(loadManifest());
+    io.out(`\n* default model on this machine (${choice.provider === 'coreml' ? 'Core ML' : 'CPU'}): ${choice.id}, because ${choice.reason}`);
     return 0;
   },
 };

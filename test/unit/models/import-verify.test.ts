@@ -6,15 +6,16 @@ import { isEidosError } from '../../../app/contract/errors.ts';
 import type { Manifest } from '../../../app/models/manifest-types.ts';
 import { importModel, listModels, modelPath, verifyModel } from '../../../app/models/store.ts';
 import { bytesFor, sha256, testManifest } from './helpers/file-server.ts';
+import { tinyOnnx } from './helpers/tiny-onnx.ts';
 import { rejection } from '../../helpers/errors.ts';
 
 const FILES = {
-  'onnx/vision_model.onnx': bytesFor(11, 40_000),
-  'onnx/text_model.onnx': bytesFor(12, 30_000),
+  'onnx/vision_model.onnx': tinyOnnx('vision', { seed: 11 }),
+  'onnx/text_model.onnx': tinyOnnx('text', { seed: 12 }),
   'tokenizer.json': bytesFor(13, 2_000),
   'config.json': bytesFor(14, 100),
 };
-const OTHER = { ...FILES, 'onnx/vision_model.onnx': bytesFor(21, 40_000) };
+const OTHER = { ...FILES, 'onnx/vision_model.onnx': tinyOnnx('vision', { seed: 21 }) };
 
 /** Two models that share three files and differ in the vision tower, as the int8 and fp32 CLIP do. */
 function twoModels(): Manifest {

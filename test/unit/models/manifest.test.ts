@@ -32,7 +32,7 @@ describe('the shipped model manifest', () => {
       path: 'onnx/vision_model_quantized.onnx',
       bytes: 89_117_001,
       sha256: '583fd1110a514667812fee7d684952aaf82a99b959760c8d7dca7e0ab9839299',
-      url: 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/main/onnx/vision_model_quantized.onnx',
+      url: 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/d15189d7028b43f1d3e65039190477f6af591c2a/onnx/vision_model_quantized.onnx',
     });
     expect(text).toMatchObject({ bytes: 64_504_507, sha256: '73baab855d406190da9faa498cfedf65f15cf309f4cc7385b7b032e6d08e5c3a' });
     expect(model).toMatchObject({ licence: 'MIT', logitScale: 100, embeddingDim: 512, coreMlFlags: 0x010 | 0x008 });
@@ -44,6 +44,21 @@ describe('the shipped model manifest', () => {
       mean: [0.48145466, 0.4578275, 0.40821073],
       std: [0.26862954, 0.26130258, 0.27577711],
     });
+  });
+
+  it('names a commit revision, never main, in every URL of a pinned file', () => {
+    const pinnedUrls = shipped.models.flatMap((m) => m.files.filter((f) => f.sha256 !== null && f.url !== undefined).map((f) => f.url as string));
+    expect(pinnedUrls.length).toBeGreaterThan(0);
+    for (const url of pinnedUrls) expect(url).toMatch(/\/resolve\/[0-9a-f]{40}\//);
+  });
+
+  it('leaves the fp32 CLIP towers unpinned: the old pins were smaller than their parameters in float32', () => {
+    const model = findModel(shipped, 'clip-vit-b32');
+    for (const role of ['vision', 'text'] as const) expect(model.files.find((f) => f.role === role)).toMatchObject({ sha256: null, bytes: null });
+    expect(model.notes).toMatch(/UNPINNED/);
+    // Float32 weights alone: 87,849,216 and 63,428,096 parameters × 4 bytes.
+    expect(model.notes).toContain('351,550,136');
+    expect(model.files.filter((f) => f.role !== 'vision' && f.role !== 'text').every((f) => f.sha256 !== null)).toBe(true);
   });
 
   it('describes MobileCLIP-S2 as 256×256 bilinear without normalisation, and unpinned', () => {

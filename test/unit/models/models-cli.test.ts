@@ -34,7 +34,7 @@ describe('eidos models …', () => {
     const io = captureIo(false);
     expect(await main(['models', 'list', '--json'], io)).toBe(0);
     const models = JSON.parse(io.outText.join('')) as Array<{ id: string; installed: boolean; isDefault: boolean }>;
-    expect(models.map((m) => m.id)).toEqual(['clip-vit-b32-int8', 'clip-vit-b32', 'mobileclip-s2', 'synthetic-tiny']);
+    expect(models.map((m) => m.id)).toEqual(['clip-vit-b32-int8', 'clip-vit-b32', 'mobileclip-s2', 'synthetic-tiny', 'clip-vit-b32-int8-twin', 'clip-vit-b32-twin']);
     expect(models.every((m) => !m.installed)).toBe(true);
     expect(models.find((m) => m.isDefault)?.id).toBe('clip-vit-b32-int8');
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { attr, encodeModel } from '../../../models/synthetic/onnx-writer.ts';
+import { attr, encodeModel } from '../../../models/onnx/onnx-writer.ts';
 
 async function load(bytes: Uint8Array): Promise<ort.InferenceSession> {
   const file = join(mkdtempSync(join(tmpdir(), 'eidos-onnx-')), 'model.onnx');
