@@ -16,7 +16,8 @@ import type { IndexStore } from '../store/index-store.ts';
 import { conceptBank } from './concept-bank.ts';
 import { ImagePrior, type QueryBank } from './image-prior.ts';
 import { LibraryMatrix } from './library-matrix.ts';
-import { combineTerms, fullPmiBits, STAND_OUT_BITS, standOutMask, type ScoredTerm } from './pmi.ts';
+import { STAND_OUT_BITS, standOutMask } from './pmi.ts';
+import { scoreTerms } from './score-terms.ts';
 import { imageTerm, parseQuery, quoteQuery, termSign, type QueryTerm } from './query.ts';
 import { toSearchResult, photoDate } from './results.ts';
 import { filteredFileIds } from './search-filters.ts';
@@ -119,12 +120,9 @@ export class SearchService {
     const { library, prior } = await this.ready();
     const tau = this.model.logitScale;
     const vectors = await termVectors(terms, { store: this.store, model: this.model, library, encoder: this.encoder });
-    const scored = vectors.map((vector, k): TermScores => {
-      const pass = kernels.searchPass(library.matrix, vector, tau, 1, undefined, true);
-      const logits = pass.scores!;
-      return { term: terms[k]!, logits, lse: pass.lse, bits: fullPmiBits(logits, pass.lse, prior.logPrior) };
-    });
-    const rowScores = combineTerms(scored.map(asScoredTerm), library.n);
+    const inputs = terms.map((term, k) => ({ role: term.role, weight: term.weight, vector: vectors[k]! }));
+    const { terms: termScores, combined: rowScores } = scoreTerms(library.matrix, inputs, tau, prior.logPrior);
+    const scored = termScores.map((t, k): TermScores => ({ term: terms[k]!, logits: t.logits, lse: t.lse, bits: t.bits }));
     return { matrix: library.matrix, rowScores, fileIds: library.fileIds, queryBits: compoundQueryBits(scored, rowScores), terms: scored };
   }
 
@@ -180,8 +178,6 @@ function termsOf(query: string, like: { photoId: string } | { file: string } | u
   if (like === undefined) return parseQuery(query);
   return query.trim() === '' ? [imageTerm(like)] : [...parseQuery(query), imageTerm(like)];
 }
-
-const asScoredTerm = (t: TermScores): ScoredTerm => ({ role: t.term.role, weight: t.term.weight, bits: t.bits });
 
 /**
  * log2 N − H(p(·|q)) of the compound query, with log p(i|q) ∝ Σ_t ±w_t·s_t(i) over the rows its +/− terms
