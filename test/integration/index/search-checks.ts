@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { SearchResult } from '../../../app/api/types.ts';
-import { DRIFT_TOLERANCE_NATS } from '../../../app/search/image-prior.ts';
+import { PRIOR_ERROR_BOUND_NATS } from '../../../app/search/image-prior.ts';
 import { STAND_OUT_BITS } from '../../../app/search/pmi.ts';
 import { peek, readIndex } from './probe.ts';
 
@@ -46,7 +46,7 @@ export function expectSameAnswer(actual: readonly SearchResult[], clean: readonl
  * out are returned, exactly those whose clean score is clear of the cut-off by more than the bound.
  */
 export function expectWithinDrift(actual: readonly SearchResult[], cleanAll: ReadonlyMap<string, number>, standingOnly: boolean, where: string): void {
-  const bound = DRIFT_TOLERANCE_NATS / Math.LN2 + 1e-4;
+  const bound = PRIOR_ERROR_BOUND_NATS / Math.LN2 + 1e-4;
   const off = actual.filter((r) => !(Math.abs(r.bits - (cleanAll.get(r.path) ?? NaN)) <= bound)).map((r) => `${r.path}: ${r.bits} vs ${cleanAll.get(r.path)}`);
   expect(off, `${where}: scores beyond the drift bound of ${bound.toFixed(3)} bits`).toEqual([]);
   const clean = (r: SearchResult): number => cleanAll.get(r.path)!;

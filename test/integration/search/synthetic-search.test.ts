@@ -9,6 +9,7 @@ import { fetchModel } from '../../../app/models/fetch-model.ts';
 import { modelsDir } from '../../../app/paths.ts';
 import type { LabelRow } from '../../../models/synthetic/labels.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
+import { PRIOR_TEMPERATURE_RATIO } from '../../../app/search/image-prior.ts';
 
 // Ground truth: the synthetic model sees only colours and where they are (models/synthetic/world.ts);
 // labels.csv says which colours each photo holds, and each description names one photo exactly.
@@ -93,7 +94,8 @@ describe('search on the synthetic world', () => {
       const max = Math.max(...xs);
       return max + Math.log(xs.reduce((s, x) => s + Math.exp(x - max), 0));
     };
-    const bankLogits = bank.map((b) => rows.map((row) => tau * dot(b, row)));
+    // The prior's bank softmax runs at PRIOR_TEMPERATURE_RATIO·τ (image-prior.ts).
+    const bankLogits = bank.map((b) => rows.map((row) => PRIOR_TEMPERATURE_RATIO * tau * dot(b, row)));
     const bankLse = bankLogits.map(logSumExp);
     const logPrior = rows.map((_, i) => logSumExp(bankLogits.map((logits, b) => logits[i]! - bankLse[b]!)) - Math.log(bank.length));
     const logits = rows.map((row) => tau * dot(q, row));
