@@ -60,6 +60,11 @@ export async function evaluateEmbeddings(set: EmbeddingSet, tau: number): Promis
 
 /** Query q's relevant image is row q. Cosine ranks by the logits; full PMI by scoreTerms' combined bits. */
 export function rankQueries(images: EmbeddingMatrix, queries: Float32Array, nq: number, tau: number, logPrior: Float32Array): { cosine: QueryRanks; pmi: QueryRanks } {
+  return rankQueriesFrom(images, queries, nq, 0, tau, logPrior);
+}
+
+/** As rankQueries, with query q's relevant image at row `firstRow` + q. */
+export function rankQueriesFrom(images: EmbeddingMatrix, queries: Float32Array, nq: number, firstRow: number, tau: number, logPrior: Float32Array): { cosine: QueryRanks; pmi: QueryRanks } {
   const { d } = images;
   const cosine: QueryRanks = { ranks: [], tops: [] };
   const pmi: QueryRanks = { ranks: [], tops: [] };
@@ -67,9 +72,9 @@ export function rankQueries(images: EmbeddingMatrix, queries: Float32Array, nq: 
     const vector = queries.subarray(q * d, q * d + d);
     const { terms, combined } = scoreTerms(images, [{ role: 'plain', weight: 1, vector }], tau, logPrior);
     const logits = terms[0]!.logits;
-    cosine.ranks.push(rankOf(logits, q));
+    cosine.ranks.push(rankOf(logits, firstRow + q));
     cosine.tops.push(kernels.topK(logits, HUBNESS_K).indices);
-    pmi.ranks.push(rankOf(combined, q));
+    pmi.ranks.push(rankOf(combined, firstRow + q));
     pmi.tops.push(kernels.topK(combined, HUBNESS_K).indices);
   }
   return { cosine, pmi };

@@ -16,7 +16,7 @@ import type { IndexStore } from '../store/index-store.ts';
 import { conceptBank } from './concept-bank.ts';
 import { ImagePrior, type QueryBank } from './image-prior.ts';
 import { LibraryMatrix } from './library-matrix.ts';
-import { STAND_OUT_BITS, standOutMask } from './pmi.ts';
+import { STAND_OUT_FLOOR_BITS, STAND_OUT_SHARE, standOutBits, standOutMask } from './pmi.ts';
 import { scoreTerms } from './score-terms.ts';
 import { imageTerm, parseQuery, quoteQuery, termSign, type QueryTerm } from './query.ts';
 import { toSearchResult, photoDate } from './results.ts';
@@ -136,7 +136,7 @@ export class SearchService {
     const filterMask = args.filters && Object.keys(args.filters).length > 0 ? library.maskOf(filteredFileIds(this.store, args.filters)) : undefined;
     const combined = filterMask ? scored.rowScores.map((v, i) => (filterMask[i] ? v : -Infinity)) : scored.rowScores;
 
-    const standing = standOutMask(combined);
+    const standing = standOutMask(combined, standOutBits(scored.queryBits));
     const eligible = options.all ? finiteMask(combined) : standing;
     const top = args.top ?? DEFAULT_TOP;
     const sort = args.sort ?? 'relevance';
@@ -215,9 +215,9 @@ function message(query: string, standing: number, queryBits: number, filterMask:
   if (filterMask && !filterMask.includes(1)) return 'No photo matches the filters; widen or remove them.';
   if (standing === 0) {
     const hint =
-      queryBits < STAND_OUT_BITS
+      queryBits < STAND_OUT_FLOOR_BITS
         ? `the query carries only ${queryBits.toFixed(2)} bits about this library of ${n} photos, so it picks out nothing; describe what is in the photo more specifically.`
-        : 'no photo is at least twice as likely under it as an average photo here; try other words, or fewer constraints.';
+        : `no photo scores ${Math.round(100 * STAND_OUT_SHARE)}% of the query's ${queryBits.toFixed(1)} bits (at least ${Math.pow(2, standOutBits(queryBits)).toFixed(0)}× as likely under it as an average photo here); try other words, or fewer constraints.`;
     return `No photo stands out for '${quoteQuery(query)}'; ${hint}`;
   }
   return `${standing} ${standing === 1 ? 'photo stands' : 'photos stand'} out for '${quoteQuery(query)}'.`;

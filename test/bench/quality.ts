@@ -9,9 +9,11 @@
 //    dev split's captions, against the targets of issue 14.
 //   node bin/run-ts.js test/bench/quality.ts [--dev-only]   (a few minutes on 2 cores; run under flock)
 import { join } from 'node:path';
-import { rankQueries, type QueryRanks } from '../../app/evaluation/embedding-eval.ts';
+import { rankQueries, rankQueriesFrom, type QueryRanks } from '../../app/evaluation/embedding-eval.ts';
 import { loadEmbeddingSet, type EmbeddingSet } from '../../app/evaluation/embedding-set.ts';
 import { summarizeRanks } from '../../app/evaluation/rank-metrics.ts';
+import { standOutPoint, standOutScores, type StandOutRule } from '../../app/evaluation/stand-out-curve.ts';
+import { standOutBits } from '../../app/search/pmi.ts';
 import { estimateLogPrior, PRIOR_TEMPERATURE_RATIO, type QueryBank } from '../../app/search/image-prior.ts';
 import { rng } from '../unit/kernels/fixtures.ts';
 
@@ -111,6 +113,60 @@ if (best!.ratio !== PRIOR_TEMPERATURE_RATIO || best!.weight !== 1) {
   console.log(`!! the product uses scale ${PRIOR_TEMPERATURE_RATIO}·τ, w = 1: update app/search/image-prior.ts to the dev choice`);
 }
 
+// ---- 1a. dev: which bank? Concept prompts alone, or also the user's own recent queries ----
+// The concept prompts cannot be embedded here; 300 other-split captions stand in for them. A user's past
+// queries are dev captions of the same library: the first 500 queries are "past", and R@1 is measured on
+// the other 500 only (new queries), so no query is ever in its own bank.
+{
+  const d = dev.images.d;
+  const past = (count: number): QueryBank => ({ vectors: dev.queries.slice(0, count * d), nb: count });
+  const newQueries = dev.queries.subarray(500 * d);
+  const join = (a: QueryBank, b: QueryBank): QueryBank => {
+    const vectors = new Float32Array((a.nb + b.nb) * d);
+    vectors.set(a.vectors);
+    vectors.set(b.vectors, a.nb * d);
+    return { vectors, nb: a.nb + b.nb };
+  };
+  /** R@1 over the new queries (query j's image is row 500 + j). */
+  const newR1 = (logPrior: Float32Array, which: 'cosine' | 'pmi') => {
+    const ranks = rankQueriesFrom(dev.images, newQueries, 500, 500, TAU, logPrior)[which];
+    return summarizeRanks(ranks.ranks).recallAt[1];
+  };
+  const cosineNew = newR1(new Float32Array(dev.images.n), 'cosine');
+  console.log(`DEV, 500 new queries (cosine R@1 ${cosineNew.toFixed(1)}): prior bank = 300 captions (concepts' stand-in) + R past queries`);
+  for (const recent of [0, 30, 100, 300, 500]) {
+    const gains: number[] = [];
+    for (const concepts of devRows[1]!.banks.slice(0, 5)) {
+      const bank = recent === 0 ? concepts : join(concepts, past(recent));
+      gains.push(newR1((await estimateLogPrior(dev.images, bank, PRIOR_TEMPERATURE_RATIO * TAU)).logPrior, 'pmi') - cosineNew);
+    }
+    console.log(`  R = ${String(recent).padStart(3)}: gain ${signed(mean(gains))} (worst of 5 concept draws ${signed(Math.min(...gains))})`);
+  }
+}
+
+// ---- 1b. dev: the "stands out" rule ----
+// Per query: does its own image stand out, and how many photos stand out once it is removed? Bank: the
+// 1000 other-split captions (the concept prompts' stand-in). Rule, fixed before looking: among rules
+// keeping the target standing out for ≥ 90% of queries, the smallest median count without the target.
+const rules: { name: string; cutoff: StandOutRule; product: boolean }[] = [
+  ...[0, 1, 2, 3, 3.25, 3.5, 3.75, 4, 5, 6].map((t) => ({ name: `fixed ${t} bits`, cutoff: () => t, product: false })),
+  ...[0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7].map((a) => ({ name: `max(1, ${a}·query bits)`, cutoff: (bits: number) => Math.max(1, a * bits), product: false })),
+  { name: 'product: standOutBits', cutoff: standOutBits, product: true },
+];
+function printCurves(label: string, scores: Awaited<ReturnType<typeof standOutScores>>) {
+  console.log(`\n${label}: stands out, per query (${scores.length} queries)`);
+  console.log(`${'rule'.padEnd(28)}${'target stands out'.padStart(19)}${'median without'.padStart(16)}${'mean without'.padStart(14)}`);
+  return rules.map((rule) => {
+    const p = standOutPoint(scores, rule.cutoff);
+    console.log(`${rule.name.padEnd(28)}${`${p.targetStandsOut.toFixed(1)}%`.padStart(19)}${String(p.medianWithoutTarget).padStart(16)}${p.meanWithoutTarget.toFixed(1).padStart(14)}`);
+    return { rule, point: p };
+  });
+}
+const devPoints = printCurves('DEV', await standOutScores(dev.images, dev.queries, dev.nq, TAU, dev.bank));
+const allowed = devPoints.filter((p) => !p.rule.product && p.point.targetStandsOut >= 90);
+allowed.sort((a, b) => a.point.medianWithoutTarget - b.point.medianWithoutTarget || b.point.targetStandsOut - a.point.targetStandsOut);
+console.log(`chosen on dev: ${allowed[0]!.rule.name} (the product's rule, app/search/pmi.ts, should be the same)`);
+
 // ---- 2. test: report once, with the product's constants ----
 if (process.argv.includes('--dev-only')) process.exit(0);
 const test = split('test', 'val');
@@ -128,3 +184,5 @@ testRows.forEach((row, k) => {
   const targetText = `gain ≥ +${meanGain}${worstDraw !== undefined ? `, no draw < ${worstDraw}` : ''}${stretch ? `, stretch R@1 ≥ ${stretch}` : ''}`;
   console.log(`${row.name.padEnd(32)}${testCosine.toFixed(1).padStart(8)}${mean(values).toFixed(1).padStart(8)}${signed(gain).padStart(7)}${signed(worst).padStart(8)}   ${targetText}: ${met ? 'met' : 'NOT met'}${stretch ? (mean(values) >= stretch ? ' (stretch met)' : ' (stretch not met)') : ''}`);
 });
+
+printCurves('TEST', await standOutScores(test.images, test.queries, test.nq, TAU, test.bank));
