@@ -125,7 +125,8 @@ describe('search on the synthetic world', () => {
     const newest = join(extraFolder, extra[0]!.relative_path);
     const found = await engine.search({ query: extra[0]!.description, top: 1 });
     expect(found.results[0]?.path).toBe(newest);
-    // The prior is patched or recomputed (max_b |ΔL_b| decides; 8 new photos of 300 move some bank query a lot).
+    // 8 new photos of 300 (under 10% growth) patch the prior instead of recomputing it (image-prior.ts).
+    expect(engine.searcher.state().prior).toBe('incremental');
     expect(engine.searcher.state().rows).toBe(before.rows + 8);
     expect(engine.searcher.state().generation).toBeGreaterThan(before.generation);
     const inExtra = await engine.search({ query: 'red', top: 1000, filters: { folder: extraFolder } }, { all: true });
