@@ -3,8 +3,10 @@ import { standOutPoint } from '../../../app/evaluation/stand-out-curve.ts';
 import { STAND_OUT_FLOOR_BITS, standOutBits, standOutMask } from '../../../app/search/pmi.ts';
 
 describe('the stand-out cut-off', () => {
-  it('is 55% of the query information, never below 1 bit', () => {
-    expect(standOutBits(0)).toBe(STAND_OUT_FLOOR_BITS);
+  it('is 55% of the query information, never below 1 bit; a query under 1 bit picks out nothing', () => {
+    expect(standOutBits(0)).toBe(Infinity);
+    expect(standOutBits(0.99)).toBe(Infinity);
+    expect(standOutBits(STAND_OUT_FLOOR_BITS)).toBe(1);
     expect(standOutBits(1.5)).toBe(1);
     expect(standOutBits(8)).toBeCloseTo(4.4, 12);
     expect(standOutBits(9.97)).toBeCloseTo(0.55 * 9.97, 12);
