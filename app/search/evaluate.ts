@@ -6,12 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EidosError } from '../errors.ts';
+import { RECALL_AT } from '../evaluation/rank-metrics.ts';
 import { kernels } from '../kernels/index.ts';
 import { scoreTerms } from './score-terms.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import type { SearchService } from './search-service.ts';
-
-export const RECALL_AT = [1, 5, 10] as const;
 
 export interface EvalQuery {
   text: string;
