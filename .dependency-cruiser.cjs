@@ -6,7 +6,7 @@
  * application service (app/service) is the only thing the doors use; the doors (app/cli, app/server,
  * main) sit on top; the renderer sees only the contract.
  */
-const domain = '^app/(library|image|encoders|store|search|mi|explain|indexer|models|tokenizer|kernels|workers)/';
+const domain = '^app/(library|image|encoders|store|search|mi|explain|indexer|models|tokenizer|kernels|workers|evaluation)/';
 const doors = '^(app/cli|app/server|main)/';
 
 module.exports = {

@@ -74,6 +74,8 @@ export interface ExplainFeature {
   gainBits: number;
   /** Information the selection holds after adding this feature (greedy order), bits. */
   cumulativeBits: number;
+  /** Significance of the pick: its independence test's p-value, Bonferroni-adjusted for the candidates. */
+  pValue: number;
   /** Higher or lower in the top results than in the library: suggests +term or −term. */
   direction: 'higher' | 'lower';
 }

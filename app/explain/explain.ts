@@ -10,7 +10,7 @@ import { kernels as defaultKernels } from '../kernels/index.ts';
 import { createCountSource, type CountSource } from '../mi/count-source.ts';
 import { entropyBits } from '../mi/entropy.ts';
 import { MAX_BINS } from '../mi/equal-frequency-bins.ts';
-import { selectFeatures } from '../mi/select-features.ts';
+import { SELECTION_SIGNIFICANCE, selectFeatures } from '../mi/select-features.ts';
 import { featureValues } from './feature-values.ts';
 import { labelledSample } from './labelled-sample.ts';
 import { featureDirection, topPositions, type FeatureSample } from './library-position.ts';
@@ -29,7 +29,7 @@ import type { ExplainedFeature, ExplainInput, ExplainResult, ExplainTimings } fr
  * - background 1000: the Y = 0 side estimates the library's distribution, so it sets the bin edges and
  *   the percentiles (±1.6 points standard error); 20× k keeps H(Y) ≈ 0.28 bits, and the whole count is
  *   still one pass over M·F bytes.
- * - maxFeatures 8: an explanation a person reads; CMIM usually stops earlier (gain ≤ 0).
+ * - maxFeatures 8: an explanation a person reads; the significance test usually stops it earlier.
  */
 /**
  * Miller–Madow for every figure, H(Y) included: a feature that determines Y gets I = H(Y) with the same
@@ -42,7 +42,7 @@ export const EXPLAIN_DEFAULTS = { k: 50, background: 1000, bins: 8, maxFeatures:
 export function explainRanking(input: ExplainInput, kernels: Kernels = defaultKernels): ExplainResult {
   const started = performance.now();
   const options = validated(input);
-  const { matrix, rowScores, features, k, background, bins, maxFeatures, criterion, minGainBits, seed } = options;
+  const { matrix, rowScores, features, k, background, bins, maxFeatures, criterion, minGainBits, significance, seed } = options;
   const n = matrix.n;
   const clock = stopwatch();
 
@@ -58,7 +58,7 @@ export function explainRanking(input: ExplainInput, kernels: Kernels = defaultKe
 
   const counting = { ms: 0 };
   const source = timedCounts(createCountSource(binned, sample.labels, bins, kernels), counting);
-  const picks = selectFeatures(source, { maxFeatures, criterion, minGainBits, estimator: SELECTION_ESTIMATOR });
+  const picks = selectFeatures(source, { maxFeatures, criterion, minGainBits, significance, estimator: SELECTION_ESTIMATOR });
   const selectionTotalMs = clock();
 
   const scale = logitScale(options.scoreKind, options.tau);
@@ -148,6 +148,7 @@ function validated(input: ExplainInput): Validated {
     maxFeatures: input.maxFeatures ?? EXPLAIN_DEFAULTS.maxFeatures,
     criterion: input.criterion ?? 'cmim',
     minGainBits: input.minGainBits ?? 0,
+    significance: input.significance ?? SELECTION_SIGNIFICANCE,
     tau: input.tau,
     seed: input.seed ?? EXPLAIN_DEFAULTS.seed,
   };

@@ -38,6 +38,8 @@ export interface ExplainInput {
   criterion?: SelectionCriterion;
   /** Stop when the best remaining gain is not above this. Default 0 (stop only when nothing new is left). */
   minGainBits?: number;
+  /** Stop at the first pick whose adjusted p-value exceeds this. Default SELECTION_SIGNIFICANCE; 1 switches the test off. */
+  significance?: number;
   /** The model's logit scale τ: turns 'cosine' scores into logits for the InfoNCE bound. */
   tau: number;
   /** log2 N − H(p(·|q)) when the engine already has it; computed from `rowScores` otherwise. */
@@ -57,6 +59,8 @@ export interface ExplainedFeature {
   gainBits: number;
   /** I(S;Y) of the features picked so far, including this one, from their joint. */
   cumulativeBits: number;
+  /** Significance of the pick: its test's p-value, Bonferroni-adjusted for the candidates (app/mi/select-features.ts). */
+  pValue: number;
   /** 'higher': the top results have more of it than the background (offer +term); 'lower': less (offer −term). */
   direction: 'higher' | 'lower';
   topMean: number;

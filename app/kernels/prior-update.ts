@@ -35,6 +35,18 @@ export function priorDrift(before: Float64Array, after: Float64Array): number {
   return drift;
 }
 
+/**
+ * After adding rows, log of the share of the prior mass the old rows keep: Σ_{i old} p̂_new(i) =
+ * mean_b Σ_{i old} p_old(i|b)·e^{L_b,before − L_b,after} = mean_b e^{L_b,before − L_b,after} (each old
+ * p(·|b) sums to 1 over the old rows). Adding it to every stored log-prior makes their total mass exact,
+ * which removes the common part of the drift (a shift that changes no ranking) and leaves its spread.
+ */
+export function keptMassLog(before: Float64Array, after: Float64Array): number {
+  let sum = 0;
+  for (let b = 0; b < before.length; b++) sum += Math.exp(before[b]! - after[b]!);
+  return Math.log(sum / before.length);
+}
+
 function logAddExp(x: number, y: number): number {
   if (x === -Infinity) return y;
   if (y === -Infinity) return x;

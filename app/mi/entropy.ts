@@ -73,6 +73,34 @@ export function conditionalMutualInformationBits(
   shape: TripleTableShape,
   estimator: EntropyEstimator = 'plugin',
 ): number {
+  return estimatedBits(conditionalMutualInformation(counts, shape), estimator);
+}
+
+/** The estimate of I(X;Y|Z): plug-in, or Miller–Madow (the four entropies' (m − 1)/(2N) nats corrections, signed). */
+export function estimatedBits(info: ConditionalInformation, estimator: EntropyEstimator): number {
+  if (estimator === 'plugin' || info.samples === 0) return info.pluginBits;
+  return info.pluginBits - info.occupiedCellBalance / (2 * info.samples * LN2);
+}
+
+export interface ConditionalInformation {
+  /** Plug-in I(X;Y|Z) in bits. */
+  pluginBits: number;
+  /** Occupied cells m(XYZ) + m(Z) − m(XZ) − m(YZ): the count in the Miller–Madow correction. */
+  occupiedCellBalance: number;
+  /**
+   * Degrees of freedom of the test of X ⊥ Y | Z: Σ_z (r_z − 1)(c_z − 1) over the x and y values seen with
+   * each z ((|X|−1)(|Y|−1)|Z| when every margin is occupied). Unlike the cell balance it does not shrink
+   * when strong dependence empties cells.
+   */
+  degreesOfFreedom: number;
+  samples: number;
+}
+
+/**
+ * I(X;Y|Z) with what its corrections and a significance test need: under X ⊥ Y | Z the G statistic
+ * 2N·ln2·pluginBits is asymptotically χ² with `degreesOfFreedom` (Wilks; see chi-square.ts).
+ */
+export function conditionalMutualInformation(counts: ArrayLike<number>, shape: TripleTableShape): ConditionalInformation {
   const { x: nx, z: nz, y: ny } = shape;
   if (counts.length !== nx * nz * ny) {
     throw new EidosError(
@@ -98,7 +126,7 @@ export function conditionalMutualInformationBits(
       }
     }
   }
-  if (total === 0) return 0;
+  if (total === 0) return { pluginBits: 0, occupiedCellBalance: 0, degreesOfFreedom: 0, samples: 0 };
 
   let sum = 0;
   for (let ix = 0; ix < nx; ix++) {
@@ -110,13 +138,17 @@ export function conditionalMutualInformationBits(
       }
     }
   }
-  const plugin = sum / total / LN2;
-  if (estimator === 'plugin') return plugin;
-
-  // Signed sum of the per-entropy corrections, in the same order as H(XZ) + H(YZ) − H(XYZ) − H(Z).
-  const cells = occupiedCells(xz) + occupiedCells(yz) - occupiedXYZ - occupiedCells(z);
-  // The "− 1" of each (m − 1) term cancels: +1 +1 −1 −1.
-  return plugin + cells / (2 * total * LN2);
+  // The "− 1" of each entropy's (m − 1) correction cancels in H(XZ) + H(YZ) − H(XYZ) − H(Z): +1 +1 −1 −1.
+  const occupiedCellBalance = occupiedXYZ + occupiedCells(z) - occupiedCells(xz) - occupiedCells(yz);
+  let degreesOfFreedom = 0;
+  for (let iz = 0; iz < nz; iz++) {
+    let rows = 0;
+    let columns = 0;
+    for (let ix = 0; ix < nx; ix++) if (xz[ix * nz + iz]! > 0) rows++;
+    for (let iy = 0; iy < ny; iy++) if (yz[iy * nz + iz]! > 0) columns++;
+    if (rows > 0 && columns > 0) degreesOfFreedom += (rows - 1) * (columns - 1);
+  }
+  return { pluginBits: sum / total / LN2, occupiedCellBalance, degreesOfFreedom, samples: total };
 }
 
 /** The Miller–Madow correction (m − 1)/(2N) nats, in bits. */

@@ -18,10 +18,19 @@
  * makes CMIM err toward stopping (a spurious gain must survive every comparison), whereas JMI's mean,
  * lower-variance as Brown et al. note, still adds weakly supported features. For an explanation shown
  * to a user, a short list of clearly new features beats a long one.
+ *
+ * Stopping at noise: with few samples the plug-in gain of a feature independent of Y is positive (its
+ * bias is df/(2N ln 2) bits) and the best of hundreds of such gains is larger still, so "gain > 0" keeps
+ * adding noise until the joint saturates at H(Y). Each pick is therefore tested: under F ⊥ Y | s the G
+ * statistic 2N·ln2·Î(F;Y|s) is asymptotically χ² with the table's degrees of freedom (for CMIM the pair
+ * s that gives the minimum; for JMI the sum over s, degrees of freedom summed), and since the pick is the
+ * best of the remaining candidates its p-value is Bonferroni-adjusted by their number. Selection stops
+ * at the first pick whose adjusted p-value exceeds `significance`.
  */
 import { EidosError } from '../contract/errors.ts';
 import type { CountSource } from './count-source.ts';
-import { conditionalMutualInformationBits, mutualInformationBits, type EntropyEstimator } from './entropy.ts';
+import { chiSquareSurvival } from './chi-square.ts';
+import { conditionalMutualInformation, estimatedBits, type ConditionalInformation, type EntropyEstimator } from './entropy.ts';
 import { JointCells } from './joint-cells.ts';
 
 export type SelectionCriterion = 'cmim' | 'jmi';
@@ -35,7 +44,17 @@ export interface SelectionOptions {
   estimator?: EntropyEstimator;
   /** Stop when the best remaining gain is not above this many bits. Default 0: nothing new is left. */
   minGainBits?: number;
+  /** Family-wise level of each step's test (see the file comment). Default SELECTION_SIGNIFICANCE; 1 switches it off. */
+  significance?: number;
 }
+
+/**
+ * 0.1%: an explanation names a feature by chance at most once in a thousand queries per step (the χ²
+ * approximation runs a little liberal on the sparse pair tables; at 1% a noise concept got through in
+ * 1 of 30 noise-only rankings in test/unit/explain/stops-at-noise.test.ts). Real features sit far below:
+ * the planted ones there have adjusted p < 1e-6.
+ */
+export const SELECTION_SIGNIFICANCE = 0.001;
 
 export interface SelectedFeature {
   feature: number;
@@ -45,19 +64,26 @@ export interface SelectedFeature {
   gainBits: number;
   /** I(S;Y) of all features picked so far including this one, from their joint (see joint-cells.ts). */
   cumulativeBits: number;
+  /** The pick's test p-value, Bonferroni-adjusted for the candidates it was chosen from (≤ significance). */
+  pValue: number;
 }
 
 export function selectFeatures(source: CountSource, options: SelectionOptions): SelectedFeature[] {
-  const { maxFeatures, criterion = 'cmim', estimator = 'miller-madow', minGainBits = 0 } = options;
+  const { maxFeatures, criterion = 'cmim', estimator = 'miller-madow', minGainBits = 0, significance = SELECTION_SIGNIFICANCE } = options;
   if (!Number.isInteger(maxFeatures) || maxFeatures < 0) {
     throw new EidosError('BAD_ARGUMENT', `maxFeatures must be a non-negative integer, got ${maxFeatures}.`);
   }
+  if (!(significance > 0 && significance <= 1)) throw new EidosError('BAD_ARGUMENT', `significance must be in (0, 1], got ${significance}.`);
   const { featureCount, bins } = source;
-  const pairShape = { x: bins, z: bins, y: 2 };
+  const n = source.sampleCount;
+  const corrected = (info: ConditionalInformation) => estimatedBits(info, estimator);
 
-  const marginal = Float64Array.from(source.featureCounts(), (counts) => mutualInformationBits(counts, { x: bins, y: 2 }, estimator));
-  // Per candidate: the running min (CMIM) or sum (JMI) of I(F;Y|s) over the selected s.
+  const marginalTests = source.featureCounts().map((counts) => conditionalMutualInformation(counts, { x: bins, z: 1, y: 2 }));
+  const marginal = Float64Array.from(marginalTests, corrected);
+  // Per candidate: the running min (CMIM) or sum (JMI) of I(F;Y|s) over the selected s, and the G statistic and degrees of freedom that go with it.
   const accumulated = new Float64Array(featureCount).fill(criterion === 'cmim' ? Infinity : 0);
+  const testG = Float64Array.from(marginalTests, (t) => 2 * n * Math.LN2 * t.pluginBits);
+  const testDf = Float64Array.from(marginalTests, (t) => t.degreesOfFreedom);
   const taken = new Uint8Array(featureCount);
   const joint = new JointCells(source.sampleCount);
   const selected: SelectedFeature[] = [];
@@ -76,6 +102,9 @@ export function selectFeatures(source: CountSource, options: SelectionOptions): 
       }
     }
     if (best < 0 || !(bestGain > minGainBits)) break;
+    const candidates = featureCount - selected.length;
+    const pValue = Math.min(1, candidates * (testDf[best]! > 0 ? chiSquareSurvival(testG[best]!, testDf[best]!) : 1));
+    if (pValue > significance) break;
 
     taken[best] = 1;
     joint.add(source.featureBins(best), bins);
@@ -84,13 +113,27 @@ export function selectFeatures(source: CountSource, options: SelectionOptions): 
       marginalBits: marginal[best]!,
       gainBits: bestGain,
       cumulativeBits: joint.informationBits(source.labels, estimator),
+      pValue,
     });
     if (selected.length === wanted) break; // no later step reads the conditionals
     const pairs = source.pairCountsWith(best);
+    const first = selected.length === 1;
     for (let f = 0; f < featureCount; f++) {
       if (taken[f]) continue;
-      const conditional = conditionalMutualInformationBits(pairs[f]!, pairShape, estimator);
-      accumulated[f] = criterion === 'cmim' ? Math.min(accumulated[f]!, conditional) : accumulated[f]! + conditional;
+      const test = conditionalMutualInformation(pairs[f]!, { x: bins, z: bins, y: 2 });
+      const conditional = corrected(test);
+      const g = 2 * n * Math.LN2 * test.pluginBits;
+      if (criterion === 'cmim') {
+        if (conditional < accumulated[f]!) {
+          accumulated[f] = conditional;
+          testG[f] = g;
+          testDf[f] = test.degreesOfFreedom;
+        }
+      } else {
+        accumulated[f]! += conditional;
+        testG[f] = (first ? 0 : testG[f]!) + g;
+        testDf[f] = (first ? 0 : testDf[f]!) + test.degreesOfFreedom;
+      }
     }
   }
   return selected;

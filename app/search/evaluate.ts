@@ -6,12 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
+import { RECALL_AT } from '../evaluation/rank-metrics.ts';
 import { kernels } from '../kernels/index.ts';
-import { fullPmiBits } from './pmi.ts';
+import { scoreTerms } from './score-terms.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import type { SearchService } from './search-service.ts';
-
-export const RECALL_AT = [1, 5, 10] as const;
 
 export interface EvalQuery {
   text: string;
@@ -114,9 +113,11 @@ export async function evaluateRetrieval(context: EvalContext, queries: readonly 
     const { data, d } = await embedTexts(batch.map((q) => q.text));
     batch.forEach((query, j) => {
       const relevant = new Set(query.relevant.flatMap((p) => rowOfPath.get(p) ?? []));
-      const pass = kernels.searchPass(library.matrix, data.subarray(j * d, j * d + d), tau, maxK, undefined, true);
-      const pmiTop = kernels.topK(fullPmiBits(pass.scores!, pass.lse, prior.logPrior), maxK).indices;
-      for (const [ranking, top] of [['cosine', pass.indices], ['pmi', pmiTop]] as const) {
+      const vector = data.subarray(j * d, j * d + d);
+      const { terms, combined } = scoreTerms(library.matrix, [{ role: 'plain', weight: 1, vector }], tau, prior.logPrior);
+      const cosineTop = kernels.topK(terms[0]!.logits, maxK).indices;
+      const pmiTop = kernels.topK(combined, maxK).indices;
+      for (const [ranking, top] of [['cosine', cosineTop], ['pmi', pmiTop]] as const) {
         RECALL_AT.forEach((k, m) => {
           if (Array.from(top.subarray(0, k)).some((row) => relevant.has(row))) hits[ranking][m]!++;
         });

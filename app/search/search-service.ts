@@ -17,7 +17,8 @@ import type { IndexStore } from '../store/index-store.ts';
 import { conceptBank } from './concept-bank.ts';
 import { ImagePrior, type QueryBank } from './image-prior.ts';
 import { LibraryMatrix } from './library-matrix.ts';
-import { combineTerms, fullPmiBits, STAND_OUT_BITS, standOutMask, type ScoredTerm } from './pmi.ts';
+import { STAND_OUT_FLOOR_BITS, STAND_OUT_SHARE, standOutBits, standOutMask } from './pmi.ts';
+import { scoreTerms } from './score-terms.ts';
 import { imageTerm, parseQuery, quoteQuery, termSign, type QueryTerm } from '../contract/query-language.ts';
 import { toSearchResult, photoDate } from './results.ts';
 import { filteredFileIds } from './search-filters.ts';
@@ -118,12 +119,9 @@ export class SearchService {
     const { library, prior } = await this.ready();
     const tau = this.model.logitScale;
     const vectors = await termVectors(terms, { store: this.store, model: this.model, library, encoder: this.encoder });
-    const scored = vectors.map((vector, k): TermScores => {
-      const pass = kernels.searchPass(library.matrix, vector, tau, 1, undefined, true);
-      const logits = pass.scores!;
-      return { term: terms[k]!, logits, lse: pass.lse, bits: fullPmiBits(logits, pass.lse, prior.logPrior) };
-    });
-    const rowScores = combineTerms(scored.map(asScoredTerm), library.n);
+    const inputs = terms.map((term, k) => ({ role: term.role, weight: term.weight, vector: vectors[k]! }));
+    const { terms: termScores, combined: rowScores } = scoreTerms(library.matrix, inputs, tau, prior.logPrior);
+    const scored = termScores.map((t, k): TermScores => ({ term: terms[k]!, logits: t.logits, lse: t.lse, bits: t.bits }));
     return { matrix: library.matrix, rowScores, fileIds: library.fileIds, queryBits: compoundQueryBits(scored, rowScores), terms: scored };
   }
 
@@ -138,7 +136,7 @@ export class SearchService {
     const filterMask = args.filters && Object.keys(args.filters).length > 0 ? library.maskOf(filteredFileIds(this.store, args.filters)) : undefined;
     const combined = filterMask ? scored.rowScores.map((v, i) => (filterMask[i] ? v : -Infinity)) : scored.rowScores;
 
-    const standing = standOutMask(combined);
+    const standing = standOutMask(combined, standOutBits(scored.queryBits));
     const eligible = options.all ? finiteMask(combined) : standing;
     const top = args.top ?? DEFAULT_TOP;
     const sort = args.sort ?? 'relevance';
@@ -181,8 +179,6 @@ function termsOf(query: string, like: { photoId: string } | { file: string } | u
   return query.trim() === '' ? [imageTerm(like)] : [...parseQuery(query), imageTerm(like)];
 }
 
-const asScoredTerm = (t: TermScores): ScoredTerm => ({ role: t.term.role, weight: t.term.weight, bits: t.bits });
-
 /**
  * log2 N − H(p(·|q)) of the compound query, with log p(i|q) ∝ Σ_t ±w_t·s_t(i) over the rows its +/− terms
  * allow (p = 0 elsewhere). For one plain term this is exactly the term's information.
@@ -219,9 +215,9 @@ function message(query: string, standing: number, queryBits: number, filterMask:
   if (filterMask && !filterMask.includes(1)) return 'No photo matches the filters; widen or remove them.';
   if (standing === 0) {
     const hint =
-      queryBits < STAND_OUT_BITS
+      queryBits < STAND_OUT_FLOOR_BITS
         ? `the query carries only ${queryBits.toFixed(2)} bits about this library of ${n} photos, so it picks out nothing; describe what is in the photo more specifically.`
-        : 'no photo is at least twice as likely under it as an average photo here; try other words, or fewer constraints.';
+        : `no photo scores ${Math.round(100 * STAND_OUT_SHARE)}% of the query's ${queryBits.toFixed(1)} bits (at least ${Math.pow(2, standOutBits(queryBits)).toFixed(0)}× as likely under it as an average photo here); try other words, or fewer constraints.`;
     return `No photo stands out for '${quoteQuery(query)}'; ${hint}`;
   }
   return `${standing} ${standing === 1 ? 'photo stands' : 'photos stand'} out for '${quoteQuery(query)}'.`;

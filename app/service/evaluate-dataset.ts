@@ -9,11 +9,25 @@ import { join, resolve } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { indexPath, modelsDir } from '../paths.ts';
 import { readEvalQueries, type EvalReport } from '../search/evaluate.ts';
+import { evaluateEmbeddings, type EmbeddingEvalReport } from '../evaluation/embedding-eval.ts';
+import { loadEmbeddingSet, type EmbeddingFiles, type EmbeddingSet } from '../evaluation/embedding-set.ts';
+import { embeddingReportLines } from '../evaluation/report-text.ts';
 import { Engine, type EngineOptions } from './engine.ts';
 import { isWithin } from '../util/path-containment.ts';
 import { openIndex } from '../store/open.ts';
 
-export { RECALL_AT, type EvalReport } from '../search/evaluate.ts';
+export { RECALL_AT } from '../evaluation/rank-metrics.ts';
+export type { EvalReport } from '../search/evaluate.ts';
+
+/**
+ * `eidos eval --embeddings`: the product's scorer on precomputed embeddings (.npy), no model or index;
+ * the report, the files it read, and the report in lines of text.
+ */
+export async function evaluateEmbeddingFiles(files: EmbeddingFiles, tau: number): Promise<{ report: EmbeddingEvalReport; files: EmbeddingSet['files']; lines: string[] }> {
+  const set = loadEmbeddingSet(files);
+  const report = await evaluateEmbeddings(set, tau);
+  return { report, files: set.files, lines: embeddingReportLines(report) };
+}
 
 export interface DatasetReport extends EvalReport {
   model: string;

@@ -8,6 +8,7 @@ import type { ExplainResponse } from '../contract/types.ts';
 import { EidosError } from '../contract/errors.ts';
 import { EXPLAIN_DEFAULTS, explainRanking } from '../explain/explain.ts';
 import type { EmbeddingMatrix } from '../kernels/contract.ts';
+import { SELECTION_SIGNIFICANCE } from '../mi/select-features.ts';
 
 export interface ScoredLibrary {
   matrix: EmbeddingMatrix;
@@ -68,6 +69,7 @@ export async function explainQuery(
       bits: f.marginalBits,
       gainBits: f.gainBits,
       cumulativeBits: f.cumulativeBits,
+      pValue: f.pValue,
       direction: f.direction,
     })),
     photos: result.results.map((r) => {
@@ -76,7 +78,7 @@ export async function explainQuery(
     }),
     positives: result.sample.topK,
     background: result.sample.background,
-    estimator: `plug-in with Miller–Madow correction, ${result.sample.bins} equal-frequency bins, greedy ${result.sample.criterion.toUpperCase()}`,
+    estimator: `plug-in with Miller–Madow correction, ${result.sample.bins} equal-frequency bins, greedy ${result.sample.criterion.toUpperCase()}, stopping at the first pick whose G-test p-value (Bonferroni-adjusted) exceeds ${SELECTION_SIGNIFICANCE}`,
     queryBits: result.queryInformationBits,
     infoNceBits: result.infoNce.bits,
     labelEntropyBits: result.labelEntropyBits,

@@ -123,6 +123,13 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE folders ADD COLUMN last_indexed_at TEXT;
   `,
+  // 4: which bank and estimator a stored image prior was computed with (image-prior.ts priorBankKey;
+  // priors stored before have the empty key, so they are recomputed once), and the library size at its
+  // last full recompute (the incremental rule counts growth from there, across runs).
+  `
+  ALTER TABLE prior_state ADD COLUMN bank_key TEXT NOT NULL DEFAULT '';
+  ALTER TABLE prior_state ADD COLUMN full_library_size INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

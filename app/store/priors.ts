@@ -9,8 +9,8 @@ export function writeImagePriors(sql: Sql, modelId: string, priors: ReadonlyMap<
     const put = sql.prepare('INSERT INTO image_prior (content_hash, model_id, log_prior) VALUES (?, ?, ?)');
     for (const [hash, logPrior] of priors) put.run(hash, modelId, logPrior);
     sql
-      .prepare('INSERT OR REPLACE INTO prior_state (model_id, log_sum_exp, bank_size, library_size, computed_at) VALUES (?, ?, ?, ?, ?)')
-      .run(modelId, vectorBytes(state.logSumExp), state.bankSize, state.librarySize, state.computedAt);
+      .prepare('INSERT OR REPLACE INTO prior_state (model_id, log_sum_exp, bank_size, library_size, computed_at, bank_key, full_library_size) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(modelId, vectorBytes(state.logSumExp), state.bankSize, state.librarySize, state.computedAt, state.bankKey, state.fullLibrarySize);
   });
   run.immediate();
 }
@@ -28,11 +28,11 @@ function blobTo<T>(blob: Buffer, make: (buffer: ArrayBuffer) => T): T {
 }
 
 export function readPriorState(sql: Sql, modelId: string): PriorState | undefined {
-  const row = sql.prepare('SELECT log_sum_exp, bank_size, library_size, computed_at FROM prior_state WHERE model_id = ?').get(modelId) as
-    | { log_sum_exp: Buffer; bank_size: number; library_size: number; computed_at: string }
+  const row = sql.prepare('SELECT log_sum_exp, bank_size, library_size, computed_at, bank_key, full_library_size FROM prior_state WHERE model_id = ?').get(modelId) as
+    | { log_sum_exp: Buffer; bank_size: number; library_size: number; computed_at: string; bank_key: string; full_library_size: number }
     | undefined;
   if (!row) return undefined;
-  return { logSumExp: blobTo(row.log_sum_exp, (b) => new Float64Array(b)), bankSize: row.bank_size, librarySize: row.library_size, computedAt: row.computed_at };
+  return { logSumExp: blobTo(row.log_sum_exp, (b) => new Float64Array(b)), bankSize: row.bank_size, librarySize: row.library_size, computedAt: row.computed_at, bankKey: row.bank_key, fullLibrarySize: row.full_library_size };
 }
 
 /** Caches text embeddings of concept prompts (the explanation feature); one transaction. */

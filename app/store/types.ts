@@ -134,6 +134,10 @@ export interface PriorState {
   /** Library size N when computed. */
   librarySize: number;
   computedAt: string;
+  /** The bank and estimator it was computed with; a different key means the stored prior is stale. */
+  bankKey: string;
+  /** Library size at the last full recompute. */
+  fullLibrarySize: number;
 }
 
 /** A file recorded as not indexable, and why. */

@@ -33,10 +33,11 @@ export const explainCommand: Command = {
       io.out(`InfoNCE bound on the top results: ${result.infoNceBits.toFixed(2)} bits`);
       io.out('');
       const width = Math.max(8, ...result.features.map((f) => f.name.length));
-      io.out(`  ${'feature'.padEnd(width)}   I(F;Y)   gain  cumulative  in top results`);
+      io.out(`  ${'feature'.padEnd(width)}   I(F;Y)   gain  cumulative        p  in top results`);
       for (const f of result.features) {
-        io.out(`  ${f.name.padEnd(width)}  ${f.bits.toFixed(3).padStart(6)}  ${f.gainBits.toFixed(3).padStart(5)}  ${f.cumulativeBits.toFixed(3).padStart(10)}  ${f.direction}`);
+        io.out(`  ${f.name.padEnd(width)}  ${f.bits.toFixed(3).padStart(6)}  ${f.gainBits.toFixed(3).padStart(5)}  ${f.cumulativeBits.toFixed(3).padStart(10)}  ${f.pValue.toExponential(1).padStart(7)}  ${f.direction}`);
       }
+      if (result.features.length === 0) io.out('  (no feature separates the top results from the rest beyond chance)');
       io.out(`\n${result.estimator}; ${result.elapsedMs.toFixed(0)} ms`);
       return 0;
     }, { readonly: 'if-locked' });

@@ -5,8 +5,8 @@
  */
 import { expect } from 'vitest';
 import type { SearchResult } from '../../../app/contract/types.ts';
-import { DRIFT_TOLERANCE_NATS } from '../../../app/search/image-prior.ts';
-import { STAND_OUT_BITS } from '../../../app/search/pmi.ts';
+import { PRIOR_ERROR_BOUND_NATS } from '../../../app/search/image-prior.ts';
+
 import { peek, readIndex } from './probe.ts';
 
 const indexedPathsSql = "SELECT path FROM files WHERE status = 'indexed'";
@@ -40,23 +40,24 @@ export function expectSameAnswer(actual: readonly SearchResult[], clean: readonl
 }
 
 /**
- * A reader that followed the index while it grew keeps stored priors for old rows until the drift bound
- * (image-prior.ts) calls for a recompute, so its scores may differ from a clean index's by up to that
- * bound: every score within it, the ranking consistent beyond twice it, and, when only photos that stand
- * out are returned, exactly those whose clean score is clear of the cut-off by more than the bound.
+ * A reader that followed the index while it grew keeps stored priors for old rows until the incremental
+ * rule (image-prior.ts) calls for a recompute, so its scores may differ from a clean index's by up to the
+ * error that rule allows (PRIOR_ERROR_BOUND_NATS): every score within it, the ranking consistent beyond
+ * twice it, and, when only photos that stand out are returned (`standOutCutoff`, pmi.ts standOutBits),
+ * exactly those whose clean score is clear of the cut-off by more than the bound.
  */
-export function expectWithinDrift(actual: readonly SearchResult[], cleanAll: ReadonlyMap<string, number>, standingOnly: boolean, where: string): void {
-  const bound = DRIFT_TOLERANCE_NATS / Math.LN2 + 1e-4;
+export function expectWithinDrift(actual: readonly SearchResult[], cleanAll: ReadonlyMap<string, number>, standOutCutoff: number | undefined, where: string): void {
+  const bound = PRIOR_ERROR_BOUND_NATS / Math.LN2 + 1e-4;
   const off = actual.filter((r) => !(Math.abs(r.bits - (cleanAll.get(r.path) ?? NaN)) <= bound)).map((r) => `${r.path}: ${r.bits} vs ${cleanAll.get(r.path)}`);
   expect(off, `${where}: scores beyond the drift bound of ${bound.toFixed(3)} bits`).toEqual([]);
   const clean = (r: SearchResult): number => cleanAll.get(r.path)!;
   const swapped = actual.findIndex((r, i) => actual.slice(i + 1).some((later) => clean(later) > clean(r) + 2 * bound));
   expect(swapped, `${where}: a photo ranked above one that scores clearly higher on the clean index`).toBe(-1);
   const returned = new Set(actual.map((r) => r.path));
-  if (standingOnly) {
-    const missed = [...cleanAll].filter(([path, bits]) => bits > STAND_OUT_BITS + bound && !returned.has(path)).map(([path]) => path);
+  if (standOutCutoff !== undefined) {
+    const missed = [...cleanAll].filter(([path, bits]) => bits > standOutCutoff + bound && !returned.has(path)).map(([path]) => path);
     expect(missed, `${where}: photos that clearly stand out on the clean index but were not returned`).toEqual([]);
-    const extra = actual.filter((r) => clean(r) < STAND_OUT_BITS - bound).map((r) => r.path);
+    const extra = actual.filter((r) => clean(r) < standOutCutoff - bound).map((r) => r.path);
     expect(extra, `${where}: photos returned that clearly do not stand out on the clean index`).toEqual([]);
   } else {
     expect(returned.size, `${where}: every photo`).toBe(cleanAll.size);

@@ -9,6 +9,7 @@ import { fetchModel } from '../../../app/models/fetch-model.ts';
 import { modelsDir } from '../../../app/paths.ts';
 import type { LabelRow } from '../../../models/synthetic/labels.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
+import { PRIOR_TEMPERATURE_RATIO } from '../../../app/search/image-prior.ts';
 
 // Ground truth: the synthetic model sees only colours and where they are (models/synthetic/world.ts);
 // labels.csv says which colours each photo holds, and each description names one photo exactly.
@@ -93,7 +94,8 @@ describe('search on the synthetic world', () => {
       const max = Math.max(...xs);
       return max + Math.log(xs.reduce((s, x) => s + Math.exp(x - max), 0));
     };
-    const bankLogits = bank.map((b) => rows.map((row) => tau * dot(b, row)));
+    // The prior's bank softmax runs at PRIOR_TEMPERATURE_RATIO·τ (image-prior.ts).
+    const bankLogits = bank.map((b) => rows.map((row) => PRIOR_TEMPERATURE_RATIO * tau * dot(b, row)));
     const bankLse = bankLogits.map(logSumExp);
     const logPrior = rows.map((_, i) => logSumExp(bankLogits.map((logits, b) => logits[i]! - bankLse[b]!)) - Math.log(bank.length));
     const logits = rows.map((row) => tau * dot(q, row));
@@ -123,7 +125,8 @@ describe('search on the synthetic world', () => {
     const newest = join(extraFolder, extra[0]!.relative_path);
     const found = await engine.search({ query: extra[0]!.description, top: 1 });
     expect(found.results[0]?.path).toBe(newest);
-    // The prior is patched or recomputed (max_b |ΔL_b| decides; 8 new photos of 300 move some bank query a lot).
+    // 8 new photos of 300 (under 10% growth) patch the prior instead of recomputing it (image-prior.ts).
+    expect(engine.searcher.state().prior).toBe('incremental');
     expect(engine.searcher.state().rows).toBe(before.rows + 8);
     expect(engine.searcher.state().generation).toBeGreaterThan(before.generation);
     const inExtra = await engine.search({ query: 'red', top: 1000, filters: { folder: extraFolder } }, { all: true });

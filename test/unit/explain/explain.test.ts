@@ -133,9 +133,9 @@ describe('explainRanking on planted concepts', () => {
 
 describe('explainRanking stopping rule', () => {
   it('stops when no remaining gain exceeds minGainBits', () => {
-    const all = explainRanking(base({ maxFeatures: 6 }));
+    const all = explainRanking(base({ maxFeatures: 6, significance: 1 }));
     const threshold = (all.selected[1]!.gainBits + all.selected[2]!.gainBits) / 2;
-    const stopped = explainRanking(base({ maxFeatures: 6, minGainBits: threshold }));
+    const stopped = explainRanking(base({ maxFeatures: 6, minGainBits: threshold, significance: 1 }));
     expect(stopped.selected.map((f) => f.name)).toEqual(all.selected.slice(0, 2).map((f) => f.name));
   });
 });

@@ -8,6 +8,7 @@ const feature = (name: string, bits: number, cumulativeBits: number): ExplainFea
   bits,
   gainBits: bits,
   cumulativeBits,
+  pValue: 0.001,
   direction: 'higher',
 });
 

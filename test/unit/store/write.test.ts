@@ -196,7 +196,7 @@ describe('filters', () => {
 describe('priors and concept vectors', () => {
   it('round-trips image priors, the bank state and concept embeddings', () => {
     store.writeBatch({ modelId: 'clip', items: [indexedItem(folderId, photo('a.jpg'), 'ha', 1)] });
-    const state = { logSumExp: Float64Array.from([1.5, -2.25, Math.PI]), bankSize: 3, librarySize: 1, computedAt: '2025-01-01T00:00:00.000Z' };
+    const state = { logSumExp: Float64Array.from([1.5, -2.25, Math.PI]), bankSize: 3, librarySize: 1, computedAt: '2025-01-01T00:00:00.000Z', bankKey: 'scale=50;nb=3', fullLibrarySize: 1 };
     store.writeImagePriors('clip', new Map([['ha', -0.5]]), state);
     expect(store.readImagePriors('clip')).toEqual(new Map([['ha', -0.5]]));
     expect(store.readPriorState('clip')).toEqual(state);
