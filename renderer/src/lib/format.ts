@@ -6,6 +6,12 @@ export function formatBits(bits: number): string {
   return `${sign}${Math.abs(bits).toFixed(Math.abs(bits) >= 10 ? 1 : 2)} bits`;
 }
 
+/** A p-value as a reader takes it in: "p < 1e-12" for the vanishing ones, two significant digits otherwise. */
+export function formatPValue(p: number): string {
+  if (p < 1e-12) return 'p < 1e-12';
+  return `p = ${p < 0.001 ? p.toExponential(1) : p.toPrecision(2)}`;
+}
+
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBits, formatBytes, formatDuration, indexingRate } from '../../../renderer/src/lib/format.ts';
+import { formatBits, formatBytes, formatDuration, formatPValue, indexingRate } from '../../../renderer/src/lib/format.ts';
 
 describe('format', () => {
   it('writes bits with a true minus sign and sensible precision', () => {
@@ -22,5 +22,14 @@ describe('format', () => {
     expect(indexingRate({ done: 100, atMs: 0 }, { done: 300, atMs: 4000 }, 1300)).toEqual({ perSecond: 50, etaSeconds: 20 });
     expect(indexingRate(undefined, { done: 3, atMs: 10 }, 10)).toEqual({});
     expect(indexingRate({ done: 3, atMs: 10 }, { done: 3, atMs: 20 }, 10)).toEqual({});
+  });
+});
+
+describe('formatPValue', () => {
+  it('keeps two significant digits, switches to powers of ten below 0.001, and floors at 1e-12', () => {
+    expect(formatPValue(0.5)).toBe('p = 0.50');
+    expect(formatPValue(0.0123)).toBe('p = 0.012');
+    expect(formatPValue(0.00042)).toBe('p = 4.2e-4');
+    expect(formatPValue(1e-30)).toBe('p < 1e-12');
   });
 });
