@@ -33,7 +33,7 @@ async function start(): Promise<void> {
   if (init.textPath) {
     // The text tower runs at batch sizes of one or a few queries: the CPU is as fast as Core ML's
     // compile-and-dispatch there, and dynamic shapes are fine on it.
-    const opened = await openSession({ path: init.textPath, provider: 'cpu', threads: init.threads });
+    const opened = await openSession({ path: init.textPath, provider: 'cpu', threads: init.threads, memArena: false });
     checkTextSession(opened.session, init.textPath);
     text = opened.session;
     reports.push({ tower: 'text', provider: opened.provider });

@@ -26,6 +26,12 @@ export interface SessionRequest {
   threads: number;
   /** Core ML needs static shapes: the symbolic batch dimension is fixed to this size there. */
   staticBatch?: number;
+  /**
+   * Keep onnxruntime's CPU memory arena (default on). The arena never returns memory, so a session whose
+   * runs vary from one query to a batch of 64 concept prompts would hold that batch's activations for
+   * the life of the process: the text session turns it off.
+   */
+  memArena?: boolean;
 }
 
 // Names used for the batch dimension by the exports we support (transformers.js / optimum, and ours).
@@ -37,6 +43,7 @@ function options(req: SessionRequest, provider: ProviderName): ort.InferenceSess
     intraOpNumThreads: req.threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    enableCpuMemArena: req.memArena ?? true,
     // onnxruntime's pool threads busy-wait between runs by default; while indexing, that spinning takes
     // the cores the photo decoder needs (measured: 49.8 → 40.8 CPU ms per photo on 2 cores).
     extra: { session: { intra_op: { allow_spinning: '0' } } },

@@ -106,8 +106,8 @@ async function textP50(installed: InstalledModel): Promise<{ ours: number; raw: 
   return { ours: median(ours), raw: median(raw) };
 }
 
-/** Peak RSS (VmHWM) of `eidos serve` after it answered one search and sat idle for a few seconds. */
-async function idleServeRss(home: string): Promise<number> {
+/** Peak (VmHWM) and current (VmRSS) memory of `eidos serve` after it answered one search and sat idle for a few seconds. */
+async function idleServeRss(home: string): Promise<{ peak: number; idle: number }> {
   const child = spawn(process.execPath, [join(REPO, 'bin/eidos.js'), 'serve', '--json'], { env: { ...process.env, EIDOS_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const line = await new Promise<string>((done, fail) => {
@@ -120,7 +120,8 @@ async function idleServeRss(home: string): Promise<number> {
     if (!answer.ok) throw new Error(`search answered ${answer.status}: ${await answer.text()}`);
     await new Promise((done) => setTimeout(done, 3000));
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
+    const kB = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]) * 1024;
+    return { peak: kB('VmHWM'), idle: kB('VmRSS') };
   } finally {
     child.kill('SIGTERM');
   }
@@ -128,6 +129,7 @@ async function idleServeRss(home: string): Promise<number> {
 
 /** Whole `eidos search` processes (median of 3) and the matrix read they contain (median of 3). */
 function searchTimes(home: string): { processMs: number; matrixMs: number; photos: number } {
+  eidos(home, ['search', 'warm-up', '--json']); // compile caches and page cache, as on a used machine
   const times = [0, 1, 2].map(() => {
     const t0 = performance.now();
     eidos(home, ['search', 'a photo of a dog', '--top', '10', '--json']);
@@ -182,7 +184,8 @@ async function main(): Promise<void> {
     row('index 500 imagenet-dev, photos/s vs transformers.js', rate.toFixed(2), plain.toFixed(2), (rate / plain).toFixed(2), `≥ 2     ${verdict(rate >= 2 * plain)}`);
     row('text query p50 ms vs raw text session', text.ours.toFixed(1), text.raw.toFixed(1), (text.ours / text.raw).toFixed(2), `≤ 1.2   ${verdict(text.ours <= 1.2 * text.raw)}`);
     row('peak RSS of eidos index (500 photos)', mb(index.maxRssBytes), '', '', `≤ 1.0 GB ${verdict(index.maxRssBytes <= GB)}`);
-    row('peak RSS of idle eidos serve, model loaded', mb(serveRss), '', '', `≤ 0.6 GB ${verdict(serveRss <= 0.6 * GB)}`);
+    row('peak RSS of idle eidos serve, model loaded', mb(serveRss.peak), '', '', `≤ 0.6 GB ${verdict(serveRss.peak <= 0.6 * GB)}`);
+    row('RSS of idle eidos serve, model loaded (now)', mb(serveRss.idle), '', '', `≤ 0.6 GB ${verdict(serveRss.idle <= 0.6 * GB)}`);
     row(`eidos search process ms, ${small.photos} photos (matrix read)`, small.processMs.toFixed(0), small.matrixMs.toFixed(1), '', 'report');
     row(`eidos search process ms, ${large.photos} photos (matrix read)`, large.processMs.toFixed(0), large.matrixMs.toFixed(1), '', 'report');
     console.log(`growth 500 → ${large.photos}: search process +${(large.processMs - small.processMs).toFixed(0)} ms, matrix read +${(large.matrixMs - small.matrixMs).toFixed(1)} ms; 10,000-photo index encoded ${bigIndex.summary.encoded} new photos in ${bigIndex.summary.seconds.toFixed(1)} s, peak RSS ${mb(bigIndex.maxRssBytes)}`);
