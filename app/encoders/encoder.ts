@@ -1,16 +1,16 @@
 /**
  * The engine's view of a model: embed photos (already preprocessed pixel tensors) and texts into
- * L2-normalised vectors. Inference runs in an encoder worker thread; tokenising runs here (it is fast).
+ * L2-normalised vectors. Inference runs in an encoder worker thread (or, for a one-shot command, on this
+ * thread: app/encoders/encoder-transport.ts); tokenising runs here.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { EidosError } from '../contract/errors.ts';
 import type { ModelFileRole, ModelSpec } from '../models/manifest-types.ts';
 import { ClipTokenizer } from '../tokenizer/clip-tokenizer.ts';
-import { startWorker } from '../workers/start-worker.ts';
 import { defaultProvider, DEFAULT_CORE_ML_FLAGS, type ProviderName } from './execution-providers.ts';
-import type { SessionReport, WorkerInit, WorkerReply, WorkerRequest } from './protocol.ts';
+import { openTransport, type EncoderTransport, type Placement } from './encoder-transport.ts';
+import type { SessionReport, WorkerInit, WorkerRequest } from './protocol.ts';
 
 export interface EncoderOptions {
   model: ModelSpec;
@@ -28,6 +28,8 @@ export interface EncoderOptions {
    * when Core ML runs the vision tower. Set on the CPU to test that path where Core ML is absent.
    */
   padBatches?: boolean;
+  /** Where the sessions run (default: a worker thread). */
+  placement?: Placement;
 }
 
 export interface Embeddings {
@@ -44,8 +46,6 @@ export interface Embeddings {
  */
 const TEXT_CHUNK = 16;
 
-type Pending = { resolve: (e: Embeddings) => void; reject: (e: Error) => void; n: number };
-
 function filePath(model: ModelSpec, modelDir: string, role: ModelFileRole): string {
   const file = model.files.find((f) => f.role === role);
   if (!file) throw new EidosError('MODEL_INVALID', `the manifest entry of ${model.id} has no ${role} file`);
@@ -56,23 +56,15 @@ export class Encoder {
   readonly model: ModelSpec;
   readonly sessions: SessionReport[];
   readonly batchSize: number;
-  private readonly worker: Worker;
+  private readonly transport: EncoderTransport;
   private readonly tokenizer: ClipTokenizer | undefined;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private closed = false;
 
-  private constructor(model: ModelSpec, worker: Worker, sessions: SessionReport[], tokenizer: ClipTokenizer | undefined, batchSize: number) {
+  private constructor(model: ModelSpec, transport: EncoderTransport, tokenizer: ClipTokenizer | undefined, batchSize: number) {
     this.model = model;
-    this.worker = worker;
-    this.sessions = sessions;
+    this.transport = transport;
+    this.sessions = transport.sessions;
     this.tokenizer = tokenizer;
     this.batchSize = batchSize;
-    worker.on('message', (reply: WorkerReply) => this.onReply(reply));
-    worker.on('error', (error) => this.failAll(error));
-    worker.on('exit', (code) => {
-      if (!this.closed) this.failAll(new EidosError('INTERNAL', `the encoder worker stopped unexpectedly (exit code ${code})`));
-    });
   }
 
   static async open(options: EncoderOptions): Promise<Encoder> {
@@ -94,25 +86,14 @@ export class Encoder {
     // main thread's process.env writes through to (a worker's is a private copy): so set it here, before
     // the worker that loads onnxruntime exists. test/integration/offline checks that it stays off.
     process.env.ORT_DISABLE_TELEMETRY = '1';
-    const worker = startWorker('encoder-worker', init as unknown as Record<string, unknown>);
-    const ready = new Promise<SessionReport[]>((resolve, reject) => {
-      const onMessage = (reply: WorkerReply): void => {
-        worker.off('message', onMessage);
-        if (reply.kind === 'ready') resolve(reply.sessions);
-        else if (reply.kind === 'failed') reject(new EidosError(reply.code as EidosError['code'], reply.message));
-        else reject(new EidosError('INTERNAL', 'the encoder worker answered before it was ready'));
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-    });
-    ready.catch(() => undefined); // awaited below; a tokenizer failure must not leave it unhandled
-    let tokenizer: ClipTokenizer | undefined;
+    const opening = openTransport(init, options.placement ?? 'worker');
+    opening.catch(() => undefined); // awaited below; a tokenizer failure must not leave it unhandled
     try {
-      // Read here, while the worker creates its sessions: the two take about as long and overlap.
-      tokenizer = towers.includes('text') ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer'), { cache: true }) : undefined;
-      return new Encoder(model, worker, await ready, tokenizer, batchSize);
+      // Read here, while the sessions are created (in the worker, or on onnxruntime's own threads).
+      const tokenizer = towers.includes('text') ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer'), { cache: true }) : undefined;
+      return new Encoder(model, await opening, tokenizer, batchSize);
     } catch (error) {
-      await worker.terminate();
+      await (await opening.catch(() => undefined))?.close();
       throw error;
     }
   }
@@ -153,32 +134,12 @@ export class Encoder {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    this.failAll(new EidosError('INTERNAL', 'the encoder was closed'));
-    await this.worker.terminate();
+    await this.transport.close();
   }
 
-  private request(req: WorkerRequest, n: number, transfer: ArrayBuffer[]): Promise<Embeddings> {
-    if (this.closed) return Promise.reject(new EidosError('INTERNAL', 'the encoder was closed'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, n });
-      this.worker.postMessage({ ...req, id }, transfer);
-    });
-  }
-
-  private onReply(reply: WorkerReply): void {
-    if (!('id' in reply)) return;
-    const pending = this.pending.get(reply.id);
-    if (!pending) return;
-    this.pending.delete(reply.id);
-    if (reply.kind === 'result') pending.resolve({ data: reply.data, n: pending.n, d: reply.d });
-    else pending.reject(new EidosError(reply.code as EidosError['code'], reply.message));
-  }
-
-  private failAll(error: Error): void {
-    for (const pending of this.pending.values()) pending.reject(error);
-    this.pending.clear();
+  private async request(req: WorkerRequest, n: number, transfer: ArrayBuffer[]): Promise<Embeddings> {
+    const { data, d } = await this.transport.run(req, transfer);
+    return { data, n, d };
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { Encoder } from '../encoders/encoder.ts';
+import type { Placement } from '../encoders/encoder-transport.ts';
 import type { ProviderName } from '../encoders/execution-providers.ts';
 import { EidosError, isEidosError } from '../contract/errors.ts';
 import type { IndexSummary } from '../indexer/pipeline.ts';
@@ -33,6 +34,11 @@ export interface EngineOptions {
    * what it has committed so far, and every write refused with that process's INDEX_LOCKED message.
    */
   readonly?: boolean | 'if-locked';
+  /**
+   * Where inference runs: a worker thread (default: the thread stays free for the UI and the bridge), or
+   * this thread, for a one-shot command with nothing else to do meanwhile.
+   */
+  inference?: Placement;
   /** Models to prefer after the settings' when the index holds none yet (a rebuild passes the old index's). */
   fallbackModels?: readonly string[];
 }
@@ -48,11 +54,13 @@ export class Engine {
   /** Why a writable engine was asked for but this one is read-only (another process writes); see EngineOptions.readonly. */
   readonly writeRefusal: EidosError | undefined;
   private readonly provider: ProviderName | undefined;
+  private readonly inference: Placement;
   /** One encoder (worker thread, one onnxruntime session) per tower, each opened on first use. */
   private readonly towers = new Map<Tower, Promise<Encoder>>();
 
-  private constructor(home: string, store: IndexStore, model: ModelSpec, modelDir: string, provider: ProviderName | undefined, writeRefusal: EidosError | undefined) {
+  private constructor(home: string, store: IndexStore, model: ModelSpec, modelDir: string, provider: ProviderName | undefined, writeRefusal: EidosError | undefined, inference: Placement) {
     this.home = home;
+    this.inference = inference;
     this.writeRefusal = writeRefusal;
     this.store = store;
     this.model = model;
@@ -71,7 +79,7 @@ export class Engine {
       const indexedModels = store.status().models.filter((m) => m.embeddings > 0).map((m) => m.modelId);
       const { model, dir } = chooseModel([options.model, settings.model || undefined, ...indexedModels, ...(options.fallbackModels ?? [])], context);
       const provider = options.provider ?? (settings.executionProvider === 'auto' ? undefined : settings.executionProvider);
-      return new Engine(options.home, store, model, dir, provider, writeRefusal);
+      return new Engine(options.home, store, model, dir, provider, writeRefusal, options.inference ?? 'worker');
     } catch (error) {
       store.close();
       throw error;
@@ -86,7 +94,7 @@ export class Engine {
   tower(name: Tower): Promise<Encoder> {
     let opened = this.towers.get(name);
     if (opened === undefined) {
-      opened = Encoder.open({ model: this.model, modelDir: this.modelDir, towers: [name], ...(this.provider ? { provider: this.provider } : {}) });
+      opened = Encoder.open({ model: this.model, modelDir: this.modelDir, towers: [name], placement: this.inference, ...(this.provider ? { provider: this.provider } : {}) });
       this.towers.set(name, opened);
     }
     return opened;

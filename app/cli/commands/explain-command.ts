@@ -40,6 +40,6 @@ export const explainCommand: Command = {
       if (result.features.length === 0) io.out('  (no feature separates the top results from the rest beyond chance)');
       io.out(`\n${result.estimator}; ${result.elapsedMs.toFixed(0)} ms`);
       return 0;
-    }, { readonly: 'if-locked' });
+    }, { readonly: 'if-locked', inference: 'this-thread' });
   },
 };

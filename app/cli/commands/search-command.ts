@@ -44,8 +44,8 @@ function printText(response: SearchResponse, out: (line: string) => void): void 
   out(`${response.message}${shown}  query: ${response.queryBits.toFixed(2)} bits, ${response.elapsedMs.toFixed(0)} ms`);
 }
 
-/** Searching needs no writer lock; with one free, the image prior is also saved for the next run. */
-const withSearchEngine = <T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>): Promise<T> => withEngine(args, work, { readonly: 'if-locked' });
+/** Searching needs no writer lock; inference runs on this thread (a one-shot command has nothing else to do). */
+const withSearchEngine = <T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>): Promise<T> => withEngine(args, work, { readonly: 'if-locked', inference: 'this-thread' });
 
 export const searchCommand: Command = {
   usage: '"<query>" [--top k] [--sort date] [--like <file>] [filters…] [--all]',
