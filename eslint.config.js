@@ -3,7 +3,8 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'native/build/', 'dist/', 'dist-electron/', 'release/', 'renderer/dist/', '**/*.svelte'] },
+  // .svelte files: their TypeScript is checked by svelte-check (npm run check:svelte). .scratch/: local experiments, never committed.
+  { ignores: ['node_modules/', 'native/build/', 'dist/', 'release/', '.scratch/', '**/*.svelte'] },
   ...tseslint.configs.recommended,
   {
     rules: {
