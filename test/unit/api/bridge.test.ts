@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, startBridge, type Bridge } from '../../../app/server/bridge.ts';
 import { sendRequest, type Answer, type SendOptions } from '../../helpers/http.ts';
-import { fakeEngine, tableMedia, type FakeEngine } from './fake-handlers.ts';
+import { fakeEngine, tableMedia, type FakeEngine } from '../../helpers/fake-handlers.ts';
 
 let bridge: Bridge;
 let engine: FakeEngine;

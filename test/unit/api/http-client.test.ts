@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methodNames } from '../../../app/contract/api.ts';
 import { createHttpClient } from '../../../app/contract/http-client.ts';
 import { startBridge, type Bridge } from '../../../app/server/bridge.ts';
-import { fakeEngine, tableMedia } from './fake-handlers.ts';
+import { fakeEngine, tableMedia } from '../../helpers/fake-handlers.ts';
 
 let bridge: Bridge;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../app/cli/main.ts';
 import { makeServeCommand } from '../../../app/cli/commands/serve-command.ts';
 import type { Io } from '../../../app/cli/command.ts';
-import { fakeEngine, tableMedia } from './fake-handlers.ts';
+import { fakeEngine, tableMedia } from '../../helpers/fake-handlers.ts';
 
 function captureIo(): Io & { lines: string[] } {
   const lines: string[] = [];

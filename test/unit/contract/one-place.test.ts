@@ -12,7 +12,7 @@ import { DEFAULT_SETTINGS } from '../../../app/service/settings.ts';
 import { startBridge } from '../../../app/server/bridge.ts';
 import type { PhotoRow } from '../../../app/store/types.ts';
 import { sendRequest } from '../../helpers/http.ts';
-import { fakeEngine, tableMedia } from '../api/fake-handlers.ts';
+import { fakeEngine, tableMedia } from '../../helpers/fake-handlers.ts';
 
 vi.mock('electron', () => ({ protocol: { registerSchemesAsPrivileged: () => undefined } }));
 const { appProtocolResponse } = await import('../../../main/protocol.ts');

@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { remoteHandlers } from '../../../main/engine-protocol.ts';
-import { fakeEngine, tableMedia } from '../api/fake-handlers.ts';
+import { fakeEngine, tableMedia } from '../../helpers/fake-handlers.ts';
 
 vi.mock('electron', () => ({ MessageChannelMain: class {}, utilityProcess: {} }));
 const { runEngineProcess } = await import('../../../main/engine-process.ts');

@@ -2,7 +2,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent } from '../../../app/contract/api.ts';
 import { remoteHandlers, serveEngine, type PortLike } from '../../../main/engine-protocol.ts';
-import { fakeEngine, tableMedia } from '../api/fake-handlers.ts';
+import { fakeEngine, tableMedia } from '../../helpers/fake-handlers.ts';
 
 const portLike = (port: MessagePort): PortLike => ({
   postMessage: (message) => port.postMessage(message),

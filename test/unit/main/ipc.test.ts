@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { methodNames } from '../../../app/contract/api.ts';
 import { forwardEvents, registerIpc } from '../../../main/ipc.ts';
 import { createShellActions } from '../../../main/shell-actions.ts';
-import { fakeEngine, tableMedia, type FakeEngine } from '../api/fake-handlers.ts';
+import { fakeEngine, tableMedia, type FakeEngine } from '../../helpers/fake-handlers.ts';
 
 type Handler = (event: { senderFrame: Partial<WebFrameMain> | null }, arg: unknown) => Promise<unknown>;
 const handles = new Map<string, Handler>();

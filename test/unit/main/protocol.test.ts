@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { tableMedia } from '../api/fake-handlers.ts';
+import { tableMedia } from '../../helpers/fake-handlers.ts';
 
 const registered = vi.hoisted(() => [] as unknown[]);
 vi.mock('electron', () => ({ protocol: { registerSchemesAsPrivileged: (schemes: unknown[]) => registered.push(...schemes) } }));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { WebContents } from 'electron';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { tableMedia } from '../api/fake-handlers.ts';
+import { tableMedia } from '../../helpers/fake-handlers.ts';
 
 /**
  * The Electron security checklist (https://www.electronjs.org/docs/latest/tutorial/security, as

@@ -1,4 +1,4 @@
-import { contract, methodNames, type ApiEvent, type ApiHandlers, type MediaAccess } from '../../../app/contract/api.ts';
+import { contract, methodNames, type ApiEvent, type ApiHandlers, type MediaAccess } from '../../app/contract/api.ts';
 
 /**
  * A handlers object written for the transport tests: every engine method answers `{ method, args }`
