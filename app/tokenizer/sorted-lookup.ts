@@ -1,6 +1,6 @@
 /**
  * A read-only string → number table kept as keys sorted by UTF-16 code units beside their values, and
- * searched by bisection. Loading one costs a JSON parse of two arrays, not the tens of milliseconds of
+ * searched by bisection. Loading one costs reading two arrays, not the tens of milliseconds of
  * hashing 49k keys into a Map that a tokenizer would otherwise pay at every start (app/tokenizer/tokenizer-cache.ts).
  */
 export interface Lookup {
@@ -13,7 +13,7 @@ export class SortedLookup implements Lookup {
     readonly values: Int32Array,
   ) {}
 
-  /** From keys already sorted (as `toJSON` wrote them); throws when they are not. */
+  /** From keys already sorted (as a cache stores them); throws when they are not. */
   static fromSorted(keys: readonly string[], values: ArrayLike<number>): SortedLookup {
     if (keys.length !== values.length) throw new Error(`${keys.length} keys but ${values.length} values`);
     for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) throw new Error(`keys not sorted or repeated at ${i}`);
@@ -39,9 +39,5 @@ export class SortedLookup implements Lookup {
       else high = middle - 1;
     }
     return undefined;
-  }
-
-  toJSON(): { keys: readonly string[]; values: number[] } {
-    return { keys: this.keys, values: Array.from(this.values) };
   }
 }

@@ -55,9 +55,9 @@ describe('the tokenizer cache beside an installed model', () => {
 
   it('is rebuilt when tokenizer.json changes, and when it is damaged', () => {
     const cacheFile = join(dir, CACHE_NAME);
-    writeFileSync(cacheFile, readFileSync(cacheFile, 'utf8').slice(0, 1000));
+    writeFileSync(cacheFile, readFileSync(cacheFile).subarray(0, 1000));
     expect(ClipTokenizer.fromFile(file, { cache: true }).encode(TEXTS[0]!)).toEqual(reference.encode(TEXTS[0]!));
-    expect(JSON.parse(readFileSync(cacheFile, 'utf8')).format).toBe(1);
+    expect(readFileSync(cacheFile).length).toBeGreaterThan(1000);
 
     // Another tokenizer in the same place (same size is not enough: the time differs): an id moved.
     const json = JSON.parse(readFileSync(file, 'utf8'));
