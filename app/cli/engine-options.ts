@@ -1,5 +1,5 @@
 import type { OptionSpec, ParsedArgs } from './command.ts';
-import { Engine, type EngineOptions } from '../service/engine.ts';
+import type { Engine, EngineOptions } from '../service/engine.ts';
 import { providerOption, type ModelChoice } from '../service/model-choice.ts';
 import { dataDir } from '../paths.ts';
 
@@ -26,6 +26,8 @@ export function modelChoice(args: ParsedArgs): ModelChoice {
 
 /** Opens the engine, runs `work`, and always closes it (workers, the database). */
 export async function withEngine<T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>, extra: Partial<EngineOptions> = {}): Promise<T> {
+  // Imported here, not at the top: a command's --help must not load the engine (SQLite, the addon…).
+  const { Engine } = await import('../service/engine.ts');
   const engine = Engine.open({ ...modelChoice(args), ...extra });
   try {
     return await work(engine);
