@@ -1,7 +1,7 @@
 /**
  * The desktop release as electron-builder packs it, run outside the checkout: the files its globs
  * select (and the production dependencies) copied to a temporary folder, the bundled engine process
- * driven over a MessageChannel as Electron's main process drives it (install synthetic-tiny, index 20
+ * driven over a MessageChannel as Electron's main process drives it (install synthetic-tiny, index 60
  * photos, search, explain, status), all under strace: not one file of the checkout may be touched.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,7 +16,7 @@ import { STRACE } from '../../helpers/traced.ts';
 import { copyRelease, readBuilderConfig, releaseFiles } from './release-files.ts';
 
 const REPO = resolve(import.meta.dirname, '../../..');
-const PHOTOS = 20;
+const PHOTOS = 60;
 
 interface DriveResult {
   progress: IndexProgress;
