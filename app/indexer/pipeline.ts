@@ -97,7 +97,8 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     const batch: BatchItem[] = present.map((item) => {
       if (item.kind === 'skipped') return { kind: 'skipped', file: item.file, contentHash: item.contentHash, code: item.code, reason: item.reason };
       const embedding = vectors.get(item);
-      return { kind: 'indexed', file: item.file, contentHash: item.contentHash, metadata: item.metadata, ...(embedding ? { embedding } : {}) };
+      const decoded = item.kind === 'encode' ? { decodeSource: item.decodeSource } : {};
+      return { kind: 'indexed', file: item.file, contentHash: item.contentHash, metadata: item.metadata, ...(embedding ? { embedding } : {}), ...decoded };
     });
     store.writeBatch({ modelId: model.id, items: batch });
     for (const item of items) {

@@ -123,6 +123,11 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE folders ADD COLUMN last_indexed_at TEXT;
   `,
+  // 4: which pixels an indexed photo's vector was computed from (DecodeSource in app/image/decode.ts:
+  // an embedded thumbnail or preview, a shrink-on-load decode, or the full image), for `eidos status`.
+  `
+  ALTER TABLE files ADD COLUMN decode_source TEXT;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -1,0 +1,83 @@
+/**
+ * A small pool of HEIF decoding threads (heif-worker.ts). Started on the first HEIF photo and
+ * unreferenced while idle, so a process that never meets a HEIF pays nothing and one that did still
+ * exits when its work is done. A worker that dies fails its requests and is replaced on the next one.
+ */
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { EidosError, type ErrorCode } from '../errors.ts';
+import { startWorker } from '../workers/start-worker.ts';
+import type { HeifDecoded, HeifNeed } from './heif-decode.ts';
+import type { HeifReply, HeifRequest } from './heif-protocol.ts';
+
+interface Pending {
+  file: string;
+  resolve(result: HeifDecoded): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+/** Two threads at most: a full 12 MP decode holds ~150 MB of WebAssembly memory in each. */
+const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism()));
+const slots: Slot[] = [];
+let nextId = 1;
+
+function startSlot(): Slot {
+  const worker = startWorker(new URL('./heif-worker.ts', import.meta.url), {});
+  const slot: Slot = { worker, pending: new Map() };
+  const failAll = (error: Error): void => {
+    slots.splice(slots.indexOf(slot), 1);
+    for (const pending of slot.pending.values()) pending.reject(error);
+    slot.pending.clear();
+  };
+  worker.on('message', (reply: HeifReply) => {
+    const pending = slot.pending.get(reply.id);
+    if (!pending) return;
+    slot.pending.delete(reply.id);
+    if (slot.pending.size === 0) worker.unref();
+    if (reply.kind === 'decoded') pending.resolve(reply.result);
+    else pending.reject(new EidosError(reply.code as ErrorCode, reply.message, { file: pending.file }));
+  });
+  worker.on('error', (error) => failAll(new EidosError('INTERNAL', `the HEIF decoding thread failed: ${error.message}`)));
+  worker.on('exit', (code) => {
+    if (slots.includes(slot)) failAll(new EidosError('INTERNAL', `the HEIF decoding thread stopped unexpectedly (exit code ${code})`));
+  });
+  worker.unref();
+  slots.push(slot);
+  return slot;
+}
+
+/** The least busy thread, starting one while the pool has room. */
+function pickSlot(): Slot {
+  const idle = slots.find((slot) => slot.pending.size === 0);
+  if (idle) return idle;
+  if (slots.length < POOL_SIZE) return startSlot();
+  return slots.reduce((best, slot) => (slot.pending.size < best.pending.size ? slot : best));
+}
+
+/**
+ * Decodes on a HEIF thread (see `decodeHeif`). `bytes` is copied to the thread, so the caller keeps its buffer.
+ */
+export function decodeHeifOffThread(file: string, bytes: Uint8Array, need: HeifNeed | undefined, maxPixels: number): Promise<HeifDecoded> {
+  const slot = pickSlot();
+  const id = nextId++;
+  const request: HeifRequest = { id, file, bytes, maxPixels, ...(need ? { need } : {}) };
+  return new Promise<HeifDecoded>((resolve, reject) => {
+    slot.pending.set(id, { file, resolve, reject });
+    slot.worker.ref();
+    slot.worker.postMessage(request);
+  });
+}
+
+/** Stops the decoding threads (tests, shutdown); the next decode starts new ones. */
+export async function stopHeifWorkers(): Promise<void> {
+  const stopping = slots.splice(0, slots.length);
+  await Promise.all(stopping.map(async (slot) => {
+    for (const pending of slot.pending.values()) pending.reject(new EidosError('INTERNAL', 'the HEIF decoding threads were stopped'));
+    await slot.worker.terminate();
+  }));
+}

@@ -1,0 +1,68 @@
+import { readdirSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPhotoFile } from '../../../app/image/decode.ts';
+import type { IndexSummary } from '../../../app/indexer/pipeline.ts';
+import { hashesByPath, indexFolder, makeHome, PHOTOS, status, type Status } from './harness.ts';
+
+// Every HEIF a camera or phone writes (../shared/photos/heif-edge, see its SOURCE.md): each file is
+// indexed, or skipped with a reason that says what the file is. The truth per file comes from the
+// corpus description and from heif-info (Debian's libheif): the three animations have no still image,
+// the corrupted, empty and truncated files are damaged; every other file holds a primary image.
+const CORPUS = join(PHOTOS, 'heif-edge');
+const ANIMATIONS = ['candle_animation.heic', 'sea1_animation.heic', 'starfield_animation.heic'];
+const DAMAGED = ['corrupted.heic', 'corrupted.hif', 'empty.heic', 'truncated.heic'];
+
+let env: Awaited<ReturnType<typeof makeHome>>;
+let summary: IndexSummary;
+let after: Status;
+let indexed: Map<string, string>;
+
+const files = (readdirSync(CORPUS, { recursive: true, withFileTypes: true }) as Dirent[])
+  .filter((entry) => entry.isFile() && entry.name !== 'SOURCE.md')
+  .map((entry) => join(entry.parentPath, entry.name));
+const name = (file: string): string => file.split('/').at(-1)!;
+
+beforeAll(async () => {
+  env = await makeHome();
+  summary = await indexFolder(env.home, CORPUS);
+  after = await status(env.home);
+  indexed = hashesByPath(env.home);
+}, 240_000);
+afterAll(() => env?.dispose());
+
+describe('indexing heif-edge (HEIF from phones, cameras and the reference corpus)', () => {
+  it('scans every file, Canon .hif included', () => {
+    expect(files.length).toBe(65);
+    for (const file of files) expect(isPhotoFile(file), file).toBe(true);
+    expect(summary.problems).toEqual([]);
+    expect(after.indexed + after.skipped.total).toBe(files.length);
+  });
+
+  it('indexes every file that holds a still image, bursts from their primary image', () => {
+    const stills = files.filter((file) => !ANIMATIONS.includes(name(file)) && !DAMAGED.includes(name(file)));
+    expect(stills.length).toBe(58);
+    for (const file of stills) expect(indexed.has(file), file).toBe(true);
+  });
+
+  it('skips animations without a still image as such, never as damaged', () => {
+    const skipped = new Map(after.skippedFiles.map((s) => [name(s.path), s]));
+    for (const animation of ANIMATIONS) {
+      expect(skipped.get(animation)?.code, animation).toBe('UNSUPPORTED_FORMAT');
+      expect(skipped.get(animation)?.reason).toMatch(/animation .*without a still image/);
+      expect(skipped.get(animation)?.reason).not.toMatch(/damaged/);
+    }
+    for (const damaged of DAMAGED) {
+      expect(skipped.get(damaged)?.code, damaged).toBe('DECODE_FAILED');
+      expect(skipped.get(damaged)?.reason).toMatch(/damaged|truncated|empty/);
+    }
+    expect(after.skipped.total).toBe(ANIMATIONS.length + DAMAGED.length);
+  });
+
+  it('reads the 200 MP phone photo and the iPhone photos from their thumbnails, and counts the sources', () => {
+    expect(indexed.has(join(CORPUS, 'pillow-heif/heif_special/200MP.heic'))).toBe(true);
+    // Thumbnails of at least 224 × 256 px: the three iPhone PUGs, arrow.heic (iPhone), 200MP and aux_YCbCr.
+    expect(after.decodeSources['embedded-thumbnail']).toBe(6);
+    expect(Object.values(after.decodeSources).reduce((a, b) => a + b, 0)).toBe(after.indexed);
+  });
+});
