@@ -20,6 +20,7 @@ import { extname } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import exifr from 'exifr';
 import { EidosError, describeError, isEidosError } from '../errors.ts';
+import { boundedScale, type DecodeBounds } from './bounds.ts';
 import { isHevcHeif } from './heif-boxes.ts';
 import { heifDisplayedSize } from './heif-decode.ts';
 import { decodeHeifOffThread } from './heif-workers.ts';
@@ -84,18 +85,8 @@ export interface DecodedImage {
   source?: DecodeSource;
 }
 
-export interface DecodeBounds {
-  /** Shrink so the long edge is at most this (e.g. the largest thumbnail)… */
-  maxLongEdge?: number;
-  /** …but never so far that the short edge drops below this (e.g. the model's shortest edge). */
-  minShortEdge?: number;
-  /**
-   * An embedded image (HEIF thumbnail item, RAW preview) may stand in for the photo when its displayed
-   * short and long edges are at least these (e.g. the model's shortest edge and the grid thumbnail's
-   * edge). A RAW file's largest preview below this is refused. Without it, HEIF decodes in full.
-   */
-  embedded?: { minShortEdge: number; minLongEdge: number };
-}
+
+export { boundedScale, type DecodeBounds } from './bounds.ts';
 
 const SHARP_OPTIONS = {
   limitInputPixels: MAX_INPUT_PIXELS,
@@ -149,13 +140,6 @@ export async function openPipeline(image: OpenedImage, bounds: DecodeBounds = {}
   }
 }
 
-export function boundedScale(width: number, height: number, bounds: DecodeBounds): number {
-  const long = Math.max(width, height);
-  const short = Math.min(width, height);
-  const shrinkTo = bounds.maxLongEdge === undefined ? 1 : bounds.maxLongEdge / long;
-  const keepAtLeast = bounds.minShortEdge === undefined ? 0 : bounds.minShortEdge / short;
-  return Math.min(1, Math.max(shrinkTo, keepAtLeast));
-}
 
 /** Runs a pipeline from `openImage` to 8-bit sRGB RGB pixels; the one place colour is normalised. */
 export async function toRgbPixels(pipeline: Sharp, file: string): Promise<DecodedImage> {
@@ -218,7 +202,8 @@ async function openHeif(file: string, buffer: Buffer): Promise<OpenedImage> {
   // The container alone (microseconds): pixels are decoded on a HEIF thread, only when asked for.
   const { width, height } = heifDisplayedSize(file, buffer);
   const pipelineFor = async (bounds: DecodeBounds): Promise<SizedPipeline> => {
-    const { pixels, source } = await decodeHeifOffThread(file, buffer, bounds.embedded, MAX_HEIC_PIXELS);
+    // The thread shrinks to `bounds` too: 12 MP of RGB crossing to this thread would cost a major GC here.
+    const { pixels, source } = await decodeHeifOffThread(file, buffer, bounds, MAX_HEIC_PIXELS);
     const data = Buffer.from(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength);
     const pipeline = sharp(data, { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels }, limitInputPixels: MAX_INPUT_PIXELS });
     return { pipeline, width: pixels.width, height: pixels.height, source };

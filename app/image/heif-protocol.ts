@@ -1,12 +1,13 @@
 /** Messages between the image decoding thread (heif-worker.ts) and the rest of the engine. */
-import type { HeifDecoded, HeifNeed } from './heif-decode.ts';
+import type { DecodeBounds } from './bounds.ts';
+import type { HeifDecoded } from './heif-decode.ts';
 
 export interface HeifRequest {
   id: number;
   file: string;
   bytes: Uint8Array;
-  /** Undefined: the primary image at full resolution. */
-  need?: HeifNeed;
+  /** `embedded` allows a thumbnail item; the decoded image is then shrunk to the bounds on the thread. */
+  bounds: DecodeBounds;
   maxPixels: number;
 }
 

@@ -7,7 +7,8 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { EidosError, type ErrorCode } from '../errors.ts';
 import { startWorker } from '../workers/start-worker.ts';
-import type { HeifDecoded, HeifNeed } from './heif-decode.ts';
+import type { DecodeBounds } from './bounds.ts';
+import type { HeifDecoded } from './heif-decode.ts';
 import type { HeifReply, HeifRequest } from './heif-protocol.ts';
 
 interface Pending {
@@ -60,12 +61,13 @@ function pickSlot(): Slot {
 }
 
 /**
- * Decodes on a HEIF thread (see `decodeHeif`). `bytes` is copied to the thread, so the caller keeps its buffer.
+ * Decodes on a HEIF thread (see `decodeHeif`; a thumbnail item when `bounds.embedded` allows one) and
+ * shrinks the result to `bounds` there. `bytes` is copied to the thread, so the caller keeps its buffer.
  */
-export function decodeHeifOffThread(file: string, bytes: Uint8Array, need: HeifNeed | undefined, maxPixels: number): Promise<HeifDecoded> {
+export function decodeHeifOffThread(file: string, bytes: Uint8Array, bounds: DecodeBounds, maxPixels: number): Promise<HeifDecoded> {
   const slot = pickSlot();
   const id = nextId++;
-  const request: HeifRequest = { id, file, bytes, maxPixels, ...(need ? { need } : {}) };
+  const request: HeifRequest = { id, file, bytes, maxPixels, bounds };
   return new Promise<HeifDecoded>((resolve, reject) => {
     slot.pending.set(id, { file, resolve, reject });
     slot.worker.ref();

@@ -1,0 +1,22 @@
+/** How far a decode may shrink a photo: the one definition the main thread and the HEIF threads share. */
+export interface DecodeBounds {
+  /** Shrink so the long edge is at most this (e.g. the largest thumbnail)… */
+  maxLongEdge?: number;
+  /** …but never so far that the short edge drops below this (e.g. the model's shortest edge). */
+  minShortEdge?: number;
+  /**
+   * An embedded image (HEIF thumbnail item, RAW preview) may stand in for the photo when its displayed
+   * short and long edges are at least these (e.g. the model's shortest edge and the grid thumbnail's
+   * edge). A RAW file's largest preview below this is refused. Without it, HEIF decodes in full.
+   */
+  embedded?: { minShortEdge: number; minLongEdge: number };
+}
+
+/** The scale (≤ 1) that meets `bounds` for a `width` × `height` image. */
+export function boundedScale(width: number, height: number, bounds: DecodeBounds): number {
+  const long = Math.max(width, height);
+  const short = Math.min(width, height);
+  const shrinkTo = bounds.maxLongEdge === undefined ? 1 : bounds.maxLongEdge / long;
+  const keepAtLeast = bounds.minShortEdge === undefined ? 0 : bounds.minShortEdge / short;
+  return Math.min(1, Math.max(shrinkTo, keepAtLeast));
+}
