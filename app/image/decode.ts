@@ -213,7 +213,7 @@ async function openHeif(file: string, buffer: Buffer): Promise<OpenedImage> {
 
 async function openRawPreview(file: string, raw: Buffer): Promise<OpenedImage> {
   const format = extname(file).slice(1).toUpperCase();
-  const preview = largestEmbeddedJpeg(raw);
+  const preview = await largestEmbeddedJpeg(raw);
   if (!preview) {
     throw new EidosError('UNSUPPORTED_FORMAT', `${file} is a ${format} RAW file without an embedded JPEG preview; Eidos reads RAW photos through their preview. Export a JPEG from your RAW editor to index it.`, { file });
   }
