@@ -24,6 +24,7 @@ import { boundedScale, type DecodeBounds } from './bounds.ts';
 import { isHevcHeif } from './heif-boxes.ts';
 import { heifDisplayedSize } from './heif-decode.ts';
 import { decodeHeifOffThread } from './heif-workers.ts';
+import { imageioDecoder } from './imageio.ts';
 import { asOrientation, orientationOps, swapsAxes } from './orientation.ts';
 import { largestEmbeddedJpeg } from './raw-preview.ts';
 
@@ -202,6 +203,15 @@ async function openHeif(file: string, buffer: Buffer): Promise<OpenedImage> {
   // The container alone (microseconds): pixels are decoded on a HEIF thread, only when asked for.
   const { width, height } = heifDisplayedSize(file, buffer);
   const pipelineFor = async (bounds: DecodeBounds): Promise<SizedPipeline> => {
+    // ImageIO decodes the primary image in hardware; beyond the pixel limit the portable path decides
+    // (a thumbnail item, or TOO_LARGE), so both platforms index the same files.
+    // macOS's ImageIO when the addon has it (native/src/imageio); the portable path otherwise.
+    const imageio = imageioDecoder();
+    if (imageio && width * height <= MAX_HEIC_PIXELS) {
+      const pixels = await imageio(file, buffer, { width, height }, bounds);
+      const data = Buffer.from(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength);
+      return { pipeline: sharp(data, { raw: { width: pixels.width, height: pixels.height, channels: 3 } }), width: pixels.width, height: pixels.height, source: 'full' };
+    }
     // The thread shrinks to `bounds` too: 12 MP of RGB crossing to this thread would cost a major GC here.
     const { pixels, source } = await decodeHeifOffThread(file, buffer, bounds, MAX_HEIC_PIXELS);
     const data = Buffer.from(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength);

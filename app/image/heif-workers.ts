@@ -75,6 +75,14 @@ export function decodeHeifOffThread(file: string, bytes: Uint8Array, bounds: Dec
   });
 }
 
+/**
+ * Starts the decoding threads ahead of the first HEIF photo (loading libheif takes a few hundred
+ * milliseconds a thread), so an index run's first HEIC photos do not wait for it.
+ */
+export function startHeifWorkers(): void {
+  while (slots.length < POOL_SIZE) startSlot();
+}
+
 /** Stops the decoding threads (tests, shutdown); the next decode starts new ones. */
 export async function stopHeifWorkers(): Promise<void> {
   const stopping = slots.splice(0, slots.length);

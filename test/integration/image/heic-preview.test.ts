@@ -10,8 +10,10 @@ import { modelInputDiff } from './model-input-diff.ts';
 
 // The generated phone-like HEIC library (scripts/heic-library, from imagenet-dev photos; 12 files of
 // 1600 × 1200, written once into the temporary folder, ~10 s the first time).
+// The portable path is the reference, on macOS too (where ImageIO would otherwise decode HEIF).
 let library: HeicLibraryFile[];
 beforeAll(async () => {
+  process.env.EIDOS_IMAGEIO = 'off';
   library = await cachedHeicLibrary({ count: 12, width: 1600, height: 1200 });
 }, 120_000);
 afterAll(() => stopHeifWorkers());

@@ -24,6 +24,7 @@ const files = (readdirSync(CORPUS, { recursive: true, withFileTypes: true }) as 
 const name = (file: string): string => file.split('/').at(-1)!;
 
 beforeAll(async () => {
+  process.env.EIDOS_IMAGEIO = 'off'; // the portable path, on macOS too (the CLI child inherits it)
   env = await makeHome();
   summary = await indexFolder(env.home, CORPUS);
   after = await status(env.home);
