@@ -30,8 +30,10 @@ export const HEIC_KINDS = ['thumbnail', 'rotated-primary', 'rotated-both', 'no-t
 export type HeicKind = (typeof HEIC_KINDS)[number];
 
 export interface HeicLibraryOptions {
-  /** Photos to write; kinds cycle in HEIC_KINDS order. */
+  /** Photos to write; kinds cycle in `kinds` order. */
   count: number;
+  /** Default: every kind (HEIC_KINDS); a phone's own library is `['thumbnail', 'rotated-both']`. */
+  kinds?: readonly HeicKind[];
   width: number;
   height: number;
   /** Folder of real photos (`images/` inside it is used when present). */
@@ -60,7 +62,8 @@ export async function writeHeicLibrary(outDir: string, options: HeicLibraryOptio
   await mkdir(join(outDir, 'jpeg'), { recursive: true });
   const files: HeicLibraryFile[] = [];
   for (const [i, name] of photos.entries()) {
-    const kind = HEIC_KINDS[i % HEIC_KINDS.length]!;
+    const kinds = options.kinds ?? HEIC_KINDS;
+    const kind = kinds[i % kinds.length]!;
     const stem = `${String(i).padStart(3, '0')}-${kind}`;
     const from = join(imagesDir, name);
     const turns = kind === 'rotated-primary' ? 1 : kind === 'rotated-both' ? 3 : 0;
@@ -96,7 +99,9 @@ export async function writeHeicLibrary(outDir: string, options: HeicLibraryOptio
  * calls (tests and benches share it). A `files.json` written last marks a complete library.
  */
 export async function cachedHeicLibrary(options: HeicLibraryOptions): Promise<HeicLibraryFile[]> {
-  const dir = join(tmpdir(), 'eidos-heic-library', `${options.count}-${options.width}x${options.height}-v2`);
+  const kinds = (options.kinds ?? HEIC_KINDS).join('+');
+  const source = options.source ? `-${options.source.replace(/[^a-z0-9]+/gi, '_')}` : '';
+  const dir = join(tmpdir(), 'eidos-heic-library', `${options.count}-${options.width}x${options.height}-${kinds}${source}-v2`);
   const index = join(dir, 'files.json');
   if (existsSync(index)) return JSON.parse(await readFile(index, 'utf8')) as HeicLibraryFile[];
   const building = `${dir}.${process.pid}.tmp`;

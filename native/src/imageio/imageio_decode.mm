@@ -12,6 +12,7 @@
 
 #include <napi.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -66,10 +67,10 @@ std::string Decode(const uint8_t* bytes, size_t length, int maxPixelSize, Decode
     // Always from the full image (hardware decode, shrunk while decoding), never from a possibly tiny
     // embedded thumbnail; with the orientation applied.
     NSDictionary* options = @{
-      (id)kCGImageSourceCreateThumbnailFromImageAlways : @YES,
-      (id)kCGImageSourceCreateThumbnailWithTransform : @YES,
-      (id)kCGImageSourceShouldCacheImmediately : @YES,
-      (id)kCGImageSourceThumbnailMaxPixelSize : @(maxPixelSize),
+      (__bridge id)kCGImageSourceCreateThumbnailFromImageAlways : @YES,
+      (__bridge id)kCGImageSourceCreateThumbnailWithTransform : @YES,
+      (__bridge id)kCGImageSourceShouldCacheImmediately : @YES,
+      (__bridge id)kCGImageSourceThumbnailMaxPixelSize : @(maxPixelSize),
     };
     CGImageRef image = CGImageSourceCreateThumbnailAtIndex(source, 0, (__bridge CFDictionaryRef)options);
     CFRelease(source);
