@@ -9,16 +9,10 @@
  * Synchronous WebAssembly: runs in heif-worker.ts. Failures are `EidosError`s naming the file.
  */
 import { EidosError, describeError } from '../errors.ts';
+import type { EmbeddedNeed } from './bounds.ts';
 import { displayedSize, HeifStructureError, readHeifLayout, type HeifItem, type HeifLayout } from './heif-boxes.ts';
 import { decodeHeifImage, type HeifPixels } from './libheif.ts';
 import { crop, mirror, rotateAnticlockwise } from './pixel-transforms.ts';
-
-export interface HeifNeed {
-  /** An embedded image qualifies when its displayed short edge is at least this… */
-  minShortEdge: number;
-  /** …and its long edge at least this. */
-  minLongEdge: number;
-}
 
 export interface HeifDecoded {
   pixels: HeifPixels;
@@ -35,7 +29,7 @@ export function heifDisplayedSize(file: string, bytes: Uint8Array): { width: num
 }
 
 /** Decodes the smallest image that satisfies `need` (the primary image when `need` is undefined). */
-export function decodeHeif(file: string, bytes: Uint8Array, need: HeifNeed | undefined, maxPixels: number): HeifDecoded {
+export function decodeHeif(file: string, bytes: Uint8Array, need: EmbeddedNeed | undefined, maxPixels: number): HeifDecoded {
   const { layout, primary } = primaryOf(file, bytes);
   const full = sizeOf(file, primary);
   if (need) {
@@ -89,7 +83,7 @@ function sizeOf(file: string, item: HeifItem): { width: number; height: number }
 }
 
 /** HEVC thumbnails at least `need` and smaller than the primary image, smallest first. */
-function qualifyingThumbnails(layout: HeifLayout, primary: HeifItem, full: { width: number; height: number }, need: HeifNeed): HeifItem[] {
+function qualifyingThumbnails(layout: HeifLayout, primary: HeifItem, full: { width: number; height: number }, need: EmbeddedNeed): HeifItem[] {
   const candidates: Array<{ item: HeifItem; area: number }> = [];
   for (const id of layout.thumbnails.get(primary.id) ?? []) {
     const item = layout.items.get(id);
