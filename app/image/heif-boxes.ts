@@ -39,6 +39,8 @@ export interface HeifLayout {
   thumbnails: Map<number, number[]>;
   /** Whether the file carries a `moov` box (a track: image sequence, burst or video). */
   hasTracks: boolean;
+  /** Size of the first track that has one (`tkhd`): an image sequence's frame size. */
+  trackSize?: { width: number; height: number };
 }
 
 interface Box {
@@ -107,7 +109,12 @@ export function readHeifLayout(bytes: Uint8Array): HeifLayout {
   if (!ftyp) throw new HeifStructureError("the file has no 'ftyp' box");
   const brands: string[] = [];
   for (let at = ftyp.start; at + 4 <= ftyp.end; at += 4) if (at !== ftyp.start + 4) brands.push(r.fourcc(at));
-  const layout: HeifLayout = { brands, items: new Map(), thumbnails: new Map(), hasTracks: find(top, 'moov') !== undefined };
+  const moov = find(top, 'moov');
+  const layout: HeifLayout = { brands, items: new Map(), thumbnails: new Map(), hasTracks: moov !== undefined };
+  if (moov) {
+    const trackSize = firstTrackSize(r, moov);
+    if (trackSize) layout.trackSize = trackSize;
+  }
   const meta = find(top, 'meta');
   if (!meta) return layout;
   const children = r.children(meta.start + 4, meta.end);
@@ -148,6 +155,20 @@ export function readHeifLayout(bytes: Uint8Array): HeifLayout {
   const iloc = find(children, 'iloc');
   if (iloc) readLocations(r, iloc, layout.items);
   return layout;
+}
+
+/** Width and height of the first track header (`tkhd`, 16.16 fixed point) that declares a picture size. */
+function firstTrackSize(r: Reader, moov: Box): { width: number; height: number } | undefined {
+  for (const trak of r.children(moov.start, moov.end).filter((box) => box.type === 'trak')) {
+    const tkhd = find(r.children(trak.start, trak.end), 'tkhd');
+    if (!tkhd) continue;
+    // version 0: 32-bit times and duration; version 1: 64-bit (ISO/IEC 14496-12 §8.3.2).
+    const at = tkhd.start + (r.uint(tkhd.start, 1, tkhd.end, 'tkhd') === 1 ? 88 : 76);
+    const width = Math.round(r.uint(at, 4, tkhd.end, 'tkhd') / 65536);
+    const height = Math.round(r.uint(at + 4, 4, tkhd.end, 'tkhd') / 65536);
+    if (width > 0 && height > 0) return { width, height };
+  }
+  return undefined;
 }
 
 function readProperties(r: Reader, children: Box[], items: Map<number, HeifItem>): void {

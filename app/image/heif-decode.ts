@@ -1,6 +1,7 @@
 /**
  * Decodes a HEIF/HEIC photo to no more pixels than the caller needs: the smallest thumbnail item of the
- * primary image that is at least `need`, else the primary image itself (within `maxPixels`). The
+ * primary image that is at least `need`, else the primary image itself (within `maxPixels`). A burst
+ * is read from its primary image; an image sequence without a still image from its first frame. The
  * picture is the same either way: libheif applies each item's own `irot`/`imir`/`clap`, and a thumbnail
  * that declares none of its own gets its primary image's (a thumbnail is a smaller copy of the displayed
  * primary image, HEIF ISO/IEC 23008-12 §6.6.2). The EXIF Orientation tag of a HEIF is informational and
@@ -22,15 +23,16 @@ export interface HeifDecoded {
   fullHeight: number;
 }
 
-/** The primary image's displayed size from the container (no pixel decoding). */
+/** The primary image's (or first frame's) displayed size from the container (no pixel decoding). */
 export function heifDisplayedSize(file: string, bytes: Uint8Array): { width: number; height: number } {
-  const { primary } = primaryOf(file, bytes);
-  return sizeOf(file, primary);
+  const { primary, frameSize } = primaryOf(file, bytes);
+  return primary ? sizeOf(file, primary) : frameSize!;
 }
 
 /** Decodes the smallest image that satisfies `need` (the primary image when `need` is undefined). */
 export function decodeHeif(file: string, bytes: Uint8Array, need: EmbeddedNeed | undefined, maxPixels: number): HeifDecoded {
-  const { layout, primary } = primaryOf(file, bytes);
+  const { layout, primary, frameSize } = primaryOf(file, bytes);
+  if (!primary) return decodeFirstFrame(file, bytes, frameSize!, maxPixels);
   const full = sizeOf(file, primary);
   if (need) {
     for (const thumbnail of qualifyingThumbnails(layout, primary, full, need)) {
@@ -50,7 +52,19 @@ export function decodeHeif(file: string, bytes: Uint8Array, need: EmbeddedNeed |
   }
 }
 
-function primaryOf(file: string, bytes: Uint8Array): { layout: HeifLayout; primary: HeifItem } {
+function decodeFirstFrame(file: string, bytes: Uint8Array, size: { width: number; height: number }, maxPixels: number): HeifDecoded {
+  if (size.width * size.height > maxPixels) {
+    throw new EidosError('TOO_LARGE', `${file} is an image sequence of ${size.width}×${size.height} frames, more than the ${maxPixels.toLocaleString('en')} pixels Eidos decodes; it was skipped.`, { file });
+  }
+  try {
+    return { pixels: decodeHeifImage(bytes, { kind: 'first-frame' }), source: 'full', fullWidth: size.width, fullHeight: size.height };
+  } catch (error) {
+    throw new EidosError('DECODE_FAILED', `Could not decode the first frame of ${file}, an image sequence without a still image: libheif says "${describeError(error)}". The file may be damaged.`, { file, cause: error });
+  }
+}
+
+/** The primary image, or (an image sequence without one) the size of its first track's frames. */
+function primaryOf(file: string, bytes: Uint8Array): { layout: HeifLayout; primary?: HeifItem; frameSize?: { width: number; height: number } } {
   if (bytes.length === 0) throw new EidosError('DECODE_FAILED', `${file}: the file is empty (0 bytes).`, { file });
   const cut = truncatedBox(bytes);
   if (cut) {
@@ -64,8 +78,9 @@ function primaryOf(file: string, bytes: Uint8Array): { layout: HeifLayout; prima
     throw new EidosError('DECODE_FAILED', `${file} is damaged: ${error.message}.`, { file, cause: error });
   }
   if (layout.primaryId === undefined) {
+    if (layout.trackSize) return { layout, frameSize: layout.trackSize };
     if (layout.hasTracks) {
-      throw new EidosError('UNSUPPORTED_FORMAT', `${file} is an animation (a HEIF image sequence) without a still image; Eidos indexes still photos only.`, { file });
+      throw new EidosError('UNSUPPORTED_FORMAT', `${file} is an animation (a HEIF image sequence) without a still image or a picture track Eidos can read; Eidos indexes still photos only.`, { file });
     }
     throw new EidosError('DECODE_FAILED', `${file} is a HEIF file without a primary image (no 'meta' or 'pitm' box). The file may be damaged.`, { file });
   }

@@ -32,6 +32,10 @@ interface LibheifModule {
   _heif_image_get_height(image: number, channel: number): number;
   _heif_image_get_plane_readonly(image: number, channel: number, strideOut: number): number;
   _heif_image_release(image: number): void;
+  _heif_context_get_track(context: number, trackId: number): number;
+  _heif_track_has_alpha_channel(track: number): number;
+  _heif_track_decode_next_image(error: number, track: number, imageOut: number, colorspace: number, chroma: number, options: number): void;
+  _heif_track_release(track: number): void;
 }
 
 const libheif = createRequire(import.meta.url)('libheif-js/wasm-bundle') as LibheifModule;
@@ -57,8 +61,11 @@ export interface HeifPixels {
   channels: 3 | 4;
 }
 
-/** Which image of the file to decode: the primary image, or one of its thumbnails by item id. */
-export type HeifImageChoice = { kind: 'primary' } | { kind: 'thumbnail'; itemId: number };
+/**
+ * Which image of the file to decode: the primary image, one of its thumbnails by item id, or the first
+ * frame of the first picture track (an image sequence without a still image).
+ */
+export type HeifImageChoice = { kind: 'primary' } | { kind: 'thumbnail'; itemId: number } | { kind: 'first-frame' };
 
 /** Decodes one image of the HEIF file in `bytes`, transformations applied, to 8-bit interleaved pixels. */
 export function decodeHeifImage(bytes: Uint8Array, choice: HeifImageChoice): HeifPixels {
@@ -68,6 +75,7 @@ export function decodeHeifImage(bytes: Uint8Array, choice: HeifImageChoice): Hei
   const input = m._malloc(bytes.length);
   const context = m._heif_context_alloc();
   const handles: number[] = [];
+  let track = 0;
   let image = 0;
   const check = (): void => {
     const code = m.HEAP32[scratch >> 2]!;
@@ -77,17 +85,25 @@ export function decodeHeifImage(bytes: Uint8Array, choice: HeifImageChoice): Hei
     m.HEAPU8.set(bytes, input);
     m._heif_context_read_from_memory_without_copy(scratch, context, input, bytes.length, 0);
     check();
-    m._heif_context_get_primary_image_handle(scratch, context, out);
-    check();
-    handles.push(m.HEAPU32[out >> 2]!);
-    if (choice.kind === 'thumbnail') {
-      m._heif_image_handle_get_thumbnail(scratch, handles[0]!, choice.itemId, out);
+    let channels: 3 | 4;
+    if (choice.kind === 'first-frame') {
+      track = m._heif_context_get_track(context, 0); // id 0: the first visual track
+      if (!track) throw new LibheifError(-1, 'the file has no picture track');
+      channels = m._heif_track_has_alpha_channel(track) ? 4 : 3;
+      m._heif_track_decode_next_image(scratch, track, out, COLORSPACE_RGB, channels === 4 ? CHROMA_INTERLEAVED_RGBA : CHROMA_INTERLEAVED_RGB, 0);
+    } else {
+      m._heif_context_get_primary_image_handle(scratch, context, out);
       check();
       handles.push(m.HEAPU32[out >> 2]!);
+      if (choice.kind === 'thumbnail') {
+        m._heif_image_handle_get_thumbnail(scratch, handles[0]!, choice.itemId, out);
+        check();
+        handles.push(m.HEAPU32[out >> 2]!);
+      }
+      const handle = handles.at(-1)!;
+      channels = m._heif_image_handle_has_alpha_channel(handle) ? 4 : 3;
+      m._heif_decode_image(scratch, handle, out, COLORSPACE_RGB, channels === 4 ? CHROMA_INTERLEAVED_RGBA : CHROMA_INTERLEAVED_RGB, 0);
     }
-    const handle = handles.at(-1)!;
-    const channels = m._heif_image_handle_has_alpha_channel(handle) ? 4 : 3;
-    m._heif_decode_image(scratch, handle, out, COLORSPACE_RGB, channels === 4 ? CHROMA_INTERLEAVED_RGBA : CHROMA_INTERLEAVED_RGB, 0);
     check();
     image = m.HEAPU32[out >> 2]!;
     const width = m._heif_image_get_width(image, CHANNEL_INTERLEAVED);
@@ -103,6 +119,7 @@ export function decodeHeifImage(bytes: Uint8Array, choice: HeifImageChoice): Hei
   } finally {
     if (image) m._heif_image_release(image);
     for (const handle of handles.reverse()) m._heif_image_handle_release(handle);
+    if (track) m._heif_track_release(track);
     m._heif_context_free(context);
     m._free(input);
     m._free(out);

@@ -36,6 +36,8 @@ const PHONE_KINDS = ['thumbnail', 'rotated-both'] as const;
 interface ChildReport {
   summary: IndexSummary;
   maxRssBytes: number;
+  /** User + system CPU of the whole child (all threads), in ms: steadier than wall time on a shared machine. */
+  cpuMs: number;
   decodeSources: Record<string, number>;
 }
 
@@ -47,7 +49,8 @@ async function runChild(home: string, folder: string): Promise<void> {
     await engine.encoder();
     const summary = await engine.index();
     const decodeSources = engine.store.status().decodeSources;
-    const report: ChildReport = { summary, maxRssBytes: process.resourceUsage().maxRSS * 1024, decodeSources };
+    const usage = process.resourceUsage();
+    const report: ChildReport = { summary, maxRssBytes: usage.maxRSS * 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, decodeSources };
     console.log(JSON.stringify(report));
   } finally {
     await engine.close();
@@ -120,13 +123,22 @@ async function main(): Promise<void> {
 
     // 2. The whole indexer, HEIC against the same photos as JPEG.
     const modelsDir = resolve(synthetic.dir, '..');
-    const heicRun = indexInChild(modelsDir, scratch, dirname(phone[0]!.heic));
-    const jpegRun = indexInChild(modelsDir, scratch, dirname(phone[0]!.jpeg));
+    // Interleaved, best of two each: other work on a shared machine slows whichever run it meets.
     const rate = (r: ChildReport): number => r.summary.encoded / r.summary.seconds;
-    console.log(`eidos index, ${count} photos, synthetic-tiny (the int8 CLIP twin is not built yet)`);
-    console.log(`  HEIC   ${rate(heicRun).toFixed(2).padStart(6)} photos/s  peak RSS ${mb(heicRun.maxRssBytes)}  decoded from ${JSON.stringify(heicRun.decodeSources)}`);
-    console.log(`  JPEG   ${rate(jpegRun).toFixed(2).padStart(6)} photos/s  peak RSS ${mb(jpegRun.maxRssBytes)}  decoded from ${JSON.stringify(jpegRun.decodeSources)}`);
-    console.log(`  HEIC / JPEG ${(rate(heicRun) / rate(jpegRun)).toFixed(2)} (target ≥ 0.8: ${verdict(rate(heicRun) >= 0.8 * rate(jpegRun))}); peak RSS ${mb(heicRun.maxRssBytes)} (limit ≤ 1024 MB: ${verdict(heicRun.maxRssBytes <= GIGABYTE)})\n`);
+    const runs = { heic: [] as ChildReport[], jpeg: [] as ChildReport[] };
+    for (let round = 0; round < 2; round++) {
+      runs.heic.push(indexInChild(modelsDir, scratch, dirname(phone[0]!.heic)));
+      runs.jpeg.push(indexInChild(modelsDir, scratch, dirname(phone[0]!.jpeg)));
+    }
+    const best = (list: ChildReport[]): ChildReport => list.reduce((a, b) => (rate(b) > rate(a) ? b : a));
+    const heicRun = best(runs.heic);
+    const jpegRun = best(runs.jpeg);
+    const cpuPerPhoto = (r: ChildReport): string => `${(r.cpuMs / r.summary.encoded).toFixed(0)} ms CPU/photo`;
+    console.log(`eidos index, ${count} photos, synthetic-tiny (the int8 CLIP twin is not built yet); best of 2 interleaved runs`);
+    console.log(`  HEIC   ${rate(heicRun).toFixed(2).padStart(6)} photos/s (runs ${runs.heic.map((r) => rate(r).toFixed(2)).join(', ')})  ${cpuPerPhoto(heicRun)}  peak RSS ${mb(heicRun.maxRssBytes)}  decoded from ${JSON.stringify(heicRun.decodeSources)}`);
+    console.log(`  JPEG   ${rate(jpegRun).toFixed(2).padStart(6)} photos/s (runs ${runs.jpeg.map((r) => rate(r).toFixed(2)).join(', ')})  ${cpuPerPhoto(jpegRun)}  peak RSS ${mb(jpegRun.maxRssBytes)}  decoded from ${JSON.stringify(jpegRun.decodeSources)}`);
+    const peak = Math.max(...runs.heic.map((r) => r.maxRssBytes));
+    console.log(`  HEIC / JPEG ${(rate(heicRun) / rate(jpegRun)).toFixed(2)} (target ≥ 0.8: ${verdict(rate(heicRun) >= 0.8 * rate(jpegRun))}); peak RSS ${mb(peak)} (limit ≤ 1024 MB: ${verdict(peak <= GIGABYTE)})\n`);
     // The worst case for memory: 12 MP HEICs without a thumbnail item, each decoded in full.
     const noThumbnails = await cachedHeicLibrary({ count: 8, width: 4032, height: 3024, kinds: ['no-thumbnail'] });
     const fullRun = indexInChild(modelsDir, scratch, dirname(noThumbnails[0]!.heic));

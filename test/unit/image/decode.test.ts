@@ -97,6 +97,15 @@ describe('decodeImage HEIC, RAW and bounds', () => {
     expect([image.width, image.height, image.source]).toEqual([300, 400, 'full']);
   });
 
+  it('reads an image sequence without a still image from its first frame, at the track size', async () => {
+    const file = join(EXIF_EDGE, '../../heif-edge/nokia/image_sequences/candle_animation.heic');
+    const image = await decodeImage(file);
+    expect([image.width, image.height, image.source]).toEqual([256, 144, 'full']);
+    // A picture, not an empty frame: the candle's light against the dark.
+    expect(Math.max(...image.data)).toBeGreaterThan(200);
+    expect(Math.min(...image.data)).toBeLessThan(30);
+  });
+
   it("reads HEIC from its thumbnail item when one is large enough, in the primary image's orientation", async () => {
     const file = join(EXIF_EDGE, 'heic/mobile/iphone_13_pro_max.HEIC');
     const image = await decodeImage(file, { maxLongEdge: 400, embedded: { minShortEdge: 224, minLongEdge: 256 } });

@@ -90,7 +90,7 @@ describe('readHeifLayout on the heif-edge corpus', () => {
 
   it('tells an image sequence without a still image from a damaged file', () => {
     const animation = readHeifLayout(readFileSync(join(CORPUS, 'nokia/image_sequences/candle_animation.heic')));
-    expect([animation.primaryId, animation.hasTracks]).toEqual([undefined, true]);
+    expect([animation.primaryId, animation.hasTracks, animation.trackSize]).toEqual([undefined, true, { width: 256, height: 144 }]);
     const burst = readHeifLayout(readFileSync(join(CORPUS, 'nokia/image_sequences/bird_burst.heic')));
     expect(burst.primaryId).toBeDefined();
     expect(() => readHeifLayout(readFileSync(join(CORPUS, 'pillow-heif/heif_truncated/truncated.heic')))).toThrow(HeifStructureError);
