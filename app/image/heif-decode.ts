@@ -23,16 +23,22 @@ export interface HeifDecoded {
   fullHeight: number;
 }
 
+type Size = { width: number; height: number };
+
+/** What a HEIF file shows: its primary image, or (an image sequence without one) its first frame. */
+type Contents = { kind: 'primary'; layout: HeifLayout; primary: HeifItem } | { kind: 'sequence'; frame: Size };
+
 /** The primary image's (or first frame's) displayed size from the container (no pixel decoding). */
-export function heifDisplayedSize(file: string, bytes: Uint8Array): { width: number; height: number } {
-  const { primary, frameSize } = primaryOf(file, bytes);
-  return primary ? sizeOf(file, primary) : frameSize!;
+export function heifDisplayedSize(file: string, bytes: Uint8Array): Size {
+  const contents = contentsOf(file, bytes);
+  return contents.kind === 'primary' ? sizeOf(file, contents.primary) : contents.frame;
 }
 
 /** Decodes the smallest image that satisfies `need` (the primary image when `need` is undefined). */
 export function decodeHeif(file: string, bytes: Uint8Array, need: EmbeddedNeed | undefined, maxPixels: number): HeifDecoded {
-  const { layout, primary, frameSize } = primaryOf(file, bytes);
-  if (!primary) return decodeFirstFrame(file, bytes, frameSize!, maxPixels);
+  const contents = contentsOf(file, bytes);
+  if (contents.kind === 'sequence') return decodeFirstFrame(file, bytes, contents.frame, maxPixels);
+  const { layout, primary } = contents;
   const full = sizeOf(file, primary);
   if (need) {
     for (const thumbnail of qualifyingThumbnails(layout, primary, full, need)) {
@@ -52,7 +58,7 @@ export function decodeHeif(file: string, bytes: Uint8Array, need: EmbeddedNeed |
   }
 }
 
-function decodeFirstFrame(file: string, bytes: Uint8Array, size: { width: number; height: number }, maxPixels: number): HeifDecoded {
+function decodeFirstFrame(file: string, bytes: Uint8Array, size: Size, maxPixels: number): HeifDecoded {
   if (size.width * size.height > maxPixels) {
     throw new EidosError('TOO_LARGE', `${file} is an image sequence of ${size.width}×${size.height} frames, more than the ${maxPixels.toLocaleString('en')} pixels Eidos decodes; it was skipped.`, { file });
   }
@@ -63,12 +69,11 @@ function decodeFirstFrame(file: string, bytes: Uint8Array, size: { width: number
   }
 }
 
-/** The primary image, or (an image sequence without one) the size of its first track's frames. */
-function primaryOf(file: string, bytes: Uint8Array): { layout: HeifLayout; primary?: HeifItem; frameSize?: { width: number; height: number } } {
+function contentsOf(file: string, bytes: Uint8Array): Contents {
   if (bytes.length === 0) throw new EidosError('DECODE_FAILED', `${file}: the file is empty (0 bytes).`, { file });
   const cut = truncatedBox(bytes);
   if (cut) {
-    throw new EidosError('DECODE_FAILED', `${file} is truncated: its '${cut.type}' box declares ${cut.declared} bytes but the file ends ${cut.available} bytes into it. Copy the photo again from its source.`, { file });
+    throw new EidosError('DECODE_FAILED', `${file} is damaged or truncated: its '${cut.type}' box declares ${cut.declared} bytes but the file ends ${cut.available} bytes into it. Copy the photo again from its source.`, { file });
   }
   let layout: HeifLayout;
   try {
@@ -78,7 +83,7 @@ function primaryOf(file: string, bytes: Uint8Array): { layout: HeifLayout; prima
     throw new EidosError('DECODE_FAILED', `${file} is damaged: ${error.message}.`, { file, cause: error });
   }
   if (layout.primaryId === undefined) {
-    if (layout.trackSize) return { layout, frameSize: layout.trackSize };
+    if (layout.trackSize) return { kind: 'sequence', frame: layout.trackSize };
     if (layout.hasTracks) {
       throw new EidosError('UNSUPPORTED_FORMAT', `${file} is an animation (a HEIF image sequence) without a still image or a picture track Eidos can read; Eidos indexes still photos only.`, { file });
     }
@@ -86,10 +91,10 @@ function primaryOf(file: string, bytes: Uint8Array): { layout: HeifLayout; prima
   }
   const primary = layout.items.get(layout.primaryId);
   if (!primary) throw new EidosError('DECODE_FAILED', `${file} names item ${layout.primaryId} as its primary image but describes no such item. The file may be damaged.`, { file });
-  return { layout, primary };
+  return { kind: 'primary', layout, primary };
 }
 
-function sizeOf(file: string, item: HeifItem): { width: number; height: number } {
+function sizeOf(file: string, item: HeifItem): Size {
   const size = displayedSize(item);
   if (!size || size.width <= 0 || size.height <= 0) {
     throw new EidosError('DECODE_FAILED', `${file}: its primary image declares no size (no 'ispe' property). The file may be damaged.`, { file });
@@ -98,7 +103,7 @@ function sizeOf(file: string, item: HeifItem): { width: number; height: number }
 }
 
 /** HEVC thumbnails at least `need` and smaller than the primary image, smallest first. */
-function qualifyingThumbnails(layout: HeifLayout, primary: HeifItem, full: { width: number; height: number }, need: EmbeddedNeed): HeifItem[] {
+function qualifyingThumbnails(layout: HeifLayout, primary: HeifItem, full: Size, need: EmbeddedNeed): HeifItem[] {
   const candidates: Array<{ item: HeifItem; area: number }> = [];
   for (const id of layout.thumbnails.get(primary.id) ?? []) {
     const item = layout.items.get(id);
