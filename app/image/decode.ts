@@ -221,6 +221,8 @@ async function openHeif(file: string, buffer: Buffer): Promise<OpenedImage> {
   return { file, kind: 'heif', width, height, pipelineFor, pipeline: async () => (await pipelineFor({})).pipeline };
 }
 
+const RAW_HEADER_BYTES = 1 << 20;
+
 async function openRawPreview(file: string, raw: Buffer): Promise<OpenedImage> {
   const format = extname(file).slice(1).toUpperCase();
   const preview = await largestEmbeddedJpeg(raw);
@@ -228,7 +230,9 @@ async function openRawPreview(file: string, raw: Buffer): Promise<OpenedImage> {
     throw new EidosError('UNSUPPORTED_FORMAT', `${file} is a ${format} RAW file without an embedded JPEG preview; Eidos reads RAW photos through their preview. Export a JPEG from your RAW editor to index it.`, { file });
   }
   const jpeg = raw.subarray(preview.offset, preview.offset + preview.length);
-  const orientation = await exifr.orientation(raw).catch(() => undefined);
+  // IFD0 (or CR3's CMT1 box) sits at the start of every RAW format; exifr parses synchronously, so it
+  // gets the head of the file, not tens of megabytes.
+  const orientation = await exifr.orientation(raw.subarray(0, RAW_HEADER_BYTES)).catch(() => undefined);
   const opened = await openWithSharp(file, jpeg, 'raw-preview', orientation);
   return {
     ...opened,

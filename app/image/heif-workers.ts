@@ -1,7 +1,9 @@
 /**
  * A small pool of HEIF decoding threads (heif-worker.ts). Started on the first HEIF photo and
  * unreferenced while idle, so a process that never meets a HEIF pays nothing and one that did still
- * exits when its work is done. A worker that dies fails its requests and is replaced on the next one.
+ * exits when its work is done. A thread idle for IDLE_MS ends: WebAssembly memory grown by a full
+ * decode (hundreds of MB) is only given back with its thread, and `eidos serve` or the app run for
+ * days. A worker that dies fails its requests and is replaced on the next one.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -20,7 +22,10 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  idleTimer?: NodeJS.Timeout;
 }
+
+const IDLE_MS = 30_000;
 
 /** Two threads at most: a full 12 MP decode holds ~150 MB of WebAssembly memory in each. */
 const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism()));
@@ -31,7 +36,7 @@ function startSlot(): Slot {
   const worker = startWorker(new URL('./heif-worker.ts', import.meta.url), {});
   const slot: Slot = { worker, pending: new Map() };
   const failAll = (error: Error): void => {
-    slots.splice(slots.indexOf(slot), 1);
+    removeSlot(slot);
     for (const pending of slot.pending.values()) pending.reject(error);
     slot.pending.clear();
   };
@@ -39,7 +44,10 @@ function startSlot(): Slot {
     const pending = slot.pending.get(reply.id);
     if (!pending) return;
     slot.pending.delete(reply.id);
-    if (slot.pending.size === 0) worker.unref();
+    if (slot.pending.size === 0) {
+      worker.unref();
+      slot.idleTimer = setTimeout(() => retire(slot), IDLE_MS).unref();
+    }
     if (reply.kind === 'decoded') pending.resolve(reply.result);
     else pending.reject(new EidosError(reply.code as ErrorCode, reply.message, { file: pending.file }));
   });
@@ -48,8 +56,22 @@ function startSlot(): Slot {
     if (slots.includes(slot)) failAll(new EidosError('INTERNAL', `the HEIF decoding thread stopped unexpectedly (exit code ${code})`));
   });
   worker.unref();
+  slot.idleTimer = setTimeout(() => retire(slot), IDLE_MS).unref(); // started ahead and never used
   slots.push(slot);
   return slot;
+}
+
+function removeSlot(slot: Slot): void {
+  clearTimeout(slot.idleTimer);
+  const at = slots.indexOf(slot);
+  if (at >= 0) slots.splice(at, 1);
+}
+
+/** Ends an idle thread (its `exit` then finds it out of the pool and fails nothing). */
+function retire(slot: Slot): void {
+  if (slot.pending.size > 0) return;
+  removeSlot(slot);
+  void slot.worker.terminate();
 }
 
 /** The least busy thread, starting one while the pool has room. */
@@ -69,6 +91,7 @@ export function decodeHeifOffThread(file: string, bytes: Uint8Array, bounds: Dec
   const id = nextId++;
   const request: HeifRequest = { id, file, bytes, maxPixels, bounds };
   return new Promise<HeifDecoded>((resolve, reject) => {
+    clearTimeout(slot.idleTimer);
     slot.pending.set(id, { file, resolve, reject });
     slot.worker.ref();
     slot.worker.postMessage(request);
@@ -87,6 +110,7 @@ export function startHeifWorkers(): void {
 export async function stopHeifWorkers(): Promise<void> {
   const stopping = slots.splice(0, slots.length);
   await Promise.all(stopping.map(async (slot) => {
+    clearTimeout(slot.idleTimer);
     for (const pending of slot.pending.values()) pending.reject(new EidosError('INTERNAL', 'the HEIF decoding threads were stopped'));
     await slot.worker.terminate();
   }));
