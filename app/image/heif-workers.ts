@@ -27,8 +27,12 @@ interface Slot {
 
 const IDLE_MS = 30_000;
 
-/** Two threads at most: a full 12 MP decode holds ~150 MB of WebAssembly memory in each. */
-const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism()));
+/**
+ * One thread per core beyond the first (which the encoder and this thread need), two at most: a
+ * thumbnail decodes in ~11 ms, so one thread outpaces the encoder, while each thread costs ~1 s of CPU
+ * to load and optimise libheif and ~150 MB of WebAssembly memory after a full 12 MP decode.
+ */
+const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism() - 1));
 const slots: Slot[] = [];
 let nextId = 1;
 
