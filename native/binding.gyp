@@ -1,5 +1,6 @@
 # The eidos_native addon: portable C++ kernels everywhere (x86-64 baseline + AVX2/F16C variants chosen at
-# run time, so the binary runs on CPUs without AVX2), plus the Metal score kernel on macOS.
+# run time, so the binary runs on CPUs without AVX2), plus on macOS the Metal score kernel and the ImageIO
+# image decoder (src/imageio: HEIC through the hardware HEVC decoder).
 {
   "targets": [{
     "target_name": "eidos_native",
@@ -13,10 +14,10 @@
     "cflags_cc": ["-O3", "-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter"],
     "conditions": [
       ["OS=='mac'", {
-        "sources": ["src/metal/metal_scores.mm", "src/metal/metal_buffer.mm"],
-        "defines": ["EIDOS_METAL"],
+        "sources": ["src/metal/metal_scores.mm", "src/metal/metal_buffer.mm", "src/imageio/imageio_decode.mm"],
+        "defines": ["EIDOS_METAL", "EIDOS_IMAGEIO"],
         "include_dirs": ["<(INTERMEDIATE_DIR)"],
-        "link_settings": {"libraries": ["-framework Metal", "-framework Foundation"]},
+        "link_settings": {"libraries": ["-framework Metal", "-framework Foundation", "-framework ImageIO", "-framework CoreGraphics"]},
         "xcode_settings": {
           "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
           "CLANG_ENABLE_OBJC_ARC": "YES",

@@ -3,11 +3,14 @@
 #   chromium  drives the UI end-to-end tests through playwright-core (no test tool ever downloads a browser)
 #   strace    records every connection and write of the offline-guarantee tests
 #   time      GNU time, the peak memory of the bad-file run
+#   libheif-examples  heif-enc and heif-info, which write and inspect the phone-like HEIC test library
+#             (scripts/heic-library)
 set -euo pipefail
 packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 [ -x /usr/bin/strace ] || packages+=(strace)
 [ -x /usr/bin/time ] || packages+=(time)
+command -v heif-enc >/dev/null 2>&1 || packages+=(libheif-examples)
 [ ${#packages[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

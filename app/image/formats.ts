@@ -6,7 +6,8 @@ import { extname } from 'node:path';
 
 /** File name extensions Eidos indexes (lower case, with the dot). */
 export const SHARP_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.avif', '.gif', '.tif', '.tiff'] as const;
-export const HEIF_EXTENSIONS = ['.heic', '.heif'] as const;
+/** `.hif`: Canon's name for the HEIF its cameras write. */
+export const HEIF_EXTENSIONS = ['.heic', '.heif', '.hif'] as const;
 export const RAW_EXTENSIONS = ['.dng', '.cr2', '.cr3', '.nef', '.arw', '.raf', '.orf', '.rw2'] as const;
 export const PHOTO_EXTENSIONS: readonly string[] = [...SHARP_EXTENSIONS, ...HEIF_EXTENSIONS, ...RAW_EXTENSIONS];
 

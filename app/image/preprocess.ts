@@ -45,11 +45,15 @@ export function modelInputGeometry(width: number, height: number, spec: Preproce
   };
 }
 
-/** Decodes `file` and returns its model input; large JPEGs are shrunk on load. */
+/**
+ * Decodes `file` and returns its model input: from an embedded image at least the model's shortest
+ * edge when the photo has one (HEIF thumbnail item, RAW preview), else shrunk on load (JPEG) or in full.
+ */
 export async function preprocessForModel(file: string, spec: PreprocessSpec): Promise<Float32Array> {
   checkSpec(spec);
   const image = await openImage(file);
-  return tensorFromPipeline(await openPipeline(image), image.width, image.height, spec, file);
+  const sized = await openPipeline(image, { embedded: { minShortEdge: spec.shortestEdge, minLongEdge: spec.shortestEdge } });
+  return tensorFromPipeline(sized.pipeline, sized.width, sized.height, spec, file);
 }
 
 /** The same from pixels already decoded (e.g. by `decodeImage` for the thumbnails too). */

@@ -7,6 +7,8 @@
 import { availableParallelism } from 'node:os';
 import type { Encoder } from '../encoders/encoder.ts';
 import { kernels } from '../kernels/index.ts';
+import { HEIF_EXTENSIONS } from '../image/formats.ts';
+import { startHeifWorkers } from '../image/heif-workers.ts';
 import { applyMovesAndDeletions, planIndex, type PlannedFile } from '../library/plan.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import type { IndexStore } from '../store/index-store.ts';
@@ -38,6 +40,8 @@ export interface IndexSummary {
   seconds: number;
 }
 
+const isHeifName = (path: string): boolean => (HEIF_EXTENSIONS as readonly string[]).some((extension) => path.toLowerCase().endsWith(extension));
+
 export async function indexLibrary(options: IndexRunOptions): Promise<IndexSummary> {
   const started = performance.now();
   const { store, model, encoder } = options;
@@ -45,6 +49,8 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   report({ phase: 'scanning', total: 0, done: 0, encoded: 0, reused: 0, skipped: 0, rate: 0, etaSeconds: undefined });
 
   const plan = await planIndex(store, { modelId: model.id });
+  // HEIF decodes run on their own threads: start them while the moves and deletions are written.
+  if (plan.work.some((planned) => isHeifName(planned.file.path))) startHeifWorkers();
   applyMovesAndDeletions(store, plan);
 
   const progress: PipelineProgress = { phase: 'indexing', total: plan.work.length, done: 0, encoded: 0, reused: 0, skipped: 0, rate: 0, etaSeconds: undefined };
@@ -97,7 +103,8 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     const batch: BatchItem[] = present.map((item) => {
       if (item.kind === 'skipped') return { kind: 'skipped', file: item.file, contentHash: item.contentHash, code: item.code, reason: item.reason };
       const embedding = vectors.get(item);
-      return { kind: 'indexed', file: item.file, contentHash: item.contentHash, metadata: item.metadata, ...(embedding ? { embedding } : {}) };
+      const decoded = item.kind === 'encode' ? { decodeSource: item.decodeSource } : {};
+      return { kind: 'indexed', file: item.file, contentHash: item.contentHash, metadata: item.metadata, ...(embedding ? { embedding } : {}), ...decoded };
     });
     store.writeBatch({ modelId: model.id, items: batch });
     for (const item of items) {

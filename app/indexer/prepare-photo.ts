@@ -6,7 +6,7 @@
  * only for failures of the run itself (a full disk, a damaged index).
  */
 import { describeError, EidosError, isEidosError, type ErrorCode } from '../contract/errors.ts';
-import { decodeImage } from '../image/decode.ts';
+import { decodeImage, type DecodeSource } from '../image/decode.ts';
 import { readMetadata, type PhotoMetadata as ImageMetadata } from '../image/metadata.ts';
 import { preprocessDecoded } from '../image/preprocess.ts';
 import { THUMBNAIL_EDGES, writeThumbnails } from '../image/thumbnails.ts';
@@ -17,7 +17,7 @@ import type { PreprocessSpec } from '../models/manifest-types.ts';
 import type { FileIdentity, PhotoMetadata } from '../store/types.ts';
 
 export type PreparedPhoto =
-  | { kind: 'encode'; file: FileIdentity; contentHash: string; metadata: PhotoMetadata; pixels: Float32Array }
+  | { kind: 'encode'; file: FileIdentity; contentHash: string; metadata: PhotoMetadata; pixels: Float32Array; decodeSource: DecodeSource }
   | { kind: 'known'; file: FileIdentity; contentHash: string; metadata: PhotoMetadata }
   | { kind: 'skipped'; file: FileIdentity; contentHash: string | null; code: string; reason: string }
   | { kind: 'vanished'; file: FileIdentity };
@@ -58,14 +58,19 @@ export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): P
     // The decoders get the bytes, never the path: a name that is not valid UTF-8 cannot be reopened from its text form.
     const metadata = toStoreMetadata(await readMetadata(file.path, bytes));
     if ((planned.embedded && planned.contentHash === contentHash) || ctx.hasEmbedding(contentHash)) return { kind: 'known', file, contentHash, metadata };
-    // One decode, shrunk on load to what the grid thumbnail and the model need: never below the
-    // model's shortest edge, so the model input is a downscale like the reference processor's.
-    const image = await decodeImage(file.path, { maxLongEdge: THUMBNAIL_EDGES.grid * 2, minShortEdge: ctx.spec.shortestEdge }, bytes);
+    // One decode of no more than the grid thumbnail and the model need: an embedded image at least that
+    // large (HEIF thumbnail, RAW preview), else shrunk on load, never below the model's shortest edge
+    // (so the model input is a downscale like the reference processor's).
+    const image = await decodeImage(
+      file.path,
+      { maxLongEdge: THUMBNAIL_EDGES.grid * 2, minShortEdge: ctx.spec.shortestEdge, embedded: { minShortEdge: ctx.spec.shortestEdge, minLongEdge: THUMBNAIL_EDGES.grid } },
+      bytes,
+    );
     const [pixels] = await Promise.all([
       preprocessDecoded(image, ctx.spec, file.path),
       writeThumbnails(image, contentHash, ctx.thumbnailsDir, ['grid']),
     ]);
-    return { kind: 'encode', file, contentHash, metadata, pixels };
+    return { kind: 'encode', file, contentHash, metadata, pixels, decodeSource: image.source ?? 'full' };
   } catch (error) {
     // A full disk or a damaged index is not this photo's fault: recording it as skipped would mark a
     // good photo as bad (and the next run would not retry it). Such errors end the run instead.

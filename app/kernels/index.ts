@@ -18,6 +18,8 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
   /** macOS builds only (native/src/metal): null when no Metal device, else scores on the GPU. */
   metalDevice?: () => string | null;
   metalScores?: (matrix: EmbeddingMatrix, queries: Float32Array, nq: number) => Float32Array | null;
+  /** macOS builds only (native/src/imageio): ImageIO decode on libuv's pool, see app/image/imageio.ts. */
+  imageioDecode?: (bytes: Uint8Array, maxPixelSize: number) => Promise<{ data: Uint8Array; width: number; height: number; fullWidth: number; fullHeight: number }>;
 }
 
 
@@ -105,6 +107,11 @@ function nativeKernels(native: NativeBinding): Kernels {
     f32ToF16: guard((src) => native.f32ToF16(src)),
     f16ToF32: guard((src) => native.f16ToF32(src)),
   };
+}
+
+/** ImageIO's decoder from the macOS build of the addon; undefined elsewhere. */
+export function nativeImageioDecode(): NativeBinding['imageioDecode'] {
+  return loaded().binding?.imageioDecode;
 }
 
 let active: Kernels | undefined;

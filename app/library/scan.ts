@@ -7,6 +7,7 @@ import { PHOTO_EXTENSIONS } from '../image/formats.ts';
 import { isWithin } from '../util/path-containment.ts';
 import { filePathFromBytes, type FilePath } from '../util/file-path.ts';
 import { describeFsError } from './fs-errors.ts';
+import { withoutRawTwins } from './raw-twins.ts';
 
 export interface ScannedFile extends FilePath {
   /** The library root (as given) the file was found under. */
@@ -79,8 +80,8 @@ function outsideLibrary(root: string, link: Buffer, target: Buffer, isDirectory:
 }
 
 /**
- * Walks the library roots depth-first and yields photo files (by extension, case-insensitive) and
- * problems as it goes, so a 100k-photo library never sits in one array. Hidden entries and system
+ * Walks the library roots depth-first and yields photo files (by extension, case-insensitive; a RAW
+ * file with a JPEG or HEIF twin of the same name only as that twin) and problems as it goes, so a 100k-photo library never sits in one array. Hidden entries and system
  * folders are skipped; symbolic links are followed while they lead inside the library folders (a
  * link out of them is reported, never followed), and a folder already visited (same device and
  * inode, whatever path led there) is not entered twice, which also ends symlink loops. Paths are
@@ -141,9 +142,10 @@ export async function* scanLibrary(roots: readonly string[]): AsyncGenerator<Sca
       } catch (error) {
         yield problem(root, dir, error, true);
       }
-      // Sorted so that runs over the same tree list files in the same order.
+      // Sorted so that runs over the same tree list files in the same order. A RAW file beside its JPEG
+      // is the same photo: only the JPEG is listed. (Live Photo videos, .mov beside a .heic, are not photos.)
       files.sort(Buffer.compare);
-      for (const full of files) yield await describeFile(root, full);
+      for (const full of withoutRawTwins(files, (bytes) => bytes.toString('utf8'))) yield await describeFile(root, full);
     }
   }
 }

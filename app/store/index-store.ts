@@ -233,6 +233,7 @@ export class IndexStore {
         const count = (text: string, ...params: unknown[]) => sql.prepare(text).pluck().get(...params) as number;
         const skippedRows = sql.prepare("SELECT coalesce(skip_code, 'UNKNOWN') AS code, count(*) AS n FROM files WHERE status = 'skipped' GROUP BY code").all() as { code: string; n: number }[];
         const byCode = Object.fromEntries(skippedRows.map((row) => [row.code, row.n]));
+        const sourceRows = sql.prepare("SELECT decode_source AS source, count(*) AS n FROM files WHERE status = 'indexed' AND decode_source IS NOT NULL GROUP BY decode_source").all() as { source: string; n: number }[];
         const models = (sql.prepare('SELECT model_id, dim, dtype FROM models ORDER BY model_id').all() as { model_id: string; dim: number; dtype: EmbeddingDtype }[]).map((model) => ({
           modelId: model.model_id,
           dim: model.dim,
@@ -256,6 +257,7 @@ export class IndexStore {
           generation: sql.generation(),
           indexed: count("SELECT count(*) FROM files WHERE status = 'indexed'"),
           skipped: { total: skippedRows.reduce((sum, row) => sum + row.n, 0), byCode },
+          decodeSources: Object.fromEntries(sourceRows.map((row) => [row.source, row.n])),
           models,
           folders,
           bytes: pageBytes + walBytes,

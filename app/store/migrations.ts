@@ -130,6 +130,11 @@ export const migrations: readonly string[] = [
   ALTER TABLE prior_state ADD COLUMN bank_key TEXT NOT NULL DEFAULT '';
   ALTER TABLE prior_state ADD COLUMN full_library_size INTEGER NOT NULL DEFAULT 0;
   `,
+  // 5: which pixels an indexed photo's vector was computed from (DecodeSource in app/image/decode.ts:
+  // an embedded thumbnail or preview, a shrink-on-load decode, or the full image), for `eidos status`.
+  `
+  ALTER TABLE files ADD COLUMN decode_source TEXT;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

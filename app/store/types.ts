@@ -37,7 +37,15 @@ export interface PhotoMetadata {
  * batch otherwise.
  */
 export type BatchItem =
-  | { kind: 'indexed'; file: FileIdentity; contentHash: string; metadata: PhotoMetadata; embedding?: EmbeddingVector }
+  | {
+      kind: 'indexed';
+      file: FileIdentity;
+      contentHash: string;
+      metadata: PhotoMetadata;
+      embedding?: EmbeddingVector;
+      /** Which pixels the vector came from (a DecodeSource), when the photo was decoded for this batch. */
+      decodeSource?: string;
+    }
   | { kind: 'skipped'; file: FileIdentity; contentHash: string | null; code: string; reason: string };
 
 export interface Batch {
@@ -120,6 +128,8 @@ export interface IndexStatus {
   generation: number;
   indexed: number;
   skipped: { total: number; byCode: Record<string, number> };
+  /** Indexed photos by the pixels their vector came from (embedded-thumbnail, shrink-on-load, …), where recorded. */
+  decodeSources: Record<string, number>;
   /** Per model: indexed files that have no embedding for it yet. */
   models: { modelId: string; dim: number; dtype: EmbeddingDtype; embeddings: number; pending: number }[];
   folders: FolderStats[];

@@ -5,15 +5,18 @@ import type { Batch, BatchItem, BatchResult, EmbeddingDtype, EmbeddingVector, Fi
 
 const upsertFileSql = `
   INSERT INTO files (path_key, path, folder_id, size, mtime_ms, content_hash, format, status, skip_code, skip_reason,
-                     taken_at, lat, lon, make, model, lens, width, height, indexed_at, generation)
+                     taken_at, lat, lon, make, model, lens, width, height, indexed_at, generation, decode_source)
   VALUES (@pathKey, @path, @folderId, @size, @mtimeMs, @contentHash, @format, @status, @skipCode, @skipReason,
-          @takenAt, @lat, @lon, @make, @model, @lens, @width, @height, @indexedAt, @generation)
+          @takenAt, @lat, @lon, @make, @model, @lens, @width, @height, @indexedAt, @generation, @decodeSource)
   ON CONFLICT (path_key) DO UPDATE SET
     path = excluded.path, folder_id = excluded.folder_id, size = excluded.size, mtime_ms = excluded.mtime_ms,
     content_hash = excluded.content_hash, format = excluded.format, status = excluded.status,
     skip_code = excluded.skip_code, skip_reason = excluded.skip_reason, taken_at = excluded.taken_at,
     lat = excluded.lat, lon = excluded.lon, make = excluded.make, model = excluded.model, lens = excluded.lens,
-    width = excluded.width, height = excluded.height, indexed_at = excluded.indexed_at, generation = excluded.generation
+    width = excluded.width, height = excluded.height, indexed_at = excluded.indexed_at, generation = excluded.generation,
+    -- A file whose vector was reused (not decoded this time) keeps its source while its content is the same.
+    decode_source = CASE WHEN excluded.decode_source IS NOT NULL THEN excluded.decode_source
+                         WHEN excluded.status = 'indexed' AND files.content_hash = excluded.content_hash THEN files.decode_source END
   RETURNING id`;
 
 const noMetadata: Required<PhotoMetadata> = { takenAt: null, lat: null, lon: null, make: null, model: null, lens: null, width: null, height: null };
@@ -66,9 +69,9 @@ export function writeBatch(sql: Sql, batch: Batch): BatchResult {
         if (item.embedding) putEmbedding.run(item.contentHash, batch.modelId, vectorBytes(item.embedding));
         else if (!hasEmbedding.get(item.contentHash, batch.modelId)) throw badBatch(`${item.file.path} has no embedding and the index holds none for its content under ${batch.modelId}.`);
         const metadata = { ...noMetadata, ...item.metadata };
-        fileIds.push((upsert.get({ ...base, ...metadata, contentHash: item.contentHash, status: 'indexed', skipCode: null, skipReason: null }) as { id: number }).id);
+        fileIds.push((upsert.get({ ...base, ...metadata, contentHash: item.contentHash, status: 'indexed', skipCode: null, skipReason: null, decodeSource: item.decodeSource ?? null }) as { id: number }).id);
       } else {
-        fileIds.push((upsert.get({ ...base, ...noMetadata, contentHash: item.contentHash, status: 'skipped', skipCode: item.code, skipReason: item.reason }) as { id: number }).id);
+        fileIds.push((upsert.get({ ...base, ...noMetadata, contentHash: item.contentHash, status: 'skipped', skipCode: item.code, skipReason: item.reason, decodeSource: null }) as { id: number }).id);
       }
     }
     return { generation, fileIds };

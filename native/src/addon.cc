@@ -15,6 +15,9 @@ void RegisterProbe(Napi::Env env, Napi::Object exports);
 #ifdef EIDOS_METAL
 void RegisterMetal(Napi::Env env, Napi::Object exports);
 #endif
+#ifdef EIDOS_IMAGEIO
+void RegisterImageio(Napi::Env env, Napi::Object exports);
+#endif
 }  // namespace eidos
 
 namespace {
@@ -45,6 +48,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   eidos::RegisterProbe(env, exports);
 #ifdef EIDOS_METAL
   eidos::RegisterMetal(env, exports);
+#endif
+#ifdef EIDOS_IMAGEIO
+  eidos::RegisterImageio(env, exports);
 #endif
   exports.Set("status", Napi::Function::New(env, Status, "status"));
   exports.Set("setPortable", Napi::Function::New(env, SetPortable, "setPortable"));

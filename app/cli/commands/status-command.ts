@@ -21,6 +21,8 @@ export const statusCommand: Command = {
     io.out(`indexed    ${status.indexed} photos`);
     const reasons = Object.entries(status.skipped.byCode).map(([code, n]) => `${code} ${n}`).join(', ');
     io.out(`skipped    ${status.skipped.total}${reasons ? ` (${reasons})` : ''}`);
+    const sources = Object.entries(status.decodeSources).map(([source, n]) => `${source} ${n}`).join(', ');
+    if (sources) io.out(`decoded    from ${sources}`);
     for (const m of status.models) io.out(`model      ${m.modelId}: ${m.embeddings} vectors (${m.dim}-d ${m.dtype}), ${m.pending} pending`);
     for (const f of status.folders) io.out(`folder     ${f.path} (${f.files} indexed, ${f.skipped} skipped; last indexed ${f.lastIndexedAt ?? 'never'})`);
     if (skippedFiles.length > 0) {

@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage, openImage, boundedScale } from '../../../app/image/decode.ts';
+import { stopHeifWorkers } from '../../../app/image/heif-workers.ts';
 import { isEidosError, type ErrorCode } from '../../../app/contract/errors.ts';
 import { halves, jpegBytes, pngDeclaring, scratchDir } from './fixtures.ts';
 
@@ -27,6 +28,8 @@ async function expectCode(promise: Promise<unknown>, code: ErrorCode, file: stri
   expect(isEidosError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
   expect((error as Error).message).toContain(file);
 }
+
+afterAll(() => stopHeifWorkers());
 
 describe('decodeImage orientation', () => {
   const reference = decodeImage(join(EXIF_EDGE, 'jpg/orientation/landscape_1.jpg'));
@@ -88,10 +91,28 @@ describe('decodeImage colour handling', () => {
 });
 
 describe('decodeImage HEIC, RAW and bounds', () => {
-  it('decodes HEIC through heic-decode with the container rotation applied', async () => {
+  it('decodes HEIC in full, with the container rotation applied, when no embedded image is allowed', async () => {
     const file = join(EXIF_EDGE, 'heic/mobile/iphone_13_pro_max.HEIC');
     const image = await decodeImage(file, { maxLongEdge: 400 });
-    expect([image.width, image.height]).toEqual([300, 400]);
+    expect([image.width, image.height, image.source]).toEqual([300, 400, 'full']);
+  });
+
+  it('reads an image sequence without a still image from its first frame, at the track size', async () => {
+    const file = join(EXIF_EDGE, '../../heif-edge/nokia/image_sequences/candle_animation.heic');
+    const image = await decodeImage(file);
+    expect([image.width, image.height, image.source]).toEqual([256, 144, 'full']);
+    // A picture, not an empty frame: the candle's light against the dark.
+    expect(Math.max(...image.data)).toBeGreaterThan(200);
+    expect(Math.min(...image.data)).toBeLessThan(30);
+  });
+
+  it("reads HEIC from its thumbnail item when one is large enough, in the primary image's orientation", async () => {
+    const file = join(EXIF_EDGE, 'heic/mobile/iphone_13_pro_max.HEIC');
+    const image = await decodeImage(file, { maxLongEdge: 400, embedded: { minShortEdge: 224, minLongEdge: 256 } });
+    expect([image.width, image.height, image.source]).toEqual([240, 320, 'embedded-thumbnail']);
+    // A need the 240 × 320 thumbnail cannot meet: the full image.
+    const large = await decodeImage(file, { maxLongEdge: 400, embedded: { minShortEdge: 300, minLongEdge: 400 } });
+    expect([large.width, large.height, large.source]).toEqual([300, 400, 'full']);
   });
 
   it('reads a RAW file through its largest embedded JPEG preview', async () => {
@@ -100,6 +121,9 @@ describe('decodeImage HEIC, RAW and bounds', () => {
     await writeFile(file, Buffer.concat([tiffHeader, await jpegBytes(32, 24), Buffer.alloc(1000, 0x55), await jpegBytes(320, 240, true), Buffer.alloc(500, 0xff)]));
     const opened = await openImage(file);
     expect([opened.kind, opened.width, opened.height]).toEqual(['raw-preview', 320, 240]);
+    expect((await decodeImage(file)).source).toBe('embedded-preview');
+    // A preview smaller than the need is refused, naming the RAW format.
+    await expectCode(decodeImage(file, { embedded: { minShortEdge: 300, minLongEdge: 400 } }), 'UNSUPPORTED_FORMAT', 'DNG RAW file whose largest embedded preview is 320×240');
     const [redLeft, redRight] = sideMeans(await decodeImage(file), 0);
     expect(redLeft).toBeGreaterThan(200);
     expect(redRight).toBeLessThan(60);
