@@ -21,6 +21,10 @@ const BENCHES: Array<{ name: string; args?: string[] }> = [
   { name: 'search' },
   { name: 'search-e2e', args: ['--expose-gc'] },
   { name: 'explain' },
+  { name: 'quality' },
+  { name: 'heic' },
+  { name: 'twin' },
+  { name: 'twin-batch' },
   { name: 'ui' },
 ];
 

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { attr, encodeModel } from '../../../models/onnx/onnx-writer.ts';
+import { attr, encodedSize, encodeModel, writeModelFile } from '../../../models/onnx/onnx-writer.ts';
 
 async function load(bytes: Uint8Array): Promise<ort.InferenceSession> {
   const file = join(mkdtempSync(join(tmpdir(), 'eidos-onnx-')), 'model.onnx');
@@ -85,5 +85,49 @@ describe('ONNX writer', () => {
         graph: { name: 'g', inputs: [], outputs: [], nodes: [], initializers: [{ name: 'w', dims: [2, 2], data: new Float32Array(3) }] },
       }),
     ).toThrow(/w has dims \[2,2\]/);
+  });
+
+  it('streams a model with lazy tensors to the same bytes as in memory, of the size computed beforehand', async () => {
+    let produced = 0;
+    const lazy = (name: string, values: number[]) => ({
+      name,
+      dims: [values.length],
+      data: { elemType: 'float32' as const, produce: () => (produced++, Float32Array.from(values)) },
+    });
+    const model = {
+      producerName: 'test',
+      producerVersion: '0',
+      opsetVersion: 14,
+      graph: {
+        name: 'g',
+        inputs: [{ name: 'x', elemType: 'float32' as const, dims: ['batch', 2] }],
+        outputs: [{ name: 'y', elemType: 'float32' as const, dims: ['batch', 2] }],
+        initializers: [lazy('a', [1, 2]), lazy('b', [0.5, -1]), { name: 'q', dims: [2], data: Uint8Array.of(3, 250) }],
+        nodes: [
+          { opType: 'Mul', inputs: ['x', 'a'], outputs: ['xa'] },
+          { opType: 'Add', inputs: ['xa', 'b'], outputs: ['y'] },
+        ],
+      },
+    };
+    const size = encodedSize(model);
+    expect(produced).toBe(0);
+    const file = join(mkdtempSync(join(tmpdir(), 'eidos-onnx-')), 'model.onnx');
+    writeModelFile(model, file);
+    expect(produced).toBe(2);
+    const written = readFileSync(file);
+    expect(written.length).toBe(size);
+    expect(Buffer.from(encodeModel(model)).equals(written)).toBe(true);
+    const out = await (await ort.InferenceSession.create(file)).run({ x: new ort.Tensor('float32', Float32Array.from([1, 1, 2, 3]), [2, 2]) });
+    expect(Array.from(out.y!.data as Float32Array)).toEqual([1.5, 1, 2.5, 5]);
+  });
+
+  it('rejects lazy data that does not fill its dims when it is produced', () => {
+    const model = {
+      producerName: 't',
+      producerVersion: '0',
+      graph: { name: 'g', inputs: [], outputs: [], nodes: [], initializers: [{ name: 'w', dims: [4], data: { elemType: 'float32' as const, produce: () => new Float32Array(3) } }] },
+    };
+    expect(encodedSize(model)).toBeGreaterThan(16);
+    expect(() => encodeModel(model)).toThrow(/w has dims \[4\] \(4 values\) but 3 values/);
   });
 });
