@@ -45,7 +45,7 @@ async function thisThreadTransport(init: WorkerInit): Promise<EncoderTransport> 
   };
 }
 
-type Pending = { resolve: (result: { data: Float32Array; d: number }) => void; reject: (error: Error) => void };
+type Pending = { resolve: (result: { data: Float32Array; d: number }) => void; reject: (error: Error) => void; settled: Promise<unknown> };
 
 async function workerTransport(init: WorkerInit): Promise<EncoderTransport> {
   const worker: Worker = startWorker('encoder-worker', init as unknown as Record<string, unknown>);
@@ -87,14 +87,19 @@ async function workerTransport(init: WorkerInit): Promise<EncoderTransport> {
     run(req, transfer) {
       if (closed) return Promise.reject(new EidosError('INTERNAL', 'the encoder was closed'));
       const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
+      let settle!: () => void;
+      const settled = new Promise<void>((done) => (settle = done));
+      return new Promise<{ data: Float32Array; d: number }>((resolve, reject) => {
+        pending.set(id, { resolve, reject, settled });
         worker.postMessage({ ...req, id }, transfer);
-      });
+      }).finally(settle);
     },
     async close() {
       closed = true;
-      failAll(new EidosError('INTERNAL', 'the encoder was closed'));
+      // A run in flight finishes first: terminating the thread while onnxruntime runs in it aborts the
+      // whole process (a native exception with no JavaScript left to take it). Callers send one chunk at
+      // a time, so this waits for one run at most; later chunks are refused above.
+      await Promise.allSettled([...pending.values()].map((waiter) => waiter.settled));
       await worker.terminate();
     },
   };
