@@ -6,14 +6,16 @@
  * application service (app/service) is the only thing the doors use; the doors (app/cli, app/server,
  * main) sit on top; the renderer sees only the contract.
  */
-const domain = '^app/(library|image|encoders|store|search|mi|explain|indexer|models|tokenizer|kernels|workers|evaluation)/';
+const domain =
+  '^app/(library|image|encoders|store|search|mi|explain|indexer|models|tokenizer|kernels|workers|evaluation)/';
 const doors = '^(app/cli|app/server|main)/';
 
 module.exports = {
   forbidden: [
     {
       name: 'contract-imports-only-contract',
-      comment: 'The contract is the bottom floor: the renderer, main and the engine all import it, so it imports no other part of Eidos.',
+      comment:
+        'The contract is the bottom floor: the renderer, main and the engine all import it, so it imports no other part of Eidos.',
       severity: 'error',
       from: { path: '^app/contract/' },
       to: { path: '^(app|main|renderer|native|models)/', pathNot: '^app/contract/' },
@@ -47,7 +49,8 @@ module.exports = {
     },
     {
       name: 'doors-use-only-the-service',
-      comment: 'The CLI, the loopback bridge and Electron main call the one application service, never a domain folder (the store, the search service…) directly.',
+      comment:
+        'The CLI, the loopback bridge and Electron main call the one application service, never a domain folder (the store, the search service…) directly.',
       severity: 'error',
       from: { path: doors },
       to: { path: domain },

@@ -16,7 +16,9 @@ export function setResourceRoot(dir: string): void {
 
 export function resourceRoot(): string {
   if (root === undefined) {
-    throw new Error('Eidos resources: no root set. The entry point (bin/eidos.js, the Electron main or engine process, a test setup) must call setResourceRoot first.');
+    throw new Error(
+      'Eidos resources: no root set. The entry point (bin/eidos.js, the Electron main or engine process, a test setup) must call setResourceRoot first.',
+    );
   }
   return root;
 }

@@ -13,13 +13,26 @@ export interface EngineHost {
   stop(): void;
 }
 
-export function startEngineHost(options: { entry: string; dataDir: string; resourceRoot: string; onExit?: (code: number) => void }): EngineHost {
-  const child: UtilityProcess = utilityProcess.fork(options.entry, [], { serviceName: 'Eidos Engine', stdio: 'inherit' });
+export function startEngineHost(options: {
+  entry: string;
+  dataDir: string;
+  resourceRoot: string;
+  onExit?: (code: number) => void;
+}): EngineHost {
+  const child: UtilityProcess = utilityProcess.fork(options.entry, [], {
+    serviceName: 'Eidos Engine',
+    stdio: 'inherit',
+  });
   const { port1, port2 } = new MessageChannelMain();
   const remote = remoteHandlers(portOf(port1));
-  child.postMessage({ type: 'init', dataDir: options.dataDir, resourceRoot: options.resourceRoot } satisfies EngineInit, [port2]);
+  child.postMessage(
+    { type: 'init', dataDir: options.dataDir, resourceRoot: options.resourceRoot } satisfies EngineInit,
+    [port2],
+  );
   child.on('exit', (code) => {
-    remote.failAll(`The engine process stopped (exit code ${code}). Restart Eidos; if it keeps happening, run \`eidos status\` in a terminal to see why.`);
+    remote.failAll(
+      `The engine process stopped (exit code ${code}). Restart Eidos; if it keeps happening, run \`eidos status\` in a terminal to see why.`,
+    );
     port1.close();
     options.onExit?.(code);
   });

@@ -32,7 +32,9 @@ export function serveEngine(port: PortLike, handlers: ApiHandlers): () => void {
   const unsubscribe = handlers.subscribe((event) => port.postMessage({ event } satisfies Message));
   port.onMessage((data) => {
     const { id, call, args } = data as Request;
-    void toReply(() => dispatch(handlers, call, args)).then((reply) => port.postMessage({ id, reply } satisfies Message));
+    void toReply(() => dispatch(handlers, call, args)).then((reply) =>
+      port.postMessage({ id, reply } satisfies Message),
+    );
   });
   return unsubscribe;
 }
@@ -43,7 +45,8 @@ function dispatch(handlers: ApiHandlers, call: Call, args: unknown): Promise<unk
     return handlers.media.locate(id, variant);
   }
   if (call === 'media.allowedRoots') return handlers.media.allowedRoots();
-  if (!engineMethods.includes(call)) return Promise.reject(new EidosError('NOT_FOUND', `The engine has no method '${String(call)}'.`));
+  if (!engineMethods.includes(call))
+    return Promise.reject(new EidosError('NOT_FOUND', `The engine has no method '${String(call)}'.`));
   return (handlers[call] as (args: unknown) => Promise<unknown>).call(handlers, args);
 }
 

@@ -1,6 +1,14 @@
 import type { IpcMain, WebContents } from 'electron';
 import { EidosError } from '../app/contract/errors.ts';
-import { contract, eventNames, methodNames, parseArgs, type ApiHandlers, type EngineMethod, type ShellMethod } from '../app/contract/api.ts';
+import {
+  contract,
+  eventNames,
+  methodNames,
+  parseArgs,
+  type ApiHandlers,
+  type EngineMethod,
+  type ShellMethod,
+} from '../app/contract/api.ts';
 import { callEngine, toReply } from '../app/contract/dispatch.ts';
 import { eventChannel, methodChannel } from './channels.ts';
 import { isAppUrl, validateSender } from './security.ts';
@@ -16,7 +24,10 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, handlers: ApiHandl
     ipcMain.handle(methodChannel(name), (event, arg: unknown) =>
       toReply(async () => {
         if (!validateSender(event.senderFrame)) {
-          throw new EidosError('FORBIDDEN', `Refused ${name} from '${event.senderFrame?.url ?? 'an unknown frame'}': only the Eidos window may call the API.`);
+          throw new EidosError(
+            'FORBIDDEN',
+            `Refused ${name} from '${event.senderFrame?.url ?? 'an unknown frame'}': only the Eidos window may call the API.`,
+          );
         }
         if (contract[name].scope === 'shell') {
           const shellName = name as ShellMethod;
@@ -33,7 +44,8 @@ export function forwardEvents(handlers: Pick<ApiHandlers, 'subscribe'>, pages: (
   return handlers.subscribe((event) => {
     if (!eventNames.includes(event.name)) return;
     for (const contents of pages()) {
-      if (!contents.isDestroyed() && isAppUrl(contents.getURL())) contents.send(eventChannel(event.name), event.payload);
+      if (!contents.isDestroyed() && isAppUrl(contents.getURL()))
+        contents.send(eventChannel(event.name), event.payload);
     }
   });
 }

@@ -44,7 +44,11 @@ export function startApp(): void {
 
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession);
-    const engine = startEngineHost({ entry: resources.bundle('engine/engine-process.js'), dataDir: dataDir(), resourceRoot: app.getAppPath() });
+    const engine = startEngineHost({
+      entry: resources.bundle('engine/engine-process.js'),
+      dataDir: dataDir(),
+      resourceRoot: app.getAppPath(),
+    });
     const { handlers } = engine;
     handleAppProtocol(session.defaultSession.protocol, { staticDir: resources.ui(), media: handlers.media });
     registerIpc(ipcMain, handlers, createShellActions(shell, handlers.media));

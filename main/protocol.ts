@@ -6,7 +6,11 @@ import { errorBody } from '../app/contract/dispatch.ts';
 import { HTTP_STATUS } from '../app/contract/errors.ts';
 import { parseMediaRoute } from '../app/contract/media-route.ts';
 import { openMedia } from '../app/service/media-files.ts';
-import { CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../app/service/security-headers.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  MEDIA_CONTENT_SECURITY_POLICY,
+  SECURITY_HEADERS,
+} from '../app/service/security-headers.ts';
 import { resolveStaticFile } from '../app/service/static-files.ts';
 import { APP_HOST, APP_SCHEME } from './security.ts';
 
@@ -33,13 +37,13 @@ export function handleAppProtocol(target: Protocol, options: AppProtocolOptions)
   target.handle(APP_SCHEME, (request) => appProtocolResponse(request, options));
 }
 
-
 /** Answers one `eidos://` request; errors become small JSON bodies with a 4xx/5xx status. */
 export async function appProtocolResponse(request: Request, options: AppProtocolOptions): Promise<Response> {
   try {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return errorResponse(403, 'FORBIDDEN', `Unknown host '${url.host}'.`);
-    if (request.method !== 'GET' && request.method !== 'HEAD') return errorResponse(400, 'BAD_ARGUMENT', `Use GET for ${url.pathname}.`);
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return errorResponse(400, 'BAD_ARGUMENT', `Use GET for ${url.pathname}.`);
     if (url.pathname.startsWith('/media/')) {
       const { id, variant } = parseMediaRoute(url.pathname.slice('/media/'.length));
       const file = await openMedia(options.media, id, variant);
@@ -55,7 +59,12 @@ export async function appProtocolResponse(request: Request, options: AppProtocol
 function fileResponse(file: { path: string; contentType: string; bytes: number }, csp: string): Response {
   const body = Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array>;
   return new Response(body, {
-    headers: { ...SECURITY_HEADERS, 'Content-Security-Policy': csp, 'Content-Type': file.contentType, 'Content-Length': String(file.bytes) },
+    headers: {
+      ...SECURITY_HEADERS,
+      'Content-Security-Policy': csp,
+      'Content-Type': file.contentType,
+      'Content-Length': String(file.bytes),
+    },
   });
 }
 
@@ -63,6 +72,10 @@ function errorResponse(status: number, code: string, message: string): Response 
   return new Response(JSON.stringify({ error: { code, message } }), {
     status,
     // A refusal is never a document of our origin: no scripts, whatever text the message quotes.
-    headers: { ...SECURITY_HEADERS, 'Content-Security-Policy': MEDIA_CONTENT_SECURITY_POLICY, 'Content-Type': 'application/json' },
+    headers: {
+      ...SECURITY_HEADERS,
+      'Content-Security-Policy': MEDIA_CONTENT_SECURITY_POLICY,
+      'Content-Type': 'application/json',
+    },
   });
 }

@@ -10,7 +10,10 @@ import { openMedia } from '../app/service/media-files.ts';
  */
 export type ShellActions = { [M in ShellMethod]: (args: ArgsOf<M>) => Promise<ResultOf<M>> };
 
-export function createShellActions(shell: Pick<Shell, 'showItemInFolder' | 'openPath'>, media: MediaAccess): ShellActions {
+export function createShellActions(
+  shell: Pick<Shell, 'showItemInFolder' | 'openPath'>,
+  media: MediaAccess,
+): ShellActions {
   return {
     async revealPhoto({ id }) {
       const { path } = await openMedia(media, id, 'original');

@@ -28,23 +28,49 @@ const node: BuildOptions = {
   packages: 'external',
   external: ['electron'],
   // CommonJS packages inside an ESM bundle need a `require`.
-  banner: { js: "import { createRequire as __eidosCreateRequire } from 'node:module'; const require = __eidosCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __eidosCreateRequire } from 'node:module'; const require = __eidosCreateRequire(import.meta.url);",
+  },
 };
 
 export async function buildCode(): Promise<void> {
-  for (const folder of ['cli', 'engine', 'workers', 'main', 'preload']) rmSync(join(out, folder), { recursive: true, force: true });
-  const workers = Object.entries(WORKER_SOURCES).map(([name, source]) => ({ in: join(root, 'app', 'workers', source), out: name }));
+  for (const folder of ['cli', 'engine', 'workers', 'main', 'preload'])
+    rmSync(join(out, folder), { recursive: true, force: true });
+  const workers = Object.entries(WORKER_SOURCES).map(([name, source]) => ({
+    in: join(root, 'app', 'workers', source),
+    out: name,
+  }));
   const results = await Promise.all([
-    build({ ...node, entryPoints: [join(root, 'app', 'cli', 'entry.ts')], outdir: join(out, 'cli'), entryNames: 'eidos', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
-    build({ ...node, entryPoints: [join(root, 'main', 'engine-process.ts')], outfile: join(out, 'engine', 'engine-process.js') }),
+    build({
+      ...node,
+      entryPoints: [join(root, 'app', 'cli', 'entry.ts')],
+      outdir: join(out, 'cli'),
+      entryNames: 'eidos',
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+    }),
+    build({
+      ...node,
+      entryPoints: [join(root, 'main', 'engine-process.ts')],
+      outfile: join(out, 'engine', 'engine-process.js'),
+    }),
     build({ ...node, entryPoints: workers, outdir: join(out, 'workers') }),
     build({ ...node, entryPoints: [join(root, 'main', 'main.ts')], outfile: join(out, 'main', 'main.js') }),
     // A sandboxed preload can require only `electron` (and a few browser-safe modules): one CommonJS file.
-    build({ ...node, format: 'cjs', banner: {}, packages: undefined, entryPoints: [join(root, 'main', 'preload.ts')], outfile: join(out, 'preload', 'preload.cjs') }),
+    build({
+      ...node,
+      format: 'cjs',
+      banner: {},
+      packages: undefined,
+      entryPoints: [join(root, 'main', 'preload.ts')],
+      outfile: join(out, 'preload', 'preload.cjs'),
+    }),
   ]);
   const preloadImports = externalImports(results[4].metafile);
   if (preloadImports.some((name) => name !== 'electron')) {
-    throw new Error(`The preload must import only 'electron' (it runs sandboxed), but imports: ${preloadImports.join(', ')}`);
+    throw new Error(
+      `The preload must import only 'electron' (it runs sandboxed), but imports: ${preloadImports.join(', ')}`,
+    );
   }
 }
 
@@ -65,5 +91,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const withUi = !process.argv.includes('--no-ui');
   await buildCode();
   if (withUi) await buildUi();
-  console.log(`built ${out} (cli, engine, workers, main, preload${withUi ? ', ui' : ''}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `built ${out} (cli, engine, workers, main, preload${withUi ? ', ui' : ''}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

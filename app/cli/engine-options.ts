@@ -25,7 +25,11 @@ export function modelChoice(args: ParsedArgs): ModelChoice {
 }
 
 /** Opens the engine, runs `work`, and always closes it (workers, the database). */
-export async function withEngine<T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>, extra: Partial<EngineOptions> = {}): Promise<T> {
+export async function withEngine<T>(
+  args: ParsedArgs,
+  work: (engine: Engine) => Promise<T>,
+  extra: Partial<EngineOptions> = {},
+): Promise<T> {
   // Imported here, not at the top: a command's --help must not load the engine (SQLite, the addon…).
   const { Engine } = await import('../service/engine.ts');
   const engine = Engine.open({ ...modelChoice(args), ...extra });

@@ -48,7 +48,9 @@ function overview(): string {
 }
 
 function commandHelp(entry: CommandEntry, command: Command): string {
-  return [`usage: eidos ${entry.path.join(' ')} ${command.usage}`.trimEnd(), '', entry.summary, '', command.help].join('\n').trimEnd();
+  return [`usage: eidos ${entry.path.join(' ')} ${command.usage}`.trimEnd(), '', entry.summary, '', command.help]
+    .join('\n')
+    .trimEnd();
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad usage). */
@@ -90,7 +92,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.out(JSON.stringify({ error: { code, message: describeError(error) } }));
     } else {
       io.err(`eidos ${name}: ${describeError(error)}`);
-      if (!(error instanceof EidosError) && process.env.EIDOS_DEBUG && error instanceof Error) io.err(error.stack ?? '');
+      if (!(error instanceof EidosError) && process.env.EIDOS_DEBUG && error instanceof Error)
+        io.err(error.stack ?? '');
     }
     return error instanceof EidosError && error.code === 'BAD_ARGUMENT' ? 2 : 1;
   }

@@ -14,7 +14,18 @@ import type {
   Status,
 } from './types.ts';
 import { PHOTO_ID_PATTERN } from './photo-id.ts';
-import { array, boolean, number, object, oneOf, optional, refine, string, type Infer, type Schema } from './validate.ts';
+import {
+  array,
+  boolean,
+  number,
+  object,
+  oneOf,
+  optional,
+  refine,
+  string,
+  type Infer,
+  type Schema,
+} from './validate.ts';
 
 /**
  * The API: one table of methods (argument schema, result type, description) that both transports —
@@ -23,8 +34,12 @@ import { array, boolean, number, object, oneOf, optional, refine, string, type I
  * answered by the Electron main process, never by the engine or the web bridge.
  */
 
-
-const photoId = string({ min: 1, max: 128, pattern: PHOTO_ID_PATTERN, patternName: 'a photo id (letters, digits, _ or -)' });
+const photoId = string({
+  min: 1,
+  max: 128,
+  pattern: PHOTO_ID_PATTERN,
+  patternName: 'a photo id (letters, digits, _ or -)',
+});
 const folderPath = string({ min: 1, max: 4096 });
 const isoDate = string({
   min: 10,
@@ -41,7 +56,8 @@ const isoDate = string({
 const query = string({
   min: 1,
   max: 1000,
-  tooLongHint: 'the text encoder reads about 77 tokens (some 300 characters) of each term, so describe the photos in a sentence or a few terms.',
+  tooLongHint:
+    'the text encoder reads about 77 tokens (some 300 characters) of each term, so describe the photos in a sentence or a few terms.',
 });
 
 /**
@@ -112,8 +128,14 @@ const none = object({});
 export const contract = {
   status: method<Status>()(none, 'Index size, model, indexing state, and whether search is ready.'),
   listFolders: method<FolderInfo[]>()(none, 'The indexed folders with their photo and skip counts.'),
-  addFolder: method<FolderInfo>()(object({ path: folderPath }), 'Adds a folder to the library (indexing starts separately).'),
-  removeFolder: method<Ack>()(object({ path: folderPath }), "Removes a folder and its photos from the index (never touches the files)."),
+  addFolder: method<FolderInfo>()(
+    object({ path: folderPath }),
+    'Adds a folder to the library (indexing starts separately).',
+  ),
+  removeFolder: method<Ack>()(
+    object({ path: folderPath }),
+    'Removes a folder and its photos from the index (never touches the files).',
+  ),
   startIndexing: method<IndexProgress>()(
     object({ folders: optional(array(folderPath, { max: 1000 })) }),
     'Indexes the given folders, or all of them; progress arrives as indexProgress events.',
@@ -124,7 +146,11 @@ export const contract = {
     'For a damaged index: keeps it aside (never deleted), starts a fresh one and indexes its folders (or the given ones) into it; never touches the photos.',
   ),
   search: method<SearchResponse>()(
-    refine(searchFields, (args) => (args.query === undefined && args.like === undefined ? 'needs a query, a photo to search like (like), or both.' : undefined)),
+    refine(searchFields, (args) =>
+      args.query === undefined && args.like === undefined
+        ? 'needs a query, a photo to search like (like), or both.'
+        : undefined,
+    ),
     'Ranks photos by PMI with the query (terms, +/-, weights, filters, or a photo as the query).',
   ),
   explain: method<ExplainResponse>()(

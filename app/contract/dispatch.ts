@@ -9,7 +9,10 @@ export interface ErrorBody {
 
 export function errorBody(error: unknown): ErrorBody {
   if (error instanceof EidosError) return { code: error.code, message: error.message };
-  return { code: 'INTERNAL', message: `Internal error: ${describeError(error)}. Please report it with the steps that led here.` };
+  return {
+    code: 'INTERNAL',
+    message: `Internal error: ${describeError(error)}. Please report it with the steps that led here.`,
+  };
 }
 
 /** Validates the untrusted argument against the contract, then calls the engine's handler. */

@@ -35,12 +35,18 @@ export function createHttpClient(options: HttpClientOptions = {}): ApiClient {
           body: JSON.stringify(args ?? {}),
         });
       } catch {
-        return { ok: false, error: { code: 'OFFLINE', message: 'The Eidos server does not answer. Is `eidos serve` still running?' } };
+        return {
+          ok: false,
+          error: { code: 'OFFLINE', message: 'The Eidos server does not answer. Is `eidos serve` still running?' },
+        };
       }
       const body = (await response.json().catch(() => null)) as unknown;
       if (response.ok) return { ok: true, value: body };
       const error = (body as { error?: { code: string; message: string } } | null)?.error;
-      return { ok: false, error: error ?? { code: 'INTERNAL', message: `The server answered ${response.status} without details.` } };
+      return {
+        ok: false,
+        error: error ?? { code: 'INTERNAL', message: `The server answered ${response.status} without details.` },
+      };
     };
   }
 

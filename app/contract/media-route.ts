@@ -17,8 +17,16 @@ export function mediaPath(id: PhotoId, variant: MediaVariant): string {
 export function parseMediaRoute(rest: string): { id: PhotoId; variant: MediaVariant } {
   const parts = rest.split('/');
   const [id, variant] = parts;
-  if (parts.length !== 2 || id === undefined || !PHOTO_ID_PATTERN.test(id) || !MEDIA_VARIANTS.includes(variant as MediaVariant)) {
-    throw new EidosError('BAD_ARGUMENT', `Not a media address: '${rest.slice(0, 200)}'. Expected <photo id>/${MEDIA_VARIANTS.join('|')}.`);
+  if (
+    parts.length !== 2 ||
+    id === undefined ||
+    !PHOTO_ID_PATTERN.test(id) ||
+    !MEDIA_VARIANTS.includes(variant as MediaVariant)
+  ) {
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `Not a media address: '${rest.slice(0, 200)}'. Expected <photo id>/${MEDIA_VARIANTS.join('|')}.`,
+    );
   }
   return { id, variant: variant as MediaVariant };
 }

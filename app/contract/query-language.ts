@@ -18,8 +18,20 @@ import { EidosError } from './errors.ts';
 export type TermRole = 'plain' | 'must' | 'not';
 
 export type QueryTerm =
-  | { kind: 'text'; role: TermRole; weight: number; text: string; /** As written, e.g. `-2:"red car"`. */ source: string }
-  | { kind: 'image'; role: TermRole; weight: number; /** A photo id (API) or a file path (CLI `--like`). */ ref: { photoId: string } | { file: string }; source: string };
+  | {
+      kind: 'text';
+      role: TermRole;
+      weight: number;
+      text: string;
+      /** As written, e.g. `-2:"red car"`. */ source: string;
+    }
+  | {
+      kind: 'image';
+      role: TermRole;
+      weight: number;
+      /** A photo id (API) or a file path (CLI `--like`). */ ref: { photoId: string } | { file: string };
+      source: string;
+    };
 
 /** Largest weight: enough to dominate any other term, small enough that a typo is not a silent 1e9. */
 export const MAX_WEIGHT = 100;
@@ -94,7 +106,10 @@ export function lexQuery(rawQuery: string): QueryPart[] {
       standsAlone = true;
       const close = query.indexOf('"', at + 1);
       const end = close < 0 ? query.length : close;
-      text = query.slice(at + 1, end).trim().replace(/\s+/g, ' ');
+      text = query
+        .slice(at + 1, end)
+        .trim()
+        .replace(/\s+/g, ' ');
       at = close < 0 ? query.length : close + 1;
     } else {
       text = /^[^\s"]*/.exec(rest())![0];
@@ -122,12 +137,20 @@ export function parseQuery(rawQuery: string): QueryTerm[] {
   for (const part of lexQuery(query)) {
     const { role, weight, text, source } = part;
     if (weight !== 1 && !(weight > 0 && weight <= MAX_WEIGHT)) {
-      fail(query, `the weight ${WEIGHT.exec(source.replace(/^[+-]/, ''))?.[1] ?? weight} must be above 0 and at most ${MAX_WEIGHT}.`);
+      fail(
+        query,
+        `the weight ${WEIGHT.exec(source.replace(/^[+-]/, ''))?.[1] ?? weight} must be above 0 and at most ${MAX_WEIGHT}.`,
+      );
     }
     if (text === '') {
       const shown = quoteQuery(source);
       const prefixed = /^[+-]/.test(source) || WEIGHT.test(source);
-      fail(query, prefixed ? `'${shown}' has nothing after it; write e.g. '${shown}beach'.` : 'an empty quoted phrase ""; put words between the quotes or remove them.');
+      fail(
+        query,
+        prefixed
+          ? `'${shown}' has nothing after it; write e.g. '${shown}beach'.`
+          : 'an empty quoted phrase ""; put words between the quotes or remove them.',
+      );
     }
     if (!part.standsAlone) {
       plain.push(text);
@@ -141,7 +164,10 @@ export function parseQuery(rawQuery: string): QueryTerm[] {
   if (terms.length === 0) fail(query, 'it is empty; describe the photos you want, e.g. "kids on a beach at sunset".');
   for (const term of terms) {
     if (term.kind === 'text' && !meaningful.test(term.text)) {
-      fail(query, `'${quoteQuery(term.source)}' has no letters, digits or emoji; describe the photos with words, e.g. "receipt" or "-people snow mountain".`);
+      fail(
+        query,
+        `'${quoteQuery(term.source)}' has no letters, digits or emoji; describe the photos with words, e.g. "receipt" or "-people snow mountain".`,
+      );
     }
   }
   return terms;

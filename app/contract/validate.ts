@@ -25,20 +25,31 @@ function fail(path: string, expected: string, value: unknown): never {
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'string')
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 
-export function string(options: { min?: number; max: number; pattern?: RegExp; patternName?: string; tooLongHint?: string }): Schema<string> {
+export function string(options: {
+  min?: number;
+  max: number;
+  pattern?: RegExp;
+  patternName?: string;
+  tooLongHint?: string;
+}): Schema<string> {
   const min = options.min ?? 0;
   const what = options.patternName ?? 'a string';
-  const expected = min === 0 ? `${what} of at most ${options.max} characters` : `${what} of ${min} to ${options.max} characters`;
+  const expected =
+    min === 0 ? `${what} of at most ${options.max} characters` : `${what} of ${min} to ${options.max} characters`;
   return {
     expected,
     parse(value, path) {
       if (typeof value === 'string' && value.length > options.max && options.tooLongHint) {
-        throw new EidosError('BAD_ARGUMENT', `${path} must be ${expected} (got a string of ${value.length} characters); ${options.tooLongHint}`);
+        throw new EidosError(
+          'BAD_ARGUMENT',
+          `${path} must be ${expected} (got a string of ${value.length} characters); ${options.tooLongHint}`,
+        );
       }
       if (typeof value !== 'string' || value.length < min || value.length > options.max) fail(path, expected, value);
       if (options.pattern && !options.pattern.test(value)) fail(path, expected, value);

@@ -45,7 +45,11 @@ async function thisThreadTransport(init: WorkerInit): Promise<EncoderTransport> 
   };
 }
 
-type Pending = { resolve: (result: { data: Float32Array; d: number }) => void; reject: (error: Error) => void; settled: Promise<unknown> };
+type Pending = {
+  resolve: (result: { data: Float32Array; d: number }) => void;
+  reject: (error: Error) => void;
+  settled: Promise<unknown>;
+};
 
 async function workerTransport(init: WorkerInit): Promise<EncoderTransport> {
   const worker: Worker = startWorker('encoder-worker', init as unknown as Record<string, unknown>);

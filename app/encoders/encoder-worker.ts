@@ -25,7 +25,12 @@ async function start(): Promise<void> {
         const { data, d } = await runner.run(req);
         port!.postMessage({ id: req.id, kind: 'result', data, d } satisfies WorkerReply, [data.buffer as ArrayBuffer]);
       } catch (error) {
-        port!.postMessage({ id: req.id, kind: 'error', message: (error as Error).message, code: codeOf(error) } satisfies WorkerReply);
+        port!.postMessage({
+          id: req.id,
+          kind: 'error',
+          message: (error as Error).message,
+          code: codeOf(error),
+        } satisfies WorkerReply);
       }
     });
   });

@@ -59,7 +59,12 @@ export class Encoder {
   private readonly transport: EncoderTransport;
   private readonly tokenizer: ClipTokenizer | undefined;
 
-  private constructor(model: ModelSpec, transport: EncoderTransport, tokenizer: ClipTokenizer | undefined, batchSize: number) {
+  private constructor(
+    model: ModelSpec,
+    transport: EncoderTransport,
+    tokenizer: ClipTokenizer | undefined,
+    batchSize: number,
+  ) {
     this.model = model;
     this.transport = transport;
     this.sessions = transport.sessions;
@@ -90,7 +95,9 @@ export class Encoder {
     opening.catch(() => undefined); // awaited below; a tokenizer failure must not leave it unhandled
     try {
       // Read here, while the sessions are created (in the worker, or on onnxruntime's own threads).
-      const tokenizer = towers.includes('text') ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer'), { cache: true }) : undefined;
+      const tokenizer = towers.includes('text')
+        ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer'), { cache: true })
+        : undefined;
       return new Encoder(model, await opening, tokenizer, batchSize);
     } catch (error) {
       await (await opening.catch(() => undefined))?.close();
@@ -108,13 +115,16 @@ export class Encoder {
     const size = this.model.preprocess.size;
     const per = 3 * size * size;
     if (n <= 0) throw new EidosError('BAD_ARGUMENT', 'embedImages needs at least one photo');
-    if (pixels.length !== n * per) throw new EidosError('BAD_ARGUMENT', `expected ${n}×3×${size}×${size} pixel values, got ${pixels.length}`);
+    if (pixels.length !== n * per)
+      throw new EidosError('BAD_ARGUMENT', `expected ${n}×3×${size}×${size} pixel values, got ${pixels.length}`);
     const parts: Embeddings[] = [];
     for (let start = 0; start < n; start += this.batchSize) {
       const count = Math.min(this.batchSize, n - start);
       // A copy per batch: its buffer is transferred to the worker, the caller keeps its own.
       const slice = pixels.slice(start * per, (start + count) * per);
-      parts.push(await this.request({ id: 0, kind: 'image', pixels: slice, n: count }, count, [slice.buffer as ArrayBuffer]));
+      parts.push(
+        await this.request({ id: 0, kind: 'image', pixels: slice, n: count }, count, [slice.buffer as ArrayBuffer]),
+      );
     }
     return concatRows(parts);
   }
@@ -128,7 +138,13 @@ export class Encoder {
     for (let start = 0; start < texts.length; start += chunk) {
       const batch = texts.slice(start, start + chunk);
       const { inputIds, attentionMask } = this.tokenizer.encodeBatch(batch, len);
-      parts.push(await this.request({ id: 0, kind: 'text', ids: inputIds, mask: attentionMask, n: batch.length, len }, batch.length, [inputIds.buffer as ArrayBuffer, attentionMask.buffer as ArrayBuffer]));
+      parts.push(
+        await this.request(
+          { id: 0, kind: 'text', ids: inputIds, mask: attentionMask, n: batch.length, len },
+          batch.length,
+          [inputIds.buffer as ArrayBuffer, attentionMask.buffer as ArrayBuffer],
+        ),
+      );
     }
     return concatRows(parts);
   }

@@ -21,7 +21,10 @@ export const CORE_ML_FLAGS = Object.freeze({
 /** MLProgram with static shapes: full Core ML coverage for a fixed-batch export, no partitioning. */
 export const DEFAULT_CORE_ML_FLAGS = CORE_ML_FLAGS.CREATE_MLPROGRAM | CORE_ML_FLAGS.ONLY_ALLOW_STATIC_INPUT_SHAPES;
 
-export function defaultProvider(platform: NodeJS.Platform = process.platform, arch: string = process.arch): ProviderName {
+export function defaultProvider(
+  platform: NodeJS.Platform = process.platform,
+  arch: string = process.arch,
+): ProviderName {
   return platform === 'darwin' && arch === 'arm64' ? 'coreml' : 'cpu';
 }
 
@@ -32,7 +35,10 @@ export function parseProvider(value: string | undefined): ProviderName | undefin
 }
 
 /** The `executionProviders` session option for a provider; Core ML always keeps the CPU as fallback. */
-export function providerOptions(name: ProviderName, coreMlFlags = DEFAULT_CORE_ML_FLAGS): Array<string | { name: string; coreMlFlags?: number }> {
+export function providerOptions(
+  name: ProviderName,
+  coreMlFlags = DEFAULT_CORE_ML_FLAGS,
+): Array<string | { name: string; coreMlFlags?: number }> {
   return name === 'coreml' ? [{ name: 'coreml', coreMlFlags }, 'cpu'] : ['cpu'];
 }
 

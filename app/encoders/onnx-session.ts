@@ -39,7 +39,10 @@ const BATCH_DIM_NAMES = ['batch_size', 'batch', 'N'];
 
 function options(req: SessionRequest, provider: ProviderName): ort.InferenceSession.SessionOptions {
   const opts: ort.InferenceSession.SessionOptions = {
-    executionProviders: providerOptions(provider, req.coreMlFlags) as ort.InferenceSession.SessionOptions['executionProviders'],
+    executionProviders: providerOptions(
+      provider,
+      req.coreMlFlags,
+    ) as ort.InferenceSession.SessionOptions['executionProviders'],
     intraOpNumThreads: req.threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
@@ -60,7 +63,11 @@ export async function openSession(req: SessionRequest): Promise<OpenedSession> {
     return { session, provider: req.provider };
   } catch (error) {
     if (req.provider === 'cpu') {
-      throw new EidosError('MODEL_INVALID', `cannot load the model file ${req.path}: ${(error as Error).message}. Run 'eidos models verify' and re-fetch or re-import the model.`, { file: req.path, cause: error });
+      throw new EidosError(
+        'MODEL_INVALID',
+        `cannot load the model file ${req.path}: ${(error as Error).message}. Run 'eidos models verify' and re-fetch or re-import the model.`,
+        { file: req.path, cause: error },
+      );
     }
     const session = await ort.InferenceSession.create(req.path, options(req, 'cpu'));
     return { session, provider: 'cpu', fallbackReason: `${req.provider} failed: ${(error as Error).message}` };
@@ -70,11 +77,19 @@ export async function openSession(req: SessionRequest): Promise<OpenedSession> {
 function requireNames(session: ort.InferenceSession, inputs: string[], output: string, path: string): void {
   for (const name of inputs) {
     if (!session.inputNames.includes(name)) {
-      throw new EidosError('MODEL_INVALID', `${path} has no input '${name}' (inputs: ${session.inputNames.join(', ')}); it is not a CLIP export Eidos understands.`, { file: path });
+      throw new EidosError(
+        'MODEL_INVALID',
+        `${path} has no input '${name}' (inputs: ${session.inputNames.join(', ')}); it is not a CLIP export Eidos understands.`,
+        { file: path },
+      );
     }
   }
   if (!session.outputNames.includes(output)) {
-    throw new EidosError('MODEL_INVALID', `${path} has no output '${output}' (outputs: ${session.outputNames.join(', ')}).`, { file: path });
+    throw new EidosError(
+      'MODEL_INVALID',
+      `${path} has no output '${output}' (outputs: ${session.outputNames.join(', ')}).`,
+      { file: path },
+    );
   }
 }
 
@@ -87,14 +102,25 @@ export function checkTextSession(session: ort.InferenceSession, path: string): v
 }
 
 /** pixel_values [n,3,size,size] → image_embeds [n,d] (not yet normalised). */
-export async function runVision(session: ort.InferenceSession, pixels: Float32Array, n: number, size: number): Promise<{ data: Float32Array; d: number }> {
+export async function runVision(
+  session: ort.InferenceSession,
+  pixels: Float32Array,
+  n: number,
+  size: number,
+): Promise<{ data: Float32Array; d: number }> {
   const input = new ort.Tensor('float32', pixels, [n, 3, size, size]);
   const out = await session.run({ pixel_values: input }, ['image_embeds']);
   return tensorRows(out.image_embeds, n);
 }
 
 /** input_ids, attention_mask [n,len] → text_embeds [n,d] (not yet normalised). */
-export async function runText(session: ort.InferenceSession, ids: BigInt64Array, mask: BigInt64Array, n: number, len: number): Promise<{ data: Float32Array; d: number }> {
+export async function runText(
+  session: ort.InferenceSession,
+  ids: BigInt64Array,
+  mask: BigInt64Array,
+  n: number,
+  len: number,
+): Promise<{ data: Float32Array; d: number }> {
   const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, [n, len]) };
   // Some exports (OpenAI CLIP's) take no attention mask: they pool at the end token.
   if (session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', mask, [n, len]);
@@ -104,7 +130,10 @@ export async function runText(session: ort.InferenceSession, ids: BigInt64Array,
 
 function tensorRows(tensor: ort.Tensor | undefined, n: number): { data: Float32Array; d: number } {
   if (!tensor || tensor.type !== 'float32' || tensor.dims.length !== 2 || tensor.dims[0] !== n) {
-    throw new EidosError('MODEL_INVALID', `the model returned ${tensor ? `${tensor.type} ${JSON.stringify(tensor.dims)}` : 'nothing'}, expected float32 [${n}, d]`);
+    throw new EidosError(
+      'MODEL_INVALID',
+      `the model returned ${tensor ? `${tensor.type} ${JSON.stringify(tensor.dims)}` : 'nothing'}, expected float32 [${n}, d]`,
+    );
   }
   return { data: tensor.data as Float32Array, d: tensor.dims[1] as number };
 }

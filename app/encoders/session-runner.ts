@@ -23,11 +23,21 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
   let text: InferenceSession | undefined;
   let visionProvider = init.provider;
   if (init.visionPath) {
-    const opened = await openSession({ path: init.visionPath, provider: init.provider, coreMlFlags: init.coreMlFlags, threads: init.threads, staticBatch: init.staticBatch });
+    const opened = await openSession({
+      path: init.visionPath,
+      provider: init.provider,
+      coreMlFlags: init.coreMlFlags,
+      threads: init.threads,
+      staticBatch: init.staticBatch,
+    });
     checkVisionSession(opened.session, init.visionPath);
     vision = opened.session;
     visionProvider = opened.provider;
-    reports.push({ tower: 'vision', provider: opened.provider, ...(opened.fallbackReason ? { fallbackReason: opened.fallbackReason } : {}) });
+    reports.push({
+      tower: 'vision',
+      provider: opened.provider,
+      ...(opened.fallbackReason ? { fallbackReason: opened.fallbackReason } : {}),
+    });
   }
   if (init.textPath) {
     // The text tower runs at batch sizes of one or a few queries: the CPU is as fast as Core ML's
@@ -44,7 +54,11 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
       if (req.kind === 'image') {
         if (!vision) throw new EidosError('INTERNAL', 'this encoder has no vision tower');
         const per = 3 * init.imageSize * init.imageSize;
-        const padded = paddedBatchSize(init.padBatches === true || visionProvider === 'coreml', req.n, init.staticBatch);
+        const padded = paddedBatchSize(
+          init.padBatches === true || visionProvider === 'coreml',
+          req.n,
+          init.staticBatch,
+        );
         let pixels = req.pixels;
         if (padded !== req.n) {
           pixels = new Float32Array(padded * per);

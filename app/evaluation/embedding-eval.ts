@@ -59,12 +59,25 @@ export async function evaluateEmbeddings(set: EmbeddingSet, tau: number): Promis
 }
 
 /** Query q's relevant image is row q. Cosine ranks by the logits; full PMI by scoreTerms' combined bits. */
-export function rankQueries(images: EmbeddingMatrix, queries: Float32Array, nq: number, tau: number, logPrior: Float32Array): { cosine: QueryRanks; pmi: QueryRanks } {
+export function rankQueries(
+  images: EmbeddingMatrix,
+  queries: Float32Array,
+  nq: number,
+  tau: number,
+  logPrior: Float32Array,
+): { cosine: QueryRanks; pmi: QueryRanks } {
   return rankQueriesFrom(images, queries, nq, 0, tau, logPrior);
 }
 
 /** As rankQueries, with query q's relevant image at row `firstRow` + q. */
-export function rankQueriesFrom(images: EmbeddingMatrix, queries: Float32Array, nq: number, firstRow: number, tau: number, logPrior: Float32Array): { cosine: QueryRanks; pmi: QueryRanks } {
+export function rankQueriesFrom(
+  images: EmbeddingMatrix,
+  queries: Float32Array,
+  nq: number,
+  firstRow: number,
+  tau: number,
+  logPrior: Float32Array,
+): { cosine: QueryRanks; pmi: QueryRanks } {
   const { d } = images;
   const cosine: QueryRanks = { ranks: [], tops: [] };
   const pmi: QueryRanks = { ranks: [], tops: [] };

@@ -37,16 +37,28 @@ export function loadEmbeddingSet(files: EmbeddingFiles): EmbeddingSet {
   const images = normalized(readNpy(imagesFile), imagesFile);
   const queries = normalized(readNpy(queriesFile), queriesFile);
   if (queries.cols !== images.cols) {
-    throw new EidosError('BAD_ARGUMENT', `${queriesFile} has ${queries.cols}-dimensional rows but the images in ${imagesFile} have ${images.cols}: they must come from one model.`, { file: queriesFile });
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `${queriesFile} has ${queries.cols}-dimensional rows but the images in ${imagesFile} have ${images.cols}: they must come from one model.`,
+      { file: queriesFile },
+    );
   }
   if (queries.rows !== images.rows) {
-    throw new EidosError('BAD_ARGUMENT', `${queriesFile} has ${queries.rows} rows but ${imagesFile} has ${images.rows}: row i of the queries must belong to row i of the images.`, { file: queriesFile });
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `${queriesFile} has ${queries.rows} rows but ${imagesFile} has ${images.rows}: row i of the queries must belong to row i of the images.`,
+      { file: queriesFile },
+    );
   }
   let bank: QueryBank | undefined;
   if (bankFile !== undefined) {
     const rows = normalized(readNpy(bankFile), bankFile);
     if (rows.cols !== images.cols) {
-      throw new EidosError('BAD_ARGUMENT', `${bankFile} has ${rows.cols}-dimensional rows but the images in ${imagesFile} have ${images.cols}: they must come from one model.`, { file: bankFile });
+      throw new EidosError(
+        'BAD_ARGUMENT',
+        `${bankFile} has ${rows.cols}-dimensional rows but the images in ${imagesFile} have ${images.cols}: they must come from one model.`,
+        { file: bankFile },
+      );
     }
     bank = { vectors: rows.values, nb: rows.rows };
   }
@@ -66,7 +78,10 @@ function normalized(matrix: NpyMatrix, file: string): NpyMatrix {
   for (let r = 0; r < rows; r++) {
     let sum = 0;
     for (let j = 0; j < cols; j++) sum += values[r * cols + j]! ** 2;
-    if (!(sum > 0)) throw new EidosError('BAD_ARGUMENT', `${file}: row ${r} is all zeros, so it has no direction to compare.`, { file });
+    if (!(sum > 0))
+      throw new EidosError('BAD_ARGUMENT', `${file}: row ${r} is all zeros, so it has no direction to compare.`, {
+        file,
+      });
     const scale = 1 / Math.sqrt(sum);
     for (let j = 0; j < cols; j++) out[r * cols + j] = values[r * cols + j]! * scale;
   }

@@ -26,7 +26,11 @@ export function readNpy(file: string): NpyMatrix {
   try {
     bytes = readFileSync(file);
   } catch (cause) {
-    throw new EidosError('NOT_FOUND', `Cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}.`, { file, cause });
+    throw new EidosError(
+      'NOT_FOUND',
+      `Cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}.`,
+      { file, cause },
+    );
   }
   return parseNpy(bytes, file);
 }
@@ -36,7 +40,8 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyMatrix {
   const fail = (reason: string): never => {
     throw new EidosError('BAD_ARGUMENT', `${file} is not a usable .npy embedding file: ${reason}.`, { file });
   };
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('it does not start with the .npy magic "\\x93NUMPY"');
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    fail('it does not start with the .npy magic "\\x93NUMPY"');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
   if (major < 1 || major > 3) fail(`format version ${major}.${bytes[7]} is not 1, 2 or 3`);
@@ -50,22 +55,34 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyMatrix {
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) fail(`the header "${header.trim()}" lacks descr, fortran_order or shape`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    fail(`the header "${header.trim()}" lacks descr, fortran_order or shape`);
   const dtype = DESCR[descr!];
-  if (dtype === undefined) fail(`its element type is '${descr}', but only little-endian float32 ('<f4') and float16 ('<f2') are read`);
+  if (dtype === undefined)
+    fail(`its element type is '${descr}', but only little-endian float32 ('<f4') and float16 ('<f2') are read`);
   if (fortran === 'True') fail('it is stored in Fortran (column-major) order; save it with C order');
-  const shape = shapeText!.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
-  if (shape.length !== 2 || shape.some((s) => !Number.isSafeInteger(s) || s < 1)) fail(`its shape is (${shapeText}), not (rows, columns) with both ≥ 1`);
+  const shape = shapeText!
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
+  if (shape.length !== 2 || shape.some((s) => !Number.isSafeInteger(s) || s < 1))
+    fail(`its shape is (${shapeText}), not (rows, columns) with both ≥ 1`);
   const [rows, cols] = shape as [number, number];
 
   const width = dtype === 'f32' ? 4 : 2;
   const expected = rows * cols * width;
   if (bytes.length - dataStart !== expected) {
-    fail(`a ${rows} × ${cols} ${descr} array needs ${expected} data bytes after the ${dataStart}-byte header, but the file has ${bytes.length - dataStart}`);
+    fail(
+      `a ${rows} × ${cols} ${descr} array needs ${expected} data bytes after the ${dataStart}-byte header, but the file has ${bytes.length - dataStart}`,
+    );
   }
   // Copy into an aligned buffer (the data offset need not be a multiple of the element size).
   const data = Uint8Array.prototype.slice.call(bytes, dataStart, dataStart + expected);
-  const values = dtype === 'f32' ? new Float32Array(data.buffer, data.byteOffset, rows * cols) : kernels.f16ToF32(new Uint16Array(data.buffer, data.byteOffset, rows * cols));
+  const values =
+    dtype === 'f32'
+      ? new Float32Array(data.buffer, data.byteOffset, rows * cols)
+      : kernels.f16ToF32(new Uint16Array(data.buffer, data.byteOffset, rows * cols));
   const bad = values.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) fail(`row ${Math.floor(bad / cols)}, column ${bad % cols} is ${values[bad]}, not a finite number`);
   return { dtype: dtype!, rows, cols, values };

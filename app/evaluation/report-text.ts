@@ -2,7 +2,9 @@
 import type { EmbeddingEvalReport, RankingReport } from './embedding-eval.ts';
 
 export function embeddingReportLines(report: EmbeddingEvalReport): string[] {
-  const prior = report.bank ? `image prior over a bank of ${report.bank.rows} (softmax scale ${report.bank.priorTau})` : 'no bank: uniform prior, so full PMI ranks as cosine';
+  const prior = report.bank
+    ? `image prior over a bank of ${report.bank.rows} (softmax scale ${report.bank.priorTau})`
+    : 'no bank: uniform prior, so full PMI ranks as cosine';
   const row = (name: string, r: RankingReport) =>
     `${name.padEnd(10)}${[r.recallAt[1], r.recallAt[5], r.recallAt[10]].map((v) => v.toFixed(1).padStart(7)).join('')}` +
     `${String(r.medianRank).padStart(8)}${r.meanRank.toFixed(1).padStart(8)}${r.hubness.skewness.toFixed(2).padStart(9)}${String(r.hubness.neverInTopK).padStart(8)}`;

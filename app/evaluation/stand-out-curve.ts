@@ -29,7 +29,13 @@ interface QueryScores {
 }
 
 /** Scores every query twice (with and without its image); `rules` are then cheap to compare. */
-export async function standOutScores(images: EmbeddingMatrix, queries: Float32Array, nq: number, tau: number, bank: QueryBank): Promise<QueryScores[]> {
+export async function standOutScores(
+  images: EmbeddingMatrix,
+  queries: Float32Array,
+  nq: number,
+  tau: number,
+  bank: QueryBank,
+): Promise<QueryScores[]> {
   const { d } = images;
   const full = (await estimateLogPrior(images, bank, priorTau(tau))).logPrior;
   const out: QueryScores[] = [];
@@ -37,7 +43,10 @@ export async function standOutScores(images: EmbeddingMatrix, queries: Float32Ar
     const vector = queries.subarray(q * d, q * d + d);
     const term = [{ role: 'plain' as const, weight: 1, vector }];
     const withTarget = scoreTerms(images, term, tau, full);
-    const others = pickRows(images, Array.from({ length: images.n - 1 }, (_, i) => (i < q ? i : i + 1)));
+    const others = pickRows(
+      images,
+      Array.from({ length: images.n - 1 }, (_, i) => (i < q ? i : i + 1)),
+    );
     const prior = (await estimateLogPrior(others, bank, priorTau(tau))).logPrior;
     const without = scoreTerms(others, term, tau, prior);
     out.push({

@@ -42,7 +42,8 @@ export const EXPLAIN_DEFAULTS = { k: 50, background: 1000, bins: 8, maxFeatures:
 export function explainRanking(input: ExplainInput, kernels: Kernels = defaultKernels): ExplainResult {
   const started = performance.now();
   const options = validated(input);
-  const { matrix, rowScores, features, k, background, bins, maxFeatures, criterion, minGainBits, significance, seed } = options;
+  const { matrix, rowScores, features, k, background, bins, maxFeatures, criterion, minGainBits, significance, seed } =
+    options;
   const n = matrix.n;
   const clock = stopwatch();
 
@@ -58,7 +59,13 @@ export function explainRanking(input: ExplainInput, kernels: Kernels = defaultKe
 
   const counting = { ms: 0 };
   const source = timedCounts(createCountSource(binned, sample.labels, bins, kernels), counting);
-  const picks = selectFeatures(source, { maxFeatures, criterion, minGainBits, significance, estimator: SELECTION_ESTIMATOR });
+  const picks = selectFeatures(source, {
+    maxFeatures,
+    criterion,
+    minGainBits,
+    significance,
+    estimator: SELECTION_ESTIMATOR,
+  });
   const selectionTotalMs = clock();
 
   const scale = logitScale(options.scoreKind, options.tau);
@@ -71,7 +78,11 @@ export function explainRanking(input: ExplainInput, kernels: Kernels = defaultKe
       topK: sample.topK,
       libraryRows: n,
     };
-    const explained: ExplainedFeature = { ...pick, name: values.name(pick.feature), ...featureDirection(featureSample) };
+    const explained: ExplainedFeature = {
+      ...pick,
+      name: values.name(pick.feature),
+      ...featureDirection(featureSample),
+    };
     return { explained, positions: topPositions(featureSample) };
   });
   const results = Array.from(sample.rows.subarray(0, sample.topK), (row, i) => ({
@@ -161,17 +172,27 @@ function validated(input: ExplainInput): Validated {
   const nan = rowScores.findIndex((v) => Number.isNaN(v));
   if (nan >= 0) fail(`rowScores[${nan}] is NaN; score every row (use −Infinity for rows that must never rank).`);
   if (!Number.isInteger(options.k) || options.k < 1 || options.k >= n) {
-    fail(`k = ${options.k} top results must be an integer from 1 to ${n - 1} (the library has ${n} rows and needs a background).`);
+    fail(
+      `k = ${options.k} top results must be an integer from 1 to ${n - 1} (the library has ${n} rows and needs a background).`,
+    );
   }
-  if (!Number.isInteger(options.background) || options.background < 1) fail(`background = ${options.background} must be a positive integer.`);
-  if (!Number.isInteger(options.bins) || options.bins < 2 || options.bins > MAX_BINS) fail(`bins = ${options.bins} must be an integer from 2 to ${MAX_BINS}.`);
-  if (!Number.isInteger(options.maxFeatures) || options.maxFeatures < 1) fail(`maxFeatures = ${options.maxFeatures} must be a positive integer.`);
-  if (options.criterion !== 'cmim' && options.criterion !== 'jmi') fail(`criterion must be 'cmim' or 'jmi', got '${String(options.criterion)}'.`);
-  if (options.scoreKind !== 'pmi-bits' && options.scoreKind !== 'cosine') fail(`scoreKind must be 'pmi-bits' or 'cosine', got '${String(options.scoreKind)}'.`);
-  if (!Number.isFinite(options.minGainBits)) fail(`minGainBits = ${options.minGainBits} must be a finite number of bits.`);
-  if (!(options.tau > 0) || !Number.isFinite(options.tau)) fail(`tau = ${options.tau} must be the model's positive logit scale.`);
+  if (!Number.isInteger(options.background) || options.background < 1)
+    fail(`background = ${options.background} must be a positive integer.`);
+  if (!Number.isInteger(options.bins) || options.bins < 2 || options.bins > MAX_BINS)
+    fail(`bins = ${options.bins} must be an integer from 2 to ${MAX_BINS}.`);
+  if (!Number.isInteger(options.maxFeatures) || options.maxFeatures < 1)
+    fail(`maxFeatures = ${options.maxFeatures} must be a positive integer.`);
+  if (options.criterion !== 'cmim' && options.criterion !== 'jmi')
+    fail(`criterion must be 'cmim' or 'jmi', got '${String(options.criterion)}'.`);
+  if (options.scoreKind !== 'pmi-bits' && options.scoreKind !== 'cosine')
+    fail(`scoreKind must be 'pmi-bits' or 'cosine', got '${String(options.scoreKind)}'.`);
+  if (!Number.isFinite(options.minGainBits))
+    fail(`minGainBits = ${options.minGainBits} must be a finite number of bits.`);
+  if (!(options.tau > 0) || !Number.isFinite(options.tau))
+    fail(`tau = ${options.tau} must be the model's positive logit scale.`);
   if (!Number.isInteger(options.seed)) fail(`seed = ${options.seed} must be an integer.`);
   const kind = (input.features as { kind?: unknown } | undefined)?.kind;
-  if (kind !== 'concepts' && kind !== 'dims') fail(`features.kind must be 'concepts' or 'dims', got '${String(kind)}'.`);
+  if (kind !== 'concepts' && kind !== 'dims')
+    fail(`features.kind must be 'concepts' or 'dims', got '${String(kind)}'.`);
   return options;
 }

@@ -75,7 +75,10 @@ function unitRows(embeddings: Float32Array, names: string[], d: number): Float32
     for (const v of row) norm += v * v;
     norm = Math.sqrt(norm);
     if (!(norm > 0) || !Number.isFinite(norm)) {
-      throw new EidosError('BAD_ARGUMENT', `the embedding of concept "${names[c]}" has norm ${norm}; re-embed the concept prompts.`);
+      throw new EidosError(
+        'BAD_ARGUMENT',
+        `the embedding of concept "${names[c]}" has norm ${norm}; re-embed the concept prompts.`,
+      );
     }
     for (let j = 0; j < d; j++) out[c * d + j] = row[j]! / norm;
   }

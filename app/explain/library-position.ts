@@ -17,7 +17,11 @@ export interface FeatureSample {
 }
 
 /** Mean over the top-k and over the background: the feature's direction for +term / −term. */
-export function featureDirection(sample: FeatureSample): { direction: 'higher' | 'lower'; topMean: number; backgroundMean: number } {
+export function featureDirection(sample: FeatureSample): {
+  direction: 'higher' | 'lower';
+  topMean: number;
+  backgroundMean: number;
+} {
   const { values, topK } = sample;
   const mean = (from: number, to: number): number => {
     let sum = 0;
@@ -36,7 +40,9 @@ export function topPositions(sample: FeatureSample): FeaturePosition[] {
   const background = values.slice(topK).sort();
   const otherRows = libraryRows - topK;
   return Array.from(values.subarray(0, topK), (value, i) => {
-    const below = countAtOrBelow(top, value) + (background.length > 0 ? (otherRows / background.length) * countAtOrBelow(background, value) : 0);
+    const below =
+      countAtOrBelow(top, value) +
+      (background.length > 0 ? (otherRows / background.length) * countAtOrBelow(background, value) : 0);
     return { value, bin: bins[i]!, percentile: (100 * below) / libraryRows };
   });
 }

@@ -11,7 +11,12 @@
 import { EidosError } from '../contract/errors.ts';
 import { MAX_BINS } from '../mi/equal-frequency-bins.ts';
 
-export function quantileBinMatrix(values: Float32Array, featureCount: number, sampleCount: number, bins: number): Uint8Array {
+export function quantileBinMatrix(
+  values: Float32Array,
+  featureCount: number,
+  sampleCount: number,
+  bins: number,
+): Uint8Array {
   if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS) {
     throw new EidosError('BAD_ARGUMENT', `bin count ${bins} is invalid: use an integer from 1 to ${MAX_BINS}.`);
   }

@@ -36,7 +36,12 @@ export function queryInfoNce(
   const n = rowScores.length;
   const lse = kernels.logSumExp(rowScores, scale);
   const losses = Float64Array.from(topRows, (row) => lse - scale * rowScores[row]!);
-  const infoNce = { bits: infoNceBoundFromLosses(losses, n), positives: topRows.length, candidates: n, ceilingBits: Math.log2(n) };
+  const infoNce = {
+    bits: infoNceBoundFromLosses(losses, n),
+    positives: topRows.length,
+    candidates: n,
+    ceilingBits: Math.log2(n),
+  };
   return { infoNce, lse };
 }
 

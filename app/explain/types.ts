@@ -114,7 +114,14 @@ export interface ExplainResult {
   selected: ExplainedFeature[];
   /** H(Y) of the labelled sample (Miller–Madow, like the MI figures): no set of features carries more about Y. */
   labelEntropyBits: number;
-  sample: { topK: number; background: number; libraryRows: number; bins: number; criterion: SelectionCriterion; seed: number };
+  sample: {
+    topK: number;
+    background: number;
+    libraryRows: number;
+    bins: number;
+    criterion: SelectionCriterion;
+    seed: number;
+  };
   infoNce: InfoNceSummary;
   queryInformationBits: number;
   /** The top results, best first. */

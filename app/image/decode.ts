@@ -78,7 +78,6 @@ export interface DecodedImage {
   source?: DecodeSource;
 }
 
-
 export { boundedScale, type DecodeBounds } from './bounds.ts';
 
 const SHARP_OPTIONS = {
@@ -96,12 +95,18 @@ const SHARP_OPTIONS = {
 export async function openImage(file: string, bytes?: Buffer): Promise<OpenedImage> {
   const extension = extname(file).toLowerCase();
   if (!PHOTO_EXTENSIONS.includes(extension)) {
-    throw new EidosError('UNSUPPORTED_FORMAT', `${file}: "${extension || '(no extension)'}" is not a photo format Eidos reads (${PHOTO_EXTENSIONS.join(' ')}).`, { file });
+    throw new EidosError(
+      'UNSUPPORTED_FORMAT',
+      `${file}: "${extension || '(no extension)'}" is not a photo format Eidos reads (${PHOTO_EXTENSIONS.join(' ')}).`,
+      { file },
+    );
   }
   try {
-    if ((RAW_EXTENSIONS as readonly string[]).includes(extension)) return await openRawPreview(file, bytes ?? (await readFile(file)));
+    if ((RAW_EXTENSIONS as readonly string[]).includes(extension))
+      return await openRawPreview(file, bytes ?? (await readFile(file)));
     // Phones sometimes save HEIC under .jpg, so the content decides, not the name.
-    if (isHevcHeif(bytes ? bytes.subarray(0, 64) : await readHead(file))) return await openHeif(file, bytes ?? (await readFile(file)));
+    if (isHevcHeif(bytes ? bytes.subarray(0, 64) : await readHead(file)))
+      return await openHeif(file, bytes ?? (await readFile(file)));
     return await openWithSharp(file, bytes ?? file, 'sharp', undefined);
   } catch (error) {
     throw decodeFailure(file, error);
@@ -133,7 +138,6 @@ export async function openPipeline(image: OpenedImage, bounds: DecodeBounds = {}
   }
 }
 
-
 /** Runs a pipeline from `openImage` to 8-bit sRGB RGB pixels; the one place colour is normalised. */
 export async function toRgbPixels(pipeline: Sharp, file: string): Promise<DecodedImage> {
   try {
@@ -160,7 +164,12 @@ async function readHead(file: string): Promise<Uint8Array> {
   }
 }
 
-async function openWithSharp(file: string, input: string | Buffer, kind: SourceKind, rawOrientation: number | undefined): Promise<OpenedImage> {
+async function openWithSharp(
+  file: string,
+  input: string | Buffer,
+  kind: SourceKind,
+  rawOrientation: number | undefined,
+): Promise<OpenedImage> {
   const meta = await sharp(input, SHARP_OPTIONS).metadata();
   if (!meta.width || !meta.height) throw new Error('no image size in the file header');
   // sharp reads the tag itself from ordinary files; a RAW preview gets the RAW's tag applied by hand.
@@ -181,7 +190,12 @@ async function openWithSharp(file: string, input: string | Buffer, kind: SourceK
     width,
     height,
     pipeline,
-    pipelineFor: async (bounds) => ({ pipeline: await pipeline(), width, height, source: sourceOf(kind, meta.format, boundedScale(width, height, bounds)) }),
+    pipelineFor: async (bounds) => ({
+      pipeline: await pipeline(),
+      width,
+      height,
+      source: sourceOf(kind, meta.format, boundedScale(width, height, bounds)),
+    }),
   };
 }
 
@@ -202,12 +216,20 @@ async function openHeif(file: string, buffer: Buffer): Promise<OpenedImage> {
     if (imageio && width * height <= MAX_HEIC_PIXELS) {
       const pixels = await imageio(file, buffer, { width, height }, bounds);
       const data = Buffer.from(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength);
-      return { pipeline: sharp(data, { raw: { width: pixels.width, height: pixels.height, channels: 3 } }), width: pixels.width, height: pixels.height, source: 'full' };
+      return {
+        pipeline: sharp(data, { raw: { width: pixels.width, height: pixels.height, channels: 3 } }),
+        width: pixels.width,
+        height: pixels.height,
+        source: 'full',
+      };
     }
     // The thread shrinks to `bounds` too: 12 MP of RGB crossing to this thread would cost a major GC here.
     const { pixels, source } = await decodeHeifOffThread(file, buffer, bounds, MAX_HEIC_PIXELS);
     const data = Buffer.from(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength);
-    const pipeline = sharp(data, { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels }, limitInputPixels: MAX_INPUT_PIXELS });
+    const pipeline = sharp(data, {
+      raw: { width: pixels.width, height: pixels.height, channels: pixels.channels },
+      limitInputPixels: MAX_INPUT_PIXELS,
+    });
     return { pipeline, width: pixels.width, height: pixels.height, source };
   };
   return { file, kind: 'heif', width, height, pipelineFor, pipeline: async () => (await pipelineFor({})).pipeline };
@@ -219,7 +241,11 @@ async function openRawPreview(file: string, raw: Buffer): Promise<OpenedImage> {
   const format = extname(file).slice(1).toUpperCase();
   const preview = await largestEmbeddedJpeg(raw);
   if (!preview) {
-    throw new EidosError('UNSUPPORTED_FORMAT', `${file} is a ${format} RAW file without an embedded JPEG preview; Eidos reads RAW photos through their preview. Export a JPEG from your RAW editor to index it.`, { file });
+    throw new EidosError(
+      'UNSUPPORTED_FORMAT',
+      `${file} is a ${format} RAW file without an embedded JPEG preview; Eidos reads RAW photos through their preview. Export a JPEG from your RAW editor to index it.`,
+      { file },
+    );
   }
   const jpeg = raw.subarray(preview.offset, preview.offset + preview.length);
   // IFD0 (or CR3's CMT1 box) sits at the start of every RAW format; exifr parses synchronously, so it
@@ -230,7 +256,11 @@ async function openRawPreview(file: string, raw: Buffer): Promise<OpenedImage> {
     ...opened,
     pipelineFor: async (bounds) => {
       const need = bounds.embedded;
-      if (need && (Math.min(opened.width, opened.height) < need.minShortEdge || Math.max(opened.width, opened.height) < need.minLongEdge)) {
+      if (
+        need &&
+        (Math.min(opened.width, opened.height) < need.minShortEdge ||
+          Math.max(opened.width, opened.height) < need.minLongEdge)
+      ) {
         throw new EidosError(
           'UNSUPPORTED_FORMAT',
           `${file} is a ${format} RAW file whose largest embedded preview is ${opened.width}×${opened.height}, smaller than the ${need.minShortEdge} px Eidos needs; Eidos does not develop RAW sensor data. Export a JPEG from your RAW editor to index it.`,
@@ -247,14 +277,35 @@ export function decodeFailure(file: string, error: unknown): EidosError {
   if (isEidosError(error)) return error;
   const errno = (error as NodeJS.ErrnoException | undefined)?.code;
   const reason = describeError(error);
-  if (errno === 'ENOENT' || errno === 'EACCES' || errno === 'EPERM' || errno === 'EISDIR' || /Input file is missing/i.test(reason)) {
-    return new EidosError('UNREADABLE', `Cannot read ${file} (${errno ?? reason}); check that it exists and that Eidos may read it.`, { file, cause: error });
+  if (
+    errno === 'ENOENT' ||
+    errno === 'EACCES' ||
+    errno === 'EPERM' ||
+    errno === 'EISDIR' ||
+    /Input file is missing/i.test(reason)
+  ) {
+    return new EidosError(
+      'UNREADABLE',
+      `Cannot read ${file} (${errno ?? reason}); check that it exists and that Eidos may read it.`,
+      { file, cause: error },
+    );
   }
   if (/pixel limit/i.test(reason)) {
-    return new EidosError('TOO_LARGE', `${file} has more than ${MAX_INPUT_PIXELS.toLocaleString('en')} pixels, beyond what Eidos decodes; it was skipped.`, { file, cause: error });
+    return new EidosError(
+      'TOO_LARGE',
+      `${file} has more than ${MAX_INPUT_PIXELS.toLocaleString('en')} pixels, beyond what Eidos decodes; it was skipped.`,
+      { file, cause: error },
+    );
   }
   if (/unsupported image format|not a known file format|unsupported compression/i.test(reason)) {
-    return new EidosError('UNSUPPORTED_FORMAT', `${file} is not in an image format Eidos can decode (${reason}).`, { file, cause: error });
+    return new EidosError('UNSUPPORTED_FORMAT', `${file} is not in an image format Eidos can decode (${reason}).`, {
+      file,
+      cause: error,
+    });
   }
-  return new EidosError('DECODE_FAILED', `Could not decode ${file}: ${reason}. The file may be damaged or truncated; check it in an image viewer.`, { file, cause: error });
+  return new EidosError(
+    'DECODE_FAILED',
+    `Could not decode ${file}: ${reason}. The file may be damaged or truncated; check it in an image viewer.`,
+    { file, cause: error },
+  );
 }

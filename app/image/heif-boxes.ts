@@ -14,7 +14,10 @@ export class HeifStructureError extends Error {}
 /** A transformative property, in the order the item lists it (the order it is applied in). */
 export type HeifTransform =
   | { kind: 'irot'; /** Anticlockwise quarter turns, 0–3. */ quarterTurns: number }
-  | { kind: 'imir'; /** 0: mirror about the vertical axis (left ↔ right); 1: about the horizontal axis (top ↔ bottom). */ axis: 0 | 1 }
+  | {
+      kind: 'imir';
+      /** 0: mirror about the vertical axis (left ↔ right); 1: about the horizontal axis (top ↔ bottom). */ axis: 0 | 1;
+    }
   | { kind: 'clap'; width: number; height: number; horizontalOffset: number; verticalOffset: number };
 
 export interface HeifItem {
@@ -64,12 +67,18 @@ class Reader {
     if (size === 0) return 0;
     this.need(at, size, end, what);
     switch (size) {
-      case 1: return this.view.getUint8(at);
-      case 2: return this.view.getUint16(at);
-      case 3: return (this.view.getUint16(at) << 8) | this.view.getUint8(at + 2);
-      case 4: return this.view.getUint32(at);
-      case 8: return Number(this.view.getBigUint64(at));
-      default: throw new HeifStructureError(`the '${what}' box uses a ${size}-byte field`);
+      case 1:
+        return this.view.getUint8(at);
+      case 2:
+        return this.view.getUint16(at);
+      case 3:
+        return (this.view.getUint16(at) << 8) | this.view.getUint8(at + 2);
+      case 4:
+        return this.view.getUint32(at);
+      case 8:
+        return Number(this.view.getBigUint64(at));
+      default:
+        throw new HeifStructureError(`the '${what}' box uses a ${size}-byte field`);
     }
   }
 
@@ -91,7 +100,8 @@ class Reader {
       } else if (small === 0) {
         size = end - at;
       }
-      if (size < header || at + size > end) throw new HeifStructureError(`the '${type}' box declares ${size} bytes but only ${end - at} remain`);
+      if (size < header || at + size > end)
+        throw new HeifStructureError(`the '${type}' box declares ${size} bytes but only ${end - at} remain`);
       boxes.push({ type, start: at + header, end: at + size });
       at += size;
     }
@@ -120,7 +130,8 @@ export function readHeifLayout(bytes: Uint8Array): HeifLayout {
   const children = r.children(meta.start + 4, meta.end);
 
   const pitm = find(children, 'pitm');
-  if (pitm) layout.primaryId = r.uint(pitm.start + 4, r.uint(pitm.start, 1, pitm.end, 'pitm') === 0 ? 2 : 4, pitm.end, 'pitm');
+  if (pitm)
+    layout.primaryId = r.uint(pitm.start + 4, r.uint(pitm.start, 1, pitm.end, 'pitm') === 0 ? 2 : 4, pitm.end, 'pitm');
 
   const iinf = find(children, 'iinf');
   if (iinf) {
@@ -279,7 +290,9 @@ export function displayedSize(item: HeifItem): { width: number; height: number }
 /** The item's data (construction method 0 only), or undefined when it lies elsewhere or past the end. */
 export function itemBytes(bytes: Uint8Array, item: HeifItem): Uint8Array | undefined {
   if (!item.extents || item.extents.length === 0) return undefined;
-  const parts = item.extents.map(({ offset, length }) => (offset + length <= bytes.length && length > 0 ? bytes.subarray(offset, offset + length) : undefined));
+  const parts = item.extents.map(({ offset, length }) =>
+    offset + length <= bytes.length && length > 0 ? bytes.subarray(offset, offset + length) : undefined,
+  );
   if (parts.some((part) => part === undefined)) return undefined;
   if (parts.length === 1) return parts[0];
   const joined = new Uint8Array(parts.reduce((sum, part) => sum + part!.length, 0));

@@ -35,7 +35,12 @@ export function heifDisplayedSize(file: string, bytes: Uint8Array): Size {
 }
 
 /** Decodes the smallest image that satisfies `need` (the primary image when `need` is undefined). */
-export function decodeHeif(file: string, bytes: Uint8Array, need: EmbeddedNeed | undefined, maxPixels: number): HeifDecoded {
+export function decodeHeif(
+  file: string,
+  bytes: Uint8Array,
+  need: EmbeddedNeed | undefined,
+  maxPixels: number,
+): HeifDecoded {
   const contents = contentsOf(file, bytes);
   if (contents.kind === 'sequence') return decodeFirstFrame(file, bytes, contents.frame, maxPixels);
   const { layout, primary } = contents;
@@ -49,23 +54,49 @@ export function decodeHeif(file: string, bytes: Uint8Array, need: EmbeddedNeed |
   }
   if (full.width * full.height > maxPixels) {
     const embedded = need ? ` and carries no embedded image of at least ${need.minShortEdge} px on its short side` : '';
-    throw new EidosError('TOO_LARGE', `${file} declares ${full.width}×${full.height} pixels, more than the ${maxPixels.toLocaleString('en')} Eidos decodes${embedded}; it was skipped.`, { file });
+    throw new EidosError(
+      'TOO_LARGE',
+      `${file} declares ${full.width}×${full.height} pixels, more than the ${maxPixels.toLocaleString('en')} Eidos decodes${embedded}; it was skipped.`,
+      { file },
+    );
   }
   try {
-    return { pixels: decodeHeifImage(bytes, { kind: 'primary' }), source: 'full', fullWidth: full.width, fullHeight: full.height };
+    return {
+      pixels: decodeHeifImage(bytes, { kind: 'primary' }),
+      source: 'full',
+      fullWidth: full.width,
+      fullHeight: full.height,
+    };
   } catch (error) {
-    throw new EidosError('DECODE_FAILED', `Could not decode ${file}: libheif says "${describeError(error)}". The file may be damaged.`, { file, cause: error });
+    throw new EidosError(
+      'DECODE_FAILED',
+      `Could not decode ${file}: libheif says "${describeError(error)}". The file may be damaged.`,
+      { file, cause: error },
+    );
   }
 }
 
 function decodeFirstFrame(file: string, bytes: Uint8Array, size: Size, maxPixels: number): HeifDecoded {
   if (size.width * size.height > maxPixels) {
-    throw new EidosError('TOO_LARGE', `${file} is an image sequence of ${size.width}×${size.height} frames, more than the ${maxPixels.toLocaleString('en')} pixels Eidos decodes; it was skipped.`, { file });
+    throw new EidosError(
+      'TOO_LARGE',
+      `${file} is an image sequence of ${size.width}×${size.height} frames, more than the ${maxPixels.toLocaleString('en')} pixels Eidos decodes; it was skipped.`,
+      { file },
+    );
   }
   try {
-    return { pixels: decodeHeifImage(bytes, { kind: 'first-frame' }), source: 'full', fullWidth: size.width, fullHeight: size.height };
+    return {
+      pixels: decodeHeifImage(bytes, { kind: 'first-frame' }),
+      source: 'full',
+      fullWidth: size.width,
+      fullHeight: size.height,
+    };
   } catch (error) {
-    throw new EidosError('DECODE_FAILED', `Could not decode the first frame of ${file}, an image sequence without a still image: libheif says "${describeError(error)}". The file may be damaged.`, { file, cause: error });
+    throw new EidosError(
+      'DECODE_FAILED',
+      `Could not decode the first frame of ${file}, an image sequence without a still image: libheif says "${describeError(error)}". The file may be damaged.`,
+      { file, cause: error },
+    );
   }
 }
 
@@ -73,7 +104,11 @@ function contentsOf(file: string, bytes: Uint8Array): Contents {
   if (bytes.length === 0) throw new EidosError('DECODE_FAILED', `${file}: the file is empty (0 bytes).`, { file });
   const cut = truncatedBox(bytes);
   if (cut) {
-    throw new EidosError('DECODE_FAILED', `${file} is damaged or truncated: its '${cut.type}' box declares ${cut.declared} bytes but the file ends ${cut.available} bytes into it. Copy the photo again from its source.`, { file });
+    throw new EidosError(
+      'DECODE_FAILED',
+      `${file} is damaged or truncated: its '${cut.type}' box declares ${cut.declared} bytes but the file ends ${cut.available} bytes into it. Copy the photo again from its source.`,
+      { file },
+    );
   }
   let layout: HeifLayout;
   try {
@@ -85,19 +120,36 @@ function contentsOf(file: string, bytes: Uint8Array): Contents {
   if (layout.primaryId === undefined) {
     if (layout.trackSize) return { kind: 'sequence', frame: layout.trackSize };
     if (layout.hasTracks) {
-      throw new EidosError('UNSUPPORTED_FORMAT', `${file} is an animation (a HEIF image sequence) without a still image or a picture track Eidos can read; Eidos indexes still photos only.`, { file });
+      throw new EidosError(
+        'UNSUPPORTED_FORMAT',
+        `${file} is an animation (a HEIF image sequence) without a still image or a picture track Eidos can read; Eidos indexes still photos only.`,
+        { file },
+      );
     }
-    throw new EidosError('DECODE_FAILED', `${file} is a HEIF file without a primary image (no 'meta' or 'pitm' box). The file may be damaged.`, { file });
+    throw new EidosError(
+      'DECODE_FAILED',
+      `${file} is a HEIF file without a primary image (no 'meta' or 'pitm' box). The file may be damaged.`,
+      { file },
+    );
   }
   const primary = layout.items.get(layout.primaryId);
-  if (!primary) throw new EidosError('DECODE_FAILED', `${file} names item ${layout.primaryId} as its primary image but describes no such item. The file may be damaged.`, { file });
+  if (!primary)
+    throw new EidosError(
+      'DECODE_FAILED',
+      `${file} names item ${layout.primaryId} as its primary image but describes no such item. The file may be damaged.`,
+      { file },
+    );
   return { kind: 'primary', layout, primary };
 }
 
 function sizeOf(file: string, item: HeifItem): Size {
   const size = displayedSize(item);
   if (!size || size.width <= 0 || size.height <= 0) {
-    throw new EidosError('DECODE_FAILED', `${file}: its primary image declares no size (no 'ispe' property). The file may be damaged.`, { file });
+    throw new EidosError(
+      'DECODE_FAILED',
+      `${file}: its primary image declares no size (no 'ispe' property). The file may be damaged.`,
+      { file },
+    );
   }
   return size;
 }
@@ -113,7 +165,8 @@ function qualifyingThumbnails(layout: HeifLayout, primary: HeifItem, full: Size,
     if (!size) continue;
     const short = Math.min(size.width, size.height);
     const long = Math.max(size.width, size.height);
-    if (short >= need.minShortEdge && long >= need.minLongEdge && size.width * size.height < full.width * full.height) candidates.push({ item, area: size.width * size.height });
+    if (short >= need.minShortEdge && long >= need.minLongEdge && size.width * size.height < full.width * full.height)
+      candidates.push({ item, area: size.width * size.height });
   }
   return candidates.sort((a, b) => a.area - b.area).map(({ item }) => item);
 }
@@ -123,14 +176,26 @@ function qualifyingThumbnails(layout: HeifLayout, primary: HeifItem, full: Size,
  * rotation is a declaration), else its primary image's.
  */
 function withPrimaryTransforms(thumbnail: HeifItem, primary: HeifItem): HeifItem {
-  return thumbnail.transforms.length > 0 ? thumbnail : { ...thumbnail, transforms: scaledTransforms(primary, thumbnail) };
+  return thumbnail.transforms.length > 0
+    ? thumbnail
+    : { ...thumbnail, transforms: scaledTransforms(primary, thumbnail) };
 }
 
 /** The primary's transformations in the thumbnail's coordinates (a clean aperture scales with the image). */
 function scaledTransforms(primary: HeifItem, thumbnail: HeifItem): HeifItem['transforms'] {
   const sx = (thumbnail.width ?? 1) / (primary.width ?? 1);
   const sy = (thumbnail.height ?? 1) / (primary.height ?? 1);
-  return primary.transforms.map((t) => (t.kind === 'clap' ? { ...t, width: t.width * sx, height: t.height * sy, horizontalOffset: t.horizontalOffset * sx, verticalOffset: t.verticalOffset * sy } : t));
+  return primary.transforms.map((t) =>
+    t.kind === 'clap'
+      ? {
+          ...t,
+          width: t.width * sx,
+          height: t.height * sy,
+          horizontalOffset: t.horizontalOffset * sx,
+          verticalOffset: t.verticalOffset * sy,
+        }
+      : t,
+  );
 }
 
 function decodeThumbnail(bytes: Uint8Array, primary: HeifItem, thumbnail: HeifItem): HeifPixels | undefined {
@@ -146,7 +211,14 @@ function decodeThumbnail(bytes: Uint8Array, primary: HeifItem, thumbnail: HeifIt
   for (const t of shown.transforms) {
     if (t.kind === 'irot') pixels = rotateAnticlockwise(pixels, t.quarterTurns);
     else if (t.kind === 'imir') pixels = mirror(pixels, t.axis);
-    else pixels = crop(pixels, (pixels.width - t.width) / 2 + t.horizontalOffset, (pixels.height - t.height) / 2 + t.verticalOffset, t.width, t.height);
+    else
+      pixels = crop(
+        pixels,
+        (pixels.width - t.width) / 2 + t.horizontalOffset,
+        (pixels.height - t.height) / 2 + t.verticalOffset,
+        t.width,
+        t.height,
+      );
   }
   return pixels;
 }
@@ -163,7 +235,8 @@ export function truncatedBox(bytes: Uint8Array): { type: string; declared: numbe
     if (small === 0) return undefined; // the box runs to the end of the file, whatever its length
     const large = small === 1 && at + 16 <= bytes.length ? Number(view.getBigUint64(at + 8)) : undefined;
     const size = small === 1 ? large : small;
-    if (size === undefined || at + size > bytes.length) return { type, declared: size ?? 16, available: bytes.length - at };
+    if (size === undefined || at + size > bytes.length)
+      return { type, declared: size ?? 16, available: bytes.length - at };
     if (size < 8) return undefined; // not a box structure at all: the layout reader says what is wrong
     at += size;
   }

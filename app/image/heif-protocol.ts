@@ -12,5 +12,4 @@ export interface HeifRequest {
 }
 
 export type HeifReply =
-  | { id: number; kind: 'decoded'; result: HeifDecoded }
-  | { id: number; kind: 'error'; code: string; message: string };
+  { id: number; kind: 'decoded'; result: HeifDecoded } | { id: number; kind: 'error'; code: string; message: string };

@@ -19,19 +19,33 @@ async function shrink(decoded: HeifDecoded, request: HeifRequest): Promise<HeifD
   const scale = boundedScale(width, height, request.bounds);
   if (scale >= 1) return decoded;
   const target = { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
-  const resized = await sharp(data, { raw: { width, height, channels } }).resize({ ...target, fit: 'fill' }).raw().toBuffer();
-  return { ...decoded, pixels: { data: new Uint8Array(resized.buffer, resized.byteOffset, resized.byteLength), ...target, channels } };
+  const resized = await sharp(data, { raw: { width, height, channels } })
+    .resize({ ...target, fit: 'fill' })
+    .raw()
+    .toBuffer();
+  return {
+    ...decoded,
+    pixels: { data: new Uint8Array(resized.buffer, resized.byteOffset, resized.byteLength), ...target, channels },
+  };
 }
 
 port.on('message', async (request: HeifRequest) => {
   let reply: HeifReply;
   try {
-    const result = await shrink(decodeHeif(request.file, request.bytes, request.bounds.embedded, request.maxPixels), request);
+    const result = await shrink(
+      decodeHeif(request.file, request.bytes, request.bounds.embedded, request.maxPixels),
+      request,
+    );
     reply = { id: request.id, kind: 'decoded', result };
     port.postMessage(reply, [result.pixels.data.buffer as ArrayBuffer]);
     return;
   } catch (error) {
-    reply = { id: request.id, kind: 'error', code: isEidosError(error) ? error.code : 'DECODE_FAILED', message: isEidosError(error) ? error.message : `Could not decode ${request.file}: ${describeError(error)}` };
+    reply = {
+      id: request.id,
+      kind: 'error',
+      code: isEidosError(error) ? error.code : 'DECODE_FAILED',
+      message: isEidosError(error) ? error.message : `Could not decode ${request.file}: ${describeError(error)}`,
+    };
   }
   port.postMessage(reply);
 });

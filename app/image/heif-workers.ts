@@ -55,9 +55,12 @@ function startSlot(): Slot {
     if (reply.kind === 'decoded') pending.resolve(reply.result);
     else pending.reject(new EidosError(reply.code as ErrorCode, reply.message, { file: pending.file }));
   });
-  worker.on('error', (error) => failAll(new EidosError('INTERNAL', `the HEIF decoding thread failed: ${error.message}`)));
+  worker.on('error', (error) =>
+    failAll(new EidosError('INTERNAL', `the HEIF decoding thread failed: ${error.message}`)),
+  );
   worker.on('exit', (code) => {
-    if (slots.includes(slot)) failAll(new EidosError('INTERNAL', `the HEIF decoding thread stopped unexpectedly (exit code ${code})`));
+    if (slots.includes(slot))
+      failAll(new EidosError('INTERNAL', `the HEIF decoding thread stopped unexpectedly (exit code ${code})`));
   });
   worker.unref();
   slot.idleTimer = setTimeout(() => retire(slot), IDLE_MS).unref(); // started ahead and never used
@@ -90,7 +93,12 @@ function pickSlot(): Slot {
  * Decodes on a HEIF thread (see `decodeHeif`; a thumbnail item when `bounds.embedded` allows one) and
  * shrinks the result to `bounds` there. `bytes` is copied to the thread, so the caller keeps its buffer.
  */
-export function decodeHeifOffThread(file: string, bytes: Uint8Array, bounds: DecodeBounds, maxPixels: number): Promise<HeifDecoded> {
+export function decodeHeifOffThread(
+  file: string,
+  bytes: Uint8Array,
+  bounds: DecodeBounds,
+  maxPixels: number,
+): Promise<HeifDecoded> {
   const slot = pickSlot();
   const id = nextId++;
   const request: HeifRequest = { id, file, bytes, maxPixels, bounds };
@@ -113,9 +121,12 @@ export function startHeifWorkers(): void {
 /** Stops the decoding threads (tests, shutdown); the next decode starts new ones. */
 export async function stopHeifWorkers(): Promise<void> {
   const stopping = slots.splice(0, slots.length);
-  await Promise.all(stopping.map(async (slot) => {
-    clearTimeout(slot.idleTimer);
-    for (const pending of slot.pending.values()) pending.reject(new EidosError('INTERNAL', 'the HEIF decoding threads were stopped'));
-    await slot.worker.terminate();
-  }));
+  await Promise.all(
+    stopping.map(async (slot) => {
+      clearTimeout(slot.idleTimer);
+      for (const pending of slot.pending.values())
+        pending.reject(new EidosError('INTERNAL', 'the HEIF decoding threads were stopped'));
+      await slot.worker.terminate();
+    }),
+  );
 }

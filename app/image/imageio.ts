@@ -16,7 +16,12 @@ export interface ImageioPixels {
   height: number;
 }
 
-export type ImageioDecode = (file: string, bytes: Uint8Array, full: { width: number; height: number }, bounds: DecodeBounds) => Promise<ImageioPixels>;
+export type ImageioDecode = (
+  file: string,
+  bytes: Uint8Array,
+  full: { width: number; height: number },
+  bounds: DecodeBounds,
+) => Promise<ImageioPixels>;
 
 /** ImageIO's decoder when this is a macOS build with it (and it is not turned off), else undefined. */
 export function imageioDecoder(): ImageioDecode | undefined {
@@ -30,7 +35,11 @@ export function imageioDecoder(): ImageioDecode | undefined {
       const { data, width, height } = await native(bytes, maxPixelSize);
       return { data, width, height };
     } catch (error) {
-      throw new EidosError('DECODE_FAILED', `Could not decode ${file}: ImageIO says "${describeError(error)}". The file may be damaged.`, { file, cause: error });
+      throw new EidosError(
+        'DECODE_FAILED',
+        `Could not decode ${file}: ImageIO says "${describeError(error)}". The file may be damaged.`,
+        { file, cause: error },
+      );
     }
   };
 }

@@ -20,21 +20,41 @@ interface LibheifModule {
   _free(pointer: number): void;
   _heif_context_alloc(): number;
   _heif_context_free(context: number): void;
-  _heif_context_read_from_memory_without_copy(error: number, context: number, data: number, size: number, options: number): void;
+  _heif_context_read_from_memory_without_copy(
+    error: number,
+    context: number,
+    data: number,
+    size: number,
+    options: number,
+  ): void;
   _heif_context_get_primary_image_handle(error: number, context: number, handleOut: number): void;
   _heif_image_handle_get_thumbnail(error: number, handle: number, thumbnailId: number, handleOut: number): void;
   _heif_image_handle_get_width(handle: number): number;
   _heif_image_handle_get_height(handle: number): number;
   _heif_image_handle_has_alpha_channel(handle: number): number;
   _heif_image_handle_release(handle: number): void;
-  _heif_decode_image(error: number, handle: number, imageOut: number, colorspace: number, chroma: number, options: number): void;
+  _heif_decode_image(
+    error: number,
+    handle: number,
+    imageOut: number,
+    colorspace: number,
+    chroma: number,
+    options: number,
+  ): void;
   _heif_image_get_width(image: number, channel: number): number;
   _heif_image_get_height(image: number, channel: number): number;
   _heif_image_get_plane_readonly(image: number, channel: number, strideOut: number): number;
   _heif_image_release(image: number): void;
   _heif_context_get_track(context: number, trackId: number): number;
   _heif_track_has_alpha_channel(track: number): number;
-  _heif_track_decode_next_image(error: number, track: number, imageOut: number, colorspace: number, chroma: number, options: number): void;
+  _heif_track_decode_next_image(
+    error: number,
+    track: number,
+    imageOut: number,
+    colorspace: number,
+    chroma: number,
+    options: number,
+  ): void;
   _heif_track_release(track: number): void;
 }
 
@@ -48,7 +68,10 @@ const CHANNEL_INTERLEAVED = 10;
 
 /** A libheif failure: `code` is heif_error_code, the message is libheif's own. */
 export class LibheifError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -90,7 +113,14 @@ export function decodeHeifImage(bytes: Uint8Array, choice: HeifImageChoice): Hei
       track = m._heif_context_get_track(context, 0); // id 0: the first visual track
       if (!track) throw new LibheifError(-1, 'the file has no picture track');
       channels = m._heif_track_has_alpha_channel(track) ? 4 : 3;
-      m._heif_track_decode_next_image(scratch, track, out, COLORSPACE_RGB, channels === 4 ? CHROMA_INTERLEAVED_RGBA : CHROMA_INTERLEAVED_RGB, 0);
+      m._heif_track_decode_next_image(
+        scratch,
+        track,
+        out,
+        COLORSPACE_RGB,
+        channels === 4 ? CHROMA_INTERLEAVED_RGBA : CHROMA_INTERLEAVED_RGB,
+        0,
+      );
     } else {
       m._heif_context_get_primary_image_handle(scratch, context, out);
       check();
@@ -102,7 +132,14 @@ export function decodeHeifImage(bytes: Uint8Array, choice: HeifImageChoice): Hei
       }
       const handle = handles.at(-1)!;
       channels = m._heif_image_handle_has_alpha_channel(handle) ? 4 : 3;
-      m._heif_decode_image(scratch, handle, out, COLORSPACE_RGB, channels === 4 ? CHROMA_INTERLEAVED_RGBA : CHROMA_INTERLEAVED_RGB, 0);
+      m._heif_decode_image(
+        scratch,
+        handle,
+        out,
+        COLORSPACE_RGB,
+        channels === 4 ? CHROMA_INTERLEAVED_RGBA : CHROMA_INTERLEAVED_RGB,
+        0,
+      );
     }
     check();
     image = m.HEAPU32[out >> 2]!;

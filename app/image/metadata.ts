@@ -41,11 +41,22 @@ export async function readMetadata(file: string, bytes?: Buffer): Promise<PhotoM
   if (takenAt) result.takenAt = takenAt;
   const lat = exif.latitude;
   const lon = exif.longitude;
-  if (typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon)
-    && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat === 0 && lon === 0)) {
+  if (
+    typeof lat === 'number' &&
+    typeof lon === 'number' &&
+    Number.isFinite(lat) &&
+    Number.isFinite(lon) &&
+    Math.abs(lat) <= 90 &&
+    Math.abs(lon) <= 180 &&
+    !(lat === 0 && lon === 0)
+  ) {
     result.gps = { lat, lon };
   }
-  for (const [key, value] of [['make', exif.Make], ['model', exif.Model], ['lens', exif.LensModel]] as const) {
+  for (const [key, value] of [
+    ['make', exif.Make],
+    ['model', exif.Model],
+    ['lens', exif.LensModel],
+  ] as const) {
     const text = cleanText(value);
     if (text) result[key] = text;
   }
@@ -61,8 +72,15 @@ async function readExif(file: string | Buffer): Promise<RawExif> {
     // XMP too: some editors and phones write the capture time only there.
     // `chunked` is a documented exifr option missing from its type declarations.
     const options = {
-      tiff: true, exif: true, gps: true, xmp: true, icc: false, iptc: false,
-      reviveValues: false, translateValues: false, chunked: false,
+      tiff: true,
+      exif: true,
+      gps: true,
+      xmp: true,
+      icc: false,
+      iptc: false,
+      reviveValues: false,
+      translateValues: false,
+      chunked: false,
     } as NonNullable<Parameters<typeof exifr.parse>[1]>;
     const parsed = (await exifr.parse(file, options)) as RawExif | undefined;
     return parsed ?? {};
@@ -79,7 +97,12 @@ export function exifDateToIso(value: unknown, offset?: unknown): string | undefi
   const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
   if (y < 1800 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return undefined;
   const iso = `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}`;
-  const zone = typeof offset === 'string' && /^[+-]\d{2}:\d{2}$/.test(offset.trim()) ? offset.trim() : /Z$/.test(value.trim()) ? 'Z' : '';
+  const zone =
+    typeof offset === 'string' && /^[+-]\d{2}:\d{2}$/.test(offset.trim())
+      ? offset.trim()
+      : /Z$/.test(value.trim())
+        ? 'Z'
+        : '';
   return iso + zone;
 }
 

@@ -21,13 +21,21 @@ export const swapsAxes = (orientation: Orientation | undefined): boolean => (ori
  */
 export function orientationOps(orientation: Orientation): { rotate: 0 | 90 | 180 | 270; flop: boolean } {
   switch (orientation) {
-    case 1: return { rotate: 0, flop: false };
-    case 2: return { rotate: 0, flop: true };
-    case 3: return { rotate: 180, flop: false };
-    case 4: return { rotate: 180, flop: true };
-    case 5: return { rotate: 270, flop: true };
-    case 6: return { rotate: 90, flop: false };
-    case 7: return { rotate: 90, flop: true };
-    case 8: return { rotate: 270, flop: false };
+    case 1:
+      return { rotate: 0, flop: false };
+    case 2:
+      return { rotate: 0, flop: true };
+    case 3:
+      return { rotate: 180, flop: false };
+    case 4:
+      return { rotate: 180, flop: true };
+    case 5:
+      return { rotate: 270, flop: true };
+    case 6:
+      return { rotate: 90, flop: false };
+    case 7:
+      return { rotate: 90, flop: true };
+    case 8:
+      return { rotate: 270, flop: false };
   }
 }

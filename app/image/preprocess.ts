@@ -52,22 +52,42 @@ export function modelInputGeometry(width: number, height: number, spec: Preproce
 export async function preprocessForModel(file: string, spec: PreprocessSpec): Promise<Float32Array> {
   checkSpec(spec);
   const image = await openImage(file);
-  const sized = await openPipeline(image, { embedded: { minShortEdge: spec.shortestEdge, minLongEdge: spec.shortestEdge } });
+  const sized = await openPipeline(image, {
+    embedded: { minShortEdge: spec.shortestEdge, minLongEdge: spec.shortestEdge },
+  });
   return tensorFromPipeline(sized.pipeline, sized.width, sized.height, spec, file);
 }
 
 /** The same from pixels already decoded (e.g. by `decodeImage` for the thumbnails too). */
-export async function preprocessDecoded(image: DecodedImage, spec: PreprocessSpec, file = '(decoded pixels)'): Promise<Float32Array> {
+export async function preprocessDecoded(
+  image: DecodedImage,
+  spec: PreprocessSpec,
+  file = '(decoded pixels)',
+): Promise<Float32Array> {
   checkSpec(spec);
   const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
   return tensorFromPipeline(pipeline, image.width, image.height, spec, file);
 }
 
-async function tensorFromPipeline(pipeline: Sharp, width: number, height: number, spec: PreprocessSpec, file: string): Promise<Float32Array> {
+async function tensorFromPipeline(
+  pipeline: Sharp,
+  width: number,
+  height: number,
+  spec: PreprocessSpec,
+  file: string,
+): Promise<Float32Array> {
   const geometry = modelInputGeometry(width, height, spec);
   const shrinking = geometry.resizeWidth <= width && geometry.resizeHeight <= height;
   const resized = shrinking
-    ? await toRgbPixels(pipeline.resize({ width: geometry.resizeWidth, height: geometry.resizeHeight, fit: 'fill', kernel: KERNELS[spec.interpolation] }), file)
+    ? await toRgbPixels(
+        pipeline.resize({
+          width: geometry.resizeWidth,
+          height: geometry.resizeHeight,
+          fit: 'fill',
+          kernel: KERNELS[spec.interpolation],
+        }),
+        file,
+      )
     : await enlargeLikePillow(await toRgbPixels(pipeline, file), geometry, spec, file);
   return hwcToNormalisedChw(centreCrop(resized, geometry, spec.size), spec);
 }
@@ -82,26 +102,35 @@ const EDGE = 2;
  * same interpolator, on a copy-extended source so border samples do not blend in black.
  * Enlarging only happens for photos smaller than the model input, so the extra pass is cheap.
  */
-async function enlargeLikePillow(source: DecodedImage, geometry: ModelInputGeometry, spec: PreprocessSpec, file: string): Promise<DecodedImage> {
+async function enlargeLikePillow(
+  source: DecodedImage,
+  geometry: ModelInputGeometry,
+  spec: PreprocessSpec,
+  file: string,
+): Promise<DecodedImage> {
   const padded = await sharp(source.data, { raw: { width: source.width, height: source.height, channels: 3 } })
     .extend({ top: EDGE, bottom: EDGE, left: EDGE, right: EDGE, extendWith: 'copy' })
     .raw()
     .toBuffer();
-  const enlarged = sharp(padded, { raw: { width: source.width + 2 * EDGE, height: source.height + 2 * EDGE, channels: 3 } })
-    .affine([geometry.resizeWidth / source.width, 0, 0, geometry.resizeHeight / source.height], {
-      interpolator: spec.interpolation,
-      idx: 0.5 - EDGE,
-      idy: 0.5 - EDGE,
-      odx: -0.5,
-      ody: -0.5,
-    });
+  const enlarged = sharp(padded, {
+    raw: { width: source.width + 2 * EDGE, height: source.height + 2 * EDGE, channels: 3 },
+  }).affine([geometry.resizeWidth / source.width, 0, 0, geometry.resizeHeight / source.height], {
+    interpolator: spec.interpolation,
+    idx: 0.5 - EDGE,
+    idy: 0.5 - EDGE,
+    odx: -0.5,
+    ody: -0.5,
+  });
   return toRgbPixels(enlarged, file);
 }
 
 /** The `size`×`size` window at the geometry's offsets (row copies; sharp runs `extract` before `affine`). */
 function centreCrop(image: DecodedImage, geometry: ModelInputGeometry, size: number): Uint8Array {
   if (image.width < geometry.left + size || image.height < geometry.top + size) {
-    throw new EidosError('INTERNAL', `resized image ${image.width}×${image.height} is smaller than the ${size}×${size} crop at (${geometry.left}, ${geometry.top})`);
+    throw new EidosError(
+      'INTERNAL',
+      `resized image ${image.width}×${image.height} is smaller than the ${size}×${size} crop at (${geometry.left}, ${geometry.top})`,
+    );
   }
   const crop = new Uint8Array(size * size * 3);
   for (let y = 0; y < size; y++) {
@@ -131,9 +160,17 @@ export function hwcToNormalisedChw(rgb: Uint8Array, spec: PreprocessSpec): Float
 }
 
 function checkSpec(spec: PreprocessSpec): void {
-  const ok = Number.isInteger(spec.size) && spec.size > 0 && Number.isInteger(spec.shortestEdge) && spec.shortestEdge >= spec.size
-    && spec.std.every((s) => s !== 0) && spec.interpolation in KERNELS;
+  const ok =
+    Number.isInteger(spec.size) &&
+    spec.size > 0 &&
+    Number.isInteger(spec.shortestEdge) &&
+    spec.shortestEdge >= spec.size &&
+    spec.std.every((s) => s !== 0) &&
+    spec.interpolation in KERNELS;
   if (!ok) {
-    throw new EidosError('BAD_ARGUMENT', `Invalid preprocessing spec ${JSON.stringify(spec)}: need integer size > 0, shortestEdge ≥ size, non-zero std and interpolation bicubic or bilinear. Check models/manifest.json.`);
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `Invalid preprocessing spec ${JSON.stringify(spec)}: need integer size > 0, shortestEdge ≥ size, non-zero std and interpolation bicubic or bilinear. Check models/manifest.json.`,
+    );
   }
 }

@@ -31,7 +31,10 @@ export function parseJpegAt(buf: Uint8Array, start: number): EmbeddedJpeg | unde
   while (pos + 1 < buf.length) {
     if (buf[pos] !== 0xff) return undefined;
     const marker = buf[pos + 1]!;
-    if (marker === 0xff) { pos += 1; continue; } // fill byte
+    if (marker === 0xff) {
+      pos += 1;
+      continue;
+    } // fill byte
     if (marker === 0xd9) {
       return width > 0 && height > 0 ? { offset: start, length: pos + 2 - start, width, height } : undefined;
     }

@@ -22,7 +22,10 @@ const WEBP_EFFORT = 2;
 /** `<dir>/<size>/<first two hex digits>/<hash>.webp`; the fan-out keeps folders small for big libraries. */
 export function thumbnailPath(hash: string, size: ThumbnailSize, dir: string = thumbnailsDir()): string {
   if (!/^[0-9a-f]{16,128}$/.test(hash)) {
-    throw new EidosError('BAD_ARGUMENT', `Thumbnail hash "${hash}" is not a lower-case hex content hash (16–128 digits).`);
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `Thumbnail hash "${hash}" is not a lower-case hex content hash (16–128 digits).`,
+    );
   }
   return join(dir, size, hash.slice(0, 2), `${hash}.webp`);
 }
@@ -68,6 +71,9 @@ async function writeAtomically(target: string, bytes: Buffer): Promise<void> {
         { file: target, cause: error },
       );
     }
-    throw new EidosError('INTERNAL', `Could not write thumbnail ${target}: ${String(error)}`, { file: target, cause: error });
+    throw new EidosError('INTERNAL', `Could not write thumbnail ${target}: ${String(error)}`, {
+      file: target,
+      cause: error,
+    });
   }
 }

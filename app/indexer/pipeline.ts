@@ -40,7 +40,8 @@ export interface IndexSummary {
   seconds: number;
 }
 
-const isHeifName = (path: string): boolean => (HEIF_EXTENSIONS as readonly string[]).some((extension) => path.toLowerCase().endsWith(extension));
+const isHeifName = (path: string): boolean =>
+  (HEIF_EXTENSIONS as readonly string[]).some((extension) => path.toLowerCase().endsWith(extension));
 
 export async function indexLibrary(options: IndexRunOptions): Promise<IndexSummary> {
   const started = performance.now();
@@ -53,7 +54,16 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   if (plan.work.some((planned) => isHeifName(planned.file.path))) startHeifWorkers();
   applyMovesAndDeletions(store, plan);
 
-  const progress: PipelineProgress = { phase: 'indexing', total: plan.work.length, done: 0, encoded: 0, reused: 0, skipped: 0, rate: 0, etaSeconds: undefined };
+  const progress: PipelineProgress = {
+    phase: 'indexing',
+    total: plan.work.length,
+    done: 0,
+    encoded: 0,
+    reused: 0,
+    skipped: 0,
+    rate: 0,
+    etaSeconds: undefined,
+  };
   const meter = new RateMeter();
   /** Rows of files deleted after the plan (a deleted new file never had one). */
   let removedWhileRunning = 0;
@@ -64,7 +74,11 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   // decoding when decoding keeps up, and memory stays at about two batches of tensors.
   const prepared = new Channel<PreparedPhoto>(batchSize * 2);
   const readers = options.readers ?? Math.max(2, availableParallelism());
-  const ctx = { spec: model.preprocess, thumbnailsDir: options.thumbnailsDir, hasEmbedding: (hash: string) => store.hasEmbedding(hash, model.id) };
+  const ctx = {
+    spec: model.preprocess,
+    thumbnailsDir: options.thumbnailsDir,
+    hasEmbedding: (hash: string) => store.hasEmbedding(hash, model.id),
+  };
 
   let next = 0;
   // Set when the run fails (a full disk, a damaged index): readers stop rather than decode photos no one will take.
@@ -75,7 +89,9 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
       await prepared.put(await preparePhoto(planned, ctx));
     }
   };
-  const reading = Promise.all(Array.from({ length: Math.min(readers, Math.max(1, plan.work.length)) }, read)).finally(() => prepared.close());
+  const reading = Promise.all(Array.from({ length: Math.min(readers, Math.max(1, plan.work.length)) }, read)).finally(
+    () => prepared.close(),
+  );
   // A reader's failure (a full disk) is rethrown by `await reading` below; until the consumer gets
   // there (it may be encoding a batch) the rejection must not count as unhandled, which kills the process.
   reading.catch(() => undefined);
@@ -99,12 +115,28 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     });
     if (vanishedIds.length > 0) store.removeFiles(vanishedIds);
     removedWhileRunning += vanishedIds.length;
-    const present = items.filter((item): item is Exclude<PreparedPhoto, { kind: 'vanished' }> => item.kind !== 'vanished');
+    const present = items.filter(
+      (item): item is Exclude<PreparedPhoto, { kind: 'vanished' }> => item.kind !== 'vanished',
+    );
     const batch: BatchItem[] = present.map((item) => {
-      if (item.kind === 'skipped') return { kind: 'skipped', file: item.file, contentHash: item.contentHash, code: item.code, reason: item.reason };
+      if (item.kind === 'skipped')
+        return {
+          kind: 'skipped',
+          file: item.file,
+          contentHash: item.contentHash,
+          code: item.code,
+          reason: item.reason,
+        };
       const embedding = vectors.get(item);
       const decoded = item.kind === 'encode' ? { decodeSource: item.decodeSource } : {};
-      return { kind: 'indexed', file: item.file, contentHash: item.contentHash, metadata: item.metadata, ...(embedding ? { embedding } : {}), ...decoded };
+      return {
+        kind: 'indexed',
+        file: item.file,
+        contentHash: item.contentHash,
+        metadata: item.metadata,
+        ...(embedding ? { embedding } : {}),
+        ...decoded,
+      };
     });
     store.writeBatch({ modelId: model.id, items: batch });
     for (const item of items) {

@@ -17,7 +17,14 @@ import type { PreprocessSpec } from '../models/manifest-types.ts';
 import type { FileIdentity, PhotoMetadata } from '../store/types.ts';
 
 export type PreparedPhoto =
-  | { kind: 'encode'; file: FileIdentity; contentHash: string; metadata: PhotoMetadata; pixels: Float32Array; decodeSource: DecodeSource }
+  | {
+      kind: 'encode';
+      file: FileIdentity;
+      contentHash: string;
+      metadata: PhotoMetadata;
+      pixels: Float32Array;
+      decodeSource: DecodeSource;
+    }
   | { kind: 'known'; file: FileIdentity; contentHash: string; metadata: PhotoMetadata }
   | { kind: 'skipped'; file: FileIdentity; contentHash: string | null; code: string; reason: string }
   | { kind: 'vanished'; file: FileIdentity };
@@ -53,17 +60,23 @@ export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): P
     // Rewritten since the scan but steady while read: record the stat that describes these bytes.
     file = { ...file, size: read.size, mtimeMs: read.mtimeMs };
     const { bytes } = read;
-    if (bytes.length === 0) throw new EidosError('DECODE_FAILED', `${file.path}: the file is empty (0 bytes).`, { file: file.path });
+    if (bytes.length === 0)
+      throw new EidosError('DECODE_FAILED', `${file.path}: the file is empty (0 bytes).`, { file: file.path });
     contentHash = hashBytes(bytes);
     // The decoders get the bytes, never the path: a name that is not valid UTF-8 cannot be reopened from its text form.
     const metadata = toStoreMetadata(await readMetadata(file.path, bytes));
-    if ((planned.embedded && planned.contentHash === contentHash) || ctx.hasEmbedding(contentHash)) return { kind: 'known', file, contentHash, metadata };
+    if ((planned.embedded && planned.contentHash === contentHash) || ctx.hasEmbedding(contentHash))
+      return { kind: 'known', file, contentHash, metadata };
     // One decode of no more than the grid thumbnail and the model need: an embedded image at least that
     // large (HEIF thumbnail, RAW preview), else shrunk on load, never below the model's shortest edge
     // (so the model input is a downscale like the reference processor's).
     const image = await decodeImage(
       file.path,
-      { maxLongEdge: THUMBNAIL_EDGES.grid * 2, minShortEdge: ctx.spec.shortestEdge, embedded: { minShortEdge: ctx.spec.shortestEdge, minLongEdge: THUMBNAIL_EDGES.grid } },
+      {
+        maxLongEdge: THUMBNAIL_EDGES.grid * 2,
+        minShortEdge: ctx.spec.shortestEdge,
+        embedded: { minShortEdge: ctx.spec.shortestEdge, minLongEdge: THUMBNAIL_EDGES.grid },
+      },
       bytes,
     );
     const [pixels] = await Promise.all([

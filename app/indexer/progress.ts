@@ -20,7 +20,10 @@ export interface PipelineProgress {
 export class RateMeter {
   private readonly samples: Array<{ t: number; done: number }> = [];
 
-  constructor(private readonly windowMs = 5000, private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly windowMs = 5000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   record(done: number): number {
     const t = this.now();

@@ -68,13 +68,7 @@ export interface Kernels {
    * holds the library-wide L_b (from `bankLogSumExp` over the whole library, possibly merged from
    * parts); when omitted it is computed over `matrix` itself, i.e. `matrix` is the whole library.
    */
-  logPrior(
-    matrix: EmbeddingMatrix,
-    bank: Float32Array,
-    nb: number,
-    tau: number,
-    bankLse?: Float64Array,
-  ): Float32Array;
+  logPrior(matrix: EmbeddingMatrix, bank: Float32Array, nb: number, tau: number, bankLse?: Float64Array): Float32Array;
 
   /**
    * Contingency counts for MI: `binned` is F×N feature-major bin ids (< bins), `y` the 0/1 labels.
@@ -86,14 +80,7 @@ export interface Kernels {
    * Joint counts of every feature with the selected feature `s` (for conditional MI).
    * Result F×bins×bins×2, entry ((f·bins + b_f)·bins + b_s)·2 + y.
    */
-  pairCountTables(
-    binned: Uint8Array,
-    f: number,
-    n: number,
-    y: Uint8Array,
-    bins: number,
-    s: number,
-  ): Uint32Array;
+  pairCountTables(binned: Uint8Array, f: number, n: number, y: Uint8Array, bins: number, s: number): Uint32Array;
 
   /** The large calls again, computed off the JS thread (the native path uses a worker; same results). */
   scoresAsync(matrix: EmbeddingMatrix, queries: Float32Array, nq: number): Promise<Float32Array>;

@@ -19,13 +19,16 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
   metalDevice?: () => string | null;
   metalScores?: (matrix: EmbeddingMatrix, queries: Float32Array, nq: number) => Float32Array | null;
   /** macOS builds only (native/src/imageio): ImageIO decode on libuv's pool, see app/image/imageio.ts. */
-  imageioDecode?: (bytes: Uint8Array, maxPixelSize: number) => Promise<{ data: Uint8Array; width: number; height: number; fullWidth: number; fullHeight: number }>;
+  imageioDecode?: (
+    bytes: Uint8Array,
+    maxPixelSize: number,
+  ) => Promise<{ data: Uint8Array; width: number; height: number; fullWidth: number; fullHeight: number }>;
 }
-
 
 function loadNative(): { binding?: NativeBinding; reason?: string } {
   const addonPath = resources.nativeAddon();
-  if (process.env.EIDOS_KERNELS === 'typescript') return { reason: 'EIDOS_KERNELS=typescript asked for the TypeScript kernels' };
+  if (process.env.EIDOS_KERNELS === 'typescript')
+    return { reason: 'EIDOS_KERNELS=typescript asked for the TypeScript kernels' };
   try {
     return { binding: createRequire(import.meta.url)(addonPath) as NativeBinding };
   } catch (error) {
@@ -49,7 +52,8 @@ let loadedAddon: { binding?: NativeBinding; reason?: string } | undefined;
 function loaded(): { binding?: NativeBinding; reason?: string } {
   if (loadedAddon === undefined) {
     loadedAddon = loadNative();
-    if (loadedAddon.reason !== undefined && process.env.EIDOS_KERNELS !== 'typescript') console.warn(`eidos: ${loadedAddon.reason}`);
+    if (loadedAddon.reason !== undefined && process.env.EIDOS_KERNELS !== 'typescript')
+      console.warn(`eidos: ${loadedAddon.reason}`);
   }
   return loadedAddon;
 }
@@ -97,9 +101,8 @@ function nativeKernels(native: NativeBinding): Kernels {
     countTables: guard((binned, f, n, y, bins) => native.countTables(binned, f, n, y, bins)),
     pairCountTables: guard((binned, f, n, y, bins, s) => native.pairCountTables(binned, f, n, y, bins, s)),
     scoresAsync: guardAsync(async (matrix, queries, nq) => native.scoresAsync(matrix, queries, nq)),
-    searchPassAsync: guardAsync(
-      async (matrix, query, tau, k, mask, wantScores): Promise<SearchPassResult> =>
-        native.searchPassAsync(matrix, query, tau, k, mask, wantScores),
+    searchPassAsync: guardAsync(async (matrix, query, tau, k, mask, wantScores): Promise<SearchPassResult> =>
+      native.searchPassAsync(matrix, query, tau, k, mask, wantScores),
     ),
     logPriorAsync: guardAsync(async (matrix, bank, nb, tau, bankLse) =>
       native.logPriorAsync(matrix, bank, nb, tau, bankLse),
@@ -115,11 +118,15 @@ export function nativeImageioDecode(): NativeBinding['imageioDecode'] {
 }
 
 let active: Kernels | undefined;
-const activeKernels = (): Kernels => (active ??= loaded().binding ? nativeKernels(loaded().binding!) : referenceKernels);
+const activeKernels = (): Kernels =>
+  (active ??= loaded().binding ? nativeKernels(loaded().binding!) : referenceKernels);
 
 /** The kernels in use: native when the addon loads, else the TypeScript reference (each call goes to the one chosen on first use). */
 export const kernels = Object.fromEntries(
-  Object.keys(referenceKernels).map((name) => [name, (...args: unknown[]) => (activeKernels()[name as keyof Kernels] as (...a: unknown[]) => unknown)(...args)]),
+  Object.keys(referenceKernels).map((name) => [
+    name,
+    (...args: unknown[]) => (activeKernels()[name as keyof Kernels] as (...a: unknown[]) => unknown)(...args),
+  ]),
 ) as unknown as Kernels;
 
 export function kernelStatus(): KernelStatus {

@@ -38,7 +38,9 @@ export function allocateMatrix<D extends EmbeddingMatrix['dtype']>(
  * it are approximate (error ≤ ½·scale·Σ|query|); use it for a first pass and re-rank the candidates
  * with the exact matrix.
  */
-export function quantizeI8(matrix: Extract<EmbeddingMatrix, { dtype: 'f32' }>): Extract<EmbeddingMatrix, { dtype: 'i8' }> {
+export function quantizeI8(
+  matrix: Extract<EmbeddingMatrix, { dtype: 'f32' }>,
+): Extract<EmbeddingMatrix, { dtype: 'i8' }> {
   const { n, d, data } = matrix;
   const out = allocateMatrix('i8', n, d);
   for (let i = 0; i < n; i++) {

@@ -135,7 +135,14 @@ function countTables(binned: Uint8Array, f: number, n: number, y: Uint8Array, bi
   return out;
 }
 
-function pairCountTables(binned: Uint8Array, f: number, n: number, y: Uint8Array, bins: number, s: number): Uint32Array {
+function pairCountTables(
+  binned: Uint8Array,
+  f: number,
+  n: number,
+  y: Uint8Array,
+  bins: number,
+  s: number,
+): Uint32Array {
   check.checkBins(binned, f, n, y, bins);
   check.checkFeature(s, f);
   const out = new Uint32Array(f * bins * bins * 2);

@@ -25,10 +25,15 @@ export function checkMatrix(matrix: EmbeddingMatrix): void {
   checkCount('matrix.n', matrix.n);
   checkCount('matrix.d', matrix.d);
   if (matrix.d === 0) fail('matrix.d must be at least 1');
-  const expected: Record<EmbeddingMatrix['dtype'], string> = { f32: 'Float32Array', f16: 'Uint16Array', i8: 'Int8Array' };
+  const expected: Record<EmbeddingMatrix['dtype'], string> = {
+    f32: 'Float32Array',
+    f16: 'Uint16Array',
+    i8: 'Int8Array',
+  };
   const ctor = { f32: Float32Array, f16: Uint16Array, i8: Int8Array }[matrix.dtype];
   if (ctor === undefined) fail(`matrix.dtype must be 'f32', 'f16' or 'i8', got '${String(matrix.dtype)}'`);
-  if (!(matrix.data instanceof ctor)) fail(`matrix.data must be a ${expected[matrix.dtype]} for dtype '${matrix.dtype}'`);
+  if (!(matrix.data instanceof ctor))
+    fail(`matrix.data must be a ${expected[matrix.dtype]} for dtype '${matrix.dtype}'`);
   checkLength('matrix.data', matrix.data, matrix.n * matrix.d, 'n×d');
   if (matrix.dtype === 'i8') {
     if (!(matrix.scales instanceof Float32Array)) fail("matrix.scales must be a Float32Array for dtype 'i8'");

@@ -60,7 +60,9 @@ export async function planIndex(store: IndexStore, options: PlanOptions): Promis
   const folderIdByRoot = new Map(folders.map((folder) => [folder.path, folder.id]));
   const stored = new Map<string, StoredFile>();
   for (const folder of folders) for (const file of store.filesInFolder(folder.id)) stored.set(keyOf(file), file);
-  const storedSizes = new Set([...stored.values()].filter((file) => file.contentHash !== null).map((file) => file.size));
+  const storedSizes = new Set(
+    [...stored.values()].filter((file) => file.contentHash !== null).map((file) => file.size),
+  );
 
   const plan: IndexPlan = { unchanged: 0, work: [], moved: [], deleted: [], unverified: 0, problems: [] };
   const toHash: { file: FileIdentity; reason: 'new' | 'changed' }[] = [];
@@ -77,9 +79,17 @@ export async function planIndex(store: IndexStore, options: PlanOptions): Promis
     if (!previous) {
       if (storedSizes.has(file.size)) toHash.push({ file, reason: 'new' });
       else plan.work.push({ file, reason: 'new', contentHash: null, embedded: false });
-    } else if (previous.size !== file.size || previous.mtimeMs !== file.mtimeMs || previous.folderId !== file.folderId) {
+    } else if (
+      previous.size !== file.size ||
+      previous.mtimeMs !== file.mtimeMs ||
+      previous.folderId !== file.folderId
+    ) {
       plan.work.push({ file, reason: 'changed', contentHash: null, embedded: false });
-    } else if (previous.status === 'indexed' && previous.contentHash && !store.hasEmbedding(previous.contentHash, options.modelId)) {
+    } else if (
+      previous.status === 'indexed' &&
+      previous.contentHash &&
+      !store.hasEmbedding(previous.contentHash, options.modelId)
+    ) {
       plan.work.push({ file, reason: 'missing-embedding', contentHash: previous.contentHash, embedded: false });
     } else {
       plan.unchanged++;
@@ -110,7 +120,13 @@ export async function planIndex(store: IndexStore, options: PlanOptions): Promis
     const contentHash = hashes[i] ?? null;
     const vanished = contentHash ? vanishedByHash.get(contentHash)?.pop() : undefined;
     if (vanished) plan.moved.push({ fileId: vanished.id, from: vanished, to: file });
-    else plan.work.push({ file, reason, contentHash, embedded: contentHash !== null && store.hasEmbedding(contentHash, options.modelId) });
+    else
+      plan.work.push({
+        file,
+        reason,
+        contentHash,
+        embedded: contentHash !== null && store.hasEmbedding(contentHash, options.modelId),
+      });
   });
   for (const files of vanishedByHash.values()) plan.deleted.push(...files);
   return plan;
@@ -119,7 +135,13 @@ export async function planIndex(store: IndexStore, options: PlanOptions): Promis
 function identityOf(file: ScannedFile, folderIdByRoot: ReadonlyMap<string, number>): FileIdentity | undefined {
   const folderId = folderIdByRoot.get(file.root);
   if (folderId === undefined) return undefined;
-  const identity: FileIdentity = { path: file.path, folderId, size: file.size, mtimeMs: file.mtimeMs, format: file.format };
+  const identity: FileIdentity = {
+    path: file.path,
+    folderId,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    format: file.format,
+  };
   if (file.rawPath) identity.rawPath = file.rawPath;
   return identity;
 }
@@ -145,8 +167,10 @@ export function applyMovesAndDeletions(store: IndexStore, plan: IndexPlan): void
   if (plan.moved.length > 0) store.moveFiles(plan.moved.map(({ fileId, to }) => ({ fileId, to })));
   if (plan.deleted.length > 0) store.removeFiles(plan.deleted.map((file) => file.id));
   const folderIdByRoot = new Map(store.listFolders().map((folder) => [folder.path, folder.id]));
-  store.replaceScanProblems(plan.problems.flatMap((problem) => {
-    const folderId = folderIdByRoot.get(problem.root);
-    return folderId === undefined ? [] : [{ ...problem, folderId }];
-  }));
+  store.replaceScanProblems(
+    plan.problems.flatMap((problem) => {
+      const folderId = folderIdByRoot.get(problem.root);
+      return folderId === undefined ? [] : [{ ...problem, folderId }];
+    }),
+  );
 }

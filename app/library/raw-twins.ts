@@ -13,7 +13,12 @@ const stemOf = (name: string): string => name.slice(0, name.length - extname(nam
 
 /** `names` (one folder's photo files) without each RAW file that has a JPEG or HEIF twin of the same name. */
 export function withoutRawTwins<T>(entries: readonly T[], nameOf: (entry: T) => string): T[] {
-  const renderedStems = new Set(entries.map(nameOf).filter((name) => rendered.has(extname(name).toLowerCase())).map(stemOf));
+  const renderedStems = new Set(
+    entries
+      .map(nameOf)
+      .filter((name) => rendered.has(extname(name).toLowerCase()))
+      .map(stemOf),
+  );
   if (renderedStems.size === 0) return [...entries];
   return entries.filter((entry) => {
     const name = nameOf(entry);

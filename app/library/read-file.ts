@@ -20,7 +20,12 @@ export type FileRead =
 
 /** True when the file changed between the two stats of one read (someone is writing it now). */
 export function changedDuringRead(before: Stats, after: Stats, bytesRead: number): boolean {
-  return before.size !== after.size || before.mtimeMs !== after.mtimeMs || before.ctimeMs !== after.ctimeMs || bytesRead !== after.size;
+  return (
+    before.size !== after.size ||
+    before.mtimeMs !== after.mtimeMs ||
+    before.ctimeMs !== after.ctimeMs ||
+    bytesRead !== after.size
+  );
 }
 
 /**
@@ -39,12 +44,20 @@ export async function readWholeFile(file: FilePath, maxBytes = MAX_FILE_BYTES): 
   try {
     const before = await handle.stat();
     if (before.size > maxBytes) {
-      throw new EidosError('TOO_LARGE', `${file.path} is ${before.size.toLocaleString('en')} bytes, more than the ${maxBytes.toLocaleString('en')} Eidos reads for one photo; it was skipped.`, { file: file.path });
+      throw new EidosError(
+        'TOO_LARGE',
+        `${file.path} is ${before.size.toLocaleString('en')} bytes, more than the ${maxBytes.toLocaleString('en')} Eidos reads for one photo; it was skipped.`,
+        { file: file.path },
+      );
     }
     const bytes = await handle.readFile();
     const after = await handle.stat();
     if (changedDuringRead(before, after, bytes.length)) {
-      throw new EidosError('CHANGED_WHILE_READING', `${file.path} changed while Eidos was reading it (another program is writing it); the next 'eidos index' reads it again.`, { file: file.path });
+      throw new EidosError(
+        'CHANGED_WHILE_READING',
+        `${file.path} changed while Eidos was reading it (another program is writing it); the next 'eidos index' reads it again.`,
+        { file: file.path },
+      );
     }
     return { kind: 'read', bytes, size: after.size, mtimeMs: Math.trunc(after.mtimeMs) };
   } catch (error) {
@@ -55,5 +68,9 @@ export async function readWholeFile(file: FilePath, maxBytes = MAX_FILE_BYTES): 
 }
 
 function unreadable(file: FilePath, error: unknown): EidosError {
-  return new EidosError('UNREADABLE', `Cannot read ${file.path}: ${describeFsError(error)}. Check that the file exists and that Eidos may read it.`, { file: file.path, cause: error });
+  return new EidosError(
+    'UNREADABLE',
+    `Cannot read ${file.path}: ${describeFsError(error)}. Check that the file exists and that Eidos may read it.`,
+    { file: file.path, cause: error },
+  );
 }

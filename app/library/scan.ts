@@ -31,7 +31,14 @@ export type ScanEvent = { kind: 'file'; file: ScannedFile } | { kind: 'problem';
  * Folders that never hold the user's photos: tool state, trash, NAS thumbnails, OS bookkeeping
  * (hidden ones such as .git, .Trashes and .thumbnails are already skipped for their leading dot).
  */
-const systemFolders = new Set(['node_modules', '@eadir', '#recycle', '$recycle.bin', 'system volume information', 'lost+found']);
+const systemFolders = new Set([
+  'node_modules',
+  '@eadir',
+  '#recycle',
+  '$recycle.bin',
+  'system volume information',
+  'lost+found',
+]);
 /** Inside a macOS Photos library only the originals are photos; the rest are caches and derivatives. */
 const photosLibraryFolders = new Set(['originals', 'masters']);
 
@@ -47,7 +54,8 @@ export function photoFormat(name: string): string | undefined {
 }
 
 const separator = Buffer.from(sep);
-const join = (dir: Buffer, name: Buffer) => Buffer.concat(dir.at(-1) === separator[0] ? [dir, name] : [dir, separator, name]);
+const join = (dir: Buffer, name: Buffer) =>
+  Buffer.concat(dir.at(-1) === separator[0] ? [dir, name] : [dir, separator, name]);
 
 /** Hidden entries and system folders are never part of the library (the watcher skips them too). */
 export function isHiddenOrSystem(name: string): boolean {
@@ -89,7 +97,9 @@ function outsideLibrary(root: string, link: Buffer, target: Buffer, isDirectory:
  */
 export async function* scanLibrary(roots: readonly string[]): AsyncGenerator<ScanEvent> {
   const visited = new Set<string>();
-  const resolvedRoots = await Promise.all(roots.map((root) => realpath(Buffer.from(root), { encoding: 'buffer' }).catch(() => undefined)));
+  const resolvedRoots = await Promise.all(
+    roots.map((root) => realpath(Buffer.from(root), { encoding: 'buffer' }).catch(() => undefined)),
+  );
   const realRoots: Buffer[] = resolvedRoots.filter((real) => real !== undefined);
   for (const root of roots) {
     const stack: { dir: Buffer; photosLibrary: boolean }[] = [{ dir: Buffer.from(root), photosLibrary: false }];
@@ -145,7 +155,8 @@ export async function* scanLibrary(roots: readonly string[]): AsyncGenerator<Sca
       // Sorted so that runs over the same tree list files in the same order. A RAW file beside its JPEG
       // is the same photo: only the JPEG is listed. (Live Photo videos, .mov beside a .heic, are not photos.)
       files.sort(Buffer.compare);
-      for (const full of withoutRawTwins(files, (bytes) => bytes.toString('utf8'))) yield await describeFile(root, full);
+      for (const full of withoutRawTwins(files, (bytes) => bytes.toString('utf8')))
+        yield await describeFile(root, full);
     }
   }
 }
@@ -159,7 +170,25 @@ async function describeFile(root: string, full: Buffer): Promise<ScanEvent> {
   }
   const path = filePathFromBytes(full);
   if (!stats.isFile()) {
-    return { kind: 'problem', problem: { ...path, root, code: 'UNSUPPORTED_FORMAT', reason: `${path.path} has a photo extension but is not a regular file`, isDirectory: false } };
+    return {
+      kind: 'problem',
+      problem: {
+        ...path,
+        root,
+        code: 'UNSUPPORTED_FORMAT',
+        reason: `${path.path} has a photo extension but is not a regular file`,
+        isDirectory: false,
+      },
+    };
   }
-  return { kind: 'file', file: { ...path, root, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs), format: photoFormat(path.path) as string } };
+  return {
+    kind: 'file',
+    file: {
+      ...path,
+      root,
+      size: stats.size,
+      mtimeMs: Math.trunc(stats.mtimeMs),
+      format: photoFormat(path.path) as string,
+    },
+  };
 }

@@ -34,7 +34,11 @@ export interface LibraryWatcher {
 const ignored = (root: string, path: string) => relative(root, path).split(sep).some(isHiddenOrSystem);
 
 /** Watches the library roots (natively: FSEvents, inotify, ReadDirectoryChangesW) and reports debounced batches of changes. */
-export async function watchLibrary(roots: readonly string[], onChange: (changes: LibraryChange[]) => void, options: WatchOptions = {}): Promise<LibraryWatcher> {
+export async function watchLibrary(
+  roots: readonly string[],
+  onChange: (changes: LibraryChange[]) => void,
+  options: WatchOptions = {},
+): Promise<LibraryWatcher> {
   const debounceMs = options.debounceMs ?? 1000;
   const maxWaitMs = options.maxWaitMs ?? 10_000;
   let pending = new Map<string, LibraryChange>();
@@ -72,7 +76,10 @@ export async function watchLibrary(roots: readonly string[], onChange: (changes:
       } else if (photoFormat(basename(event.path))) {
         add({ path: event.path, type: event.type, isDirectory: false });
       } else if (event.type === 'create') {
-        const isDirectory = await stat(event.path).then((stats) => stats.isDirectory(), () => false);
+        const isDirectory = await stat(event.path).then(
+          (stats) => stats.isDirectory(),
+          () => false,
+        );
         if (isDirectory && !closed) add({ path: event.path, type: 'create', isDirectory: true });
       }
     }
@@ -85,7 +92,11 @@ export async function watchLibrary(roots: readonly string[], onChange: (changes:
       try {
         subscriptions.push(await watcher.subscribe(root, handle(root), { ignore }));
       } catch (error) {
-        throw new EidosError('NOT_FOUND', `Cannot watch the library folder ${root}: ${describeError(error)}. Check that it exists and is mounted.`, { file: root, cause: error });
+        throw new EidosError(
+          'NOT_FOUND',
+          `Cannot watch the library folder ${root}: ${describeError(error)}. Check that it exists and is mounted.`,
+          { file: root, cause: error },
+        );
       }
     }
   } catch (error) {

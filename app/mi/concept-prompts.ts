@@ -34,12 +34,20 @@ export function parseConcepts(text: string, file = '<concepts>'): ConceptGroup[]
     }
     const lineNumber = index + 1;
     if (header === undefined) {
-      throw new EidosError('MODEL_INVALID', `${file}:${lineNumber}: concept "${line}" comes before any "# group" header; add one above it.`, { file });
+      throw new EidosError(
+        'MODEL_INVALID',
+        `${file}:${lineNumber}: concept "${line}" comes before any "# group" header; add one above it.`,
+        { file },
+      );
     }
     const key = line.toLowerCase();
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      throw new EidosError('MODEL_INVALID', `${file}:${lineNumber}: concept "${line}" duplicates line ${earlier}; remove one of them.`, { file });
+      throw new EidosError(
+        'MODEL_INVALID',
+        `${file}:${lineNumber}: concept "${line}" duplicates line ${earlier}; remove one of them.`,
+        { file },
+      );
     }
     seen.set(key, lineNumber);
     const last = groups.at(-1);
@@ -59,7 +67,11 @@ export function loadConceptGroups(): ConceptGroup[] {
     try {
       text = readFileSync(file, 'utf8');
     } catch (cause) {
-      throw new EidosError('NOT_FOUND', `Cannot read the concept vocabulary ${file}; reinstall Eidos or restore the file.`, { file, cause });
+      throw new EidosError(
+        'NOT_FOUND',
+        `Cannot read the concept vocabulary ${file}; reinstall Eidos or restore the file.`,
+        { file, cause },
+      );
     }
     bundled = parseConcepts(text, file);
   }

@@ -52,11 +52,17 @@ export function createCountSource(
   }
   const badBin = binned.findIndex((b) => b >= bins);
   if (badBin >= 0) {
-    throw new EidosError('BAD_ARGUMENT', `binned entry ${badBin} is ${binned[badBin]}, outside 0…${bins - 1}; bin with the same count.`);
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `binned entry ${badBin} is ${binned[badBin]}, outside 0…${bins - 1}; bin with the same count.`,
+    );
   }
   const badLabel = labels.findIndex((y) => y > 1);
   if (badLabel >= 0) {
-    throw new EidosError('BAD_ARGUMENT', `label ${badLabel} is ${labels[badLabel]}; labels must be 0 (background) or 1 (top-k).`);
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `label ${badLabel} is ${labels[badLabel]}; labels must be 0 (background) or 1 (top-k).`,
+    );
   }
   const featureCount = binned.length / sampleCount;
   const checkFeature = (f: number): void => {

@@ -100,7 +100,10 @@ export interface ConditionalInformation {
  * I(X;Y|Z) with what its corrections and a significance test need: under X ⊥ Y | Z the G statistic
  * 2N·ln2·pluginBits is asymptotically χ² with `degreesOfFreedom` (Wilks; see chi-square.ts).
  */
-export function conditionalMutualInformation(counts: ArrayLike<number>, shape: TripleTableShape): ConditionalInformation {
+export function conditionalMutualInformation(
+  counts: ArrayLike<number>,
+  shape: TripleTableShape,
+): ConditionalInformation {
   const { x: nx, z: nz, y: ny } = shape;
   if (counts.length !== nx * nz * ny) {
     throw new EidosError(

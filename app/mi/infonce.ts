@@ -15,7 +15,10 @@ import { EidosError } from '../contract/errors.ts';
  */
 export function infoNceBoundFromLogits(logits: ArrayLike<number>, n: number): number {
   if (!Number.isInteger(n) || n < 1 || logits.length !== n * n) {
-    throw new EidosError('BAD_ARGUMENT', `InfoNCE needs an N×N logits matrix: got ${logits.length} values for N = ${n}.`);
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `InfoNCE needs an N×N logits matrix: got ${logits.length} values for N = ${n}.`,
+    );
   }
   const losses = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -32,7 +35,10 @@ export function infoNceBoundFromLogits(logits: ArrayLike<number>, n: number): nu
 /** From per-sample cross-entropy losses in nats, each computed against a batch of N candidates. */
 export function infoNceBoundFromLosses(losses: ArrayLike<number>, n: number): number {
   if (losses.length === 0 || !Number.isInteger(n) || n < 1) {
-    throw new EidosError('BAD_ARGUMENT', `InfoNCE needs at least one loss and a batch size N ≥ 1 (got ${losses.length} losses, N = ${n}).`);
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `InfoNCE needs at least one loss and a batch size N ≥ 1 (got ${losses.length} losses, N = ${n}).`,
+    );
   }
   let sum = 0;
   for (let i = 0; i < losses.length; i++) sum += losses[i]!;

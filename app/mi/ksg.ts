@@ -47,7 +47,8 @@ export function ksgMutualInformationBits(x: ArrayLike<number>, y: ArrayLike<numb
         `KSG sample ${i} has ${k} exact duplicates; the estimator assumes continuous data. Add tiny noise (e.g. 1e-10 × scale) or use the binned estimator.`,
       );
     }
-    marginalDigammaSum += digamma(countStrictlyWithin(sortedX, xi, epsilon)) + digamma(countStrictlyWithin(sortedY, yi, epsilon));
+    marginalDigammaSum +=
+      digamma(countStrictlyWithin(sortedX, xi, epsilon)) + digamma(countStrictlyWithin(sortedY, yi, epsilon));
   }
   const nats = digamma(k) + digamma(n) - marginalDigammaSum / n;
   return nats / Math.LN2;

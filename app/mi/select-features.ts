@@ -30,7 +30,12 @@
 import { EidosError } from '../contract/errors.ts';
 import type { CountSource } from './count-source.ts';
 import { chiSquareSurvival } from './chi-square.ts';
-import { conditionalMutualInformation, estimatedBits, type ConditionalInformation, type EntropyEstimator } from './entropy.ts';
+import {
+  conditionalMutualInformation,
+  estimatedBits,
+  type ConditionalInformation,
+  type EntropyEstimator,
+} from './entropy.ts';
 import { JointCells } from './joint-cells.ts';
 
 export type SelectionCriterion = 'cmim' | 'jmi';
@@ -69,16 +74,25 @@ export interface SelectedFeature {
 }
 
 export function selectFeatures(source: CountSource, options: SelectionOptions): SelectedFeature[] {
-  const { maxFeatures, criterion = 'cmim', estimator = 'miller-madow', minGainBits = 0, significance = SELECTION_SIGNIFICANCE } = options;
+  const {
+    maxFeatures,
+    criterion = 'cmim',
+    estimator = 'miller-madow',
+    minGainBits = 0,
+    significance = SELECTION_SIGNIFICANCE,
+  } = options;
   if (!Number.isInteger(maxFeatures) || maxFeatures < 0) {
     throw new EidosError('BAD_ARGUMENT', `maxFeatures must be a non-negative integer, got ${maxFeatures}.`);
   }
-  if (!(significance > 0 && significance <= 1)) throw new EidosError('BAD_ARGUMENT', `significance must be in (0, 1], got ${significance}.`);
+  if (!(significance > 0 && significance <= 1))
+    throw new EidosError('BAD_ARGUMENT', `significance must be in (0, 1], got ${significance}.`);
   const { featureCount, bins } = source;
   const n = source.sampleCount;
   const corrected = (info: ConditionalInformation) => estimatedBits(info, estimator);
 
-  const marginalTests = source.featureCounts().map((counts) => conditionalMutualInformation(counts, { x: bins, z: 1, y: 2 }));
+  const marginalTests = source
+    .featureCounts()
+    .map((counts) => conditionalMutualInformation(counts, { x: bins, z: 1, y: 2 }));
   const marginal = Float64Array.from(marginalTests, corrected);
   // Per candidate: the running min (CMIM) or sum (JMI) of I(F;Y|s) over the selected s, and the G statistic and degrees of freedom that go with it.
   const accumulated = new Float64Array(featureCount).fill(criterion === 'cmim' ? Infinity : 0);
@@ -95,7 +109,11 @@ export function selectFeatures(source: CountSource, options: SelectionOptions): 
     for (let f = 0; f < featureCount; f++) {
       if (taken[f]) continue;
       const gain =
-        selected.length === 0 ? marginal[f]! : criterion === 'cmim' ? accumulated[f]! : accumulated[f]! / selected.length;
+        selected.length === 0
+          ? marginal[f]!
+          : criterion === 'cmim'
+            ? accumulated[f]!
+            : accumulated[f]! / selected.length;
       if (gain > bestGain) {
         best = f;
         bestGain = gain;

@@ -24,7 +24,16 @@ export interface DownloadRequest {
 }
 
 /** Errors that mean "no route to the host at all", as opposed to a transfer that broke. */
-const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ENETDOWN']);
+const UNREACHABLE = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENETDOWN',
+]);
 
 function causeCode(error: unknown): string | undefined {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
@@ -51,7 +60,8 @@ async function sizeOnDisk(path: string): Promise<number> {
 
 async function hashPrefix(path: string): Promise<ReturnType<typeof createHash>> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) hash.update(chunk);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+    hash.update(chunk);
   return hash;
 }
 
@@ -75,7 +85,10 @@ async function attempt(req: DownloadRequest): Promise<FileDigest> {
   let response: Response;
   try {
     // identity: byte ranges and Content-Length must count the file's own bytes, not a gzip stream's.
-    const headers: Record<string, string> = { 'accept-encoding': 'identity', ...(offset > 0 ? { range: `bytes=${offset}-` } : {}) };
+    const headers: Record<string, string> = {
+      'accept-encoding': 'identity',
+      ...(offset > 0 ? { range: `bytes=${offset}-` } : {}),
+    };
     response = await fetch(req.url, { headers, signal: req.signal ?? null, redirect: 'follow' });
   } catch (error) {
     if (UNREACHABLE.has(causeCode(error) ?? '')) throw offline(req.url, error);
@@ -84,16 +97,22 @@ async function attempt(req: DownloadRequest): Promise<FileDigest> {
   // Pins protect the bytes, but an unpinned file fetched after an https → http redirect could be swapped on the way.
   if (req.url.startsWith('https://') && !response.url.startsWith('https://')) {
     await response.body?.cancel();
-    throw new EidosError('DOWNLOAD_FAILED', `${req.url} redirected to a non-https address (${response.url}); refusing to download over plain http.`);
+    throw new EidosError(
+      'DOWNLOAD_FAILED',
+      `${req.url} redirected to a non-https address (${response.url}); refusing to download over plain http.`,
+    );
   }
   // 416: we already hold every byte the server has.
   if (response.status === 416 && offset > 0) return hashFile(req.dest);
-  const resumed = response.status === 206 && (response.headers.get('content-range') ?? '').startsWith(`bytes ${offset}-`);
+  const resumed =
+    response.status === 206 && (response.headers.get('content-range') ?? '').startsWith(`bytes ${offset}-`);
   if (!resumed && response.status !== 200) {
     await response.body?.cancel();
     const message = `${req.url}: the server answered HTTP ${response.status} ${response.statusText}`;
     // A busy or failing server may recover (plain Error: retried); a 4xx will not.
-    throw response.status >= 500 || response.status === 429 ? new Error(message) : new EidosError('DOWNLOAD_FAILED', `${message}.`);
+    throw response.status >= 500 || response.status === 429
+      ? new Error(message)
+      : new EidosError('DOWNLOAD_FAILED', `${message}.`);
   }
   if (!resumed) offset = 0; // the server ignored the Range header: start over
   const total = totalFrom(response, offset);
@@ -125,21 +144,37 @@ export async function downloadFile(req: DownloadRequest): Promise<FileDigest> {
       return await attempt(req);
     } catch (error) {
       if (req.signal?.aborted) {
-        throw new EidosError('DOWNLOAD_FAILED', `download of ${req.url} cancelled; run the same command again to resume.`, { cause: error });
+        throw new EidosError(
+          'DOWNLOAD_FAILED',
+          `download of ${req.url} cancelled; run the same command again to resume.`,
+          { cause: error },
+        );
       }
       // Offline and HTTP 4xx do not get better by retrying; a dropped transfer or a 5xx may.
       if (error instanceof EidosError) throw error;
       const code = causeCode(error);
       if (code === 'ENOSPC' || code === 'EDQUOT') {
-        throw new EidosError('DISK_FULL', `no space left to store ${req.dest}; free some disk space and run the same command again to resume.`, { file: req.dest, cause: error });
+        throw new EidosError(
+          'DISK_FULL',
+          `no space left to store ${req.dest}; free some disk space and run the same command again to resume.`,
+          { file: req.dest, cause: error },
+        );
       }
       if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-        throw new EidosError('UNREADABLE', `cannot write ${req.dest} (${code}); check the permissions of the models folder.`, { file: req.dest, cause: error });
+        throw new EidosError(
+          'UNREADABLE',
+          `cannot write ${req.dest} (${code}); check the permissions of the models folder.`,
+          { file: req.dest, cause: error },
+        );
       }
       if (failures >= retries) {
-        throw new EidosError('DOWNLOAD_FAILED', `download of ${req.url} failed ${failures + 1} times (${(error as Error).message}); run the same command again to resume.`, {
-          cause: error,
-        });
+        throw new EidosError(
+          'DOWNLOAD_FAILED',
+          `download of ${req.url} failed ${failures + 1} times (${(error as Error).message}); run the same command again to resume.`,
+          {
+            cause: error,
+          },
+        );
       }
       await delay(Math.min(200 * 2 ** failures, 5000));
     }

@@ -37,7 +37,10 @@ export interface FetchResult {
   files: FileCheck[];
 }
 
-function refuseUnpinned(model: ModelSpec, files: Array<{ path: string; sha256?: string | null; bytes?: number | null }>): never {
+function refuseUnpinned(
+  model: ModelSpec,
+  files: Array<{ path: string; sha256?: string | null; bytes?: number | null }>,
+): never {
   const list = files.map((f) => (f.sha256 ? `${f.path} (sha256 ${f.sha256}, ${f.bytes} bytes)` : f.path)).join('; ');
   throw new EidosError(
     'MODEL_INVALID',
@@ -76,10 +79,23 @@ async function downloadAll(store: ResolvedStore, model: ModelSpec, options: Fetc
           fileTotal = total;
           extra += total;
         }
-        options.onProgress?.({ id: model.id, state: 'downloading', file: file.path, receivedBytes: done + received, totalBytes: known + extra });
+        options.onProgress?.({
+          id: model.id,
+          state: 'downloading',
+          file: file.path,
+          receivedBytes: done + received,
+          totalBytes: known + extra,
+        });
       },
     });
-    const base = { path: file.path, role: file.role, expectedSha256: file.sha256, expectedBytes: file.bytes, actualSha256: digest.sha256, actualBytes: digest.bytes };
+    const base = {
+      path: file.path,
+      role: file.role,
+      expectedSha256: file.sha256,
+      expectedBytes: file.bytes,
+      actualSha256: digest.sha256,
+      actualBytes: digest.bytes,
+    };
     if (isPinned(file) && (digest.sha256 !== file.sha256 || (file.bytes !== null && digest.bytes !== file.bytes))) {
       await unlink(dest); // a resumed retry must not build on wrong bytes
       throw mismatch(model, file, digest);
@@ -100,13 +116,27 @@ async function generateAll(store: ResolvedStore, model: ModelSpec, options: Fetc
   const checks = await checkFolder(model, partial);
   const missing = checks.filter((c) => c.status === 'missing');
   if (missing.length > 0) {
-    throw new EidosError('MODEL_INVALID', `${model.id}: the generator did not write ${missing.map((c) => c.path).join(', ')}; the manifest and the generator disagree.`);
+    throw new EidosError(
+      'MODEL_INVALID',
+      `${model.id}: the generator did not write ${missing.map((c) => c.path).join(', ')}; the manifest and the generator disagree.`,
+    );
   }
   const wrong = checks.find((c) => c.status === 'mismatch');
-  if (wrong) throw mismatch(model, model.files.find((f) => f.path === wrong.path) as ModelFile, { sha256: wrong.actualSha256 ?? '', bytes: wrong.actualBytes ?? 0 });
+  if (wrong)
+    throw mismatch(model, model.files.find((f) => f.path === wrong.path) as ModelFile, {
+      sha256: wrong.actualSha256 ?? '',
+      bytes: wrong.actualBytes ?? 0,
+    });
   const unpinned = checks.filter((c) => c.status === 'unpinned');
   if (unpinned.length > 0 && !options.trustUnpinned) {
-    refuseUnpinned(model, unpinned.map((c) => ({ path: c.path, ...(c.actualSha256 ? { sha256: c.actualSha256 } : {}), ...(c.actualBytes === undefined ? {} : { bytes: c.actualBytes }) })));
+    refuseUnpinned(
+      model,
+      unpinned.map((c) => ({
+        path: c.path,
+        ...(c.actualSha256 ? { sha256: c.actualSha256 } : {}),
+        ...(c.actualBytes === undefined ? {} : { bytes: c.actualBytes }),
+      })),
+    );
   }
   return checks;
 }
@@ -117,14 +147,21 @@ async function generateAll(store: ResolvedStore, model: ModelSpec, options: Fetc
  * An interrupted fetch resumes from the partial folder next time. Nothing is installed unless every file
  * checks out (or is unpinned and `trustUnpinned` is set).
  */
-export async function fetchModel(id: string, options: FetchOptions = {}, context: StoreContext = {}): Promise<FetchResult> {
+export async function fetchModel(
+  id: string,
+  options: FetchOptions = {},
+  context: StoreContext = {},
+): Promise<FetchResult> {
   const store = resolveStore(context);
   const model = store.model(id);
   const unpinned = model.files.filter((f) => !isPinned(f));
   if (model.source === 'download' && unpinned.length > 0 && !options.trustUnpinned) refuseUnpinned(model, unpinned);
 
   return withModelLock(store, id, async () => {
-    const files = model.source === 'generated' ? await generateAll(store, model, options) : await downloadAll(store, model, options);
+    const files =
+      model.source === 'generated'
+        ? await generateAll(store, model, options)
+        : await downloadAll(store, model, options);
     await writeStamp(store.partialDir(id), files);
     const path = await installPartial(store, id);
     const total = files.reduce((sum, f) => sum + (f.actualBytes ?? 0), 0);

@@ -25,11 +25,17 @@ export interface ImportResult {
 
 /** A file of the model inside the folder: at its manifest path (a copied model folder) or flat at the top. */
 function locate(folder: string, file: ModelFile): string | undefined {
-  return [join(folder, file.path), join(folder, basename(file.path))].find((p) => existsSync(p) && statSync(p).isFile());
+  return [join(folder, file.path), join(folder, basename(file.path))].find(
+    (p) => existsSync(p) && statSync(p).isFile(),
+  );
 }
 
 /** Compares the folder with one model; hashes are cached because candidate models share files. */
-async function match(folder: string, model: ModelSpec, digests: Map<string, Promise<FileDigest>>): Promise<Array<FileCheck & { source?: string }>> {
+async function match(
+  folder: string,
+  model: ModelSpec,
+  digests: Map<string, Promise<FileDigest>>,
+): Promise<Array<FileCheck & { source?: string }>> {
   const checks: Array<FileCheck & { source?: string }> = [];
   for (const file of model.files) {
     const base = { path: file.path, role: file.role, expectedSha256: file.sha256, expectedBytes: file.bytes };
@@ -44,7 +50,13 @@ async function match(folder: string, model: ModelSpec, digests: Map<string, Prom
         checkOnnxTower(model, file.role, source);
       } catch (error) {
         if (!isEidosError(error, 'MODEL_INVALID')) throw error;
-        checks.push({ ...base, source, status: 'mismatch', actualBytes: statSync(source).size, problem: error.message });
+        checks.push({
+          ...base,
+          source,
+          status: 'mismatch',
+          actualBytes: statSync(source).size,
+          problem: error.message,
+        });
         continue;
       }
     }
@@ -79,15 +91,26 @@ function describeProblems(checks: FileCheck[]): string {
  * pinned hashes (or takes `id`), copies every file into `<id>.partial/` while hashing the copy, and
  * renames it into place only if every copy checks out.
  */
-export async function importModel(folder: string, options: ImportOptions = {}, context: StoreContext = {}): Promise<ImportResult> {
+export async function importModel(
+  folder: string,
+  options: ImportOptions = {},
+  context: StoreContext = {},
+): Promise<ImportResult> {
   const store = resolveStore(context);
   const from = resolve(folder);
   if (!existsSync(from) || !statSync(from).isDirectory()) {
-    throw new EidosError('NOT_FOUND', `${from} is not a folder. Pass the folder that holds the model files (onnx/…, tokenizer.json, …).`, { file: from });
+    throw new EidosError(
+      'NOT_FOUND',
+      `${from} is not a folder. Pass the folder that holds the model files (onnx/…, tokenizer.json, …).`,
+      { file: from },
+    );
   }
-  const candidates = options.id ? [store.model(options.id)] : store.manifest.models.filter((m) => m.source === 'download' && m.files.some(isPinned));
+  const candidates = options.id
+    ? [store.model(options.id)]
+    : store.manifest.models.filter((m) => m.source === 'download' && m.files.some(isPinned));
   const digests = new Map<string, Promise<FileDigest>>();
-  const accepted = (status: FileCheck['status']): boolean => status === 'ok' || (status === 'unpinned' && options.trustUnpinned === true);
+  const accepted = (status: FileCheck['status']): boolean =>
+    status === 'ok' || (status === 'unpinned' && options.trustUnpinned === true);
 
   let chosen: { model: ModelSpec; checks: Awaited<ReturnType<typeof match>> } | undefined;
   let closest: typeof chosen;
@@ -97,11 +120,17 @@ export async function importModel(folder: string, options: ImportOptions = {}, c
       chosen = { model, checks };
       break;
     }
-    if (!closest || checks.filter((c) => c.status === 'ok').length > closest.checks.filter((c) => c.status === 'ok').length) closest = { model, checks };
+    if (
+      !closest ||
+      checks.filter((c) => c.status === 'ok').length > closest.checks.filter((c) => c.status === 'ok').length
+    )
+      closest = { model, checks };
   }
   if (!chosen) {
     const hint = closest ? ` Closest: ${closest.model.id} (${describeProblems(closest.checks)}).` : '';
-    const unpinnedHint = closest?.checks.some((c) => c.status === 'unpinned') ? ' Files without a pinned hash need --id and --trust-unpinned.' : '';
+    const unpinnedHint = closest?.checks.some((c) => c.status === 'unpinned')
+      ? ' Files without a pinned hash need --id and --trust-unpinned.'
+      : '';
     throw new EidosError(
       options.id ? 'CHECKSUM_MISMATCH' : 'NOT_FOUND',
       `${from} does not hold a complete, verified copy of ${options.id ?? 'any model in the manifest'}.${hint}${unpinnedHint}`,
@@ -119,9 +148,13 @@ export async function importModel(folder: string, options: ImportOptions = {}, c
       const copied = await copyWithDigest(source as string, join(partial, check.path));
       if (copied.sha256 !== check.actualSha256) {
         await rm(partial, { recursive: true, force: true });
-        throw new EidosError('CHECKSUM_MISMATCH', `${source}: the file changed while it was being copied (sha256 ${copied.sha256}); nothing was installed. Try again.`, {
-          file: source as string,
-        });
+        throw new EidosError(
+          'CHECKSUM_MISMATCH',
+          `${source}: the file changed while it was being copied (sha256 ${copied.sha256}); nothing was installed. Try again.`,
+          {
+            file: source as string,
+          },
+        );
       }
       files.push(result);
     }

@@ -20,7 +20,11 @@ export async function withModelLock<T>(store: ResolvedStore, id: string, work: (
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
       if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
-        throw new EidosError('MODEL_BUSY', `another Eidos process (pid ${holder}) is installing ${id}; wait for it to finish.`, { file: lock });
+        throw new EidosError(
+          'MODEL_BUSY',
+          `another Eidos process (pid ${holder}) is installing ${id}; wait for it to finish.`,
+          { file: lock },
+        );
       }
       await rm(lock, { force: true });
     }

@@ -22,9 +22,13 @@ class Reader {
   constructor(private readonly file: string) {}
 
   fail(field: string, reason: string): never {
-    throw new EidosError('MODEL_INVALID', `${this.file}: ${field} ${reason}. Fix the model manifest (or reinstall Eidos if you did not edit it).`, {
-      file: this.file,
-    });
+    throw new EidosError(
+      'MODEL_INVALID',
+      `${this.file}: ${field} ${reason}. Fix the model manifest (or reinstall Eidos if you did not edit it).`,
+      {
+        file: this.file,
+      },
+    );
   }
 
   object(value: unknown, field: string): Json {
@@ -63,7 +67,8 @@ class Reader {
 function readPreprocess(r: Reader, raw: unknown, field: string): PreprocessSpec {
   const p = r.object(raw, field);
   const interpolation = p.interpolation;
-  if (interpolation !== 'bicubic' && interpolation !== 'bilinear') r.fail(`${field}.interpolation`, "must be 'bicubic' or 'bilinear'");
+  if (interpolation !== 'bicubic' && interpolation !== 'bilinear')
+    r.fail(`${field}.interpolation`, "must be 'bicubic' or 'bilinear'");
   const std = r.triple(p.std, `${field}.std`);
   if (std.some((s) => s <= 0)) r.fail(`${field}.std`, 'must be positive');
   return {
@@ -82,18 +87,24 @@ function readFile(r: Reader, raw: unknown, field: string, source: ModelSpec['sou
   if (!ROLES.includes(role)) r.fail(`${field}.role`, `must be one of ${ROLES.join(', ')}`);
   const path = r.string(f.path, `${field}.path`);
   // Paths are joined onto the models folder: keep them inside it.
-  if (path.startsWith('/') || path.includes('\\') || path.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+  if (
+    path.startsWith('/') ||
+    path.includes('\\') ||
+    path.split('/').some((part) => part === '..' || part === '.' || part === '')
+  ) {
     r.fail(`${field}.path`, `must be a relative path inside the model folder (got '${path}')`);
   }
   const bytes = f.bytes === null ? null : r.number(f.bytes, `${field}.bytes`, { integer: true, min: 0 });
   let sha256: string | null = null;
   if (typeof f.sha256 === 'string' && f.sha256.startsWith(PLACEHOLDER_PREFIX)) sha256 = null;
   else if (f.sha256 !== null) {
-    if (typeof f.sha256 !== 'string' || !SHA256.test(f.sha256)) r.fail(`${field}.sha256`, `must be 64 lower-case hex digits, null or '${PLACEHOLDER_PREFIX}…'`);
+    if (typeof f.sha256 !== 'string' || !SHA256.test(f.sha256))
+      r.fail(`${field}.sha256`, `must be 64 lower-case hex digits, null or '${PLACEHOLDER_PREFIX}…'`);
     sha256 = f.sha256;
   }
   const url = r.optionalString(f.url, `${field}.url`);
-  if (source === 'download' && (url === undefined || !url.startsWith('https://'))) r.fail(`${field}.url`, 'must be an https:// URL for a downloaded model');
+  if (source === 'download' && (url === undefined || !url.startsWith('https://')))
+    r.fail(`${field}.url`, 'must be an https:// URL for a downloaded model');
   if (source === 'generated' && url !== undefined) r.fail(`${field}.url`, 'must be absent for a generated model');
   return { role, path, bytes, sha256, ...(url === undefined ? {} : { url }) };
 }
@@ -106,13 +117,19 @@ function readModel(r: Reader, raw: unknown, field: string): ModelSpec {
   if (source !== 'download' && source !== 'generated') r.fail(`${field}.source`, "must be 'download' or 'generated'");
   const files = r.array(m.files, `${field}.files`).map((f, i) => readFile(r, f, `${field}.files[${i}]`, source));
   for (const role of REQUIRED_ROLES) {
-    if (files.filter((f) => f.role === role).length !== 1) r.fail(`${field}.files`, `must have exactly one '${role}' file`);
+    if (files.filter((f) => f.role === role).length !== 1)
+      r.fail(`${field}.files`, `must have exactly one '${role}' file`);
   }
   if (new Set(files.map((f) => f.path)).size !== files.length) r.fail(`${field}.files`, 'has the same path twice');
   const generator = m.generator as GeneratorName | undefined;
-  if (source === 'generated' && !GENERATOR_NAMES.includes(generator as GeneratorName)) r.fail(`${field}.generator`, `must be one of ${GENERATOR_NAMES.join(', ')} for a generated model`);
-  if (source === 'download' && generator !== undefined) r.fail(`${field}.generator`, 'must be absent for a downloaded model');
-  const coreMlFlags = m.coreMlFlags === undefined ? undefined : r.number(m.coreMlFlags, `${field}.coreMlFlags`, { integer: true, min: 0 });
+  if (source === 'generated' && !GENERATOR_NAMES.includes(generator as GeneratorName))
+    r.fail(`${field}.generator`, `must be one of ${GENERATOR_NAMES.join(', ')} for a generated model`);
+  if (source === 'download' && generator !== undefined)
+    r.fail(`${field}.generator`, 'must be absent for a downloaded model');
+  const coreMlFlags =
+    m.coreMlFlags === undefined
+      ? undefined
+      : r.number(m.coreMlFlags, `${field}.coreMlFlags`, { integer: true, min: 0 });
   const licenceUrl = r.optionalString(m.licenceUrl, `${field}.licenceUrl`);
   const notes = r.optionalString(m.notes, `${field}.notes`);
   return {
@@ -137,15 +154,18 @@ function readModel(r: Reader, raw: unknown, field: string): ModelSpec {
 export function parseManifest(raw: unknown, file: string): Manifest {
   const r = new Reader(file);
   const root = r.object(raw, '(root)');
-  if (root.version !== 1) r.fail('version', `must be 1 (got ${JSON.stringify(root.version)}); this Eidos is too old for the manifest`);
+  if (root.version !== 1)
+    r.fail('version', `must be 1 (got ${JSON.stringify(root.version)}); this Eidos is too old for the manifest`);
   const models = r.array(root.models, 'models').map((m, i) => readModel(r, m, `models[${i}]`));
   const ids = models.map((m) => m.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) r.fail('models', `has the id '${duplicate}' twice`);
   const defaultModel = r.string(root.defaultModel, 'defaultModel');
-  if (!ids.includes(defaultModel)) r.fail('defaultModel', `names '${defaultModel}', which is not in models (${ids.join(', ')})`);
+  if (!ids.includes(defaultModel))
+    r.fail('defaultModel', `names '${defaultModel}', which is not in models (${ids.join(', ')})`);
   const coreMlDefaultModel = r.optionalString(root.coreMlDefaultModel, 'coreMlDefaultModel');
-  if (coreMlDefaultModel !== undefined && !ids.includes(coreMlDefaultModel)) r.fail('coreMlDefaultModel', `names '${coreMlDefaultModel}', which is not in models (${ids.join(', ')})`);
+  if (coreMlDefaultModel !== undefined && !ids.includes(coreMlDefaultModel))
+    r.fail('coreMlDefaultModel', `names '${coreMlDefaultModel}', which is not in models (${ids.join(', ')})`);
   return { version: 1, defaultModel, ...(coreMlDefaultModel === undefined ? {} : { coreMlDefaultModel }), models };
 }
 
@@ -154,13 +174,21 @@ export function loadManifest(file: string = defaultManifestPath()): Manifest {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new EidosError('NOT_FOUND', `${file}: cannot read the model manifest (${(error as Error).message}); reinstall Eidos.`, { file, cause: error });
+    throw new EidosError(
+      'NOT_FOUND',
+      `${file}: cannot read the model manifest (${(error as Error).message}); reinstall Eidos.`,
+      { file, cause: error },
+    );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new EidosError('MODEL_INVALID', `${file}: the model manifest is not valid JSON (${(error as Error).message}).`, { file, cause: error });
+    throw new EidosError(
+      'MODEL_INVALID',
+      `${file}: the model manifest is not valid JSON (${(error as Error).message}).`,
+      { file, cause: error },
+    );
   }
   return parseManifest(raw, file);
 }
@@ -169,7 +197,10 @@ export function loadManifest(file: string = defaultManifestPath()): Manifest {
 export function findModel(manifest: Manifest, id: string): ModelSpec {
   const model = manifest.models.find((m) => m.id === id);
   if (!model) {
-    throw new EidosError('NOT_FOUND', `unknown model '${id}'. Known models: ${manifest.models.map((m) => m.id).join(', ')} ('eidos models list').`);
+    throw new EidosError(
+      'NOT_FOUND',
+      `unknown model '${id}'. Known models: ${manifest.models.map((m) => m.id).join(', ')} ('eidos models list').`,
+    );
   }
   return model;
 }

@@ -28,7 +28,8 @@ export const ELEM_BYTES_BY_CODE: ReadonlyMap<number, number> = new Map([
   [16, 2], // bfloat16
 ]);
 
-export const elemTypeName = (code: number): string => Object.entries(ELEM_TYPES).find(([, t]) => t.code === code)?.[0] ?? `type ${code}`;
+export const elemTypeName = (code: number): string =>
+  Object.entries(ELEM_TYPES).find(([, t]) => t.code === code)?.[0] ?? `type ${code}`;
 
 /** Field numbers, per message. */
 export const FIELD = {

@@ -61,7 +61,10 @@ class FileBytes {
 
 class Damaged extends Error {}
 
-type FieldValue = { wire: typeof WIRE.varint; value: number } | { wire: typeof WIRE.lengthDelimited; start: number; end: number } | { wire: typeof WIRE.fixed32 | typeof WIRE.fixed64 };
+type FieldValue =
+  | { wire: typeof WIRE.varint; value: number }
+  | { wire: typeof WIRE.lengthDelimited; start: number; end: number }
+  | { wire: typeof WIRE.fixed32 | typeof WIRE.fixed64 };
 
 function readVarint(src: FileBytes, pos: number, end: number): [number, number] {
   let value = 0;
@@ -90,20 +93,27 @@ function fields(src: FileBytes, start: number, end: number, visit: (field: numbe
       visit(field, { wire, value });
     } else if (wire === WIRE.lengthDelimited) {
       const [length, next] = readVarint(src, pos, end);
-      if (next + length > end) throw new Damaged(`field ${field} at byte ${next} declares ${length} bytes but only ${end - next} remain: the file is truncated or damaged`);
+      if (next + length > end)
+        throw new Damaged(
+          `field ${field} at byte ${next} declares ${length} bytes but only ${end - next} remain: the file is truncated or damaged`,
+        );
       visit(field, { wire, start: next, end: next + length });
       pos = next + length;
     } else if (wire === WIRE.fixed32 || wire === WIRE.fixed64) {
       pos += wire === WIRE.fixed32 ? 4 : 8;
-      if (pos > end) throw new Damaged(`field ${field} runs past the end of its message: the file is truncated or damaged`);
+      if (pos > end)
+        throw new Damaged(`field ${field} runs past the end of its message: the file is truncated or damaged`);
       visit(field, { wire });
     } else {
-      throw new Damaged(`byte ${afterTag - 1} holds wire type ${wire}, which ONNX never writes: the file is damaged or not ONNX`);
+      throw new Damaged(
+        `byte ${afterTag - 1} holds wire type ${wire}, which ONNX never writes: the file is damaged or not ONNX`,
+      );
     }
   }
 }
 
-const text = (src: FileBytes, v: FieldValue): string => (v.wire === WIRE.lengthDelimited ? src.slice(v.start, v.end).toString('utf8') : '');
+const text = (src: FileBytes, v: FieldValue): string =>
+  v.wire === WIRE.lengthDelimited ? src.slice(v.start, v.end).toString('utf8') : '';
 
 /** Varints of a repeated integer field, packed or not. */
 function integers(src: FileBytes, v: FieldValue, into: number[]): void {
@@ -133,7 +143,8 @@ function checkTensor(src: FileBytes, start: number, end: number): number {
     else if (field === f.dataType && v.wire === WIRE.varint) dataType = v.value;
     else if (field === f.name) name = text(src, v);
     else if (field === f.dataLocation && v.wire === WIRE.varint) external = v.value === 1;
-    else if (field === f.rawData && v.wire === WIRE.lengthDelimited) held = (held ?? 0) + (v.end - v.start) / (ELEM_BYTES_BY_CODE.get(dataType) ?? 1);
+    else if (field === f.rawData && v.wire === WIRE.lengthDelimited)
+      held = (held ?? 0) + (v.end - v.start) / (ELEM_BYTES_BY_CODE.get(dataType) ?? 1);
     // float_data, int32_data, int64_data, double_data, uint64_data: packed or one value per tag
     else if ([4, 5, 7, 10, 11].includes(field)) {
       const width = field === 4 ? 4 : field === 10 ? 8 : 0;
@@ -143,16 +154,22 @@ function checkTensor(src: FileBytes, start: number, end: number): number {
     }
   });
   const shape = `[${dims.map(signed).join(', ')}]`;
-  if (external) throw new Damaged(`tensor '${name}' keeps its data in an external file; Eidos needs single-file models`);
+  if (external)
+    throw new Damaged(`tensor '${name}' keeps its data in an external file; Eidos needs single-file models`);
   if (dims.some((d) => signed(d) < 0)) throw new Damaged(`tensor '${name}' declares a negative dimension ${shape}`);
   const elemBytes = ELEM_BYTES_BY_CODE.get(dataType);
   if (elemBytes === undefined) throw new Damaged(`tensor '${name}' has an unknown element type (${dataType})`);
   const count = dims.reduce((a, b) => a * b, 1);
   if (count * elemBytes > src.size) {
-    throw new Damaged(`tensor '${name}' declares ${shape} ${elemTypeName(dataType)}, ${count * elemBytes} bytes, more than the whole file (${src.size} bytes)`);
+    throw new Damaged(
+      `tensor '${name}' declares ${shape} ${elemTypeName(dataType)}, ${count * elemBytes} bytes, more than the whole file (${src.size} bytes)`,
+    );
   }
   // A raw_data byte count that is not a whole number of elements is a mismatch too.
-  if ((held ?? 0) !== count) throw new Damaged(`tensor '${name}' declares ${shape} ${elemTypeName(dataType)} (${count} values) but holds ${held ?? 0}`);
+  if ((held ?? 0) !== count)
+    throw new Damaged(
+      `tensor '${name}' declares ${shape} ${elemTypeName(dataType)} (${count} values) but holds ${held ?? 0}`,
+    );
   return count;
 }
 
@@ -170,7 +187,8 @@ function valueInfo(src: FileBytes, start: number, end: number): OnnxValueInfo {
     fields(src, v.start, v.end, (typeField, t) => {
       if (typeField !== FIELD.type.tensorType || t.wire !== WIRE.lengthDelimited) return;
       fields(src, t.start, t.end, (tensorField, tt) => {
-        if (tensorField === FIELD.tensorType.elemType && tt.wire === WIRE.varint) info.elemType = elemTypeName(tt.value);
+        if (tensorField === FIELD.tensorType.elemType && tt.wire === WIRE.varint)
+          info.elemType = elemTypeName(tt.value);
         if (tensorField !== FIELD.tensorType.shape || tt.wire !== WIRE.lengthDelimited) return;
         fields(src, tt.start, tt.end, (shapeField, s) => {
           if (shapeField !== FIELD.shape.dim || s.wire !== WIRE.lengthDelimited) return;
@@ -188,7 +206,15 @@ function valueInfo(src: FileBytes, start: number, end: number): OnnxValueInfo {
 }
 
 function outline(src: FileBytes): OnnxOutline {
-  const result: OnnxOutline = { irVersion: 0, opsets: [], inputs: [], outputs: [], opTypes: {}, initializerCount: 0, initializerElements: 0 };
+  const result: OnnxOutline = {
+    irVersion: 0,
+    opsets: [],
+    inputs: [],
+    outputs: [],
+    opTypes: {},
+    initializerCount: 0,
+    initializerElements: 0,
+  };
   let graphSeen = false;
   fields(src, 0, src.size, (field, v) => {
     if (field === FIELD.model.irVersion && v.wire === WIRE.varint) result.irVersion = v.value;
@@ -217,7 +243,8 @@ function outline(src: FileBytes): OnnxOutline {
       }
     });
   });
-  if (!graphSeen || result.irVersion === 0) throw new Damaged('it has no ONNX model graph (not an ONNX file, or cut off before its graph)');
+  if (!graphSeen || result.irVersion === 0)
+    throw new Damaged('it has no ONNX model graph (not an ONNX file, or cut off before its graph)');
   return result;
 }
 
@@ -227,7 +254,10 @@ export function inspectOnnx(path: string): OnnxOutline {
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw new EidosError('NOT_FOUND', `${path}: cannot open the model file (${(error as Error).message}).`, { file: path, cause: error });
+    throw new EidosError('NOT_FOUND', `${path}: cannot open the model file (${(error as Error).message}).`, {
+      file: path,
+      cause: error,
+    });
   }
   try {
     return outline(new FileBytes(fd));

@@ -22,7 +22,10 @@ function expected(model: ModelSpec, role: 'vision' | 'text'): { inputs: Expected
   const d = model.embeddingDim;
   if (role === 'vision') {
     const s = model.preprocess.size;
-    return { inputs: [{ name: 'pixel_values', elemType: 'float32', dims: ['symbolic', 3, s, s] }], outputs: [{ name: 'image_embeds', elemType: 'float32', dims: ['symbolic', d] }] };
+    return {
+      inputs: [{ name: 'pixel_values', elemType: 'float32', dims: ['symbolic', 3, s, s] }],
+      outputs: [{ name: 'image_embeds', elemType: 'float32', dims: ['symbolic', d] }],
+    };
   }
   const tokens: Dim[] = ['symbolic', 'symbolic-or-context'];
   return {
@@ -34,9 +37,12 @@ function expected(model: ModelSpec, role: 'vision' | 'text'): { inputs: Expected
   };
 }
 
-const showDim = (dim: Dim, model: ModelSpec): string => (dim === 'symbolic' ? 'batch' : dim === 'symbolic-or-context' ? `≤${model.contextLength}` : String(dim));
-const showExpected = (e: Expected, model: ModelSpec): string => `${e.elemType} [${e.dims.map((dim) => showDim(dim, model)).join(', ')}]`;
-const showActual = (v: OnnxValueInfo): string => `${v.elemType} [${v.dims.map((dim) => (dim === null ? '?' : String(dim))).join(', ')}]`;
+const showDim = (dim: Dim, model: ModelSpec): string =>
+  dim === 'symbolic' ? 'batch' : dim === 'symbolic-or-context' ? `≤${model.contextLength}` : String(dim);
+const showExpected = (e: Expected, model: ModelSpec): string =>
+  `${e.elemType} [${e.dims.map((dim) => showDim(dim, model)).join(', ')}]`;
+const showActual = (v: OnnxValueInfo): string =>
+  `${v.elemType} [${v.dims.map((dim) => (dim === null ? '?' : String(dim))).join(', ')}]`;
 
 function dimFits(actual: number | string | null, want: Dim, model: ModelSpec): boolean {
   if (want === 'symbolic') return typeof actual !== 'number';
@@ -51,11 +57,18 @@ function problems(outline: OnnxOutline, model: ModelSpec, role: 'vision' | 'text
     for (const e of wanted) {
       const actual = list.find((v) => v.name === e.name);
       if (!actual) {
-        if (!e.optional) found.push(`it has no ${kind} '${e.name}' (its ${kind}s: ${list.map((v) => `'${v.name}'`).join(', ') || 'none'}); ${model.id} needs ${kind} '${e.name}' ${showExpected(e, model)}`);
+        if (!e.optional)
+          found.push(
+            `it has no ${kind} '${e.name}' (its ${kind}s: ${list.map((v) => `'${v.name}'`).join(', ') || 'none'}); ${model.id} needs ${kind} '${e.name}' ${showExpected(e, model)}`,
+          );
         continue;
       }
-      const fits = actual.elemType === e.elemType && actual.dims.length === e.dims.length && e.dims.every((dim, i) => dimFits(actual.dims[i] ?? null, dim, model));
-      if (!fits) found.push(`${kind} '${e.name}' is ${showActual(actual)}; ${model.id} needs ${showExpected(e, model)}`);
+      const fits =
+        actual.elemType === e.elemType &&
+        actual.dims.length === e.dims.length &&
+        e.dims.every((dim, i) => dimFits(actual.dims[i] ?? null, dim, model));
+      if (!fits)
+        found.push(`${kind} '${e.name}' is ${showActual(actual)}; ${model.id} needs ${showExpected(e, model)}`);
     }
   };
   compare('input', outline.inputs, want.inputs);
@@ -70,6 +83,9 @@ function problems(outline: OnnxOutline, model: ModelSpec, role: 'vision' | 'text
 export function checkOnnxTower(model: ModelSpec, role: 'vision' | 'text', path: string): OnnxOutline {
   const outline = inspectOnnx(path);
   const found = problems(outline, model, role);
-  if (found.length > 0) throw new EidosError('MODEL_INVALID', `${path}: not the ${role} tower of ${model.id}: ${found.join('; ')}.`, { file: path });
+  if (found.length > 0)
+    throw new EidosError('MODEL_INVALID', `${path}: not the ${role} tower of ${model.id}: ${found.join('; ')}.`, {
+      file: path,
+    });
   return outline;
 }

@@ -19,8 +19,13 @@ export function defaultModelFor(manifest: Manifest, provider: ProviderName = def
     return {
       id: manifest.coreMlDefaultModel,
       provider,
-      reason: 'Core ML runs a float graph whole; the int8 export’s quantised ops (DynamicQuantizeLinear, MatMulInteger, ConvInteger) would fall back to the CPU',
+      reason:
+        'Core ML runs a float graph whole; the int8 export’s quantised ops (DynamicQuantizeLinear, MatMulInteger, ConvInteger) would fall back to the CPU',
     };
   }
-  return { id: manifest.defaultModel, provider, reason: 'the CPU runs the int8 export’s integer MatMuls fast, in a quarter of the memory' };
+  return {
+    id: manifest.defaultModel,
+    provider,
+    reason: 'the CPU runs the int8 export’s integer MatMuls fast, in a quarter of the memory',
+  };
 }

@@ -65,9 +65,13 @@ export function modelPath(id: string, role: ModelFileRole, context: StoreContext
   if (!file) throw new EidosError('MODEL_INVALID', `the manifest entry of ${id} has no '${role}' file.`);
   const path = join(store.installDir(id), file.path);
   if (!existsSync(path)) {
-    throw new EidosError('MODEL_MISSING', `${path} is missing: model ${id} is not installed. Run 'eidos models fetch ${id}' (or 'eidos models import <folder>' offline).`, {
-      file: path,
-    });
+    throw new EidosError(
+      'MODEL_MISSING',
+      `${path} is missing: model ${id} is not installed. Run 'eidos models fetch ${id}' (or 'eidos models import <folder>' offline).`,
+      {
+        file: path,
+      },
+    );
   }
   return path;
 }

@@ -99,7 +99,13 @@ export async function verifyModel(id: string, context: StoreContext = {}): Promi
       id,
       installed: false,
       ok: false,
-      files: model.files.map((f) => ({ path: f.path, role: f.role, status: 'missing', expectedSha256: f.sha256, expectedBytes: f.bytes })),
+      files: model.files.map((f) => ({
+        path: f.path,
+        role: f.role,
+        status: 'missing',
+        expectedSha256: f.sha256,
+        expectedBytes: f.bytes,
+      })),
     };
   }
   const files = await checkFolder(model, dir);

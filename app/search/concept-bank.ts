@@ -16,7 +16,11 @@ import type { QueryBank } from './image-prior.ts';
 
 export type EmbedTexts = (texts: string[]) => Promise<{ data: Float32Array; n: number; d: number }>;
 
-export async function conceptBank(store: IndexStore, modelId: string, embedTexts: EmbedTexts): Promise<QueryBank & { concepts: string[] }> {
+export async function conceptBank(
+  store: IndexStore,
+  modelId: string,
+  embedTexts: EmbedTexts,
+): Promise<QueryBank & { concepts: string[] }> {
   const concepts = loadConcepts();
   const cached = store.getConceptEmbeddings(modelId, concepts);
   const missing = concepts.filter((c) => !cached.has(c));

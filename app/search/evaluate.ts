@@ -59,13 +59,21 @@ export function parseCsv(text: string): string[][] {
 }
 
 /** The queries of `<dataset>/labels.csv`: its `description` column, else "a photo of a {label}". */
-export function readEvalQueries(dataset: string): { queries: EvalQuery[]; queryColumn: EvalReport['queryColumn']; photos: number } {
+export function readEvalQueries(dataset: string): {
+  queries: EvalQuery[];
+  queryColumn: EvalReport['queryColumn'];
+  photos: number;
+} {
   const file = join(dataset, 'labels.csv');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new EidosError('NOT_FOUND', `Cannot read ${file}: a dataset folder needs a labels.csv (relative_path plus a description or label column).`, { file, cause });
+    throw new EidosError(
+      'NOT_FOUND',
+      `Cannot read ${file}: a dataset folder needs a labels.csv (relative_path plus a description or label column).`,
+      { file, cause },
+    );
   }
   const [header, ...rows] = parseCsv(text);
   const column = (name: string) => header?.indexOf(name) ?? -1;
@@ -73,7 +81,11 @@ export function readEvalQueries(dataset: string): { queries: EvalQuery[]; queryC
   const queryColumn = column('description') >= 0 ? 'description' : 'label';
   const queryAt = column(queryColumn);
   if (pathAt < 0 || queryAt < 0) {
-    throw new EidosError('BAD_ARGUMENT', `${file} needs a relative_path column and a description or label column; its header is "${header?.join(',')}".`, { file });
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `${file} needs a relative_path column and a description or label column; its header is "${header?.join(',')}".`,
+      { file },
+    );
   }
   const byText = new Map<string, string[]>();
   for (const row of rows) {
@@ -96,7 +108,10 @@ export interface EvalContext {
   embedTexts: (texts: string[]) => Promise<{ data: Float32Array; d: number }>;
 }
 
-export async function evaluateRetrieval(context: EvalContext, queries: readonly EvalQuery[]): Promise<Omit<EvalReport, 'photos' | 'queryColumn'>> {
+export async function evaluateRetrieval(
+  context: EvalContext,
+  queries: readonly EvalQuery[],
+): Promise<Omit<EvalReport, 'photos' | 'queryColumn'>> {
   const { service, store, tau, embedTexts } = context;
   const { library, prior } = await service.ready();
   const rowOfPath = new Map<string, number>();
@@ -114,16 +129,25 @@ export async function evaluateRetrieval(context: EvalContext, queries: readonly 
     batch.forEach((query, j) => {
       const relevant = new Set(query.relevant.flatMap((p) => rowOfPath.get(p) ?? []));
       const vector = data.subarray(j * d, j * d + d);
-      const { terms, combined } = scoreTerms(library.matrix, [{ role: 'plain', weight: 1, vector }], tau, prior.logPrior);
+      const { terms, combined } = scoreTerms(
+        library.matrix,
+        [{ role: 'plain', weight: 1, vector }],
+        tau,
+        prior.logPrior,
+      );
       const cosineTop = kernels.topK(terms[0]!.logits, maxK).indices;
       const pmiTop = kernels.topK(combined, maxK).indices;
-      for (const [ranking, top] of [['cosine', cosineTop], ['pmi', pmiTop]] as const) {
+      for (const [ranking, top] of [
+        ['cosine', cosineTop],
+        ['pmi', pmiTop],
+      ] as const) {
         RECALL_AT.forEach((k, m) => {
           if (Array.from(top.subarray(0, k)).some((row) => relevant.has(row))) hits[ranking][m]!++;
         });
       }
     });
   }
-  const recall = (counts: number[]) => Object.fromEntries(RECALL_AT.map((k, m) => [k, counts[m]! / Math.max(1, queries.length)]));
+  const recall = (counts: number[]) =>
+    Object.fromEntries(RECALL_AT.map((k, m) => [k, counts[m]! / Math.max(1, queries.length)]));
   return { queries: queries.length, cosine: recall(hits.cosine), pmi: recall(hits.pmi) };
 }

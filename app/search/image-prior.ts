@@ -58,7 +58,11 @@ export function priorBankKey(bank: QueryBank, tau: number): string {
 }
 
 /** L_b over the whole matrix and log p̂(i) per row, from scratch; `bankTau` is the bank softmax's scale. */
-export async function estimateLogPrior(matrix: EmbeddingMatrix, bank: QueryBank, bankTau: number): Promise<{ lse: Float64Array; logPrior: Float32Array }> {
+export async function estimateLogPrior(
+  matrix: EmbeddingMatrix,
+  bank: QueryBank,
+  bankTau: number,
+): Promise<{ lse: Float64Array; logPrior: Float32Array }> {
   const lse = kernels.bankLogSumExp(matrix, bank.vectors, bank.nb, bankTau);
   return { lse, logPrior: await kernels.logPriorAsync(matrix, bank.vectors, bank.nb, bankTau, lse) };
 }
@@ -68,7 +72,14 @@ export async function estimateLogPrior(matrix: EmbeddingMatrix, bank: QueryBank,
  * log-prior by the log of the mass the old rows keep, and writes the new rows' priors at `at` (their
  * slots in `logPrior`, which holds the whole library).
  */
-export function addPriorRows(logPrior: Float32Array, lse: Float64Array, rows: EmbeddingMatrix, at: ArrayLike<number>, bank: QueryBank, bankTau: number): Float64Array {
+export function addPriorRows(
+  logPrior: Float32Array,
+  lse: Float64Array,
+  rows: EmbeddingMatrix,
+  at: ArrayLike<number>,
+  bank: QueryBank,
+  bankTau: number,
+): Float64Array {
   const after = mergeBankLse(lse, kernels.bankLogSumExp(rows, bank.vectors, bank.nb, bankTau));
   const shift = keptMassLog(lse, after);
   if (Number.isFinite(shift)) for (let i = 0; i < logPrior.length; i++) logPrior[i]! += shift;
@@ -88,7 +99,12 @@ export class ImagePrior {
   /** How the prior was last brought up to date, for tests and `eidos search --json`. */
   lastUpdate: 'loaded' | 'incremental' | 'full';
 
-  private constructor(logPrior: Float32Array, lse: Float64Array, fullSize: number, lastUpdate: ImagePrior['lastUpdate']) {
+  private constructor(
+    logPrior: Float32Array,
+    lse: Float64Array,
+    fullSize: number,
+    lastUpdate: ImagePrior['lastUpdate'],
+  ) {
     this.logPrior = logPrior;
     this.lse = lse;
     this.drift = 0;
@@ -128,7 +144,13 @@ export class ImagePrior {
   }
 
   /** Follows a matrix change; recomputes everything when the rules above say so. */
-  async update(change: MatrixChange, store: IndexStore, library: LibraryMatrix, bank: QueryBank, tau: number): Promise<void> {
+  async update(
+    change: MatrixChange,
+    store: IndexStore,
+    library: LibraryMatrix,
+    bank: QueryBank,
+    tau: number,
+  ): Promise<void> {
     const logPrior = new Float32Array(library.n);
     change.oldToNew.forEach((to, from) => {
       if (to >= 0) logPrior[to] = this.logPrior[from]!;
@@ -137,7 +159,12 @@ export class ImagePrior {
     let exact = true;
     if (change.removedRows.length > 0) {
       const before = this.lse;
-      const removed = kernels.bankLogSumExp(pickRows(change.before, change.removedRows), bank.vectors, bank.nb, priorTau(tau));
+      const removed = kernels.bankLogSumExp(
+        pickRows(change.before, change.removedRows),
+        bank.vectors,
+        bank.nb,
+        priorTau(tau),
+      );
       const after = removeBankLse(before, removed);
       if (after === undefined) exact = false;
       else {
@@ -145,7 +172,8 @@ export class ImagePrior {
         this.drift += priorDrift(before, after);
       }
     }
-    if (exact && change.addedRows.length > 0) this.addRows(pickRows(library.matrix, change.addedRows), change.addedRows, bank, tau);
+    if (exact && change.addedRows.length > 0)
+      this.addRows(pickRows(library.matrix, change.addedRows), change.addedRows, bank, tau);
     if (!exact || this.stale(library.n)) await this.recompute(library, bank, tau);
     else this.lastUpdate = 'incremental';
     this.save(store, library, bank, tau);

@@ -11,7 +11,8 @@ import type { IndexStore } from '../store/index-store.ts';
 import type { MatrixAllocator, StoredEmbeddings } from '../store/types.ts';
 
 /** Page-multiple buffers, as allocateMatrix makes them (the Metal path maps them without a copy). */
-const pageAllocator: MatrixAllocator = (bytes) => new ArrayBuffer(Math.max(PAGE_BYTES, Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES));
+const pageAllocator: MatrixAllocator = (bytes) =>
+  new ArrayBuffer(Math.max(PAGE_BYTES, Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES));
 
 export interface MatrixChange {
   /** Rows now in the matrix that were not before or were re-embedded: their new row indices. */
@@ -89,7 +90,8 @@ export class LibraryMatrix {
     const changes = this.store.changesSince(this.generation);
     if (changes.generation === this.generation) return undefined;
     const leaving = new Set([...changes.removed, ...changes.upserted]);
-    const fresh = changes.upserted.length > 0 ? this.store.loadRows(this.modelId, changes.upserted, pageAllocator) : undefined;
+    const fresh =
+      changes.upserted.length > 0 ? this.store.loadRows(this.modelId, changes.upserted, pageAllocator) : undefined;
     const freshIds = fresh?.fileIds ?? new Uint32Array(0);
     const kept: number[] = [];
     for (let row = 0; row < this.n; row++) if (!leaving.has(this.fileIds[row]!)) kept.push(row);

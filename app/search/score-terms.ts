@@ -29,7 +29,13 @@ export function scoreTerms(
   const scored = terms.map((term): TermScore => {
     const pass = kernels.searchPass(matrix, term.vector, tau, 1, undefined, true);
     const logits = pass.scores!;
-    return { role: term.role, weight: term.weight, logits, lse: pass.lse, bits: fullPmiBits(logits, pass.lse, logPrior) };
+    return {
+      role: term.role,
+      weight: term.weight,
+      logits,
+      lse: pass.lse,
+      bits: fullPmiBits(logits, pass.lse, logPrior),
+    };
   });
   return { terms: scored, combined: combineTerms(scored, matrix.n) };
 }

@@ -31,7 +31,8 @@ export function toFileFilter(filters: SearchFilters): FileFilter {
   if (filters.folder !== undefined) out.folders = [filters.folder];
   if (filters.camera !== undefined) out.camera = filters.camera;
   if (filters.type !== undefined) out.formats = filters.type === 'other' ? otherFormats : named[filters.type];
-  if (filters.hasGps !== undefined || filters.near !== undefined) out.hasGps = filters.near !== undefined ? true : filters.hasGps!;
+  if (filters.hasGps !== undefined || filters.near !== undefined)
+    out.hasGps = filters.near !== undefined ? true : filters.hasGps!;
   return out;
 }
 
@@ -51,6 +52,10 @@ export function filteredFileIds(store: IndexStore, filters: SearchFilters): Uint
   const ids = store.selectFileIds(toFileFilter(filters));
   const near = filters.near;
   if (!near) return ids;
-  const inside = store.photoRows(Array.from(ids)).filter((row) => row.lat !== null && row.lon !== null && distanceKm(near, { lat: row.lat, lon: row.lon }) <= near.km);
+  const inside = store
+    .photoRows(Array.from(ids))
+    .filter(
+      (row) => row.lat !== null && row.lon !== null && distanceKm(near, { lat: row.lat, lon: row.lon }) <= near.km,
+    );
   return Uint32Array.from(inside.map((row) => row.id)).sort();
 }

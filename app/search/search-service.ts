@@ -67,7 +67,11 @@ export class SearchService {
   /** Catch-ups run one at a time (two queries arriving together must not both patch the matrix). */
   private catchUp: Promise<unknown> = Promise.resolve();
 
-  constructor(options: { store: IndexStore; model: ModelSpec; encoder: () => Promise<Pick<Encoder, 'embedTexts' | 'embedImages'>> }) {
+  constructor(options: {
+    store: IndexStore;
+    model: ModelSpec;
+    encoder: () => Promise<Pick<Encoder, 'embedTexts' | 'embedImages'>>;
+  }) {
     this.store = options.store;
     this.model = options.model;
     this.encoder = options.encoder;
@@ -90,16 +94,25 @@ export class SearchService {
     if (!this.library) {
       const library = LibraryMatrix.load(this.store, this.model.id);
       if (!library || library.n === 0) {
-        throw new EidosError('NOT_FOUND', `Nothing is indexed with the model ${this.model.id} yet: run 'eidos index <folder>' first.`, { file: this.store.file });
+        throw new EidosError(
+          'NOT_FOUND',
+          `Nothing is indexed with the model ${this.model.id} yet: run 'eidos index <folder>' first.`,
+          { file: this.store.file },
+        );
       }
       this.library = library;
     } else {
       const change = this.library.sync();
       if (change && this.prior && this.bank) await this.prior.update(change, this.store, this.library, this.bank, tau);
     }
-    this.bank ??= await conceptBank(this.store, this.model.id, async (texts) => (await this.encoder()).embedTexts(texts));
+    this.bank ??= await conceptBank(this.store, this.model.id, async (texts) =>
+      (await this.encoder()).embedTexts(texts),
+    );
     this.prior ??= await ImagePrior.open(this.store, this.library, this.bank, tau);
-    if (this.library.n === 0) throw new EidosError('NOT_FOUND', `The library is empty now: add a folder with 'eidos index <folder>'.`, { file: this.store.file });
+    if (this.library.n === 0)
+      throw new EidosError('NOT_FOUND', `The library is empty now: add a folder with 'eidos index <folder>'.`, {
+        file: this.store.file,
+      });
     return { library: this.library, prior: this.prior };
   }
 
@@ -121,19 +134,38 @@ export class SearchService {
     const vectors = await termVectors(terms, { store: this.store, model: this.model, library, encoder: this.encoder });
     const inputs = terms.map((term, k) => ({ role: term.role, weight: term.weight, vector: vectors[k]! }));
     const { terms: termScores, combined: rowScores } = scoreTerms(library.matrix, inputs, tau, prior.logPrior);
-    const scored = termScores.map((t, k): TermScores => ({ term: terms[k]!, logits: t.logits, lse: t.lse, bits: t.bits }));
-    return { matrix: library.matrix, rowScores, fileIds: library.fileIds, queryBits: compoundQueryBits(scored, rowScores), terms: scored };
+    const scored = termScores.map((t, k): TermScores => ({
+      term: terms[k]!,
+      logits: t.logits,
+      lse: t.lse,
+      bits: t.bits,
+    }));
+    return {
+      matrix: library.matrix,
+      rowScores,
+      fileIds: library.fileIds,
+      queryBits: compoundQueryBits(scored, rowScores),
+      terms: scored,
+    };
   }
 
   async search(args: SearchArgs, options: SearchOptions = {}): Promise<SearchResponse> {
     const started = performance.now();
-    const like = args.like !== undefined ? { photoId: args.like } : options.likeFile !== undefined ? { file: options.likeFile } : undefined;
+    const like =
+      args.like !== undefined
+        ? { photoId: args.like }
+        : options.likeFile !== undefined
+          ? { file: options.likeFile }
+          : undefined;
     const query = args.query ?? '';
     const terms = termsOf(query, like);
     const scored = await this.score(terms);
     const library = this.library!;
     const n = library.n;
-    const filterMask = args.filters && Object.keys(args.filters).length > 0 ? library.maskOf(filteredFileIds(this.store, args.filters)) : undefined;
+    const filterMask =
+      args.filters && Object.keys(args.filters).length > 0
+        ? library.maskOf(filteredFileIds(this.store, args.filters))
+        : undefined;
     const combined = filterMask ? scored.rowScores.map((v, i) => (filterMask[i] ? v : -Infinity)) : scored.rowScores;
 
     const standing = standOutMask(combined, standOutBits(scored.queryBits));
@@ -147,9 +179,13 @@ export class SearchService {
       rows = Array.from(kernels.topK(combined, Math.min(top, eligible.count), eligible.mask).indices);
     } else {
       const candidates = Array.from(kernels.topK(combined, eligible.count, eligible.mask).indices);
-      const dates = new Map(this.store.photoRows(candidates.map((row) => library.fileIds[row]!)).map((r) => [r.id, photoDate(r) ?? '']));
+      const dates = new Map(
+        this.store.photoRows(candidates.map((row) => library.fileIds[row]!)).map((r) => [r.id, photoDate(r) ?? '']),
+      );
       // Newest first; equal dates keep relevance order (the sort is stable).
-      rows = candidates.sort((a, b) => (dates.get(library.fileIds[b]!) ?? '').localeCompare(dates.get(library.fileIds[a]!) ?? '')).slice(0, top);
+      rows = candidates
+        .sort((a, b) => (dates.get(library.fileIds[b]!) ?? '').localeCompare(dates.get(library.fileIds[a]!) ?? ''))
+        .slice(0, top);
     }
     const photoRows = new Map(this.store.photoRows(rows.map((row) => library.fileIds[row]!)).map((r) => [r.id, r]));
     const shown = rows.filter((row) => photoRows.has(library.fileIds[row]!));
@@ -184,7 +220,8 @@ function termsOf(query: string, like: { photoId: string } | { file: string } | u
  * allow (p = 0 elsewhere). For one plain term this is exactly the term's information.
  */
 function compoundQueryBits(terms: readonly TermScores[], combined: Float32Array): number {
-  if (terms.length === 1 && terms[0]!.term.role === 'plain') return queryInformationBits(terms[0]!.logits, 1, terms[0]!.lse);
+  if (terms.length === 1 && terms[0]!.term.role === 'plain')
+    return queryInformationBits(terms[0]!.logits, 1, terms[0]!.lse);
   const logits = new Float32Array(combined.length);
   for (let i = 0; i < combined.length; i++) {
     if (combined[i] === -Infinity) {
@@ -211,7 +248,13 @@ function finiteMask(values: Float32Array): { mask: Uint8Array; count: number } {
   return { mask, count };
 }
 
-function message(query: string, standing: number, queryBits: number, filterMask: Uint8Array | undefined, n: number): string {
+function message(
+  query: string,
+  standing: number,
+  queryBits: number,
+  filterMask: Uint8Array | undefined,
+  n: number,
+): string {
   if (filterMask && !filterMask.includes(1)) return 'No photo matches the filters; widen or remove them.';
   if (standing === 0) {
     const hint =

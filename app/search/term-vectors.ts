@@ -32,12 +32,19 @@ export async function termVectors(terms: readonly QueryTerm[], context: TermVect
   return out;
 }
 
-async function imageVector(ref: { photoId: string } | { file: string }, context: TermVectorContext): Promise<Float32Array> {
+async function imageVector(
+  ref: { photoId: string } | { file: string },
+  context: TermVectorContext,
+): Promise<Float32Array> {
   const { library, store } = context;
   if ('photoId' in ref) {
     const fileId = fileIdOf(ref.photoId);
     const row = fileId === undefined ? undefined : library.rowOf(fileId);
-    if (row === undefined) throw new EidosError('NOT_FOUND', `There is no indexed photo with id ${ref.photoId}; search again to get current ids.`);
+    if (row === undefined)
+      throw new EidosError(
+        'NOT_FOUND',
+        `There is no indexed photo with id ${ref.photoId}; search again to get current ids.`,
+      );
     return library.rowVector(row);
   }
   const file = resolve(ref.file);

@@ -8,7 +8,11 @@ import { callEngine, errorBody } from '../contract/dispatch.ts';
 import { parseMediaRoute } from '../contract/media-route.ts';
 import { openMedia } from '../service/media-files.ts';
 import { createGuard, tokenCookie, type Guard } from './guard.ts';
-import { CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../service/security-headers.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  MEDIA_CONTENT_SECURITY_POLICY,
+  SECURITY_HEADERS,
+} from '../service/security-headers.ts';
 import { streamEvents } from './sse.ts';
 import { resolveStaticFile } from '../service/static-files.ts';
 
@@ -38,7 +42,6 @@ export interface Bridge {
 /** JSON bodies are small (a query and filters); anything larger is refused before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { handlers } = options;
   const streams = new Set<() => void>();
@@ -50,12 +53,25 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const { pathname } = url;
 
     if (!guard.hasToken(request)) {
-      if (request.method === 'GET' && !pathname.startsWith('/api/') && !pathname.startsWith('/media/') && guard.matches(url.searchParams.get('token'))) {
-        response.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': tokenCookie(guard), Location: pathname, 'Cache-Control': 'no-store' });
+      if (
+        request.method === 'GET' &&
+        !pathname.startsWith('/api/') &&
+        !pathname.startsWith('/media/') &&
+        guard.matches(url.searchParams.get('token'))
+      ) {
+        response.writeHead(303, {
+          ...SECURITY_HEADERS,
+          'Set-Cookie': tokenCookie(guard),
+          Location: pathname,
+          'Cache-Control': 'no-store',
+        });
         response.end();
         return;
       }
-      throw new EidosError('FORBIDDEN', 'Missing or wrong access token. Open the address `eidos serve` printed (it includes the token).');
+      throw new EidosError(
+        'FORBIDDEN',
+        'Missing or wrong access token. Open the address `eidos serve` printed (it includes the token).',
+      );
     }
 
     if (pathname === '/api/events' && request.method === 'GET') {
@@ -70,22 +86,33 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       sendJson(response, 200, value ?? null);
       return;
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') throw new EidosError('BAD_ARGUMENT', `Use GET for ${pathname}.`);
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      throw new EidosError('BAD_ARGUMENT', `Use GET for ${pathname}.`);
     if (pathname.startsWith('/media/')) {
       const { id, variant } = parseMediaRoute(pathname.slice('/media/'.length));
       const file = await openMedia(handlers.media, id, variant);
-      sendFile(request, response, file, { 'Content-Security-Policy': MEDIA_CONTENT_SECURITY_POLICY, 'Cache-Control': 'private, max-age=3600' });
+      sendFile(request, response, file, {
+        'Content-Security-Policy': MEDIA_CONTENT_SECURITY_POLICY,
+        'Cache-Control': 'private, max-age=3600',
+      });
       return;
     }
-    if (!options.staticDir) throw new EidosError('NOT_FOUND', 'This bridge serves no UI (build it with `npm run build`).');
+    if (!options.staticDir)
+      throw new EidosError('NOT_FOUND', 'This bridge serves no UI (build it with `npm run build`).');
     const file = await resolveStaticFile(options.staticDir, pathname);
-    sendFile(request, response, file, { 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Cache-Control': 'no-cache' });
+    sendFile(request, response, file, {
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'Cache-Control': 'no-cache',
+    });
   }
 
   async function callMethod(name: string, request: IncomingMessage): Promise<unknown> {
     if (!isMethodName(name)) throw new EidosError('NOT_FOUND', `There is no API method '${name.slice(0, 100)}'.`);
     if (contract[name].scope !== 'engine') {
-      throw new EidosError('BAD_ARGUMENT', `${name} works only in the desktop app (it needs the system's file manager).`);
+      throw new EidosError(
+        'BAD_ARGUMENT',
+        `${name} works only in the desktop app (it needs the system's file manager).`,
+      );
     }
     const type = request.headers['content-type'] ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
@@ -147,7 +174,8 @@ async function readBody(request: IncomingMessage): Promise<string> {
 /** Refuses invalid bytes instead of quietly turning them into U+FFFD inside a query or a path. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-const tooLarge = (): EidosError => new EidosError('TOO_LARGE', `Request body over ${MAX_BODY_BYTES} bytes; API arguments are small JSON objects.`);
+const tooLarge = (): EidosError =>
+  new EidosError('TOO_LARGE', `Request body over ${MAX_BODY_BYTES} bytes; API arguments are small JSON objects.`);
 
 function sendJson(response: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
@@ -178,7 +206,10 @@ function sendError(response: ServerResponse, error: unknown): void {
  * instead of Node's bare `400 Bad Request`.
  */
 function answerMalformed(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable || (error.code !== undefined && ['ECONNRESET', 'ERR_HTTP_REQUEST_TIMEOUT'].includes(error.code))) {
+  if (
+    !socket.writable ||
+    (error.code !== undefined && ['ECONNRESET', 'ERR_HTTP_REQUEST_TIMEOUT'].includes(error.code))
+  ) {
     socket.destroy();
     return;
   }
@@ -186,17 +217,35 @@ function answerMalformed(error: Error & { code?: string }, socket: Duplex): void
   const body = JSON.stringify({
     error: tooLarge
       ? { code: 'TOO_LARGE', message: 'Request headers are too large; the API needs only a few small headers.' }
-      : { code: 'BAD_ARGUMENT', message: 'Malformed HTTP request (for example a control character in the address); it was not read.' },
+      : {
+          code: 'BAD_ARGUMENT',
+          message: 'Malformed HTTP request (for example a control character in the address); it was not read.',
+        },
   });
   const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  const headers = Object.entries({ ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' })
+  const headers = Object.entries({
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    Connection: 'close',
+  })
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
   socket.end(`HTTP/1.1 ${status}\r\n${headers}\r\n${body}`);
 }
 
-function sendFile(request: IncomingMessage, response: ServerResponse, file: { path: string; contentType: string; bytes: number }, headers: Record<string, string>): void {
-  response.writeHead(200, { ...SECURITY_HEADERS, ...headers, 'Content-Type': file.contentType, 'Content-Length': file.bytes });
+function sendFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  file: { path: string; contentType: string; bytes: number },
+  headers: Record<string, string>,
+): void {
+  response.writeHead(200, {
+    ...SECURITY_HEADERS,
+    ...headers,
+    'Content-Type': file.contentType,
+    'Content-Length': file.bytes,
+  });
   if (request.method === 'HEAD') {
     response.end();
     return;

@@ -49,11 +49,17 @@ export function createGuard(port: number, token: string = newToken()): Guard {
     checkOrigin(request) {
       const host = request.headers.host;
       if (host === undefined || !hosts.has(host.toLowerCase())) {
-        throw new EidosError('FORBIDDEN', `Refused a request for host '${host ?? ''}': the bridge answers only ${[...hosts].join(' and ')}.`);
+        throw new EidosError(
+          'FORBIDDEN',
+          `Refused a request for host '${host ?? ''}': the bridge answers only ${[...hosts].join(' and ')}.`,
+        );
       }
       const origin = request.headers.origin;
       if (origin !== undefined && !origins.has(origin.toLowerCase())) {
-        throw new EidosError('FORBIDDEN', `Refused a request from origin '${origin}': only the Eidos page itself may call the bridge.`);
+        throw new EidosError(
+          'FORBIDDEN',
+          `Refused a request from origin '${origin}': only the Eidos page itself may call the bridge.`,
+        );
       }
       const site = request.headers['sec-fetch-site'];
       if (site !== undefined && site !== 'same-origin' && site !== 'none') {

@@ -8,7 +8,11 @@ const HEARTBEAT_MS = 25_000;
  * Streams the engine's events to one client as Server-Sent Events (`event: indexProgress` …) until
  * the client goes away; returns a function that ends the stream from our side.
  */
-export function streamEvents(response: ServerResponse, handlers: Pick<ApiHandlers, 'subscribe'>, headers: Record<string, string>): () => void {
+export function streamEvents(
+  response: ServerResponse,
+  handlers: Pick<ApiHandlers, 'subscribe'>,
+  headers: Record<string, string>,
+): () => void {
   response.writeHead(200, {
     ...headers,
     'Content-Type': 'text/event-stream; charset=utf-8',

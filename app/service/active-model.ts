@@ -24,12 +24,21 @@ export function chooseModel(preferences: Array<string | undefined>, context: Sto
   }
   const explicit = preferences[0];
   if (explicit) {
-    throw new EidosError('MODEL_MISSING', `model ${explicit} is not installed: run 'eidos models fetch ${explicit}' (or 'eidos models import <folder>' on a machine without internet).`);
+    throw new EidosError(
+      'MODEL_MISSING',
+      `model ${explicit} is not installed: run 'eidos models fetch ${explicit}' (or 'eidos models import <folder>' on a machine without internet).`,
+    );
   }
   const defaultId = defaultModelFor(store.manifest).id;
-  const fallback = installed.find((m) => m.id === defaultId) ?? installed.find((m) => m.id === store.manifest.defaultModel) ?? installed[0];
+  const fallback =
+    installed.find((m) => m.id === defaultId) ??
+    installed.find((m) => m.id === store.manifest.defaultModel) ??
+    installed[0];
   if (!fallback) {
-    throw new EidosError('MODEL_MISSING', `no model is installed: run 'eidos models fetch ${defaultId}' (needs internet once), 'eidos models import <folder>', or 'eidos models fetch synthetic-tiny' for the built-in test model.`);
+    throw new EidosError(
+      'MODEL_MISSING',
+      `no model is installed: run 'eidos models fetch ${defaultId}' (needs internet once), 'eidos models import <folder>', or 'eidos models fetch synthetic-tiny' for the built-in test model.`,
+    );
   }
   return { model: fallback, dir: store.installDir(fallback.id) };
 }

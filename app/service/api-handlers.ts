@@ -35,25 +35,35 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
    * only at start and after a failed rebuild): a damaged table under intact counts would otherwise
    * open fine and fail searches one by one, with no rebuild offered.
    */
-  const openEngine = async (options: { checkPages?: boolean } & Pick<EngineOptions, 'fallbackModels'> = {}): Promise<void> => {
+  const openEngine = async (
+    options: { checkPages?: boolean } & Pick<EngineOptions, 'fallbackModels'> = {},
+  ): Promise<void> => {
     await job.settled();
     if (engine) await engine.close();
     engine = undefined;
     try {
       if (options.checkPages) assertIndexSound(indexPath(dataDir));
       // While another process indexes, search what it has committed; writes reopen (see writableEngine).
-      engine = Engine.open({ home: dataDir, readonly: 'if-locked', ...(options.fallbackModels ? { fallbackModels: options.fallbackModels } : {}) });
+      engine = Engine.open({
+        home: dataDir,
+        readonly: 'if-locked',
+        ...(options.fallbackModels ? { fallbackModels: options.fallbackModels } : {}),
+      });
       engineError = undefined;
       // The window is up before the user types: have the text tower, matrix and prior ready by then.
       void engine.warmUp().catch(() => undefined);
     } catch (error) {
-      engineError = error instanceof EidosError ? error : new EidosError('INTERNAL', `The engine did not start: ${describeError(error)}`, { cause: error });
+      engineError =
+        error instanceof EidosError
+          ? error
+          : new EidosError('INTERNAL', `The engine did not start: ${describeError(error)}`, { cause: error });
     }
   };
   await openEngine({ checkPages: true });
 
   const requireEngine = (): Engine => {
-    if (!engine) throw engineError ?? new EidosError('MODEL_MISSING', 'no model is installed: fetch one in Settings → Models.');
+    if (!engine)
+      throw engineError ?? new EidosError('MODEL_MISSING', 'no model is installed: fetch one in Settings → Models.');
     return engine;
   };
 
@@ -66,7 +76,13 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
   };
 
   const folderInfo = (e: Engine): FolderInfo[] =>
-    e.store.folderStats().map((f) => ({ path: f.path, photos: f.files, skipped: f.skipped, watching: false, ...(f.lastIndexedAt ? { lastIndexedAt: f.lastIndexedAt } : {}) }));
+    e.store.folderStats().map((f) => ({
+      path: f.path,
+      photos: f.files,
+      skipped: f.skipped,
+      watching: false,
+      ...(f.lastIndexedAt ? { lastIndexedAt: f.lastIndexedAt } : {}),
+    }));
 
   const handlers: ApiHandlers = {
     async status(): Promise<Status> {
@@ -75,7 +91,14 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
         const damagedIndex = damagedIndexOf(indexPath(dataDir));
         return { ...base, photos: 0, folders: 0, ready: false, notice: guiDamageNotice(damagedIndex), damagedIndex };
       }
-      if (!engine) return { ...base, photos: 0, folders: 0, ready: false, notice: engineError?.message ?? 'Fetch a model in Settings → Models.' };
+      if (!engine)
+        return {
+          ...base,
+          photos: 0,
+          folders: 0,
+          ready: false,
+          notice: engineError?.message ?? 'Fetch a model in Settings → Models.',
+        };
       const status = engine.store.status();
       const provider = await engine.textProvider();
       return {
@@ -93,7 +116,14 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     async addFolder({ path }) {
       const e = await writableEngine();
       const folder = e.store.addFolder(path);
-      return folderInfo(e).find((f) => f.path === folder.path) ?? { path: folder.path, photos: 0, skipped: 0, watching: false };
+      return (
+        folderInfo(e).find((f) => f.path === folder.path) ?? {
+          path: folder.path,
+          photos: 0,
+          skipped: 0,
+          watching: false,
+        }
+      );
     },
     async removeFolder({ path }) {
       const e = await writableEngine();
@@ -103,7 +133,8 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     },
     async startIndexing({ folders }) {
       const e = await writableEngine();
-      for (const folder of folders ?? []) if (!e.store.listFolders().some((f) => f.path === folder)) e.store.addFolder(folder);
+      for (const folder of folders ?? [])
+        if (!e.store.listFolders().some((f) => f.path === folder)) e.store.addFolder(folder);
       return job.start(e);
     },
     async cancelIndexing() {
@@ -152,15 +183,25 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     async fetchModel({ id }) {
       let total = 0;
       try {
-        await fetchModel(id, {
-          onProgress: (p) => {
-            total = p.totalBytes;
-            const state = p.state === 'generating' ? 'downloading' : p.state;
-            emit({ name: 'modelProgress', payload: { id, state, receivedBytes: p.receivedBytes, totalBytes: p.totalBytes } });
+        await fetchModel(
+          id,
+          {
+            onProgress: (p) => {
+              total = p.totalBytes;
+              const state = p.state === 'generating' ? 'downloading' : p.state;
+              emit({
+                name: 'modelProgress',
+                payload: { id, state, receivedBytes: p.receivedBytes, totalBytes: p.totalBytes },
+              });
+            },
           },
-        }, modelContext);
+          modelContext,
+        );
       } catch (error) {
-        emit({ name: 'modelProgress', payload: { id, state: 'failed', receivedBytes: 0, totalBytes: total, error: (error as Error).message } });
+        emit({
+          name: 'modelProgress',
+          payload: { id, state: 'failed', receivedBytes: 0, totalBytes: total, error: (error as Error).message },
+        });
         throw error;
       }
       if (!engine) await openEngine();
@@ -173,7 +214,8 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     },
     async setSettings(patch) {
       const next = { ...readSettings(dataDir) };
-      for (const [key, value] of Object.entries(patch)) if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+      for (const [key, value] of Object.entries(patch))
+        if (value !== undefined) (next as Record<string, unknown>)[key] = value;
       writeSettings(dataDir, next);
       if (patch.model !== undefined || patch.executionProvider !== undefined) await openEngine();
       return next;

@@ -58,7 +58,15 @@ export class Engine {
   /** One encoder (worker thread, one onnxruntime session) per tower, each opened on first use. */
   private readonly towers = new Map<Tower, Promise<Encoder>>();
 
-  private constructor(home: string, store: IndexStore, model: ModelSpec, modelDir: string, provider: ProviderName | undefined, writeRefusal: EidosError | undefined, inference: Placement) {
+  private constructor(
+    home: string,
+    store: IndexStore,
+    model: ModelSpec,
+    modelDir: string,
+    provider: ProviderName | undefined,
+    writeRefusal: EidosError | undefined,
+    inference: Placement,
+  ) {
     this.home = home;
     this.inference = inference;
     this.writeRefusal = writeRefusal;
@@ -76,9 +84,16 @@ export class Engine {
     const context = { modelsDir: modelsDir(options.home) };
     const { store, writeRefusal } = openStore(indexPath(options.home), options.readonly ?? false);
     try {
-      const indexedModels = store.status().models.filter((m) => m.embeddings > 0).map((m) => m.modelId);
-      const { model, dir } = chooseModel([options.model, settings.model || undefined, ...indexedModels, ...(options.fallbackModels ?? [])], context);
-      const provider = options.provider ?? (settings.executionProvider === 'auto' ? undefined : settings.executionProvider);
+      const indexedModels = store
+        .status()
+        .models.filter((m) => m.embeddings > 0)
+        .map((m) => m.modelId);
+      const { model, dir } = chooseModel(
+        [options.model, settings.model || undefined, ...indexedModels, ...(options.fallbackModels ?? [])],
+        context,
+      );
+      const provider =
+        options.provider ?? (settings.executionProvider === 'auto' ? undefined : settings.executionProvider);
       return new Engine(options.home, store, model, dir, provider, writeRefusal, options.inference ?? 'worker');
     } catch (error) {
       store.close();
@@ -94,7 +109,13 @@ export class Engine {
   tower(name: Tower): Promise<Encoder> {
     let opened = this.towers.get(name);
     if (opened === undefined) {
-      opened = Encoder.open({ model: this.model, modelDir: this.modelDir, towers: [name], placement: this.inference, ...(this.provider ? { provider: this.provider } : {}) });
+      opened = Encoder.open({
+        model: this.model,
+        modelDir: this.modelDir,
+        towers: [name],
+        placement: this.inference,
+        ...(this.provider ? { provider: this.provider } : {}),
+      });
       this.towers.set(name, opened);
     }
     return opened;
@@ -129,7 +150,10 @@ export class Engine {
   /** Recall of cosine and of full PMI over labelled queries, scored exactly as a search scores them. */
   async evaluate(queries: EvalQuery[]): Promise<Omit<EvalReport, 'photos' | 'queryColumn'>> {
     const text = await this.tower('text');
-    return evaluateRetrieval({ service: this.searcher, store: this.store, tau: this.model.logitScale, embedTexts: (t) => text.embedTexts(t) }, queries);
+    return evaluateRetrieval(
+      { service: this.searcher, store: this.store, tau: this.model.logitScale, embedTexts: (t) => text.embedTexts(t) },
+      queries,
+    );
   }
 
   /** Throws unless this engine may write the index (the other process's INDEX_LOCKED when it writes). */
@@ -148,12 +172,21 @@ export class Engine {
     for (const folder of folders) this.store.addFolder(folder);
   }
 
-  async index(options: { onProgress?: (p: PipelineProgress) => void; signal?: AbortSignal } = {}): Promise<IndexSummary> {
+  async index(
+    options: { onProgress?: (p: PipelineProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<IndexSummary> {
     this.assertWritable();
-    if (this.store.listFolders().length === 0) throw new EidosError('BAD_ARGUMENT', "the library has no folders yet: run 'eidos index <folder>'.");
+    if (this.store.listFolders().length === 0)
+      throw new EidosError('BAD_ARGUMENT', "the library has no folders yet: run 'eidos index <folder>'.");
     // Loaded when first used: the decoders (sharp, libheif, exifr) and the file watcher are not what a search needs.
     const { indexLibrary } = await import('../indexer/pipeline.ts');
-    const summary = await indexLibrary({ store: this.store, model: this.model, encoder: await this.tower('vision'), thumbnailsDir: this.thumbnailsDir, ...options });
+    const summary = await indexLibrary({
+      store: this.store,
+      model: this.model,
+      encoder: await this.tower('vision'),
+      thumbnailsDir: this.thumbnailsDir,
+      ...options,
+    });
     // What a first search would otherwise compute (the concept prompts' vectors, the image prior) is
     // computed now and kept with the index, so the first query after a start is as fast as any other.
     await this.searcher.ready().catch((error: unknown) => {
@@ -166,7 +199,10 @@ export class Engine {
    * Watches the library's folders (native file watcher) and indexes whatever changes, one run at a
    * time, reporting each run; resolves to a function that stops watching after the run in flight.
    */
-  async watch(report: { onRun(changes: number, summary: IndexSummary): void; onError(error: unknown): void }): Promise<() => Promise<void>> {
+  async watch(report: {
+    onRun(changes: number, summary: IndexSummary): void;
+    onError(error: unknown): void;
+  }): Promise<() => Promise<void>> {
     const { watchLibrary } = await import('../library/watch.ts');
     let running: Promise<void> = Promise.resolve();
     const watcher = await watchLibrary(this.folders(), (changes) => {

@@ -23,7 +23,10 @@ export type { EvalReport } from '../search/evaluate.ts';
  * `eidos eval --embeddings`: the product's scorer on precomputed embeddings (.npy), no model or index;
  * the report, the files it read, and the report in lines of text.
  */
-export async function evaluateEmbeddingFiles(files: EmbeddingFiles, tau: number): Promise<{ report: EmbeddingEvalReport; files: EmbeddingSet['files']; lines: string[] }> {
+export async function evaluateEmbeddingFiles(
+  files: EmbeddingFiles,
+  tau: number,
+): Promise<{ report: EmbeddingEvalReport; files: EmbeddingSet['files']; lines: string[] }> {
   const set = loadEmbeddingSet(files);
   const report = await evaluateEmbeddings(set, tau);
   return { report, files: set.files, lines: embeddingReportLines(report) };
@@ -54,19 +57,30 @@ export interface EvalProgress {
   onIndexing?(done: number, total: number): void;
 }
 
-export async function evaluateDataset(options: EngineOptions, datasetFolder: string, progress: EvalProgress = {}): Promise<DatasetReport> {
+export async function evaluateDataset(
+  options: EngineOptions,
+  datasetFolder: string,
+  progress: EvalProgress = {},
+): Promise<DatasetReport> {
   const dataset = resolve(datasetFolder);
   try {
     if (!statSync(dataset).isDirectory()) throw new Error('not a folder');
   } catch {
-    throw new EidosError('NOT_FOUND', `${dataset} is not a folder; pass the folder that holds labels.csv.`, { file: dataset });
+    throw new EidosError('NOT_FOUND', `${dataset} is not a folder; pass the folder that holds labels.csv.`, {
+      file: dataset,
+    });
   }
   const { queries, queryColumn, photos } = readEvalQueries(dataset);
   const home = options.home;
   const inPlace = indexedHere(home, dataset);
   const evalHome = inPlace ? home : mkdtempSync(join(tmpdir(), 'eidos-eval-'));
   if (!inPlace) symlinkSync(modelsDir(home), modelsDir(evalHome), 'dir');
-  progress.onStart?.({ photos, queries: queries.length, queryColumn, where: inPlace ? `the current index (${home})` : `a temporary data folder (${evalHome})` });
+  progress.onStart?.({
+    photos,
+    queries: queries.length,
+    queryColumn,
+    where: inPlace ? `the current index (${home})` : `a temporary data folder (${evalHome})`,
+  });
   const engine = Engine.open({ ...options, home: evalHome });
   try {
     if (!inPlace) {

@@ -50,7 +50,8 @@ export async function explainQuery(
   tau: number,
 ): Promise<ExplainResponse> {
   const k = explainedTopCount(scored.matrix.n);
-  const features = options.features === 'dims' ? { kind: 'dims' as const } : { kind: 'concepts' as const, ...(await concepts()) };
+  const features =
+    options.features === 'dims' ? { kind: 'dims' as const } : { kind: 'concepts' as const, ...(await concepts()) };
   const result = explainRanking({
     matrix: scored.matrix,
     rowScores: scored.rowScores,
@@ -74,7 +75,13 @@ export async function explainQuery(
     })),
     photos: result.results.map((r) => {
       const id = String(scored.fileIds[r.row]);
-      return { id, thumbnailUrl: mediaPath(id, 'thumb'), bits: r.score, values: r.values.map((v) => v.value), percentiles: r.values.map((v) => v.percentile) };
+      return {
+        id,
+        thumbnailUrl: mediaPath(id, 'thumb'),
+        bits: r.score,
+        values: r.values.map((v) => v.value),
+        percentiles: r.values.map((v) => v.percentile),
+      };
     }),
     positives: result.sample.topK,
     background: result.sample.background,

@@ -15,12 +15,18 @@ export interface IndexReport extends IndexStatus {
 /** The status of the index in `home`, with up to `listLimit` skipped files and scan problems. */
 export function readIndexReport(home: string, listLimit: number): IndexReport {
   const file = indexPath(home);
-  if (!existsSync(file)) throw new EidosError('NOT_FOUND', `no index yet at ${file}: run 'eidos index <folder>' first.`);
+  if (!existsSync(file))
+    throw new EidosError('NOT_FOUND', `no index yet at ${file}: run 'eidos index <folder>' first.`);
   // The counts come from indexes and would look fine over a damaged table: read every page first.
   assertIndexSound(file);
   const store = openIndex(file, { readonly: true });
   try {
-    return { index: file, ...store.status(), skippedFiles: store.skippedFiles(listLimit), scanProblems: store.scanProblems(listLimit) };
+    return {
+      index: file,
+      ...store.status(),
+      skippedFiles: store.skippedFiles(listLimit),
+      scanProblems: store.scanProblems(listLimit),
+    };
   } finally {
     store.close();
   }

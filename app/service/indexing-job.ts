@@ -30,7 +30,9 @@ export class IndexingJob {
     this.running = engine
       .index({ signal, onProgress: (p) => this.update(fromPipeline(p)) })
       .then(() => this.update({ ...this.state, state: signal.aborted ? 'cancelled' : 'done', etaSeconds: 0 }))
-      .catch((error: unknown) => this.update({ ...this.state, state: 'failed', lastSkip: { path: '', reason: describeError(error) } }))
+      .catch((error: unknown) =>
+        this.update({ ...this.state, state: 'failed', lastSkip: { path: '', reason: describeError(error) } }),
+      )
       .finally(() => {
         this.running = undefined;
         this.controller = undefined;

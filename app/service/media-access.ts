@@ -23,7 +23,10 @@ export function createMediaAccess(store: () => IndexStore | undefined, thumbnail
       // Every variant answers for the original: a photo reached through a symlink that leads out of
       // its folder is refused whole, not only its original while previews of it are still rendered.
       // (A cached preview of an original deleted since indexing is still shown until the next run.)
-      await resolveInside(row.path, current.listFolders().map((f) => f.path)).catch((error: unknown) => {
+      await resolveInside(
+        row.path,
+        current.listFolders().map((f) => f.path),
+      ).catch((error: unknown) => {
         if (variant === 'original' || !isEidosError(error, 'NOT_FOUND')) throw error;
       });
       if (variant === 'original') return row.path;

@@ -37,9 +37,12 @@ export async function openMedia(media: MediaAccess, id: PhotoId, variant: MediaV
   const path = await resolveInside(located, await media.allowedRoots());
   const contentType = CONTENT_TYPES[extname(path).toLowerCase()];
   if (contentType === undefined) {
-    throw new EidosError('UNSUPPORTED_FORMAT', `Refused to serve '${path}': not an image type Eidos serves.`, { file: path });
+    throw new EidosError('UNSUPPORTED_FORMAT', `Refused to serve '${path}': not an image type Eidos serves.`, {
+      file: path,
+    });
   }
   const info = await stat(path);
-  if (!info.isFile()) throw new EidosError('FORBIDDEN', `Refused to serve '${path}': not a regular file.`, { file: path });
+  if (!info.isFile())
+    throw new EidosError('FORBIDDEN', `Refused to serve '${path}': not a regular file.`, { file: path });
   return { path, contentType, bytes: info.size };
 }

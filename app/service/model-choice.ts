@@ -19,4 +19,3 @@ export function providerOption(value: string | undefined): ProviderName | undefi
     throw new EidosError('BAD_ARGUMENT', describeError(error));
   }
 }
-

@@ -19,12 +19,24 @@ import { readSettings } from './settings.ts';
 
 export type { ModelChoice };
 
-const describeDefault = (choice: DefaultChoice): string => `${choice.id} for ${choice.provider === 'coreml' ? 'Core ML' : 'the CPU'} (${choice.reason})`;
+const describeDefault = (choice: DefaultChoice): string =>
+  `${choice.id} for ${choice.provider === 'coreml' ? 'Core ML' : 'the CPU'} (${choice.reason})`;
 
-async function withEncoder<T>(choice: ModelChoice, towers: Array<'vision' | 'text'>, work: (encoder: Encoder, dir: string) => Promise<T>): Promise<T> {
+async function withEncoder<T>(
+  choice: ModelChoice,
+  towers: Array<'vision' | 'text'>,
+  work: (encoder: Encoder, dir: string) => Promise<T>,
+): Promise<T> {
   const settings = readSettings(choice.home);
-  const { model, dir } = chooseModel([choice.model, settings.model || undefined], { modelsDir: modelsDir(choice.home) });
-  const encoder = await Encoder.open({ model, modelDir: dir, towers, ...(choice.provider ? { provider: choice.provider } : {}) });
+  const { model, dir } = chooseModel([choice.model, settings.model || undefined], {
+    modelsDir: modelsDir(choice.home),
+  });
+  const encoder = await Encoder.open({
+    model,
+    modelDir: dir,
+    towers,
+    ...(choice.provider ? { provider: choice.provider } : {}),
+  });
   try {
     return await work(encoder, dir);
   } finally {
@@ -49,7 +61,11 @@ export function embedText(choice: ModelChoice, text: string): Promise<Embedding>
 export function embedImage(choice: ModelChoice, file: string): Promise<Embedding> {
   return withEncoder(choice, ['vision'], async (encoder) => {
     const pixels = await preprocessForModel(file, encoder.model.preprocess);
-    return { model: encoder.model.id, provider: encoder.provider, embedding: (await encoder.embedImages(pixels, 1)).data };
+    return {
+      model: encoder.model.id,
+      provider: encoder.provider,
+      embedding: (await encoder.embedImages(pixels, 1)).data,
+    };
   });
 }
 

@@ -19,7 +19,10 @@ export function damagedIndexOf(file: string): DamagedIndex {
 
 /** The status notice for a damaged index, written for someone looking at the app rather than a terminal. */
 export function guiDamageNotice(damage: DamagedIndex): string {
-  const what = damage.folders.length > 0 ? 'index your folders again' : 'index the folders you name again (Eidos could not read them from the damaged file)';
+  const what =
+    damage.folders.length > 0
+      ? 'index your folders again'
+      : 'index the folders you name again (Eidos could not read them from the damaged file)';
   return (
     `The index ${damage.file} is damaged, so Eidos cannot search until it is rebuilt. Your photos are safe: ` +
     `the index only holds what Eidos read from them. "Rebuild index" keeps the damaged file aside as ` +
@@ -39,14 +42,20 @@ export interface RebuildHooks {
 
 /** A folder named in the request must exist here: a typo must not leave the index moved aside for nothing. */
 function assertFolder(folder: string): void {
-  if (!isAbsolute(folder)) throw new EidosError('BAD_ARGUMENT', `${folder} is not a full path: give the folder's whole path, e.g. /Users/me/Pictures.`, { file: folder });
+  if (!isAbsolute(folder))
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `${folder} is not a full path: give the folder's whole path, e.g. /Users/me/Pictures.`,
+      { file: folder },
+    );
   let isDirectory = false;
   try {
     isDirectory = statSync(folder).isDirectory();
   } catch {
     throw new EidosError('NOT_FOUND', `${folder}: no such folder. Nothing was moved.`, { file: folder });
   }
-  if (!isDirectory) throw new EidosError('BAD_ARGUMENT', `${folder} is not a folder. Nothing was moved.`, { file: folder });
+  if (!isDirectory)
+    throw new EidosError('BAD_ARGUMENT', `${folder} is not a folder. Nothing was moved.`, { file: folder });
 }
 
 /**
@@ -54,7 +63,11 @@ function assertFolder(folder: string): void {
  * when installed, as the CLI does) and starts indexing the salvaged folders plus `extraFolders`.
  * When nothing could be moved, the engine is reopened on the old index and the error says why.
  */
-export async function rebuildFromDamage(home: string, extraFolders: readonly string[], hooks: RebuildHooks): Promise<RebuildResult> {
+export async function rebuildFromDamage(
+  home: string,
+  extraFolders: readonly string[],
+  hooks: RebuildHooks,
+): Promise<RebuildResult> {
   extraFolders.forEach(assertFolder);
   await hooks.release();
   let start: RebuildStart;
@@ -64,7 +77,11 @@ export async function rebuildFromDamage(home: string, extraFolders: readonly str
     await hooks.reopen({ checkPages: true });
     // The set-aside's own message names the CLI command; here the folders are asked for in the app.
     if (isEidosError(error, 'BAD_ARGUMENT') && extraFolders.length === 0) {
-      throw new EidosError('BAD_ARGUMENT', `Eidos cannot read the library folders from the damaged index, so it needs them named: give the folders to index again. Nothing was moved.`, { ...(error.file ? { file: error.file } : {}), cause: error });
+      throw new EidosError(
+        'BAD_ARGUMENT',
+        `Eidos cannot read the library folders from the damaged index, so it needs them named: give the folders to index again. Nothing was moved.`,
+        { ...(error.file ? { file: error.file } : {}), cause: error },
+      );
     }
     throw error;
   }

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { DEFAULT_TOP } from '../contract/api.ts';
 import type { Settings } from '../contract/types.ts';
 
-export const DEFAULT_SETTINGS: Settings = { model: '', executionProvider: 'auto', watchFolders: false, defaultTop: DEFAULT_TOP, theme: 'system' };
+export const DEFAULT_SETTINGS: Settings = {
+  model: '',
+  executionProvider: 'auto',
+  watchFolders: false,
+  defaultTop: DEFAULT_TOP,
+  theme: 'system',
+};
 
 export function settingsPath(home: string): string {
   return join(home, 'settings.json');

@@ -22,7 +22,9 @@ export function selectFileIds(sql: Sql, filter: FileFilter): Uint32Array {
     params.push(JSON.stringify(filter.folders));
   }
   if (filter.camera !== undefined) {
-    where.push("(instr(lower(coalesce(f.make, '')), lower(?)) > 0 OR instr(lower(coalesce(f.model, '')), lower(?)) > 0)");
+    where.push(
+      "(instr(lower(coalesce(f.make, '')), lower(?)) > 0 OR instr(lower(coalesce(f.model, '')), lower(?)) > 0)",
+    );
     params.push(filter.camera, filter.camera);
   }
   if (filter.formats !== undefined) {
@@ -32,6 +34,9 @@ export function selectFileIds(sql: Sql, filter: FileFilter): Uint32Array {
   if (filter.hasGps !== undefined) {
     where.push(filter.hasGps ? '(f.lat IS NOT NULL AND f.lon IS NOT NULL)' : '(f.lat IS NULL OR f.lon IS NULL)');
   }
-  const ids = sql.prepare(`SELECT f.id FROM files f WHERE ${where.join(' AND ')} ORDER BY f.id`).pluck().all(...params) as number[];
+  const ids = sql
+    .prepare(`SELECT f.id FROM files f WHERE ${where.join(' AND ')} ORDER BY f.id`)
+    .pluck()
+    .all(...params) as number[];
   return Uint32Array.from(ids);
 }

@@ -16,7 +16,8 @@ export function assertIndexSound(file: string): void {
   const db = guarded(file, () => new Database(file, { readonly: true, fileMustExist: true }));
   try {
     const problems = guarded(file, () => db.prepare('PRAGMA quick_check').pluck().all() as string[]);
-    if (problems.join() !== 'ok') throw new EidosError('INDEX_CORRUPT', corruptMessage(file, problems.slice(0, 3).join('; ')), { file });
+    if (problems.join() !== 'ok')
+      throw new EidosError('INDEX_CORRUPT', corruptMessage(file, problems.slice(0, 3).join('; ')), { file });
   } finally {
     db.close();
   }

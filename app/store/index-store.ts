@@ -8,12 +8,33 @@ import { selectFileIds } from './filters.ts';
 import type { WriterLock } from './lock.ts';
 import { defaultAllocator, readMatrix } from './matrix.ts';
 import { schemaVersion } from './migrations.ts';
-import { getConceptEmbeddings, putConceptEmbeddings, readImagePriors, readPriorState, writeImagePriors } from './priors.ts';
+import {
+  getConceptEmbeddings,
+  putConceptEmbeddings,
+  readImagePriors,
+  readPriorState,
+  writeImagePriors,
+} from './priors.ts';
 import { Sql } from './sql.ts';
 import { guarded } from './sqlite-errors.ts';
 import type {
-  Batch, BatchResult, Changes, EmbeddingDtype, StoredEmbeddings, FileFilter, FileMove, Folder, FolderStats, IndexStatus, MatrixAllocator, PhotoRow, PriorState, StoredFile, SkippedFile,
-  ScanProblemRecord, ScanProblemRow,
+  Batch,
+  BatchResult,
+  Changes,
+  EmbeddingDtype,
+  StoredEmbeddings,
+  FileFilter,
+  FileMove,
+  Folder,
+  FolderStats,
+  IndexStatus,
+  MatrixAllocator,
+  PhotoRow,
+  PriorState,
+  StoredFile,
+  SkippedFile,
+  ScanProblemRecord,
+  ScanProblemRow,
 } from './types.ts';
 import { moveFiles, pruneOrphans, removeFiles, replaceScanProblems, writeBatch } from './write.ts';
 
@@ -29,11 +50,18 @@ interface StoredFileRow {
 }
 
 function toStoredFile(row: StoredFileRow): StoredFile {
-  const file: StoredFile = { id: row.id, path: row.path, folderId: row.folder_id, size: row.size, mtimeMs: row.mtime_ms, contentHash: row.content_hash, status: row.status };
+  const file: StoredFile = {
+    id: row.id,
+    path: row.path,
+    folderId: row.folder_id,
+    size: row.size,
+    mtimeMs: row.mtime_ms,
+    contentHash: row.content_hash,
+    status: row.status,
+  };
   if (!row.path_key.equals(Buffer.from(row.path, 'utf8'))) file.rawPath = row.path_key;
   return file;
 }
-
 
 /** The open index. Every method runs synchronously; writes are one transaction each. Open with `openIndex`. */
 export class IndexStore {
@@ -69,12 +97,20 @@ export class IndexStore {
     return this.run((sql) => {
       const existing = this.listFolders().find((folder) => folder.path === absolute);
       if (existing) return existing;
-      const overlap = this.listFolders().find((folder) => isWithin(absolute, folder.path) || isWithin(folder.path, absolute));
+      const overlap = this.listFolders().find(
+        (folder) => isWithin(absolute, folder.path) || isWithin(folder.path, absolute),
+      );
       if (overlap) {
-        throw new EidosError('BAD_ARGUMENT', `${absolute} overlaps the library folder ${overlap.path}. Remove that one first, or add only the outer folder.`, { file: absolute });
+        throw new EidosError(
+          'BAD_ARGUMENT',
+          `${absolute} overlaps the library folder ${overlap.path}. Remove that one first, or add only the outer folder.`,
+          { file: absolute },
+        );
       }
       const addedAt = new Date().toISOString();
-      const id = sql.prepare('INSERT INTO folders (path, added_at) VALUES (?, ?)').run(absolute, addedAt).lastInsertRowid;
+      const id = sql
+        .prepare('INSERT INTO folders (path, added_at) VALUES (?, ?)')
+        .run(absolute, addedAt).lastInsertRowid;
       return { id: Number(id), path: absolute, addedAt };
     });
   }
@@ -83,15 +119,19 @@ export class IndexStore {
   removeFolder(path: string): boolean {
     const absolute = resolve(path);
     return this.run((sql) =>
-      sql.db.transaction(() => {
-        sql.bumpGeneration();
-        return sql.prepare('DELETE FROM folders WHERE path = ?').run(absolute).changes > 0;
-      }).immediate(),
+      sql.db
+        .transaction(() => {
+          sql.bumpGeneration();
+          return sql.prepare('DELETE FROM folders WHERE path = ?').run(absolute).changes > 0;
+        })
+        .immediate(),
     );
   }
 
   listFolders(): Folder[] {
-    return this.run((sql) => sql.prepare('SELECT id, path, added_at AS addedAt FROM folders ORDER BY path').all() as Folder[]);
+    return this.run(
+      (sql) => sql.prepare('SELECT id, path, added_at AS addedAt FROM folders ORDER BY path').all() as Folder[],
+    );
   }
 
   // Writes (see write.ts).
@@ -126,19 +166,35 @@ export class IndexStore {
   /** Every file row under a root, for comparison with a scan. */
   filesInFolder(folderId: number): StoredFile[] {
     return this.run((sql) =>
-      (sql.prepare('SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status FROM files WHERE folder_id = ?').all(folderId) as StoredFileRow[]).map(toStoredFile),
+      (
+        sql
+          .prepare(
+            'SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status FROM files WHERE folder_id = ?',
+          )
+          .all(folderId) as StoredFileRow[]
+      ).map(toStoredFile),
     );
   }
 
   fileByPath(file: FilePath): StoredFile | undefined {
     return this.run((sql) => {
-      const row = sql.prepare('SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status FROM files WHERE path_key = ?').get(pathKey(file)) as StoredFileRow | undefined;
+      const row = sql
+        .prepare(
+          'SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status FROM files WHERE path_key = ?',
+        )
+        .get(pathKey(file)) as StoredFileRow | undefined;
       return row && toStoredFile(row);
     });
   }
 
   hasEmbedding(contentHash: string, modelId: string): boolean {
-    return this.run((sql) => sql.prepare('SELECT 1 FROM embeddings WHERE content_hash = ? AND model_id = ?').pluck().get(contentHash, modelId) !== undefined);
+    return this.run(
+      (sql) =>
+        sql
+          .prepare('SELECT 1 FROM embeddings WHERE content_hash = ? AND model_id = ?')
+          .pluck()
+          .get(contentHash, modelId) !== undefined,
+    );
   }
 
   // Reads for search.
@@ -146,15 +202,16 @@ export class IndexStore {
   /** Display rows (path, folder, metadata) of these indexed files, in the order asked; other ids are left out. */
   photoRows(fileIds: readonly number[]): PhotoRow[] {
     if (fileIds.length === 0) return [];
-    return this.run((sql) =>
-      sql
-        .prepare(
-          `SELECT f.id, f.path, d.path AS folder, f.size, f.format, f.content_hash AS contentHash, f.mtime_ms AS mtimeMs,
+    return this.run(
+      (sql) =>
+        sql
+          .prepare(
+            `SELECT f.id, f.path, d.path AS folder, f.size, f.format, f.content_hash AS contentHash, f.mtime_ms AS mtimeMs,
                   f.taken_at AS takenAt, f.lat, f.lon, f.make, f.model, f.lens, f.width, f.height
              FROM json_each(?) j JOIN files f ON f.id = j.value JOIN folders d ON d.id = f.folder_id
             WHERE f.status = 'indexed' ORDER BY j.key`,
-        )
-        .all(JSON.stringify(fileIds)) as PhotoRow[],
+          )
+          .all(JSON.stringify(fileIds)) as PhotoRow[],
     );
   }
 
@@ -164,7 +221,11 @@ export class IndexStore {
   }
 
   /** The rows of just these files (catch-up after `changesSince`); ids not returned are not in the matrix. */
-  loadRows(modelId: string, fileIds: readonly number[], allocate: MatrixAllocator = defaultAllocator): StoredEmbeddings | undefined {
+  loadRows(
+    modelId: string,
+    fileIds: readonly number[],
+    allocate: MatrixAllocator = defaultAllocator,
+  ): StoredEmbeddings | undefined {
     return this.run((sql) => readMatrix(sql, modelId, fileIds, allocate));
   }
 
@@ -175,11 +236,19 @@ export class IndexStore {
   /** What changed after `generation` (a matrix's `generation`), to patch it instead of reloading. */
   changesSince(generation: number): Changes {
     return this.run((sql) =>
-      sql.db.transaction((): Changes => ({
-        generation: sql.generation(),
-        upserted: sql.prepare('SELECT id FROM files WHERE generation > ? ORDER BY id').pluck().all(generation) as number[],
-        removed: sql.prepare('SELECT file_id FROM removed_files WHERE generation > ? ORDER BY file_id').pluck().all(generation) as number[],
-      })).deferred(),
+      sql.db
+        .transaction((): Changes => ({
+          generation: sql.generation(),
+          upserted: sql
+            .prepare('SELECT id FROM files WHERE generation > ? ORDER BY id')
+            .pluck()
+            .all(generation) as number[],
+          removed: sql
+            .prepare('SELECT file_id FROM removed_files WHERE generation > ? ORDER BY file_id')
+            .pluck()
+            .all(generation) as number[],
+        }))
+        .deferred(),
     );
   }
 
@@ -229,57 +298,83 @@ export class IndexStore {
 
   status(): IndexStatus {
     return this.run((sql) =>
-      sql.db.transaction((): IndexStatus => {
-        const count = (text: string, ...params: unknown[]) => sql.prepare(text).pluck().get(...params) as number;
-        const skippedRows = sql.prepare("SELECT coalesce(skip_code, 'UNKNOWN') AS code, count(*) AS n FROM files WHERE status = 'skipped' GROUP BY code").all() as { code: string; n: number }[];
-        const byCode = Object.fromEntries(skippedRows.map((row) => [row.code, row.n]));
-        const sourceRows = sql.prepare("SELECT decode_source AS source, count(*) AS n FROM files WHERE status = 'indexed' AND decode_source IS NOT NULL GROUP BY decode_source").all() as { source: string; n: number }[];
-        const models = (sql.prepare('SELECT model_id, dim, dtype FROM models ORDER BY model_id').all() as { model_id: string; dim: number; dtype: EmbeddingDtype }[]).map((model) => ({
-          modelId: model.model_id,
-          dim: model.dim,
-          dtype: model.dtype,
-          embeddings: count('SELECT count(*) FROM embeddings WHERE model_id = ?', model.model_id),
-          pending: count(
-            "SELECT count(*) FROM files f WHERE f.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_id = ?)",
-            model.model_id,
-          ),
-        }));
-        const folders = this.folderStats();
-        const pageBytes = count('SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()');
-        let walBytes = 0;
-        try {
-          walBytes = statSync(`${this.file}-wal`).size;
-        } catch {
-          // No WAL file (read-only open of a checkpointed index).
-        }
-        return {
-          schemaVersion,
-          generation: sql.generation(),
-          indexed: count("SELECT count(*) FROM files WHERE status = 'indexed'"),
-          skipped: { total: skippedRows.reduce((sum, row) => sum + row.n, 0), byCode },
-          decodeSources: Object.fromEntries(sourceRows.map((row) => [row.source, row.n])),
-          models,
-          folders,
-          bytes: pageBytes + walBytes,
-        };
-      }).deferred(),
+      sql.db
+        .transaction((): IndexStatus => {
+          const count = (text: string, ...params: unknown[]) =>
+            sql
+              .prepare(text)
+              .pluck()
+              .get(...params) as number;
+          const skippedRows = sql
+            .prepare(
+              "SELECT coalesce(skip_code, 'UNKNOWN') AS code, count(*) AS n FROM files WHERE status = 'skipped' GROUP BY code",
+            )
+            .all() as { code: string; n: number }[];
+          const byCode = Object.fromEntries(skippedRows.map((row) => [row.code, row.n]));
+          const sourceRows = sql
+            .prepare(
+              "SELECT decode_source AS source, count(*) AS n FROM files WHERE status = 'indexed' AND decode_source IS NOT NULL GROUP BY decode_source",
+            )
+            .all() as { source: string; n: number }[];
+          const models = (
+            sql.prepare('SELECT model_id, dim, dtype FROM models ORDER BY model_id').all() as {
+              model_id: string;
+              dim: number;
+              dtype: EmbeddingDtype;
+            }[]
+          ).map((model) => ({
+            modelId: model.model_id,
+            dim: model.dim,
+            dtype: model.dtype,
+            embeddings: count('SELECT count(*) FROM embeddings WHERE model_id = ?', model.model_id),
+            pending: count(
+              "SELECT count(*) FROM files f WHERE f.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_id = ?)",
+              model.model_id,
+            ),
+          }));
+          const folders = this.folderStats();
+          const pageBytes = count('SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()');
+          let walBytes = 0;
+          try {
+            walBytes = statSync(`${this.file}-wal`).size;
+          } catch {
+            // No WAL file (read-only open of a checkpointed index).
+          }
+          return {
+            schemaVersion,
+            generation: sql.generation(),
+            indexed: count("SELECT count(*) FROM files WHERE status = 'indexed'"),
+            skipped: { total: skippedRows.reduce((sum, row) => sum + row.n, 0), byCode },
+            decodeSources: Object.fromEntries(sourceRows.map((row) => [row.source, row.n])),
+            models,
+            folders,
+            bytes: pageBytes + walBytes,
+          };
+        })
+        .deferred(),
     );
   }
 
   /** Skipped files with their reasons, newest first (for `eidos status` and the library view). */
   skippedFiles(limit = 100): SkippedFile[] {
-    return this.run((sql) =>
-      sql
-        .prepare("SELECT path, coalesce(skip_code, 'UNKNOWN') AS code, coalesce(skip_reason, '') AS reason FROM files WHERE status = 'skipped' ORDER BY id DESC LIMIT ?")
-        .all(limit) as SkippedFile[],
+    return this.run(
+      (sql) =>
+        sql
+          .prepare(
+            "SELECT path, coalesce(skip_code, 'UNKNOWN') AS code, coalesce(skip_reason, '') AS reason FROM files WHERE status = 'skipped' ORDER BY id DESC LIMIT ?",
+          )
+          .all(limit) as SkippedFile[],
     );
   }
 
   /** Files and folders the last scan could not read, by path (for `eidos status`). */
   scanProblems(limit = 100): ScanProblemRow[] {
     return this.run((sql) =>
-      (sql.prepare('SELECT path, code, reason, is_directory AS isDirectory FROM scan_problems ORDER BY path LIMIT ?').all(limit) as Array<Omit<ScanProblemRow, 'isDirectory'> & { isDirectory: number }>)
-        .map((row) => ({ ...row, isDirectory: row.isDirectory === 1 })),
+      (
+        sql
+          .prepare('SELECT path, code, reason, is_directory AS isDirectory FROM scan_problems ORDER BY path LIMIT ?')
+          .all(limit) as Array<Omit<ScanProblemRow, 'isDirectory'> & { isDirectory: number }>
+      ).map((row) => ({ ...row, isDirectory: row.isDirectory === 1 })),
     );
   }
 

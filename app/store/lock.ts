@@ -35,14 +35,17 @@ export function isHeld(row: LockRow): boolean {
 export function acquireWriterLock(db: Database.Database, file: string): WriterLock {
   const token = randomUUID();
   const take = db.transaction(() => {
-    const row = db.prepare('SELECT pid, host, token, acquired_at FROM writer_lock WHERE id = 1').get() as LockRow | undefined;
+    const row = db.prepare('SELECT pid, host, token, acquired_at FROM writer_lock WHERE id = 1').get() as
+      LockRow | undefined;
     if (row && isHeld(row)) {
       const where = row.host === hostname() ? `pid ${row.pid}` : `pid ${row.pid} on ${row.host}`;
       throw new EidosError(
         'INDEX_LOCKED',
         `Another Eidos process (${where}, since ${row.acquired_at}) is writing to the index ${file}. ` +
           `Wait for it to finish or close it, then try again; searching still works meanwhile.` +
-          (row.host === hostname() ? '' : ` If that machine no longer runs Eidos, delete the row in writer_lock or remove the index to rebuild it.`),
+          (row.host === hostname()
+            ? ''
+            : ` If that machine no longer runs Eidos, delete the row in writer_lock or remove the index to rebuild it.`),
         { file },
       );
     }

@@ -22,16 +22,29 @@ const rowsSql = (filtered: boolean) => `
  * streaming rows into place, so the matrix never exists twice in memory. `fileIds` limits the read
  * to those files (for `changesSince` catch-up). Returns undefined for a model the index has never seen.
  */
-export function readMatrix(sql: Sql, modelId: string, fileIds: readonly number[] | null, allocate: MatrixAllocator): StoredEmbeddings | undefined {
+export function readMatrix(
+  sql: Sql,
+  modelId: string,
+  fileIds: readonly number[] | null,
+  allocate: MatrixAllocator,
+): StoredEmbeddings | undefined {
   const read = sql.db.transaction((): StoredEmbeddings | undefined => {
-    const model = sql.prepare('SELECT dim, dtype FROM models WHERE model_id = ?').get(modelId) as { dim: number; dtype: EmbeddingDtype } | undefined;
+    const model = sql.prepare('SELECT dim, dtype FROM models WHERE model_id = ?').get(modelId) as
+      { dim: number; dtype: EmbeddingDtype } | undefined;
     if (!model) return undefined;
     const params: unknown[] = fileIds ? [modelId, JSON.stringify(fileIds)] : [modelId];
     const rows = sql.prepare(rowsSql(fileIds !== null));
-    const n = (sql.prepare(`SELECT count(*) FROM (${rowsSql(fileIds !== null)})`).pluck().get(...params) as number);
+    const n = sql
+      .prepare(`SELECT count(*) FROM (${rowsSql(fileIds !== null)})`)
+      .pluck()
+      .get(...params) as number;
     const rowBytes = model.dim * bytesPerValue[model.dtype];
     const buffer = allocate(n * rowBytes);
-    if (buffer.byteLength < n * rowBytes) throw new EidosError('INTERNAL', `The matrix allocator returned ${buffer.byteLength} bytes; ${n * rowBytes} were asked for.`);
+    if (buffer.byteLength < n * rowBytes)
+      throw new EidosError(
+        'INTERNAL',
+        `The matrix allocator returned ${buffer.byteLength} bytes; ${n * rowBytes} were asked for.`,
+      );
     const bytes = new Uint8Array(buffer, 0, n * rowBytes);
     const ids = new Uint32Array(n);
     const paths: string[] = new Array<string>(n);
@@ -40,7 +53,11 @@ export function readMatrix(sql: Sql, modelId: string, fileIds: readonly number[]
     for (const row of rows.raw().iterate(...params) as IterableIterator<[number, string, string, Buffer]>) {
       const [id, path, hash, vector] = row;
       if (vector.length !== rowBytes) {
-        throw new EidosError('INDEX_CORRUPT', corruptMessage(sql.file, `the ${modelId} embedding of ${path} has ${vector.length} bytes, not ${rowBytes}`), { file: sql.file });
+        throw new EidosError(
+          'INDEX_CORRUPT',
+          corruptMessage(sql.file, `the ${modelId} embedding of ${path} has ${vector.length} bytes, not ${rowBytes}`),
+          { file: sql.file },
+        );
       }
       bytes.set(vector, i * rowBytes);
       ids[i] = id;
@@ -50,7 +67,17 @@ export function readMatrix(sql: Sql, modelId: string, fileIds: readonly number[]
     }
     const values = n * model.dim;
     const data = model.dtype === 'f32' ? new Float32Array(buffer, 0, values) : new Uint16Array(buffer, 0, values);
-    return { modelId, dtype: model.dtype, n, d: model.dim, fileIds: ids, paths, contentHashes, data, generation: sql.generation() };
+    return {
+      modelId,
+      dtype: model.dtype,
+      n,
+      d: model.dim,
+      fileIds: ids,
+      paths,
+      contentHashes,
+      data,
+      generation: sql.generation(),
+    };
   });
   return read.deferred();
 }

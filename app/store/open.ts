@@ -22,7 +22,9 @@ export interface OpenOptions {
 export function openIndex(file: string, options: OpenOptions = {}): IndexStore {
   const readonly = options.readonly ?? false;
   if (readonly && !existsSync(file)) {
-    throw new EidosError('NOT_FOUND', `There is no index at ${file} yet. Add a folder and run 'eidos index' first.`, { file });
+    throw new EidosError('NOT_FOUND', `There is no index at ${file} yet. Add a folder and run 'eidos index' first.`, {
+      file,
+    });
   }
   if (!readonly) mkdirSync(dirname(file), { recursive: true });
   const db = guarded(file, () => new Database(file, { readonly, fileMustExist: readonly }));

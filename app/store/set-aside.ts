@@ -42,9 +42,25 @@ export function salvageIndex(file: string): Salvage {
   }
   try {
     return {
-      folders: attempt(() => (db.prepare('SELECT path FROM folders ORDER BY path').pluck().all() as unknown[]).filter((p): p is string => typeof p === 'string'), []),
-      models: attempt(() => (db.prepare('SELECT DISTINCT model_id FROM embeddings').pluck().all() as unknown[]).filter((m): m is string => typeof m === 'string'), []),
-      writer: attempt(() => db.prepare('SELECT pid, host, token, acquired_at FROM writer_lock WHERE id = 1').get() as Salvage['writer'], undefined),
+      folders: attempt(
+        () =>
+          (db.prepare('SELECT path FROM folders ORDER BY path').pluck().all() as unknown[]).filter(
+            (p): p is string => typeof p === 'string',
+          ),
+        [],
+      ),
+      models: attempt(
+        () =>
+          (db.prepare('SELECT DISTINCT model_id FROM embeddings').pluck().all() as unknown[]).filter(
+            (m): m is string => typeof m === 'string',
+          ),
+        [],
+      ),
+      writer: attempt(
+        () =>
+          db.prepare('SELECT pid, host, token, acquired_at FROM writer_lock WHERE id = 1').get() as Salvage['writer'],
+        undefined,
+      ),
     };
   } finally {
     db.close();
@@ -61,7 +77,8 @@ const stamp = (at: Date): string => at.toISOString().replace(/[:.]/g, '-');
  */
 export function setIndexAside(file: string, at: Date = new Date()): string[] {
   let base = `${file}.damaged-${stamp(at)}`;
-  for (let n = 2; [base, `${base}-wal`, `${base}-shm`].some((p) => existsSync(p)); n++) base = `${file}.damaged-${stamp(at)}-${n}`;
+  for (let n = 2; [base, `${base}-wal`, `${base}-shm`].some((p) => existsSync(p)); n++)
+    base = `${file}.damaged-${stamp(at)}-${n}`;
   const moved: string[] = [];
   for (const suffix of ['-wal', '-shm', '']) {
     const from = `${file}${suffix}`;
@@ -69,7 +86,11 @@ export function setIndexAside(file: string, at: Date = new Date()): string[] {
     try {
       renameSync(from, `${base}${suffix}`);
     } catch (error) {
-      throw new EidosError('UNREADABLE', `Could not move ${from} aside to ${base}${suffix} (${(error as Error).message}). Nothing was deleted; check that the folder is writable.`, { file: from, cause: error });
+      throw new EidosError(
+        'UNREADABLE',
+        `Could not move ${from} aside to ${base}${suffix} (${(error as Error).message}). Nothing was deleted; check that the folder is writable.`,
+        { file: from, cause: error },
+      );
     }
     moved.push(`${base}${suffix}`);
   }

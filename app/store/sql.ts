@@ -22,7 +22,11 @@ export class Sql {
 
   /** Starts a write transaction that bumps the change counter and returns the new generation. */
   bumpGeneration(): number {
-    return (this.prepare('UPDATE state SET generation = generation + 1 WHERE id = 1 RETURNING generation').get() as { generation: number }).generation;
+    return (
+      this.prepare('UPDATE state SET generation = generation + 1 WHERE id = 1 RETURNING generation').get() as {
+        generation: number;
+      }
+    ).generation;
   }
 
   generation(): number {

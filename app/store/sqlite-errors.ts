@@ -26,10 +26,23 @@ export function translateSqliteError(error: unknown, file: string): unknown {
     );
   }
   if (code === 'SQLITE_FULL') {
-    return new EidosError('DISK_FULL', `The disk holding ${file} is full. Free some space and run the command again; the index keeps every batch written so far.`, { file, cause: error });
+    return new EidosError(
+      'DISK_FULL',
+      `The disk holding ${file} is full. Free some space and run the command again; the index keeps every batch written so far.`,
+      { file, cause: error },
+    );
   }
-  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM') || code.startsWith('SQLITE_IOERR')) {
-    return new EidosError('UNREADABLE', `Cannot read or write the index ${file} (${detail}). Check that the folder exists and is writable.`, { file, cause: error });
+  if (
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_PERM') ||
+    code.startsWith('SQLITE_IOERR')
+  ) {
+    return new EidosError(
+      'UNREADABLE',
+      `Cannot read or write the index ${file} (${detail}). Check that the folder exists and is writable.`,
+      { file, cause: error },
+    );
   }
   return error;
 }

@@ -1,7 +1,17 @@
 import { EidosError } from '../contract/errors.ts';
 import { pathKey } from '../util/file-path.ts';
 import { vectorBytes, type Sql } from './sql.ts';
-import type { Batch, BatchItem, BatchResult, EmbeddingDtype, EmbeddingVector, FileIdentity, FileMove, PhotoMetadata, ScanProblemRecord } from './types.ts';
+import type {
+  Batch,
+  BatchItem,
+  BatchResult,
+  EmbeddingDtype,
+  EmbeddingVector,
+  FileIdentity,
+  FileMove,
+  PhotoMetadata,
+  ScanProblemRecord,
+} from './types.ts';
 
 const upsertFileSql = `
   INSERT INTO files (path_key, path, folder_id, size, mtime_ms, content_hash, format, status, skip_code, skip_reason,
@@ -19,7 +29,16 @@ const upsertFileSql = `
                          WHEN excluded.status = 'indexed' AND files.content_hash = excluded.content_hash THEN files.decode_source END
   RETURNING id`;
 
-const noMetadata: Required<PhotoMetadata> = { takenAt: null, lat: null, lon: null, make: null, model: null, lens: null, width: null, height: null };
+const noMetadata: Required<PhotoMetadata> = {
+  takenAt: null,
+  lat: null,
+  lon: null,
+  make: null,
+  model: null,
+  lens: null,
+  width: null,
+  height: null,
+};
 
 function dtypeOf(vector: EmbeddingVector): EmbeddingDtype {
   return vector instanceof Float32Array ? 'f32' : 'f16';
@@ -34,22 +53,37 @@ function checkModel(sql: Sql, modelId: string, items: BatchItem[]): void {
   const first = items.flatMap((item) => (item.kind === 'indexed' && item.embedding ? [item.embedding] : []))[0];
   if (first) {
     sql
-      .prepare('INSERT INTO models (model_id, dim, dtype, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (model_id) DO NOTHING')
+      .prepare(
+        'INSERT INTO models (model_id, dim, dtype, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (model_id) DO NOTHING',
+      )
       .run(modelId, first.length, dtypeOf(first), new Date().toISOString());
   }
-  const model = sql.prepare('SELECT dim, dtype FROM models WHERE model_id = ?').get(modelId) as { dim: number; dtype: EmbeddingDtype } | undefined;
+  const model = sql.prepare('SELECT dim, dtype FROM models WHERE model_id = ?').get(modelId) as
+    { dim: number; dtype: EmbeddingDtype } | undefined;
   for (const item of items) {
     if (item.kind !== 'indexed' || !item.embedding || !model) continue;
     const { embedding } = item;
-    if (!(embedding instanceof Float32Array || embedding instanceof Uint16Array)) throw badBatch(`the embedding of ${item.file.path} is not a Float32Array or Uint16Array.`);
+    if (!(embedding instanceof Float32Array || embedding instanceof Uint16Array))
+      throw badBatch(`the embedding of ${item.file.path} is not a Float32Array or Uint16Array.`);
     if (embedding.length !== model.dim || dtypeOf(embedding) !== model.dtype) {
-      throw badBatch(`the embedding of ${item.file.path} has ${embedding.length} ${dtypeOf(embedding)} values; model ${modelId} stores ${model.dim} ${model.dtype}.`);
+      throw badBatch(
+        `the embedding of ${item.file.path} has ${embedding.length} ${dtypeOf(embedding)} values; model ${modelId} stores ${model.dim} ${model.dtype}.`,
+      );
     }
   }
 }
 
 function fileParams(file: FileIdentity, generation: number, indexedAt: string) {
-  return { pathKey: pathKey(file), path: file.path, folderId: file.folderId, size: file.size, mtimeMs: Math.trunc(file.mtimeMs), format: file.format, generation, indexedAt };
+  return {
+    pathKey: pathKey(file),
+    path: file.path,
+    folderId: file.folderId,
+    size: file.size,
+    mtimeMs: Math.trunc(file.mtimeMs),
+    format: file.format,
+    generation,
+    indexedAt,
+  };
 }
 
 /** Writes one batch in ONE transaction: a crash keeps either all of it or none of it. */
@@ -60,18 +94,47 @@ export function writeBatch(sql: Sql, batch: Batch): BatchResult {
     const generation = sql.bumpGeneration();
     const indexedAt = new Date().toISOString();
     const upsert = sql.prepare(upsertFileSql);
-    const putEmbedding = sql.prepare('INSERT OR REPLACE INTO embeddings (content_hash, model_id, vector) VALUES (?, ?, ?)');
+    const putEmbedding = sql.prepare(
+      'INSERT OR REPLACE INTO embeddings (content_hash, model_id, vector) VALUES (?, ?, ?)',
+    );
     const hasEmbedding = sql.prepare('SELECT 1 FROM embeddings WHERE content_hash = ? AND model_id = ?').pluck();
     const fileIds: number[] = [];
     for (const item of batch.items) {
       const base = fileParams(item.file, generation, indexedAt);
       if (item.kind === 'indexed') {
         if (item.embedding) putEmbedding.run(item.contentHash, batch.modelId, vectorBytes(item.embedding));
-        else if (!hasEmbedding.get(item.contentHash, batch.modelId)) throw badBatch(`${item.file.path} has no embedding and the index holds none for its content under ${batch.modelId}.`);
+        else if (!hasEmbedding.get(item.contentHash, batch.modelId))
+          throw badBatch(
+            `${item.file.path} has no embedding and the index holds none for its content under ${batch.modelId}.`,
+          );
         const metadata = { ...noMetadata, ...item.metadata };
-        fileIds.push((upsert.get({ ...base, ...metadata, contentHash: item.contentHash, status: 'indexed', skipCode: null, skipReason: null, decodeSource: item.decodeSource ?? null }) as { id: number }).id);
+        fileIds.push(
+          (
+            upsert.get({
+              ...base,
+              ...metadata,
+              contentHash: item.contentHash,
+              status: 'indexed',
+              skipCode: null,
+              skipReason: null,
+              decodeSource: item.decodeSource ?? null,
+            }) as { id: number }
+          ).id,
+        );
       } else {
-        fileIds.push((upsert.get({ ...base, ...noMetadata, contentHash: item.contentHash, status: 'skipped', skipCode: item.code, skipReason: item.reason, decodeSource: null }) as { id: number }).id);
+        fileIds.push(
+          (
+            upsert.get({
+              ...base,
+              ...noMetadata,
+              contentHash: item.contentHash,
+              status: 'skipped',
+              skipCode: item.code,
+              skipReason: item.reason,
+              decodeSource: null,
+            }) as { id: number }
+          ).id,
+        );
       }
     }
     return { generation, fileIds };
@@ -83,8 +146,11 @@ export function writeBatch(sql: Sql, batch: Batch): BatchResult {
 export function moveFiles(sql: Sql, moves: FileMove[]): number {
   const run = sql.db.transaction(() => {
     const generation = sql.bumpGeneration();
-    const move = sql.prepare('UPDATE files SET path_key = ?, path = ?, folder_id = ?, size = ?, mtime_ms = ?, format = ?, generation = ? WHERE id = ?');
-    for (const { fileId, to } of moves) move.run(pathKey(to), to.path, to.folderId, to.size, Math.trunc(to.mtimeMs), to.format, generation, fileId);
+    const move = sql.prepare(
+      'UPDATE files SET path_key = ?, path = ?, folder_id = ?, size = ?, mtime_ms = ?, format = ?, generation = ? WHERE id = ?',
+    );
+    for (const { fileId, to } of moves)
+      move.run(pathKey(to), to.path, to.folderId, to.size, Math.trunc(to.mtimeMs), to.format, generation, fileId);
     return generation;
   });
   return run.immediate();
@@ -105,8 +171,18 @@ export function removeFiles(sql: Sql, fileIds: number[]): number {
 export function replaceScanProblems(sql: Sql, problems: readonly ScanProblemRecord[]): void {
   const run = sql.db.transaction(() => {
     sql.prepare('DELETE FROM scan_problems').run();
-    const insert = sql.prepare('INSERT OR REPLACE INTO scan_problems (path_key, path, folder_id, code, reason, is_directory) VALUES (?, ?, ?, ?, ?, ?)');
-    for (const problem of problems) insert.run(pathKey(problem), problem.path, problem.folderId, problem.code, problem.reason, problem.isDirectory ? 1 : 0);
+    const insert = sql.prepare(
+      'INSERT OR REPLACE INTO scan_problems (path_key, path, folder_id, code, reason, is_directory) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const problem of problems)
+      insert.run(
+        pathKey(problem),
+        problem.path,
+        problem.folderId,
+        problem.code,
+        problem.reason,
+        problem.isDirectory ? 1 : 0,
+      );
   });
   run.immediate();
 }

@@ -11,7 +11,8 @@ function byteToCharTable(): string[] {
   const table: string[] = new Array<string>(256);
   let next = 256;
   for (let byte = 0; byte < 256; byte++) {
-    const printable = (byte >= 0x21 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xac) || (byte >= 0xae && byte <= 0xff);
+    const printable =
+      (byte >= 0x21 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xac) || (byte >= 0xae && byte <= 0xff);
     table[byte] = String.fromCharCode(printable ? byte : next++);
   }
   return table;

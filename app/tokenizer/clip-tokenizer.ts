@@ -35,7 +35,11 @@ export class ClipTokenizer {
     const id = (token: string): number => {
       const found = data.addedTokens.get(token) ?? data.vocab.get(token);
       if (found === undefined) {
-        throw new EidosError('MODEL_INVALID', `${file}: the special token '${token}' is missing; this is not a CLIP tokenizer.`, { file });
+        throw new EidosError(
+          'MODEL_INVALID',
+          `${file}: the special token '${token}' is missing; this is not a CLIP tokenizer.`,
+          { file },
+        );
       }
       return found;
     };
@@ -47,10 +51,14 @@ export class ClipTokenizer {
     try {
       this.wordPattern = new RegExp(data.splitPattern, 'gu');
     } catch (error) {
-      throw new EidosError('MODEL_INVALID', `${file}: the pre-tokenizer regex does not compile in JavaScript (${(error as Error).message}).`, {
-        file,
-        cause: error,
-      });
+      throw new EidosError(
+        'MODEL_INVALID',
+        `${file}: the pre-tokenizer regex does not compile in JavaScript (${(error as Error).message}).`,
+        {
+          file,
+          cause: error,
+        },
+      );
     }
     const specials = [...data.addedTokens.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.specialPattern = new RegExp(`(${specials.join('|') || '(?!)'})`, 'u');
@@ -62,7 +70,11 @@ export class ClipTokenizer {
    * fast-loading tables beside the file (app/tokenizer/tokenizer-cache.ts); only for a folder Eidos owns.
    */
   static fromFile(tokenizerJsonPath: string, options: { padToken?: string; cache?: boolean } = {}): ClipTokenizer {
-    return new ClipTokenizer(loadTokenizerTables(tokenizerJsonPath, { cache: options.cache ?? false }), tokenizerJsonPath, options.padToken ?? END_TOKEN);
+    return new ClipTokenizer(
+      loadTokenizerTables(tokenizerJsonPath, { cache: options.cache ?? false }),
+      tokenizerJsonPath,
+      options.padToken ?? END_TOKEN,
+    );
   }
 
   /** Token ids of `text`, including the start and end tokens, without padding or truncation. */

@@ -16,7 +16,8 @@ export class SortedLookup implements Lookup {
   /** From keys already sorted (as a cache stores them); throws when they are not. */
   static fromSorted(keys: readonly string[], values: ArrayLike<number>): SortedLookup {
     if (keys.length !== values.length) throw new Error(`${keys.length} keys but ${values.length} values`);
-    for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) throw new Error(`keys not sorted or repeated at ${i}`);
+    for (let i = 1; i < keys.length; i++)
+      if (!(keys[i - 1]! < keys[i]!)) throw new Error(`keys not sorted or repeated at ${i}`);
     return new SortedLookup(keys, Int32Array.from(values));
   }
 

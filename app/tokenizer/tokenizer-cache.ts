@@ -47,10 +47,18 @@ function encodeTable(table: SortedLookup): Buffer[] {
   return [keys, Buffer.from(table.values.buffer, table.values.byteOffset, table.values.byteLength)];
 }
 
-function writeCache(cacheFile: string, header: Omit<Header, 'vocabKeyBytes' | 'ranksKeyBytes'>, vocab: SortedLookup, ranks: SortedLookup): void {
+function writeCache(
+  cacheFile: string,
+  header: Omit<Header, 'vocabKeyBytes' | 'ranksKeyBytes'>,
+  vocab: SortedLookup,
+  ranks: SortedLookup,
+): void {
   const [vocabKeys, vocabValues] = encodeTable(vocab) as [Buffer, Buffer];
   const [ranksKeys, ranksValues] = encodeTable(ranks) as [Buffer, Buffer];
-  const head = Buffer.from(JSON.stringify({ ...header, vocabKeyBytes: vocabKeys.length, ranksKeyBytes: ranksKeys.length } satisfies Header), 'utf8');
+  const head = Buffer.from(
+    JSON.stringify({ ...header, vocabKeyBytes: vocabKeys.length, ranksKeyBytes: ranksKeys.length } satisfies Header),
+    'utf8',
+  );
   const length = Buffer.alloc(4);
   length.writeUInt32LE(head.length);
   const temporary = `${cacheFile}.${process.pid}.tmp`;
@@ -63,7 +71,8 @@ function readCache(cacheFile: string, source: Header['source']): TokenizerTables
     const bytes = readFileSync(cacheFile);
     const headLength = bytes.readUInt32LE(0);
     const header = JSON.parse(bytes.toString('utf8', 4, 4 + headLength)) as Header;
-    if (header.format !== FORMAT || header.source.bytes !== source.bytes || header.source.mtimeMs !== source.mtimeMs) return undefined;
+    if (header.format !== FORMAT || header.source.bytes !== source.bytes || header.source.mtimeMs !== source.mtimeMs)
+      return undefined;
     let at = 4 + headLength;
     const table = (keyBytes: number): SortedLookup => {
       const keys = bytes.toString('utf8', at, at + keyBytes).split('\n');
@@ -76,7 +85,13 @@ function readCache(cacheFile: string, source: Header['source']): TokenizerTables
     const vocab = table(header.vocabKeyBytes);
     const ranks = table(header.ranksKeyBytes);
     if (at !== bytes.length) return undefined;
-    return { vocab, ranks, endOfWordSuffix: header.endOfWordSuffix, addedTokens: new Map(header.addedTokens), splitPattern: header.splitPattern };
+    return {
+      vocab,
+      ranks,
+      endOfWordSuffix: header.endOfWordSuffix,
+      addedTokens: new Map(header.addedTokens),
+      splitPattern: header.splitPattern,
+    };
   } catch {
     // Missing, half-written by a killed process, or damaged: rebuilt from tokenizer.json below.
     return undefined;
@@ -104,10 +119,27 @@ export function loadTokenizerTables(tokenizerJson: string, options: { cache?: bo
   const data = readClipTokenizerJson(tokenizerJson);
   const vocab = SortedLookup.fromEntries(data.vocab);
   const ranks = SortedLookup.fromEntries(data.merges.map((merge, rank) => [merge, rank] as const));
-  const tables = { vocab, ranks, endOfWordSuffix: data.endOfWordSuffix, addedTokens: data.addedTokens, splitPattern: data.splitPattern };
+  const tables = {
+    vocab,
+    ranks,
+    endOfWordSuffix: data.endOfWordSuffix,
+    addedTokens: data.addedTokens,
+    splitPattern: data.splitPattern,
+  };
   if (source) {
     try {
-      writeCache(cacheFile, { format: FORMAT, source, endOfWordSuffix: data.endOfWordSuffix, addedTokens: [...data.addedTokens], splitPattern: data.splitPattern }, vocab, ranks);
+      writeCache(
+        cacheFile,
+        {
+          format: FORMAT,
+          source,
+          endOfWordSuffix: data.endOfWordSuffix,
+          addedTokens: [...data.addedTokens],
+          splitPattern: data.splitPattern,
+        },
+        vocab,
+        ranks,
+      );
     } catch {
       // A read-only model folder (or a key the layout cannot hold): the tables are built again next time.
     }

@@ -35,7 +35,11 @@ function invalid(file: string, field: string, reason: string): EidosError {
 /** Finds the `Split` pre-tokenizer's regex, alone or inside a `Sequence`. */
 function findSplitPattern(preTokenizer: unknown): string | undefined {
   if (!isObject(preTokenizer)) return undefined;
-  if (preTokenizer.type === 'Split' && isObject(preTokenizer.pattern) && typeof preTokenizer.pattern.Regex === 'string') {
+  if (
+    preTokenizer.type === 'Split' &&
+    isObject(preTokenizer.pattern) &&
+    typeof preTokenizer.pattern.Regex === 'string'
+  ) {
     return preTokenizer.pattern.Regex;
   }
   if (preTokenizer.type === 'Sequence' && Array.isArray(preTokenizer.pretokenizers)) {
@@ -65,10 +69,14 @@ export function readClipTokenizerJson(file: string): ClipTokenizerData {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'MODEL_MISSING' : 'MODEL_INVALID';
-    throw new EidosError(code, `${file}: cannot read the tokenizer (${(error as Error).message}). Fetch or import the model first ('eidos models fetch').`, {
-      file,
-      cause: error,
-    });
+    throw new EidosError(
+      code,
+      `${file}: cannot read the tokenizer (${(error as Error).message}). Fetch or import the model first ('eidos models fetch').`,
+      {
+        file,
+        cause: error,
+      },
+    );
   }
   if (!isObject(parsed)) throw invalid(file, '(root)', 'is not a JSON object');
   const model = parsed.model;
@@ -81,7 +89,8 @@ export function readClipTokenizerJson(file: string): ClipTokenizerData {
     vocab.set(token, id as number);
   }
   const suffix = model.end_of_word_suffix;
-  if (typeof suffix !== 'string' || suffix === '') throw invalid(file, 'model.end_of_word_suffix', 'is missing (CLIP uses "</w>")');
+  if (typeof suffix !== 'string' || suffix === '')
+    throw invalid(file, 'model.end_of_word_suffix', 'is missing (CLIP uses "</w>")');
 
   const addedTokens = new Map<string, number>();
   for (const [i, token] of (Array.isArray(parsed.added_tokens) ? parsed.added_tokens : []).entries()) {

@@ -16,13 +16,19 @@ export async function resolveInside(candidate: string, roots: readonly string[])
   try {
     real = await realpath(candidate);
   } catch {
-    throw new EidosError('NOT_FOUND', `The file '${candidate}' does not exist (moved or deleted?). Re-index its folder.`, { file: candidate });
+    throw new EidosError(
+      'NOT_FOUND',
+      `The file '${candidate}' does not exist (moved or deleted?). Re-index its folder.`,
+      { file: candidate },
+    );
   }
   for (const root of roots) {
     const realRoot = await realpath(root).catch(() => undefined);
     if (realRoot !== undefined && isWithin(real, realRoot)) return real;
   }
-  throw new EidosError('FORBIDDEN', `Refused to serve '${candidate}': it is not inside an indexed folder.`, { file: candidate });
+  throw new EidosError('FORBIDDEN', `Refused to serve '${candidate}': it is not inside an indexed folder.`, {
+    file: candidate,
+  });
 }
 
 /** True when `path` is `root` itself or below it (both already real, absolute paths). */

@@ -20,7 +20,9 @@ export type WorkerName = keyof typeof WORKER_SOURCES;
 export function startWorker(name: WorkerName, workerData: Record<string, unknown>): Worker {
   if (import.meta.url.endsWith('.ts')) {
     const bootstrap = new URL('./ts-worker-bootstrap.js', import.meta.url);
-    return new Worker(bootstrap, { workerData: { ...workerData, __entry: new URL(WORKER_SOURCES[name], import.meta.url).href } });
+    return new Worker(bootstrap, {
+      workerData: { ...workerData, __entry: new URL(WORKER_SOURCES[name], import.meta.url).href },
+    });
   }
   return new Worker(resources.worker(name), { workerData });
 }

@@ -13,8 +13,22 @@ export interface TowerShape {
   intermediate: number;
 }
 
-export const VISION = { width: 768, layers: 12, heads: 12, intermediate: 3072, patch: 32, imageSize: CLIP_IMAGE_SIZE } as const;
-export const TEXT = { width: 512, layers: 12, heads: 8, intermediate: 2048, vocab: CLIP_VOCAB_SIZE, context: CLIP_CONTEXT_LENGTH } as const;
+export const VISION = {
+  width: 768,
+  layers: 12,
+  heads: 12,
+  intermediate: 3072,
+  patch: 32,
+  imageSize: CLIP_IMAGE_SIZE,
+} as const;
+export const TEXT = {
+  width: 512,
+  layers: 12,
+  heads: 8,
+  intermediate: 2048,
+  vocab: CLIP_VOCAB_SIZE,
+  context: CLIP_CONTEXT_LENGTH,
+} as const;
 export const PROJECTION_DIM = 512;
 export const LAYER_NORM_EPS = 1e-5;
 /** Patches per side (7) and tokens (49 patches + the class token). */

@@ -27,7 +27,9 @@ export const TWIN_SEED = 13;
 export const TWIN_OPSET = 14;
 
 export const twinOnnxPaths = (precision: Precision): { vision: string; text: string } =>
-  precision === 'fp32' ? { vision: 'onnx/vision_model.onnx', text: 'onnx/text_model.onnx' } : { vision: 'onnx/vision_model_quantized.onnx', text: 'onnx/text_model_quantized.onnx' };
+  precision === 'fp32'
+    ? { vision: 'onnx/vision_model.onnx', text: 'onnx/text_model.onnx' }
+    : { vision: 'onnx/vision_model_quantized.onnx', text: 'onnx/text_model_quantized.onnx' };
 
 export interface TwinTower {
   path: string;
@@ -36,13 +38,25 @@ export interface TwinTower {
 }
 
 function tower(path: string, built: { graph: GraphSpec; parameters: number }): TwinTower {
-  return { path, parameters: built.parameters, model: { graph: built.graph, producerName: 'eidos-clip-twin', producerVersion: String(TWIN_GENERATOR_VERSION), opsetVersion: TWIN_OPSET } };
+  return {
+    path,
+    parameters: built.parameters,
+    model: {
+      graph: built.graph,
+      producerName: 'eidos-clip-twin',
+      producerVersion: String(TWIN_GENERATOR_VERSION),
+      opsetVersion: TWIN_OPSET,
+    },
+  };
 }
 
 /** Both towers' graphs (weights still lazy: nothing big is made until a file is written). */
 export function twinTowers(precision: Precision, seed = TWIN_SEED): { vision: TwinTower; text: TwinTower } {
   const paths = twinOnnxPaths(precision);
-  return { vision: tower(paths.vision, visionGraph(precision, seed)), text: tower(paths.text, textGraph(precision, seed)) };
+  return {
+    vision: tower(paths.vision, visionGraph(precision, seed)),
+    text: tower(paths.text, textGraph(precision, seed)),
+  };
 }
 
 /** The file sizes the towers will have, without making any weight. */
@@ -53,10 +67,19 @@ export const twinFileSizes = (precision: Precision): { vision: number; text: num
 
 /** Hugging Face CLIPModel config of openai/clip-vit-base-patch32 (what transformers.js reads), marked as a twin. */
 function modelConfig(): object {
-  const common = { attention_dropout: 0, dropout: 0, hidden_act: 'quick_gelu', initializer_factor: 1, initializer_range: 0.02, layer_norm_eps: LAYER_NORM_EPS, projection_dim: PROJECTION_DIM };
+  const common = {
+    attention_dropout: 0,
+    dropout: 0,
+    hidden_act: 'quick_gelu',
+    initializer_factor: 1,
+    initializer_range: 0.02,
+    layer_norm_eps: LAYER_NORM_EPS,
+    projection_dim: PROJECTION_DIM,
+  };
   return {
     architectures: ['CLIPModel'],
-    eidos_architecture_twin: 'pseudo-random weights with the architecture of openai/clip-vit-base-patch32: no real semantics',
+    eidos_architecture_twin:
+      'pseudo-random weights with the architecture of openai/clip-vit-base-patch32: no real semantics',
     logit_scale_init_value: 2.6592,
     logit_scale: LN_LOGIT_SCALE,
     model_type: 'clip',

@@ -39,9 +39,21 @@ export class GraphBuilder {
   ) {}
 
   /** Adds one node; returns its output (named after `scope` unless `output` is given). */
-  op(opType: string, inputs: readonly string[], scope: string, attributes?: Record<string, AttributeValue>, output?: string): string {
+  op(
+    opType: string,
+    inputs: readonly string[],
+    scope: string,
+    attributes?: Record<string, AttributeValue>,
+    output?: string,
+  ): string {
     const out = output ?? `${scope}/${opType}_${this.counter++}_output_0`;
-    this.nodes.push({ opType, inputs, outputs: [out], name: `${scope}/${opType}_${this.counter}`, ...(attributes ? { attributes } : {}) });
+    this.nodes.push({
+      opType,
+      inputs,
+      outputs: [out],
+      name: `${scope}/${opType}_${this.counter}`,
+      ...(attributes ? { attributes } : {}),
+    });
     return out;
   }
 
@@ -54,12 +66,22 @@ export class GraphBuilder {
   weight(name: string, dims: readonly number[], std: number, mean = 0): string {
     const count = dims.reduce((a, b) => a * b, 1);
     this.parameters += count;
-    this.initializers.push({ name, dims, data: { elemType: 'float32', produce: () => uniformWeights(this.seed, name, count, std, mean) } });
+    this.initializers.push({
+      name,
+      dims,
+      data: { elemType: 'float32', produce: () => uniformWeights(this.seed, name, count, std, mean) },
+    });
     return name;
   }
 
   /** A trainable weight stored quantised: adds data, scale and zero point initializers sharing one quantisation. */
-  private quantizedWeight(name: string, dims: readonly number[], std: number, quantize: (v: Float32Array) => Quantized, scaleDims: readonly number[]): { q: string; scale: string; zeroPoint: string } {
+  private quantizedWeight(
+    name: string,
+    dims: readonly number[],
+    std: number,
+    quantize: (v: Float32Array) => Quantized,
+    scaleDims: readonly number[],
+  ): { q: string; scale: string; zeroPoint: string } {
     const count = dims.reduce((a, b) => a * b, 1);
     this.parameters += count;
     const shared = sharedOnce(() => quantize(uniformWeights(this.seed, name, count, std)), 3);
@@ -79,7 +101,12 @@ export class GraphBuilder {
     if (!quantized) {
       const base = `${x}_quantized`;
       quantized = { q: base, scale: `${x}_scale`, zeroPoint: `${x}_zero_point` };
-      this.nodes.push({ opType: 'DynamicQuantizeLinear', inputs: [x], outputs: [quantized.q, quantized.scale, quantized.zeroPoint], name: `${scope}/${x}_QuantizeLinear` });
+      this.nodes.push({
+        opType: 'DynamicQuantizeLinear',
+        inputs: [x],
+        outputs: [quantized.q, quantized.scale, quantized.zeroPoint],
+        name: `${scope}/${x}_QuantizeLinear`,
+      });
       this.quantizedInputs.set(x, quantized);
     }
     return quantized;
@@ -93,14 +120,33 @@ export class GraphBuilder {
   }
 
   /** y = x·W (+ b) with W [inDim, outDim] (a PyTorch Linear exported as MatMul + Add). */
-  linear(x: string, name: string, inDim: number, outDim: number, std: number, options: { bias?: boolean; output?: string } = {}): string {
+  linear(
+    x: string,
+    name: string,
+    inDim: number,
+    outDim: number,
+    std: number,
+    options: { bias?: boolean; output?: string } = {},
+  ): string {
     const bias = options.bias ?? true;
     let y: string;
     if (this.precision === 'fp32') {
-      y = this.op('MatMul', [x, this.weight(`${name}.weight`, [inDim, outDim], std)], name, undefined, bias ? undefined : options.output);
+      y = this.op(
+        'MatMul',
+        [x, this.weight(`${name}.weight`, [inDim, outDim], std)],
+        name,
+        undefined,
+        bias ? undefined : options.output,
+      );
     } else {
       const input = this.quantizeInput(x, name);
-      const w = this.quantizedWeight(`${name}.weight`, [inDim, outDim], std, (v) => quantizePerColumn(v, inDim, outDim), [outDim]);
+      const w = this.quantizedWeight(
+        `${name}.weight`,
+        [inDim, outDim],
+        std,
+        (v) => quantizePerColumn(v, inDim, outDim),
+        [outDim],
+      );
       const accumulator = this.op('MatMulInteger', [input.q, w.q, input.zeroPoint, w.zeroPoint], name);
       const scaled = this.dequantize(accumulator, input.scale, w.scale, name);
       y = bias ? scaled : this.op('Identity', [scaled], name, undefined, options.output);
@@ -112,7 +158,8 @@ export class GraphBuilder {
   patchConv(x: string, name: string, channels: number, width: number, patch: number, std: number): string {
     const dims = [width, channels, patch, patch];
     const attributes = { kernel_shape: attr.ints([patch, patch]), strides: attr.ints([patch, patch]) };
-    if (this.precision === 'fp32') return this.op('Conv', [x, this.weight(`${name}.weight`, dims, std)], name, attributes);
+    if (this.precision === 'fp32')
+      return this.op('Conv', [x, this.weight(`${name}.weight`, dims, std)], name, attributes);
     const input = this.quantizeInput(x, name);
     const w = this.quantizedWeight(`${name}.weight`, dims, std, quantizePerTensor, []);
     const accumulator = this.op('ConvInteger', [input.q, w.q, input.zeroPoint, w.zeroPoint], name, attributes);
@@ -121,7 +168,8 @@ export class GraphBuilder {
 
   /** Rows of a [rows, cols] table picked by integer ids. */
   embedding(ids: string, name: string, rows: number, cols: number, std: number): string {
-    if (this.precision === 'fp32') return this.op('Gather', [this.weight(`${name}.weight`, [rows, cols], std), ids], name, { axis: attr.int(0) });
+    if (this.precision === 'fp32')
+      return this.op('Gather', [this.weight(`${name}.weight`, [rows, cols], std), ids], name, { axis: attr.int(0) });
     const w = this.quantizedWeight(`${name}.weight`, [rows, cols], std, quantizePerTensor, []);
     const picked = this.op('Gather', [w.q, ids], name, { axis: attr.int(0) });
     return this.op('DequantizeLinear', [picked, w.scale, w.zeroPoint], name);
@@ -151,6 +199,10 @@ export class GraphBuilder {
   }
 
   ints(name: string, values: readonly number[], dims: readonly number[] = [values.length]): string {
-    return this.constant(name, dims, BigInt64Array.from(values, (v) => BigInt(v)));
+    return this.constant(
+      name,
+      dims,
+      BigInt64Array.from(values, (v) => BigInt(v)),
+    );
   }
 }

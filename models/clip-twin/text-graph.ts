@@ -16,32 +16,64 @@ export function textGraph(precision: Precision, seed: number): { graph: GraphSpe
   const b = new GraphBuilder(precision, seed);
   const { width, vocab, context } = TEXT;
   const scope = 'text_model.embeddings';
-  const length = b.op('Slice', [b.op('Shape', ['input_ids'], scope), b.ints(`${scope}.one`, [1]), b.ints(`${scope}.two`, [2])], scope);
+  const length = b.op(
+    'Slice',
+    [b.op('Shape', ['input_ids'], scope), b.ints(`${scope}.one`, [1]), b.ints(`${scope}.two`, [2])],
+    scope,
+  );
   const tokens = b.embedding('input_ids', `${scope}.token_embedding`, vocab, width, 0.02);
-  const positions = b.op('Slice', [b.weight(`${scope}.position_embedding.weight`, [context, width], 0.01), b.ints(`${scope}.zero`, [0]), length, b.ints(`${scope}.axis0`, [0])], scope);
+  const positions = b.op(
+    'Slice',
+    [
+      b.weight(`${scope}.position_embedding.weight`, [context, width], 0.01),
+      b.ints(`${scope}.zero`, [0]),
+      length,
+      b.ints(`${scope}.axis0`, [0]),
+    ],
+    scope,
+  );
   let x = b.op('Add', [tokens, positions], scope);
 
   // Attention bias [batch, 1, len, len]: causal (a token sees itself and those before) + padding.
   const maskScope = 'text_model.attention_bias';
   const causal = new Float32Array(context * context);
-  for (let row = 0; row < context; row++) for (let col = row + 1; col < context; col++) causal[row * context + col] = MASKED;
+  for (let row = 0; row < context; row++)
+    for (let col = row + 1; col < context; col++) causal[row * context + col] = MASKED;
   const square = b.op('Concat', [length, length], maskScope, { axis: attr.int(0) });
-  const causalBias = b.op('Slice', [b.constant(`${maskScope}.causal`, [context, context], causal), b.ints(`${maskScope}.zeros`, [0, 0]), square, b.ints(`${maskScope}.axes`, [0, 1])], maskScope);
+  const causalBias = b.op(
+    'Slice',
+    [
+      b.constant(`${maskScope}.causal`, [context, context], causal),
+      b.ints(`${maskScope}.zeros`, [0, 0]),
+      square,
+      b.ints(`${maskScope}.axes`, [0, 1]),
+    ],
+    maskScope,
+  );
   const keep = b.op('Cast', ['attention_mask'], maskScope, { to: attr.int(1) });
-  const padding = b.op('Mul', [b.op('Sub', [b.scalar(`${maskScope}.one`, 1), keep], maskScope), b.scalar(`${maskScope}.masked`, MASKED)], maskScope);
+  const padding = b.op(
+    'Mul',
+    [b.op('Sub', [b.scalar(`${maskScope}.one`, 1), keep], maskScope), b.scalar(`${maskScope}.masked`, MASKED)],
+    maskScope,
+  );
   const paddingBias = b.op('Unsqueeze', [padding, b.ints(`${maskScope}.unsqueeze_axes`, [1, 2])], maskScope);
   const bias = b.op('Add', [causalBias, paddingBias], maskScope);
 
-  for (let layer = 0; layer < TEXT.layers; layer++) x = encoderLayer(b, x, `text_model.encoder.layers.${layer}`, TEXT, bias);
+  for (let layer = 0; layer < TEXT.layers; layer++)
+    x = encoderLayer(b, x, `text_model.encoder.layers.${layer}`, TEXT, bias);
   x = b.layerNorm(x, 'text_model.final_layer_norm', width);
-  const endToken = b.op('ArgMax', [b.op('Cast', ['input_ids'], 'text_model', { to: attr.int(6) })], 'text_model', { axis: attr.int(-1), keepdims: attr.int(1) });
+  const endToken = b.op('ArgMax', [b.op('Cast', ['input_ids'], 'text_model', { to: attr.int(6) })], 'text_model', {
+    axis: attr.int(-1),
+    keepdims: attr.int(1),
+  });
   const pooled = b.op('GatherND', [x, endToken], 'text_model', { batch_dims: attr.int(1) });
   b.linear(pooled, 'text_projection', width, PROJECTION_DIM, width ** -0.5, { bias: false, output: 'text_embeds' });
   return {
     parameters: b.parameters,
     graph: {
       name: 'main_graph',
-      docString: 'Eidos architecture twin of CLIP ViT-B/32 (text): the real layout with pseudo-random weights; no real semantics.',
+      docString:
+        'Eidos architecture twin of CLIP ViT-B/32 (text): the real layout with pseudo-random weights; no real semantics.',
       inputs: [
         { name: 'input_ids', elemType: 'int64', dims: ['batch_size', 'sequence_length'] },
         { name: 'attention_mask', elemType: 'int64', dims: ['batch_size', 'sequence_length'] },

@@ -4,7 +4,18 @@
  * folder keyed by generator version and seed, and installed from there by copies (copy-on-write clones
  * where the file system has them; never hard links, which a test that damages an install would share). Concurrent test workers wait for the one that generates.
  */
-import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { processAlive } from '../../app/util/process-alive.ts';
@@ -32,7 +43,8 @@ export async function cachedTwin(precision: Precision): Promise<string> {
     } catch {
       const holder = Number(readFileSync(lock, 'utf8') || 0);
       if (holder > 0 && !processAlive(holder)) rmSync(lock, { force: true });
-      else if (Date.now() - started > WAIT_LIMIT_MS) throw new Error(`${lock}: process ${holder} has been generating the twin for over 15 minutes`);
+      else if (Date.now() - started > WAIT_LIMIT_MS)
+        throw new Error(`${lock}: process ${holder} has been generating the twin for over 15 minutes`);
       else await sleep(500);
       continue;
     }

@@ -38,7 +38,8 @@ function quantParams(min: number, max: number): { scale: number; zeroPoint: numb
   return { scale, zeroPoint: Math.min(255, Math.max(0, Math.round(-lo / scale))) };
 }
 
-const quantize = (value: number, scale: number, zeroPoint: number): number => Math.min(255, Math.max(0, Math.round(value / scale) + zeroPoint));
+const quantize = (value: number, scale: number, zeroPoint: number): number =>
+  Math.min(255, Math.max(0, Math.round(value / scale) + zeroPoint));
 
 /** One scale and zero point for the whole tensor (Conv and Gather weights). */
 export function quantizePerTensor(values: Float32Array): Quantized {

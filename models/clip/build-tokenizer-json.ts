@@ -29,7 +29,11 @@ export interface ClipVocabulary {
 /** GPT-2's reversible byte → printable-unicode table, in the order CLIP enumerates it. */
 export function bytesToUnicode(): string[] {
   const bytes: number[] = [];
-  for (const [from, to] of [[0x21, 0x7e], [0xa1, 0xac], [0xae, 0xff]] as const) {
+  for (const [from, to] of [
+    [0x21, 0x7e],
+    [0xa1, 0xac],
+    [0xae, 0xff],
+  ] as const) {
     for (let b = from; b <= to; b++) bytes.push(b);
   }
   const chars = bytes.map((b) => String.fromCodePoint(b));
@@ -48,15 +52,27 @@ export function buildClipVocabulary(bpeGz: Uint8Array = readFileSync(resources.c
   const merges = lines.slice(1, MERGE_COUNT + 1).map((line, i): [string, string] => {
     const parts = line.split(' ');
     if (parts.length !== 2 || !parts[0] || !parts[1]) {
-      throw new EidosError('MODEL_INVALID', `CLIP BPE file: merge line ${i + 2} is "${line}", expected two symbols; the file is not OpenAI's bpe_simple_vocab_16e6.txt.gz.`);
+      throw new EidosError(
+        'MODEL_INVALID',
+        `CLIP BPE file: merge line ${i + 2} is "${line}", expected two symbols; the file is not OpenAI's bpe_simple_vocab_16e6.txt.gz.`,
+      );
     }
     return [parts[0], parts[1]];
   });
   if (merges.length !== MERGE_COUNT) {
-    throw new EidosError('MODEL_INVALID', `CLIP BPE file has ${merges.length} merges, expected ${MERGE_COUNT}; it is not OpenAI's bpe_simple_vocab_16e6.txt.gz.`);
+    throw new EidosError(
+      'MODEL_INVALID',
+      `CLIP BPE file has ${merges.length} merges, expected ${MERGE_COUNT}; it is not OpenAI's bpe_simple_vocab_16e6.txt.gz.`,
+    );
   }
   const bytes = bytesToUnicode();
-  const tokens = [...bytes, ...bytes.map((c) => `${c}</w>`), ...merges.map(([a, b]) => a + b), START_OF_TEXT, END_OF_TEXT];
+  const tokens = [
+    ...bytes,
+    ...bytes.map((c) => `${c}</w>`),
+    ...merges.map(([a, b]) => a + b),
+    START_OF_TEXT,
+    END_OF_TEXT,
+  ];
   return { tokens, merges };
 }
 
@@ -77,10 +93,17 @@ export function buildClipTokenizerJson(vocabulary: ClipVocabulary = buildClipVoc
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: [special(vocab[START_OF_TEXT]!, START_OF_TEXT, true), special(vocab[END_OF_TEXT]!, END_OF_TEXT, false)],
+    added_tokens: [
+      special(vocab[START_OF_TEXT]!, START_OF_TEXT, true),
+      special(vocab[END_OF_TEXT]!, END_OF_TEXT, false),
+    ],
     normalizer: {
       type: 'Sequence',
-      normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }],
+      normalizers: [
+        { type: 'NFC' },
+        { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' },
+        { type: 'Lowercase' },
+      ],
     },
     pre_tokenizer: {
       type: 'Sequence',
@@ -88,7 +111,8 @@ export function buildClipTokenizerJson(vocabulary: ClipVocabulary = buildClipVoc
         {
           type: 'Split',
           pattern: {
-            Regex: "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
+            Regex:
+              "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
           },
           behavior: 'Removed',
           invert: true,

@@ -35,7 +35,14 @@ function preprocessorConfig(): object {
 }
 
 function tokenizerConfig(): object {
-  const special = (content: string, normalized: boolean) => ({ content, lstrip: false, normalized, rstrip: false, single_word: false, special: true });
+  const special = (content: string, normalized: boolean) => ({
+    content,
+    lstrip: false,
+    normalized,
+    rstrip: false,
+    single_word: false,
+    special: true,
+  });
   return {
     add_prefix_space: false,
     added_tokens_decoder: { '49406': special(START_OF_TEXT, true), '49407': special(END_OF_TEXT, false) },
@@ -53,7 +60,9 @@ function tokenizerConfig(): object {
 }
 
 /** tokenizer.json, tokenizer_config.json and preprocessor_config.json, as file path → text. */
-export function clipProcessorFiles(vocabulary: ClipVocabulary): Record<'tokenizer.json' | 'tokenizer_config.json' | 'preprocessor_config.json', string> {
+export function clipProcessorFiles(
+  vocabulary: ClipVocabulary,
+): Record<'tokenizer.json' | 'tokenizer_config.json' | 'preprocessor_config.json', string> {
   return {
     'tokenizer.json': clipTokenizerJsonText(vocabulary),
     'tokenizer_config.json': jsonText(tokenizerConfig()),

@@ -154,7 +154,8 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Little-endian raw bytes whatever the host's byte order (a view, without copying, on little-endian hosts). */
 function rawData(data: TensorData): Uint8Array {
-  if (LITTLE_ENDIAN_HOST || data.BYTES_PER_ELEMENT === 1) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (LITTLE_ENDIAN_HOST || data.BYTES_PER_ELEMENT === 1)
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const bytes = new Uint8Array(data.byteLength);
   const view = new DataView(bytes.buffer);
   if (data instanceof Float32Array) data.forEach((v, i) => view.setFloat32(i * 4, v, true));
@@ -167,7 +168,10 @@ function tensorProto(tensor: TensorSpec): MessageWriter {
   const count = tensor.dims.reduce((a, b) => a * b, 1);
   const elemType = elemTypeOf(tensor.data);
   const wrongCount = (got: number): EidosError =>
-    new EidosError('INTERNAL', `ONNX writer: tensor ${tensor.name} has dims [${tensor.dims.join(',')}] (${count} values) but ${got} values; fix the generator that built it.`);
+    new EidosError(
+      'INTERNAL',
+      `ONNX writer: tensor ${tensor.name} has dims [${tensor.dims.join(',')}] (${count} values) but ${got} values; fix the generator that built it.`,
+    );
   const lazy = tensor.data;
   const raw: Chunk =
     'produce' in lazy

@@ -13,7 +13,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildClipVocabulary } from '../clip/build-tokenizer-json.ts';
-import { CLIP_CONTEXT_LENGTH, CLIP_IMAGE_SIZE, CLIP_VOCAB_SIZE, clipProcessorFiles, jsonText } from '../clip/processor-files.ts';
+import {
+  CLIP_CONTEXT_LENGTH,
+  CLIP_IMAGE_SIZE,
+  CLIP_VOCAB_SIZE,
+  clipProcessorFiles,
+  jsonText,
+} from '../clip/processor-files.ts';
 import { SYNTHETIC_DIM, projectionMatrix } from './feature-space.ts';
 import { encodeModel, type GraphSpec } from '../onnx/onnx-writer.ts';
 import { textGraph } from './text-graph.ts';
@@ -55,7 +61,11 @@ function modelConfig(): object {
     projection_dim: SYNTHETIC_DIM,
     logit_scale: LN_LOGIT_SCALE,
     logit_scale_init_value: LN_LOGIT_SCALE,
-    text_config: { max_position_embeddings: CLIP_CONTEXT_LENGTH, vocab_size: CLIP_VOCAB_SIZE, projection_dim: SYNTHETIC_DIM },
+    text_config: {
+      max_position_embeddings: CLIP_CONTEXT_LENGTH,
+      vocab_size: CLIP_VOCAB_SIZE,
+      projection_dim: SYNTHETIC_DIM,
+    },
     vision_config: { image_size: CLIP_IMAGE_SIZE, num_channels: 3, projection_dim: SYNTHETIC_DIM },
   };
 }

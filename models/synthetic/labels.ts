@@ -5,7 +5,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EidosError } from '../../app/contract/errors.ts';
 
-export const LABEL_COLUMNS = ['relative_path', 'description', 'background', 'objects', 'colours', 'width', 'height'] as const;
+export const LABEL_COLUMNS = [
+  'relative_path',
+  'description',
+  'background',
+  'objects',
+  'colours',
+  'width',
+  'height',
+] as const;
 
 export interface LabelRow {
   /** `/`-separated, relative to the set's folder. */
@@ -55,15 +63,33 @@ function parseCsvLine(line: string): string[] {
 /** Reads `<dir>/labels.csv` as written by `writePhotoSet`. */
 export function readLabels(dir: string): LabelRow[] {
   const file = join(dir, 'labels.csv');
-  const [header, ...lines] = readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+  const [header, ...lines] = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   if (header !== LABEL_COLUMNS.join(',')) {
-    throw new EidosError('UNREADABLE', `${file} does not start with the header "${LABEL_COLUMNS.join(',')}"; regenerate it with \`npm run synth\`.`, { file });
+    throw new EidosError(
+      'UNREADABLE',
+      `${file} does not start with the header "${LABEL_COLUMNS.join(',')}"; regenerate it with \`npm run synth\`.`,
+      { file },
+    );
   }
   return lines.map((line, i) => {
     const f = parseCsvLine(line);
     if (f.length !== LABEL_COLUMNS.length) {
-      throw new EidosError('UNREADABLE', `${file} line ${i + 2} has ${f.length} fields, expected ${LABEL_COLUMNS.length}; regenerate it with \`npm run synth\`.`, { file });
+      throw new EidosError(
+        'UNREADABLE',
+        `${file} line ${i + 2} has ${f.length} fields, expected ${LABEL_COLUMNS.length}; regenerate it with \`npm run synth\`.`,
+        { file },
+      );
     }
-    return { relative_path: f[0]!, description: f[1]!, background: f[2]!, objects: f[3]!, colours: f[4]!, width: Number(f[5]), height: Number(f[6]) };
+    return {
+      relative_path: f[0]!,
+      description: f[1]!,
+      background: f[2]!,
+      objects: f[3]!,
+      colours: f[4]!,
+      width: Number(f[5]),
+      height: Number(f[6]),
+    };
   });
 }

@@ -10,7 +10,16 @@ import { EidosError } from '../../app/contract/errors.ts';
 import { toCsv, type LabelRow, LABEL_COLUMNS } from './labels.ts';
 import { createRng, type Rng } from './random.ts';
 import { renderScene } from './render.ts';
-import { COLOUR_NAMES, QUADRANTS, SHAPES, describeScene, objectsLabel, sceneColours, type Scene, type SceneObject } from './world.ts';
+import {
+  COLOUR_NAMES,
+  QUADRANTS,
+  SHAPES,
+  describeScene,
+  objectsLabel,
+  sceneColours,
+  type Scene,
+  type SceneObject,
+} from './world.ts';
 
 export interface PhotoSetOptions {
   count: number;
@@ -50,7 +59,8 @@ function sampleObject(colour: string, quadrant: (typeof QUADRANTS)[number], rng:
   const halfWidth = halfSide * stretch;
   const halfHeight = halfSide / stretch;
   const slack = (extent: number) => 0.25 - QUADRANT_MARGIN - extent;
-  const centre = (isSecondHalf: boolean, extent: number) => (isSecondHalf ? 0.75 : 0.25) + rng.uniform(-slack(extent), slack(extent));
+  const centre = (isSecondHalf: boolean, extent: number) =>
+    (isSecondHalf ? 0.75 : 0.25) + rng.uniform(-slack(extent), slack(extent));
   return {
     colour,
     shape,
@@ -80,7 +90,10 @@ export function sampleScenes(count: number, seed: number): Scene[] {
   const seen = new Set<string>();
   for (let attempts = 0; scenes.length < count; attempts++) {
     if (attempts > count * 50) {
-      throw new EidosError('BAD_ARGUMENT', `Cannot make ${count} photos with distinct descriptions (got ${scenes.length}); ask for fewer photos.`);
+      throw new EidosError(
+        'BAD_ARGUMENT',
+        `Cannot make ${count} photos with distinct descriptions (got ${scenes.length}); ask for fewer photos.`,
+      );
     }
     const scene = sampleScene(rng);
     const description = describeScene(scene);
@@ -100,9 +113,13 @@ export function photoPath(index: number): string {
 /** Writes the photos and `labels.csv` into `dir`; returns the label rows. */
 export async function writePhotoSet(dir: string, options: PhotoSetOptions = DEFAULT_PHOTO_SET): Promise<LabelRow[]> {
   const { count, width, height, seed } = options;
-  if (!Number.isInteger(count) || count < 1) throw new EidosError('BAD_ARGUMENT', `Photo count must be a positive integer, got ${count}.`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new EidosError('BAD_ARGUMENT', `Photo count must be a positive integer, got ${count}.`);
   if (!Number.isInteger(width) || !Number.isInteger(height) || Math.min(width, height) < 64 || width * height > 64e6) {
-    throw new EidosError('BAD_ARGUMENT', `Photo size ${width}x${height} is out of range: each side at least 64 px, at most 64 megapixels.`);
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `Photo size ${width}x${height} is out of range: each side at least 64 px, at most 64 megapixels.`,
+    );
   }
   const rows: LabelRow[] = [];
   const scenes = sampleScenes(count, seed);
@@ -112,7 +129,9 @@ export async function writePhotoSet(dir: string, options: PhotoSetOptions = DEFA
     const relativePath = photoPath(index);
     const file = join(dir, relativePath);
     mkdirSync(dirname(file), { recursive: true });
-    await sharp(image.pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: JPEG_QUALITY }).toFile(file);
+    await sharp(image.pixels, { raw: { width, height, channels: 3 } })
+      .jpeg({ quality: JPEG_QUALITY })
+      .toFile(file);
     rows.push({
       relative_path: relativePath,
       description: describeScene(scene),

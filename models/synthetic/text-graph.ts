@@ -46,7 +46,11 @@ function i64(name: string, dims: number[], values: readonly number[]): TensorSpe
 
 /** rows × cols matrix with ones where `one(r, c)`. */
 function indicator(name: string, rows: number, cols: number, one: (r: number, c: number) => boolean): TensorSpec {
-  return f32(name, [rows, cols], Array.from({ length: rows * cols }, (_, i) => (one(Math.floor(i / cols), i % cols) ? 1 : 0)));
+  return f32(
+    name,
+    [rows, cols],
+    Array.from({ length: rows * cols }, (_, i) => (one(Math.floor(i / cols), i % cols) ? 1 : 0)),
+  );
 }
 
 /** CLIP token id → word class, looking words up as whole words (`red</w>`). */
@@ -56,18 +60,28 @@ function wordClassTable(vocabulary: ClipVocabulary): number[] {
   const assign = (word: string, wordClass: number): void => {
     const id = ids.get(`${word}</w>`);
     if (id === undefined) {
-      throw new EidosError('INTERNAL', `Synthetic model: "${word}" is not a single CLIP token; pick another word in models/synthetic/world.ts.`);
+      throw new EidosError(
+        'INTERNAL',
+        `Synthetic model: "${word}" is not a single CLIP token; pick another word in models/synthetic/world.ts.`,
+      );
     }
     table[id] = wordClass;
   };
   COLOURS.forEach((colour, k) => [colour.name, ...colour.synonyms].forEach((w) => assign(w, 1 + k)));
-  for (const [word, role] of Object.entries(POSITION_WORDS)) assign(word, 1 + COLOUR_COUNT + POSITION_ROLES.indexOf(role));
+  for (const [word, role] of Object.entries(POSITION_WORDS))
+    assign(word, 1 + COLOUR_COUNT + POSITION_ROLES.indexOf(role));
   return table;
 }
 
 export function textGraph(projection: Float32Array, vocabulary: ClipVocabulary): GraphSpec {
   const role = (name: (typeof POSITION_ROLES)[number]): number => POSITION_ROLES.indexOf(name);
-  const [TOP, BOTTOM, LEFT, RIGHT, BACKGROUND] = [role('top'), role('bottom'), role('left'), role('right'), role('background')];
+  const [TOP, BOTTOM, LEFT, RIGHT, BACKGROUND] = [
+    role('top'),
+    role('bottom'),
+    role('left'),
+    role('right'),
+    role('background'),
+  ];
   // Columns of `has`: 0 any vertical word, 1 any horizontal word, 2 either.
   const hasSum = indicator('has_sum', ROLE_COUNT, 3, (r, c) =>
     c === 2 ? r !== BACKGROUND : c === 0 ? r === TOP || r === BOTTOM : r === LEFT || r === RIGHT,
@@ -79,7 +93,11 @@ export function textGraph(projection: Float32Array, vocabulary: ClipVocabulary):
   const quadrantVertical = indicator('quadrant_vertical', 4, 4, (r, c) => r === (c < 2 ? 0 : 1));
   const quadrantHorizontal = indicator('quadrant_horizontal', 4, 4, (r, c) => r === (c % 2 === 0 ? 2 : 3));
   const scaledRows = (name: string, from: number, count: number, scale: number, dims: number[]): TensorSpec =>
-    f32(name, dims, projectionRows(projection, from, count).map((v) => v * scale));
+    f32(
+      name,
+      dims,
+      projectionRows(projection, from, count).map((v) => v * scale),
+    );
 
   return {
     name: 'synthetic_text',
@@ -110,23 +128,51 @@ export function textGraph(projection: Float32Array, vocabulary: ClipVocabulary):
       indicator('select_background', ROLE_COUNT, 1, (r) => r === BACKGROUND),
       scaledRows('projection_photo', 0, 1, TEXT_PHOTO_FEATURE, [SYNTHETIC_DIM]),
       scaledRows('projection_global', GLOBAL_OFFSET, COLOUR_COUNT, 1, [COLOUR_COUNT, SYNTHETIC_DIM]),
-      scaledRows('projection_quadrant', QUADRANT_OFFSET, COLOUR_COUNT * QUADRANT_COUNT, 1, [COLOUR_COUNT * QUADRANT_COUNT, SYNTHETIC_DIM]),
+      scaledRows('projection_quadrant', QUADRANT_OFFSET, COLOUR_COUNT * QUADRANT_COUNT, 1, [
+        COLOUR_COUNT * QUADRANT_COUNT,
+        SYNTHETIC_DIM,
+      ]),
     ],
     nodes: [
       // 1. word classes, one-hot, masked
-      { opType: 'Gather', inputs: ['word_class', 'input_ids'], outputs: ['classes'], attributes: { axis: attr.int(0) } },
-      { opType: 'OneHot', inputs: ['classes', 'class_count', 'one_hot_values'], outputs: ['class_one_hot'], attributes: { axis: attr.int(-1) } },
+      {
+        opType: 'Gather',
+        inputs: ['word_class', 'input_ids'],
+        outputs: ['classes'],
+        attributes: { axis: attr.int(0) },
+      },
+      {
+        opType: 'OneHot',
+        inputs: ['classes', 'class_count', 'one_hot_values'],
+        outputs: ['class_one_hot'],
+        attributes: { axis: attr.int(-1) },
+      },
       { opType: 'Cast', inputs: ['attention_mask'], outputs: ['mask'], attributes: { to: attr.int(1) } },
       { opType: 'Unsqueeze', inputs: ['mask', 'axes_classes'], outputs: ['mask_column'] },
       { opType: 'Mul', inputs: ['class_one_hot', 'mask_column'], outputs: ['words'] },
       { opType: 'MatMul', inputs: ['words', 'select_colour'], outputs: ['colour_words'] },
       { opType: 'MatMul', inputs: ['words', 'select_role'], outputs: ['role_words'] },
       // 2. global colour features
-      { opType: 'ReduceSum', inputs: ['colour_words', 'axes_tokens'], outputs: ['global_features'], attributes: { keepdims: attr.int(0) } },
+      {
+        opType: 'ReduceSum',
+        inputs: ['colour_words', 'axes_tokens'],
+        outputs: ['global_features'],
+        attributes: { keepdims: attr.int(0) },
+      },
       // 3. attach position words to the colour word before them
-      { opType: 'ReduceSum', inputs: ['colour_words', 'axes_classes'], outputs: ['is_colour'], attributes: { keepdims: attr.int(1) } },
+      {
+        opType: 'ReduceSum',
+        inputs: ['colour_words', 'axes_classes'],
+        outputs: ['is_colour'],
+        attributes: { keepdims: attr.int(1) },
+      },
       { opType: 'CumSum', inputs: ['is_colour', 'axis_tokens'], outputs: ['segment'] },
-      { opType: 'Transpose', inputs: ['segment'], outputs: ['segment_row'], attributes: { perm: attr.ints([0, 2, 1]) } },
+      {
+        opType: 'Transpose',
+        inputs: ['segment'],
+        outputs: ['segment_row'],
+        attributes: { perm: attr.ints([0, 2, 1]) },
+      },
       { opType: 'Equal', inputs: ['segment', 'segment_row'], outputs: ['same_segment'] },
       { opType: 'Cast', inputs: ['same_segment'], outputs: ['same_segment_f'], attributes: { to: attr.int(1) } },
       { opType: 'Mul', inputs: ['same_segment_f', 'band'], outputs: ['attach'] },
@@ -146,9 +192,19 @@ export function textGraph(projection: Float32Array, vocabulary: ClipVocabulary):
       { opType: 'MatMul', inputs: ['attached', 'select_background'], outputs: ['background'] },
       { opType: 'Add', inputs: ['quadrant_placed', 'background'], outputs: ['quadrant_weights'] },
       // 4. quadrant features and projection
-      { opType: 'Transpose', inputs: ['colour_words'], outputs: ['colour_by_token'], attributes: { perm: attr.ints([0, 2, 1]) } },
+      {
+        opType: 'Transpose',
+        inputs: ['colour_words'],
+        outputs: ['colour_by_token'],
+        attributes: { perm: attr.ints([0, 2, 1]) },
+      },
       { opType: 'MatMul', inputs: ['colour_by_token', 'quadrant_weights'], outputs: ['quadrant_features_3d'] },
-      { opType: 'Flatten', inputs: ['quadrant_features_3d'], outputs: ['quadrant_features'], attributes: { axis: attr.int(1) } },
+      {
+        opType: 'Flatten',
+        inputs: ['quadrant_features_3d'],
+        outputs: ['quadrant_features'],
+        attributes: { axis: attr.int(1) },
+      },
       { opType: 'MatMul', inputs: ['global_features', 'projection_global'], outputs: ['global_embeds'] },
       { opType: 'MatMul', inputs: ['quadrant_features', 'projection_quadrant'], outputs: ['quadrant_embeds'] },
       { opType: 'Add', inputs: ['global_embeds', 'quadrant_embeds'], outputs: ['colour_embeds'] },

@@ -60,7 +60,11 @@ export function visionGraph(projection: Float32Array): GraphSpec {
       { name: 'presence_scale', dims: [], data: Float32Array.of(1 / PRESENCE_WIDTH) },
       { name: 'presence_shift', dims: [], data: Float32Array.of(-PRESENCE_THRESHOLD / PRESENCE_WIDTH) },
       { name: 'projection_photo', dims: [SYNTHETIC_DIM], data: projectionRows(projection, 0, 1) },
-      { name: 'projection_global', dims: [COLOUR_COUNT, SYNTHETIC_DIM], data: projectionRows(projection, GLOBAL_OFFSET, COLOUR_COUNT) },
+      {
+        name: 'projection_global',
+        dims: [COLOUR_COUNT, SYNTHETIC_DIM],
+        data: projectionRows(projection, GLOBAL_OFFSET, COLOUR_COUNT),
+      },
       {
         name: 'projection_quadrant',
         dims: [COLOUR_COUNT * QUADRANT_COUNT, SYNTHETIC_DIM],
@@ -68,10 +72,25 @@ export function visionGraph(projection: Float32Array): GraphSpec {
       },
     ],
     nodes: [
-      { opType: 'Conv', inputs: ['pixel_values', 'palette_weight', 'palette_bias'], outputs: ['palette_logits'], attributes: { kernel_shape: attr.ints([1, 1]) } },
+      {
+        opType: 'Conv',
+        inputs: ['pixel_values', 'palette_weight', 'palette_bias'],
+        outputs: ['palette_logits'],
+        attributes: { kernel_shape: attr.ints([1, 1]) },
+      },
       { opType: 'Softmax', inputs: ['palette_logits'], outputs: ['membership'], attributes: { axis: attr.int(1) } },
-      { opType: 'AveragePool', inputs: ['membership'], outputs: ['quadrant_share'], attributes: { kernel_shape: attr.ints([half, half]), strides: attr.ints([half, half]) } },
-      { opType: 'ReduceMean', inputs: ['quadrant_share'], outputs: ['global_share'], attributes: { axes: attr.ints([2, 3]), keepdims: attr.int(0) } },
+      {
+        opType: 'AveragePool',
+        inputs: ['membership'],
+        outputs: ['quadrant_share'],
+        attributes: { kernel_shape: attr.ints([half, half]), strides: attr.ints([half, half]) },
+      },
+      {
+        opType: 'ReduceMean',
+        inputs: ['quadrant_share'],
+        outputs: ['global_share'],
+        attributes: { axes: attr.ints([2, 3]), keepdims: attr.int(0) },
+      },
       { opType: 'Flatten', inputs: ['quadrant_share'], outputs: ['quadrant_flat'], attributes: { axis: attr.int(1) } },
       { opType: 'Mul', inputs: ['global_share', 'presence_scale'], outputs: ['presence_scaled'] },
       { opType: 'Add', inputs: ['presence_scaled', 'presence_shift'], outputs: ['presence_logit'] },

@@ -74,7 +74,11 @@ export interface Scene {
 
 export function colourSpec(name: string): ColourSpec {
   const spec = COLOURS.find((c) => c.name === name);
-  if (!spec) throw new EidosError('BAD_ARGUMENT', `Unknown colour "${name}"; the synthetic world knows ${COLOUR_NAMES.join(', ')}.`);
+  if (!spec)
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `Unknown colour "${name}"; the synthetic world knows ${COLOUR_NAMES.join(', ')}.`,
+    );
   return spec;
 }
 

@@ -37,12 +37,24 @@ const must = <T>(value: T | undefined, what: string): T => {
 /** Adds `irot` (anticlockwise quarter turns) to each of `itemIds`, as the last property they list. */
 export function addRotation(input: Uint8Array, itemIds: number[], quarterTurns: number): Uint8Array {
   const top = boxes(input, 0, input.length);
-  const meta = must(top.find((b) => b.type === 'meta'), 'meta');
+  const meta = must(
+    top.find((b) => b.type === 'meta'),
+    'meta',
+  );
   const metaChildren = boxes(input, meta.payload + 4, meta.end);
-  const iprp = must(metaChildren.find((b) => b.type === 'iprp'), 'iprp');
+  const iprp = must(
+    metaChildren.find((b) => b.type === 'iprp'),
+    'iprp',
+  );
   const iprpChildren = boxes(input, iprp.payload, iprp.end);
-  const ipco = must(iprpChildren.find((b) => b.type === 'ipco'), 'ipco');
-  const ipma = must(iprpChildren.find((b) => b.type === 'ipma'), 'ipma');
+  const ipco = must(
+    iprpChildren.find((b) => b.type === 'ipco'),
+    'ipco',
+  );
+  const ipma = must(
+    iprpChildren.find((b) => b.type === 'ipma'),
+    'ipma',
+  );
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const propertyIndex = boxes(input, ipco.payload, ipco.end).length + 1;
   const version = input[ipma.payload]!;
@@ -59,7 +71,11 @@ export function addRotation(input: Uint8Array, itemIds: number[], quarterTurns: 
     const count = input[at + idSize]!;
     const assocBytes = count * (wide ? 2 : 1);
     const chosen = itemIds.includes(id);
-    parts.push(...input.subarray(at, at + idSize), count + (chosen ? 1 : 0), ...input.subarray(at + idSize + 1, at + idSize + 1 + assocBytes));
+    parts.push(
+      ...input.subarray(at, at + idSize),
+      count + (chosen ? 1 : 0),
+      ...input.subarray(at + idSize + 1, at + idSize + 1 + assocBytes),
+    );
     if (chosen) parts.push(...(wide ? [0x80 | (propertyIndex >> 8), propertyIndex & 0xff] : [0x80 | propertyIndex]));
     at += idSize + 1 + assocBytes;
   }
@@ -96,11 +112,26 @@ export function addRotation(input: Uint8Array, itemIds: number[], quarterTurns: 
  * filtered thumbnail as a second image and turns it into a thumbnail here.
  */
 export function addThumbnailReference(input: Uint8Array, thumbnailId: number, primaryId: number): Uint8Array {
-  const meta = must(boxes(input, 0, input.length).find((b) => b.type === 'meta'), 'meta');
+  const meta = must(
+    boxes(input, 0, input.length).find((b) => b.type === 'meta'),
+    'meta',
+  );
   const iref = boxes(input, meta.payload + 4, meta.end).find((b) => b.type === 'iref');
   if (iref && input[iref.payload] !== 0) throw new Error('heif-edit handles version-0 iref boxes only');
   if (thumbnailId > 0xffff || primaryId > 0xffff) throw new Error('heif-edit handles 16-bit item ids only');
-  const thmb = Uint8Array.from([0, 0, 0, 14, ...ascii('thmb'), thumbnailId >> 8, thumbnailId & 0xff, 0, 1, primaryId >> 8, primaryId & 0xff]);
+  const thmb = Uint8Array.from([
+    0,
+    0,
+    0,
+    14,
+    ...ascii('thmb'),
+    thumbnailId >> 8,
+    thumbnailId & 0xff,
+    0,
+    1,
+    primaryId >> 8,
+    primaryId & 0xff,
+  ]);
   // Inside the existing iref, or a new version-0 iref at the end of meta.
   const inserted = iref ? thmb : Uint8Array.from([0, 0, 0, 12 + thmb.length, ...ascii('iref'), 0, 0, 0, 0, ...thmb]);
   const at = iref ? iref.end : meta.end;
@@ -109,7 +140,8 @@ export function addThumbnailReference(input: Uint8Array, thumbnailId: number, pr
   output.set(inserted, at);
   output.set(input.subarray(at), at + inserted.length);
   const view = new DataView(output.buffer);
-  for (const parent of iref ? [iref, meta] : [meta]) view.setUint32(parent.at, parent.end - parent.at + inserted.length);
+  for (const parent of iref ? [iref, meta] : [meta])
+    view.setUint32(parent.at, parent.end - parent.at + inserted.length);
   shiftLocations(output, meta.end, inserted.length);
   return output;
 }
@@ -119,8 +151,14 @@ const ascii = (text: string): number[] => text.split('').map((c) => c.charCodeAt
 /** Adds `delta` to every `iloc` extent offset at or beyond `from` (data after the grown `meta` box). */
 function shiftLocations(bytes: Uint8Array, from: number, delta: number): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const meta = must(boxes(bytes, 0, bytes.length).find((b) => b.type === 'meta'), 'meta');
-  const iloc = must(boxes(bytes, meta.payload + 4, meta.end).find((b) => b.type === 'iloc'), 'iloc');
+  const meta = must(
+    boxes(bytes, 0, bytes.length).find((b) => b.type === 'meta'),
+    'meta',
+  );
+  const iloc = must(
+    boxes(bytes, meta.payload + 4, meta.end).find((b) => b.type === 'iloc'),
+    'iloc',
+  );
   const version = bytes[iloc.payload]!;
   const sizes = view.getUint16(iloc.payload + 4);
   const offsetSize = sizes >> 12;
@@ -128,7 +166,8 @@ function shiftLocations(bytes: Uint8Array, from: number, delta: number): void {
   const baseSize = (sizes >> 4) & 15;
   const indexSize = version >= 1 ? sizes & 15 : 0;
   const idSize = version < 2 ? 2 : 4;
-  const read = (at: number, size: number): number => (size === 4 ? view.getUint32(at) : size === 8 ? Number(view.getBigUint64(at)) : 0);
+  const read = (at: number, size: number): number =>
+    size === 4 ? view.getUint32(at) : size === 8 ? Number(view.getBigUint64(at)) : 0;
   const write = (at: number, size: number, value: number): void => {
     if (size === 4) view.setUint32(at, value);
     else if (size === 8) view.setBigUint64(at, BigInt(value));

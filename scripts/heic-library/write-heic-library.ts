@@ -26,7 +26,14 @@ const run = promisify(execFile);
 /** heif-enc quality for the primary image and the thumbnail (iPhones store both at high quality). */
 const QUALITY = process.env.HEIC_QUALITY ?? '80';
 
-export const HEIC_KINDS = ['thumbnail', 'rotated-primary', 'rotated-both', 'no-thumbnail', 'small-thumbnail', 'damaged-thumbnail'] as const;
+export const HEIC_KINDS = [
+  'thumbnail',
+  'rotated-primary',
+  'rotated-both',
+  'no-thumbnail',
+  'small-thumbnail',
+  'damaged-thumbnail',
+] as const;
 export type HeicKind = (typeof HEIC_KINDS)[number];
 
 export interface HeicLibraryOptions {
@@ -56,8 +63,12 @@ const EXIF_FOR_IROT: Record<number, number> = { 0: 1, 1: 8, 2: 3, 3: 6 };
 export async function writeHeicLibrary(outDir: string, options: HeicLibraryOptions): Promise<HeicLibraryFile[]> {
   const sourceRoot = options.source ?? DEFAULT_SOURCE;
   const imagesDir = existsSync(join(sourceRoot, 'images')) ? join(sourceRoot, 'images') : sourceRoot;
-  const photos = (await readdir(imagesDir)).filter((name) => /\.(jpe?g|png)$/i.test(name)).sort().slice(0, options.count);
-  if (photos.length < options.count) throw new Error(`${imagesDir} holds ${photos.length} photos, fewer than the ${options.count} asked for`);
+  const photos = (await readdir(imagesDir))
+    .filter((name) => /\.(jpe?g|png)$/i.test(name))
+    .sort()
+    .slice(0, options.count);
+  if (photos.length < options.count)
+    throw new Error(`${imagesDir} holds ${photos.length} photos, fewer than the ${options.count} asked for`);
   await mkdir(join(outDir, 'heic'), { recursive: true });
   await mkdir(join(outDir, 'jpeg'), { recursive: true });
   const files: HeicLibraryFile[] = [];
@@ -69,14 +80,28 @@ export async function writeHeicLibrary(outDir: string, options: HeicLibraryOptio
     const turns = kind === 'rotated-primary' ? 1 : kind === 'rotated-both' ? 3 : 0;
     const jpeg = join(outDir, 'jpeg', `${stem}.jpg`);
     // Stored pixels at the phone's sensor size, with the EXIF orientation phones write beside `irot`.
-    await sharp(from).resize(options.width, options.height, { fit: 'cover' }).withMetadata({ orientation: EXIF_FOR_IROT[turns]! }).jpeg({ quality: 92 }).toFile(jpeg);
+    await sharp(from)
+      .resize(options.width, options.height, { fit: 'cover' })
+      .withMetadata({ orientation: EXIF_FOR_IROT[turns]! })
+      .jpeg({ quality: 92 })
+      .toFile(jpeg);
     const heic = join(outDir, 'heic', `${stem}.heic`);
     // The thumbnail: a filtered downscale (as phones make), encoded as a second image, then referenced.
     const edge = kind === 'small-thumbnail' ? 160 : 320;
     const thumbnailJpeg = join(outDir, `${stem}.thumbnail.jpg`);
     const withThumbnail = kind !== 'no-thumbnail';
-    if (withThumbnail) await sharp(jpeg).resize(edge, edge, { fit: 'inside' }).jpeg({ quality: 95 }).toFile(thumbnailJpeg);
-    await run('heif-enc', ['-q', QUALITY, '-p', 'preset=ultrafast', '-o', heic, jpeg, ...(withThumbnail ? [thumbnailJpeg] : [])]);
+    if (withThumbnail)
+      await sharp(jpeg).resize(edge, edge, { fit: 'inside' }).jpeg({ quality: 95 }).toFile(thumbnailJpeg);
+    await run('heif-enc', [
+      '-q',
+      QUALITY,
+      '-p',
+      'preset=ultrafast',
+      '-o',
+      heic,
+      jpeg,
+      ...(withThumbnail ? [thumbnailJpeg] : []),
+    ]);
     if (withThumbnail) await rm(thumbnailJpeg);
     let bytes: Uint8Array = await readFile(heic);
     const written = readHeifLayout(bytes);
@@ -86,7 +111,12 @@ export async function writeHeicLibrary(outDir: string, options: HeicLibraryOptio
       if (thumbnail === undefined) throw new Error(`heif-enc wrote no second image into ${heic}`);
       bytes = addThumbnailReference(bytes, thumbnail, primary);
     }
-    if (turns > 0) bytes = addRotation(bytes, kind === 'rotated-both' && thumbnail !== undefined ? [primary, thumbnail] : [primary], turns);
+    if (turns > 0)
+      bytes = addRotation(
+        bytes,
+        kind === 'rotated-both' && thumbnail !== undefined ? [primary, thumbnail] : [primary],
+        turns,
+      );
     if (kind === 'damaged-thumbnail' && thumbnail !== undefined) bytes = damageItem(bytes, thumbnail);
     await writeFile(heic, bytes);
     files.push({ heic, jpeg, kind, from });
@@ -101,13 +131,21 @@ export async function writeHeicLibrary(outDir: string, options: HeicLibraryOptio
 export async function cachedHeicLibrary(options: HeicLibraryOptions): Promise<HeicLibraryFile[]> {
   const kinds = (options.kinds ?? HEIC_KINDS).join('+');
   const source = options.source ? `-${options.source.replace(/[^a-z0-9]+/gi, '_')}` : '';
-  const dir = join(tmpdir(), 'eidos-heic-library', `${options.count}-${options.width}x${options.height}-${kinds}${source}-v2`);
+  const dir = join(
+    tmpdir(),
+    'eidos-heic-library',
+    `${options.count}-${options.width}x${options.height}-${kinds}${source}-v2`,
+  );
   const index = join(dir, 'files.json');
   if (existsSync(index)) return JSON.parse(await readFile(index, 'utf8')) as HeicLibraryFile[];
   const building = `${dir}.${process.pid}.tmp`;
   await rm(building, { recursive: true, force: true });
   const written = await writeHeicLibrary(building, options);
-  const files = written.map((file) => ({ ...file, heic: file.heic.replace(building, dir), jpeg: file.jpeg.replace(building, dir) }));
+  const files = written.map((file) => ({
+    ...file,
+    heic: file.heic.replace(building, dir),
+    jpeg: file.jpeg.replace(building, dir),
+  }));
   await writeFile(join(building, 'files.json'), JSON.stringify(files, null, 1));
   await rm(dir, { recursive: true, force: true });
   await rename(building, dir);
@@ -115,7 +153,10 @@ export async function cachedHeicLibrary(options: HeicLibraryOptions): Promise<He
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { count: { type: 'string' }, size: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { count: { type: 'string' }, size: { type: 'string' } },
+  });
   const out = positionals[0];
   if (!out) throw new Error('usage: write-heic-library.ts <out-dir> [--count N] [--size WxH]');
   const [width, height] = (values.size ?? '4032x3024').split('x').map(Number) as [number, number];

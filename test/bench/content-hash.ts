@@ -28,7 +28,8 @@ async function sampledHash(path: string, size: number): Promise<string> {
 }
 
 const files: { path: string; size: number }[] = [];
-for await (const event of scanLibrary(folders)) if (event.kind === 'file') files.push({ path: event.file.path, size: event.file.size });
+for await (const event of scanLibrary(folders))
+  if (event.kind === 'file') files.push({ path: event.file.path, size: event.file.size });
 const bytes = files.reduce((sum, file) => sum + file.size, 0);
 for (const file of files) await readFile(file.path);
 
@@ -37,12 +38,20 @@ async function time(label: string, fn: (file: { path: string; size: number }) =>
   const start = performance.now();
   for (const file of files) await fn(file).catch(() => failures++);
   const ms = performance.now() - start;
-  console.log(`${label.padEnd(34)} ${ms.toFixed(0).padStart(7)} ms  ${(ms / files.length).toFixed(2).padStart(7)} ms/file  ${((bytes / 1e6) / (ms / 1000)).toFixed(0).padStart(6)} MB/s${failures ? `  (${failures} failed)` : ''}`);
+  console.log(
+    `${label.padEnd(34)} ${ms.toFixed(0).padStart(7)} ms  ${(ms / files.length).toFixed(2).padStart(7)} ms/file  ${(bytes / 1e6 / (ms / 1000)).toFixed(0).padStart(6)} MB/s${failures ? `  (${failures} failed)` : ''}`,
+  );
   return ms;
 }
 
-console.log(`${files.length} photos, ${(bytes / 1e6).toFixed(1)} MB, largest ${(Math.max(...files.map((f) => f.size)) / 1e6).toFixed(1)} MB`);
+console.log(
+  `${files.length} photos, ${(bytes / 1e6).toFixed(1)} MB, largest ${(Math.max(...files.map((f) => f.size)) / 1e6).toFixed(1)} MB`,
+);
 const full = await time('full SHA-256 (ours)', (file) => hashFile(file.path));
 const sampled = await time('sampled SHA-256 (3 × 64 KiB)', (file) => sampledHash(file.path, file.size));
-const decode = await time('decode to ≤512 px (the limit)', (file) => decodeImage(file.path, { maxLongEdge: 512, minShortEdge: 224 }));
-console.log(`full hash / decode = ${(full / decode).toFixed(3)}; sampled hash / decode = ${(sampled / decode).toFixed(3)}; full / sampled = ${(full / sampled).toFixed(1)}`);
+const decode = await time('decode to ≤512 px (the limit)', (file) =>
+  decodeImage(file.path, { maxLongEdge: 512, minShortEdge: 224 }),
+);
+console.log(
+  `full hash / decode = ${(full / decode).toFixed(3)}; sampled hash / decode = ${(sampled / decode).toFixed(3)}; full / sampled = ${(full / sampled).toFixed(1)}`,
+);

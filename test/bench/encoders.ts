@@ -45,15 +45,30 @@ function readyPixels(n: number, size: number): Float32Array {
   return pixels;
 }
 
-const QUERY_TEXTS = ['a photo of a dog', 'red circle top left', 'kids on a beach at sunset', 'a receipt', 'snow mountain', 'blue square', 'a cat on a sofa', 'city at night'];
-const textsOf = (n: number): string[] => Array.from({ length: n }, (_, i) => QUERY_TEXTS[i % QUERY_TEXTS.length] as string);
+const QUERY_TEXTS = [
+  'a photo of a dog',
+  'red circle top left',
+  'kids on a beach at sunset',
+  'a receipt',
+  'snow mountain',
+  'blue square',
+  'a cat on a sofa',
+  'city at night',
+];
+const textsOf = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => QUERY_TEXTS[i % QUERY_TEXTS.length] as string);
 
 /** Images/s through the Encoder (worker thread) or a session in this thread, at one batch size. */
 export async function imageRate(installed: InstalledModel, batch: number, route: Route): Promise<number> {
   const size = installed.model.preprocess.size;
   const pixels = readyPixels(batch, size);
   if (route === 'worker') {
-    const encoder = await Encoder.open({ model: installed.model, modelDir: installed.dir, towers: ['vision'], batchSize: batch });
+    const encoder = await Encoder.open({
+      model: installed.model,
+      modelDir: installed.dir,
+      towers: ['vision'],
+      batchSize: batch,
+    });
     try {
       return await rate(batch, () => encoder.embedImages(pixels, batch));
     } finally {
@@ -61,7 +76,11 @@ export async function imageRate(installed: InstalledModel, batch: number, route:
     }
   }
   const file = installed.model.files.find((f) => f.role === 'vision')!;
-  const { session } = await openSession({ path: join(installed.dir, file.path), provider: 'cpu', threads: availableParallelism() });
+  const { session } = await openSession({
+    path: join(installed.dir, file.path),
+    provider: 'cpu',
+    threads: availableParallelism(),
+  });
   try {
     return await rate(batch, () => runVision(session, pixels, batch, size));
   } finally {
@@ -80,7 +99,8 @@ async function textRate(installed: InstalledModel, batch: number, route: Route):
       await encoder.close();
     }
   }
-  const path = (role: 'text' | 'tokenizer'): string => join(installed.dir, installed.model.files.find((f) => f.role === role)!.path);
+  const path = (role: 'text' | 'tokenizer'): string =>
+    join(installed.dir, installed.model.files.find((f) => f.role === role)!.path);
   const len = installed.model.contextLength;
   const { inputIds, attentionMask } = ClipTokenizer.fromFile(path('tokenizer')).encodeBatch(texts, len);
   const { session } = await openSession({ path: path('text'), provider: 'cpu', threads: availableParallelism() });
@@ -97,26 +117,38 @@ export async function syntheticModel(): Promise<InstalledModel & { dispose: () =
   const dir = join(scratch, 'models');
   await fetchModel('synthetic-tiny', {}, { modelsDir: dir });
   const store = resolveStore({ modelsDir: dir });
-  return { model: store.model('synthetic-tiny'), dir: store.installDir('synthetic-tiny'), dispose: () => rmSync(scratch, { recursive: true, force: true }) };
+  return {
+    model: store.model('synthetic-tiny'),
+    dir: store.installDir('synthetic-tiny'),
+    dispose: () => rmSync(scratch, { recursive: true, force: true }),
+  };
 }
 
 async function installedRealModels(): Promise<InstalledModel[]> {
   const store = resolveStore({ modelsDir: modelsDir() });
   const listed = await listModels({ modelsDir: store.dir });
-  return listed.filter((m) => m.installed && m.source !== 'generated').map((m) => ({ model: store.model(m.id), dir: store.installDir(m.id) }));
+  return listed
+    .filter((m) => m.installed && m.source !== 'generated')
+    .map((m) => ({ model: store.model(m.id), dir: store.installDir(m.id) }));
 }
 
 const fmt = (x: number): string => x.toFixed(1).padStart(9);
 
 async function benchModel(installed: InstalledModel): Promise<void> {
-  console.log(`\n${installed.model.id} (${installed.model.preprocess.size}×${installed.model.preprocess.size}, ${installed.model.embeddingDim}-d), cpu, ${availableParallelism()} threads`);
-  console.log(`${'batch'.padEnd(6)} ${'img/s worker'.padStart(13)} ${'img/s direct'.padStart(13)} ${'worker/direct'.padStart(14)} ${'txt/s worker'.padStart(13)} ${'txt/s direct'.padStart(13)}`);
+  console.log(
+    `\n${installed.model.id} (${installed.model.preprocess.size}×${installed.model.preprocess.size}, ${installed.model.embeddingDim}-d), cpu, ${availableParallelism()} threads`,
+  );
+  console.log(
+    `${'batch'.padEnd(6)} ${'img/s worker'.padStart(13)} ${'img/s direct'.padStart(13)} ${'worker/direct'.padStart(14)} ${'txt/s worker'.padStart(13)} ${'txt/s direct'.padStart(13)}`,
+  );
   for (const batch of BATCH_SIZES) {
     const imgWorker = await imageRate(installed, batch, 'worker');
     const imgDirect = await imageRate(installed, batch, 'direct');
     const txtWorker = await textRate(installed, batch, 'worker');
     const txtDirect = await textRate(installed, batch, 'direct');
-    console.log(`${String(batch).padEnd(6)} ${fmt(imgWorker)}     ${fmt(imgDirect)}     ${(imgWorker / imgDirect).toFixed(2).padStart(10)}×    ${fmt(txtWorker)}     ${fmt(txtDirect)}`);
+    console.log(
+      `${String(batch).padEnd(6)} ${fmt(imgWorker)}     ${fmt(imgDirect)}     ${(imgWorker / imgDirect).toFixed(2).padStart(10)}×    ${fmt(txtWorker)}     ${fmt(txtDirect)}`,
+    );
   }
 }
 
@@ -128,7 +160,10 @@ async function main(): Promise<void> {
     synthetic.dispose();
   }
   const real = await installedRealModels();
-  if (real.length === 0) console.log(`\nno real model installed in ${modelsDir()}: skipped (eidos models fetch/import one, or set EIDOS_HOME)`);
+  if (real.length === 0)
+    console.log(
+      `\nno real model installed in ${modelsDir()}: skipped (eidos models fetch/import one, or set EIDOS_HOME)`,
+    );
   for (const installed of real) await benchModel(installed);
 }
 

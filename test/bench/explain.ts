@@ -39,7 +39,11 @@ const rowScores = cosines.map((c) => (TAU * c - lse + Math.log(n)) / Math.LN2);
 const input: ExplainInput = {
   matrix,
   rowScores,
-  features: { kind: 'concepts', names: Array.from({ length: conceptCount }, (_, c) => `concept ${c}`), embeddings: concepts },
+  features: {
+    kind: 'concepts',
+    names: Array.from({ length: conceptCount }, (_, c) => `concept ${c}`),
+    embeddings: concepts,
+  },
   tau: TAU,
 };
 
@@ -47,7 +51,9 @@ const STAGES = ['sampleMs', 'featuresMs', 'binningMs', 'countingMs', 'selectionM
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function medianTimings(results: ExplainResult[]): ExplainTimings {
-  return Object.fromEntries(STAGES.map((s) => [s, median(results.map((r) => r.timings[s]))])) as unknown as ExplainTimings;
+  return Object.fromEntries(
+    STAGES.map((s) => [s, median(results.map((r) => r.timings[s]))]),
+  ) as unknown as ExplainTimings;
 }
 
 function measure(count: number, body: () => ExplainResult): ExplainTimings {
@@ -57,8 +63,14 @@ function measure(count: number, body: () => ExplainResult): ExplainTimings {
 
 const format = (t: ExplainTimings): string => STAGES.map((s) => `${s.replace('Ms', '')} ${t[s].toFixed(1)}`).join('  ');
 
-console.log(`explain bench: n=${n} d=${d} concepts=${conceptCount} k=${EXPLAIN_DEFAULTS.k} background=${EXPLAIN_DEFAULTS.background} bins=${EXPLAIN_DEFAULTS.bins}`);
-console.log(`kernels: ${JSON.stringify(kernelStatus())}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared)`);
+console.log(
+  `explain bench: n=${n} d=${d} concepts=${conceptCount} k=${EXPLAIN_DEFAULTS.k} background=${EXPLAIN_DEFAULTS.background} bins=${EXPLAIN_DEFAULTS.bins}`,
+);
+console.log(
+  `kernels: ${JSON.stringify(kernelStatus())}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (2 cores shared)`,
+);
 
 const ours = measure(runs, () => explainRanking(input));
 const picked = explainRanking(input).selected.map((f) => `${f.name} (${f.gainBits.toFixed(3)} bits)`);

@@ -52,7 +52,12 @@ async function runChild(home: string, folder: string): Promise<void> {
     const summary = await engine.index();
     const decodeSources = engine.store.status().decodeSources;
     const usage = process.resourceUsage();
-    const report: ChildReport = { summary, maxRssBytes: usage.maxRSS * 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, decodeSources };
+    const report: ChildReport = {
+      summary,
+      maxRssBytes: usage.maxRSS * 1024,
+      cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+      decodeSources,
+    };
     console.log(JSON.stringify(report));
   } finally {
     await engine.close();
@@ -62,7 +67,11 @@ async function runChild(home: string, folder: string): Promise<void> {
 function indexInChild(modelsDir: string, scratch: string, folder: string): ChildReport {
   const home = mkdtempSync(join(scratch, 'home-'));
   symlinkSync(modelsDir, join(home, 'models'));
-  const out = execFileSync(process.execPath, [join(REPO, 'bin/run-ts.js'), join(REPO, 'test/bench/heic.ts'), '--child', home, folder], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = execFileSync(
+    process.execPath,
+    [join(REPO, 'bin/run-ts.js'), join(REPO, 'test/bench/heic.ts'), '--child', home, folder],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
   rmSync(home, { recursive: true, force: true });
   return JSON.parse(out.trim().split('\n').at(-1) as string) as ChildReport;
 }
@@ -110,17 +119,24 @@ async function main(): Promise<void> {
   try {
     const started = performance.now();
     const phone: HeicLibraryFile[] = await cachedHeicLibrary({ count, width: 4032, height: 3024, kinds: PHONE_KINDS });
-    console.log(`phone-like library: ${phone.length} × 12 MP HEIC + the same as JPEG (${((performance.now() - started) / 1000).toFixed(0)} s to generate or find)\n`);
+    console.log(
+      `phone-like library: ${phone.length} × 12 MP HEIC + the same as JPEG (${((performance.now() - started) / 1000).toFixed(0)} s to generate or find)\n`,
+    );
 
     // 1. One 12 MP HEIC → tensor, median of several runs, after a warm-up pass over the same files.
-    const twelve = [join(PHOTOS, 'exif-edge/files/heic/mobile/iphone_13_pro_max.HEIC'), ...phone.slice(0, 4).map((f) => f.heic)];
+    const twelve = [
+      join(PHOTOS, 'exif-edge/files/heic/mobile/iphone_13_pro_max.HEIC'),
+      ...phone.slice(0, 4).map((f) => f.heic),
+    ];
     await tensorMs(twelve, true, 1); // warm-up: threads started, WebAssembly compiled to its optimised tier
     const ours = await tensorMs(twelve, true, 5);
     const before = await tensorMs(twelve, false, 2);
     console.log('12 MP HEIC → 224-px model input tensor (median per photo)');
     console.log(`  ours (thumbnail item)          ${ours.toFixed(0).padStart(6)} ms`);
     console.log(`  comparator (full decode)       ${before.toFixed(0).padStart(6)} ms`);
-    console.log(`  speed-up                       ${(before / ours).toFixed(1).padStart(6)} ×  (target ≥ 20 ×: ${verdict(before / ours >= 20)})\n`);
+    console.log(
+      `  speed-up                       ${(before / ours).toFixed(1).padStart(6)} ×  (target ≥ 20 ×: ${verdict(before / ours >= 20)})\n`,
+    );
     await stopHeifWorkers();
 
     // 2. The whole indexer, HEIC against the same photos as JPEG.
@@ -136,22 +152,48 @@ async function main(): Promise<void> {
     const heicRun = best(runs.heic);
     const jpegRun = best(runs.jpeg);
     const cpuPerPhoto = (r: ChildReport): string => `${(r.cpuMs / r.summary.encoded).toFixed(0)} ms CPU/photo`;
-    console.log(`eidos index, ${count} photos, synthetic-tiny (the int8 CLIP twin is not built yet); best of 2 interleaved runs`);
-    console.log(`  HEIC   ${rate(heicRun).toFixed(2).padStart(6)} photos/s (runs ${runs.heic.map((r) => rate(r).toFixed(2)).join(', ')})  ${cpuPerPhoto(heicRun)}  peak RSS ${mb(heicRun.maxRssBytes)}  decoded from ${JSON.stringify(heicRun.decodeSources)}`);
-    console.log(`  JPEG   ${rate(jpegRun).toFixed(2).padStart(6)} photos/s (runs ${runs.jpeg.map((r) => rate(r).toFixed(2)).join(', ')})  ${cpuPerPhoto(jpegRun)}  peak RSS ${mb(jpegRun.maxRssBytes)}  decoded from ${JSON.stringify(jpegRun.decodeSources)}`);
+    console.log(
+      `eidos index, ${count} photos, synthetic-tiny (the int8 CLIP twin is not built yet); best of 2 interleaved runs`,
+    );
+    console.log(
+      `  HEIC   ${rate(heicRun).toFixed(2).padStart(6)} photos/s (runs ${runs.heic.map((r) => rate(r).toFixed(2)).join(', ')})  ${cpuPerPhoto(heicRun)}  peak RSS ${mb(heicRun.maxRssBytes)}  decoded from ${JSON.stringify(heicRun.decodeSources)}`,
+    );
+    console.log(
+      `  JPEG   ${rate(jpegRun).toFixed(2).padStart(6)} photos/s (runs ${runs.jpeg.map((r) => rate(r).toFixed(2)).join(', ')})  ${cpuPerPhoto(jpegRun)}  peak RSS ${mb(jpegRun.maxRssBytes)}  decoded from ${JSON.stringify(jpegRun.decodeSources)}`,
+    );
     const peak = Math.max(...runs.heic.map((r) => r.maxRssBytes));
-    console.log(`  HEIC / JPEG ${(rate(heicRun) / rate(jpegRun)).toFixed(2)} (target ≥ 0.8: ${verdict(rate(heicRun) >= 0.8 * rate(jpegRun))}); peak RSS ${mb(peak)} (limit ≤ 1024 MB: ${verdict(peak <= GIGABYTE)})\n`);
+    console.log(
+      `  HEIC / JPEG ${(rate(heicRun) / rate(jpegRun)).toFixed(2)} (target ≥ 0.8: ${verdict(rate(heicRun) >= 0.8 * rate(jpegRun))}); peak RSS ${mb(peak)} (limit ≤ 1024 MB: ${verdict(peak <= GIGABYTE)})\n`,
+    );
     // The worst case for memory: 12 MP HEICs without a thumbnail item, each decoded in full.
     const noThumbnails = await cachedHeicLibrary({ count: 8, width: 4032, height: 3024, kinds: ['no-thumbnail'] });
     const fullRun = indexInChild(modelsDir, scratch, dirname(noThumbnails[0]!.heic));
-    console.log(`  HEIC without thumbnails (full decodes), ${noThumbnails.length} photos: ${rate(fullRun).toFixed(2)} photos/s, peak RSS ${mb(fullRun.maxRssBytes)} (limit ≤ 1024 MB: ${verdict(fullRun.maxRssBytes <= GIGABYTE)})\n`);
+    console.log(
+      `  HEIC without thumbnails (full decodes), ${noThumbnails.length} photos: ${rate(fullRun).toFixed(2)} photos/s, peak RSS ${mb(fullRun.maxRssBytes)} (limit ≤ 1024 MB: ${verdict(fullRun.maxRssBytes <= GIGABYTE)})\n`,
+    );
 
     // 3. Quality guard: development split, then the test split and real phone photos once.
     console.log('preview vs full decode, 224-px model input');
-    await quality('dev: generated from imagenet-dev (12 MP)', phone.slice(0, 48).map((f) => f.heic)); // each needs a full decode
-    const holdout = await cachedHeicLibrary({ count: 12, width: 4032, height: 3024, kinds: PHONE_KINDS, source: join(PHOTOS, 'imagenet-holdout') });
-    await quality('test: generated from imagenet-holdout (12 MP)', holdout.map((f) => f.heic));
-    const iphones = [join(PHOTOS, 'exif-edge/files/heic/mobile/iphone_13_pro_max.HEIC'), ...[1, 2, 3].map((i) => join(PHOTOS, `heif-edge/pillow-heif/iphone/PUG${i}.HEIC`)), join(PHOTOS, 'heif-edge/pillow-heif/heif_other/arrow.heic')];
+    await quality(
+      'dev: generated from imagenet-dev (12 MP)',
+      phone.slice(0, 48).map((f) => f.heic),
+    ); // each needs a full decode
+    const holdout = await cachedHeicLibrary({
+      count: 12,
+      width: 4032,
+      height: 3024,
+      kinds: PHONE_KINDS,
+      source: join(PHOTOS, 'imagenet-holdout'),
+    });
+    await quality(
+      'test: generated from imagenet-holdout (12 MP)',
+      holdout.map((f) => f.heic),
+    );
+    const iphones = [
+      join(PHOTOS, 'exif-edge/files/heic/mobile/iphone_13_pro_max.HEIC'),
+      ...[1, 2, 3].map((i) => join(PHOTOS, `heif-edge/pillow-heif/iphone/PUG${i}.HEIC`)),
+      join(PHOTOS, 'heif-edge/pillow-heif/heif_other/arrow.heic'),
+    ];
     await quality('real iPhone photos (Apple-encoded thumbnails)', iphones);
   } finally {
     await stopHeifWorkers();

@@ -9,7 +9,16 @@
  * Run: node bin/run-ts.js test/bench/index.ts [count12mp=40]
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,7 +50,12 @@ async function runChild(home: string, folder: string): Promise<void> {
     const summary = await engine.index();
     // maxRSS is in kilobytes, CPU times in microseconds (libuv's getrusage).
     const usage = process.resourceUsage();
-    const report: ChildReport = { summary, batchSize, maxRssBytes: usage.maxRSS * 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 };
+    const report: ChildReport = {
+      summary,
+      batchSize,
+      maxRssBytes: usage.maxRSS * 1024,
+      cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+    };
     console.log(JSON.stringify(report));
   } finally {
     await engine.close();
@@ -51,18 +65,26 @@ async function runChild(home: string, folder: string): Promise<void> {
 export function indexInChild(modelsDir: string, scratch: string, folder: string): ChildReport {
   const home = mkdtempSync(join(scratch, 'home-'));
   symlinkSync(modelsDir, join(home, 'models'));
-  const out = execFileSync(process.execPath, [join(REPO, 'bin/run-ts.js'), join(REPO, 'test/bench/index.ts'), '--child', home, folder], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = execFileSync(
+    process.execPath,
+    [join(REPO, 'bin/run-ts.js'), join(REPO, 'test/bench/index.ts'), '--child', home, folder],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
   rmSync(home, { recursive: true, force: true });
   return JSON.parse(out.trim().split('\n').at(-1) as string) as ChildReport;
 }
 
 /** The comparator: one photo at a time through transformers.js's reader and processor, then ONNX. */
 async function straightforwardRate(installed: InstalledModel, files: string[]): Promise<number> {
-  const processor = new CLIPImageProcessor(JSON.parse(readFileSync(join(installed.dir, 'preprocessor_config.json'), 'utf8')));
+  const processor = new CLIPImageProcessor(
+    JSON.parse(readFileSync(join(installed.dir, 'preprocessor_config.json'), 'utf8')),
+  );
   const session = await ort.InferenceSession.create(join(installed.dir, 'onnx/vision_model.onnx'));
   const embed = async (file: string): Promise<void> => {
     const { pixel_values } = await processor(await RawImage.read(file));
-    await session.run({ pixel_values: new ort.Tensor('float32', pixel_values.data as Float32Array, pixel_values.dims as number[]) });
+    await session.run({
+      pixel_values: new ort.Tensor('float32', pixel_values.data as Float32Array, pixel_values.dims as number[]),
+    });
   };
   try {
     await embed(files[0] as string); // warm-up
@@ -77,7 +99,10 @@ async function straightforwardRate(installed: InstalledModel, files: string[]): 
 async function makeLargeJpegs(sources: string[], dir: string): Promise<void> {
   mkdirSync(dir);
   for (const [i, file] of sources.entries()) {
-    await sharp(file).resize({ width: 4000, height: 3000, fit: 'fill' }).jpeg({ quality: 90 }).toFile(join(dir, `large-${i}.jpg`));
+    await sharp(file)
+      .resize({ width: 4000, height: 3000, fit: 'fill' })
+      .jpeg({ quality: 90 })
+      .toFile(join(dir, `large-${i}.jpg`));
   }
 }
 
@@ -100,13 +125,17 @@ const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 
 async function main(): Promise<void> {
   const count12mp = Number(process.argv[2] ?? 40);
-  const imagenet = readdirSync(IMAGENET_DIR).sort().map((name) => join(IMAGENET_DIR, name));
+  const imagenet = readdirSync(IMAGENET_DIR)
+    .sort()
+    .map((name) => join(IMAGENET_DIR, name));
   const scratch = mkdtempSync(join(tmpdir(), 'eidos-bench-index-'));
   const synthetic = await syntheticModel();
   try {
     const largeDir = join(scratch, 'large');
     await makeLargeJpegs(imagenet.slice(0, count12mp), largeDir);
-    const large = readdirSync(largeDir).sort().map((name) => join(largeDir, name));
+    const large = readdirSync(largeDir)
+      .sort()
+      .map((name) => join(largeDir, name));
     const thousandDir = join(scratch, 'thousand');
     makeThousand(imagenet, thousandDir);
     const modelsDir = resolve(synthetic.dir, '..');
@@ -118,14 +147,20 @@ async function main(): Promise<void> {
     const plainImagenet = await straightforwardRate(synthetic, imagenet);
     const plainLarge = await straightforwardRate(synthetic, large);
 
-    console.log(`synthetic-tiny, pipeline batch ${onImagenet.batchSize}, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? 'default'}, sharp concurrency ${sharp.concurrency()}`);
-    console.log(`limit: encoder alone on ready tensors (worker, batch ${onImagenet.batchSize})  ${limit.toFixed(1)} img/s`);
+    console.log(
+      `synthetic-tiny, pipeline batch ${onImagenet.batchSize}, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? 'default'}, sharp concurrency ${sharp.concurrency()}`,
+    );
+    console.log(
+      `limit: encoder alone on ready tensors (worker, batch ${onImagenet.batchSize})  ${limit.toFixed(1)} img/s`,
+    );
     const rows: Array<[string, ChildReport, number | undefined]> = [
       [`imagenet-dev (${imagenet.length})`, onImagenet, plainImagenet],
       [`12 MP JPEG (${large.length})`, onLarge, plainLarge],
       [`imagenet-dev ×2 (1000)`, onThousand, undefined],
     ];
-    console.log(`${'photos'.padEnd(22)} ${'pipeline img/s'.padStart(15)} ${'÷ limit'.padStart(8)} ${'straightforward'.padStart(16)} ${'ours ÷ it'.padStart(10)} ${'peak RSS'.padStart(9)} ${'CPU ms/photo'.padStart(13)}  encoded/skipped`);
+    console.log(
+      `${'photos'.padEnd(22)} ${'pipeline img/s'.padStart(15)} ${'÷ limit'.padStart(8)} ${'straightforward'.padStart(16)} ${'ours ÷ it'.padStart(10)} ${'peak RSS'.padStart(9)} ${'CPU ms/photo'.padStart(13)}  encoded/skipped`,
+    );
     for (const [label, r, plain] of rows) {
       const rateText = perSecond(r).toFixed(1);
       console.log(
@@ -133,9 +168,15 @@ async function main(): Promise<void> {
       );
     }
     console.log('targets:');
-    console.log(`  pipeline ≥ 0.85 × encoder limit (imagenet-dev)   ${(perSecond(onImagenet) / limit).toFixed(2)}  ${verdict(perSecond(onImagenet) >= 0.85 * limit)}`);
-    console.log(`  pipeline ≥ 2 × straightforward on 12 MP JPEGs    ${(perSecond(onLarge) / plainLarge).toFixed(2)}  ${verdict(perSecond(onLarge) >= 2 * plainLarge)}`);
-    console.log(`  peak RSS < 1 GB for 1000 photos                  ${mb(onThousand.maxRssBytes)}  ${verdict(onThousand.maxRssBytes < GIGABYTE)}`);
+    console.log(
+      `  pipeline ≥ 0.85 × encoder limit (imagenet-dev)   ${(perSecond(onImagenet) / limit).toFixed(2)}  ${verdict(perSecond(onImagenet) >= 0.85 * limit)}`,
+    );
+    console.log(
+      `  pipeline ≥ 2 × straightforward on 12 MP JPEGs    ${(perSecond(onLarge) / plainLarge).toFixed(2)}  ${verdict(perSecond(onLarge) >= 2 * plainLarge)}`,
+    );
+    console.log(
+      `  peak RSS < 1 GB for 1000 photos                  ${mb(onThousand.maxRssBytes)}  ${verdict(onThousand.maxRssBytes < GIGABYTE)}`,
+    );
   } finally {
     synthetic.dispose();
     rmSync(scratch, { recursive: true, force: true });

@@ -20,7 +20,9 @@ async function msPerPhoto(files: string[], run: (file: string) => Promise<unknow
   return (performance.now() - start) / files.length;
 }
 
-const imagenet = readdirSync(IMAGENET_DIR).sort().map((name) => join(IMAGENET_DIR, name));
+const imagenet = readdirSync(IMAGENET_DIR)
+  .sort()
+  .map((name) => join(IMAGENET_DIR, name));
 const scratch = mkdtempSync(join(tmpdir(), 'eidos-bench-'));
 const count12mp = Number(process.argv[2] ?? 6);
 try {
@@ -34,14 +36,22 @@ try {
     ['imagenet-dev, ours (preprocessForModel)', imagenet, (f) => preprocessForModel(f, CLIP_SPEC)],
     ['imagenet-dev, transformers.js reference', imagenet, referencePixelValues],
     ['12 MP JPEG, ours (shrink-on-load)', large, (f) => preprocessForModel(f, CLIP_SPEC)],
-    ['12 MP JPEG, ours (decode ≤1280 + tensor)', large, async (f) => preprocessDecoded(await decodeImage(f, { maxLongEdge: 1280, minShortEdge: 224 }), CLIP_SPEC)],
+    [
+      '12 MP JPEG, ours (decode ≤1280 + tensor)',
+      large,
+      async (f) => preprocessDecoded(await decodeImage(f, { maxLongEdge: 1280, minShortEdge: 224 }), CLIP_SPEC),
+    ],
     ['12 MP JPEG, transformers.js reference', large, referencePixelValues],
   ];
   const limit = Number(process.env.EIDOS_ENCODER_MS ?? NaN);
-  console.log(`sharp concurrency ${sharp.concurrency()}; encoder limit ${Number.isNaN(limit) ? 'not given (EIDOS_ENCODER_MS)' : `${limit} ms/photo`}`);
+  console.log(
+    `sharp concurrency ${sharp.concurrency()}; encoder limit ${Number.isNaN(limit) ? 'not given (EIDOS_ENCODER_MS)' : `${limit} ms/photo`}`,
+  );
   for (const [label, files, run] of rows) {
     const ms = await msPerPhoto(files, run);
-    console.log(`${label.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms/photo (${files.length} photos)${Number.isNaN(limit) ? '' : `  ${(ms / limit).toFixed(2)}× the encoder`}`);
+    console.log(
+      `${label.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms/photo (${files.length} photos)${Number.isNaN(limit) ? '' : `  ${(ms / limit).toFixed(2)}× the encoder`}`,
+    );
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

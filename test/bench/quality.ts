@@ -29,7 +29,12 @@ interface BankRow {
 }
 
 function split(name: 'test' | 'val', bankFrom: 'test' | 'val'): EmbeddingSet & { bank: QueryBank } {
-  const set = loadEmbeddingSet({ folder: REAL, images: `flickr8k_hf_${name}_image_embs.npy`, queries: `flickr8k_hf_${name}_text_embs.npy`, bank: `flickr8k_hf_${bankFrom}_text_embs.npy` });
+  const set = loadEmbeddingSet({
+    folder: REAL,
+    images: `flickr8k_hf_${name}_image_embs.npy`,
+    queries: `flickr8k_hf_${name}_text_embs.npy`,
+    bank: `flickr8k_hf_${bankFrom}_text_embs.npy`,
+  });
   return set as EmbeddingSet & { bank: QueryBank };
 }
 
@@ -60,13 +65,23 @@ function bankRows(all: QueryBank, seed: number): BankRow[] {
       for (let j = 0; j < d; j++) dot += all.vectors[i * d + j]! * c[j]!;
       return { i, dot };
     });
-    return pick(all, sims.sort((a, b) => b.dot - a.dot).slice(0, 300).map((x) => x.i));
+    return pick(
+      all,
+      sims
+        .sort((a, b) => b.dot - a.dot)
+        .slice(0, 300)
+        .map((x) => x.i),
+    );
   };
   const draws = (make: (s: number) => QueryBank) => Array.from({ length: DRAWS }, (_, s) => make(s));
   return [
     { name: '1000 captions', banks: [all], target: { meanGain: 6.0, stretch: 62 } },
     { name: '300 captions (10 draws)', banks: draws((s) => random(300, s)), target: { meanGain: 4.0 } },
-    { name: '100 captions (10 draws)', banks: draws((s) => random(100, s)), target: { meanGain: 1.5, worstDraw: -0.5 } },
+    {
+      name: '100 captions (10 draws)',
+      banks: draws((s) => random(100, s)),
+      target: { meanGain: 1.5, worstDraw: -0.5 },
+    },
     { name: '300 nearest one caption (10)', banks: draws(topic), target: { meanGain: 1.5, worstDraw: -1.0 } },
   ];
 }
@@ -95,8 +110,12 @@ const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 const dev = split('val', 'test');
 const devCosine = r1(rankQueries(dev.images, dev.queries, dev.nq, TAU, new Float32Array(dev.images.n)).cosine);
 const devRows = bankRows(dev.bank, 1);
-console.log(`DEV (Flickr8k val, banks from test captions): cosine R@1 ${devCosine.toFixed(1)}; gain in R@1 points, mean / worst draw per bank row`);
-console.log(`${'scale/τ'.padEnd(8)}${'w'.padEnd(6)}${devRows.map((r) => r.name.padStart(30)).join('')}   smallest mean`);
+console.log(
+  `DEV (Flickr8k val, banks from test captions): cosine R@1 ${devCosine.toFixed(1)}; gain in R@1 points, mean / worst draw per bank row`,
+);
+console.log(
+  `${'scale/τ'.padEnd(8)}${'w'.padEnd(6)}${devRows.map((r) => r.name.padStart(30)).join('')}   smallest mean`,
+);
 let best: { ratio: number; weight: number; score: number } | undefined;
 for (const ratio of [1, 0.75, 0.5, 0.35, 0.25]) {
   for (const weight of [1, 0.75, 0.5]) {
@@ -105,12 +124,16 @@ for (const ratio of [1, 0.75, 0.5, 0.35, 0.25]) {
     const admissible = gains.every((g) => g.worst >= -0.5);
     const score = Math.min(...gains.map((g) => g.mean));
     if (admissible && (!best || score > best.score)) best = { ratio, weight, score };
-    console.log(`${String(ratio).padEnd(8)}${String(weight).padEnd(6)}${gains.map((g) => `${signed(g.mean)} / ${signed(g.worst)}`.padStart(30)).join('')}   ${signed(score)}${admissible ? '' : ' (a draw below −0.5)'}`);
+    console.log(
+      `${String(ratio).padEnd(8)}${String(weight).padEnd(6)}${gains.map((g) => `${signed(g.mean)} / ${signed(g.worst)}`.padStart(30)).join('')}   ${signed(score)}${admissible ? '' : ' (a draw below −0.5)'}`,
+    );
   }
 }
 console.log(`chosen on dev: scale ${best!.ratio}·τ, w = ${best!.weight} (smallest mean gain ${signed(best!.score)})`);
 if (best!.ratio !== PRIOR_TEMPERATURE_RATIO || best!.weight !== 1) {
-  console.log(`!! the product uses scale ${PRIOR_TEMPERATURE_RATIO}·τ, w = 1: update app/search/image-prior.ts to the dev choice`);
+  console.log(
+    `!! the product uses scale ${PRIOR_TEMPERATURE_RATIO}·τ, w = 1: update app/search/image-prior.ts to the dev choice`,
+  );
 }
 
 // ---- 1a. dev: which bank? Concept prompts alone, or also the user's own recent queries ----
@@ -133,14 +156,20 @@ if (best!.ratio !== PRIOR_TEMPERATURE_RATIO || best!.weight !== 1) {
     return summarizeRanks(ranks.ranks).recallAt[1];
   };
   const cosineNew = newR1(new Float32Array(dev.images.n), 'cosine');
-  console.log(`DEV, 500 new queries (cosine R@1 ${cosineNew.toFixed(1)}): prior bank = 300 captions (concepts' stand-in) + R past queries`);
+  console.log(
+    `DEV, 500 new queries (cosine R@1 ${cosineNew.toFixed(1)}): prior bank = 300 captions (concepts' stand-in) + R past queries`,
+  );
   for (const recent of [0, 30, 100, 300, 500]) {
     const gains: number[] = [];
     for (const concepts of devRows[1]!.banks.slice(0, 5)) {
       const bank = recent === 0 ? concepts : join(concepts, past(recent));
-      gains.push(newR1((await estimateLogPrior(dev.images, bank, PRIOR_TEMPERATURE_RATIO * TAU)).logPrior, 'pmi') - cosineNew);
+      gains.push(
+        newR1((await estimateLogPrior(dev.images, bank, PRIOR_TEMPERATURE_RATIO * TAU)).logPrior, 'pmi') - cosineNew,
+      );
     }
-    console.log(`  R = ${String(recent).padStart(3)}: gain ${signed(mean(gains))} (worst of 5 concept draws ${signed(Math.min(...gains))})`);
+    console.log(
+      `  R = ${String(recent).padStart(3)}: gain ${signed(mean(gains))} (worst of 5 concept draws ${signed(Math.min(...gains))})`,
+    );
   }
 }
 
@@ -150,21 +179,32 @@ if (best!.ratio !== PRIOR_TEMPERATURE_RATIO || best!.weight !== 1) {
 // keeping the target standing out for ≥ 90% of queries, the smallest median count without the target.
 const rules: { name: string; cutoff: StandOutRule; product: boolean }[] = [
   ...[0, 1, 2, 3, 3.25, 3.5, 3.75, 4, 5, 6].map((t) => ({ name: `fixed ${t} bits`, cutoff: () => t, product: false })),
-  ...[0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7].map((a) => ({ name: `max(1, ${a}·query bits)`, cutoff: (bits: number) => Math.max(1, a * bits), product: false })),
+  ...[0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7].map((a) => ({
+    name: `max(1, ${a}·query bits)`,
+    cutoff: (bits: number) => Math.max(1, a * bits),
+    product: false,
+  })),
   { name: 'product: standOutBits', cutoff: standOutBits, product: true },
 ];
 function printCurves(label: string, scores: Awaited<ReturnType<typeof standOutScores>>) {
   console.log(`\n${label}: stands out, per query (${scores.length} queries)`);
-  console.log(`${'rule'.padEnd(28)}${'target stands out'.padStart(19)}${'median without'.padStart(16)}${'mean without'.padStart(14)}`);
+  console.log(
+    `${'rule'.padEnd(28)}${'target stands out'.padStart(19)}${'median without'.padStart(16)}${'mean without'.padStart(14)}`,
+  );
   return rules.map((rule) => {
     const p = standOutPoint(scores, rule.cutoff);
-    console.log(`${rule.name.padEnd(28)}${`${p.targetStandsOut.toFixed(1)}%`.padStart(19)}${String(p.medianWithoutTarget).padStart(16)}${p.meanWithoutTarget.toFixed(1).padStart(14)}`);
+    console.log(
+      `${rule.name.padEnd(28)}${`${p.targetStandsOut.toFixed(1)}%`.padStart(19)}${String(p.medianWithoutTarget).padStart(16)}${p.meanWithoutTarget.toFixed(1).padStart(14)}`,
+    );
     return { rule, point: p };
   });
 }
 const devPoints = printCurves('DEV', await standOutScores(dev.images, dev.queries, dev.nq, TAU, dev.bank));
 const allowed = devPoints.filter((p) => !p.rule.product && p.point.targetStandsOut >= 90);
-allowed.sort((a, b) => a.point.medianWithoutTarget - b.point.medianWithoutTarget || b.point.targetStandsOut - a.point.targetStandsOut);
+allowed.sort(
+  (a, b) =>
+    a.point.medianWithoutTarget - b.point.medianWithoutTarget || b.point.targetStandsOut - a.point.targetStandsOut,
+);
 console.log(`chosen on dev: ${allowed[0]!.rule.name} (the product's rule, app/search/pmi.ts, should be the same)`);
 
 // ---- 2. test: report once, with the product's constants ----
@@ -173,8 +213,12 @@ const test = split('test', 'val');
 const testCosine = r1(rankQueries(test.images, test.queries, test.nq, TAU, new Float32Array(test.images.n)).cosine);
 const testRows = bankRows(test.bank, 2);
 const perRow = await measure(test, testRows, PRIOR_TEMPERATURE_RATIO, 1);
-console.log(`\nTEST (Flickr8k test, banks from dev captions), product prior (scale ${PRIOR_TEMPERATURE_RATIO}·τ, w = 1): cosine R@1 ${testCosine.toFixed(1)}`);
-console.log(`${'bank'.padEnd(32)}${'cosine'.padStart(8)}${'ours'.padStart(8)}${'gain'.padStart(7)}${'worst'.padStart(8)}   target`);
+console.log(
+  `\nTEST (Flickr8k test, banks from dev captions), product prior (scale ${PRIOR_TEMPERATURE_RATIO}·τ, w = 1): cosine R@1 ${testCosine.toFixed(1)}`,
+);
+console.log(
+  `${'bank'.padEnd(32)}${'cosine'.padStart(8)}${'ours'.padStart(8)}${'gain'.padStart(7)}${'worst'.padStart(8)}   target`,
+);
 testRows.forEach((row, k) => {
   const values = perRow[k]!;
   const gain = mean(values) - testCosine;
@@ -182,7 +226,9 @@ testRows.forEach((row, k) => {
   const { meanGain, stretch, worstDraw } = row.target;
   const met = gain >= meanGain && (worstDraw === undefined || worst >= worstDraw);
   const targetText = `gain ≥ +${meanGain}${worstDraw !== undefined ? `, no draw < ${worstDraw}` : ''}${stretch ? `, stretch R@1 ≥ ${stretch}` : ''}`;
-  console.log(`${row.name.padEnd(32)}${testCosine.toFixed(1).padStart(8)}${mean(values).toFixed(1).padStart(8)}${signed(gain).padStart(7)}${signed(worst).padStart(8)}   ${targetText}: ${met ? 'met' : 'NOT met'}${stretch ? (mean(values) >= stretch ? ' (stretch met)' : ' (stretch not met)') : ''}`);
+  console.log(
+    `${row.name.padEnd(32)}${testCosine.toFixed(1).padStart(8)}${mean(values).toFixed(1).padStart(8)}${signed(gain).padStart(7)}${signed(worst).padStart(8)}   ${targetText}: ${met ? 'met' : 'NOT met'}${stretch ? (mean(values) >= stretch ? ' (stretch met)' : ' (stretch not met)') : ''}`,
+  );
 });
 
 printCurves('TEST', await standOutScores(test.images, test.queries, test.nq, TAU, test.bank));

@@ -28,7 +28,9 @@ const BENCHES: Array<{ name: string; args?: string[] }> = [
   { name: 'ui' },
 ];
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: join(REPO, 'bench-report.md') }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: join(REPO, 'bench-report.md') }, only: { type: 'string' } },
+});
 const only = values.only?.split(',');
 const selected = BENCHES.filter((bench) => !only || only.includes(bench.name));
 
@@ -38,12 +40,16 @@ let failed = 0;
 for (const bench of selected) {
   const started = performance.now();
   console.log(`── ${bench.name} ──`);
-  const result = spawnSync(process.execPath, [...(bench.args ?? []), join(REPO, 'bin/run-ts.js'), join(REPO, 'test/bench', `${bench.name}.ts`)], {
-    cwd: REPO,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 1 << 26,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [...(bench.args ?? []), join(REPO, 'bin/run-ts.js'), join(REPO, 'test/bench', `${bench.name}.ts`)],
+    {
+      cwd: REPO,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 1 << 26,
+    },
+  );
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   process.stdout.write(result.stdout);
   if (result.status !== 0) {
@@ -51,7 +57,9 @@ for (const bench of selected) {
     process.stderr.write(result.stderr);
   }
   const status = result.status === 0 ? `${seconds} s` : `FAILED (exit ${result.status}) after ${seconds} s`;
-  sections.push(`## ${bench.name} (${status})\n\n\`\`\`\n${result.stdout.trim()}${result.status === 0 ? '' : `\n${result.stderr.trim()}`}\n\`\`\`\n`);
+  sections.push(
+    `## ${bench.name} (${status})\n\n\`\`\`\n${result.stdout.trim()}${result.status === 0 ? '' : `\n${result.stderr.trim()}`}\n\`\`\`\n`,
+  );
 }
 writeFileSync(values.out!, sections.join('\n'));
 console.log(`report: ${values.out}${failed ? ` (${failed} failed)` : ''}`);

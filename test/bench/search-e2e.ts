@@ -14,7 +14,9 @@ import { modelsDir } from '../../app/paths.ts';
 import type { BatchItem } from '../../app/store/types.ts';
 import { rng } from '../unit/kernels/fixtures.ts';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '100000' }, queries: { type: 'string', default: '40' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '100000' }, queries: { type: 'string', default: '40' } },
+});
 const n = Number(values.n);
 const queryCount = Number(values.queries);
 const TARGET_P50_MS = 50;
@@ -22,9 +24,13 @@ const MEMORY_FACTOR = 1.1;
 const WRITE_BATCH = 5000;
 const colours = ['red', 'green', 'blue', 'yellow', 'black', 'white', 'pink', 'orange'];
 const places = ['top left', 'top right', 'bottom left', 'bottom right', 'background'];
-const queries = Array.from({ length: queryCount }, (_, k) => `${colours[k % 8]} ${places[k % 5]}, ${colours[(k + 3) % 8]} background`);
+const queries = Array.from(
+  { length: queryCount },
+  (_, k) => `${colours[k % 8]} ${places[k % 5]}, ${colours[(k + 3) % 8]} background`,
+);
 
-const percentile = (times: number[], p: number) => [...times].sort((a, b) => a - b)[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
+const percentile = (times: number[], p: number) =>
+  [...times].sort((a, b) => a - b)[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const settle = () => (globalThis as { gc?: () => void }).gc?.();
 
@@ -53,7 +59,13 @@ try {
       const v = Float32Array.from({ length: d }, () => random() + 0.5 * (random() - 0.5));
       const norm = Math.hypot(...v);
       const path = join(root, 'library', `p${i}.jpg`);
-      items.push({ kind: 'indexed', file: { folderId: folder.id, path, size: 1, mtimeMs: 1, format: 'jpeg' }, contentHash: `h${i}`, metadata: {}, embedding: kernels.f32ToF16(v.map((x) => x / norm)) });
+      items.push({
+        kind: 'indexed',
+        file: { folderId: folder.id, path, size: 1, mtimeMs: 1, format: 'jpeg' },
+        contentHash: `h${i}`,
+        metadata: {},
+        embedding: kernels.f32ToF16(v.map((x) => x / norm)),
+      });
     }
     writer.store.writeBatch({ modelId: 'synthetic-tiny', items });
   }
@@ -77,7 +89,9 @@ try {
   const encodeOnly = await timed((k) => encoder.embedTexts([queries[k]!]));
   const { library } = await engine.searcher.ready();
   const q = (await encoder.embedTexts(['red top left'])).data;
-  const passOnly = await timed(async () => kernels.searchPass(library.matrix, q, engine.model.logitScale, 50, undefined, true));
+  const passOnly = await timed(async () =>
+    kernels.searchPass(library.matrix, q, engine.model.logitScale, 50, undefined, true),
+  );
   const matrixBytes = library.matrix.data.byteLength;
   // Per row besides the matrix: file id (4 B), log prior (4 B), content hash string (~40 B in V8 for "h12345"-like ids, ~80 B for sha256 hex).
   const fixedOverhead = 16 * 2 ** 20;
@@ -85,13 +99,23 @@ try {
   const { rows, prior } = engine.searcher.state();
   await engine.close();
 
-  console.log(`search e2e, N = ${rows} rows × ${d} dims f16 (${mib(matrixBytes)}), kernels ${kernelStatus().backend}, prior ${prior}; first search (load + bank + prior) ${loadMs.toFixed(0)} ms`);
+  console.log(
+    `search e2e, N = ${rows} rows × ${d} dims f16 (${mib(matrixBytes)}), kernels ${kernelStatus().backend}, prior ${prior}; first search (load + bank + prior) ${loadMs.toFixed(0)} ms`,
+  );
   console.log('                         p50 ms   p95 ms');
-  console.log(`ours: end to end       ${e2e.p50.toFixed(2).padStart(8)} ${e2e.p95.toFixed(2).padStart(8)}   target p50 ≤ ${TARGET_P50_MS} ms: ${e2e.p50 <= TARGET_P50_MS ? 'met' : 'MISSED'}`);
-  console.log(`  text encoding alone  ${encodeOnly.p50.toFixed(2).padStart(8)} ${encodeOnly.p95.toFixed(2).padStart(8)}`);
-  console.log(`  kernel pass alone    ${passOnly.p50.toFixed(2).padStart(8)} ${passOnly.p95.toFixed(2).padStart(8)}   (floor)`);
+  console.log(
+    `ours: end to end       ${e2e.p50.toFixed(2).padStart(8)} ${e2e.p95.toFixed(2).padStart(8)}   target p50 ≤ ${TARGET_P50_MS} ms: ${e2e.p50 <= TARGET_P50_MS ? 'met' : 'MISSED'}`,
+  );
+  console.log(
+    `  text encoding alone  ${encodeOnly.p50.toFixed(2).padStart(8)} ${encodeOnly.p95.toFixed(2).padStart(8)}`,
+  );
+  console.log(
+    `  kernel pass alone    ${passOnly.p50.toFixed(2).padStart(8)} ${passOnly.p95.toFixed(2).padStart(8)}   (floor)`,
+  );
   const limit = MEMORY_FACTOR * matrixBytes + fixedOverhead;
-  console.log(`memory: heap + ArrayBuffers (RSS ${mib(process.memoryUsage().rss)} at the end) grew ${mib(grown)} loading the library; matrix ${mib(matrixBytes)}; limit ${MEMORY_FACTOR} × matrix + ${mib(fixedOverhead)} = ${mib(limit)}: ${grown <= limit ? 'met' : 'MISSED'}`);
+  console.log(
+    `memory: heap + ArrayBuffers (RSS ${mib(process.memoryUsage().rss)} at the end) grew ${mib(grown)} loading the library; matrix ${mib(matrixBytes)}; limit ${MEMORY_FACTOR} × matrix + ${mib(fixedOverhead)} = ${mib(limit)}: ${grown <= limit ? 'met' : 'MISSED'}`,
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

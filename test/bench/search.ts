@@ -10,7 +10,11 @@ import { allocateMatrix, quantizeI8 } from '../../app/kernels/matrix.ts';
 import { rng } from '../unit/kernels/fixtures.ts';
 
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: '100000,1000000' }, d: { type: 'string', default: '512' }, queries: { type: 'string', default: '20' } },
+  options: {
+    n: { type: 'string', default: '100000,1000000' },
+    d: { type: 'string', default: '512' },
+    queries: { type: 'string', default: '20' },
+  },
 });
 const sizes = values.n.split(',').map(Number);
 const d = Number(values.d);
@@ -79,11 +83,16 @@ function i8Rerank(i8: EmbeddingMatrix, exact: Float32Array, query: Float32Array)
     for (let j = 0; j < d; j++) dot += exact[i * d + j]! * query[j]!;
     return { i, dot };
   });
-  return rescored.sort((a, b) => b.dot - a.dot || a.i - b.i).slice(0, k).map((r) => r.i);
+  return rescored
+    .sort((a, b) => b.dot - a.dot || a.i - b.i)
+    .slice(0, k)
+    .map((r) => r.i);
 }
 
 const status = kernelStatus();
-console.log(`kernels: ${status.backend}, ${status.threads} threads; d = ${d}, k = ${k}, ${queryCount} queries per native row`);
+console.log(
+  `kernels: ${status.backend}, ${status.threads} threads; d = ${d}, k = ${k}, ${queryCount} queries per native row`,
+);
 const rows: string[][] = [];
 for (const n of sizes) {
   const f32 = allocateMatrix('f32', n, d);
@@ -120,17 +129,45 @@ for (const n of sizes) {
 
   const ms = (t: { p50: number; p95: number }) => `${t.p50.toFixed(1)} / ${t.p95.toFixed(1)}`;
   const bytes = (matrix: EmbeddingMatrix) => matrix.data.byteLength;
-  rows.push([`${n}`, 'native f32', ms(nativeF32), (sqlite.p50 / nativeF32.p50).toFixed(1), (ts.p50 / nativeF32.p50).toFixed(1), limitF32 ? `${((100 * limitF32.p50) / nativeF32.p50).toFixed(0)} %` : '-']);
-  rows.push([`${n}`, 'native f16', ms(nativeF16), (sqlite.p50 / nativeF16.p50).toFixed(1), (ts.p50 / nativeF16.p50).toFixed(1), limitF16 ? `${((100 * limitF16.p50) / nativeF16.p50).toFixed(0)} %` : '-']);
-  rows.push([`${n}`, `native i8+re-rank (recall@${k} ${recallI8.toFixed(2)})`, ms(nativeI8), (sqlite.p50 / nativeI8.p50).toFixed(1), (ts.p50 / nativeI8.p50).toFixed(1), '-']);
+  rows.push([
+    `${n}`,
+    'native f32',
+    ms(nativeF32),
+    (sqlite.p50 / nativeF32.p50).toFixed(1),
+    (ts.p50 / nativeF32.p50).toFixed(1),
+    limitF32 ? `${((100 * limitF32.p50) / nativeF32.p50).toFixed(0)} %` : '-',
+  ]);
+  rows.push([
+    `${n}`,
+    'native f16',
+    ms(nativeF16),
+    (sqlite.p50 / nativeF16.p50).toFixed(1),
+    (ts.p50 / nativeF16.p50).toFixed(1),
+    limitF16 ? `${((100 * limitF16.p50) / nativeF16.p50).toFixed(0)} %` : '-',
+  ]);
+  rows.push([
+    `${n}`,
+    `native i8+re-rank (recall@${k} ${recallI8.toFixed(2)})`,
+    ms(nativeI8),
+    (sqlite.p50 / nativeI8.p50).toFixed(1),
+    (ts.p50 / nativeI8.p50).toFixed(1),
+    '-',
+  ]);
   rows.push([`${n}`, 'sqlite-vec vec0 KNN', ms(sqlite), '1.0', '', '']);
   rows.push([`${n}`, 'TypeScript loop (f32)', ms(ts), '', '1.0', '']);
   if (limitF16 && limitF32) {
-    const gbs = (b: number, t: number) => ((b / 1e9) / (t / 1e3)).toFixed(1);
+    const gbs = (b: number, t: number) => (b / 1e9 / (t / 1e3)).toFixed(1);
     rows.push([`${n}`, `read-only pass f16 (${gbs(bytes(f16), limitF16.p50)} GB/s)`, ms(limitF16), '', '', '100 %']);
     rows.push([`${n}`, `read-only pass f32 (${gbs(bytes(f32), limitF32.p50)} GB/s)`, ms(limitF32), '', '', '100 %']);
   }
-  rows.push([`${n}`, `RSS ${(rss / 2 ** 20).toFixed(0)} MiB; matrices f32 ${(bytes(f32) / 2 ** 20).toFixed(0)} + f16 ${(bytes(f16) / 2 ** 20).toFixed(0)} + i8 ${(bytes(i8) / 2 ** 20).toFixed(0)} MiB`, '', '', '', '']);
+  rows.push([
+    `${n}`,
+    `RSS ${(rss / 2 ** 20).toFixed(0)} MiB; matrices f32 ${(bytes(f32) / 2 ** 20).toFixed(0)} + f16 ${(bytes(f16) / 2 ** 20).toFixed(0)} + i8 ${(bytes(i8) / 2 ** 20).toFixed(0)} MiB`,
+    '',
+    '',
+    '',
+    '',
+  ]);
 }
 
 const header = ['n', 'path', 'p50 / p95 ms', '× sqlite-vec', '× TS loop', 'of bandwidth limit'];

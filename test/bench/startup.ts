@@ -64,7 +64,9 @@ console.log(performance.now() - started);
 }
 
 function textFile(): string {
-  const manifest = JSON.parse(readFileSync(join(REPO, 'models/manifest.json'), 'utf8')) as { models: Array<{ id: string; files: Array<{ role: string; path: string }> }> };
+  const manifest = JSON.parse(readFileSync(join(REPO, 'models/manifest.json'), 'utf8')) as {
+    models: Array<{ id: string; files: Array<{ role: string; path: string }> }>;
+  };
   const file = manifest.models.find((m) => m.id === model)?.files.find((f) => f.role === 'text');
   if (!file) throw new Error(`model ${model} has no text file in the manifest`);
   return file.path.replace(/^onnx\//, '');
@@ -72,7 +74,10 @@ function textFile(): string {
 
 /** Starts `eidos serve`, and times from its printed address to the answer of one search. */
 async function serveFirstQueryMs(): Promise<number> {
-  const child = spawn(process.execPath, [EIDOS, 'serve', '--json', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [EIDOS, 'serve', '--json', '--port', '0'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const line = await new Promise<string>((done) => createInterface({ input: child.stdout! }).once('line', done));
     const printed = performance.now();
@@ -94,7 +99,9 @@ async function serveFirstQueryMs(): Promise<number> {
 
 function row(what: string, ours: number, comparator: string, limit: number): void {
   const verdict = ours <= limit ? 'met' : 'MISSED';
-  console.log(`${what.padEnd(34)} ours ${ours.toFixed(0).padStart(6)} ms   ${comparator.padEnd(40)} limit ${limit.toFixed(0).padStart(6)} ms   ${verdict}`);
+  console.log(
+    `${what.padEnd(34)} ours ${ours.toFixed(0).padStart(6)} ms   ${comparator.padEnd(40)} limit ${limit.toFixed(0).padStart(6)} ms   ${verdict}`,
+  );
 }
 
 try {
@@ -114,7 +121,12 @@ try {
   const session = median(Array.from({ length: RUNS }, floor.sessionMs));
   const firstQueries: number[] = [];
   for (let i = 0; i < RUNS; i++) firstQueries.push(await serveFirstQueryMs());
-  row('serve: first query after start', median(firstQueries), `text session creation: ${session.toFixed(0)} ms`, session + 150);
+  row(
+    'serve: first query after start',
+    median(firstQueries),
+    `text session creation: ${session.toFixed(0)} ms`,
+    session + 150,
+  );
 } finally {
   rmSync(home, { recursive: true, force: true });
 }

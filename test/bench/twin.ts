@@ -32,18 +32,35 @@ const IMAGENET_DIR = resolve(REPO, '../shared/photos/imagenet-dev/images');
 const ID = 'clip-vit-b32-int8-twin';
 const THREADS = availableParallelism();
 const GB = 1e9;
-const QUERIES = ['a photo of a dog', 'kids on a beach at sunset', 'a receipt', 'snow mountain', 'a cat on a sofa', 'city at night', 'red car', 'two people hiking in the alps'];
+const QUERIES = [
+  'a photo of a dog',
+  'kids on a beach at sunset',
+  'a receipt',
+  'snow mountain',
+  'a cat on a sofa',
+  'city at night',
+  'red car',
+  'two people hiking in the alps',
+];
 const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 function eidos(home: string, args: string[]): string {
-  return execFileSync(process.execPath, [join(REPO, 'bin/eidos.js'), ...args], { encoding: 'utf8', env: { ...process.env, EIDOS_HOME: home }, maxBuffer: 1 << 26 });
+  return execFileSync(process.execPath, [join(REPO, 'bin/eidos.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, EIDOS_HOME: home },
+    maxBuffer: 1 << 26,
+  });
 }
 
 /** Index `folder` into `home` in a child (test/bench/index.ts --child), which reports its summary and max RSS. */
 function indexChild(home: string, folder: string): ChildReport {
-  const out = execFileSync(process.execPath, [join(REPO, 'bin/run-ts.js'), join(REPO, 'test/bench/index.ts'), '--child', home, folder], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = execFileSync(
+    process.execPath,
+    [join(REPO, 'bin/run-ts.js'), join(REPO, 'test/bench/index.ts'), '--child', home, folder],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
   return JSON.parse(out.trim().split('\n').at(-1) as string) as ChildReport;
 }
 
@@ -52,7 +69,11 @@ async function transformersLoopRate(modelsDir: string, files: string[], batch: n
   env.allowRemoteModels = false;
   env.localModelPath = modelsDir;
   const processor = await AutoProcessor.from_pretrained(ID);
-  const model = await CLIPVisionModelWithProjection.from_pretrained(ID, { dtype: 'q8', device: 'cpu', session_options: { intraOpNumThreads: THREADS } });
+  const model = await CLIPVisionModelWithProjection.from_pretrained(ID, {
+    dtype: 'q8',
+    device: 'cpu',
+    session_options: { intraOpNumThreads: THREADS },
+  });
   const embed = async (chunk: string[]): Promise<void> => {
     const images = [];
     for (const file of chunk) images.push(await RawImage.read(file));
@@ -72,7 +93,12 @@ async function transformersLoopRate(modelsDir: string, files: string[], batch: n
 /** p50 of one query through the Encoder (tokenise + worker run) and of the raw session on ready tensors. */
 async function textP50(installed: InstalledModel): Promise<{ ours: number; raw: number }> {
   const rounds = 5;
-  const encoder = await Encoder.open({ model: installed.model, modelDir: installed.dir, towers: ['text'], threads: THREADS });
+  const encoder = await Encoder.open({
+    model: installed.model,
+    modelDir: installed.dir,
+    towers: ['text'],
+    threads: THREADS,
+  });
   const ours: number[] = [];
   try {
     await encoder.embedTexts(['warm-up']);
@@ -86,7 +112,8 @@ async function textP50(installed: InstalledModel): Promise<{ ours: number; raw: 
   } finally {
     await encoder.close();
   }
-  const file = (role: 'text' | 'tokenizer'): string => join(installed.dir, installed.model.files.find((f) => f.role === role)!.path);
+  const file = (role: 'text' | 'tokenizer'): string =>
+    join(installed.dir, installed.model.files.find((f) => f.role === role)!.path);
   const tokenizer = ClipTokenizer.fromFile(file('tokenizer'));
   const ready = QUERIES.map((q) => tokenizer.encodeBatch([q], 77));
   const { session } = await openSession({ path: file('text'), provider: 'cpu', threads: THREADS });
@@ -108,7 +135,10 @@ async function textP50(installed: InstalledModel): Promise<{ ours: number; raw: 
 
 /** Peak (VmHWM) and current (VmRSS) memory of `eidos serve` after it answered one search and sat idle for a few seconds. */
 async function idleServeRss(home: string): Promise<{ peak: number; idle: number }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/eidos.js'), 'serve', '--json'], { env: { ...process.env, EIDOS_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(REPO, 'bin/eidos.js'), 'serve', '--json'], {
+    env: { ...process.env, EIDOS_HOME: home },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const line = await new Promise<string>((done, fail) => {
       child.stdout.once('data', (data: Buffer) => done(data.toString()));
@@ -116,7 +146,11 @@ async function idleServeRss(home: string): Promise<{ peak: number; idle: number 
     });
     const { url, port } = JSON.parse(line) as { url: string; port: number };
     const token = new URL(url).searchParams.get('token');
-    const answer = await fetch(`http://127.0.0.1:${port}/api/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: 'a photo of a dog' }) });
+    const answer = await fetch(`http://127.0.0.1:${port}/api/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'a photo of a dog' }),
+    });
     if (!answer.ok) throw new Error(`search answered ${answer.status}: ${await answer.text()}`);
     await new Promise((done) => setTimeout(done, 3000));
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
@@ -139,7 +173,9 @@ function searchTimes(home: string): { processMs: number; matrixMs: number; photo
   try {
     const photos = (db.prepare('SELECT COUNT(*) AS n FROM files').get() as { n: number }).n;
     // One vector per photo (copies share theirs through the content hash), as the search reads them.
-    const matrix = db.prepare('SELECT f.rowid, e.vector FROM files f JOIN embeddings e ON e.content_hash = f.content_hash').raw();
+    const matrix = db
+      .prepare('SELECT f.rowid, e.vector FROM files f JOIN embeddings e ON e.content_hash = f.content_hash')
+      .raw();
     const reads = [0, 1, 2].map(() => {
       const t0 = performance.now();
       matrix.all();
@@ -160,7 +196,9 @@ async function main(): Promise<void> {
     const home = join(scratch, 'home');
     mkdirSync(home);
     symlinkSync(modelsDir, join(home, 'models'));
-    const files = readdirSync(IMAGENET_DIR).sort().map((name) => join(IMAGENET_DIR, name));
+    const files = readdirSync(IMAGENET_DIR)
+      .sort()
+      .map((name) => join(IMAGENET_DIR, name));
 
     const index = indexChild(home, IMAGENET_DIR);
     const limit = await imageRate(installed, index.batchSize, 'worker');
@@ -178,17 +216,72 @@ async function main(): Promise<void> {
 
     const rate = perSecond(index);
     console.log(`${ID}, cpu, ${THREADS} threads, pipeline batch ${index.batchSize}`);
-    console.log(`${'what'.padEnd(52)} ${'ours'.padStart(12)} ${'comparator'.padStart(12)} ${'ratio'.padStart(7)}  limit`);
-    const row = (what: string, ours: string, comparator: string, ratio: string, limitText: string): void => console.log(`${what.padEnd(52)} ${ours.padStart(12)} ${comparator.padStart(12)} ${ratio.padStart(7)}  ${limitText}`);
-    row('index 500 imagenet-dev, photos/s vs raw encoder', rate.toFixed(2), limit.toFixed(2), (rate / limit).toFixed(2), `≥ 0.85  ${verdict(rate >= 0.85 * limit)}`);
-    row('index 500 imagenet-dev, photos/s vs transformers.js', rate.toFixed(2), plain.toFixed(2), (rate / plain).toFixed(2), `≥ 2     ${verdict(rate >= 2 * plain)}`);
-    row('text query p50 ms vs raw text session', text.ours.toFixed(1), text.raw.toFixed(1), (text.ours / text.raw).toFixed(2), `≤ 1.2   ${verdict(text.ours <= 1.2 * text.raw)}`);
-    row('peak RSS of eidos index (500 photos)', mb(index.maxRssBytes), '', '', `≤ 1.0 GB ${verdict(index.maxRssBytes <= GB)}`);
-    row('peak RSS of idle eidos serve, model loaded', mb(serveRss.peak), '', '', `≤ 0.6 GB ${verdict(serveRss.peak <= 0.6 * GB)}`);
-    row('RSS of idle eidos serve, model loaded (now)', mb(serveRss.idle), '', '', `≤ 0.6 GB ${verdict(serveRss.idle <= 0.6 * GB)}`);
-    row(`eidos search process ms, ${small.photos} photos (matrix read)`, small.processMs.toFixed(0), small.matrixMs.toFixed(1), '', 'report');
-    row(`eidos search process ms, ${large.photos} photos (matrix read)`, large.processMs.toFixed(0), large.matrixMs.toFixed(1), '', 'report');
-    console.log(`growth 500 → ${large.photos}: search process +${(large.processMs - small.processMs).toFixed(0)} ms, matrix read +${(large.matrixMs - small.matrixMs).toFixed(1)} ms; 10,000-photo index encoded ${bigIndex.summary.encoded} new photos in ${bigIndex.summary.seconds.toFixed(1)} s, peak RSS ${mb(bigIndex.maxRssBytes)}`);
+    console.log(
+      `${'what'.padEnd(52)} ${'ours'.padStart(12)} ${'comparator'.padStart(12)} ${'ratio'.padStart(7)}  limit`,
+    );
+    const row = (what: string, ours: string, comparator: string, ratio: string, limitText: string): void =>
+      console.log(
+        `${what.padEnd(52)} ${ours.padStart(12)} ${comparator.padStart(12)} ${ratio.padStart(7)}  ${limitText}`,
+      );
+    row(
+      'index 500 imagenet-dev, photos/s vs raw encoder',
+      rate.toFixed(2),
+      limit.toFixed(2),
+      (rate / limit).toFixed(2),
+      `≥ 0.85  ${verdict(rate >= 0.85 * limit)}`,
+    );
+    row(
+      'index 500 imagenet-dev, photos/s vs transformers.js',
+      rate.toFixed(2),
+      plain.toFixed(2),
+      (rate / plain).toFixed(2),
+      `≥ 2     ${verdict(rate >= 2 * plain)}`,
+    );
+    row(
+      'text query p50 ms vs raw text session',
+      text.ours.toFixed(1),
+      text.raw.toFixed(1),
+      (text.ours / text.raw).toFixed(2),
+      `≤ 1.2   ${verdict(text.ours <= 1.2 * text.raw)}`,
+    );
+    row(
+      'peak RSS of eidos index (500 photos)',
+      mb(index.maxRssBytes),
+      '',
+      '',
+      `≤ 1.0 GB ${verdict(index.maxRssBytes <= GB)}`,
+    );
+    row(
+      'peak RSS of idle eidos serve, model loaded',
+      mb(serveRss.peak),
+      '',
+      '',
+      `≤ 0.6 GB ${verdict(serveRss.peak <= 0.6 * GB)}`,
+    );
+    row(
+      'RSS of idle eidos serve, model loaded (now)',
+      mb(serveRss.idle),
+      '',
+      '',
+      `≤ 0.6 GB ${verdict(serveRss.idle <= 0.6 * GB)}`,
+    );
+    row(
+      `eidos search process ms, ${small.photos} photos (matrix read)`,
+      small.processMs.toFixed(0),
+      small.matrixMs.toFixed(1),
+      '',
+      'report',
+    );
+    row(
+      `eidos search process ms, ${large.photos} photos (matrix read)`,
+      large.processMs.toFixed(0),
+      large.matrixMs.toFixed(1),
+      '',
+      'report',
+    );
+    console.log(
+      `growth 500 → ${large.photos}: search process +${(large.processMs - small.processMs).toFixed(0)} ms, matrix read +${(large.matrixMs - small.matrixMs).toFixed(1)} ms; 10,000-photo index encoded ${bigIndex.summary.encoded} new photos in ${bigIndex.summary.seconds.toFixed(1)} s, peak RSS ${mb(bigIndex.maxRssBytes)}`,
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -13,7 +13,11 @@ import { launchChromium } from '../e2e/browser.ts';
 import { prepareHome, readLabels, serve } from '../helpers/serve-fixture.ts';
 
 const { values } = parseArgs({
-  options: { photos: { type: 'string', default: '10000' }, scroll: { type: 'string', default: '100000' }, queries: { type: 'string', default: '8' } },
+  options: {
+    photos: { type: 'string', default: '10000' },
+    scroll: { type: 'string', default: '100000' },
+    queries: { type: 'string', default: '8' },
+  },
 });
 const photoCount = Number(values.photos);
 const scrollCount = Number(values.scroll);
@@ -31,7 +35,10 @@ const ms = (x: number): string => `${x.toFixed(1)} ms`;
 async function armPaintProbe(page: Page): Promise<void> {
   await page.evaluate(() => {
     const probe = window as unknown as { lastKey: number; painted: Promise<number>; armed?: boolean };
-    if (!probe.armed) document.querySelector('#query')?.addEventListener('keydown', () => (probe.lastKey = performance.now()), { capture: true });
+    if (!probe.armed)
+      document
+        .querySelector('#query')
+        ?.addEventListener('keydown', () => (probe.lastKey = performance.now()), { capture: true });
     probe.armed = true;
     const results = document.querySelector('.results')!;
     const before = results.getAttribute('data-responses');
@@ -72,7 +79,10 @@ async function keystrokeToPaint(): Promise<void> {
     const page = await newBenchPage(browser);
     await page.goto(served.url);
     await page.locator('#query').waitFor();
-    const descriptions = [...new Set((await readLabels(library.synthDir)).map((row) => row.description))].slice(0, queryCount + 1);
+    const descriptions = [...new Set((await readLabels(library.synthDir)).map((row) => row.description))].slice(
+      0,
+      queryCount + 1,
+    );
     const totals: number[] = [];
     const roundTrips: number[] = [];
     const engine: number[] = [];
@@ -87,7 +97,11 @@ async function keystrokeToPaint(): Promise<void> {
       // The comparator: the same request from the page, no UI, no typing delay.
       const { roundTrip, elapsedMs } = await page.evaluate(async (query) => {
         const start = performance.now();
-        const response = await fetch('./api/search', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query, top: 200 }) });
+        const response = await fetch('./api/search', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ query, top: 200 }),
+        });
         const body = (await response.json()) as { elapsedMs: number };
         return { roundTrip: performance.now() - start, elapsedMs: body.elapsedMs };
       }, description);
@@ -99,9 +113,13 @@ async function keystrokeToPaint(): Promise<void> {
     const p50 = percentile(totals, 50);
     console.log(`   keystroke → painted   p50 ${ms(p50)}  p95 ${ms(percentile(totals, 95))}   (target ≤ 150 ms)`);
     console.log(`     of which typing delay      ${ms(TYPING_DELAY_MS)}`);
-    console.log(`     API round trip (comparator) p50 ${ms(percentile(roundTrips, 50))}  (engine ${ms(percentile(engine, 50))})`);
+    console.log(
+      `     API round trip (comparator) p50 ${ms(percentile(roundTrips, 50))}  (engine ${ms(percentile(engine, 50))})`,
+    );
     console.log(`     UI render + paint           p50 ${ms(p50 - TYPING_DELAY_MS - percentile(roundTrips, 50))}`);
-    console.log(`   limit for any debounced UI: delay + round trip = ${ms(TYPING_DELAY_MS + percentile(roundTrips, 50))}`);
+    console.log(
+      `   limit for any debounced UI: delay + round trip = ${ms(TYPING_DELAY_MS + percentile(roundTrips, 50))}`,
+    );
   } finally {
     await browser.close();
     await served.stop();
@@ -117,11 +135,24 @@ function syntheticResponse(count: number): SearchResponse {
     thumbnailUrl: `/media/p${i % 997}/thumb`,
     takenAt: new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString(),
   }));
-  return { query: 'bench', queryBits: 8, anyStandsOut: true, message: '', total: count, results, terms: [], sort: 'relevance', elapsedMs: 0 };
+  return {
+    query: 'bench',
+    queryBits: 8,
+    anyStandsOut: true,
+    message: '',
+    total: count,
+    results,
+    terms: [],
+    sort: 'relevance',
+    elapsedMs: 0,
+  };
 }
 
 // A 1×1 grey PNG: the grid's images load, decode and lay out as real thumbnails would, without disk.
-const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCB3UNq9AAAAABJRU5ErkJggg==', 'base64');
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCB3UNq9AAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 async function scrollFrames(): Promise<void> {
   console.log(`\n2. scrolling ${scrollCount} results in the virtualised grid (harness answers /api/search)`);
@@ -133,9 +164,20 @@ async function scrollFrames(): Promise<void> {
     const body = JSON.stringify(syntheticResponse(scrollCount));
     // Answered before the UI loads, so the first-run view (no model here) is replaced by search too.
     await page.route('**/api/status', (route) =>
-      route.fulfill({ json: { version: 'bench', photos: scrollCount, folders: 1, model: { id: 'bench', executionProvider: 'cpu' }, indexing: { state: 'idle', done: 0, total: 0, skipped: 0 }, ready: true } }),
+      route.fulfill({
+        json: {
+          version: 'bench',
+          photos: scrollCount,
+          folders: 1,
+          model: { id: 'bench', executionProvider: 'cpu' },
+          indexing: { state: 'idle', done: 0, total: 0, skipped: 0 },
+          ready: true,
+        },
+      }),
     );
-    await page.route('**/api/listFolders', (route) => route.fulfill({ json: [{ path: '/photos/bench', photos: scrollCount, skipped: 0, watching: false }] }));
+    await page.route('**/api/listFolders', (route) =>
+      route.fulfill({ json: [{ path: '/photos/bench', photos: scrollCount, skipped: 0, watching: false }] }),
+    );
     await page.route('**/api/search', (route) => route.fulfill({ body, contentType: 'application/json' }));
     await page.route('**/media/**', (route) => route.fulfill({ body: TINY_PNG, contentType: 'image/png' }));
     await page.goto(served.url);
@@ -160,9 +202,14 @@ async function scrollFrames(): Promise<void> {
         }),
       { frames: 600, step: 240 },
     );
-    const over = (limit: number) => ((100 * stats.deltas.filter((d) => d > limit).length) / stats.deltas.length).toFixed(1);
-    console.log(`   frame time p50 ${ms(percentile(stats.deltas, 50))}  p95 ${ms(percentile(stats.deltas, 95))}  p99 ${ms(percentile(stats.deltas, 99))}  max ${ms(Math.max(...stats.deltas))}   (limit ${ms(FRAME_BUDGET_MS)})`);
-    console.log(`   frames over 16.7 ms: ${over(FRAME_BUDGET_MS * 1.05)} %, over 33 ms: ${over(33.4)} %   scrolled ${Math.round(stats.scrolled)} px at 240 px/frame`);
+    const over = (limit: number) =>
+      ((100 * stats.deltas.filter((d) => d > limit).length) / stats.deltas.length).toFixed(1);
+    console.log(
+      `   frame time p50 ${ms(percentile(stats.deltas, 50))}  p95 ${ms(percentile(stats.deltas, 95))}  p99 ${ms(percentile(stats.deltas, 99))}  max ${ms(Math.max(...stats.deltas))}   (limit ${ms(FRAME_BUDGET_MS)})`,
+    );
+    console.log(
+      `   frames over 16.7 ms: ${over(FRAME_BUDGET_MS * 1.05)} %, over 33 ms: ${over(33.4)} %   scrolled ${Math.round(stats.scrolled)} px at 240 px/frame`,
+    );
     console.log(`   result cells in the DOM at most: ${stats.maxCells} of ${scrollCount}`);
   } finally {
     await browser.close();

@@ -43,7 +43,9 @@ it('shows the damage with a rebuild button; the rebuild brings search back and l
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   await page.goto(served.url);
-  const banner = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'The index needs to be rebuilt' }) });
+  const banner = page
+    .getByRole('alert')
+    .filter({ has: page.getByRole('heading', { name: 'The index needs to be rebuilt' }) });
   await banner.waitFor();
   expect(await banner.getByText('Your photos are safe').isVisible()).toBe(true);
   expect(await banner.getByRole('list', { name: 'Folders to index again' }).textContent()).toContain(library.synthDir);

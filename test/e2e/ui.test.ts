@@ -3,7 +3,16 @@ import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.ts';
-import { prepareHome, readLabels, REPO, serve, synthesize, type LabelRow, type PreparedHome, type Served } from '../helpers/serve-fixture.ts';
+import {
+  prepareHome,
+  readLabels,
+  REPO,
+  serve,
+  synthesize,
+  type LabelRow,
+  type PreparedHome,
+  type Served,
+} from '../helpers/serve-fixture.ts';
 
 /**
  * The UI in Chromium against a real `eidos serve`: 200 synthetic photos (descriptions and colours
@@ -26,7 +35,10 @@ async function search(target: Page, query: string): Promise<void> {
   // Clear first: typing the query that is already there would (rightly) not search again.
   await target.locator('#query').fill('');
   await target.locator('#query').fill(query);
-  await target.waitForFunction((n) => Number(document.querySelector('.results')?.getAttribute('data-responses')) > n, before);
+  await target.waitForFunction(
+    (n) => Number(document.querySelector('.results')?.getAttribute('data-responses')) > n,
+    before,
+  );
 }
 
 async function responsesShown(target: Page): Promise<number> {
@@ -35,10 +47,13 @@ async function responsesShown(target: Page): Promise<number> {
 
 /** File names of the results on screen, in grid order (options are labelled "<file>, <bits>"). */
 async function resultNames(target: Page): Promise<string[]> {
-  return target.$$eval('[role="option"]', (cells) => cells.map((cell) => (cell.getAttribute('aria-label') ?? '').split(', ')[0] ?? ''));
+  return target.$$eval('[role="option"]', (cells) =>
+    cells.map((cell) => (cell.getAttribute('aria-label') ?? '').split(', ')[0] ?? ''),
+  );
 }
 
-const coloursOf = (name: string): string[] | undefined => labels.find((row) => basename(row.relativePath) === name)?.colours;
+const coloursOf = (name: string): string[] | undefined =>
+  labels.find((row) => basename(row.relativePath) === name)?.colours;
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -85,7 +100,10 @@ describe('search', () => {
     await page.getByRole('button', { name: 'Filters', exact: true }).click();
     const before = await responsesShown(page);
     await page.getByLabel('Folder', { exact: true }).selectOption(library.synthDir);
-    await page.waitForFunction((n) => Number(document.querySelector('.results')?.getAttribute('data-responses')) > n, before);
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('.results')?.getAttribute('data-responses')) > n,
+      before,
+    );
     const narrowed = await resultNames(page);
     expect(narrowed.length).toBeGreaterThan(0);
     expect(narrowed.length).toBeLessThan(all.length);
@@ -113,7 +131,10 @@ describe('explain and detail', () => {
     await page.locator('svg[role="img"] rect').first().waitFor();
     await shoot(page, 'explain');
     const name = (await features.first().locator('.fname').textContent())?.trim() ?? '';
-    await features.first().getByRole('button', { name: `Add −${name} to the query` }).click();
+    await features
+      .first()
+      .getByRole('button', { name: `Add −${name} to the query` })
+      .click();
     expect(await page.locator('#query').inputValue()).toContain(`-${name.includes(' ') ? `"${name}"` : name}`);
     await page.getByRole('button', { name: 'Close explanation', exact: true }).click();
   });
@@ -124,7 +145,9 @@ describe('explain and detail', () => {
     const dialog = page.locator('dialog[open]');
     await dialog.waitFor();
     await dialog.locator('.preview img').waitFor();
-    await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('dialog[open] .preview img')?.naturalWidth ?? 0) > 0);
+    await page.waitForFunction(
+      () => (document.querySelector<HTMLImageElement>('dialog[open] .preview img')?.naturalWidth ?? 0) > 0,
+    );
     expect(await dialog.getByRole('button', { name: 'More like this', exact: true }).isVisible()).toBe(true);
     // Reveal/open need the desktop shell; the browser UI does not offer them.
     expect(await dialog.getByRole('button', { name: 'Show in folder', exact: true }).count()).toBe(0);
@@ -204,15 +227,27 @@ describe('themes and first run', () => {
 
 describe('access', () => {
   it('refuses requests without the token', async () => {
-    const api = await fetch(`${served.origin}/api/status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const api = await fetch(`${served.origin}/api/status`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(api.status).toBe(403);
-    const wrong = await fetch(`${served.origin}/api/status`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer nope' }, body: '{}' });
+    const wrong = await fetch(`${served.origin}/api/status`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer nope' },
+      body: '{}',
+    });
     expect(wrong.status).toBe(403);
     const stranger = await browser.newPage();
     const answer = await stranger.goto(served.origin);
     expect(answer?.status()).toBe(403);
     await stranger.close();
-    const allowed = await fetch(`${served.origin}/api/status`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${served.token}` }, body: '{}' });
+    const allowed = await fetch(`${served.origin}/api/status`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${served.token}` },
+      body: '{}',
+    });
     expect(allowed.status).toBe(200);
   });
 });

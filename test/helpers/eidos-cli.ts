@@ -73,7 +73,10 @@ export async function runEidos(home: string, args: string[], { timeoutMs = CLI_T
   } catch (error) {
     const failed = error as { code?: unknown; signal?: unknown; stdout?: string; stderr?: string };
     if (typeof failed.code !== 'number') {
-      throw new Error(`eidos ${args.join(' ')} did not exit by itself (signal ${String(failed.signal)}, time limit ${timeoutMs} ms); stderr: ${failed.stderr ?? ''}`, { cause: error });
+      throw new Error(
+        `eidos ${args.join(' ')} did not exit by itself (signal ${String(failed.signal)}, time limit ${timeoutMs} ms); stderr: ${failed.stderr ?? ''}`,
+        { cause: error },
+      );
     }
     return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
@@ -96,7 +99,9 @@ export function vectorsByHash(home: string): Map<string, Uint16Array> {
     const matrix = store.loadMatrix(MODEL_ID);
     const vectors = new Map<string, Uint16Array>();
     if (!matrix) return vectors;
-    matrix.contentHashes.forEach((hash, i) => vectors.set(hash, (matrix.data as Uint16Array).slice(i * matrix.d, (i + 1) * matrix.d)));
+    matrix.contentHashes.forEach((hash, i) =>
+      vectors.set(hash, (matrix.data as Uint16Array).slice(i * matrix.d, (i + 1) * matrix.d)),
+    );
     return vectors;
   } finally {
     store.close();

@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
  * `kill` ends it with SIGKILL, as a crash would: its lock row stays behind, stale.
  */
 export async function holdLock(file: string): Promise<{ pid: number; kill: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['bin/run-ts.js', 'test/helpers/lock-holder.ts', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['bin/run-ts.js', 'test/helpers/lock-holder.ts', file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   try {
     await new Promise<void>((ready, reject) => {

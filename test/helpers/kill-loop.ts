@@ -16,7 +16,15 @@ import { expect } from 'vitest';
 import { indexPath, thumbnailsDir } from '../../app/paths.ts';
 import { mulberry32 } from '../../app/util/mulberry32.ts';
 import { copyImagenet, indexFolder, makeHome, spawnIndex } from './eidos-cli.ts';
-import { committedFiles, fileCount, filesWithoutVector, integrityCheck, lockPid, peek, type CommittedFile } from '../integration/index/probe.ts';
+import {
+  committedFiles,
+  fileCount,
+  filesWithoutVector,
+  integrityCheck,
+  lockPid,
+  peek,
+  type CommittedFile,
+} from '../integration/index/probe.ts';
 import { expectSameIndex, indexContent, type IndexContent } from './same-index.ts';
 
 /** Where the kill was aimed. */
@@ -49,7 +57,8 @@ export function killLoopSeed(env: NodeJS.ProcessEnv = process.env): number {
   const given = env.EIDOS_KILL_SEED;
   if (given !== undefined && given !== '') {
     const seed = Number(given);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`EIDOS_KILL_SEED must be an integer in [0, 2^32), got '${given}'`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new Error(`EIDOS_KILL_SEED must be an integer in [0, 2^32), got '${given}'`);
     return seed;
   }
   return Math.floor(Math.random() * 0x100000000);
@@ -84,7 +93,9 @@ export class KillLoop {
     copyImagenet(library, photos);
     for (const [name, content] of Object.entries(BROKEN_FILES)) writeFileSync(join(library, name), content);
     const summary = await indexFolder(clean.home, library);
-    expect(summary.encoded + summary.skipped, 'the clean run reads every file').toBe(photos + Object.keys(BROKEN_FILES).length);
+    expect(summary.encoded + summary.skipped, 'the clean run reads every file').toBe(
+      photos + Object.keys(BROKEN_FILES).length,
+    );
     const reference = indexContent(clean.home);
     const skipped = reference.files.filter((file) => file.status === 'skipped');
     expect(skipped.map((file) => file.path.slice(library.length + 1))).toEqual(Object.keys(BROKEN_FILES).sort());
@@ -115,9 +126,19 @@ export class KillLoop {
         const target = targetOf(k, length, random);
         const where = `seed ${seed}, cycle ${cycle}, round ${rounds.length + 1} (${target})`;
         const { phase, delayMs, rows } = await this.killRound(target, random, committed, where);
-        const round: KillRound = { round: rounds.length + 1, cycle, target, phase, delayMs: Math.round(delayMs), committed: rows.size, added: rows.size - committed.size };
+        const round: KillRound = {
+          round: rounds.length + 1,
+          cycle,
+          target,
+          phase,
+          delayMs: Math.round(delayMs),
+          committed: rows.size,
+          added: rows.size - committed.size,
+        };
         rounds.push(round);
-        log(`  round ${round.round} (cycle ${cycle}): aimed at ${target}, +${round.delayMs} ms → ${phase}; ${round.committed}/${this.total} rows (+${round.added})`);
+        log(
+          `  round ${round.round} (cycle ${cycle}): aimed at ${target}, +${round.delayMs} ms → ${phase}; ${round.committed}/${this.total} rows (+${round.added})`,
+        );
         committed = rows;
         if (phase === 'completed') break;
         kills++;
@@ -126,7 +147,9 @@ export class KillLoop {
     }
     const report = { seed, rounds, kills, cycles: cycle, seconds: (performance.now() - started) / 1000 };
     const phases = countBy(rounds.map((r) => r.phase));
-    log(`kill loop: ${kills} kills in ${cycle} cycles, ${report.seconds.toFixed(1)} s; landed: ${JSON.stringify(phases)}`);
+    log(
+      `kill loop: ${kills} kills in ${cycle} cycles, ${report.seconds.toFixed(1)} s; landed: ${JSON.stringify(phases)}`,
+    );
     return report;
   }
 
@@ -157,16 +180,28 @@ export class KillLoop {
     if (target === 'startup') {
       delayMs = random() * this.lockMs;
     } else {
-      await until(() => peek(this.home, lockPid) === child.pid, () => exited, 10);
+      await until(
+        () => peek(this.home, lockPid) === child.pid,
+        () => exited,
+        10,
+      );
       if (!exited) this.lockMs = performance.now() - spawned;
       if (target === 'planning') {
         delayMs = random() * 200;
       } else if (target === 'batches') {
-        await until(() => (peek(this.home, fileCount) ?? 0) > before.size, () => exited, 10);
+        await until(
+          () => (peek(this.home, fileCount) ?? 0) > before.size,
+          () => exited,
+          10,
+        );
         delayMs = random() * 600;
       } else {
         // The finishing window (prune, summary, closing the encoder and the database) is short: poll fast.
-        await until(() => peek(this.home, fileCount) === this.total, () => exited, 3);
+        await until(
+          () => peek(this.home, fileCount) === this.total,
+          () => exited,
+          3,
+        );
         delayMs = random() * 30;
       }
     }
@@ -180,7 +215,10 @@ export class KillLoop {
     const rows = peek(this.home, committedFiles) ?? new Map<string, CommittedFile>();
     if (existsSync(indexPath(this.home))) {
       expect(integrityCheck(this.home), `${where}: integrity_check after the kill`).toEqual(['ok']);
-      expect(peek(this.home, filesWithoutVector), `${where}: indexed files without a vector (a half-written batch)`).toBe(0);
+      expect(
+        peek(this.home, filesWithoutVector),
+        `${where}: indexed files without a vector (a half-written batch)`,
+      ).toBe(0);
     }
     expectKept(before, rows, where);
     const added = rows.size - before.size;
@@ -201,8 +239,14 @@ export class KillLoop {
   private async finishCycle(committed: ReadonlyMap<string, CommittedFile>, where: string): Promise<void> {
     const summary = await indexFolder(this.home, this.library);
     expect(summary.unchanged, `${where}: files the killed runs had committed are left alone`).toBe(committed.size);
-    expect(summary.encoded + summary.skipped, `${where}: only the missing files are read`).toBe(this.total - committed.size);
-    expect({ reused: summary.reused, moved: summary.moved, deleted: summary.deleted }).toEqual({ reused: 0, moved: 0, deleted: 0 });
+    expect(summary.encoded + summary.skipped, `${where}: only the missing files are read`).toBe(
+      this.total - committed.size,
+    );
+    expect({ reused: summary.reused, moved: summary.moved, deleted: summary.deleted }).toEqual({
+      reused: 0,
+      moved: 0,
+      deleted: 0,
+    });
     expect(integrityCheck(this.home), where).toEqual(['ok']);
     expectKept(committed, peek(this.home, committedFiles) ?? new Map(), where);
 
@@ -211,8 +255,14 @@ export class KillLoop {
 }
 
 /** Every row committed before is still there, byte for byte the same (a resumed run never redoes it). */
-function expectKept(before: ReadonlyMap<string, CommittedFile>, after: ReadonlyMap<string, CommittedFile>, where: string): void {
-  const changed = [...before].filter(([path, row]) => JSON.stringify(after.get(path)) !== JSON.stringify(row)).map(([path]) => path);
+function expectKept(
+  before: ReadonlyMap<string, CommittedFile>,
+  after: ReadonlyMap<string, CommittedFile>,
+  where: string,
+): void {
+  const changed = [...before]
+    .filter(([path, row]) => JSON.stringify(after.get(path)) !== JSON.stringify(row))
+    .map(([path]) => path);
   expect(changed, `${where}: rows committed earlier that were lost or rewritten`).toEqual([]);
 }
 

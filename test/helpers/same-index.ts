@@ -36,7 +36,11 @@ export interface IndexContent {
 export function indexContent(home: string): IndexContent {
   return readIndex(home, (db) => {
     const vectors = new Map<string, Uint16Array>();
-    for (const row of db.prepare('SELECT model_id, content_hash, vector FROM embeddings').all() as Array<{ model_id: string; content_hash: string; vector: Buffer }>) {
+    for (const row of db.prepare('SELECT model_id, content_hash, vector FROM embeddings').all() as Array<{
+      model_id: string;
+      content_hash: string;
+      vector: Buffer;
+    }>) {
       const bytes = row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength);
       vectors.set(`${row.model_id} ${row.content_hash}`, new Uint16Array(bytes));
     }
@@ -60,14 +64,21 @@ export function expectSameIndex(home: string, reference: IndexContent, where: st
   expect(integrityCheck(home), `${where}: integrity_check`).toEqual(['ok']);
   const actual = indexContent(home);
   expect(actual.folders, `${where}: folders`).toEqual(reference.folders);
-  expect(actual.files, `${where}: file rows (paths, content hashes, metadata, skipped files and reasons)`).toEqual(reference.files);
-  const differing = [...reference.vectors].filter(([key, vector]) => !sameBits(vector, actual.vectors.get(key))).map(([key]) => key);
+  expect(actual.files, `${where}: file rows (paths, content hashes, metadata, skipped files and reasons)`).toEqual(
+    reference.files,
+  );
+  const differing = [...reference.vectors]
+    .filter(([key, vector]) => !sameBits(vector, actual.vectors.get(key)))
+    .map(([key]) => key);
   expect(differing, `${where}: vectors missing or differing from the reference's in any bit`).toEqual([]);
   expect(actual.vectors.size, `${where}: vectors`).toBe(reference.vectors.size);
 }
 
 function sameBits(a: Uint16Array, b: Uint16Array | undefined): boolean {
-  return b !== undefined && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return (
+    b !== undefined &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
 }
 
 /** sha256 of every file under `dir` (recursively), keyed by relative path. */

@@ -38,10 +38,22 @@ async function eidos(home: string, args: string[]): Promise<string> {
 
 /** Generates `count` synthetic photos with their labels.csv (same as `npm run synth -- dir --count N`). */
 export async function synthesize(dir: string, count: number, seed = 1): Promise<void> {
-  await run(process.execPath, [join(REPO, 'bin/run-ts.js'), 'models/synthetic/photos-cli.ts', dir, '--count', String(count), '--seed', String(seed)], {
-    cwd: REPO,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  await run(
+    process.execPath,
+    [
+      join(REPO, 'bin/run-ts.js'),
+      'models/synthetic/photos-cli.ts',
+      dir,
+      '--count',
+      String(count),
+      '--seed',
+      String(seed),
+    ],
+    {
+      cwd: REPO,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
 }
 
 export async function prepareHome(options: LibraryOptions): Promise<PreparedHome> {
@@ -76,7 +88,9 @@ export async function serve(home: string): Promise<Served> {
   const first = await new Promise<string>((done, fail) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', done);
-    child.once('exit', (code) => fail(new Error(`eidos serve exited (${code}) before printing its address:\n${stderr}`)));
+    child.once('exit', (code) =>
+      fail(new Error(`eidos serve exited (${code}) before printing its address:\n${stderr}`)),
+    );
   });
   const { url } = JSON.parse(first) as { url: string; port: number };
   const address = new URL(url);

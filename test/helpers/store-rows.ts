@@ -10,5 +10,11 @@ export function vectorFor(seed: number, d = 8): Float32Array {
 }
 
 export function indexedItem(folderId: number, path: string, hash: string, seed: number, d = 8): BatchItem {
-  return { kind: 'indexed', file: identity(folderId, path), contentHash: hash, metadata: {}, embedding: vectorFor(seed, d) };
+  return {
+    kind: 'indexed',
+    file: identity(folderId, path),
+    contentHash: hash,
+    metadata: {},
+    embedding: vectorFor(seed, d),
+  };
 }

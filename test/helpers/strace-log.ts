@@ -175,9 +175,18 @@ const WRITE_PATHS: Record<string, Array<[number, number]>> = {
   rmdir: [[-1, 0]],
   unlink: [[-1, 0]],
   unlinkat: [[0, 1]],
-  rename: [[-1, 0], [-1, 1]],
-  renameat: [[0, 1], [2, 3]],
-  renameat2: [[0, 1], [2, 3]],
+  rename: [
+    [-1, 0],
+    [-1, 1],
+  ],
+  renameat: [
+    [0, 1],
+    [2, 3],
+  ],
+  renameat2: [
+    [0, 1],
+    [2, 3],
+  ],
   truncate: [[-1, 0]],
   symlink: [[-1, 1]],
   symlinkat: [[1, 2]],
@@ -192,13 +201,20 @@ function writtenPaths(call: Syscall, cwd: string): Array<string | undefined> {
     if (!WRITE_FLAGS.test(flags)) return [];
     return [pathOf(call.args[at]!, at === 1 ? call.args[0] : undefined, cwd)];
   }
-  return (WRITE_PATHS[call.name] ?? []).map(([dir, path]) => pathOf(call.args[path]!, dir < 0 ? undefined : call.args[dir], cwd));
+  return (WRITE_PATHS[call.name] ?? []).map(([dir, path]) =>
+    pathOf(call.args[path]!, dir < 0 ? undefined : call.args[dir], cwd),
+  );
 }
 
-const inside = (path: string, dir: string): boolean => path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+const inside = (path: string, dir: string): boolean =>
+  path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 
 function writeAllowed(path: string, policy: Policy): boolean {
-  return inside(path, policy.home) || policy.writableFiles.includes(path) || policy.writableDirs.some((dir) => inside(path, dir));
+  return (
+    inside(path, policy.home) ||
+    policy.writableFiles.includes(path) ||
+    policy.writableDirs.some((dir) => inside(path, dir))
+  );
 }
 
 interface Address {
@@ -216,7 +232,12 @@ function addressesIn(args: string[]): Address[] {
     const port = /sin6?_port=htons\((\d+)\)/.exec(struct)?.[1];
     const host = /inet_addr\("([^"]*)"\)/.exec(struct)?.[1] ?? /inet_pton\(AF_INET6, "([^"]*)"/.exec(struct)?.[1];
     const path = /sun_path=(@?"(?:[^"\\]|\\.)*")/.exec(struct)?.[1];
-    found.push({ family, ...(host ? { host } : {}), ...(port ? { port: Number(port) } : {}), ...(path ? { path: path.startsWith('@') ? `@${unquote(path.slice(1))}` : unquote(path) } : {}) });
+    found.push({
+      family,
+      ...(host ? { host } : {}),
+      ...(port ? { port: Number(port) } : {}),
+      ...(path ? { path: path.startsWith('@') ? `@${unquote(path.slice(1))}` : unquote(path) } : {}),
+    });
   }
   return found;
 }
@@ -225,7 +246,10 @@ function judgeAddress(call: Syscall, address: Address, policy: Policy): Finding 
   const finding = (kind: FindingKind, detail: string): Finding => ({ kind, pid: call.pid, detail, line: call.line });
   if (address.family === 'AF_UNIX') {
     const path = address.path ?? '';
-    if (call.name === 'bind') return inside(path, policy.home) ? undefined : finding('write', `binds a unix socket outside the data folder: ${path}`);
+    if (call.name === 'bind')
+      return inside(path, policy.home)
+        ? undefined
+        : finding('write', `binds a unix socket outside the data folder: ${path}`);
     if (/nscd\/socket$/.test(path)) return finding('dns', `asks the name service cache (nscd) at ${path}`);
     return policy.unixSockets(path) ? undefined : finding('ipc', `connects to the unix socket ${path}`);
   }
@@ -233,7 +257,8 @@ function judgeAddress(call: Syscall, address: Address, policy: Policy): Finding 
     const where = `${address.host ?? '?'}:${address.port ?? '?'}`;
     if (address.port === DNS_PORT) return finding('dns', `${call.name} to a name server at ${where}`);
     const loopback = LOOPBACK.has(address.host ?? '');
-    if (call.name === 'bind') return loopback ? undefined : finding('network', `binds to ${where}, reachable from other machines`);
+    if (call.name === 'bind')
+      return loopback ? undefined : finding('network', `binds to ${where}, reachable from other machines`);
     if (loopback && policy.loopbackPorts.includes(address.port ?? -1)) return undefined;
     return finding('network', `${call.name} to ${where}`);
   }
@@ -252,22 +277,45 @@ export function findViolations(calls: Syscall[], policy: Policy): Finding[] {
       continue;
     }
     if (call.name === 'io_uring_setup' && !call.result.startsWith('-1')) {
-      findings.push({ kind: 'unverifiable', pid: call.pid, detail: 'io_uring file operations bypass this trace', line: call.line });
+      findings.push({
+        kind: 'unverifiable',
+        pid: call.pid,
+        detail: 'io_uring file operations bypass this trace',
+        line: call.line,
+      });
       continue;
     }
     if (call.name === 'chdir' || call.name === 'fchdir') {
       // A spawn with a `cwd` option chdirs in the child before exec (tsx's esbuild service does): harmless
       // while it stays the working directory every traced process started in. Anywhere else, relative
       // paths of later calls would resolve against a folder this reader does not follow.
-      const target = call.name === 'chdir' ? pathOf(call.args[0]!, undefined, policy.cwd) : dirOf(call.args[0]!, policy.cwd);
+      const target =
+        call.name === 'chdir' ? pathOf(call.args[0]!, undefined, policy.cwd) : dirOf(call.args[0]!, policy.cwd);
       if (call.result === '0' && target !== resolve(policy.cwd)) {
-        findings.push({ kind: 'unverifiable', pid: call.pid, detail: `changed directory to ${target ?? call.args[0]}, so relative paths cannot be resolved`, line: call.line });
+        findings.push({
+          kind: 'unverifiable',
+          pid: call.pid,
+          detail: `changed directory to ${target ?? call.args[0]}, so relative paths cannot be resolved`,
+          line: call.line,
+        });
       }
       continue;
     }
     for (const path of writtenPaths(call, policy.cwd)) {
-      if (path === undefined) findings.push({ kind: 'unverifiable', pid: call.pid, detail: 'a write relative to a folder strace could not name', line: call.line });
-      else if (!writeAllowed(path, policy)) findings.push({ kind: 'write', pid: call.pid, detail: `${call.name} outside the data folder: ${path} (${call.result})`, line: call.line });
+      if (path === undefined)
+        findings.push({
+          kind: 'unverifiable',
+          pid: call.pid,
+          detail: 'a write relative to a folder strace could not name',
+          line: call.line,
+        });
+      else if (!writeAllowed(path, policy))
+        findings.push({
+          kind: 'write',
+          pid: call.pid,
+          detail: `${call.name} outside the data folder: ${path} (${call.result})`,
+          line: call.line,
+        });
     }
   }
   return findings;

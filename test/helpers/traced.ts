@@ -13,11 +13,33 @@ export const REPO = resolve(import.meta.dirname, '../..');
 export const EIDOS = join(REPO, 'bin/eidos.js');
 
 const TRACED_CALLS = [
-  'connect', 'bind', 'sendto', 'sendmsg', 'sendmmsg',
-  'open', 'openat', 'creat', 'mkdir', 'mkdirat', 'mknod', 'mknodat', 'rmdir', 'unlink', 'unlinkat',
-  'rename', 'renameat', 'renameat2', 'truncate', 'symlink', 'symlinkat', 'link', 'linkat',
+  'connect',
+  'bind',
+  'sendto',
+  'sendmsg',
+  'sendmmsg',
+  'open',
+  'openat',
+  'creat',
+  'mkdir',
+  'mkdirat',
+  'mknod',
+  'mknodat',
+  'rmdir',
+  'unlink',
+  'unlinkat',
+  'rename',
+  'renameat',
+  'renameat2',
+  'truncate',
+  'symlink',
+  'symlinkat',
+  'link',
+  'linkat',
   // Calls that would make the log incomplete (relative paths after a chdir, file I/O through io_uring).
-  'chdir', 'fchdir', 'io_uring_setup',
+  'chdir',
+  'fchdir',
+  'io_uring_setup',
 ].join(',');
 
 export interface TraceResult {
@@ -36,14 +58,28 @@ export interface TraceOptions {
 
 function requireStrace(): void {
   if (!existsSync(STRACE)) {
-    throw new Error(`The offline tests trace the app with ${STRACE}, which is missing. Install it with 'apt-get install strace' (CI does).`);
+    throw new Error(
+      `The offline tests trace the app with ${STRACE}, which is missing. Install it with 'apt-get install strace' (CI does).`,
+    );
   }
 }
 
 function startTraced(command: string[], options: TraceOptions): ChildProcess {
   requireStrace();
   // -f: every child and thread; -y: the path behind each descriptor (dirfd-relative calls, AT_FDCWD's folder).
-  const args = ['-f', '-qq', '-y', '-e', 'signal=none', '-e', `trace=${TRACED_CALLS}`, '-o', options.log, '--', ...command];
+  const args = [
+    '-f',
+    '-qq',
+    '-y',
+    '-e',
+    'signal=none',
+    '-e',
+    `trace=${TRACED_CALLS}`,
+    '-o',
+    options.log,
+    '--',
+    ...command,
+  ];
   return spawn(STRACE, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
@@ -76,7 +112,9 @@ export async function traceServer(command: string[], options: TraceOptions): Pro
   const finished = collect(child, options.log);
   const firstLine = await new Promise<string>((done, fail) => {
     createInterface({ input: child.stdout! }).once('line', done);
-    void finished.then((result) => fail(new Error(`${command.join(' ')} exited (${result.code}) before printing anything:\n${result.stderr}`)));
+    void finished.then((result) =>
+      fail(new Error(`${command.join(' ')} exited (${result.code}) before printing anything:\n${result.stderr}`)),
+    );
   });
   // Signal the traced program itself: strace, signalled, would detach and leave it running.
   const tracee = Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0]);

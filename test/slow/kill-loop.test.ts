@@ -14,12 +14,17 @@ beforeAll(async () => {
 afterAll(() => loop?.dispose());
 
 describe('kill -9 during eidos index, many rounds', () => {
-  it(`survives ${ROUNDS} kills at random moments and always ends equal to a clean run`, { timeout: ROUNDS * 20_000 }, async () => {
-    const report = await loop.run({ rounds: ROUNDS, seed: killLoopSeed(), log: (line) => console.log(line) });
-    expect(report.kills).toBe(ROUNDS);
-    // Every kind of moment was hit at least once (each cycle aims at startup or planning, batches and finishing).
-    const landed = new Set(report.rounds.map((r) => r.phase));
-    for (const phase of ['batches', 'finishing'] as const) expect(landed, `no kill landed in ${phase}`).toContain(phase);
-    expect(landed.has('startup') || landed.has('planning'), 'no kill landed before the first batch').toBe(true);
-  });
+  it(
+    `survives ${ROUNDS} kills at random moments and always ends equal to a clean run`,
+    { timeout: ROUNDS * 20_000 },
+    async () => {
+      const report = await loop.run({ rounds: ROUNDS, seed: killLoopSeed(), log: (line) => console.log(line) });
+      expect(report.kills).toBe(ROUNDS);
+      // Every kind of moment was hit at least once (each cycle aims at startup or planning, batches and finishing).
+      const landed = new Set(report.rounds.map((r) => r.phase));
+      for (const phase of ['batches', 'finishing'] as const)
+        expect(landed, `no kill landed in ${phase}`).toContain(phase);
+      expect(landed.has('startup') || landed.has('planning'), 'no kill landed before the first batch').toBe(true);
+    },
+  );
 });

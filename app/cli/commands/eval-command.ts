@@ -3,7 +3,8 @@ import { EidosError } from '../../contract/errors.ts';
 import { evaluateDataset, evaluateEmbeddingFiles, RECALL_AT } from '../../service/evaluate-dataset.ts';
 import { engineOptionHelp, engineOptionSpec, modelChoice } from '../engine-options.ts';
 
-const text = (args: ParsedArgs, name: string): string | undefined => (typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined);
+const text = (args: ParsedArgs, name: string): string | undefined =>
+  typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined;
 
 /** OpenAI CLIP's logit scale (exp of its learned temperature, 100). */
 const DEFAULT_TAU = 100;
@@ -13,18 +14,27 @@ async function evalEmbeddings(args: ParsedArgs, io: Io): Promise<number> {
   const folder = text(args, 'embeddings')!;
   const images = text(args, 'images');
   const queries = text(args, 'queries');
-  if (images === undefined || queries === undefined) throw new EidosError('BAD_ARGUMENT', 'eidos eval --embeddings <folder> needs --images <file> and --queries <file> (.npy).');
+  if (images === undefined || queries === undefined)
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      'eidos eval --embeddings <folder> needs --images <file> and --queries <file> (.npy).',
+    );
   const tau = Number(text(args, 'tau') ?? DEFAULT_TAU);
-  if (!(tau > 0) || !Number.isFinite(tau)) throw new EidosError('BAD_ARGUMENT', `--tau must be the model's positive logit scale, got '${text(args, 'tau')}'.`);
+  if (!(tau > 0) || !Number.isFinite(tau))
+    throw new EidosError('BAD_ARGUMENT', `--tau must be the model's positive logit scale, got '${text(args, 'tau')}'.`);
   const bank = text(args, 'bank');
-  const { report, files, lines } = await evaluateEmbeddingFiles({ folder, images, queries, ...(bank !== undefined ? { bank } : {}) }, tau);
+  const { report, files, lines } = await evaluateEmbeddingFiles(
+    { folder, images, queries, ...(bank !== undefined ? { bank } : {}) },
+    tau,
+  );
   if (args.json) io.out(JSON.stringify({ ...report, files }));
   else for (const line of lines) io.out(line);
   return 0;
 }
 
 export const evalCommand: Command = {
-  usage: '--dataset <folder with labels.csv> [--model <id>] [--json] | --embeddings <folder> --images <file> --queries <file> [--bank <file>] [--tau N] [--json]',
+  usage:
+    '--dataset <folder with labels.csv> [--model <id>] [--json] | --embeddings <folder> --images <file> --queries <file> [--bank <file>] [--tau N] [--json]',
   help: [
     'With --embeddings: the scorer of eidos search (kernels, image prior, full PMI) on .npy files (float32 or',
     'float16, rows × d, any norm). Row i of --queries belongs to row i of --images; --bank stands in for the',
@@ -33,7 +43,7 @@ export const evalCommand: Command = {
     '(skewness of the top-10 occurrence N10, images in no top 10).',
     '',
     'Queries come from labels.csv: the description column (synthetic sets), else "a photo of a {label}"',
-    "(ImageNet-style). A folder already in the library is scored in place; otherwise it is indexed",
+    '(ImageNet-style). A folder already in the library is scored in place; otherwise it is indexed',
     'into a temporary data folder that is deleted afterwards (the installed models are shared).',
     '',
     'options:',
@@ -43,14 +53,29 @@ export const evalCommand: Command = {
     ...engineOptionHelp,
     '  --json              the report as JSON',
   ].join('\n'),
-  options: { ...engineOptionSpec, dataset: { type: 'string' }, embeddings: { type: 'string' }, images: { type: 'string' }, queries: { type: 'string' }, bank: { type: 'string' }, tau: { type: 'string' } },
+  options: {
+    ...engineOptionSpec,
+    dataset: { type: 'string' },
+    embeddings: { type: 'string' },
+    images: { type: 'string' },
+    queries: { type: 'string' },
+    bank: { type: 'string' },
+    tau: { type: 'string' },
+  },
   async run(args, io) {
     if (text(args, 'embeddings') !== undefined) return evalEmbeddings(args, io);
     const dataset = typeof args.values.dataset === 'string' ? args.values.dataset : args.positionals[0];
-    if (!dataset) throw new EidosError('BAD_ARGUMENT', 'eidos eval needs --dataset <folder with labels.csv> (or --embeddings <folder>).');
+    if (!dataset)
+      throw new EidosError(
+        'BAD_ARGUMENT',
+        'eidos eval needs --dataset <folder with labels.csv> (or --embeddings <folder>).',
+      );
     const report = await evaluateDataset(modelChoice(args), dataset, {
       onStart: (what) => {
-        if (!args.json) io.err(`evaluating ${what.photos} photos, ${what.queries} queries (${what.queryColumn} column) in ${what.where}`);
+        if (!args.json)
+          io.err(
+            `evaluating ${what.photos} photos, ${what.queries} queries (${what.queryColumn} column) in ${what.where}`,
+          );
       },
       onIndexing: (done, total) => io.progress(`indexing ${done}/${total}`),
     });
@@ -62,7 +87,9 @@ export const evalCommand: Command = {
     io.out(`model ${report.model}, ${report.queries} queries over ${report.photos} photos (${report.index} index)`);
     io.out(`            ${RECALL_AT.map((k) => `R@${k}`.padStart(7)).join('')}`);
     for (const ranking of ['cosine', 'pmi'] as const) {
-      io.out(`${(ranking === 'pmi' ? 'full PMI' : 'cosine').padEnd(12)}${RECALL_AT.map((k) => report[ranking][k]!.toFixed(3).padStart(7)).join('')}`);
+      io.out(
+        `${(ranking === 'pmi' ? 'full PMI' : 'cosine').padEnd(12)}${RECALL_AT.map((k) => report[ranking][k]!.toFixed(3).padStart(7)).join('')}`,
+      );
     }
     return 0;
   },

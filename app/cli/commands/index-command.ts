@@ -13,7 +13,9 @@ import type { Io } from '../command.ts';
 async function watchAndIndex(engine: Engine, io: Io): Promise<void> {
   const stop = await engine.watch({
     onRun: (changes, summary) =>
-      io.out(`${changes} change(s): ${summary.encoded} embedded, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped`),
+      io.out(
+        `${changes} change(s): ${summary.encoded} embedded, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped`,
+      ),
     onError: (error) => io.err(`indexing after a change failed: ${describeError(error)}`),
   });
   io.out(`watching ${engine.folders().length} folder(s); Ctrl-C stops`);
@@ -54,33 +56,47 @@ export const indexCommand: Command = {
     let rebuild: RebuildStart | undefined;
     if (args.values.rebuild) {
       rebuild = setAsideForRebuild(dataDir(), folders);
-      io.err(`moved the old index aside: ${rebuild.aside.join(', ') || '(there was none)'}\nrebuilding ${rebuild.folders.length} folder(s): ${rebuild.folders.join(', ')}`);
+      io.err(
+        `moved the old index aside: ${rebuild.aside.join(', ') || '(there was none)'}\nrebuilding ${rebuild.folders.length} folder(s): ${rebuild.folders.join(', ')}`,
+      );
     }
     const wanted = rebuild?.folders ?? folders;
-    return withEngine(args, async (engine) => {
-      engine.addFolders(wanted);
-      let lastLine = 0;
-      const summary = await engine.index({
-        onProgress: (p) => {
-          if (p.phase === 'scanning') return io.progress('scanning…');
-          const line = `${progressBar(p.done, p.total)} ${p.done}/${p.total}  ${p.rate.toFixed(1)} photos/s  ETA ${formatDuration(p.etaSeconds)}  skipped ${p.skipped}`;
-          if (io.isTTY) io.progress(line);
-          else if (!args.json && (performance.now() - lastLine > 2000 || p.phase === 'done')) {
-            lastLine = performance.now();
-            io.err(line);
-          }
-        },
-      });
-      if (io.isTTY) io.progress('');
-      if (args.json) {
-        io.out(JSON.stringify({ model: engine.model.id, ...summary, ...(rebuild ? { rebuild: { aside: rebuild.aside, folders: rebuild.folders } } : {}) }));
-      } else {
-        io.out(`indexed with ${engine.model.id}: ${summary.encoded} embedded, ${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped in ${summary.seconds.toFixed(1)} s`);
-        for (const problem of summary.problems.slice(0, 20)) io.out(`  not scanned: ${problem.reason}`);
-        if (summary.skipped > 0) io.out("  run 'eidos status' to see skipped files and their reasons");
-      }
-      if (args.values.watch) await watchAndIndex(engine, io);
-      return 0;
-    }, rebuild ? { fallbackModels: rebuild.models } : {});
+    return withEngine(
+      args,
+      async (engine) => {
+        engine.addFolders(wanted);
+        let lastLine = 0;
+        const summary = await engine.index({
+          onProgress: (p) => {
+            if (p.phase === 'scanning') return io.progress('scanning…');
+            const line = `${progressBar(p.done, p.total)} ${p.done}/${p.total}  ${p.rate.toFixed(1)} photos/s  ETA ${formatDuration(p.etaSeconds)}  skipped ${p.skipped}`;
+            if (io.isTTY) io.progress(line);
+            else if (!args.json && (performance.now() - lastLine > 2000 || p.phase === 'done')) {
+              lastLine = performance.now();
+              io.err(line);
+            }
+          },
+        });
+        if (io.isTTY) io.progress('');
+        if (args.json) {
+          io.out(
+            JSON.stringify({
+              model: engine.model.id,
+              ...summary,
+              ...(rebuild ? { rebuild: { aside: rebuild.aside, folders: rebuild.folders } } : {}),
+            }),
+          );
+        } else {
+          io.out(
+            `indexed with ${engine.model.id}: ${summary.encoded} embedded, ${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped in ${summary.seconds.toFixed(1)} s`,
+          );
+          for (const problem of summary.problems.slice(0, 20)) io.out(`  not scanned: ${problem.reason}`);
+          if (summary.skipped > 0) io.out("  run 'eidos status' to see skipped files and their reasons");
+        }
+        if (args.values.watch) await watchAndIndex(engine, io);
+        return 0;
+      },
+      rebuild ? { fallbackModels: rebuild.models } : {},
+    );
   },
 };

@@ -64,7 +64,8 @@ export const commands: CommandEntry[] = [
   },
   {
     path: ['doctor'],
-    summary: 'Report the platform, the execution provider that actually runs the model, the scoring kernels and the data folder.',
+    summary:
+      'Report the platform, the execution provider that actually runs the model, the scoring kernels and the data folder.',
     load: async () => (await import('./doctor-command.ts')).doctorCommand,
   },
 ];

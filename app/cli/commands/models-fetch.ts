@@ -6,7 +6,9 @@ import { formatBytes, progressReporter } from './models-progress.ts';
 /** Prints the hashes of files accepted without a pin, so they can be checked and pinned. */
 export function reportUnpinned(io: Io, files: FileCheck[]): void {
   for (const f of files.filter((c) => c.status === 'unpinned')) {
-    io.err(`unpinned ${f.path}: sha256 ${f.actualSha256} (${f.actualBytes} bytes); check it against the publisher and pin it in models/manifest.json`);
+    io.err(
+      `unpinned ${f.path}: sha256 ${f.actualSha256} (${f.actualBytes} bytes); check it against the publisher and pin it in models/manifest.json`,
+    );
   }
 }
 

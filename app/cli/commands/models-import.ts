@@ -9,7 +9,7 @@ export const modelsImportCommand: Command = {
     'arguments:',
     '  <folder>           holds the model files, either in their layout (onnx/…, tokenizer.json, …) or all at the top',
     'options:',
-    '  --id <id>          which model the folder holds (default: recognised by the files\' sha256)',
+    "  --id <id>          which model the folder holds (default: recognised by the files' sha256)",
     '  --trust-unpinned   accept files the manifest has no sha256 for (needs --id)',
     '  --json             print the result as JSON',
     '',

@@ -21,10 +21,14 @@ export const modelsListCommand: Command = {
     for (const m of models) {
       const state = m.verified ? 'installed, verified' : m.installed ? 'installed, NOT verified' : 'not installed';
       const size = m.bytes === null ? 'size unknown' : formatBytes(m.bytes);
-      io.out(`${m.isDefault ? '*' : ' '} ${m.id.padEnd(idWidth)}  ${m.name} — ${size}, ${state}${m.pinned ? '' : ', unpinned hashes'}; licence: ${m.licence}`);
+      io.out(
+        `${m.isDefault ? '*' : ' '} ${m.id.padEnd(idWidth)}  ${m.name} — ${size}, ${state}${m.pinned ? '' : ', unpinned hashes'}; licence: ${m.licence}`,
+      );
     }
     const choice = defaultModelFor(loadManifest());
-    io.out(`\n* default model on this machine (${choice.provider === 'coreml' ? 'Core ML' : 'CPU'}): ${choice.id}, because ${choice.reason}`);
+    io.out(
+      `\n* default model on this machine (${choice.provider === 'coreml' ? 'Core ML' : 'CPU'}): ${choice.id}, because ${choice.reason}`,
+    );
     return 0;
   },
 };

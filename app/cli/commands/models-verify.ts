@@ -16,7 +16,10 @@ export const modelsVerifyCommand: Command = {
   options: {},
   async run(args, io) {
     if (args.positionals.length > 1) throw new EidosError('BAD_ARGUMENT', 'models verify takes at most one model id.');
-    const ids = args.positionals.length === 1 ? args.positionals : (await listModels()).filter((m) => m.installed).map((m) => m.id);
+    const ids =
+      args.positionals.length === 1
+        ? args.positionals
+        : (await listModels()).filter((m) => m.installed).map((m) => m.id);
     const checks: ModelCheck[] = [];
     for (const id of ids) checks.push(await verifyModel(id));
     if (args.json) {
@@ -28,11 +31,20 @@ export const modelsVerifyCommand: Command = {
         io.out(`${check.id}: ${check.ok ? 'ok' : check.installed ? 'FAILED' : 'not installed'}`);
         if (!check.installed) continue;
         for (const f of check.files) {
-          const detail = f.status === 'mismatch' ? ` (got ${f.actualSha256}, expected ${f.expectedSha256})` : f.status === 'unpinned' ? ` (sha256 ${f.actualSha256})` : '';
+          const detail =
+            f.status === 'mismatch'
+              ? ` (got ${f.actualSha256}, expected ${f.expectedSha256})`
+              : f.status === 'unpinned'
+                ? ` (sha256 ${f.actualSha256})`
+                : '';
           io.out(`  ${f.status.padEnd(8)} ${f.path}${detail}`);
         }
       }
     }
-    return checks.length > 0 && checks.every((c) => c.ok) ? 0 : checks.length === 0 && args.positionals.length === 0 ? 0 : 1;
+    return checks.length > 0 && checks.every((c) => c.ok)
+      ? 0
+      : checks.length === 0 && args.positionals.length === 0
+        ? 0
+        : 1;
   },
 };

@@ -6,7 +6,8 @@ import type { ParsedArgs } from '../command.ts';
 import type { Command } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
 
-const text = (args: ParsedArgs, name: string): string | undefined => (typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined);
+const text = (args: ParsedArgs, name: string): string | undefined =>
+  typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined;
 
 function parseNear(value: string): { lat: number; lon: number; km: number } {
   const parts = value.split(',').map((p) => Number(p.trim()));
@@ -21,7 +22,13 @@ function parseNear(value: string): { lat: number; lon: number; km: number } {
 function searchArgs(args: ParsedArgs): unknown {
   const top = text(args, 'top');
   const filters: Record<string, unknown> = {};
-  for (const [flag, key] of [['from', 'from'], ['to', 'to'], ['folder', 'folder'], ['camera', 'camera'], ['type', 'type']] as const) {
+  for (const [flag, key] of [
+    ['from', 'from'],
+    ['to', 'to'],
+    ['folder', 'folder'],
+    ['camera', 'camera'],
+    ['type', 'type'],
+  ] as const) {
     const value = text(args, flag);
     if (value !== undefined) filters[key] = key === 'folder' ? value.replace(/\/+$/, '') : value;
   }
@@ -39,13 +46,16 @@ function searchArgs(args: ParsedArgs): unknown {
 }
 
 function printText(response: SearchResponse, out: (line: string) => void): void {
-  response.results.forEach((r, k) => out(`${String(k + 1).padStart(4)}  ${r.bits.toFixed(2).padStart(7)} bits  ${r.path}`));
+  response.results.forEach((r, k) =>
+    out(`${String(k + 1).padStart(4)}  ${r.bits.toFixed(2).padStart(7)} bits  ${r.path}`),
+  );
   const shown = response.results.length < response.total ? ` (showing ${response.results.length}; --top for more)` : '';
   out(`${response.message}${shown}  query: ${response.queryBits.toFixed(2)} bits, ${response.elapsedMs.toFixed(0)} ms`);
 }
 
 /** Searching needs no writer lock; inference runs on this thread (a one-shot command has nothing else to do). */
-const withSearchEngine = <T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>): Promise<T> => withEngine(args, work, { readonly: 'if-locked', inference: 'this-thread' });
+const withSearchEngine = <T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>): Promise<T> =>
+  withEngine(args, work, { readonly: 'if-locked', inference: 'this-thread' });
 
 export const searchCommand: Command = {
   usage: '"<query>" [--top k] [--sort date] [--like <file>] [filters…] [--all]',
@@ -86,11 +96,17 @@ export const searchCommand: Command = {
   async run(args, io) {
     const like = text(args, 'like');
     if (args.positionals.join('').trim() === '' && like === undefined) {
-      throw new EidosError('BAD_ARGUMENT', 'eidos search needs a query, e.g. eidos search "kids on a beach at sunset" (or --like <photo>).');
+      throw new EidosError(
+        'BAD_ARGUMENT',
+        'eidos search needs a query, e.g. eidos search "kids on a beach at sunset" (or --like <photo>).',
+      );
     }
     const request = searchFields.parse(searchArgs(args), 'search');
     return withSearchEngine(args, async (engine) => {
-      const response = await engine.search(request, { ...(like !== undefined ? { likeFile: like } : {}), all: Boolean(args.values.all) });
+      const response = await engine.search(request, {
+        ...(like !== undefined ? { likeFile: like } : {}),
+        all: Boolean(args.values.all),
+      });
       if (args.json) io.out(JSON.stringify(response));
       else printText(response, io.out);
       return 0;

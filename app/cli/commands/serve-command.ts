@@ -20,7 +20,9 @@ const untilSignal = (): Promise<void> =>
     process.once('SIGTERM', () => resolve());
   });
 
-export function makeServeCommand(deps: ServeDeps = { createHandlers: createEngineHandlers, untilStopped: untilSignal }): Command {
+export function makeServeCommand(
+  deps: ServeDeps = { createHandlers: createEngineHandlers, untilStopped: untilSignal },
+): Command {
   return {
     usage: '[--port N]',
     help: [
@@ -39,7 +41,8 @@ export function makeServeCommand(deps: ServeDeps = { createHandlers: createEngin
       const bridge = await startBridge({ handlers, port, staticDir: existsSync(staticDir) ? staticDir : undefined });
       if (args.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port }));
       else io.out(`Eidos is at ${bridge.url}\n(only this machine can reach it; Ctrl-C stops it)`);
-      if (!existsSync(staticDir) && !args.json) io.err(`No built UI in ${staticDir}; run 'npm run build'. The API still answers.`);
+      if (!existsSync(staticDir) && !args.json)
+        io.err(`No built UI in ${staticDir}; run 'npm run build'. The API still answers.`);
       // A damaged index no longer stops serve: the page offers the rebuild. The terminal hears of it too.
       const { damagedIndex, notice } = await handlers.status({});
       if (damagedIndex && notice) io.err(notice);

@@ -1,4 +1,11 @@
-import type { FolderInfo, IndexProgress, ModelInfo, RebuildResult, Settings, Status } from '../../../app/contract/types.ts';
+import type {
+  FolderInfo,
+  IndexProgress,
+  ModelInfo,
+  RebuildResult,
+  Settings,
+  Status,
+} from '../../../app/contract/types.ts';
 import { api, call } from './client.ts';
 import { applyTheme } from './theme.ts';
 
@@ -60,7 +67,8 @@ class AppState {
       this.progress = progress;
       const skip = progress.lastSkip;
       if (skip && this.skips[0]?.path !== skip.path) this.skips = [skip, ...this.skips].slice(0, 500);
-      if (progress.state === 'done' || progress.state === 'cancelled' || progress.state === 'failed') void this.refresh();
+      if (progress.state === 'done' || progress.state === 'cancelled' || progress.state === 'failed')
+        void this.refresh();
     });
   }
 

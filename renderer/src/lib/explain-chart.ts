@@ -21,7 +21,12 @@ export interface ExplainChart {
   maxBits: number;
 }
 
-export function explainChart(features: ExplainFeature[], width: number, height: number, padding = { top: 8, bottom: 8, left: 36, right: 8 }): ExplainChart {
+export function explainChart(
+  features: ExplainFeature[],
+  width: number,
+  height: number,
+  padding = { top: 8, bottom: 8, left: 36, right: 8 },
+): ExplainChart {
   const plotWidth = Math.max(1, width - padding.left - padding.right);
   const plotHeight = Math.max(1, height - padding.top - padding.bottom);
   const highest = Math.max(0, ...features.map((f) => Math.max(f.bits, f.cumulativeBits)));
@@ -32,7 +37,9 @@ export function explainChart(features: ExplainFeature[], width: number, height: 
     const y = yOf(feature.bits);
     return { x: padding.left + i * slot + slot * 0.15, y, width: slot * 0.7, height: padding.top + plotHeight - y };
   });
-  const curve = features.map((feature, i) => `${round(padding.left + (i + 0.5) * slot)},${round(yOf(feature.cumulativeBits))}`).join(' ');
+  const curve = features
+    .map((feature, i) => `${round(padding.left + (i + 0.5) * slot)},${round(yOf(feature.cumulativeBits))}`)
+    .join(' ');
   const ticks = [0, 0.5, 1].map((fraction) => ({ bits: maxBits * fraction, y: yOf(maxBits * fraction) }));
   return { bars, curve, ticks, maxBits };
 }

@@ -54,7 +54,11 @@ export interface RateSample {
   atMs: number;
 }
 
-export function indexingRate(first: RateSample | undefined, last: RateSample, total: number): { perSecond?: number; etaSeconds?: number } {
+export function indexingRate(
+  first: RateSample | undefined,
+  last: RateSample,
+  total: number,
+): { perSecond?: number; etaSeconds?: number } {
   if (first === undefined || last.atMs <= first.atMs || last.done <= first.done) return {};
   const perSecond = ((last.done - first.done) * 1000) / (last.atMs - first.atMs);
   return { perSecond, etaSeconds: Math.max(0, total - last.done) / perSecond };

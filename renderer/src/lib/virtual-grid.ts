@@ -38,10 +38,19 @@ export interface VisibleRange {
   offsetY: number;
 }
 
-export function visibleRange(layout: GridLayout, count: number, scrollTop: number, viewportHeight: number, overscanRows = 2): VisibleRange {
+export function visibleRange(
+  layout: GridLayout,
+  count: number,
+  scrollTop: number,
+  viewportHeight: number,
+  overscanRows = 2,
+): VisibleRange {
   if (count === 0 || layout.rows === 0) return { start: 0, end: 0, offsetY: 0 };
   const firstRow = Math.max(0, Math.floor(scrollTop / layout.rowHeight) - overscanRows);
-  const lastRow = Math.min(layout.rows - 1, Math.floor((scrollTop + Math.max(0, viewportHeight)) / layout.rowHeight) + overscanRows);
+  const lastRow = Math.min(
+    layout.rows - 1,
+    Math.floor((scrollTop + Math.max(0, viewportHeight)) / layout.rowHeight) + overscanRows,
+  );
   return {
     start: firstRow * layout.columns,
     end: Math.min(count, (lastRow + 1) * layout.columns),

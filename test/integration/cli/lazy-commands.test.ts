@@ -9,7 +9,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EIDOS, STRACE } from '../../helpers/traced.ts';
 
-const HEAVY = ['onnxruntime-node', 'sharp', '@img', 'better-sqlite3', 'heic-decode', 'libheif-js', 'exifr', '@parcel/watcher', 'eidos_native.node'];
+const HEAVY = [
+  'onnxruntime-node',
+  'sharp',
+  '@img',
+  'better-sqlite3',
+  'heic-decode',
+  'libheif-js',
+  'exifr',
+  '@parcel/watcher',
+  'eidos_native.node',
+];
 const work = mkdtempSync(join(tmpdir(), 'eidos-lazy-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -9,4 +9,11 @@ import { parityTests } from './twin-parity.ts';
 // Minutes, not seconds, on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 600_000 });
 
-parityTests({ photosAtBatch32: 40, photosAtBatch7: 14, photosAtBatch1: 2, photosPadded: 9, textStride: 5, textsAtBatch1: 4 });
+parityTests({
+  photosAtBatch32: 40,
+  photosAtBatch7: 14,
+  photosAtBatch1: 2,
+  photosPadded: 9,
+  textStride: 5,
+  textsAtBatch1: 4,
+});

@@ -3,7 +3,14 @@
  * CLIPTextModelWithProjection and AutoTokenizer, loaded from an installed model folder with remote
  * models off. Embeddings are L2-normalised here, as Eidos returns them.
  */
-import { AutoTokenizer, CLIPTextModelWithProjection, CLIPVisionModelWithProjection, env, Tensor, type PreTrainedTokenizer } from '@huggingface/transformers';
+import {
+  AutoTokenizer,
+  CLIPTextModelWithProjection,
+  CLIPVisionModelWithProjection,
+  env,
+  Tensor,
+  type PreTrainedTokenizer,
+} from '@huggingface/transformers';
 
 const CONTEXT = 77;
 const END_OF_TEXT = 49407;
@@ -41,20 +48,34 @@ function referenceIds(tokenizer: PreTrainedTokenizer, texts: string[]): { ids: T
       mask[row * CONTEXT + i] = 1n;
     });
   });
-  return { ids: new Tensor('int64', ids, [texts.length, CONTEXT]), mask: new Tensor('int64', mask, [texts.length, CONTEXT]) };
+  return {
+    ids: new Tensor('int64', ids, [texts.length, CONTEXT]),
+    mask: new Tensor('int64', mask, [texts.length, CONTEXT]),
+  };
 }
 
 /** `modelsDir/<id>` holds the model; `precision` picks `*_quantized.onnx` (q8) or the fp32 files. */
-export async function loadReferenceClip(modelsDir: string, id: string, precision: 'fp32' | 'int8', threads: number): Promise<ReferenceClip> {
+export async function loadReferenceClip(
+  modelsDir: string,
+  id: string,
+  precision: 'fp32' | 'int8',
+  threads: number,
+): Promise<ReferenceClip> {
   env.allowRemoteModels = false;
   env.localModelPath = modelsDir;
-  const options = { dtype: precision === 'fp32' ? ('fp32' as const) : ('q8' as const), device: 'cpu' as const, session_options: { intraOpNumThreads: threads } };
+  const options = {
+    dtype: precision === 'fp32' ? ('fp32' as const) : ('q8' as const),
+    device: 'cpu' as const,
+    session_options: { intraOpNumThreads: threads },
+  };
   const vision = await CLIPVisionModelWithProjection.from_pretrained(id, options);
   const text = await CLIPTextModelWithProjection.from_pretrained(id, options);
   const tokenizer = await AutoTokenizer.from_pretrained(id);
   return {
     async embedImages(pixels, n) {
-      const { image_embeds } = (await vision({ pixel_values: new Tensor('float32', pixels, [n, 3, 224, 224]) })) as { image_embeds: Tensor };
+      const { image_embeds } = (await vision({ pixel_values: new Tensor('float32', pixels, [n, 3, 224, 224]) })) as {
+        image_embeds: Tensor;
+      };
       return normalise(image_embeds.data as Float32Array, image_embeds.dims[1] as number);
     },
     async embedTexts(texts) {

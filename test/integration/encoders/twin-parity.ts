@@ -30,7 +30,9 @@ const D = 512;
 const THREADS = availableParallelism();
 const manifest = loadManifest();
 const modelsDir = mkdtempSync(join(tmpdir(), 'eidos-parity-models-'));
-const allPhotos = readdirSync(IMAGENET_DIR).filter((f) => f.endsWith('.JPEG') || f.endsWith('.jpg')).sort();
+const allPhotos = readdirSync(IMAGENET_DIR)
+  .filter((f) => f.endsWith('.JPEG') || f.endsWith('.jpg'))
+  .sort();
 const allTexts = parityTexts();
 let pixels: Float32Array;
 
@@ -54,8 +56,22 @@ async function referenceImages(reference: ReferenceClip, count: number, batch: n
   return out;
 }
 
-async function eidosImages(model: ModelSpec, count: number, batch: number, padBatches = false, provider: ProviderName = 'cpu'): Promise<Float32Array> {
-  const encoder = await Encoder.open({ model, modelDir: join(modelsDir, model.id), towers: ['vision'], provider, threads: THREADS, batchSize: batch, padBatches });
+async function eidosImages(
+  model: ModelSpec,
+  count: number,
+  batch: number,
+  padBatches = false,
+  provider: ProviderName = 'cpu',
+): Promise<Float32Array> {
+  const encoder = await Encoder.open({
+    model,
+    modelDir: join(modelsDir, model.id),
+    towers: ['vision'],
+    provider,
+    threads: THREADS,
+    batchSize: batch,
+    padBatches,
+  });
   try {
     expect(encoder.provider).toBe(provider);
     return (await encoder.embedImages(pixels.subarray(0, count * PER_PHOTO), count)).data;
@@ -65,8 +81,19 @@ async function eidosImages(model: ModelSpec, count: number, batch: number, padBa
 }
 
 /** Texts in calls of `batch` (each one text-tower run on both sides). */
-async function textPair(model: ModelSpec, reference: ReferenceClip, subset: string[], batch: number): Promise<number[]> {
-  const encoder = await Encoder.open({ model, modelDir: join(modelsDir, model.id), towers: ['text'], provider: 'cpu', threads: THREADS });
+async function textPair(
+  model: ModelSpec,
+  reference: ReferenceClip,
+  subset: string[],
+  batch: number,
+): Promise<number[]> {
+  const encoder = await Encoder.open({
+    model,
+    modelDir: join(modelsDir, model.id),
+    towers: ['text'],
+    provider: 'cpu',
+    threads: THREADS,
+  });
   try {
     const result: number[] = [];
     for (let start = 0; start < subset.length; start += batch) {
@@ -91,7 +118,14 @@ export interface ParityScope {
 }
 
 /** Everything: all 500 photos, all 200 texts at every batch size. */
-export const FULL_SCOPE: ParityScope = { photosAtBatch32: 500, photosAtBatch7: 500, photosAtBatch1: 500, photosPadded: 500, textStride: 1, textsAtBatch1: 200 };
+export const FULL_SCOPE: ParityScope = {
+  photosAtBatch32: 500,
+  photosAtBatch7: 500,
+  photosAtBatch1: 500,
+  photosPadded: 500,
+  textStride: 1,
+  textsAtBatch1: 200,
+};
 
 const CASES = [
   { id: 'clip-vit-b32-twin', precision: 'fp32', minCosine: 0.99999 },
@@ -99,55 +133,75 @@ const CASES = [
 ] as const;
 
 export function parityTests(scope: ParityScope): void {
-  const photos = allPhotos.slice(0, Math.max(scope.photosAtBatch32, scope.photosAtBatch7, scope.photosAtBatch1, scope.photosPadded));
+  const photos = allPhotos.slice(
+    0,
+    Math.max(scope.photosAtBatch32, scope.photosAtBatch7, scope.photosAtBatch1, scope.photosPadded),
+  );
   const texts = allTexts.filter((_, i) => i % scope.textStride === 0);
   beforeAll(async () => {
     expect(allPhotos).toHaveLength(500);
     expect(allTexts).toHaveLength(200);
     pixels = new Float32Array(photos.length * PER_PHOTO);
     const spec = findModel(manifest, 'clip-vit-b32-int8-twin').preprocess;
-    for (const [i, file] of photos.entries()) pixels.set(await preprocessForModel(join(IMAGENET_DIR, file), spec), i * PER_PHOTO);
+    for (const [i, file] of photos.entries())
+      pixels.set(await preprocessForModel(join(IMAGENET_DIR, file), spec), i * PER_PHOTO);
   });
   afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
 
-  describe.each(CASES)('$id: Eidos equals transformers.js (cosine ≥ $minCosine per item)', ({ id, precision, minCosine }) => {
-    const model = findModel(manifest, id);
-    let reference: ReferenceClip;
-    beforeAll(async () => {
-      await fetchModel(id, { generate: copyCachedTwin(precision) }, { modelsDir, manifest });
-      reference = await loadReferenceClip(modelsDir, id, precision, THREADS);
-    });
-    afterAll(async () => {
-      await reference.release();
-      rmSync(join(modelsDir, id), { recursive: true, force: true });
-    });
+  describe.each(CASES)(
+    '$id: Eidos equals transformers.js (cosine ≥ $minCosine per item)',
+    ({ id, precision, minCosine }) => {
+      const model = findModel(manifest, id);
+      let reference: ReferenceClip;
+      beforeAll(async () => {
+        await fetchModel(id, { generate: copyCachedTwin(precision) }, { modelsDir, manifest });
+        reference = await loadReferenceClip(modelsDir, id, precision, THREADS);
+      });
+      afterAll(async () => {
+        await reference.release();
+        rmSync(join(modelsDir, id), { recursive: true, force: true });
+      });
 
-    it.each([
-      [32, scope.photosAtBatch32],
-      [7, scope.photosAtBatch7],
-      [1, scope.photosAtBatch1],
-    ])('on imagenet-dev photos at batch %i (%i photos)', async (batch, count) => {
-      const ours = await eidosImages(model, count, batch);
-      expect(Math.min(...cosines(ours, await referenceImages(reference, count, batch)))).toBeGreaterThanOrEqual(minCosine);
-    });
+      it.each([
+        [32, scope.photosAtBatch32],
+        [7, scope.photosAtBatch7],
+        [1, scope.photosAtBatch1],
+      ])('on imagenet-dev photos at batch %i (%i photos)', async (batch, count) => {
+        const ours = await eidosImages(model, count, batch);
+        expect(Math.min(...cosines(ours, await referenceImages(reference, count, batch)))).toBeGreaterThanOrEqual(
+          minCosine,
+        );
+      });
 
-    it(`through the Core ML padding path (${scope.photosPadded} photos in batches padded to 8) run on the CPU`, async () => {
-      const ours = await eidosImages(model, scope.photosPadded, 8, true);
-      expect(Math.min(...cosines(ours, await referenceImages(reference, scope.photosPadded, 8)))).toBeGreaterThanOrEqual(minCosine);
-    });
+      it(`through the Core ML padding path (${scope.photosPadded} photos in batches padded to 8) run on the CPU`, async () => {
+        const ours = await eidosImages(model, scope.photosPadded, 8, true);
+        expect(
+          Math.min(...cosines(ours, await referenceImages(reference, scope.photosPadded, 8))),
+        ).toBeGreaterThanOrEqual(minCosine);
+      });
 
-    // On Apple Silicon (the macOS workflow): Core ML itself, static batches of 8, against the CPU reference.
-    // Core ML may compute in reduced precision, so the bound is int8's.
-    it.runIf(defaultProvider() === 'coreml')(`on Core ML itself (${scope.photosPadded} photos, static batch 8)`, async () => {
-      const ours = await eidosImages(model, scope.photosPadded, 8, true, 'coreml');
-      expect(Math.min(...cosines(ours, await referenceImages(reference, scope.photosPadded, 8)))).toBeGreaterThanOrEqual(0.999);
-    });
+      // On Apple Silicon (the macOS workflow): Core ML itself, static batches of 8, against the CPU reference.
+      // Core ML may compute in reduced precision, so the bound is int8's.
+      it.runIf(defaultProvider() === 'coreml')(
+        `on Core ML itself (${scope.photosPadded} photos, static batch 8)`,
+        async () => {
+          const ours = await eidosImages(model, scope.photosPadded, 8, true, 'coreml');
+          expect(
+            Math.min(...cosines(ours, await referenceImages(reference, scope.photosPadded, 8))),
+          ).toBeGreaterThanOrEqual(0.999);
+        },
+      );
 
-    it.each([32, 7, 1])(`on ${texts.length} texts (long, non-Latin, emoji, near-empty) at batch %i`, async (batch) => {
-      const subset = batch === 1 ? texts.filter((_, i) => i % Math.ceil(texts.length / scope.textsAtBatch1) === 0) : texts;
-      const result = await textPair(model, reference, subset, batch);
-      expect(result).toHaveLength(subset.length);
-      expect(Math.min(...result)).toBeGreaterThanOrEqual(minCosine);
-    });
-  });
+      it.each([32, 7, 1])(
+        `on ${texts.length} texts (long, non-Latin, emoji, near-empty) at batch %i`,
+        async (batch) => {
+          const subset =
+            batch === 1 ? texts.filter((_, i) => i % Math.ceil(texts.length / scope.textsAtBatch1) === 0) : texts;
+          const result = await textPair(model, reference, subset, batch);
+          expect(result).toHaveLength(subset.length);
+          expect(Math.min(...result)).toBeGreaterThanOrEqual(minCosine);
+        },
+      );
+    },
+  );
 }

@@ -11,7 +11,12 @@ import { kernels } from '../../../app/kernels/index.ts';
 import { allocateMatrix } from '../../../app/kernels/matrix.ts';
 import { conceptPrompt, loadConcepts } from '../../../app/mi/concept-prompts.ts';
 import { findModel, loadManifest } from '../../../app/models/manifest.ts';
-import { COLOUR_NAMES, QUADRANTS, SYNTHETIC_LOGIT_SCALE, generateSyntheticModel } from '../../../models/synthetic/generate-model.ts';
+import {
+  COLOUR_NAMES,
+  QUADRANTS,
+  SYNTHETIC_LOGIT_SCALE,
+  generateSyntheticModel,
+} from '../../../models/synthetic/generate-model.ts';
 import type { LabelRow } from '../../../models/synthetic/labels.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 
@@ -77,7 +82,10 @@ beforeAll(async () => {
   const size = model.preprocess.size;
   const pixels = new Float32Array(PHOTO_COUNT * 3 * size * size);
   for (const [i, row] of labels.entries()) {
-    pixels.set(await preprocessForModel(join(root, 'photos', row.relative_path), model.preprocess), i * 3 * size * size);
+    pixels.set(
+      await preprocessForModel(join(root, 'photos', row.relative_path), model.preprocess),
+      i * 3 * size * size,
+    );
   }
   const images = await encoder.embedImages(pixels, PHOTO_COUNT);
   library = allocateMatrix('f32', images.n, images.d);
@@ -102,7 +110,9 @@ describe('explanations on the synthetic world', () => {
     expect(result.results.every((r) => labels[r.row]!.colours.split(';').includes('red'))).toBe(true);
 
     const picked = result.selected.map((f) => f.name);
-    console.log(`"red" (${holders} of ${PHOTO_COUNT} photos): ${result.selected.map((f) => `${f.name} ${f.gainBits.toFixed(3)}`).join(', ')}; H(Y) ${result.labelEntropyBits.toFixed(3)}`);
+    console.log(
+      `"red" (${holders} of ${PHOTO_COUNT} photos): ${result.selected.map((f) => `${f.name} ${f.gainBits.toFixed(3)}`).join(', ')}; H(Y) ${result.labelEntropyBits.toFixed(3)}`,
+    );
     expect(picked[0]).toBe('red');
     expect(result.selected[0]!.direction).toBe('higher');
     expect(picked).not.toContain('crimson');
@@ -120,8 +130,11 @@ describe('explanations on the synthetic world', () => {
     const scores = await pmiBits('red top left, blue bottom right');
     const result = explain(scores, 30);
     const picked = result.selected.map((f) => f.name);
-    console.log(`compound: ${result.selected.map((f) => `${f.name} ${f.gainBits.toFixed(3)}`).join(', ')}; H(Y) ${result.labelEntropyBits.toFixed(3)}; InfoNCE ${result.infoNce.bits.toFixed(2)}, query information ${result.queryInformationBits.toFixed(2)} bits`);
-    const colourOf = (name: string): string | undefined => COLOUR_NAMES.find((c) => name === c || name.startsWith(`${c} `));
+    console.log(
+      `compound: ${result.selected.map((f) => `${f.name} ${f.gainBits.toFixed(3)}`).join(', ')}; H(Y) ${result.labelEntropyBits.toFixed(3)}; InfoNCE ${result.infoNce.bits.toFixed(2)}, query information ${result.queryInformationBits.toFixed(2)} bits`,
+    );
+    const colourOf = (name: string): string | undefined =>
+      COLOUR_NAMES.find((c) => name === c || name.startsWith(`${c} `));
     expect(new Set(picked.slice(0, 2).map(colourOf))).toEqual(new Set(['red', 'blue']));
     expect(picked).not.toContain('crimson');
     expect(picked).not.toContain('scarlet');

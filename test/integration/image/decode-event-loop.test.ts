@@ -15,7 +15,10 @@ import { stopHeifWorkers } from '../../../app/image/heif-workers.ts';
 // - the event loop's delay, sampled every 5 ms: p99 ≤ 20 ms. Other processes on a loaded machine (or
 //   other test files run in parallel) delay the loop as well, so the limit is 20 ms above what the same
 //   process shows idle just before, whichever is larger; on a quiet machine that is 20 ms.
-const IPHONE = resolve(import.meta.dirname, '../../../../shared/photos/exif-edge/files/heic/mobile/iphone_13_pro_max.HEIC');
+const IPHONE = resolve(
+  import.meta.dirname,
+  '../../../../shared/photos/exif-edge/files/heic/mobile/iphone_13_pro_max.HEIC',
+);
 afterAll(() => stopHeifWorkers());
 
 interface Responsiveness {
@@ -44,7 +47,9 @@ async function delayLimit(seconds: number): Promise<{ limit: number; idleP99: nu
 }
 
 const report = (what: string, r: Responsiveness, idleP99: number, limit: number): void =>
-  console.log(`${what}: ${r.seconds.toFixed(2)} s; loop busy ${(100 * r.utilisation).toFixed(1)} %; delay p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms (idle p99 ${idleP99.toFixed(1)} ms; limit ${limit.toFixed(1)} ms)`);
+  console.log(
+    `${what}: ${r.seconds.toFixed(2)} s; loop busy ${(100 * r.utilisation).toFixed(1)} %; delay p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms (idle p99 ${idleP99.toFixed(1)} ms; limit ${limit.toFixed(1)} ms)`,
+  );
 
 describe('decoding off the main thread', () => {
   it('keeps the event loop responsive while a 12 MP HEIC decodes in full', async () => {
@@ -61,8 +66,15 @@ describe('decoding off the main thread', () => {
   });
 
   it('keeps the event loop responsive while a 50 MB RAW file is searched for its preview', async () => {
-    const preview = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#336699' } }).jpeg().toBuffer();
-    const raw = Buffer.concat([Buffer.from('49492a0008000000', 'hex'), randomBytes(50 << 20), preview, Buffer.alloc(64)]);
+    const preview = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#336699' } })
+      .jpeg()
+      .toBuffer();
+    const raw = Buffer.concat([
+      Buffer.from('49492a0008000000', 'hex'),
+      randomBytes(50 << 20),
+      preview,
+      Buffer.alloc(64),
+    ]);
     const file = join('/nonexistent', 'camera.nef');
     let source: string | undefined;
     const busy = await measureWhile(async () => ({ source } = await decodeImage(file, { maxLongEdge: 512 }, raw)));

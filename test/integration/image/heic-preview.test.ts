@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../app/image/decode.ts';
 import { stopHeifWorkers } from '../../../app/image/heif-workers.ts';
 import { THUMBNAIL_EDGES } from '../../../app/image/thumbnails.ts';
-import { cachedHeicLibrary, type HeicKind, type HeicLibraryFile } from '../../../scripts/heic-library/write-heic-library.ts';
+import {
+  cachedHeicLibrary,
+  type HeicKind,
+  type HeicLibraryFile,
+} from '../../../scripts/heic-library/write-heic-library.ts';
 import { CLIP_SPEC } from './clip-reference.ts';
 import { modelInputDiff } from './model-input-diff.ts';
 
@@ -18,7 +22,11 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => stopHeifWorkers());
 
-const INDEX_BOUNDS = { maxLongEdge: THUMBNAIL_EDGES.grid * 2, minShortEdge: 224, embedded: { minShortEdge: 224, minLongEdge: THUMBNAIL_EDGES.grid } };
+const INDEX_BOUNDS = {
+  maxLongEdge: THUMBNAIL_EDGES.grid * 2,
+  minShortEdge: 224,
+  embedded: { minShortEdge: 224, minLongEdge: THUMBNAIL_EDGES.grid },
+};
 
 /** Which pixels each kind of file must be read from, and the displayed orientation of the photo. */
 const EXPECTED: Record<HeicKind, { source: string; portrait: boolean }> = {
@@ -55,7 +63,10 @@ describe('HEIC read from no more than the model and the grid thumbnail need', ()
   });
 
   it('reads a 200 MP phone photo from its 384 × 512 thumbnail, within the pixel limit', async () => {
-    const file = resolve(import.meta.dirname, '../../../../shared/photos/heif-edge/pillow-heif/heif_special/200MP.heic');
+    const file = resolve(
+      import.meta.dirname,
+      '../../../../shared/photos/heif-edge/pillow-heif/heif_special/200MP.heic',
+    );
     const image = await decodeImage(file, INDEX_BOUNDS);
     expect([image.width, image.height, image.source]).toEqual([384, 512, 'embedded-thumbnail']);
     // Without an embedded image allowed, the declared 12240 × 16320 is refused before decoding.

@@ -11,7 +11,12 @@ const ROOT = '/work/shared/photos/exif-edge';
 
 /** Minimal RFC 4180 reader: quoted fields may hold commas. */
 function parseCsv(text: string): Record<string, string>[] {
-  const rows = text.trim().split('\n').map((line) => [...line.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"')));
+  const rows = text
+    .trim()
+    .split('\n')
+    .map((line) =>
+      [...line.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"')),
+    );
   const header = rows[0]!;
   return rows.slice(1).map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
 }
@@ -20,7 +25,11 @@ function parseCsv(text: string): Record<string, string>[] {
  * Fields exiftool found outside EXIF/XMP (Canon CIFF, JFIF comments, Reconyx maker notes), which
  * exifr does not parse: we accept "absent" for these, never a wrong value.
  */
-const OUTSIDE_EXIF = new Set(['files/jpg/Reconyx_HC500_Hyperfire.jpg', 'files/jpg/exif-org/olympus-d320l.jpg', 'files/jpg/exif-org/sony-powershota5.jpg']);
+const OUTSIDE_EXIF = new Set([
+  'files/jpg/Reconyx_HC500_Hyperfire.jpg',
+  'files/jpg/exif-org/olympus-d320l.jpg',
+  'files/jpg/exif-org/sony-powershota5.jpg',
+]);
 
 const labels = parseCsv(readFileSync(join(ROOT, 'labels.csv'), 'utf8'));
 
@@ -52,6 +61,7 @@ describe('readMetadata on exif-edge', () => {
     if (row.make && !absentIsOk(meta.make)) expect(meta.make).toBe(row.make);
     if (row.model && !absentIsOk(meta.model)) expect(meta.model).toBe(row.model);
     // 1 is also what a missing tag means (exiftool may report 1 from IFD1, the thumbnail's directory).
-    if (orientation !== undefined && !(orientation === 1 && meta.orientation === undefined)) expect(meta.orientation).toBe(orientation);
+    if (orientation !== undefined && !(orientation === 1 && meta.orientation === undefined))
+      expect(meta.orientation).toBe(orientation);
   });
 });

@@ -38,5 +38,10 @@ export async function modelInputDiff(file: string, spec: PreprocessSpec): Promis
     absolute += Math.abs(d);
   }
   const mse = squared / preview.length;
-  return { psnr: mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse), meanAbs: absolute / preview.length, previewSource: previewImage.source, fullSource: fullImage.source };
+  return {
+    psnr: mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse),
+    meanAbs: absolute / preview.length,
+    previewSource: previewImage.source,
+    fullSource: fullImage.source,
+  };
 }

@@ -25,7 +25,11 @@ const FILTERS: Record<PillowFilter, { support: number; weight(x: number): number
   bilinear: { support: 1, weight: (x) => Math.max(0, 1 - Math.abs(x)) },
 };
 
-interface Coefficients { first: Int32Array; count: Int32Array; weights: Int32Array[] }
+interface Coefficients {
+  first: Int32Array;
+  count: Int32Array;
+  weights: Int32Array[];
+}
 
 function precompute(inSize: number, outSize: number, filter: PillowFilter): Coefficients {
   const { support: baseSupport, weight } = FILTERS[filter];
@@ -60,7 +64,14 @@ function precompute(inSize: number, outSize: number, filter: PillowFilter): Coef
 const clip8 = (sum: number): number => Math.min(255, Math.max(0, Math.floor(sum / (1 << PRECISION_BITS))));
 
 /** One pass along x (horizontal) or y (vertical) of interleaved RGB. */
-function pass(src: Uint8Array, width: number, height: number, outSize: number, horizontal: boolean, filter: PillowFilter): Uint8Array {
+function pass(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  outSize: number,
+  horizontal: boolean,
+  filter: PillowFilter,
+): Uint8Array {
   const c = precompute(horizontal ? width : height, outSize, filter);
   const outW = horizontal ? outSize : width;
   const outH = horizontal ? height : outSize;
@@ -85,7 +96,14 @@ function pass(src: Uint8Array, width: number, height: number, outSize: number, h
 }
 
 /** `PIL.Image.resize((outW, outH), filter)` on interleaved RGB. */
-export function pillowResize(rgb: Uint8Array, width: number, height: number, outW: number, outH: number, filter: PillowFilter): Uint8Array {
+export function pillowResize(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  outW: number,
+  outH: number,
+  filter: PillowFilter,
+): Uint8Array {
   const horizontal = outW === width ? rgb : pass(rgb, width, height, outW, true, filter);
   return outH === height ? horizontal : pass(horizontal, outW, height, outH, false, filter);
 }

@@ -19,11 +19,21 @@ import { hwcToNormalisedChw, modelInputGeometry, preprocessForModel } from '../.
 import { pillowResize } from './pillow-resample.ts';
 import { CLIP_SPEC, IMAGENET_DIR, referencePixelValues } from './clip-reference.ts';
 
-const photos = readdirSync(IMAGENET_DIR).filter((name) => /\.jpe?g$/i.test(name)).sort().map((name) => join(IMAGENET_DIR, name));
+const photos = readdirSync(IMAGENET_DIR)
+  .filter((name) => /\.jpe?g$/i.test(name))
+  .sort()
+  .map((name) => join(IMAGENET_DIR, name));
 const scratch = mkdtempSync(join(tmpdir(), 'eidos-parity-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-interface DiffStats { max: number; sum: number; maxPx: number; sumPx: number; count: number; worstFile: string }
+interface DiffStats {
+  max: number;
+  sum: number;
+  maxPx: number;
+  sumPx: number;
+  count: number;
+  worstFile: string;
+}
 const emptyStats = (): DiffStats => ({ max: 0, sum: 0, maxPx: 0, sumPx: 0, count: 0, worstFile: '' });
 
 /** Accumulates |ours − reference| in normalised units and in 0..255 pixel units (× std × 255 per channel). */
@@ -36,7 +46,10 @@ function accumulate(stats: DiffStats, ours: Float32Array, reference: Float32Arra
     stats.sum += diff;
     stats.sumPx += px;
     stats.maxPx = Math.max(stats.maxPx, px);
-    if (diff > stats.max) { stats.max = diff; stats.worstFile = file; }
+    if (diff > stats.max) {
+      stats.max = diff;
+      stats.worstFile = file;
+    }
   }
   stats.count += ours.length;
 }
@@ -44,7 +57,9 @@ function accumulate(stats: DiffStats, ours: Float32Array, reference: Float32Arra
 function report(label: string, stats: DiffStats): { maxPx: number; meanPx: number } {
   const mean = stats.sum / stats.count;
   const result = { maxPx: stats.maxPx, meanPx: stats.sumPx / stats.count };
-  console.log(`${label}: max |Δ| ${stats.max.toExponential(3)} normalised (${result.maxPx.toFixed(3)} px), mean ${mean.toExponential(3)} (${result.meanPx.toFixed(3)} px), worst ${stats.worstFile}`);
+  console.log(
+    `${label}: max |Δ| ${stats.max.toExponential(3)} normalised (${result.maxPx.toFixed(3)} px), mean ${mean.toExponential(3)} (${result.meanPx.toFixed(3)} px), worst ${stats.worstFile}`,
+  );
   return result;
 }
 
@@ -60,9 +75,15 @@ describe('CLIP preprocessing parity with transformers.js on imagenet-dev', () =>
       const presized = join(scratch, 'presized.png');
       const meta = await sharp(file).autoOrient().metadata();
       const scale = CLIP_SPEC.shortestEdge / Math.min(meta.autoOrient.width, meta.autoOrient.height);
-      await sharp(file).autoOrient()
-        .resize({ width: Math.floor(Number((meta.autoOrient.width * scale).toFixed(2))), height: Math.floor(Number((meta.autoOrient.height * scale).toFixed(2))), fit: 'fill' })
-        .png().toFile(presized);
+      await sharp(file)
+        .autoOrient()
+        .resize({
+          width: Math.floor(Number((meta.autoOrient.width * scale).toFixed(2))),
+          height: Math.floor(Number((meta.autoOrient.height * scale).toFixed(2))),
+          fit: 'fill',
+        })
+        .png()
+        .toFile(presized);
       accumulate(stats, await preprocessForModel(presized, CLIP_SPEC), await referencePixelValues(presized), file);
     }
     const { maxPx } = report('no-resize parity', stats);
@@ -77,7 +98,9 @@ describe('CLIP preprocessing parity with transformers.js on imagenet-dev', () =>
       const photo = emptyStats();
       accumulate(photo, await preprocessForModel(file, CLIP_SPEC), await referencePixelValues(file), file);
       Object.assign(stats, {
-        sum: stats.sum + photo.sum, sumPx: stats.sumPx + photo.sumPx, count: stats.count + photo.count,
+        sum: stats.sum + photo.sum,
+        sumPx: stats.sumPx + photo.sumPx,
+        count: stats.count + photo.count,
         maxPx: Math.max(stats.maxPx, photo.maxPx),
         ...(photo.max > stats.max ? { max: photo.max, worstFile: file } : {}),
       });
@@ -90,13 +113,24 @@ describe('CLIP preprocessing parity with transformers.js on imagenet-dev', () =>
     expect(worstPhotoMeanPx).toBeLessThan(25);
   });
 
-  it('reproduces Pillow\'s bicubic (the Python processor) when shrinking and when enlarging', async () => {
+  it("reproduces Pillow's bicubic (the Python processor) when shrinking and when enlarging", async () => {
     const shrunk = emptyStats();
     const enlarged = emptyStats();
     for (const file of photos.filter((_, i) => i % 4 === 0)) {
-      const { data, info } = await sharp(file).autoOrient().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(file)
+        .autoOrient()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const g = modelInputGeometry(info.width, info.height, CLIP_SPEC);
-      const resized = pillowResize(data, info.width, info.height, g.resizeWidth, g.resizeHeight, CLIP_SPEC.interpolation);
+      const resized = pillowResize(
+        data,
+        info.width,
+        info.height,
+        g.resizeWidth,
+        g.resizeHeight,
+        CLIP_SPEC.interpolation,
+      );
       const size = CLIP_SPEC.size;
       const crop = new Uint8Array(size * size * 3);
       for (let y = 0; y < size; y++) {

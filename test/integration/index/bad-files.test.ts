@@ -11,7 +11,16 @@ import { indexPath } from '../../../app/paths.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import type { ScanProblemRow } from '../../../app/store/types.ts';
 import { writeBadLibrary, type BadLibrary } from './bad-files.ts';
-import { copyImagenet, EIDOS, hashesByPath, IMAGENET_DIR, makeHome, PHOTOS, vectorsByHash, type Status } from '../../helpers/eidos-cli.ts';
+import {
+  copyImagenet,
+  EIDOS,
+  hashesByPath,
+  IMAGENET_DIR,
+  makeHome,
+  PHOTOS,
+  vectorsByHash,
+  type Status,
+} from '../../helpers/eidos-cli.ts';
 
 // Issue 8, bad files: every generated file is indexed with a vector or skipped with a specific code
 // and a reason naming it, the rest of the library indexes, and `eidos status` lists what was skipped.
@@ -66,7 +75,9 @@ describe('a library of bad files, indexed through the CLI as an unprivileged use
     maxRssKb = first.maxRssKb;
     after = JSON.parse((await eidosAsNobody(root, ['status', '--json', '--skipped', '1000'])).stdout) as FullStatus;
     rerun = JSON.parse((await eidosAsNobody(root, ['index', '--json'])).stdout) as IndexSummary;
-    const search = JSON.parse((await eidosAsNobody(root, ['search', 'a photo', '--all', '--top', '1000', '--json'])).stdout) as { results: { path: string }[] };
+    const search = JSON.parse(
+      (await eidosAsNobody(root, ['search', 'a photo', '--all', '--top', '1000', '--json'])).stdout,
+    ) as { results: { path: string }[] };
     searchPaths = search.results.map((result) => result.path);
     // Read as root only now: a root reader could leave WAL side files nobody cannot open.
     indexed = hashesByPath(env.home);
@@ -81,7 +92,10 @@ describe('a library of bad files, indexed through the CLI as an unprivileged use
     for (const file of good()) {
       const hash = indexed.get(file.display);
       expect(hash, file.label).toBeDefined();
-      expect(vectors.get(hash as string)?.some((bits) => bits !== 0), file.label).toBe(true);
+      expect(
+        vectors.get(hash as string)?.some((bits) => bits !== 0),
+        file.label,
+      ).toBe(true);
     }
   });
 
@@ -112,10 +126,17 @@ describe('a library of bad files, indexed through the CLI as an unprivileged use
       expect(recorded, fault.label).toMatchObject({ code: 'UNREADABLE' });
       expect(recorded?.reason, fault.label).toMatch(fault.reason);
       expect(recorded?.reason, fault.label).toContain(fault.path);
-      expect(summary.problems.map((problem) => problem.path), fault.label).toContain(fault.path);
+      expect(
+        summary.problems.map((problem) => problem.path),
+        fault.label,
+      ).toContain(fault.path);
     }
     expect(after.scanProblems.find((problem) => problem.path.endsWith('/locked'))?.isDirectory).toBe(true);
-    expect([...indexed.keys(), ...after.skippedFiles.map((entry) => entry.path)].some((path) => path.includes('hidden-inside'))).toBe(false);
+    expect(
+      [...indexed.keys(), ...after.skippedFiles.map((entry) => entry.path)].some((path) =>
+        path.includes('hidden-inside'),
+      ),
+    ).toBe(false);
   });
 
   it('ends the symlink cycle: each file once, none reached through the link back to its parent', () => {
@@ -126,7 +147,9 @@ describe('a library of bad files, indexed through the CLI as an unprivileged use
   });
 
   it('finds the photos with a non-UTF-8 and a 255-byte name in search', () => {
-    const odd = lib.files.filter((file) => typeof file.path !== 'string' || file.display.split('/').at(-1)?.length === 255);
+    const odd = lib.files.filter(
+      (file) => typeof file.path !== 'string' || file.display.split('/').at(-1)?.length === 255,
+    );
     expect(odd).toHaveLength(2);
     for (const file of odd) expect(searchPaths, file.label).toContain(file.display);
     expect(searchPaths).toHaveLength(after.indexed);
@@ -138,15 +161,29 @@ describe('a library of bad files, indexed through the CLI as an unprivileged use
   });
 
   it('reads nothing again on the next run, and still reports what it cannot read', () => {
-    expect(rerun).toMatchObject({ encoded: 0, reused: 0, skipped: 0, moved: 0, deleted: 0, unchanged: lib.files.length + REAL_PHOTOS });
-    expect(rerun.problems.map((problem) => problem.path).sort()).toEqual(lib.scanFaults.map((fault) => fault.path).sort());
+    expect(rerun).toMatchObject({
+      encoded: 0,
+      reused: 0,
+      skipped: 0,
+      moved: 0,
+      deleted: 0,
+      unchanged: lib.files.length + REAL_PHOTOS,
+    });
+    expect(rerun.problems.map((problem) => problem.path).sort()).toEqual(
+      lib.scanFaults.map((fault) => fault.path).sort(),
+    );
   });
 });
 
 describe('files deleted or rewritten while the indexer runs', () => {
   let env: Awaited<ReturnType<typeof makeHome>>;
   const noise = (tint: { r: number; g: number; b: number }, width: number) =>
-    sharp({ create: { width, height: 180, channels: 3, background: tint, noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).tint(tint).jpeg().toBuffer();
+    sharp({
+      create: { width, height: 180, channels: 3, background: tint, noise: { type: 'gaussian', mean: 128, sigma: 30 } },
+    })
+      .tint(tint)
+      .jpeg()
+      .toBuffer();
 
   beforeAll(async () => {
     env = await makeHome();
@@ -199,7 +236,12 @@ describe('files deleted or rewritten while the indexer runs', () => {
       expect(store.skippedFiles(100)).toEqual([]);
       const row = store.fileByPath({ path: rewritten });
       const onDisk = statSync(rewritten);
-      expect(row).toMatchObject({ status: 'indexed', contentHash: hashBytes(readFileSync(rewritten)), size: replacement.length, mtimeMs: Math.trunc(onDisk.mtimeMs) });
+      expect(row).toMatchObject({
+        status: 'indexed',
+        contentHash: hashBytes(readFileSync(rewritten)),
+        size: replacement.length,
+        mtimeMs: Math.trunc(onDisk.mtimeMs),
+      });
     } finally {
       store.close();
     }

@@ -37,7 +37,15 @@ export interface BadLibrary {
 }
 
 const noise = (width: number, height: number, channels: 3 | 4 = 3) =>
-  sharp({ create: { width, height, channels, background: { r: 120, g: 90, b: 60, alpha: 0.5 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+  sharp({
+    create: {
+      width,
+      height,
+      channels,
+      background: { r: 120, g: 90, b: 60, alpha: 0.5 },
+      noise: { type: 'gaussian', mean: 128, sigma: 40 },
+    },
+  });
 
 function pngChunk(type: string, data: Buffer): Buffer {
   const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
@@ -59,7 +67,12 @@ export function pngDeclaring(width: number, height: number): Buffer {
   ihdr.set([8, 2, 0, 0, 0], 8); // bit depth 8, colour type RGB, deflate, adaptive filter, no interlace
   const oneRow = deflateSync(Buffer.alloc(1 + width * 3));
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', oneRow), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', oneRow),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A JPEG with an APP1 "Exif" segment right after SOI whose TIFF structure points into nowhere. */
@@ -67,7 +80,12 @@ export function withCorruptExif(jpeg: Buffer): Buffer {
   const garbage = Buffer.alloc(200);
   for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 151 + 7) & 0xff;
   // "II*\0" then an IFD offset far past the segment, then an IFD claiming 0xffff entries.
-  const tiff = Buffer.concat([Buffer.from('II*\0', 'latin1'), Buffer.from([0xf0, 0xff, 0xff, 0x7f]), Buffer.from([0xff, 0xff]), garbage]);
+  const tiff = Buffer.concat([
+    Buffer.from('II*\0', 'latin1'),
+    Buffer.from([0xf0, 0xff, 0xff, 0x7f]),
+    Buffer.from([0xff, 0xff]),
+    garbage,
+  ]);
   const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
   const header = Buffer.from([0xff, 0xe1, 0, 0]);
   header.writeUInt16BE(payload.length + 2, 2);
@@ -76,8 +94,17 @@ export function withCorruptExif(jpeg: Buffer): Buffer {
 
 /** Three differently coloured frames, as an animated image. */
 async function animated(format: 'gif' | 'webp'): Promise<Buffer> {
-  const frames = await Promise.all([0, 1, 2].map((i) => noise(96, 64).tint({ r: 80 * i, g: 160, b: 200 - 60 * i }).png().toBuffer()));
-  return sharp(frames, { join: { animated: true } })[format]().toBuffer();
+  const frames = await Promise.all(
+    [0, 1, 2].map((i) =>
+      noise(96, 64)
+        .tint({ r: 80 * i, g: 160, b: 200 - 60 * i })
+        .png()
+        .toBuffer(),
+    ),
+  );
+  return sharp(frames, { join: { animated: true } })
+    [format]()
+    .toBuffer();
 }
 
 const half = (bytes: Buffer) => bytes.subarray(0, Math.floor(bytes.length / 2));
@@ -104,8 +131,18 @@ export async function writeBadLibrary(dir: string, realJpeg: string, realHeic: s
   add('truncated PNG', 'truncated.png', half(png), skipped('DECODE_FAILED', /truncated|damaged/i));
   add('truncated HEIC', 'truncated.heic', half(readFileSync(realHeic)), skipped('DECODE_FAILED', /damaged|truncated/i));
   add('PNG named .jpg', 'png-content.jpg', png, ok);
-  add('text named .jpg', 'notes.jpg', Buffer.from('shopping list: eggs, milk\n'), skipped('UNSUPPORTED_FORMAT', /not in an image format/));
-  add('50,000 × 50,000 PNG bomb', 'bomb.png', pngDeclaring(50_000, 50_000), skipped('TOO_LARGE', /more than 200,000,000 pixels/));
+  add(
+    'text named .jpg',
+    'notes.jpg',
+    Buffer.from('shopping list: eggs, milk\n'),
+    skipped('UNSUPPORTED_FORMAT', /not in an image format/),
+  );
+  add(
+    '50,000 × 50,000 PNG bomb',
+    'bomb.png',
+    pngDeclaring(50_000, 50_000),
+    skipped('TOO_LARGE', /more than 200,000,000 pixels/),
+  );
   add('1 × 1', 'one-pixel.png', await noise(1, 1).png().toBuffer(), ok);
   add('20,000 × 100', 'wide-20000x100.png', await noise(20_000, 100).png({ compressionLevel: 1 }).toBuffer(), ok);
   add('CMYK JPEG', 'cmyk.jpg', await noise(200, 150).toColourspace('cmyk').jpeg().toBuffer(), ok);
@@ -114,9 +151,19 @@ export async function writeBadLibrary(dir: string, realJpeg: string, realHeic: s
   add('animated GIF', 'animated.gif', await animated('gif'), ok);
   add('animated WebP', 'animated.webp', await animated('webp'), ok);
   add('corrupt EXIF', 'corrupt-exif.jpg', withCorruptExif(jpeg), ok);
-  add('non-UTF-8 name', Buffer.from([0x6e, 0x6f, 0x6e, 0x2d, 0xff, 0xfe, 0x2e, 0x6a, 0x70, 0x67]), await noise(160, 120).jpeg().toBuffer(), ok);
+  add(
+    'non-UTF-8 name',
+    Buffer.from([0x6e, 0x6f, 0x6e, 0x2d, 0xff, 0xfe, 0x2e, 0x6a, 0x70, 0x67]),
+    await noise(160, 120).jpeg().toBuffer(),
+    ok,
+  );
   add('255-byte name', `${'n'.repeat(251)}.jpg`, await noise(150, 160).jpeg().toBuffer(), ok);
-  const unreadable = add('unreadable file', 'unreadable.jpg', await noise(120, 90).jpeg().toBuffer(), skipped('UNREADABLE', /permission denied/));
+  const unreadable = add(
+    'unreadable file',
+    'unreadable.jpg',
+    await noise(120, 90).jpeg().toBuffer(),
+    skipped('UNREADABLE', /permission denied/),
+  );
   chmodSync(unreadable, 0o000);
 
   // A folder the indexer may not list, with a photo inside that must not show up anywhere.
@@ -129,7 +176,12 @@ export async function writeBadLibrary(dir: string, realJpeg: string, realHeic: s
   const loopDir = join(dir, 'loop');
   mkdirSync(loopDir);
   writeFileSync(join(loopDir, 'inside-loop.jpg'), await noise(110, 100).jpeg().toBuffer());
-  files.push({ label: 'photo inside a symlink cycle', path: join(loopDir, 'inside-loop.jpg'), display: join(loopDir, 'inside-loop.jpg'), expected: ok });
+  files.push({
+    label: 'photo inside a symlink cycle',
+    path: join(loopDir, 'inside-loop.jpg'),
+    display: join(loopDir, 'inside-loop.jpg'),
+    expected: ok,
+  });
   symlinkSync('..', join(loopDir, 'back-to-parent'));
 
   const scanFaults: ScanFault[] = [

@@ -96,13 +96,21 @@ describe('searching while eidos index runs in another process', () => {
         totals.push(response.total);
       }
       await indexer.finished();
-      expect(new Set(totals).size, `searches saw too few states of the growing index: ${totals.join(' ')}`).toBeGreaterThanOrEqual(3);
+      expect(
+        new Set(totals).size,
+        `searches saw too few states of the growing index: ${totals.join(' ')}`,
+      ).toBeGreaterThanOrEqual(3);
 
       // The reader that followed along: within the prior's drift bound of the clean index.
       const followed = await follower.search(EVERY, { all: true });
       expect(followed.total).toBe(PHOTOS);
       expectWithinDrift(followed.results, byPath(cleanAll.results), undefined, 'follower, --all');
-      expectWithinDrift((await follower.search(EVERY)).results, byPath(cleanAll.results), standOutBits(cleanAll.queryBits), 'follower');
+      expectWithinDrift(
+        (await follower.search(EVERY)).results,
+        byPath(cleanAll.results),
+        standOutBits(cleanAll.queryBits),
+        'follower',
+      );
     } finally {
       await follower.close();
     }
@@ -123,7 +131,10 @@ describe('a second eidos index on the same data folder', () => {
     const { home } = await newHome();
     const indexer = startIndexing(home);
     await indexer.until(() => peek(home, lockPid) === indexer.pid, 'it took the writer lock');
-    const [asJson, asText] = await Promise.all([runEidos(home, ['index', library, '--json']), runEidos(home, ['index', library])]);
+    const [asJson, asText] = await Promise.all([
+      runEidos(home, ['index', library, '--json']),
+      runEidos(home, ['index', library]),
+    ]);
     expect(indexer.running(), 'the first run ended before the second tried; use more photos').toBe(true);
 
     expect(asJson.code).toBe(1);
@@ -174,7 +185,12 @@ describe('eidos serve while eidos index runs in another process', () => {
       expect(searches).toBeGreaterThanOrEqual(2);
       const after = await post('search', EVERY);
       expect(after.status).toBe(200);
-      expectWithinDrift((after.body as SearchResponse).results, byPath(cleanAll.results), standOutBits(cleanAll.queryBits), 'serve after indexing');
+      expectWithinDrift(
+        (after.body as SearchResponse).results,
+        byPath(cleanAll.results),
+        standOutBits(cleanAll.queryBits),
+        'serve after indexing',
+      );
       // With the other writer gone, a write request reopens the engine writable.
       const added = await post('addFolder', { path: library });
       expect(added.status, JSON.stringify(added.body)).toBe(200);

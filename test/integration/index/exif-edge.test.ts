@@ -46,7 +46,10 @@ describe('indexing exif-edge (real camera and phone files)', () => {
   });
 
   it('loses none of the files labelled as broken', () => {
-    const broken = readFileSync(LABELS, 'utf8').split('\n').filter((line) => /,(invalid_or_broken_exif|corrupted_exif),/.test(line)).map((line) => join(PHOTOS, 'exif-edge', line.split(',')[0] as string));
+    const broken = readFileSync(LABELS, 'utf8')
+      .split('\n')
+      .filter((line) => /,(invalid_or_broken_exif|corrupted_exif),/.test(line))
+      .map((line) => join(PHOTOS, 'exif-edge', line.split(',')[0] as string));
     expect(broken.length).toBeGreaterThanOrEqual(8);
     const skipped = new Set(after.skippedFiles.map((s) => s.path));
     for (const file of broken) expect(indexed.has(file) || skipped.has(file), file).toBe(true);

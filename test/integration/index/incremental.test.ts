@@ -48,7 +48,10 @@ describe('incremental indexing of an imagenet-dev subset', () => {
     expect(summary).toMatchObject({ encoded: 0, moved: 2, deleted: 0 });
     const paths = hashesByPath(env.home);
     const kept = vectorsByHash(env.home);
-    for (const [from, to] of [[renamed, `renamed-${renamed}`], [moved, join('sub', moved)]] as const) {
+    for (const [from, to] of [
+      [renamed, `renamed-${renamed}`],
+      [moved, join('sub', moved)],
+    ] as const) {
       const hash = before.get(join(library, from)) as string;
       expect(paths.has(join(library, from))).toBe(false);
       expect(paths.get(join(library, to))).toBe(hash);

@@ -28,7 +28,8 @@ export function peek<T>(home: string, read: (db: Database.Database) => T): T | u
 }
 
 /** SQLite's structural check of the file as it is on disk now (WAL included); ['ok'] when sound. */
-export const integrityCheck = (home: string): string[] => readIndex(home, (db) => db.prepare('PRAGMA integrity_check').pluck().all() as string[]);
+export const integrityCheck = (home: string): string[] =>
+  readIndex(home, (db) => db.prepare('PRAGMA integrity_check').pluck().all() as string[]);
 
 /** One row of `files` as committed. */
 export interface CommittedFile {
@@ -43,19 +44,25 @@ export interface CommittedFile {
 
 export function committedFiles(db: Database.Database): Map<string, CommittedFile> {
   const rows = db
-    .prepare('SELECT id, path, content_hash AS contentHash, status, skip_code AS skipCode, skip_reason AS skipReason, generation FROM files')
+    .prepare(
+      'SELECT id, path, content_hash AS contentHash, status, skip_code AS skipCode, skip_reason AS skipReason, generation FROM files',
+    )
     .all() as CommittedFile[];
   return new Map(rows.map((row) => [row.path, row]));
 }
 
-export const fileCount = (db: Database.Database): number => db.prepare('SELECT count(*) FROM files').pluck().get() as number;
+export const fileCount = (db: Database.Database): number =>
+  db.prepare('SELECT count(*) FROM files').pluck().get() as number;
 
 /** Pid in the writer lock row, if a writer holds (or a killed writer left) it. */
-export const lockPid = (db: Database.Database): number | undefined => db.prepare('SELECT pid FROM writer_lock WHERE id = 1').pluck().get() as number | undefined;
+export const lockPid = (db: Database.Database): number | undefined =>
+  db.prepare('SELECT pid FROM writer_lock WHERE id = 1').pluck().get() as number | undefined;
 
 /** Indexed files whose content has no vector: a batch written in half, which must never happen. */
 export const filesWithoutVector = (db: Database.Database): number =>
   db
-    .prepare("SELECT count(*) FROM files f WHERE f.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash)")
+    .prepare(
+      "SELECT count(*) FROM files f WHERE f.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash)",
+    )
     .pluck()
     .get() as number;

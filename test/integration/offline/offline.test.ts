@@ -6,7 +6,15 @@ import { launchChromium } from '../../e2e/browser.ts';
 import { synthesize } from '../../helpers/serve-fixture.ts';
 import { copyImagenet, makeHome, PHOTOS } from '../../helpers/eidos-cli.ts';
 import { findViolations, type Finding, type Syscall } from '../../helpers/strace-log.ts';
-import { EIDOS, eidosEnv, eidosPolicy, REPO, traceCommand, traceServer, type TraceResult } from '../../helpers/traced.ts';
+import {
+  EIDOS,
+  eidosEnv,
+  eidosPolicy,
+  REPO,
+  traceCommand,
+  traceServer,
+  type TraceResult,
+} from '../../helpers/traced.ts';
 
 /**
  * The offline guarantee, checked against the kernel's record (strace) of every process and thread
@@ -22,13 +30,20 @@ let dispose: () => void;
 let step = 0;
 
 const run = (args: string[]): Promise<TraceResult> =>
-  traceCommand([process.execPath, EIDOS, ...args], { cwd: REPO, env: eidosEnv(home, tmp), log: join(root, `trace-${++step}.log`) });
+  traceCommand([process.execPath, EIDOS, ...args], {
+    cwd: REPO,
+    env: eidosEnv(home, tmp),
+    log: join(root, `trace-${++step}.log`),
+  });
 
 const violations = (result: TraceResult): Finding[] => findViolations(result.calls, eidosPolicy(home));
 
 /** Whether the trace saw `path` opened for writing: proves the log covers the process that writes. */
 const wroteTo = (calls: Syscall[], path: string): boolean =>
-  calls.some((call) => call.name === 'openat' && call.args[1] === JSON.stringify(path) && /O_(WRONLY|RDWR)/.test(call.args[2] ?? ''));
+  calls.some(
+    (call) =>
+      call.name === 'openat' && call.args[1] === JSON.stringify(path) && /O_(WRONLY|RDWR)/.test(call.args[2] ?? ''),
+  );
 
 beforeAll(async () => {
   ({ home, scratch: photos, dispose } = await makeHome());
@@ -82,7 +97,11 @@ describe('eidos serve and the UI stay offline', () => {
 
   it('loads the page and searches; the page asks only its own origin, the server connects nowhere', async () => {
     browser = await launchChromium();
-    const server = await traceServer([process.execPath, EIDOS, 'serve', '--json', '--port', '0'], { cwd: REPO, env: eidosEnv(home, tmp), log: join(root, 'trace-serve.log') });
+    const server = await traceServer([process.execPath, EIDOS, 'serve', '--json', '--port', '0'], {
+      cwd: REPO,
+      env: eidosEnv(home, tmp),
+      log: join(root, 'trace-serve.log'),
+    });
     let result: TraceResult;
     const requested: string[] = [];
     let origin = '';
@@ -96,15 +115,21 @@ describe('eidos serve and the UI stay offline', () => {
       await page.locator('#query').fill('red background');
       await page.locator('[role="option"]').first().waitFor({ timeout: 30_000 });
       // A thumbnail actually drawn: the media route ran too.
-      await page.waitForFunction(() => [...document.querySelectorAll('[role="option"] img')].some((img) => (img as HTMLImageElement).naturalWidth > 0));
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[role="option"] img')].some((img) => (img as HTMLImageElement).naturalWidth > 0),
+      );
       await page.close();
     } finally {
       result = await server.stop();
     }
     expect(requested.some((address) => address.includes('/api/'))).toBe(true);
-    expect(requested.filter((address) => !address.startsWith(`${origin}/`) && !/^(data|blob):/.test(address))).toEqual([]);
+    expect(requested.filter((address) => !address.startsWith(`${origin}/`) && !/^(data|blob):/.test(address))).toEqual(
+      [],
+    );
     // The trace saw the server's own socket: it is live for this process.
-    expect(result.calls.some((call) => call.name === 'bind' && call.args[1]?.includes('inet_addr("127.0.0.1")'))).toBe(true);
+    expect(result.calls.some((call) => call.name === 'bind' && call.args[1]?.includes('inet_addr("127.0.0.1")'))).toBe(
+      true,
+    );
     expect(violations(result)).toEqual([]);
   }, 90_000);
 });
@@ -118,10 +143,19 @@ describe('the check itself', () => {
       "require('node:dns').lookup('example.invalid', () => process.exit(0));",
       'setTimeout(() => process.exit(0), 5000);',
     ].join('\n');
-    const result = await traceCommand([process.execPath, '-e', script], { cwd: REPO, env: eidosEnv(home, tmp), log: join(root, 'trace-control.log') });
+    const result = await traceCommand([process.execPath, '-e', script], {
+      cwd: REPO,
+      env: eidosEnv(home, tmp),
+      log: join(root, 'trace-control.log'),
+    });
     const found = violations(result);
     expect(found).toContainEqual(expect.objectContaining({ kind: 'network', detail: 'connect to 10.255.255.1:80' }));
-    expect(found).toContainEqual(expect.objectContaining({ kind: 'write', detail: expect.stringContaining(`outside the data folder: ${outside}`) }));
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        kind: 'write',
+        detail: expect.stringContaining(`outside the data folder: ${outside}`),
+      }),
+    );
     // The lookup goes to nscd, a name server on port 53, or a local resolver's socket, depending on the machine.
     expect(found.some((f) => f.kind === 'dns' || f.kind === 'ipc')).toBe(true);
   });

@@ -16,7 +16,8 @@ const [appDir, dataDir, photos] = process.argv.slice(2) as [string, string, stri
 /** Node's MessagePort delivers the value itself; Electron's MessagePortMain wraps it in `{ data }`. */
 function asElectronPort(port: MessagePort) {
   return {
-    on: (_event: 'message', listener: (event: { data: unknown }) => void) => port.on('message', (data: unknown) => listener({ data })),
+    on: (_event: 'message', listener: (event: { data: unknown }) => void) =>
+      port.on('message', (data: unknown) => listener({ data })),
     start: () => port.start(),
     postMessage: (message: unknown) => port.postMessage(message),
     close: () => port.close(),
@@ -25,11 +26,18 @@ function asElectronPort(port: MessagePort) {
 
 const { port1, port2 } = new MessageChannel();
 const engineModule = (await import(pathToFileURL(join(appDir, 'dist', 'engine', 'engine-process.js')).href)) as {
-  runEngineProcess(parentPort: { once(event: 'message', listener: (event: { data: unknown; ports: unknown[] }) => void): void }): Promise<void>;
+  runEngineProcess(parentPort: {
+    once(event: 'message', listener: (event: { data: unknown; ports: unknown[] }) => void): void;
+  }): Promise<void>;
 };
 const init: EngineInit = { type: 'init', dataDir, resourceRoot: appDir };
-const started = engineModule.runEngineProcess({ once: (_event, listener) => listener({ data: init, ports: [asElectronPort(port2)] }) });
-const { handlers } = remoteHandlers({ postMessage: (m) => port1.postMessage(m), onMessage: (l) => port1.on('message', l) });
+const started = engineModule.runEngineProcess({
+  once: (_event, listener) => listener({ data: init, ports: [asElectronPort(port2)] }),
+});
+const { handlers } = remoteHandlers({
+  postMessage: (m) => port1.postMessage(m),
+  onMessage: (l) => port1.on('message', l),
+});
 await started;
 
 const indexed = (api: ApiHandlers): Promise<IndexProgress> =>

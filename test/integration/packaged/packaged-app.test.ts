@@ -62,13 +62,24 @@ describe('the packaged desktop app, outside the checkout', () => {
     await writePhotoSet(photos, { count: PHOTOS, width: 320, height: 240, seed: 7 });
     const log = join(work, 'strace.log');
     const trace = ['-f', '-qq', '-e', 'signal=none', '-e', 'trace=%file', '-o', log];
-    const output = execFileSync(STRACE, [...trace, '--', process.execPath, join(work, 'drive-engine.mjs'), app, join(work, 'data'), photos], {
-      cwd: work,
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-      // The user's PATH, not the checkout's node_modules/.bin that npm puts in front of it for the tests.
-      env: { PATH: (process.env.PATH ?? '').split(':').filter((dir) => !dir.startsWith(REPO)).join(':'), HOME: work, TMPDIR: work },
-    });
+    const output = execFileSync(
+      STRACE,
+      [...trace, '--', process.execPath, join(work, 'drive-engine.mjs'), app, join(work, 'data'), photos],
+      {
+        cwd: work,
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+        // The user's PATH, not the checkout's node_modules/.bin that npm puts in front of it for the tests.
+        env: {
+          PATH: (process.env.PATH ?? '')
+            .split(':')
+            .filter((dir) => !dir.startsWith(REPO))
+            .join(':'),
+          HOME: work,
+          TMPDIR: work,
+        },
+      },
+    );
     result = JSON.parse(output.trim().split('\n').at(-1)!) as DriveResult;
     touched = pathsTouched(readFileSync(log, 'utf8'), work);
   }, 300_000);
@@ -76,10 +87,21 @@ describe('the packaged desktop app, outside the checkout', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('holds the bundles, the UI, the resources and the native addon, and no source or map', () => {
-    for (const file of ['dist/main/main.js', 'dist/preload/preload.cjs', 'dist/engine/engine-process.js', 'dist/workers/encoder-worker.js', 'dist/ui/index.html']) {
+    for (const file of [
+      'dist/main/main.js',
+      'dist/preload/preload.cjs',
+      'dist/engine/engine-process.js',
+      'dist/workers/encoder-worker.js',
+      'dist/ui/index.html',
+    ]) {
       expect(files).toContain(file);
     }
-    for (const file of ['models/manifest.json', 'models/concepts/concepts.txt', 'models/clip/bpe_simple_vocab_16e6.txt.gz', 'native/build/Release/eidos_native.node']) {
+    for (const file of [
+      'models/manifest.json',
+      'models/concepts/concepts.txt',
+      'models/clip/bpe_simple_vocab_16e6.txt.gz',
+      'native/build/Release/eidos_native.node',
+    ]) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => !f.startsWith('node_modules/') && /\.(ts|map|svelte)$/.test(f))).toEqual([]);

@@ -19,19 +19,25 @@ export function readBuilderConfig(repo: string): BuilderConfig {
 
 /** Production packages from the lock file (dev-only ones are left out), as folders below the project. */
 function productionPackages(repo: string): string[] {
-  const lock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
-  return Object.entries(lock.packages)
-    .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev && !entry.devOptional)
-    .map(([path]) => path)
-    // Optional packages for other platforms are in the lock but not on disk.
-    .filter((path) => existsSync(join(repo, path)));
+  const lock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+  };
+  return (
+    Object.entries(lock.packages)
+      .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev && !entry.devOptional)
+      .map(([path]) => path)
+      // Optional packages for other platforms are in the lock but not on disk.
+      .filter((path) => existsSync(join(repo, path)))
+  );
 }
 
 /** Relative paths of every file the release holds. */
 export function releaseFiles(repo: string): string[] {
   const { files } = readBuilderConfig(repo);
   const selected = globSync(files, { cwd: repo, dot: true, onlyFiles: true, ignore: ['node_modules/**'] });
-  const dependencies = productionPackages(repo).flatMap((folder) => globSync([`${folder}/**`], { cwd: repo, dot: true, onlyFiles: true }));
+  const dependencies = productionPackages(repo).flatMap((folder) =>
+    globSync([`${folder}/**`], { cwd: repo, dot: true, onlyFiles: true }),
+  );
   return [...new Set([...selected, ...dependencies])].sort();
 }
 

@@ -15,10 +15,19 @@ const REAL = '/work/shared/real-embeddings/flickr8k-clip-vit-b32';
 async function evalJson(args: string[]): Promise<{ code: number; report: EmbeddingEvalReport; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (t) => void out.push(t), err: (t) => void err.push(t), progress: () => undefined, isTTY: false };
+  const io: Io = {
+    out: (t) => void out.push(t),
+    err: (t) => void err.push(t),
+    progress: () => undefined,
+    isTTY: false,
+  };
   const code = await main(['eval', '--embeddings', REAL, ...args, '--json'], io);
   // With --json an error is the JSON on stdout.
-  return { code, report: code === 0 ? (JSON.parse(out.join('\n')) as EmbeddingEvalReport) : (undefined as never), err: [...err, ...out] };
+  return {
+    code,
+    report: code === 0 ? (JSON.parse(out.join('\n')) as EmbeddingEvalReport) : (undefined as never),
+    err: [...err, ...out],
+  };
 }
 
 describe('eidos eval --embeddings on real CLIP embeddings', () => {
@@ -29,7 +38,12 @@ describe('eidos eval --embeddings on real CLIP embeddings', () => {
     ['test', 52.7, 82.0, 88.7],
     ['val', 55.9, 80.8, 88.6],
   ])('reproduces cosine R@1/5/10 on the %s split exactly', async (split, r1, r5, r10) => {
-    const { code, report } = await evalJson(['--images', `flickr8k_hf_${split}_image_embs.npy`, '--queries', `flickr8k_hf_${split}_text_embs.npy`]);
+    const { code, report } = await evalJson([
+      '--images',
+      `flickr8k_hf_${split}_image_embs.npy`,
+      '--queries',
+      `flickr8k_hf_${split}_text_embs.npy`,
+    ]);
     expect(code).toBe(0);
     expect(report.cosine.recallAt).toEqual({ 1: r1, 5: r5, 10: r10 });
     // No bank: the prior is uniform, so full PMI ranks every query exactly as cosine does.
@@ -41,13 +55,28 @@ describe('eidos eval --embeddings on real CLIP embeddings', () => {
 
   it('scores a float16 copy of the images like the index stores them, within a query or two of float32', async () => {
     const images = readNpy(join(REAL, 'flickr8k_hf_val_image_embs.npy'));
-    const header = `{'descr': '<f2', 'fortran_order': False, 'shape': (${images.rows}, ${images.cols}), }`.padEnd(117) + '\n';
+    const header =
+      `{'descr': '<f2', 'fortran_order': False, 'shape': (${images.rows}, ${images.cols}), }`.padEnd(117) + '\n';
     const half = join(dir, 'images-f16.npy');
     const { kernels } = await import('../../../app/kernels/index.ts');
     const body = kernels.f32ToF16(images.values);
     const prefix = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
-    writeFileSync(half, Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(body.buffer, body.byteOffset, body.byteLength)]));
-    const { code, report } = await evalJson(['--images', half, '--queries', 'flickr8k_hf_val_text_embs.npy', '--bank', 'flickr8k_hf_test_text_embs.npy']);
+    writeFileSync(
+      half,
+      Buffer.concat([
+        prefix,
+        Buffer.from(header, 'latin1'),
+        Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      ]),
+    );
+    const { code, report } = await evalJson([
+      '--images',
+      half,
+      '--queries',
+      'flickr8k_hf_val_text_embs.npy',
+      '--bank',
+      'flickr8k_hf_test_text_embs.npy',
+    ]);
     expect(code).toBe(0);
     expect(report.dtype).toBe('f16');
     expect(report.bank?.rows).toBe(1000);
@@ -60,11 +89,23 @@ describe('eidos eval --embeddings on real CLIP embeddings', () => {
     const few = join(dir, 'three-queries.npy');
     const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 512), }`.padEnd(117) + '\n';
     const prefix = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length, 0]);
-    writeFileSync(few, Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(new Float32Array(3 * 512).fill(1).buffer)]));
+    writeFileSync(
+      few,
+      Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(new Float32Array(3 * 512).fill(1).buffer)]),
+    );
     const mismatch = await evalJson(['--images', 'flickr8k_hf_val_image_embs.npy', '--queries', few]);
     expect(mismatch.code).not.toBe(0);
-    expect(mismatch.err.join('\n')).toMatch(/three-queries\.npy has 3 rows but .*flickr8k_hf_val_image_embs\.npy has 1000/);
-    const missing = await evalJson(['--images', 'flickr8k_hf_val_image_embs.npy', '--queries', 'flickr8k_hf_val_text_embs.npy', '--bank', 'nope.npy']);
+    expect(mismatch.err.join('\n')).toMatch(
+      /three-queries\.npy has 3 rows but .*flickr8k_hf_val_image_embs\.npy has 1000/,
+    );
+    const missing = await evalJson([
+      '--images',
+      'flickr8k_hf_val_image_embs.npy',
+      '--queries',
+      'flickr8k_hf_val_text_embs.npy',
+      '--bank',
+      'nope.npy',
+    ]);
     expect(missing.code).not.toBe(0);
     expect(missing.err.join('\n')).toMatch(/nope\.npy: ENOENT/);
   });

@@ -63,7 +63,10 @@ describe('search on the synthetic world', () => {
     expect(response.anyStandsOut).toBe(true);
     const expected = [...byPath.keys()].filter((p) => colours(p).includes('red') && !colours(p).includes('blue'));
     expect(response.results.map((r) => r.path).sort()).toEqual(expected.sort());
-    expect(response.terms.map((t) => [t.term, t.weight])).toEqual([['red', 1], ['-blue', -1]]);
+    expect(response.terms.map((t) => [t.term, t.weight])).toEqual([
+      ['red', 1],
+      ['-blue', -1],
+    ]);
   });
 
   it('"+green" requires green', async () => {
@@ -88,7 +91,9 @@ describe('search on the synthetic world', () => {
     const bank = concepts.map((c) => bankMap.get(c)!);
     const tau = engine.model.logitScale;
     const n = scored.matrix.n;
-    const rows = Array.from({ length: n }, (_, i) => Float64Array.from(scored.matrix.data.subarray(i * d, i * d + d) as Uint16Array, halfBitsToFloat));
+    const rows = Array.from({ length: n }, (_, i) =>
+      Float64Array.from(scored.matrix.data.subarray(i * d, i * d + d) as Uint16Array, halfBitsToFloat),
+    );
     const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, x, j) => s + x * b[j]!, 0);
     const logSumExp = (xs: number[]) => {
       const max = Math.max(...xs);
@@ -97,10 +102,13 @@ describe('search on the synthetic world', () => {
     // The prior's bank softmax runs at PRIOR_TEMPERATURE_RATIO·τ (image-prior.ts).
     const bankLogits = bank.map((b) => rows.map((row) => PRIOR_TEMPERATURE_RATIO * tau * dot(b, row)));
     const bankLse = bankLogits.map(logSumExp);
-    const logPrior = rows.map((_, i) => logSumExp(bankLogits.map((logits, b) => logits[i]! - bankLse[b]!)) - Math.log(bank.length));
+    const logPrior = rows.map(
+      (_, i) => logSumExp(bankLogits.map((logits, b) => logits[i]! - bankLse[b]!)) - Math.log(bank.length),
+    );
     const logits = rows.map((row) => tau * dot(q, row));
     const lse = logSumExp(logits);
-    for (let i = 0; i < n; i++) expect(scored.rowScores[i]).toBeCloseTo((logits[i]! - lse - logPrior[i]!) / Math.LN2, 3);
+    for (let i = 0; i < n; i++)
+      expect(scored.rowScores[i]).toBeCloseTo((logits[i]! - lse - logPrior[i]!) / Math.LN2, 3);
     const p = logits.map((s) => Math.exp(s - lse));
     const entropyBits = -p.reduce((s, pi) => s + (pi > 0 ? pi * Math.log2(pi) : 0), 0);
     expect(scored.queryBits).toBeCloseTo(Math.log2(n) - entropyBits, 3);

@@ -63,13 +63,25 @@ describe('eidos serve: token', () => {
     ];
     for (const [path, options] of routes()) {
       for (const headers of wrong) {
-        const answer = await server.send(path, { ...options, auth: false, headers: { ...options.headers, ...headers } });
+        const answer = await server.send(path, {
+          ...options,
+          auth: false,
+          headers: { ...options.headers, ...headers },
+        });
         expect(expectRefused(answer, [401, 403], `${path} ${JSON.stringify(headers)}`).code).toBe('FORBIDDEN');
       }
     }
     // `?token=` is only for the page load that sets the cookie, never for the API or media.
     expectRefused(await server.send(`/media/${photo}/thumb?token=${token}`, { auth: false }), [403], 'media ?token=');
-    expectRefused(await server.send(`/api/status?token=${token}`, { method: 'POST', auth: false, headers: { 'content-type': 'application/json' } }), [403], 'api ?token=');
+    expectRefused(
+      await server.send(`/api/status?token=${token}`, {
+        method: 'POST',
+        auth: false,
+        headers: { 'content-type': 'application/json' },
+      }),
+      [403],
+      'api ?token=',
+    );
     expect(server.rowCounts()).toEqual(before);
   });
 
@@ -87,24 +99,49 @@ describe('eidos serve: token', () => {
 describe('eidos serve: host, origin, fetch site', () => {
   it('refuses a foreign or missing Host even with the token (DNS rebinding)', async () => {
     const { port } = server.bridge;
-    for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${port + 1}`, `127.0.0.1.evil.example:${port}`, `0.0.0.0:${port}`, `[::1]:${port}`, '127.0.0.1']) {
-      expect(expectRefused(await server.send('/api/status', { method: 'POST', headers: { host, 'content-type': 'application/json' } }), [403], host).message).toMatch(/host/);
+    for (const host of [
+      'evil.example',
+      `evil.example:${port}`,
+      `127.0.0.1:${port + 1}`,
+      `127.0.0.1.evil.example:${port}`,
+      `0.0.0.0:${port}`,
+      `[::1]:${port}`,
+      '127.0.0.1',
+    ]) {
+      expect(
+        expectRefused(
+          await server.send('/api/status', { method: 'POST', headers: { host, 'content-type': 'application/json' } }),
+          [403],
+          host,
+        ).message,
+      ).toMatch(/host/);
     }
     // No Host header at all (HTTP/1.0 allows it).
-    const bare = await server.raw(`GET /media/${photo}/thumb HTTP/1.0\r\nAuthorization: Bearer ${server.bridge.token}\r\n\r\n`);
+    const bare = await server.raw(
+      `GET /media/${photo}/thumb HTTP/1.0\r\nAuthorization: Bearer ${server.bridge.token}\r\n\r\n`,
+    );
     expect(bare.status).toBe(403);
   });
 
   it('refuses a foreign Origin and cross-site fetches even with the token', async () => {
     const { port } = server.bridge;
-    for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${port + 1}`, `https://127.0.0.1:${port}`, `http://127.0.0.1:${port}.evil.example`, `http://localhost.evil.example:${port}`]) {
+    for (const origin of [
+      'http://evil.example',
+      'null',
+      `http://127.0.0.1:${port + 1}`,
+      `https://127.0.0.1:${port}`,
+      `http://127.0.0.1:${port}.evil.example`,
+      `http://localhost.evil.example:${port}`,
+    ]) {
       expectRefused(await server.post('search', { query: 'a photo' }, { origin }), [403], origin);
     }
     for (const site of ['cross-site', 'same-site']) {
       expectRefused(await server.post('search', { query: 'a photo' }, { 'sec-fetch-site': site }), [403], site);
       expectRefused(await server.send(`/media/${photo}/thumb`, { headers: { 'sec-fetch-site': site } }), [403], site);
     }
-    expect((await server.post('status', {}, { origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect(
+      (await server.post('status', {}, { origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin' })).status,
+    ).toBe(200);
   });
 });
 
@@ -148,13 +185,21 @@ describe('eidos serve: paths', () => {
 
   it('refuses a photo reached through a symlink that leads out of its folder, in every variant', async () => {
     for (const variant of ['original', 'detail', 'thumb']) {
-      expect(expectRefused(await server.send(`/media/${escape}/${variant}`), [403], variant).message).toMatch(/not inside an indexed folder/);
+      expect(expectRefused(await server.send(`/media/${escape}/${variant}`), [403], variant).message).toMatch(
+        /not inside an indexed folder/,
+      );
     }
   });
 
   it('has no route to a file that exists in the folder but is not indexed', async () => {
     const rel = server.unindexed.slice(server.library.length);
-    for (const path of [`/media/${encodeURIComponent(server.unindexed)}/original`, `/${server.unindexed}`, `/..${rel}`, `/%2e%2e/library${rel}`, `//${server.unindexed}`]) {
+    for (const path of [
+      `/media/${encodeURIComponent(server.unindexed)}/original`,
+      `/${server.unindexed}`,
+      `/..${rel}`,
+      `/%2e%2e/library${rel}`,
+      `//${server.unindexed}`,
+    ]) {
       expectRefused(await server.send(path), [400, 403, 404], path);
     }
     expect(readFileSync(server.unindexed).includes(SECRET_MARK)).toBe(true);
@@ -162,17 +207,30 @@ describe('eidos serve: paths', () => {
 
   it('keeps static files inside the UI folder', async () => {
     expect((await server.send('/')).body).toContain('<title>Eidos</title>');
-    for (const path of ['/../photos/outside/secret.jpg', '/%2e%2e/outside/secret.jpg', '/..%2foutside%2fsecret.jpg', '/%252e%252e/outside/secret.jpg', '/..%5coutside%5csecret.jpg', '/%00', '/%', '/%c0%ae%c0%ae/outside/secret.jpg']) {
+    for (const path of [
+      '/../photos/outside/secret.jpg',
+      '/%2e%2e/outside/secret.jpg',
+      '/..%2foutside%2fsecret.jpg',
+      '/%252e%252e/outside/secret.jpg',
+      '/..%5coutside%5csecret.jpg',
+      '/%00',
+      '/%',
+      '/%c0%ae%c0%ae/outside/secret.jpg',
+    ]) {
       expectRefused(await server.send(path), [400, 403, 404], path);
     }
   });
 
   it('answers a NUL byte in the request line with a JSON 400, and raw backslashes with a refusal', async () => {
     const auth = `Authorization: Bearer ${server.bridge.token}\r\nHost: 127.0.0.1:${server.bridge.port}\r\n`;
-    const nul = await server.raw(Buffer.from(`GET /media/${photo}\0/original HTTP/1.1\r\n${auth}Connection: close\r\n\r\n`, 'latin1'));
+    const nul = await server.raw(
+      Buffer.from(`GET /media/${photo}\0/original HTTP/1.1\r\n${auth}Connection: close\r\n\r\n`, 'latin1'),
+    );
     expect(nul.status).toBe(400);
     expect(nul.text).toContain('"code":"BAD_ARGUMENT"');
-    const backslash = await server.raw(`GET /media/..\\..\\outside\\secret.jpg/original HTTP/1.1\r\n${auth}Connection: close\r\n\r\n`);
+    const backslash = await server.raw(
+      `GET /media/..\\..\\outside\\secret.jpg/original HTTP/1.1\r\n${auth}Connection: close\r\n\r\n`,
+    );
     // The URL parser reads `\` as `/` and resolves the dots, so this asks for a UI file that is not there.
     expect([400, 403, 404]).toContain(backslash.status);
     expect(backslash.text).toContain('"error":{"code":');
@@ -181,7 +239,9 @@ describe('eidos serve: paths', () => {
 
   it('refuses path-like ids in the photo and search methods', async () => {
     for (const id of ['../../etc/passwd', server.secret, '1 OR 1=1', `${photo}\u0000`, '..', '%2e%2e']) {
-      expect(expectRefused(await server.post('photo', { id }), [400], id).message).toMatch(/photo\.id must be a photo id/);
+      expect(expectRefused(await server.post('photo', { id }), [400], id).message).toMatch(
+        /photo\.id must be a photo id/,
+      );
       expectRefused(await server.post('search', { query: 'a photo', like: id }), [400], id);
     }
     for (const id of ['999999', `0${photo}`, `0x${photo}`, `${photo}e0`]) {

@@ -51,7 +51,9 @@ describe('eidos:// over the real engine', () => {
 
   it('refuses every variant of a photo whose symlink leads out of its folder', async () => {
     for (const variant of ['thumb', 'detail', 'original']) {
-      expect(await expectRefused(`eidos://app/media/${escape}/${variant}`, [403])).toMatch(/not inside an indexed folder/);
+      expect(await expectRefused(`eidos://app/media/${escape}/${variant}`, [403])).toMatch(
+        /not inside an indexed folder/,
+      );
     }
   });
 

@@ -108,16 +108,26 @@ export async function startEngineServer(photoCount = 12): Promise<EngineServer> 
     send,
     raw,
     post: (method, body, headers = {}) =>
-      send(`/api/${method}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
-    photoId: (path) => withIndex((db) => {
-      const id = db.prepare('SELECT id FROM files WHERE path = ?').pluck().get(path) as number | undefined;
-      if (id === undefined) throw new Error(`${path} is not indexed`);
-      return String(id);
-    }),
+      send(`/api/${method}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...headers },
+      }),
+    photoId: (path) =>
+      withIndex((db) => {
+        const id = db.prepare('SELECT id FROM files WHERE path = ?').pluck().get(path) as number | undefined;
+        if (id === undefined) throw new Error(`${path} is not indexed`);
+        return String(id);
+      }),
     rowCounts: () =>
       withIndex((db) => {
-        const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
-        return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+        const tables = db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+          .pluck()
+          .all() as string[];
+        return Object.fromEntries(
+          tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]),
+        );
       }),
     dispose: async () => {
       await bridge.close();
@@ -131,6 +141,7 @@ export async function startEngineServer(photoCount = 12): Promise<EngineServer> 
 export function errorOf(answer: Answer): { code: string; message: string } {
   const parsed = JSON.parse(answer.body) as { error?: { code?: unknown; message?: unknown } };
   const { code, message } = parsed.error ?? {};
-  if (typeof code !== 'string' || typeof message !== 'string') throw new Error(`not an error body: ${answer.body.slice(0, 200)}`);
+  if (typeof code !== 'string' || typeof message !== 'string')
+    throw new Error(`not an error body: ${answer.body.slice(0, 200)}`);
   return { code, message };
 }

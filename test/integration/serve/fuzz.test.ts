@@ -22,7 +22,16 @@ const ROUNDS = 400;
 /** Longest message a refusal may carry: enough to explain, never an echo of a huge input. */
 const MESSAGE_MAX = 600;
 /** Methods whose valid arguments only read: the only ones a valid fuzz argument is sent to. */
-const READ_ONLY = new Set<MethodName>(['status', 'listFolders', 'search', 'explain', 'photo', 'listModels', 'getSettings', 'cancelIndexing']);
+const READ_ONLY = new Set<MethodName>([
+  'status',
+  'listFolders',
+  'search',
+  'explain',
+  'photo',
+  'listModels',
+  'getSettings',
+  'cancelIndexing',
+]);
 
 let server: EngineServer;
 let photo = '';
@@ -49,7 +58,13 @@ const validExample = (): Record<MethodName, Record<string, unknown>> => ({
   startIndexing: { folders: [server.library] },
   cancelIndexing: {},
   rebuildIndex: { folders: [server.library] },
-  search: { query: 'a red circle', top: 5, sort: 'relevance', filters: { type: 'jpeg', hasGps: false, near: { lat: 1, lon: 2, km: 3 } }, like: photo },
+  search: {
+    query: 'a red circle',
+    top: 5,
+    sort: 'relevance',
+    filters: { type: 'jpeg', hasGps: false, near: { lat: 1, lon: 2, km: 3 } },
+    like: photo,
+  },
   explain: { query: 'a red circle', features: 'concepts', k: 3 },
   photo: { id: photo },
   listModels: {},
@@ -63,7 +78,14 @@ const validExample = (): Record<MethodName, Record<string, unknown>> => ({
 type Rng = () => number;
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
 
-const CHAR_POOLS = ['abcxyz', 'ÀéøßΩЖ中文字😀🐶', '\u0000\u0001\u0007\u001b\u007f', '"\\/\'`{}[]<>', '\ud800\udfff\u202e\ufeff', ' \t\n'];
+const CHAR_POOLS = [
+  'abcxyz',
+  'ÀéøßΩЖ中文字😀🐶',
+  '\u0000\u0001\u0007\u001b\u007f',
+  '"\\/\'`{}[]<>',
+  '\ud800\udfff\u202e\ufeff',
+  ' \t\n',
+];
 
 function randomString(rng: Rng): string {
   const length = pick(rng, [0, 1, 3, 40, 999, 1000, 1001, 5000, 60_000]);
@@ -76,7 +98,10 @@ function randomString(rng: Rng): string {
 const NUMBERS = [0, -0, -1, 1, 0.5, 1e-320, 2 ** 53 + 1, -(2 ** 31), 1e308, -1e308, 1000, 1001, 50, 51, 90.0001, 20001];
 
 function randomValue(rng: Rng, depth = 0): unknown {
-  const kind = pick(rng, depth > 3 ? ['null', 'bool', 'number', 'string'] : ['null', 'bool', 'number', 'string', 'array', 'object']);
+  const kind = pick(
+    rng,
+    depth > 3 ? ['null', 'bool', 'number', 'string'] : ['null', 'bool', 'number', 'string', 'array', 'object'],
+  );
   switch (kind) {
     case 'null':
       return null;
@@ -89,23 +114,45 @@ function randomValue(rng: Rng, depth = 0): unknown {
     case 'array':
       return Array.from({ length: Math.floor(rng() * 4) }, () => randomValue(rng, depth + 1));
     default:
-      return Object.fromEntries(Array.from({ length: Math.floor(rng() * 4) }, () => [randomKey(rng), randomValue(rng, depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(rng() * 4) }, () => [randomKey(rng), randomValue(rng, depth + 1)]),
+      );
   }
 }
 
 function randomKey(rng: Rng): string {
-  return pick(rng, ['query', 'top', 'id', 'path', 'filters', 'near', '__proto__', 'constructor', 'extra', '', 'k'.repeat(5000), randomString(rng).slice(0, 60)]);
+  return pick(rng, [
+    'query',
+    'top',
+    'id',
+    'path',
+    'filters',
+    'near',
+    '__proto__',
+    'constructor',
+    'extra',
+    '',
+    'k'.repeat(5000),
+    randomString(rng).slice(0, 60),
+  ]);
 }
 
 /** Moves a valid argument away from validity: drop, add or replace a field, at any depth. */
 function mutate(rng: Rng, value: unknown, depth = 0): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || (depth > 0 && rng() < 0.3)) return randomValue(rng, depth);
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || (depth > 0 && rng() < 0.3))
+    return randomValue(rng, depth);
   const record = { ...(value as Record<string, unknown>) };
   const keys = Object.keys(record);
   const action = keys.length === 0 ? 'add' : pick(rng, ['drop', 'add', 'replace', 'replace', 'descend']);
   const key = keys.length === 0 ? '' : pick(rng, keys);
   if (action === 'drop') delete record[key];
-  else if (action === 'add') Object.defineProperty(record, randomKey(rng), { value: randomValue(rng), enumerable: true, configurable: true, writable: true });
+  else if (action === 'add')
+    Object.defineProperty(record, randomKey(rng), {
+      value: randomValue(rng),
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
   else if (action === 'replace') record[key] = randomValue(rng, depth + 1);
   else record[key] = mutate(rng, record[key], depth + 1);
   return record;
@@ -137,24 +184,56 @@ function makeCase(rng: Rng, name: MethodName, valid: Record<string, unknown>): C
   if (strategy === 'raw') {
     const kind = pick(rng, ['utf8', 'json', 'nest', 'big-declared', 'nan', 'huge-number']);
     if (kind === 'utf8') {
-      const body = Buffer.concat([json('{"query":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0xed, 0xa0, 0x80]), json('"}')]);
-      return { ...base, label: 'invalid UTF-8', body, expect: { status: 400, message: shell ? /desktop app/ : /not valid UTF-8/ } };
+      const body = Buffer.concat([
+        json('{"query":"'),
+        Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0xed, 0xa0, 0x80]),
+        json('"}'),
+      ]);
+      return {
+        ...base,
+        label: 'invalid UTF-8',
+        body,
+        expect: { status: 400, message: shell ? /desktop app/ : /not valid UTF-8/ },
+      };
     }
     if (kind === 'json') {
-      const text = pick(rng, ['{', '{"query":', "{'query':'x'}", '{"query":"x",}', 'undefined', '\u0000', '{"a":1}{"b":2}']);
-      return { ...base, label: `invalid JSON ${JSON.stringify(text)}`, body: json(text), expect: { status: 400, message: shell ? /desktop app/ : /not valid JSON/ } };
+      const text = pick(rng, [
+        '{',
+        '{"query":',
+        "{'query':'x'}",
+        '{"query":"x",}',
+        'undefined',
+        '\u0000',
+        '{"a":1}{"b":2}',
+      ]);
+      return {
+        ...base,
+        label: `invalid JSON ${JSON.stringify(text)}`,
+        body: json(text),
+        expect: { status: 400, message: shell ? /desktop app/ : /not valid JSON/ },
+      };
     }
     if (kind === 'nan' || kind === 'huge-number') {
       const text = kind === 'nan' ? '{"top":NaN}' : '{"query":"a photo","top":1e999}';
       const expected = shell ? /desktop app/ : kind === 'nan' ? /not valid JSON/ : undefined;
-      return { ...base, label: kind, body: json(text), expect: expected ? { status: 400, message: expected } : verdict(name, JSON.parse(text)) };
+      return {
+        ...base,
+        label: kind,
+        body: json(text),
+        expect: expected ? { status: 400, message: expected } : verdict(name, JSON.parse(text)),
+      };
     }
     if (kind === 'nest') {
       const text = deepNesting(Math.floor((MAX_BODY_BYTES - 20) / 2));
       return { ...base, label: 'deep nesting', body: json(text), expect: verdict(name, JSON.parse(text)) };
     }
     const huge = `{"query":"${'x'.repeat(1_100_000)}"}`;
-    return { ...base, label: '1 MB body', body: json(huge), expect: { status: shell ? 400 : 413, message: shell ? /desktop app/ : /over 65536 bytes/ } };
+    return {
+      ...base,
+      label: '1 MB body',
+      body: json(huge),
+      expect: { status: shell ? 400 : 413, message: shell ? /desktop app/ : /over 65536 bytes/ },
+    };
   }
 
   if (strategy === 'http') {
@@ -162,20 +241,57 @@ function makeCase(rng: Rng, name: MethodName, valid: Record<string, unknown>): C
     const body = json(JSON.stringify(valid));
     if (kind === 'method') {
       const method = pick(rng, ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']);
-      return { ...base, label: `${method} ${path}`, method, body: method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : body, expect: { status: 400, message: method === 'HEAD' ? undefined : /Use POST/ } };
+      return {
+        ...base,
+        label: `${method} ${path}`,
+        method,
+        body: method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : body,
+        expect: { status: 400, message: method === 'HEAD' ? undefined : /Use POST/ },
+      };
     }
     if (kind === 'type') {
-      const contentType = pick(rng, [undefined, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', 'application/json-patch+json', 'text/json']);
-      return { ...base, label: `content type ${contentType}`, contentType, body, expect: { status: 400, message: shell ? /desktop app/ : /as JSON/ } };
+      const contentType = pick(rng, [
+        undefined,
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/jsonp',
+        'application/json-patch+json',
+        'text/json',
+      ]);
+      return {
+        ...base,
+        label: `content type ${contentType}`,
+        contentType,
+        body,
+        expect: { status: 400, message: shell ? /desktop app/ : /as JSON/ },
+      };
     }
-    const route = pick(rng, [`/api/${name}/extra`, `/api/${name.toUpperCase()}`, '/api/', '/api/constructor', '/api/toString', '/api/__proto__', `/api/${randomString(rng).slice(0, 30).replace(/[^A-Za-z]/g, 'q')}x`]);
-    return { ...base, label: `route ${route}`, path: encodeURI(route), body, expect: { status: 404, message: /no API method/ } };
+    const route = pick(rng, [
+      `/api/${name}/extra`,
+      `/api/${name.toUpperCase()}`,
+      '/api/',
+      '/api/constructor',
+      '/api/toString',
+      '/api/__proto__',
+      `/api/${randomString(rng)
+        .slice(0, 30)
+        .replace(/[^A-Za-z]/g, 'q')}x`,
+    ]);
+    return {
+      ...base,
+      label: `route ${route}`,
+      path: encodeURI(route),
+      body,
+      expect: { status: 404, message: /no API method/ },
+    };
   }
 
   const value = strategy === 'mutate' ? mutate(rng, valid) : randomValue(rng);
   const text = JSON.stringify(value) ?? 'null';
   const body = json(text);
-  if (body.length > MAX_BODY_BYTES) return { ...base, label: `${strategy}: ${body.length} bytes`, body, expect: { status: shell ? 400 : 413 } };
+  if (body.length > MAX_BODY_BYTES)
+    return { ...base, label: `${strategy}: ${body.length} bytes`, body, expect: { status: shell ? 400 : 413 } };
   return { ...base, label: `${strategy}: ${text.slice(0, 120)}`, body, expect: verdict(name, JSON.parse(text)) };
 }
 
@@ -237,7 +353,9 @@ describe(`API fuzz (seed ${SEED}; replay with EIDOS_FUZZ_SEED=${SEED})`, () => {
         else expect(message, label).toMatch(c.expect.message);
       }
     }
-    console.log(`API fuzz: ${tally.sent} requests (${tally.refused} refused as expected, ${tally.answered} valid and answered), ${tally.skipped} valid arguments for writing methods not sent`);
+    console.log(
+      `API fuzz: ${tally.sent} requests (${tally.refused} refused as expected, ${tally.answered} valid and answered), ${tally.skipped} valid arguments for writing methods not sent`,
+    );
     expect(tally.sent).toBeGreaterThan(ROUNDS * 0.8);
 
     const search = await server.post('search', { query: 'a red circle', top: 3 });
@@ -254,7 +372,9 @@ describe(`API fuzz (seed ${SEED}; replay with EIDOS_FUZZ_SEED=${SEED})`, () => {
     const streamed = await server.raw(`${head}${chunks}0\r\n\r\n`);
     expect(streamed.status).toBe(413);
     expect(streamed.text).toContain('"code":"TOO_LARGE"');
-    const big = await server.raw(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Padding: ${'p'.repeat(100_000)}\r\n\r\n`);
+    const big = await server.raw(
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Padding: ${'p'.repeat(100_000)}\r\n\r\n`,
+    );
     expect(big.status).toBe(431);
     expect(big.text).toContain('"code":"TOO_LARGE"');
     expect((await server.post('status', {})).status).toBe(200);

@@ -19,13 +19,19 @@ type Outcome = { ok: true } | { refused: RegExp };
 const ok: Outcome = { ok: true };
 const refused = (reason: RegExp): Outcome => ({ refused: reason });
 
-const LONG_WORDS = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ').slice(0, 1000);
+const LONG_WORDS = Array.from({ length: 200 }, (_, i) => `word${i}`)
+  .join(' ')
+  .slice(0, 1000);
 
 /** [label, query, outcome through the API]. The CLI gives the same outcome except where noted. */
 const CASES: Array<[string, string, Outcome]> = [
   ['empty', '', refused(/search\.query must be a string of 1 to 1000 characters \(got ""\)/)],
   ['whitespace only', ' \t\n ', refused(/it is empty; describe the photos you want/)],
-  ['10,000 characters', 'a red circle '.repeat(770).slice(0, 10_000), refused(/got a string of 10000 characters\); the text encoder reads about 77 tokens/)],
+  [
+    '10,000 characters',
+    'a red circle '.repeat(770).slice(0, 10_000),
+    refused(/got a string of 10000 characters\); the text encoder reads about 77 tokens/),
+  ],
   ['1,000 characters (the limit; the tokenizer reads the first 77 tokens)', LONG_WORDS, ok],
   ['punctuation only', '!?.,;:()[]{}', refused(/has no letters, digits or emoji/)],
   ['emoji only', '🐶🌅🔴', ok],
@@ -115,7 +121,10 @@ describe('query input through the API', () => {
 /** `eidos search <query>` against the same library (the server holds the writer lock, so the CLI reads). */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [EIDOS, 'search', ...args], { env: { ...process.env, EIDOS_HOME: server.home }, maxBuffer: 1 << 24 });
+    const { stdout, stderr } = await run(process.execPath, [EIDOS, 'search', ...args], {
+      env: { ...process.env, EIDOS_HOME: server.home },
+      maxBuffer: 1 << 24,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -146,7 +155,9 @@ describe('query input through the CLI', () => {
   it('answers --json with the same refusal as the API', async () => {
     const text = await cli(['--json', '--', '!!!']);
     expect(text.code).toBe(2);
-    expect(JSON.parse(text.stdout)).toEqual({ error: { code: 'BAD_ARGUMENT', message: expect.stringMatching(/'!!!' has no letters, digits or emoji/) } });
+    expect(JSON.parse(text.stdout)).toEqual({
+      error: { code: 'BAD_ARGUMENT', message: expect.stringMatching(/'!!!' has no letters, digits or emoji/) },
+    });
     const answered = await cli(['--json', '--', '" OR 1=1']);
     expect(answered.code).toBe(0);
     expect(JSON.parse(answered.stdout)).toMatchObject({ query: '" OR 1=1' });

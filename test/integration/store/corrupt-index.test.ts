@@ -28,7 +28,11 @@ describe.each(damages)('a damaged index: $name', (damage) => {
   beforeAll(() => ({ home, file } = damagedHome(clean.home, damage, clean.scratch)));
 
   it('status, search and index stop with INDEX_CORRUPT, naming the file and the rebuild command', async () => {
-    for (const args of [['status', '--json'], ['search', 'a dog', '--json'], ['index', '--json']]) {
+    for (const args of [
+      ['status', '--json'],
+      ['search', 'a dog', '--json'],
+      ['index', '--json'],
+    ]) {
       const result = await runEidos(home, args);
       expect(result.code, args.join(' ')).toBe(1);
       const error = jsonError(result);
@@ -60,15 +64,26 @@ describe.each(damages)('a damaged index: $name', (damage) => {
       expect(jsonError(refused).message).toMatch(/eidos index --rebuild <folder>/);
       expect(readdirSync(home).filter((name) => name.includes('damaged'))).toEqual([]);
     }
-    const rebuilt = await runEidos(home, ['index', '--rebuild', '--json', ...(damage.foldersReadable ? [] : [clean.library])]);
+    const rebuilt = await runEidos(home, [
+      'index',
+      '--rebuild',
+      '--json',
+      ...(damage.foldersReadable ? [] : [clean.library]),
+    ]);
     expect(rebuilt.code, rebuilt.stdout + rebuilt.stderr).toBe(0);
-    const summary = JSON.parse(rebuilt.stdout) as { encoded: number; skipped: number; rebuild: { aside: string[]; folders: string[] } };
+    const summary = JSON.parse(rebuilt.stdout) as {
+      encoded: number;
+      skipped: number;
+      rebuild: { aside: string[]; folders: string[] };
+    };
     expect(summary.rebuild.folders).toEqual([clean.library]);
     expect(summary.encoded).toBe(COUNT);
     expect(summary.skipped).toBe(0);
 
     const aside = summary.rebuild.aside.at(-1) as string;
-    expect(aside).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.damaged-\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z$`));
+    expect(aside).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.damaged-\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z$`),
+    );
     expect(readFileSync(aside).equals(damagedBytes)).toBe(true);
     expectLikeClean(home, clean, 'rebuilt');
 
@@ -89,7 +104,10 @@ describe('the engine behind the UI (Electron, serve) on a damaged index', () => 
       expect(status.ready).toBe(false);
       expect(status.notice).toContain(`The index ${indexPath(home)} is damaged`);
       expect(status.notice).toContain("'eidos index --rebuild'");
-      for (const [method, args] of [['search', { query: 'a dog' }], ['listFolders', {}]] as const) {
+      for (const [method, args] of [
+        ['search', { query: 'a dog' }],
+        ['listFolders', {}],
+      ] as const) {
         const error = await rejection(callEngine(handlers, method, args));
         expect(isEidosError(error, 'INDEX_CORRUPT'), `${method}: ${error.message}`).toBe(true);
         expect(error.message).toContain("'eidos index --rebuild'");

@@ -13,7 +13,18 @@ afterEach(() => cleanup());
 
 /** Starts the writer, lets it commit `minBatches` plus a varying extra delay, then SIGKILLs it. */
 async function killMidWrite(file: string, minBatches: number, extraMs: number): Promise<number> {
-  const child = spawn(process.execPath, ['bin/run-ts.js', 'test/integration/store/crash-writer.ts', file, join(dir, 'photos'), String(batchSize), String(dim)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/run-ts.js',
+      'test/integration/store/crash-writer.ts',
+      file,
+      join(dir, 'photos'),
+      String(batchSize),
+      String(dim),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let lastCommitted = -1;
   let buffered = '';
   const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
@@ -48,7 +59,10 @@ describe('crash safety', () => {
         // Group rows by batch: every batch present must be complete, with the right vectors.
         const perBatch = new Map<string, number>();
         for (let row = 0; row < matrix.n; row++) {
-          const [batch, item] = (matrix.paths[row]?.match(/b(\d+)-(\d+)\.jpg$/)?.slice(1) ?? []).map(Number) as [number, number];
+          const [batch, item] = (matrix.paths[row]?.match(/b(\d+)-(\d+)\.jpg$/)?.slice(1) ?? []).map(Number) as [
+            number,
+            number,
+          ];
           expect(matrix.contentHashes[row]).toBe(`${batch}-${item}`);
           expect(matrix.data[row * dim]).toBe(batch);
           expect(matrix.data[row * dim + dim - 1]).toBe(batch);

@@ -22,7 +22,9 @@ function mountTmpfs(dir: string, size: string): void {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (error) {
-    throw new Error(`These tests need to mount a small tmpfs (root with CAP_SYS_ADMIN): ${(error as { stderr?: Buffer }).stderr?.toString() ?? String(error)}`);
+    throw new Error(
+      `These tests need to mount a small tmpfs (root with CAP_SYS_ADMIN): ${(error as { stderr?: Buffer }).stderr?.toString() ?? String(error)}`,
+    );
   }
   mounts.push(dir);
 }
@@ -119,8 +121,12 @@ describe('the disk holding the thumbnails fills up', () => {
   it('eidos index stops with DISK_FULL naming the thumbnail, and marks no photo as bad', async () => {
     committed = await indexUntilDiskFull(home, thumbnailsDir(home));
     // Every photo the index took has its thumbnail; no half-written temporary file is left.
-    const hashes = readIndex(home, (db) => db.prepare("SELECT content_hash FROM files WHERE status = 'indexed'").pluck().all() as string[]);
-    for (const hash of hashes) expect(existsSync(join(thumbs, 'grid', hash.slice(0, 2), `${hash}.webp`)), hash).toBe(true);
+    const hashes = readIndex(
+      home,
+      (db) => db.prepare("SELECT content_hash FROM files WHERE status = 'indexed'").pluck().all() as string[],
+    );
+    for (const hash of hashes)
+      expect(existsSync(join(thumbs, 'grid', hash.slice(0, 2), `${hash}.webp`)), hash).toBe(true);
     const leftovers = readdirSync(thumbs, { recursive: true }).filter((name) => String(name).endsWith('.tmp'));
     expect(leftovers).toEqual([]);
   });

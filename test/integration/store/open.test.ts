@@ -26,7 +26,9 @@ describe('openIndex: schema and versions', () => {
     const store = openIndex(file);
     expect(store.status().schemaVersion).toBe(schemaVersion);
     // Foreign keys are on: a file row must point at a folder.
-    expect(() => store.writeBatch({ modelId: 'm', items: [indexedItem(42, '/nowhere/a.jpg', 'h', 1)] })).toThrow(/FOREIGN KEY/);
+    expect(() => store.writeBatch({ modelId: 'm', items: [indexedItem(42, '/nowhere/a.jpg', 'h', 1)] })).toThrow(
+      /FOREIGN KEY/,
+    );
     store.close();
   });
 
@@ -67,7 +69,12 @@ describe('openIndex: schema and versions', () => {
   });
 
   it('a read-only open of a missing index says there is none yet', () => {
-    expect(isEidosError(thrownError(() => openIndex(join(dir, 'none.sqlite'), { readonly: true })), 'NOT_FOUND')).toBe(true);
+    expect(
+      isEidosError(
+        thrownError(() => openIndex(join(dir, 'none.sqlite'), { readonly: true })),
+        'NOT_FOUND',
+      ),
+    ).toBe(true);
   });
 });
 
@@ -86,7 +93,10 @@ describe('openIndex: damaged files', () => {
     const file = join(dir, 'index.sqlite');
     const store = openIndex(file);
     const folder = store.addFolder(dir);
-    store.writeBatch({ modelId: 'm', items: Array.from({ length: 200 }, (_, i) => indexedItem(folder.id, join(dir, `p${i}.jpg`), `h${i}`, i, 64)) });
+    store.writeBatch({
+      modelId: 'm',
+      items: Array.from({ length: 200 }, (_, i) => indexedItem(folder.id, join(dir, `p${i}.jpg`), `h${i}`, i, 64)),
+    });
     store.close(); // checkpoints the WAL into the main file
     const pageSize = 4096;
     const pages = statSync(file).size / pageSize;

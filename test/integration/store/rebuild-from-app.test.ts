@@ -88,7 +88,8 @@ describe('rebuildIndex: a damaged index whose folders can still be read', () => 
     // Searching answers as over a clean index of the same photos ('red' stands out for two of them).
     const reference = await createEngineHandlers(clean.home);
     try {
-      const ranked = async (api: ApiHandlers) => (await api.search({ query: 'red', top: 10 })).results.map((r) => [r.path, r.bits.toFixed(3)]);
+      const ranked = async (api: ApiHandlers) =>
+        (await api.search({ query: 'red', top: 10 })).results.map((r) => [r.path, r.bits.toFixed(3)]);
       const want = await ranked(reference);
       expect(want.length).toBeGreaterThan(0);
       expect(await ranked(handlers)).toEqual(want);
@@ -143,7 +144,11 @@ describe('rebuildIndex: a damaged index whose folders cannot be read', () => {
 
 describe('rebuildIndex while indexing runs', () => {
   it('is refused, and the index stays where it is', async () => {
-    const { home } = damagedHome(clean.home, { name: 'healthy', damage: () => undefined, foldersReadable: true }, join(clean.scratch, 'busy'));
+    const { home } = damagedHome(
+      clean.home,
+      { name: 'healthy', damage: () => undefined, foldersReadable: true },
+      join(clean.scratch, 'busy'),
+    );
     const handlers = await createEngineHandlers(home);
     try {
       const ended = runEnd(handlers);

@@ -15,7 +15,11 @@ let base = '';
 const send = (path: string, options: SendOptions = {}): Promise<Answer> => sendRequest(bridge, path, options);
 
 const post = (method: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> =>
-  send(`/api/${method}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  send(`/api/${method}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'eidos-bridge-'));
@@ -30,7 +34,12 @@ beforeAll(async () => {
   writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Eidos</title>');
   writeFileSync(join(ui, 'app.js'), 'console.log(1)');
   const media = tableMedia(
-    { p1: join(library, 'a.jpg'), esc: join(library, 'escape.jpg'), dots: `${library}/../secret.jpg`, html: join(library, 'page.html') },
+    {
+      p1: join(library, 'a.jpg'),
+      esc: join(library, 'escape.jpg'),
+      dots: `${library}/../secret.jpg`,
+      html: join(library, 'page.html'),
+    },
     [library],
   );
   engine = fakeEngine(media);
@@ -53,7 +62,10 @@ describe('loopback bridge: access', () => {
       expect(answer.status).toBe(403);
       expect(JSON.parse(answer.body).error.code).toBe('FORBIDDEN');
     }
-    expect((await send('/api/status', { method: 'POST', auth: false, headers: { 'content-type': 'application/json' } })).status).toBe(403);
+    expect(
+      (await send('/api/status', { method: 'POST', auth: false, headers: { 'content-type': 'application/json' } }))
+        .status,
+    ).toBe(403);
     expect((await send('/', { headers: { authorization: 'Bearer wrong' } })).status).toBe(403);
     expect(engine.calls).toEqual([]);
   });
@@ -80,7 +92,10 @@ describe('loopback bridge: access', () => {
     expect((await post('status', {}, { origin: 'http://evil.example' })).status).toBe(403);
     expect((await post('status', {}, { origin: `http://127.0.0.1:${bridge.port + 1}` })).status).toBe(403);
     expect((await send('/media/p1/thumb', { headers: { 'sec-fetch-site': 'same-site' } })).status).toBe(403);
-    expect((await post('status', {}, { origin: `http://localhost:${bridge.port}`, host: `localhost:${bridge.port}` })).status).toBe(200);
+    expect(
+      (await post('status', {}, { origin: `http://localhost:${bridge.port}`, host: `localhost:${bridge.port}` }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -99,8 +114,18 @@ describe('loopback bridge: API', () => {
       error: { code: 'BAD_ARGUMENT', message: 'search.filters.near.km must be a number between 0 and 20000 (got -1).' },
     });
     expect((await post('search', { query: 'x', extra: 1 })).status).toBe(400);
-    expect((await send('/api/search', { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } })).status).toBe(400);
-    expect((await send('/api/search', { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } })).status).toBe(400);
+    expect(
+      (
+        await send('/api/search', {
+          method: 'POST',
+          body: '{not json',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await send('/api/search', { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } })).status,
+    ).toBe(400);
   });
 
   it('refuses unknown methods, shell-only methods and GET on the API', async () => {
@@ -129,7 +154,12 @@ describe('loopback bridge: API', () => {
   it('delivers events over Server-Sent Events and unsubscribes when the client leaves', async () => {
     const received = await new Promise<string>((resolve, reject) => {
       const req = httpRequest(
-        { host: '127.0.0.1', port: bridge.port, path: '/api/events', headers: { authorization: `Bearer ${bridge.token}` } },
+        {
+          host: '127.0.0.1',
+          port: bridge.port,
+          path: '/api/events',
+          headers: { authorization: `Bearer ${bridge.token}` },
+        },
         (res) => {
           expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
           let text = '';
@@ -164,7 +194,13 @@ describe('loopback bridge: files', () => {
   });
 
   it('refuses traversal in the address, in located paths and through symlinks', async () => {
-    for (const path of ['/media/../secret.jpg', '/media/%2e%2e/original', '/media/%2e%2e%2fsecret.jpg/original', '/media/p1%2f..%2f..%2fsecret/original', '/media/p1/../../secret.jpg']) {
+    for (const path of [
+      '/media/../secret.jpg',
+      '/media/%2e%2e/original',
+      '/media/%2e%2e%2fsecret.jpg/original',
+      '/media/p1%2f..%2f..%2fsecret/original',
+      '/media/p1/../../secret.jpg',
+    ]) {
       const answer = await send(path);
       expect([400, 403, 404]).toContain(answer.status);
       expect(answer.body).not.toContain('SECRET');
@@ -178,7 +214,12 @@ describe('loopback bridge: files', () => {
 
   it('keeps static files inside the UI folder', async () => {
     expect((await send('/app.js')).headers['content-type']).toMatch(/^text\/javascript/);
-    for (const path of ['/../secret.jpg', '/%2e%2e/secret.jpg', '/..%2fsecret.jpg', '/%2e%2e%2f%2e%2e%2fetc%2fpasswd']) {
+    for (const path of [
+      '/../secret.jpg',
+      '/%2e%2e/secret.jpg',
+      '/..%2fsecret.jpg',
+      '/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+    ]) {
       const answer = await send(path);
       expect([403, 404]).toContain(answer.status);
       expect(answer.body).not.toContain('SECRET');

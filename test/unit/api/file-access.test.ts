@@ -29,7 +29,13 @@ describe('resolveInside', () => {
   });
 
   it('refuses ../ escapes, sibling folders sharing a prefix and symlinks leading out', async () => {
-    for (const escape of [join(library, '..', 'secret.jpg'), `${library}/sub/../../secret.jpg`, join(base, 'library-evil', 'b.jpg'), join(library, 'link.jpg'), join(library, 'up', 'secret.jpg')]) {
+    for (const escape of [
+      join(library, '..', 'secret.jpg'),
+      `${library}/sub/../../secret.jpg`,
+      join(base, 'library-evil', 'b.jpg'),
+      join(library, 'link.jpg'),
+      join(library, 'up', 'secret.jpg'),
+    ]) {
       await expect(resolveInside(escape, [library])).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
   });
@@ -51,7 +57,16 @@ describe('resolveInside', () => {
 describe('parseMediaRoute', () => {
   it('accepts <id>/<variant> and nothing else, without decoding', () => {
     expect(parseMediaRoute('p_1-A/thumb')).toEqual({ id: 'p_1-A', variant: 'thumb' });
-    for (const bad of ['../thumb', '%2e%2e/thumb', 'a%2fb/thumb', 'a/b/thumb', 'a/large', 'a', '..%2f..%2fetc/original', 'a\\b/thumb']) {
+    for (const bad of [
+      '../thumb',
+      '%2e%2e/thumb',
+      'a%2fb/thumb',
+      'a/b/thumb',
+      'a/large',
+      'a',
+      '..%2f..%2fetc/original',
+      'a\\b/thumb',
+    ]) {
       expect(() => parseMediaRoute(bad)).toThrow(/Not a media address/);
     }
   });

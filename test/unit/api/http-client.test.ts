@@ -11,7 +11,11 @@ beforeAll(async () => {
 });
 afterAll(() => bridge.close());
 
-const client = () => createHttpClient({ baseUrl: `http://127.0.0.1:${bridge.port}`, headers: { Authorization: `Bearer ${bridge.token}` } });
+const client = () =>
+  createHttpClient({
+    baseUrl: `http://127.0.0.1:${bridge.port}`,
+    headers: { Authorization: `Bearer ${bridge.token}` },
+  });
 
 describe('HTTP client', () => {
   it('has one method per contract method and one on<Event> per event', () => {
@@ -20,7 +24,10 @@ describe('HTTP client', () => {
 
   it('returns values and errors as ApiReply, like the desktop transport', async () => {
     const api = client();
-    expect(await api.search({ query: 'red car' })).toEqual({ ok: true, value: { method: 'search', args: { query: 'red car' } } });
+    expect(await api.search({ query: 'red car' })).toEqual({
+      ok: true,
+      value: { method: 'search', args: { query: 'red car' } },
+    });
     expect(await api.status()).toEqual({ ok: true, value: { method: 'status', args: {} } });
     expect(await api.explain({ query: 'x', k: 99 })).toEqual({
       ok: false,
@@ -36,7 +43,10 @@ describe('HTTP client', () => {
       createEventSource: (url) => {
         const source = { url, handlers: new Map<string, (e: { data: string }) => void>(), closed: false };
         sources.push(source);
-        return { addEventListener: (type, listener) => source.handlers.set(type, listener), close: () => (source.closed = true) };
+        return {
+          addEventListener: (type, listener) => source.handlers.set(type, listener),
+          close: () => (source.closed = true),
+        };
       },
     });
     const seen: unknown[] = [];

@@ -14,7 +14,10 @@ describe('eidos serve', () => {
     const io = captureIo();
     let stop = (): void => undefined;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const command = makeServeCommand({ createHandlers: async () => fakeEngine(tableMedia({}, [])).handlers, untilStopped: () => stopped });
+    const command = makeServeCommand({
+      createHandlers: async () => fakeEngine(tableMedia({}, [])).handlers,
+      untilStopped: () => stopped,
+    });
     const running = command.run({ positionals: [], values: {}, json: true }, io);
     await expect.poll(() => io.lines.length).toBeGreaterThan(0);
     const { url, port } = JSON.parse(io.lines[0] ?? '{}') as { url: string; port: number };

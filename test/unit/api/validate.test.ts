@@ -27,7 +27,8 @@ describe('schema primitives', () => {
     const n = number({ min: 0, max: 10, integer: true });
     expect(n.parse(0, 'n')).toBe(0);
     expect(n.parse(10, 'n')).toBe(10);
-    for (const bad of [-1, 11, 2.5, Number.NaN, Infinity, '3', null]) expect(() => n.parse(bad, 'n')).toThrow(/n must be an integer between 0 and 10/);
+    for (const bad of [-1, 11, 2.5, Number.NaN, Infinity, '3', null])
+      expect(() => n.parse(bad, 'n')).toThrow(/n must be an integer between 0 and 10/);
   });
 
   it('checks enumerations and lists', () => {
@@ -43,16 +44,22 @@ describe('schema primitives', () => {
     const o = object({ a: number({ min: 0, max: 1 }), b: optional(string({ max: 3 })) });
     expect(o.parse({ a: 1 }, 'o')).toEqual({ a: 1 });
     expect(messageOf(() => o.parse({ a: 1, c: 2 }, 'o'))).toBe('o.c is not a known field (allowed: a, b).');
-    expect(messageOf(() => o.parse(JSON.parse('{"a":1,"__proto__":{"x":1}}'), 'o'))).toMatch(/^o.__proto__ is not a known field/);
+    expect(messageOf(() => o.parse(JSON.parse('{"a":1,"__proto__":{"x":1}}'), 'o'))).toMatch(
+      /^o.__proto__ is not a known field/,
+    );
     expect(messageOf(() => o.parse({}, 'o'))).toBe('o.a must be a number between 0 and 1 (it is missing).');
     expect(messageOf(() => o.parse([], 'o'))).toMatch(/^o must be an object with keys a, b/);
     // A key as long as the body is quoted by its start only.
-    expect(messageOf(() => o.parse({ a: 1, ['k'.repeat(60_000)]: 1 }, 'o'))).toBe(`o.${JSON.stringify('k'.repeat(40))}… is not a known field (allowed: a, b).`);
+    expect(messageOf(() => o.parse({ a: 1, ['k'.repeat(60_000)]: 1 }, 'o'))).toBe(
+      `o.${JSON.stringify('k'.repeat(40))}… is not a known field (allowed: a, b).`,
+    );
   });
 
   it('says why a string is too long when the schema knows', () => {
     const s = string({ min: 1, max: 3, tooLongHint: 'keep it short.' });
-    expect(messageOf(() => s.parse('abcd', 's'))).toBe('s must be a string of 1 to 3 characters (got a string of 4 characters); keep it short.');
+    expect(messageOf(() => s.parse('abcd', 's'))).toBe(
+      's must be a string of 1 to 3 characters (got a string of 4 characters); keep it short.',
+    );
     expect(messageOf(() => s.parse('', 's'))).toBe('s must be a string of 1 to 3 characters (got "").');
   });
 });
@@ -60,7 +67,9 @@ describe('schema primitives', () => {
 describe('contract arguments', () => {
   it('names the full field path of a nested error', () => {
     const arg = { query: 'beach', filters: { near: { lat: 1, lon: 2, km: 30000 } } };
-    expect(messageOf(() => parseArgs('search', arg))).toBe('search.filters.near.km must be a number between 0 and 20000 (got 30000).');
+    expect(messageOf(() => parseArgs('search', arg))).toBe(
+      'search.filters.near.km must be a number between 0 and 20000 (got 30000).',
+    );
   });
 
   it('accepts a full search and treats a missing argument as {}', () => {
@@ -68,17 +77,30 @@ describe('contract arguments', () => {
       query: 'kids on a beach -people',
       top: 50,
       sort: 'date',
-      filters: { from: '2020-01-01', to: '2021-06-30T12:00:00Z', hasGps: true, type: 'heic', near: { lat: 48.1, lon: 11.6, km: 5 } },
+      filters: {
+        from: '2020-01-01',
+        to: '2021-06-30T12:00:00Z',
+        hasGps: true,
+        type: 'heic',
+        near: { lat: 48.1, lon: 11.6, km: 5 },
+      },
       like: 'p_123',
     };
     expect(parseArgs('search', arg)).toEqual(arg);
     expect(parseArgs('status', undefined)).toEqual({});
-    expect(messageOf(() => parseArgs('status', { verbose: true }))).toBe('status.verbose is not a known field (it takes no fields).');
+    expect(messageOf(() => parseArgs('status', { verbose: true }))).toBe(
+      'status.verbose is not a known field (it takes no fields).',
+    );
   });
 
   it('refuses photo ids that could spell a path and over-long queries', () => {
-    for (const id of ['..', '../x', 'a/b', '%2e%2e', 'a\\b', '']) expect(() => parseArgs('photo', { id })).toThrow(/photo.id must be a photo id/);
-    expect(messageOf(() => parseArgs('search', { query: 'x'.repeat(1001) }))).toContain('got a string of 1001 characters); the text encoder reads about 77 tokens');
-    expect(() => parseArgs('search', { query: 'x', filters: { from: 'yesterday' } })).toThrow(/search.filters.from must be an ISO date/);
+    for (const id of ['..', '../x', 'a/b', '%2e%2e', 'a\\b', ''])
+      expect(() => parseArgs('photo', { id })).toThrow(/photo.id must be a photo id/);
+    expect(messageOf(() => parseArgs('search', { query: 'x'.repeat(1001) }))).toContain(
+      'got a string of 1001 characters); the text encoder reads about 77 tokens',
+    );
+    expect(() => parseArgs('search', { query: 'x', filters: { from: 'yesterday' } })).toThrow(
+      /search.filters.from must be an ISO date/,
+    );
   });
 });

@@ -40,7 +40,8 @@ describe('one concept, one place', () => {
     const detail = toPhotoDetail(row);
     const result = toSearchResult(row, 3.5);
     expect(detail.camera).toBe('Canon EOS R5');
-    for (const key of ['id', 'path', 'thumbnailUrl', 'takenAt', 'camera', 'width', 'height'] as const) expect(detail[key]).toEqual(result[key]);
+    for (const key of ['id', 'path', 'thumbnailUrl', 'takenAt', 'camera', 'width', 'height'] as const)
+      expect(detail[key]).toEqual(result[key]);
     // Bits belong to a search: the detail does not invent any.
     expect('bits' in detail).toBe(false);
   });
@@ -65,13 +66,20 @@ describe('one concept, one place', () => {
         engine.handlers.status = async () => {
           throw new EidosError(code, `failed with ${code}`);
         };
-        const answer = await sendRequest(bridge, '/api/status', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+        const answer = await sendRequest(bridge, '/api/status', {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        });
         expect(answer.status, code).toBe(HTTP_STATUS[code]);
         const media = tableMedia({}, []);
         media.locate = async () => {
           throw new EidosError(code, `failed with ${code}`);
         };
-        const response = await appProtocolResponse(new Request('eidos://app/media/1/thumb'), { staticDir: '/nonexistent', media });
+        const response = await appProtocolResponse(new Request('eidos://app/media/1/thumb'), {
+          staticDir: '/nonexistent',
+          media,
+        });
         expect(response.status, code).toBe(HTTP_STATUS[code]);
       }
     } finally {

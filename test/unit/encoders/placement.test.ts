@@ -53,10 +53,19 @@ describe('encoder placement', () => {
   it('closing while a long text batch runs lets the run in flight finish and refuses the rest', async () => {
     const model = here.model;
     for (const placement of ['worker', 'this-thread'] as const) {
-      const encoder = await Encoder.open({ model, modelDir: join(root, 'model'), towers: ['text'], threads: 1, placement });
+      const encoder = await Encoder.open({
+        model,
+        modelDir: join(root, 'model'),
+        towers: ['text'],
+        threads: 1,
+        placement,
+      });
       const texts = Array.from({ length: 2000 }, (_, i) => `photo number ${i} of a red car`);
       // Its outcome is taken at once: the rejection arrives while close() runs.
-      const outcome = encoder.embedTexts(texts).then(() => 'finished', (error: Error) => error.message);
+      const outcome = encoder.embedTexts(texts).then(
+        () => 'finished',
+        (error: Error) => error.message,
+      );
       await new Promise((done) => setTimeout(done, 5));
       await encoder.close();
       expect(await outcome).toMatch(/closed/);
@@ -65,7 +74,13 @@ describe('encoder placement', () => {
 
   it('refuses work once closed', async () => {
     const model = here.model;
-    const closing = await Encoder.open({ model, modelDir: join(root, 'model'), towers: ['text'], threads: 1, placement: 'this-thread' });
+    const closing = await Encoder.open({
+      model,
+      modelDir: join(root, 'model'),
+      towers: ['text'],
+      threads: 1,
+      placement: 'this-thread',
+    });
     await closing.close();
     await expect(closing.embedTexts(['x'])).rejects.toThrow(/closed/);
   });

@@ -16,7 +16,10 @@ function scoredLibrary(n: number) {
   const names = Array.from({ length: D }, (_, j) => `axis ${j}`);
   const embeddings = new Float32Array(D * D);
   for (let j = 0; j < D; j++) embeddings[j * D + j] = 1;
-  return { scored: { matrix, rowScores, fileIds: Array.from({ length: n }, (_, i) => i + 1), queryBits: 3 }, concepts: async () => ({ names, embeddings }) };
+  return {
+    scored: { matrix, rowScores, fileIds: Array.from({ length: n }, (_, i) => i + 1), queryBits: 3 },
+    concepts: async () => ({ names, embeddings }),
+  };
 }
 
 describe('explaining the results of a small library', () => {

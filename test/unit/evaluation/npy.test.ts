@@ -6,7 +6,13 @@ import { floatToHalfBits } from '../../../app/kernels/f16.ts';
 import { parseNpy, readNpy } from '../../../app/evaluation/npy.ts';
 
 /** A .npy file written byte by byte from the format's specification (not by the reader under test). */
-function npy(options: { descr: string; shape: string; body: Uint8Array; version?: 1 | 2; fortran?: boolean }): Uint8Array {
+function npy(options: {
+  descr: string;
+  shape: string;
+  body: Uint8Array;
+  version?: 1 | 2;
+  fortran?: boolean;
+}): Uint8Array {
   const { descr, shape, body, version = 1, fortran = false } = options;
   const dict = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shape}, }`;
   const prefix = version === 1 ? 10 : 12;
@@ -41,7 +47,10 @@ describe('readNpy', () => {
   });
 
   it('reads float16 exactly and version 2 headers', () => {
-    const m = parseNpy(npy({ descr: '<f2', shape: '(1, 4)', body: f16Bytes([1, -2, 0.5, 65504]), version: 2 }), 'h.npy');
+    const m = parseNpy(
+      npy({ descr: '<f2', shape: '(1, 4)', body: f16Bytes([1, -2, 0.5, 65504]), version: 2 }),
+      'h.npy',
+    );
     expect(m).toMatchObject({ dtype: 'f16', rows: 1, cols: 4 });
     expect(Array.from(m.values)).toEqual([1, -2, 0.5, 65504]);
   });
@@ -60,9 +69,21 @@ describe('readNpy', () => {
     ['big-endian float32', npy({ descr: '>f4', shape: '(1, 1)', body: new Uint8Array(4) }), /'>f4'/],
     ['Fortran order', npy({ descr: '<f4', shape: '(2, 2)', body: new Uint8Array(16), fortran: true }), /Fortran/],
     ['a 1-D array', npy({ descr: '<f4', shape: '(4,)', body: new Uint8Array(16) }), /shape is \(4,\)/],
-    ['truncated data', npy({ descr: '<f4', shape: '(2, 2)', body: new Uint8Array(12) }), /needs 16 data bytes .* but the file has 12/],
+    [
+      'truncated data',
+      npy({ descr: '<f4', shape: '(2, 2)', body: new Uint8Array(12) }),
+      /needs 16 data bytes .* but the file has 12/,
+    ],
     ['a NaN', npy({ descr: '<f4', shape: '(1, 2)', body: f32Bytes([0, NaN]) }), /row 0, column 1 is NaN/],
-    ['version 9', (() => { const b = npy({ descr: '<f4', shape: '(1, 1)', body: new Uint8Array(4) }); b[6] = 9; return b; })(), /version 9/],
+    [
+      'version 9',
+      (() => {
+        const b = npy({ descr: '<f4', shape: '(1, 1)', body: new Uint8Array(4) });
+        b[6] = 9;
+        return b;
+      })(),
+      /version 9/,
+    ],
   ])('refuses %s with a message naming the file and the reason', (_name, bytes, reason) => {
     expect(() => parseNpy(bytes, '/data/x.npy')).toThrow(/\/data\/x\.npy is not a usable \.npy embedding file/);
     expect(() => parseNpy(bytes, '/data/x.npy')).toThrow(reason);

@@ -70,7 +70,9 @@ describe('explainRanking on planted concepts', () => {
 
   it('reports "lower" for a concept the top results lack', () => {
     const anti = u1.map((x) => -x);
-    const result = explainRanking(base({ features: { kind: 'concepts', names: ['not first'], embeddings: anti }, maxFeatures: 1 }));
+    const result = explainRanking(
+      base({ features: { kind: 'concepts', names: ['not first'], embeddings: anti }, maxFeatures: 1 }),
+    );
     expect(result.selected[0]).toMatchObject({ name: 'not first', direction: 'lower' });
     expect(result.selected[0]!.topMean).toBeLessThan(result.selected[0]!.backgroundMean);
   });
@@ -108,10 +110,19 @@ describe('explainRanking on planted concepts', () => {
 
   it('works on f16 and i8 libraries with the same first picks', () => {
     const f16: EmbeddingMatrix = { dtype: 'f16', data: kernels.f32ToF16(library.data), n: N, d: D };
-    const first = (matrix: EmbeddingMatrix) => explainRanking(base({ matrix, maxFeatures: 2 })).selected.map((f) => f.name).sort();
+    const first = (matrix: EmbeddingMatrix) =>
+      explainRanking(base({ matrix, maxFeatures: 2 }))
+        .selected.map((f) => f.name)
+        .sort();
     expect(first(f16)).toEqual(['first', 'second']);
     const scales = new Float32Array(N).fill(1 / 127);
-    const i8: EmbeddingMatrix = { dtype: 'i8', data: Int8Array.from(library.data, (x) => Math.round(x * 127)), n: N, d: D, scales };
+    const i8: EmbeddingMatrix = {
+      dtype: 'i8',
+      data: Int8Array.from(library.data, (x) => Math.round(x * 127)),
+      n: N,
+      d: D,
+      scales,
+    };
     expect(first(i8)).toEqual(['first', 'second']);
   });
 
@@ -121,12 +132,12 @@ describe('explainRanking on planted concepts', () => {
     nan[7] = NaN;
     expect(() => explainRanking(base({ rowScores: nan }))).toThrow(/rowScores\[7\] is NaN/);
     expect(() => explainRanking(base({ rowScores: rowScores.subarray(1) }))).toThrow(/one score per library row/);
-    expect(() => explainRanking(base({ features: { kind: 'concepts', names: ['a'], embeddings: new Float32Array(D + 1) } }))).toThrow(
-      /one embedding per name/,
-    );
-    expect(() => explainRanking(base({ features: { kind: 'concepts', names: ['zero'], embeddings: new Float32Array(D) } }))).toThrow(
-      /"zero" has norm 0/,
-    );
+    expect(() =>
+      explainRanking(base({ features: { kind: 'concepts', names: ['a'], embeddings: new Float32Array(D + 1) } })),
+    ).toThrow(/one embedding per name/);
+    expect(() =>
+      explainRanking(base({ features: { kind: 'concepts', names: ['zero'], embeddings: new Float32Array(D) } })),
+    ).toThrow(/"zero" has norm 0/);
     expect(() => explainRanking(base({ tau: 0 }))).toThrow(/logit scale/);
   });
 });

@@ -45,7 +45,10 @@ describe('labelled sample (top-k + seeded background)', () => {
     const top = new Set(labelledSample(small, 10, 1, 0, kernels).rows.subarray(0, 10));
     const slots = counts.map((_, s) => 100 - [...top].filter((row) => Math.floor(row / 100) === s).length);
     const total = counts.reduce((x, y) => x + y, 0);
-    const chi2 = counts.reduce((sum, c, s) => sum + (c - (total * slots[s]!) / 990) ** 2 / ((total * slots[s]!) / 990), 0);
+    const chi2 = counts.reduce(
+      (sum, c, s) => sum + (c - (total * slots[s]!) / 990) ** 2 / ((total * slots[s]!) / 990),
+      0,
+    );
     expect(chi2).toBeLessThan(27.88);
   });
 });

@@ -34,7 +34,10 @@ describe('query-side InfoNCE bound and query information', () => {
     const a = queryInfoNce(twoLevel(scale), tops, scale, referenceKernels);
     const b = queryInfoNce(shifted, tops, scale, referenceKernels);
     expect(b.infoNce.bits).toBeCloseTo(a.infoNce.bits, 5);
-    expect(queryInformationBits(shifted, scale, b.lse)).toBeCloseTo(queryInformationBits(twoLevel(scale), scale, a.lse), 5);
+    expect(queryInformationBits(shifted, scale, b.lse)).toBeCloseTo(
+      queryInformationBits(twoLevel(scale), scale, a.lse),
+      5,
+    );
   });
 
   it('query information is log2 N − H(p) for the two-level library, 0 for a flat one', () => {

@@ -34,30 +34,52 @@ function world(photos: number, seed: number) {
 }
 
 const explainOf = (w: ReturnType<typeof world>, rowScores: Float32Array) =>
-  explainRanking({ matrix: w.library, rowScores, scoreKind: 'cosine', features: w.features, tau: 100, k: Math.min(50, w.library.n / 2) });
+  explainRanking({
+    matrix: w.library,
+    rowScores,
+    scoreKind: 'cosine',
+    features: w.features,
+    tau: 100,
+    k: Math.min(50, w.library.n / 2),
+  });
 
 describe('explanations stop at noise', () => {
-  it.each([100, 1000, 10_000])('selects no feature when the ranking is independent of every feature (%i photos, 10 queries)', (photos) => {
-    for (let seed = 1; seed <= 10; seed++) {
-      const w = world(photos, seed);
-      const result = explainOf(w, Float32Array.from({ length: photos }, () => w.normal()));
-      expect(result.selected.map((f) => `${f.name} p=${f.pValue}`), `seed ${seed}`).toEqual([]);
-    }
-  });
-
-  it.each([300, 1000, 10_000])('selects the two planted concepts first, no noise concept, and cumulative bits ≤ H(Y) (%i photos)', (photos) => {
-    for (let seed = 1; seed <= 3; seed++) {
-      const w = world(photos, 100 + seed);
-      // Concepts 0 and 1 drive the ranking (plus a little noise); the other 198 do not.
-      const rowScores = Float32Array.from({ length: photos }, (_, i) => w.cos(i, 0) + w.cos(i, 1) + 0.05 * w.normal());
-      const result = explainOf(w, rowScores);
-      const names = result.selected.map((f) => f.name);
-      expect(names.slice(0, 2).sort(), `seed ${seed}`).toEqual(['concept 0', 'concept 1']);
-      expect(names.slice(2), `seed ${seed}: noise selected`).toEqual([]);
-      for (const f of result.selected) {
-        expect(f.pValue).toBeLessThan(1e-6);
-        expect(f.cumulativeBits).toBeLessThanOrEqual(result.labelEntropyBits + 1e-12);
+  it.each([100, 1000, 10_000])(
+    'selects no feature when the ranking is independent of every feature (%i photos, 10 queries)',
+    (photos) => {
+      for (let seed = 1; seed <= 10; seed++) {
+        const w = world(photos, seed);
+        const result = explainOf(
+          w,
+          Float32Array.from({ length: photos }, () => w.normal()),
+        );
+        expect(
+          result.selected.map((f) => `${f.name} p=${f.pValue}`),
+          `seed ${seed}`,
+        ).toEqual([]);
       }
-    }
-  });
+    },
+  );
+
+  it.each([300, 1000, 10_000])(
+    'selects the two planted concepts first, no noise concept, and cumulative bits ≤ H(Y) (%i photos)',
+    (photos) => {
+      for (let seed = 1; seed <= 3; seed++) {
+        const w = world(photos, 100 + seed);
+        // Concepts 0 and 1 drive the ranking (plus a little noise); the other 198 do not.
+        const rowScores = Float32Array.from(
+          { length: photos },
+          (_, i) => w.cos(i, 0) + w.cos(i, 1) + 0.05 * w.normal(),
+        );
+        const result = explainOf(w, rowScores);
+        const names = result.selected.map((f) => f.name);
+        expect(names.slice(0, 2).sort(), `seed ${seed}`).toEqual(['concept 0', 'concept 1']);
+        expect(names.slice(2), `seed ${seed}: noise selected`).toEqual([]);
+        for (const f of result.selected) {
+          expect(f.pValue).toBeLessThan(1e-6);
+          expect(f.cumulativeBits).toBeLessThanOrEqual(result.labelEntropyBits + 1e-12);
+        }
+      }
+    },
+  );
 });

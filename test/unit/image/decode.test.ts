@@ -12,7 +12,9 @@ const EXIF_EDGE = '/work/shared/photos/exif-edge/files';
 
 /** Mean of channel `c` over the left and right thirds of an RGB image. */
 function sideMeans(image: { data: Buffer; width: number; height: number }, c: number): [number, number] {
-  let left = 0, right = 0, n = 0;
+  let left = 0,
+    right = 0,
+    n = 0;
   for (let y = 0; y < image.height; y++) {
     for (let x = 0; x < Math.floor(image.width / 3); x++) {
       left += image.data[(y * image.width + x) * 3 + c]!;
@@ -24,7 +26,10 @@ function sideMeans(image: { data: Buffer; width: number; height: number }, c: nu
 }
 
 async function expectCode(promise: Promise<unknown>, code: ErrorCode, file: string): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(isEidosError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
   expect((error as Error).message).toContain(file);
 }
@@ -47,7 +52,10 @@ describe('decodeImage orientation', () => {
 describe('decodeImage colour handling', () => {
   it('expands grayscale to three equal channels', async () => {
     const file = join(dir, 'gray.png');
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#404040' } }).toColourspace('b-w').png().toFile(file);
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#404040' } })
+      .toColourspace('b-w')
+      .png()
+      .toFile(file);
     expect((await sharp(file).metadata()).channels).toBe(1);
     const image = await decodeImage(file);
     expect([...image.data.subarray(0, 3)]).toEqual([64, 64, 64]);
@@ -65,14 +73,19 @@ describe('decodeImage colour handling', () => {
 
   it('flattens transparency onto white', async () => {
     const file = join(dir, 'alpha.png');
-    await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toFile(file);
+    await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toFile(file);
     const image = await decodeImage(file);
     expect([...image.data.subarray(0, 3)]).toEqual([255, 255, 255]);
   });
 
   it('reduces 16-bit to 8-bit', async () => {
     const file = join(dir, 'deep.png');
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#8040c0' } }).toColourspace('rgb16').png().toFile(file);
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#8040c0' } })
+      .toColourspace('rgb16')
+      .png()
+      .toFile(file);
     expect((await sharp(file).metadata()).depth).toBe('ushort');
     const image = await decodeImage(file);
     expect([...image.data.subarray(0, 3)]).toEqual([0x80, 0x40, 0xc0]);
@@ -80,9 +93,15 @@ describe('decodeImage colour handling', () => {
 
   it('takes the first frame of an animation', async () => {
     const file = join(dir, 'anim.gif');
-    const red = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff0000' } }).raw().toBuffer();
-    const green = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#00ff00' } }).raw().toBuffer();
-    await sharp(Buffer.concat([red, green]), { raw: { width: 8, height: 16, channels: 3, pageHeight: 8 } }).gif().toFile(file);
+    const red = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff0000' } })
+      .raw()
+      .toBuffer();
+    const green = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#00ff00' } })
+      .raw()
+      .toBuffer();
+    await sharp(Buffer.concat([red, green]), { raw: { width: 8, height: 16, channels: 3, pageHeight: 8 } })
+      .gif()
+      .toFile(file);
     const image = await decodeImage(file);
     expect([image.width, image.height]).toEqual([8, 8]);
     expect(image.data[0]).toBeGreaterThan(200);
@@ -118,12 +137,25 @@ describe('decodeImage HEIC, RAW and bounds', () => {
   it('reads a RAW file through its largest embedded JPEG preview', async () => {
     const file = join(dir, 'fake.dng');
     const tiffHeader = Buffer.from('49492a0008000000', 'hex');
-    await writeFile(file, Buffer.concat([tiffHeader, await jpegBytes(32, 24), Buffer.alloc(1000, 0x55), await jpegBytes(320, 240, true), Buffer.alloc(500, 0xff)]));
+    await writeFile(
+      file,
+      Buffer.concat([
+        tiffHeader,
+        await jpegBytes(32, 24),
+        Buffer.alloc(1000, 0x55),
+        await jpegBytes(320, 240, true),
+        Buffer.alloc(500, 0xff),
+      ]),
+    );
     const opened = await openImage(file);
     expect([opened.kind, opened.width, opened.height]).toEqual(['raw-preview', 320, 240]);
     expect((await decodeImage(file)).source).toBe('embedded-preview');
     // A preview smaller than the need is refused, naming the RAW format.
-    await expectCode(decodeImage(file, { embedded: { minShortEdge: 300, minLongEdge: 400 } }), 'UNSUPPORTED_FORMAT', 'DNG RAW file whose largest embedded preview is 320×240');
+    await expectCode(
+      decodeImage(file, { embedded: { minShortEdge: 300, minLongEdge: 400 } }),
+      'UNSUPPORTED_FORMAT',
+      'DNG RAW file whose largest embedded preview is 320×240',
+    );
     const [redLeft, redRight] = sideMeans(await decodeImage(file), 0);
     expect(redLeft).toBeGreaterThan(200);
     expect(redRight).toBeLessThan(60);
@@ -137,7 +169,8 @@ describe('decodeImage HEIC, RAW and bounds', () => {
 });
 
 describe('decode failures name the file and say why', () => {
-  it('UNREADABLE for a missing file', () => expectCode(decodeImage(join(dir, 'missing.jpg')), 'UNREADABLE', 'missing.jpg'));
+  it('UNREADABLE for a missing file', () =>
+    expectCode(decodeImage(join(dir, 'missing.jpg')), 'UNREADABLE', 'missing.jpg'));
 
   it('UNSUPPORTED_FORMAT for a file type Eidos does not read', async () => {
     await writeFile(join(dir, 'notes.txt'), 'hello');

@@ -32,7 +32,8 @@ function libheifSizes(bytes: Uint8Array): { primary: string; thumbnails: string[
     call('_heif_context_get_primary_image_handle', error, context, out);
     if (lib.HEAP32[error >> 2] !== 0) return undefined;
     const primary = lib.HEAPU32[out >> 2]!;
-    const size = (handle: number): string => `${call('_heif_image_handle_get_width', handle)}x${call('_heif_image_handle_get_height', handle)}`;
+    const size = (handle: number): string =>
+      `${call('_heif_image_handle_get_width', handle)}x${call('_heif_image_handle_get_height', handle)}`;
     const count = call('_heif_image_handle_get_list_of_thumbnail_IDs', primary, out, 16);
     const thumbnails: string[] = [];
     for (const id of Array.from(lib.HEAPU32.subarray(out >> 2, (out >> 2) + count))) {
@@ -66,7 +67,9 @@ describe('readHeifLayout on the heif-edge corpus', () => {
       const primary = layout.items.get(layout.primaryId!)!;
       const size = displayedSize(primary)!;
       expect(`${size.width}x${size.height}`, file).toBe(info.primary);
-      const thumbnails = (layout.thumbnails.get(primary.id) ?? []).map((id) => displayedSize(layout.items.get(id)!)!).map((s) => `${s.width}x${s.height}`);
+      const thumbnails = (layout.thumbnails.get(primary.id) ?? [])
+        .map((id) => displayedSize(layout.items.get(id)!)!)
+        .map((s) => `${s.width}x${s.height}`);
       expect(thumbnails.sort(), file).toEqual(info.thumbnails.sort());
       compared++;
     }
@@ -76,7 +79,12 @@ describe('readHeifLayout on the heif-edge corpus', () => {
   it("reads an iPhone photo's rotation on both the primary image and its thumbnail", () => {
     const layout = readHeifLayout(readFileSync(join(CORPUS, 'pillow-heif/heif_other/arrow.heic')));
     const primary = layout.items.get(layout.primaryId!)!;
-    expect([primary.type, primary.width, primary.height, primary.transforms]).toEqual(['grid', 4032, 3024, [{ kind: 'irot', quarterTurns: 3 }]]);
+    expect([primary.type, primary.width, primary.height, primary.transforms]).toEqual([
+      'grid',
+      4032,
+      3024,
+      [{ kind: 'irot', quarterTurns: 3 }],
+    ]);
     const [thumbnail] = layout.thumbnails.get(primary.id)!;
     expect(layout.items.get(thumbnail!)?.transforms).toEqual([{ kind: 'irot', quarterTurns: 3 }]);
   });
@@ -84,16 +92,24 @@ describe('readHeifLayout on the heif-edge corpus', () => {
   it('reads a clean aperture (29 × 100 shown from 64 × 100 coded)', () => {
     const layout = readHeifLayout(readFileSync(join(CORPUS, 'pillow-heif/heif/L_8__29x100.heif')));
     const primary = layout.items.get(layout.primaryId!)!;
-    expect(primary.transforms).toEqual([{ kind: 'clap', width: 29, height: 100, horizontalOffset: -17.5, verticalOffset: 0 }]);
+    expect(primary.transforms).toEqual([
+      { kind: 'clap', width: 29, height: 100, horizontalOffset: -17.5, verticalOffset: 0 },
+    ]);
     expect(displayedSize(primary)).toEqual({ width: 29, height: 100 });
   });
 
   it('tells an image sequence without a still image from a damaged file', () => {
     const animation = readHeifLayout(readFileSync(join(CORPUS, 'nokia/image_sequences/candle_animation.heic')));
-    expect([animation.primaryId, animation.hasTracks, animation.trackSize]).toEqual([undefined, true, { width: 256, height: 144 }]);
+    expect([animation.primaryId, animation.hasTracks, animation.trackSize]).toEqual([
+      undefined,
+      true,
+      { width: 256, height: 144 },
+    ]);
     const burst = readHeifLayout(readFileSync(join(CORPUS, 'nokia/image_sequences/bird_burst.heic')));
     expect(burst.primaryId).toBeDefined();
-    expect(() => readHeifLayout(readFileSync(join(CORPUS, 'pillow-heif/heif_truncated/truncated.heic')))).toThrow(HeifStructureError);
+    expect(() => readHeifLayout(readFileSync(join(CORPUS, 'pillow-heif/heif_truncated/truncated.heic')))).toThrow(
+      HeifStructureError,
+    );
   });
 
   it('refuses a box whose declared length runs past its parent, naming the box', () => {

@@ -29,7 +29,12 @@ async function sceneJpeg(width: number, height: number, file: string, orientatio
 }
 
 async function common(data: Uint8Array, width: number, height: number, channels: number): Promise<Buffer> {
-  return sharp(data, { raw: { width, height, channels: channels as 3 | 4 } }).flatten({ background: '#ffffff' }).resize(224, 168, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+  return sharp(data, { raw: { width, height, channels: channels as 3 | 4 } })
+    .flatten({ background: '#ffffff' })
+    .resize(224, 168, { fit: 'fill' })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
 }
 
 const psnr = (a: Buffer, b: Buffer): number => {
@@ -52,11 +57,18 @@ describe.skipIf(!imageio)('ImageIO (macOS) against the portable HEIF path', () =
     expect([native.width, native.height]).toEqual([512, 384]);
     expect([portable.pixels.width, portable.pixels.height]).toEqual([512, 384]);
     const a = await common(native.data, native.width, native.height, 3);
-    const b = await common(portable.pixels.data, portable.pixels.width, portable.pixels.height, portable.pixels.channels);
+    const b = await common(
+      portable.pixels.data,
+      portable.pixels.width,
+      portable.pixels.height,
+      portable.pixels.channels,
+    );
     expect(psnr(a, b)).toBeGreaterThanOrEqual(30);
   });
 
   it('fails with DECODE_FAILED naming the file for bytes that are not an image', async () => {
-    await expect(imageio!('/photos/broken.heic', new Uint8Array(1000), { width: 10, height: 10 }, {})).rejects.toMatchObject({ code: 'DECODE_FAILED', message: expect.stringContaining('/photos/broken.heic') });
+    await expect(
+      imageio!('/photos/broken.heic', new Uint8Array(1000), { width: 10, height: 10 }, {}),
+    ).rejects.toMatchObject({ code: 'DECODE_FAILED', message: expect.stringContaining('/photos/broken.heic') });
   });
 });

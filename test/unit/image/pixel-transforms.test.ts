@@ -4,9 +4,18 @@ import type { HeifPixels } from '../../../app/image/libheif.ts';
 import { crop, mirror, rotateAnticlockwise } from '../../../app/image/pixel-transforms.ts';
 
 // Reference: libvips through sharp (rotate is clockwise there; flop mirrors left-right, flip top-bottom).
-const image: HeifPixels = { width: 7, height: 4, channels: 3, data: Uint8Array.from({ length: 7 * 4 * 3 }, (_, i) => (i * 37) % 251) };
+const image: HeifPixels = {
+  width: 7,
+  height: 4,
+  channels: 3,
+  data: Uint8Array.from({ length: 7 * 4 * 3 }, (_, i) => (i * 37) % 251),
+};
 const viaSharp = async (ops: (s: Sharp) => Sharp): Promise<HeifPixels> => {
-  const { data, info } = await ops(sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await ops(
+    sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }),
+  )
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
 };
 

@@ -8,8 +8,12 @@ import { isEidosError } from '../../../app/contract/errors.ts';
 import { scratchDir } from './fixtures.ts';
 
 const CLIP: PreprocessSpec = {
-  size: 224, shortestEdge: 224, interpolation: 'bicubic', rescaleFactor: 1 / 255,
-  mean: [0.48145466, 0.4578275, 0.40821073], std: [0.26862954, 0.26130258, 0.27577711],
+  size: 224,
+  shortestEdge: 224,
+  interpolation: 'bicubic',
+  rescaleFactor: 1 / 255,
+  mean: [0.48145466, 0.4578275, 0.40821073],
+  std: [0.26862954, 0.26130258, 0.27577711],
 };
 const dir = scratchDir();
 
@@ -25,7 +29,9 @@ describe('modelInputGeometry', () => {
 describe('preprocessForModel', () => {
   it('turns a uniform colour into (v/255 − mean)/std in every CHW plane', async () => {
     const file = join(dir, 'uniform.png');
-    await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 200, g: 100, b: 50 } } }).png().toFile(file);
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 200, g: 100, b: 50 } } })
+      .png()
+      .toFile(file);
     const tensor = await preprocessForModel(file, CLIP);
     expect(tensor).toHaveLength(3 * 224 * 224);
     const plane = 224 * 224;
@@ -39,8 +45,11 @@ describe('preprocessForModel', () => {
   it('keeps the left half of the centre crop in the left half of the tensor', async () => {
     const file = join(dir, 'halves.png');
     await sharp({ create: { width: 400, height: 224, channels: 3, background: '#000000' } })
-      .composite([{ input: { create: { width: 200, height: 224, channels: 3, background: '#ffffff' } }, left: 200, top: 0 }])
-      .png().toFile(file);
+      .composite([
+        { input: { create: { width: 200, height: 224, channels: 3, background: '#ffffff' } }, left: 200, top: 0 },
+      ])
+      .png()
+      .toFile(file);
     const tensor = await preprocessForModel(file, CLIP);
     const white = (1 - CLIP.mean[0]) / CLIP.std[0];
     expect(tensor[100 * 224 + 10]).toBeLessThan(0); // dark on the left
@@ -49,7 +58,10 @@ describe('preprocessForModel', () => {
 
   it('gives nearly the same tensor from a shared bounded decode (the thumbnail path)', async () => {
     const file = join(dir, 'big.jpg');
-    await sharp('/work/shared/photos/imagenet-dev/images/n01440764_tench.JPEG').resize({ width: 2000 }).jpeg({ quality: 92 }).toFile(file);
+    await sharp('/work/shared/photos/imagenet-dev/images/n01440764_tench.JPEG')
+      .resize({ width: 2000 })
+      .jpeg({ quality: 92 })
+      .toFile(file);
     const direct = await preprocessForModel(file, CLIP);
     const shared = await preprocessDecoded(await decodeImage(file, { maxLongEdge: 1280, minShortEdge: 224 }), CLIP);
     let diff = 0;

@@ -12,12 +12,25 @@ const HASH = 'ab'.repeat(16);
 describe('thumbnails', () => {
   it('names files by content hash with a two-digit fan-out', () => {
     expect(thumbnailPath(HASH, 'grid', '/cache')).toBe(`/cache/grid/ab/${HASH}.webp`);
-    expect(isEidosError((() => { try { thumbnailPath('../etc', 'grid', '/cache'); } catch (e) { return e; } })(), 'BAD_ARGUMENT')).toBe(true);
+    expect(
+      isEidosError(
+        (() => {
+          try {
+            thumbnailPath('../etc', 'grid', '/cache');
+          } catch (e) {
+            return e;
+          }
+        })(),
+        'BAD_ARGUMENT',
+      ),
+    ).toBe(true);
   });
 
   it('writes an oriented grid and detail WebP and leaves no temporary files', async () => {
     const dir = scratchDir();
-    const image = await decodeImage('/work/shared/photos/exif-edge/files/jpg/orientation/portrait_6.jpg', { maxLongEdge: 1280 });
+    const image = await decodeImage('/work/shared/photos/exif-edge/files/jpg/orientation/portrait_6.jpg', {
+      maxLongEdge: 1280,
+    });
     const paths = await writeThumbnails(image, HASH, dir);
     const grid = await sharp(paths.grid).metadata();
     const detail = await sharp(paths.detail).metadata();

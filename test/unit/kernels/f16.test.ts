@@ -69,7 +69,9 @@ describe.each(backends)('f16 conversion, %s', (_name, impl, portable) => {
   });
 
   it('round-trips every binary16 pattern that is not NaN', () => {
-    const all = Uint16Array.from({ length: 65536 }, (_, h) => h).filter((h) => (h & 0x7c00) !== 0x7c00 || (h & 0x3ff) === 0);
+    const all = Uint16Array.from({ length: 65536 }, (_, h) => h).filter(
+      (h) => (h & 0x7c00) !== 0x7c00 || (h & 0x3ff) === 0,
+    );
     const back = run(() => impl.f32ToF16(impl.f16ToF32(all)));
     expect(Buffer.from(back.buffer).equals(Buffer.from(all.buffer))).toBe(true);
   });

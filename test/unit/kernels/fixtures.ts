@@ -33,7 +33,13 @@ export function matrixOf(dtype: 'f32' | 'f16' | 'i8', values: Float32Array, n: n
   if (dtype === 'f32') return { dtype, data: values, n, d };
   if (dtype === 'f16') return { dtype, data: Uint16Array.from(values, floatToHalfBits), n, d };
   // Grid values ×4 are small integers; scales of 1/4 make the i8 matrix represent them exactly.
-  return { dtype, data: Int8Array.from(values, (v) => Math.round(v * 4)), n, d, scales: new Float32Array(n).fill(0.25) };
+  return {
+    dtype,
+    data: Int8Array.from(values, (v) => Math.round(v * 4)),
+    n,
+    d,
+    scales: new Float32Array(n).fill(0.25),
+  };
 }
 
 export function randomMask(n: number, seed: number): Uint8Array {

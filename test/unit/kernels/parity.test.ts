@@ -46,14 +46,22 @@ describe.each([false, true])('native kernels vs reference, portable loops: %s', 
     forcePortableKernels(portable);
     const rows = unitRows(n, d, n * 31 + d);
     const query = unitRows(1, d, 99);
-    for (const [dtype, tolerance] of [['f32', 1e-4], ['f16', 1e-2]] as const) {
+    for (const [dtype, tolerance] of [
+      ['f32', 1e-4],
+      ['f16', 1e-2],
+    ] as const) {
       const matrix: EmbeddingMatrix = matrixOf(dtype, rows, n, d);
       const ours = kernels.scores(matrix, query, 1);
       const theirs = ref.scores(matrix, query, 1);
       for (let i = 0; i < n; i++) expect(Math.abs(ours[i]! - theirs[i]!)).toBeLessThanOrEqual(tolerance);
       // ids: the native ranking of its own scores is the reference ranking of those scores
       const pass = kernels.searchPass(matrix, query, 100, k);
-      expect(pass.indices).toEqual(ref.topK(kernels.scores(matrix, query, 1).map((s) => Math.fround(100 * s)), k).indices);
+      expect(pass.indices).toEqual(
+        ref.topK(
+          kernels.scores(matrix, query, 1).map((s) => Math.fround(100 * s)),
+          k,
+        ).indices,
+      );
       const lse = ref.logSumExp(theirs, 100);
       expect(Math.abs(pass.lse - lse)).toBeLessThanOrEqual(1e-5 * Math.abs(lse) + 100 * tolerance);
     }
@@ -89,7 +97,9 @@ describe.each([false, true])('native kernels vs reference, portable loops: %s', 
 
   it('image prior and per-bank log-sum-exp match the reference (full and with given bankLse)', () => {
     for (const dtype of dtypes) {
-      const n = 3000, d = 24, nb = 9;
+      const n = 3000,
+        d = 24,
+        nb = 9;
       const matrix = matrixOf(dtype, gridValues(n * d, 4), n, d);
       const bank = gridValues(nb * d, 5);
       const lse = ref.bankLogSumExp(matrix, bank, nb, 3);
@@ -103,11 +113,18 @@ describe.each([false, true])('native kernels vs reference, portable loops: %s', 
 
   it('MI count tables are exactly equal, with several bin counts', () => {
     const next = rng(11);
-    for (const [f, n, bins] of [[1, 1, 1], [13, 2001, 4], [40, 5000, 16], [3, 100, 256]] as const) {
+    for (const [f, n, bins] of [
+      [1, 1, 1],
+      [13, 2001, 4],
+      [40, 5000, 16],
+      [3, 100, 256],
+    ] as const) {
       const binned = Uint8Array.from({ length: f * n }, () => Math.floor(next() * bins));
       const y = Uint8Array.from({ length: n }, () => (next() < 0.3 ? 1 : 0));
       expect(kernels.countTables(binned, f, n, y, bins)).toEqual(ref.countTables(binned, f, n, y, bins));
-      expect(kernels.pairCountTables(binned, f, n, y, bins, f - 1)).toEqual(ref.pairCountTables(binned, f, n, y, bins, f - 1));
+      expect(kernels.pairCountTables(binned, f, n, y, bins, f - 1)).toEqual(
+        ref.pairCountTables(binned, f, n, y, bins, f - 1),
+      );
     }
   });
 
@@ -123,17 +140,57 @@ describe.each([false, true])('native kernels vs reference, portable loops: %s', 
 describe('argument validation (both backends refuse the same calls with the same message)', () => {
   const matrix = matrixOf('f32', gridValues(20, 1), 5, 4);
   const bad: [string, (k: typeof ref) => unknown, RegExp][] = [
-    ['a wrong data type', (k) => k.scores({ ...matrix, data: new Uint16Array(20) } as never, new Float32Array(4), 1), /matrix.data must be a Float32Array for dtype 'f32'/],
-    ['a short data array', (k) => k.scores({ ...matrix, n: 6 }, new Float32Array(4), 1), /matrix.data must hold n×d = 24 values, got 20/],
-    ['an unknown dtype', (k) => k.scores({ ...matrix, dtype: 'f64' } as never, new Float32Array(4), 1), /matrix.dtype must be 'f32', 'f16' or 'i8', got 'f64'/],
-    ['a query of the wrong length', (k) => k.searchPass(matrix, new Float32Array(3), 1, 1), /query must hold 1×4 = 4 values, got 3/],
+    [
+      'a wrong data type',
+      (k) => k.scores({ ...matrix, data: new Uint16Array(20) } as never, new Float32Array(4), 1),
+      /matrix.data must be a Float32Array for dtype 'f32'/,
+    ],
+    [
+      'a short data array',
+      (k) => k.scores({ ...matrix, n: 6 }, new Float32Array(4), 1),
+      /matrix.data must hold n×d = 24 values, got 20/,
+    ],
+    [
+      'an unknown dtype',
+      (k) => k.scores({ ...matrix, dtype: 'f64' } as never, new Float32Array(4), 1),
+      /matrix.dtype must be 'f32', 'f16' or 'i8', got 'f64'/,
+    ],
+    [
+      'a query of the wrong length',
+      (k) => k.searchPass(matrix, new Float32Array(3), 1, 1),
+      /query must hold 1×4 = 4 values, got 3/,
+    ],
     ['a negative k', (k) => k.topK(new Float32Array(3), -1), /k must be a non-negative integer, got -1/],
-    ['a non-finite tau', (k) => k.searchPass(matrix, new Float32Array(4), NaN, 1), /tau must be a finite number, got NaN/],
-    ['a mask of the wrong length', (k) => k.topK(new Float32Array(3), 1, new Uint8Array(2)), /mask must hold n = 3 values, got 2/],
-    ['a bin id out of range', (k) => k.countTables(Uint8Array.from([0, 4]), 1, 2, new Uint8Array(2), 4), /binned\[0×n \+ 1\] = 4 is not a bin id below bins = 4/],
-    ['a label that is not 0/1', (k) => k.countTables(new Uint8Array(2), 1, 2, Uint8Array.from([0, 2]), 4), /y\[1\] = 2; labels must be 0 or 1/],
-    ['a selected feature out of range', (k) => k.pairCountTables(new Uint8Array(2), 1, 2, new Uint8Array(2), 4, 1), /s must name a feature in 0…0, got 1/],
-    ['bins above 256', (k) => k.countTables(new Uint8Array(2), 1, 2, new Uint8Array(2), 300), /bins must be an integer in 1…256, got 300/],
+    [
+      'a non-finite tau',
+      (k) => k.searchPass(matrix, new Float32Array(4), NaN, 1),
+      /tau must be a finite number, got NaN/,
+    ],
+    [
+      'a mask of the wrong length',
+      (k) => k.topK(new Float32Array(3), 1, new Uint8Array(2)),
+      /mask must hold n = 3 values, got 2/,
+    ],
+    [
+      'a bin id out of range',
+      (k) => k.countTables(Uint8Array.from([0, 4]), 1, 2, new Uint8Array(2), 4),
+      /binned\[0×n \+ 1\] = 4 is not a bin id below bins = 4/,
+    ],
+    [
+      'a label that is not 0/1',
+      (k) => k.countTables(new Uint8Array(2), 1, 2, Uint8Array.from([0, 2]), 4),
+      /y\[1\] = 2; labels must be 0 or 1/,
+    ],
+    [
+      'a selected feature out of range',
+      (k) => k.pairCountTables(new Uint8Array(2), 1, 2, new Uint8Array(2), 4, 1),
+      /s must name a feature in 0…0, got 1/,
+    ],
+    [
+      'bins above 256',
+      (k) => k.countTables(new Uint8Array(2), 1, 2, new Uint8Array(2), 300),
+      /bins must be an integer in 1…256, got 300/,
+    ],
   ];
   it.each(bad)('refuses %s', (_what, call, message) => {
     for (const impl of [ref, kernels]) {

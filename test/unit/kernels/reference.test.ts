@@ -6,14 +6,18 @@ import { mergeBankLse, priorDrift, removeBankLse } from '../../../app/kernels/pr
 import { referenceKernels as ref } from '../../../app/kernels/reference.ts';
 import { matrixOf, rng, unitRows } from './fixtures.ts';
 
-describe.each([['reference', ref], ['active backend', kernels]] as const)('closed forms, %s', (_name, impl) => {
+describe.each([
+  ['reference', ref],
+  ['active backend', kernels],
+] as const)('closed forms, %s', (_name, impl) => {
   it('log-sum-exp of n equal values v is scale·v + log n, even where exp overflows', () => {
     expect(impl.logSumExp(new Float32Array(1000).fill(2), 3)).toBeCloseTo(6 + Math.log(1000), 10);
     expect(impl.logSumExp(new Float32Array(7).fill(900), 1)).toBeCloseTo(900 + Math.log(7), 10);
   });
 
   it('n identical rows: every query-side PMI is 0 and every log-prior is −log n', () => {
-    const d = 19, n = 500;
+    const d = 19,
+      n = 500;
     const row = unitRows(1, d, 1);
     const data = new Float32Array(n * d);
     for (let i = 0; i < n; i++) data.set(row, i * d);
@@ -26,7 +30,8 @@ describe.each([['reference', ref], ['active backend', kernels]] as const)('close
   });
 
   it('the prior is a log of a mean of softmaxes: Σ_i p̂(i) = 1', () => {
-    const n = 400, d = 16;
+    const n = 400,
+      d = 16;
     const matrix = matrixOf('f32', unitRows(n, d, 4), n, d);
     const prior = impl.logPrior(matrix, unitRows(6, d, 5), 6, 30);
     expect(prior.reduce((sum, p) => sum + Math.exp(p), 0)).toBeCloseTo(1, 4);
@@ -41,8 +46,20 @@ describe.each([['reference', ref], ['active backend', kernels]] as const)('close
     const pairs = impl.pairCountTables(binned, 2, 4, y, 3, 1);
     // feature 0 with feature 1: samples (b0, b1, y) = (0,2,1) (1,2,0) (1,0,1) (2,0,1)
     const expected = new Uint32Array(2 * 3 * 3 * 2);
-    for (const [bf, bs, label] of [[0, 2, 1], [1, 2, 0], [1, 0, 1], [2, 0, 1]]) expected[((0 * 3 + bf!) * 3 + bs!) * 2 + label!]!++;
-    for (const [b, label] of [[2, 1], [2, 0], [0, 1], [0, 1]]) expected[((1 * 3 + b!) * 3 + b!) * 2 + label!]!++;
+    for (const [bf, bs, label] of [
+      [0, 2, 1],
+      [1, 2, 0],
+      [1, 0, 1],
+      [2, 0, 1],
+    ])
+      expected[((0 * 3 + bf!) * 3 + bs!) * 2 + label!]!++;
+    for (const [b, label] of [
+      [2, 1],
+      [2, 0],
+      [0, 1],
+      [0, 1],
+    ])
+      expected[((1 * 3 + b!) * 3 + b!) * 2 + label!]!++;
     expect(pairs).toEqual(expected);
   });
 });
@@ -55,13 +72,18 @@ it('reference top-k equals a full sort by (value desc, index asc)', () => {
 });
 
 describe('incremental prior update', () => {
-  const d = 12, nb = 5, tau = 20;
+  const d = 12,
+    nb = 5,
+    tau = 20;
   const all = unitRows(900, d, 6);
   const bank = unitRows(nb, d, 7);
   const part = (from: number, to: number) => matrixOf('f32', all.subarray(from * d, to * d), to - from, d);
 
   it('merged per-bank log-sum-exps of two parts equal the whole, and new rows get the full prior', () => {
-    const merged = mergeBankLse(ref.bankLogSumExp(part(0, 700), bank, nb, tau), ref.bankLogSumExp(part(700, 900), bank, nb, tau));
+    const merged = mergeBankLse(
+      ref.bankLogSumExp(part(0, 700), bank, nb, tau),
+      ref.bankLogSumExp(part(700, 900), bank, nb, tau),
+    );
     const whole = ref.bankLogSumExp(part(0, 900), bank, nb, tau);
     for (let b = 0; b < nb; b++) expect(merged[b]).toBeCloseTo(whole[b]!, 9);
     const full = ref.logPrior(part(0, 900), bank, nb, tau);

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import {
+  appendFileSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+  copyFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashFile } from '../../../app/library/content-hash.ts';
@@ -21,7 +30,12 @@ beforeEach(() => {
   ({ dir, cleanup } = tempDir('eidos-plan-'));
   photos = join(dir, 'photos');
   // Distinct sizes, so a first plan has nothing to hash.
-  writeTree(photos, { 'a.jpg': 'a'.repeat(10), 'b.jpg': 'b'.repeat(20), 'sub/c.png': 'c'.repeat(30), 'd.heic': 'd'.repeat(40) });
+  writeTree(photos, {
+    'a.jpg': 'a'.repeat(10),
+    'b.jpg': 'b'.repeat(20),
+    'sub/c.png': 'c'.repeat(30),
+    'd.heic': 'd'.repeat(40),
+  });
   store = openIndex(join(dir, 'index.sqlite'));
   store.addFolder(photos);
   hashCalls = [];
@@ -51,7 +65,13 @@ async function execute(result: IndexPlan, modelId = model): Promise<number> {
       const contentHash = work.contentHash ?? (await hashFile(work.file.path));
       const needs = !work.embedded && !store.hasEmbedding(contentHash, modelId);
       if (needs) embedded++;
-      return { kind: 'indexed' as const, file: work.file, contentHash, metadata: {}, ...(needs ? { embedding: vectorFor(work.file.size) } : {}) };
+      return {
+        kind: 'indexed' as const,
+        file: work.file,
+        contentHash,
+        metadata: {},
+        ...(needs ? { embedding: vectorFor(work.file.size) } : {}),
+      };
     }),
   );
   if (items.length > 0) store.writeBatch({ modelId, items });
@@ -95,7 +115,9 @@ describe('planIndex', () => {
     const after = store.loadMatrix(model);
     expect(after?.paths.map(rel).sort()).toEqual(['b.jpg', 'd.heic', 'moved/c.png', 'renamed.jpg']);
     expect(store.fileByPath({ path: join(photos, 'renamed.jpg') })?.id).toBe(aId);
-    expect(store.fileByPath({ path: join(photos, 'renamed.jpg') })?.contentHash).toBe(sha256(join(photos, 'renamed.jpg')));
+    expect(store.fileByPath({ path: join(photos, 'renamed.jpg') })?.contentHash).toBe(
+      sha256(join(photos, 'renamed.jpg')),
+    );
   });
 
   it('treats a copy as work whose vector already exists, and a deletion as deleted', async () => {
@@ -103,7 +125,9 @@ describe('planIndex', () => {
     copyFileSync(join(photos, 'b.jpg'), join(photos, 'copy of b.jpg'));
     rmSync(join(photos, 'd.heic'));
     const result = await plan();
-    expect(result.work.map((w) => [rel(w.file.path), w.reason, w.contentHash, w.embedded])).toEqual([['copy of b.jpg', 'new', sha256(join(photos, 'b.jpg')), true]]);
+    expect(result.work.map((w) => [rel(w.file.path), w.reason, w.contentHash, w.embedded])).toEqual([
+      ['copy of b.jpg', 'new', sha256(join(photos, 'b.jpg')), true],
+    ]);
     expect(result.deleted.map((f) => rel(f.path))).toEqual(['d.heic']);
     expect(await execute(result)).toBe(0);
     expect(store.loadMatrix(model)?.n).toBe(4);

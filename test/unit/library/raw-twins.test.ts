@@ -20,19 +20,36 @@ async function scan(): Promise<{ files: string[]; problems: number }> {
 describe('RAW + JPEG pairs and Live Photo halves', () => {
   it('lists a RAW file beside a JPEG or HEIF of the same name once, as the JPEG or HEIF', async () => {
     mkdirSync(join(root, 'card'));
-    for (const name of ['IMG_0001.CR3', 'IMG_0001.JPG', 'IMG_0002.NEF', 'IMG_0003.dng', 'IMG_0003.HEIC', 'img_0004.arw', 'IMG_0004.jpeg', 'IMG_0005.JPG']) {
+    for (const name of [
+      'IMG_0001.CR3',
+      'IMG_0001.JPG',
+      'IMG_0002.NEF',
+      'IMG_0003.dng',
+      'IMG_0003.HEIC',
+      'img_0004.arw',
+      'IMG_0004.jpeg',
+      'IMG_0005.JPG',
+    ]) {
       writeFileSync(join(root, 'card', name), 'x');
     }
     // A JPEG in another folder is not a twin.
     writeFileSync(join(root, 'IMG_0002.JPG'), 'x');
     expect(await scan()).toEqual({
-      files: ['IMG_0002.JPG', 'card/IMG_0001.JPG', 'card/IMG_0002.NEF', 'card/IMG_0003.HEIC', 'card/IMG_0004.jpeg', 'card/IMG_0005.JPG'],
+      files: [
+        'IMG_0002.JPG',
+        'card/IMG_0001.JPG',
+        'card/IMG_0002.NEF',
+        'card/IMG_0003.HEIC',
+        'card/IMG_0004.jpeg',
+        'card/IMG_0005.JPG',
+      ],
       problems: 0,
     });
   });
 
   it('ignores the video half of a Live Photo (a .mov beside the .heic), without a problem', async () => {
-    for (const name of ['IMG_0100.HEIC', 'IMG_0100.MOV', 'IMG_0101.JPG', 'IMG_0101.mov']) writeFileSync(join(root, name), 'x');
+    for (const name of ['IMG_0100.HEIC', 'IMG_0100.MOV', 'IMG_0101.JPG', 'IMG_0101.mov'])
+      writeFileSync(join(root, name), 'x');
     expect(await scan()).toEqual({ files: ['IMG_0100.HEIC', 'IMG_0101.JPG'], problems: 0 });
   });
 

@@ -13,7 +13,12 @@ describe('readWholeFile', () => {
     const file = join(dir, 'a.jpg');
     writeFileSync(file, 'abc');
     utimesSync(file, 1_000, 1_234.5678);
-    expect(await readWholeFile({ path: file })).toEqual({ kind: 'read', bytes: Buffer.from('abc'), size: 3, mtimeMs: 1_234_567 });
+    expect(await readWholeFile({ path: file })).toEqual({
+      kind: 'read',
+      bytes: Buffer.from('abc'),
+      size: 3,
+      mtimeMs: 1_234_567,
+    });
   });
 
   it('reports a file that no longer exists as vanished, not as an error', async () => {

@@ -19,7 +19,10 @@ async function collect(roots: string[]): Promise<ScanEvent[]> {
 }
 const filesOf = (events: ScanEvent[]) => events.flatMap((e) => (e.kind === 'file' ? [e.file] : []));
 const problemsOf = (events: ScanEvent[]) => events.flatMap((e) => (e.kind === 'problem' ? [e.problem] : []));
-const relativePaths = (events: ScanEvent[]) => filesOf(events).map((file) => file.path.slice(root.length + 1)).sort();
+const relativePaths = (events: ScanEvent[]) =>
+  filesOf(events)
+    .map((file) => file.path.slice(root.length + 1))
+    .sort();
 const isRoot = process.getuid?.() === 0;
 
 describe('scanLibrary', () => {
@@ -35,12 +38,21 @@ describe('scanLibrary', () => {
       'scan.TIF': undefined,
       'notes.txt': undefined,
       'video.mp4': undefined,
-      'noext': undefined,
+      noext: undefined,
     });
     const events = await collect([root]);
     expect(problemsOf(events)).toEqual([]);
     expect(relativePaths(events)).toEqual(
-      ['B.JPEG', 'a.jpg', 'raw/DSC.nef', 'raw/IMG_0001.CR2', 'scan.TIF', 'Été 2024/plage.HeIc', '日本/東京/夜.webp', '🎉/party.png'].sort(),
+      [
+        'B.JPEG',
+        'a.jpg',
+        'raw/DSC.nef',
+        'raw/IMG_0001.CR2',
+        'scan.TIF',
+        'Été 2024/plage.HeIc',
+        '日本/東京/夜.webp',
+        '🎉/party.png',
+      ].sort(),
     );
     const a = filesOf(events).find((file) => file.path.endsWith('a.jpg'));
     expect(a).toMatchObject({ root, size: 11, format: 'jpeg' });
@@ -65,7 +77,10 @@ describe('scanLibrary', () => {
       'Photos Library.photoslibrary/resources/derivatives/IMG_1_thumb.jpg': undefined,
       'Photos Library.photoslibrary/database/x.jpg': undefined,
     });
-    expect(relativePaths(await collect([root]))).toEqual(['Photos Library.photoslibrary/originals/A/IMG_1.heic', 'keep.jpg']);
+    expect(relativePaths(await collect([root]))).toEqual([
+      'Photos Library.photoslibrary/originals/A/IMG_1.heic',
+      'keep.jpg',
+    ]);
   });
 
   it('follows symbolic links inside the library but enters every folder once, so a loop ends', async () => {
@@ -87,10 +102,15 @@ describe('scanLibrary', () => {
       expect(paths).toHaveLength(3);
       // Links out of the library are reported with where they lead, never followed.
       const problems = problemsOf(events).map((p) => [p.path.slice(root.length + 1), p.code, p.isDirectory]);
-      expect(problems.sort()).toEqual([['elsewhere', 'OUTSIDE_LIBRARY', true], ['far-link.png', 'OUTSIDE_LIBRARY', false]]);
+      expect(problems.sort()).toEqual([
+        ['elsewhere', 'OUTSIDE_LIBRARY', true],
+        ['far-link.png', 'OUTSIDE_LIBRARY', false],
+      ]);
       for (const p of problemsOf(events)) expect(p.reason).toContain(outside.dir);
       // The same folder added to the library makes the link an inside one.
-      expect(relativePaths(await collect([root, outside.dir])).filter((p) => p.endsWith('far.png')).length).toBeGreaterThan(0);
+      expect(
+        relativePaths(await collect([root, outside.dir])).filter((p) => p.endsWith('far.png')).length,
+      ).toBeGreaterThan(0);
     } finally {
       outside.cleanup();
     }
@@ -121,21 +141,26 @@ describe('scanLibrary', () => {
     try {
       const events = await collect([root]);
       expect(relativePaths(events)).toEqual(['ok.jpg']);
-      expect(problemsOf(events).map((p) => [p.path, p.code, p.isDirectory])).toEqual([[join(root, 'locked'), 'UNREADABLE', true]]);
+      expect(problemsOf(events).map((p) => [p.path, p.code, p.isDirectory])).toEqual([
+        [join(root, 'locked'), 'UNREADABLE', true],
+      ]);
     } finally {
       chmodSync(join(root, 'locked'), 0o755);
     }
   });
 
-  it.runIf(process.platform === 'linux')('keeps names that are not valid UTF-8 as exact bytes that reopen the file', async () => {
-    const name = Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.jpg')]); // Latin-1 é
-    writeFileSync(name, 'latin-1 named photo');
-    const [file] = filesOf(await collect([root]));
-    expect(file?.rawPath?.equals(name)).toBe(true);
-    expect(file?.path).toBe(`${root}/caf\ufffd.jpg`);
-    expect(existsSync(file?.path ?? '')).toBe(false); // the text form alone would have lost the file
-    expect(readFileSync(fsPath(file ?? { path: '' }), 'utf8')).toBe('latin-1 named photo');
-  });
+  it.runIf(process.platform === 'linux')(
+    'keeps names that are not valid UTF-8 as exact bytes that reopen the file',
+    async () => {
+      const name = Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from('.jpg')]); // Latin-1 é
+      writeFileSync(name, 'latin-1 named photo');
+      const [file] = filesOf(await collect([root]));
+      expect(file?.rawPath?.equals(name)).toBe(true);
+      expect(file?.path).toBe(`${root}/caf\ufffd.jpg`);
+      expect(existsSync(file?.path ?? '')).toBe(false); // the text form alone would have lost the file
+      expect(readFileSync(fsPath(file ?? { path: '' }), 'utf8')).toBe('latin-1 named photo');
+    },
+  );
 
   it('handles 255-byte names and paths longer than 1000 characters', async () => {
     const longName = `${'é'.repeat(125)}.jpg`; // 250 + 4 = 254 bytes

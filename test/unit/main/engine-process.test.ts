@@ -11,7 +11,8 @@ describe('engine process entry', () => {
     const { port1, port2 } = new MessageChannel();
     // Electron's MessagePortMain wraps data in an event; Node's port does not.
     const electronLikePort = {
-      on: (_event: 'message', listener: (event: { data: unknown }) => void) => port2.on('message', (data) => listener({ data })),
+      on: (_event: 'message', listener: (event: { data: unknown }) => void) =>
+        port2.on('message', (data) => listener({ data })),
       start: () => undefined,
       postMessage: (message: unknown) => port2.postMessage(message),
     };
@@ -21,7 +22,10 @@ describe('engine process entry', () => {
     parent.emit('message', { data: { type: 'init', dataDir: '/data' }, ports: [electronLikePort] });
     await running;
     expect(factory).toHaveBeenCalledWith('/data');
-    const remote = remoteHandlers({ postMessage: (m) => port1.postMessage(m), onMessage: (l) => port1.on('message', l) });
+    const remote = remoteHandlers({
+      postMessage: (m) => port1.postMessage(m),
+      onMessage: (l) => port1.on('message', l),
+    });
     await expect(remote.handlers.listModels({})).resolves.toEqual({ method: 'listModels', args: {} });
     port1.close();
   });

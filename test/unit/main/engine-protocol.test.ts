@@ -30,7 +30,11 @@ describe('engine port protocol', () => {
 
   it('carries the engine error code back as an EidosError', async () => {
     const { remote } = connect();
-    await expect(remote.handlers.cancelIndexing({})).rejects.toMatchObject({ name: 'EidosError', code: 'INTERNAL', message: expect.stringContaining('boom') });
+    await expect(remote.handlers.cancelIndexing({})).rejects.toMatchObject({
+      name: 'EidosError',
+      code: 'INTERNAL',
+      message: expect.stringContaining('boom'),
+    });
   });
 
   it('proxies media access and events', async () => {
@@ -40,7 +44,9 @@ describe('engine port protocol', () => {
     const seen: ApiEvent[] = [];
     remote.handlers.subscribe((event) => seen.push(event));
     engine.emit({ name: 'indexProgress', payload: { state: 'scanning', done: 0, total: 0, skipped: 0 } });
-    await vi.waitFor(() => expect(seen).toEqual([{ name: 'indexProgress', payload: { state: 'scanning', done: 0, total: 0, skipped: 0 } }]));
+    await vi.waitFor(() =>
+      expect(seen).toEqual([{ name: 'indexProgress', payload: { state: 'scanning', done: 0, total: 0, skipped: 0 } }]),
+    );
   });
 
   it('fails calls in flight and later ones once the engine is gone', async () => {

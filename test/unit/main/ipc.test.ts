@@ -34,7 +34,11 @@ beforeAll(() => {
   writeFileSync(join(library, 'tool.sh'), 'echo');
   const media = tableMedia({ out: outside, in: join(library, 'in.jpg'), tool: join(library, 'tool.sh') }, [library]);
   engine = fakeEngine(media);
-  registerIpc({ handle: (channel: string, handler: Handler) => handles.set(channel, handler) } as never, engine.handlers, createShellActions(shell, media));
+  registerIpc(
+    { handle: (channel: string, handler: Handler) => handles.set(channel, handler) } as never,
+    engine.handlers,
+    createShellActions(shell, media),
+  );
 });
 
 describe('ipc', () => {
@@ -59,7 +63,10 @@ describe('ipc', () => {
   });
 
   it('validates arguments and answers with an ApiReply', async () => {
-    expect(await call('search', { query: 'dog', top: 3 })).toEqual({ ok: true, value: { method: 'search', args: { query: 'dog', top: 3 } } });
+    expect(await call('search', { query: 'dog', top: 3 })).toEqual({
+      ok: true,
+      value: { method: 'search', args: { query: 'dog', top: 3 } },
+    });
     expect(await call('search', { query: 'dog', top: 0 })).toEqual({
       ok: false,
       error: { code: 'BAD_ARGUMENT', message: 'search.top must be an integer between 1 and 1000 (got 0).' },
@@ -83,7 +90,12 @@ describe('ipc', () => {
     const foreign = page('https://evil.example/');
     const stop = forwardEvents(engine.handlers, () => [ours, foreign] as unknown as WebContents[]);
     engine.emit({ name: 'modelProgress', payload: { id: 'clip', state: 'done', receivedBytes: 1, totalBytes: 1 } });
-    expect(ours.send).toHaveBeenCalledWith('eidos:event:modelProgress', { id: 'clip', state: 'done', receivedBytes: 1, totalBytes: 1 });
+    expect(ours.send).toHaveBeenCalledWith('eidos:event:modelProgress', {
+      id: 'clip',
+      state: 'done',
+      receivedBytes: 1,
+      totalBytes: 1,
+    });
     expect(foreign.send).not.toHaveBeenCalled();
     stop();
   });

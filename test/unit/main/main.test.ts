@@ -89,6 +89,10 @@ describe('main process start-up', () => {
     expect(state.forks).toHaveLength(1);
     expect(state.forks[0]?.entry).toMatch(/engine[/\\]engine-process\.js$/);
     expect(state.handled.sort()).toEqual(methodNames.map((name) => `eidos:call:${name}`).sort());
-    expect(state.windows[0]?.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+    expect(state.windows[0]?.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    });
   });
 });

@@ -20,7 +20,13 @@ interface BuilderConfig {
   asar: boolean;
   asarUnpack: string[];
   electronFuses: Record<string, boolean>;
-  mac: { target: { target: string; arch: string[] }[]; hardenedRuntime: boolean; entitlements: string; entitlementsInherit: string; notarize: boolean };
+  mac: {
+    target: { target: string; arch: string[] }[];
+    hardenedRuntime: boolean;
+    entitlements: string;
+    entitlementsInherit: string;
+    notarize: boolean;
+  };
   linux: { target: string[] };
 }
 
@@ -45,7 +51,9 @@ describe('electron-builder.yml', () => {
   it("passes electron-builder's own schema, which rejects misspelt options", async () => {
     const logger = { add: () => undefined, isEnabled: false };
     await expect(validateConfiguration(config, logger)).resolves.toBeUndefined();
-    await expect(validateConfiguration({ ...config, mac: { ...config.mac, hardnedRuntime: true } }, logger)).rejects.toThrow(/configuration.mac/);
+    await expect(
+      validateConfiguration({ ...config, mac: { ...config.mac, hardnedRuntime: true } }, logger),
+    ).rejects.toThrow(/configuration.mac/);
   });
 
   it('names the app', () => {
@@ -78,17 +86,29 @@ describe('electron-builder.yml', () => {
   });
 
   it('unpacks every native binary of the runtime dependencies and of our addon', () => {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     const modules = join(root, 'node_modules');
     const scoped = (scope: string, prefix: string) =>
-      existsSync(join(modules, scope)) ? readdirSync(join(modules, scope)).filter((n) => n.startsWith(prefix)).map((n) => `${scope}/${n}`) : [];
+      existsSync(join(modules, scope))
+        ? readdirSync(join(modules, scope))
+            .filter((n) => n.startsWith(prefix))
+            .map((n) => `${scope}/${n}`)
+        : [];
     // sharp and @parcel/watcher load their binaries from per-platform packages.
     const packages = [...Object.keys(pkg.dependencies), ...scoped('@img', 'sharp-'), ...scoped('@parcel', 'watcher-')];
-    const binaries = [...packages.flatMap((name) => nodeFiles(join(modules, name))), ...nodeFiles(join(root, 'native', 'build', 'Release'))];
+    const binaries = [
+      ...packages.flatMap((name) => nodeFiles(join(modules, name))),
+      ...nodeFiles(join(root, 'native', 'build', 'Release')),
+    ];
     expect(binaries.length).toBeGreaterThanOrEqual(4);
     for (const binary of binaries) {
       const path = relative(root, binary);
-      expect(config.asarUnpack.some((pattern) => minimatch(path, pattern, { dot: true })), path).toBe(true);
+      expect(
+        config.asarUnpack.some((pattern) => minimatch(path, pattern, { dot: true })),
+        path,
+      ).toBe(true);
     }
   });
 

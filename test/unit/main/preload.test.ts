@@ -11,7 +11,8 @@ vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => electron.exposed.set(key, api) },
   ipcRenderer: {
     invoke: electron.invoke,
-    on: (channel: string, listener: (event: unknown, payload: unknown) => void) => electron.listeners.set(channel, listener),
+    on: (channel: string, listener: (event: unknown, payload: unknown) => void) =>
+      electron.listeners.set(channel, listener),
     removeListener: (channel: string) => electron.listeners.delete(channel),
   },
 }));
@@ -36,7 +37,10 @@ describe('preload', () => {
   });
 
   it('binds each method to its own channel and sends {} for no argument', async () => {
-    await expect(api.search?.({ query: 'beach' })).resolves.toEqual({ ok: true, value: { channel: 'eidos:call:search', args: { query: 'beach' } } });
+    await expect(api.search?.({ query: 'beach' })).resolves.toEqual({
+      ok: true,
+      value: { channel: 'eidos:call:search', args: { query: 'beach' } },
+    });
     await api.status?.();
     expect(electron.invoke).toHaveBeenLastCalledWith('eidos:call:status', {});
   });

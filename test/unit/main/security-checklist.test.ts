@@ -28,7 +28,10 @@ describe('checklist 2–4, 6, 8–12: window options', () => {
   const preferences = secureWebPreferences('/x/preload.cjs') as Record<string, unknown>;
 
   it.each([
-    ['2 no Node.js integration, also not in workers or subframes', { nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false }],
+    [
+      '2 no Node.js integration, also not in workers or subframes',
+      { nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false },
+    ],
     ['3 context isolation', { contextIsolation: true }],
     ['4 process sandbox', { sandbox: true }],
     ['6 web security on', { webSecurity: true }],
@@ -51,7 +54,11 @@ describe('checklist 13–14: navigation and new windows', () => {
   function harden(): { navigate(event: string, url: string): boolean; open(url: string): unknown } {
     const emitter = new EventEmitter();
     let openHandler: ((details: { url: string }) => unknown) | undefined;
-    hardenWebContents(Object.assign(emitter, { setWindowOpenHandler: (h: typeof openHandler) => (openHandler = h) }) as unknown as WebContents);
+    hardenWebContents(
+      Object.assign(emitter, {
+        setWindowOpenHandler: (h: typeof openHandler) => (openHandler = h),
+      }) as unknown as WebContents,
+    );
     return {
       navigate: (event, url) => {
         const preventDefault = vi.fn();
@@ -77,14 +84,16 @@ describe('checklist 13–14: navigation and new windows', () => {
       'eidos:/app/index.html',
     ];
     for (const url of foreign) {
-      for (const event of ['will-navigate', 'will-redirect', 'will-frame-navigate']) expect(page.navigate(event, url), `${event} ${url}`).toBe(true);
+      for (const event of ['will-navigate', 'will-redirect', 'will-frame-navigate'])
+        expect(page.navigate(event, url), `${event} ${url}`).toBe(true);
     }
     expect(page.navigate('will-navigate', APP_ENTRY_URL)).toBe(false);
   });
 
   it('denies window.open for every address, our own included', () => {
     const page = harden();
-    for (const url of [APP_ENTRY_URL, 'https://example.com/', 'javascript:alert(1)', 'about:blank']) expect(page.open(url)).toEqual({ action: 'deny' });
+    for (const url of [APP_ENTRY_URL, 'https://example.com/', 'javascript:alert(1)', 'about:blank'])
+      expect(page.open(url)).toEqual({ action: 'deny' });
   });
 });
 
@@ -115,7 +124,8 @@ describe('checklist 7 and 18: the eidos:// scheme', () => {
   it('is privileged as standard and secure only: no CSP bypass, no CORS, no service workers', () => {
     registerAppScheme();
     const privileges = registered[0]?.privileges ?? {};
-    for (const dangerous of ['bypassCSP', 'corsEnabled', 'allowServiceWorkers', 'codeCache']) expect(privileges[dangerous], dangerous).toBeFalsy();
+    for (const dangerous of ['bypassCSP', 'corsEnabled', 'allowServiceWorkers', 'codeCache'])
+      expect(privileges[dangerous], dangerous).toBeFalsy();
     expect(APP_ENTRY_URL.startsWith('eidos://app/')).toBe(true);
   });
 
@@ -125,11 +135,17 @@ describe('checklist 7 and 18: the eidos:// scheme', () => {
     const photo = await get('eidos://app/media/a/original');
     expect(photo.status).toBe(200);
     expect(photo.headers.get('content-security-policy')).toMatch(/sandbox/);
-    for (const refused of [await get('eidos://app/media/zz/original'), await get('eidos://app/%2e%2e/x'), await get('eidos://app/index.html', { method: 'POST', body: 'x' })]) {
+    for (const refused of [
+      await get('eidos://app/media/zz/original'),
+      await get('eidos://app/%2e%2e/x'),
+      await get('eidos://app/index.html', { method: 'POST', body: 'x' }),
+    ]) {
       expect(refused.status).toBeGreaterThanOrEqual(400);
       expect(refused.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
       expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
-      expect((await refused.json()) as unknown).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+      expect((await refused.json()) as unknown).toMatchObject({
+        error: { code: expect.any(String), message: expect.any(String) },
+      });
     }
   });
 });

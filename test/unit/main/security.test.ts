@@ -13,7 +13,8 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { APP_ENTRY_URL, hardenApp, hardenSession, hardenWebContents, isAppUrl, validateSender } = await import('../../../main/security.ts');
+const { APP_ENTRY_URL, hardenApp, hardenSession, hardenWebContents, isAppUrl, validateSender } =
+  await import('../../../main/security.ts');
 const { createMainWindow } = await import('../../../main/windows.ts');
 
 function fakeContents() {
@@ -34,7 +35,17 @@ describe('trusted URLs and senders', () => {
   it('recognises only our scheme and host, by parsed URL', () => {
     expect(isAppUrl('eidos://app/index.html')).toBe(true);
     expect(isAppUrl('eidos://app/media/p1/thumb')).toBe(true);
-    for (const url of ['eidos://evil/index.html', 'eidos://app.evil/x', 'eidos://user@app/x', 'https://app/', 'eidos-app://app/', 'file:///index.html', 'eidos:app', 'not a url', 'http://eidos://app/']) {
+    for (const url of [
+      'eidos://evil/index.html',
+      'eidos://app.evil/x',
+      'eidos://user@app/x',
+      'https://app/',
+      'eidos-app://app/',
+      'file:///index.html',
+      'eidos:app',
+      'not a url',
+      'http://eidos://app/',
+    ]) {
       expect(isAppUrl(url), url).toBe(false);
     }
   });
@@ -80,7 +91,8 @@ describe('session rules', () => {
   it('denies permissions and sets a strict CSP header on every response', () => {
     let request: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | undefined;
     let check: (() => boolean) | undefined;
-    let headers: ((details: unknown, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
+    let headers:
+      ((details: unknown, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
     const session = {
       setPermissionRequestHandler: (h: typeof request) => (request = h),
       setPermissionCheckHandler: (h: typeof check) => (check = h),

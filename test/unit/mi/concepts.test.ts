@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { COLOUR_GROUP, conceptPrompt, loadConceptGroups, loadConcepts, parseConcepts } from '../../../app/mi/concept-prompts.ts';
+import {
+  COLOUR_GROUP,
+  conceptPrompt,
+  loadConceptGroups,
+  loadConcepts,
+  parseConcepts,
+} from '../../../app/mi/concept-prompts.ts';
 import { thrownCode } from '../../helpers/errors.ts';
 
 describe('concept vocabulary', () => {
@@ -18,8 +24,24 @@ describe('concept vocabulary', () => {
 
   it('has the groups the product needs', () => {
     const names = loadConceptGroups().map((group) => group.name);
-    for (const name of ['objects', 'animals', 'food', 'scenes and places', 'activities', 'people', 'weather', 'time of day',
-      'seasons', COLOUR_GROUP, 'documents', 'screenshots', 'text', 'vehicles', 'plants', 'indoor and outdoor']) {
+    for (const name of [
+      'objects',
+      'animals',
+      'food',
+      'scenes and places',
+      'activities',
+      'people',
+      'weather',
+      'time of day',
+      'seasons',
+      COLOUR_GROUP,
+      'documents',
+      'screenshots',
+      'text',
+      'vehicles',
+      'plants',
+      'indoor and outdoor',
+    ]) {
       expect(names).toContain(name);
     }
     // Each header appears once: a split group would mean a misplaced header.
@@ -28,7 +50,21 @@ describe('concept vocabulary', () => {
 
   it('has the basic colours and crimson/scarlet as synonyms of red', () => {
     const colours = loadConceptGroups().find((group) => group.name === COLOUR_GROUP)!.concepts;
-    for (const colour of ['red', 'green', 'blue', 'yellow', 'orange', 'purple', 'pink', 'white', 'black', 'gray', 'brown', 'crimson', 'scarlet']) {
+    for (const colour of [
+      'red',
+      'green',
+      'blue',
+      'yellow',
+      'orange',
+      'purple',
+      'pink',
+      'white',
+      'black',
+      'gray',
+      'brown',
+      'crimson',
+      'scarlet',
+    ]) {
       expect(colours).toContain(colour);
     }
   });

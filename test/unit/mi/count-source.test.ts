@@ -21,7 +21,14 @@ describe('count source', () => {
     const source = createCountSource(binned, labels, 3);
     const expected = new Array<number>(18).fill(0);
     // Samples as (b_f0, b_f1, y): (0,1,1), (1,1,0), (2,0,1), (2,2,1), (0,1,0).
-    for (const [bf, bs, y] of [[0, 1, 1], [1, 1, 0], [2, 0, 1], [2, 2, 1], [0, 1, 0]] as const) expected[(bf * 3 + bs) * 2 + y]!++;
+    for (const [bf, bs, y] of [
+      [0, 1, 1],
+      [1, 1, 0],
+      [2, 0, 1],
+      [2, 2, 1],
+      [0, 1, 0],
+    ] as const)
+      expected[(bf * 3 + bs) * 2 + y]!++;
     expect([...source.pairCountsWith(1)[0]!]).toEqual(expected);
   });
 
@@ -48,7 +55,10 @@ describe('count source', () => {
     const calls: string[] = [];
     const spy: CountKernels = {
       countTables: (...args) => (calls.push(`count F=${args[1]}`), referenceKernels.countTables(...args)),
-      pairCountTables: (...args) => (calls.push(`pair F=${args[1]} s=${args[5]}`), referenceKernels.pairCountTables(...args)),
+      pairCountTables: (...args) => (
+        calls.push(`pair F=${args[1]} s=${args[5]}`),
+        referenceKernels.pairCountTables(...args)
+      ),
     };
     const source = createCountSource(binned, labels, 3, spy);
     expect(source.featureCounts()).toHaveLength(2);

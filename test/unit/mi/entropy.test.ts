@@ -56,7 +56,10 @@ describe('mutual information, by hand', () => {
     // [[3,1],[1,3]]: occupied cells m_X = 2, m_Y = 2, m_XY = 4, N = 8.
     // Correction = [(2−1) + (2−1) − (4−1)]/(2·8) nats = −1/16 nats.
     const plugin = 0.75 * LOG2_3 - 1;
-    expect(mutualInformationBits([3, 1, 1, 3], { x: 2, y: 2 }, 'miller-madow')).toBeCloseTo(plugin - 1 / 16 / Math.LN2, 12);
+    expect(mutualInformationBits([3, 1, 1, 3], { x: 2, y: 2 }, 'miller-madow')).toBeCloseTo(
+      plugin - 1 / 16 / Math.LN2,
+      12,
+    );
   });
 
   it('computes I(X;Y|Z) when Z switches between copy and independence', () => {
@@ -146,7 +149,9 @@ describe('bias', () => {
       const table = tabulate(x, 8, y, 2);
       const plugin = mutualInformationBits(table, { x: 8, y: 2 });
       expect(plugin).toBeLessThan(36.85 / (2 * n * Math.LN2));
-      expect(Math.abs(mutualInformationBits(table, { x: 8, y: 2 }, 'miller-madow'))).toBeLessThan(36.85 / (2 * n * Math.LN2));
+      expect(Math.abs(mutualInformationBits(table, { x: 8, y: 2 }, 'miller-madow'))).toBeLessThan(
+        36.85 / (2 * n * Math.LN2),
+      );
       draws.push(plugin);
     }
     // The mean of 200 draws: χ²₇ has sd √14, so the mean's sd is √14/√200 in χ² units; allow 4 sd.
@@ -168,7 +173,7 @@ describe('bias', () => {
     const repeats = 2000;
     for (let repeat = 0; repeat < repeats; repeat++) {
       const x = Array.from({ length: n }, draw);
-      const y = x.map((v) => ((v >= 2) !== flip() < 0.25 ? 1 : 0));
+      const y = x.map((v) => (v >= 2 !== flip() < 0.25 ? 1 : 0));
       const table = tabulate(x, 4, y, 2);
       const xCounts = [0, 1, 2, 3].map((v) => table[v * 2]! + table[v * 2 + 1]!);
       sums.hPlugin += entropyBits(xCounts);

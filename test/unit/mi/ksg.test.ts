@@ -22,7 +22,8 @@ describe('KSG estimator', () => {
     let sum = 0;
     for (let i = 0; i < n; i++) {
       const distances: number[] = [];
-      for (let j = 0; j < n; j++) if (j !== i) distances.push(Math.max(Math.abs(x[i]! - x[j]!), Math.abs(y[i]! - y[j]!)));
+      for (let j = 0; j < n; j++)
+        if (j !== i) distances.push(Math.max(Math.abs(x[i]! - x[j]!), Math.abs(y[i]! - y[j]!)));
       const epsilon = distances.sort((a, b) => a - b)[k - 1]!;
       let nx = 0;
       let ny = 0;

@@ -68,8 +68,12 @@ describe('greedy MI feature selection', () => {
     expect(first!.gainBits).toBe(first!.marginalBits);
     expect(first!.cumulativeBits).toBeCloseTo(firstMarginal, 12); // the joint of one feature is the feature
     // Plug-in I(S;Y) cannot fall as S grows (refining a partition) and cannot exceed H(Y).
-    const labelEntropy = entropyBits([labels.length - labels.reduce((a, b) => a + b, 0), labels.reduce((a, b) => a + b, 0)]);
-    for (let i = 1; i < picks.length; i++) expect(picks[i]!.cumulativeBits).toBeGreaterThanOrEqual(picks[i - 1]!.cumulativeBits);
+    const labelEntropy = entropyBits([
+      labels.length - labels.reduce((a, b) => a + b, 0),
+      labels.reduce((a, b) => a + b, 0),
+    ]);
+    for (let i = 1; i < picks.length; i++)
+      expect(picks[i]!.cumulativeBits).toBeGreaterThanOrEqual(picks[i - 1]!.cumulativeBits);
     expect(picks.at(-1)!.cumulativeBits).toBeLessThanOrEqual(labelEntropy + 1e-12);
     // The second pick's cumulative bits are the honest joint: I(F1,F3;Y) = I(F1;Y) + I(F3;Y|F1).
     const pair = source.pairCountsWith(first!.feature)[picks[1]!.feature]!;
@@ -79,16 +83,25 @@ describe('greedy MI feature selection', () => {
 
   it('returns nothing when no feature carries information', () => {
     const n = 50;
-    const source = createCountSource(new Uint8Array(3 * n), Uint8Array.from({ length: n }, (_, i) => i % 2), BINS);
+    const source = createCountSource(
+      new Uint8Array(3 * n),
+      Uint8Array.from({ length: n }, (_, i) => i % 2),
+      BINS,
+    );
     expect(selectFeatures(source, { maxFeatures: 3 })).toEqual([]);
   });
 
-  it.skipIf(kernelStatus().backend === 'typescript')('selects the same features with the same bits on the native kernels', () => {
-    const { source, labels } = searchLikeSample(600, 40, 15);
-    const binned = Uint8Array.from({ length: 40 * 600 }, (_, i) => source.featureBins(Math.floor(i / 600))[i % 600]!);
-    const native = createCountSource(binned, labels, BINS, kernels);
-    for (const criterion of CRITERIA) {
-      expect(selectFeatures(native, { maxFeatures: 6, criterion })).toEqual(selectFeatures(source, { maxFeatures: 6, criterion }));
-    }
-  });
+  it.skipIf(kernelStatus().backend === 'typescript')(
+    'selects the same features with the same bits on the native kernels',
+    () => {
+      const { source, labels } = searchLikeSample(600, 40, 15);
+      const binned = Uint8Array.from({ length: 40 * 600 }, (_, i) => source.featureBins(Math.floor(i / 600))[i % 600]!);
+      const native = createCountSource(binned, labels, BINS, kernels);
+      for (const criterion of CRITERIA) {
+        expect(selectFeatures(native, { maxFeatures: 6, criterion })).toEqual(
+          selectFeatures(source, { maxFeatures: 6, criterion }),
+        );
+      }
+    },
+  );
 });

@@ -22,7 +22,10 @@ const GOOD = {
   'config.json': bytesFor(14, 100),
 };
 const manifest = testManifest(GOOD, { id: 'model-a' });
-const unpinnedTowers = testManifest(GOOD, { id: 'model-a', unpinned: ['onnx/vision_model.onnx', 'onnx/text_model.onnx'] });
+const unpinnedTowers = testManifest(GOOD, {
+  id: 'model-a',
+  unpinned: ['onnx/vision_model.onnx', 'onnx/text_model.onnx'],
+});
 
 function folderWith(files: Record<string, Buffer | undefined>): string {
   const folder = mkdtempSync(join(tmpdir(), 'eidos-bad-model-'));
@@ -52,29 +55,42 @@ const CASES: Array<{ name: string; files: Record<string, Buffer | undefined>; me
     files: { ...GOOD, 'config.json': Buffer.concat([Buffer.from('!'), GOOD['config.json'].subarray(1)]) },
     message: new RegExp(`config\\.json: sha256 [0-9a-f]{64} is not the pinned ${sha256(GOOD['config.json'])}`),
   },
-  { name: 'a truncated .onnx', files: { ...GOOD, 'onnx/vision_model.onnx': vision.subarray(0, Math.floor(vision.length * 0.6)) }, message: /vision_model\.onnx: not a usable ONNX model: .*truncated/ },
+  {
+    name: 'a truncated .onnx',
+    files: { ...GOOD, 'onnx/vision_model.onnx': vision.subarray(0, Math.floor(vision.length * 0.6)) },
+    message: /vision_model\.onnx: not a usable ONNX model: .*truncated/,
+  },
   {
     name: 'an ONNX with another input name',
     files: { ...GOOD, 'onnx/vision_model.onnx': tinyOnnx('vision', { input: { name: 'pixels' } }) },
-    message: /vision_model\.onnx: not the vision tower of model-a: it has no input 'pixel_values' \(its inputs: 'pixels'\); model-a needs input 'pixel_values' float32 \[batch, 3, 8, 8\]/,
+    message:
+      /vision_model\.onnx: not the vision tower of model-a: it has no input 'pixel_values' \(its inputs: 'pixels'\); model-a needs input 'pixel_values' float32 \[batch, 3, 8, 8\]/,
   },
   {
     name: 'an ONNX with other input dimensions',
     files: { ...GOOD, 'onnx/vision_model.onnx': tinyOnnx('vision', { size: 16 }) },
-    message: /vision_model\.onnx: .*input 'pixel_values' is float32 \[batch_size, 3, 16, 16\]; model-a needs float32 \[batch, 3, 8, 8\]/,
+    message:
+      /vision_model\.onnx: .*input 'pixel_values' is float32 \[batch_size, 3, 16, 16\]; model-a needs float32 \[batch, 3, 8, 8\]/,
   },
   {
     name: 'an ONNX with another output size',
     files: { ...GOOD, 'onnx/text_model.onnx': tinyOnnx('text', { dim: 8 }) },
-    message: /text_model\.onnx: not the text tower of model-a: output 'text_embeds' is float32 \[batch_size, 8\]; model-a needs float32 \[batch, 4\]/,
+    message:
+      /text_model\.onnx: not the text tower of model-a: output 'text_embeds' is float32 \[batch_size, 8\]; model-a needs float32 \[batch, 4\]/,
   },
-  { name: 'a tensor declaring an absurd size', files: { ...GOOD, 'onnx/vision_model.onnx': absurdTensor() }, message: /vision_model\.onnx: not a usable ONNX model: tensor 'w' declares \[3, 2097151\] float32, 25165812 bytes, more than the whole file/ },
+  {
+    name: 'a tensor declaring an absurd size',
+    files: { ...GOOD, 'onnx/vision_model.onnx': absurdTensor() },
+    message:
+      /vision_model\.onnx: not a usable ONNX model: tensor 'w' declares \[3, 2097151\] float32, 25165812 bytes, more than the whole file/,
+  },
 ];
 
 describe('importing a bad model folder', () => {
   let modelsDir: string;
   let before: Record<string, string>;
-  const installedHashes = (): Record<string, string> => Object.fromEntries(Object.keys(GOOD).map((path) => [path, sha256(readFileSync(join(modelsDir, 'model-a', path)))]));
+  const installedHashes = (): Record<string, string> =>
+    Object.fromEntries(Object.keys(GOOD).map((path) => [path, sha256(readFileSync(join(modelsDir, 'model-a', path)))]));
 
   beforeEach(async () => {
     modelsDir = mkdtempSync(join(tmpdir(), 'eidos-models-'));
@@ -82,25 +98,34 @@ describe('importing a bad model folder', () => {
     before = installedHashes();
   });
 
-  it.each(CASES)('refuses $name, naming the file and what was expected; the installed model is untouched', async ({ files, message }) => {
-    for (const options of [{}, { id: 'model-a' }]) {
-      const error = await rejection(importModel(folderWith(files), options, { modelsDir, manifest }));
-      expect(isEidosError(error)).toBe(true);
-      expect(error.message).toMatch(message);
-    }
-    expect(readdirSync(modelsDir).sort()).toEqual(['model-a']);
-    expect(installedHashes()).toEqual(before);
-    expect((await verifyModel('model-a', { modelsDir, manifest })).ok).toBe(true);
-  });
+  it.each(CASES)(
+    'refuses $name, naming the file and what was expected; the installed model is untouched',
+    async ({ files, message }) => {
+      for (const options of [{}, { id: 'model-a' }]) {
+        const error = await rejection(importModel(folderWith(files), options, { modelsDir, manifest }));
+        expect(isEidosError(error)).toBe(true);
+        expect(error.message).toMatch(message);
+      }
+      expect(readdirSync(modelsDir).sort()).toEqual(['model-a']);
+      expect(installedHashes()).toEqual(before);
+      expect((await verifyModel('model-a', { modelsDir, manifest })).ok).toBe(true);
+    },
+  );
 
   it('checks the towers even when the manifest has no hash for them (--trust-unpinned)', async () => {
     const context = { modelsDir, manifest: unpinnedTowers };
     const wrong = folderWith({ ...GOOD, 'onnx/vision_model.onnx': tinyOnnx('vision', { size: 16 }) });
     const error = await rejection(importModel(wrong, { id: 'model-a', trustUnpinned: true }, context));
-    expect(error.message).toMatch(/input 'pixel_values' is float32 \[batch_size, 3, 16, 16\]; model-a needs float32 \[batch, 3, 8, 8\]/);
+    expect(error.message).toMatch(
+      /input 'pixel_values' is float32 \[batch_size, 3, 16, 16\]; model-a needs float32 \[batch, 3, 8, 8\]/,
+    );
     expect(installedHashes()).toEqual(before);
     // The same folder with sound towers installs.
-    const result = await importModel(folderWith({ ...GOOD, 'onnx/vision_model.onnx': tinyOnnx('vision', { seed: 5 }) }), { id: 'model-a', trustUnpinned: true }, context);
+    const result = await importModel(
+      folderWith({ ...GOOD, 'onnx/vision_model.onnx': tinyOnnx('vision', { seed: 5 }) }),
+      { id: 'model-a', trustUnpinned: true },
+      context,
+    );
     expect(result.files.find((f) => f.path === 'onnx/vision_model.onnx')?.status).toBe('unpinned');
   });
 
@@ -109,6 +134,10 @@ describe('importing a bad model folder', () => {
     expect(outline.opsets).toEqual([{ domain: '', version: 17 }]);
     expect(outline.inputs.map((i) => i.name)).toEqual(['input_ids', 'attention_mask']);
     expect(outline.outputs).toEqual([{ name: 'text_embeds', elemType: 'float32', dims: ['batch_size', 4] }]);
-    expect(outline).toMatchObject({ initializerCount: 1, initializerElements: 4, opTypes: { Cast: 1, ReduceMean: 1, MatMul: 1 } });
+    expect(outline).toMatchObject({
+      initializerCount: 1,
+      initializerElements: 4,
+      opTypes: { Cast: 1, ReduceMean: 1, MatMul: 1 },
+    });
   });
 });

@@ -21,7 +21,8 @@ const manifest = loadManifest();
 const modelsDir = mkdtempSync(join(tmpdir(), 'eidos-twin-models-'));
 afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
 
-const pinnedBytes = (id: string, role: 'vision' | 'text'): number => findModel(manifest, id).files.find((f) => f.role === role)!.bytes!;
+const pinnedBytes = (id: string, role: 'vision' | 'text'): number =>
+  findModel(manifest, id).files.find((f) => f.role === role)!.bytes!;
 
 describe('CLIP ViT-B/32 architecture twins', () => {
   it('have the parameter counts of CLIP ViT-B/32: vision 87.8 M, text 63.4 M (63.2 M without its projection)', () => {
@@ -50,7 +51,11 @@ describe('CLIP ViT-B/32 architecture twins', () => {
   });
 
   it('installs the int8 twin through models fetch (pins checked), with the export’s opset, I/O signature and quantised ops', async () => {
-    const { path } = await fetchModel('clip-vit-b32-int8-twin', { generate: copyCachedTwin('int8') }, { modelsDir, manifest });
+    const { path } = await fetchModel(
+      'clip-vit-b32-int8-twin',
+      { generate: copyCachedTwin('int8') },
+      { modelsDir, manifest },
+    );
     const vision = inspectOnnx(join(path, 'onnx/vision_model_quantized.onnx'));
     const text = inspectOnnx(join(path, 'onnx/text_model_quantized.onnx'));
     for (const outline of [vision, text]) {
@@ -69,7 +74,11 @@ describe('CLIP ViT-B/32 architecture twins', () => {
   });
 
   it('installs the fp32 twin through models fetch (pins checked), without quantised ops', async () => {
-    const { path } = await fetchModel('clip-vit-b32-twin', { generate: copyCachedTwin('fp32') }, { modelsDir, manifest });
+    const { path } = await fetchModel(
+      'clip-vit-b32-twin',
+      { generate: copyCachedTwin('fp32') },
+      { modelsDir, manifest },
+    );
     const vision = inspectOnnx(join(path, 'onnx/vision_model.onnx'));
     expect(vision.opTypes).toMatchObject({ Conv: 1, MatMul: 6 * 12 + 1 + 2 * 12 });
     expect(vision.opTypes.MatMulInteger).toBeUndefined();
@@ -78,15 +87,25 @@ describe('CLIP ViT-B/32 architecture twins', () => {
 
   it('runs in onnxruntime with activations in a trained model’s range: distinct texts give distinct, finite embeddings', async () => {
     const dir = join(modelsDir, 'clip-vit-b32-int8-twin');
-    const session = await ort.InferenceSession.create(join(dir, 'onnx/text_model_quantized.onnx'), { intraOpNumThreads: 1 });
-    const { inputIds, attentionMask } = ClipTokenizer.fromFile(join(dir, 'tokenizer.json')).encodeBatch(['a photo of a dog', 'a red car at night', '']);
-    const out = await session.run({ input_ids: new ort.Tensor('int64', inputIds, [3, 77]), attention_mask: new ort.Tensor('int64', attentionMask, [3, 77]) });
+    const session = await ort.InferenceSession.create(join(dir, 'onnx/text_model_quantized.onnx'), {
+      intraOpNumThreads: 1,
+    });
+    const { inputIds, attentionMask } = ClipTokenizer.fromFile(join(dir, 'tokenizer.json')).encodeBatch([
+      'a photo of a dog',
+      'a red car at night',
+      '',
+    ]);
+    const out = await session.run({
+      input_ids: new ort.Tensor('int64', inputIds, [3, 77]),
+      attention_mask: new ort.Tensor('int64', attentionMask, [3, 77]),
+    });
     const data = out.text_embeds!.data as Float32Array;
     expect(out.text_embeds!.dims).toEqual([3, 512]);
     expect(data.every(Number.isFinite)).toBe(true);
     const row = (i: number): Float32Array => data.subarray(i * 512, (i + 1) * 512);
     const norm = (v: Float32Array): number => Math.hypot(...v);
-    const cos = (a: Float32Array, b: Float32Array): number => a.reduce((s, x, i) => s + x * (b[i] as number), 0) / (norm(a) * norm(b));
+    const cos = (a: Float32Array, b: Float32Array): number =>
+      a.reduce((s, x, i) => s + x * (b[i] as number), 0) / (norm(a) * norm(b));
     // Post-LN features of unit scale projected by width^-½ weights: norms of order 1, like CLIP's.
     for (let i = 0; i < 3; i++) expect(norm(row(i))).toBeGreaterThan(0.1);
     expect(cos(row(0), row(1))).toBeLessThan(0.999);

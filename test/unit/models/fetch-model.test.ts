@@ -35,7 +35,8 @@ describe('fetchModel against a loopback server', () => {
     expect(result.path).toBe(join(modelsDir, 'test-model'));
     expect(existsSync(join(modelsDir, 'test-model.partial'))).toBe(false);
     // Compare digests: vitest's deep equality walks a Buffer byte by byte, which takes seconds here.
-    for (const [path, data] of Object.entries(FILES)) expect(sha256(readFileSync(join(result.path, path)))).toBe(sha256(data));
+    for (const [path, data] of Object.entries(FILES))
+      expect(sha256(readFileSync(join(result.path, path)))).toBe(sha256(data));
     expect(result.files.map((f) => f.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
     // Uncompressed transfers, so byte ranges and lengths refer to the file itself.
     expect(server.requests.map((r) => r.acceptEncoding)).toEqual(['identity', 'identity', 'identity', 'identity']);
@@ -47,7 +48,14 @@ describe('fetchModel against a loopback server', () => {
 
     expect(modelPath('test-model', 'text', context)).toBe(join(result.path, 'onnx/text_model.onnx'));
     const [listing] = await listModels(context);
-    expect(listing).toMatchObject({ id: 'test-model', installed: true, verified: true, bytes: total, pinned: true, isDefault: true });
+    expect(listing).toMatchObject({
+      id: 'test-model',
+      installed: true,
+      verified: true,
+      bytes: total,
+      pinned: true,
+      isDefault: true,
+    });
     expect((await verifyModel('test-model', context)).ok).toBe(true);
   });
 
@@ -63,7 +71,9 @@ describe('fetchModel against a loopback server', () => {
     const resumedFrom = Number(/^bytes=(\d+)-$/.exec(visionRequests[1]?.range ?? '')?.[1]);
     expect(resumedFrom).toBeGreaterThan(0);
     expect(resumedFrom).toBeLessThanOrEqual(250_000);
-    expect(sha256(readFileSync(join(modelsDir, 'test-model/onnx/vision_model.onnx')))).toBe(sha256(FILES['onnx/vision_model.onnx']));
+    expect(sha256(readFileSync(join(modelsDir, 'test-model/onnx/vision_model.onnx')))).toBe(
+      sha256(FILES['onnx/vision_model.onnx']),
+    );
   });
 
   it('keeps a cancelled download in the partial folder and resumes it on the next run', async () => {
@@ -72,7 +82,12 @@ describe('fetchModel against a loopback server', () => {
     const controller = new AbortController();
     const cancelled = fetchModel(
       'test-model',
-      { baseUrl, signal: controller.signal, onProgress: (e) => e.file === 'onnx/text_model.onnx' && e.receivedBytes >= 700_000 + 100_000 && controller.abort() },
+      {
+        baseUrl,
+        signal: controller.signal,
+        onProgress: (e) =>
+          e.file === 'onnx/text_model.onnx' && e.receivedBytes >= 700_000 + 100_000 && controller.abort(),
+      },
       context,
     );
     const error = await rejection(cancelled);
@@ -93,7 +108,9 @@ describe('fetchModel against a loopback server', () => {
     server.ignoreRanges = true;
     const context = { modelsDir, manifest: testManifest(FILES) };
     await fetchModel('test-model', { baseUrl }, context);
-    expect(sha256(readFileSync(join(modelsDir, 'test-model/onnx/vision_model.onnx')))).toBe(sha256(FILES['onnx/vision_model.onnx']));
+    expect(sha256(readFileSync(join(modelsDir, 'test-model/onnx/vision_model.onnx')))).toBe(
+      sha256(FILES['onnx/vision_model.onnx']),
+    );
   });
 
   it('rejects a file with the wrong hash and installs nothing', async () => {
@@ -133,7 +150,12 @@ describe('fetchModel against a loopback server', () => {
     const check = await verifyModel('test-model', context);
     expect(check.ok).toBe(false);
     expect(check.files.find((f) => f.path === 'tokenizer.json')?.status).toBe('unpinned');
-    expect((await listModels(context))[0]).toMatchObject({ installed: true, verified: false, bytes: null, pinned: false });
+    expect((await listModels(context))[0]).toMatchObject({
+      installed: true,
+      verified: false,
+      bytes: null,
+      pinned: false,
+    });
   });
 
   it('replaces an installed model atomically on a second fetch', async () => {

@@ -30,7 +30,10 @@ describe('fetching the generated synthetic model', () => {
 
     // Pin what was printed: the generator is deterministic, so a fresh run must match byte for byte.
     const pins = new Map(printed.map((m) => [m[1], { sha256: m[2] as string, bytes: Number(m[3]) }]));
-    const pinned: Manifest = { ...shipped, models: [{ ...model, files: model.files.map((f) => ({ ...f, ...pins.get(f.path) })) }] };
+    const pinned: Manifest = {
+      ...shipped,
+      models: [{ ...model, files: model.files.map((f) => ({ ...f, ...pins.get(f.path) })) }],
+    };
     const result = await fetchModel('synthetic-tiny', {}, { modelsDir, manifest: pinned });
     expect(result.files.every((f) => f.status === 'ok')).toBe(true);
     expect((await verifyModel('synthetic-tiny', { modelsDir, manifest: pinned })).ok).toBe(true);
@@ -39,14 +42,19 @@ describe('fetching the generated synthetic model', () => {
   it('rejects generator output that differs from the pins and installs nothing', async () => {
     const modelsDir = mkdtempSync(join(tmpdir(), 'eidos-models-'));
     const model = findModel(shipped, 'synthetic-tiny');
-    const wrongPins: Manifest = { ...shipped, models: [{ ...model, files: model.files.map((f) => ({ ...f, sha256: '0'.repeat(64), bytes: null })) }] };
+    const wrongPins: Manifest = {
+      ...shipped,
+      models: [{ ...model, files: model.files.map((f) => ({ ...f, sha256: '0'.repeat(64), bytes: null })) }],
+    };
     const fakeGenerator = async (dir: string): Promise<void> => {
       for (const f of model.files) {
         await mkdir(join(dir, f.path, '..'), { recursive: true });
         await writeFile(join(dir, f.path), f.path);
       }
     };
-    const error = await rejection(fetchModel('synthetic-tiny', { generate: fakeGenerator }, { modelsDir, manifest: wrongPins }));
+    const error = await rejection(
+      fetchModel('synthetic-tiny', { generate: fakeGenerator }, { modelsDir, manifest: wrongPins }),
+    );
     expect(isEidosError(error, 'CHECKSUM_MISMATCH')).toBe(true);
     expect((await verifyModel('synthetic-tiny', { modelsDir, manifest: wrongPins })).installed).toBe(false);
   });

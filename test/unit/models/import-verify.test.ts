@@ -1,4 +1,13 @@
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -113,6 +122,9 @@ describe('importModel and verifyModel', () => {
     const folder = writeFolder(FILES);
     expect(isEidosError(await rejection(importModel(folder, {}, context)), 'NOT_FOUND')).toBe(true);
     const result = await importModel(folder, { id: 'test-model', trustUnpinned: true }, context);
-    expect(result.files.find((f) => f.path === 'tokenizer.json')).toMatchObject({ status: 'unpinned', actualSha256: sha256(FILES['tokenizer.json']) });
+    expect(result.files.find((f) => f.path === 'tokenizer.json')).toMatchObject({
+      status: 'unpinned',
+      actualSha256: sha256(FILES['tokenizer.json']),
+    });
   });
 });

@@ -8,7 +8,10 @@ import { findModel, loadManifest, parseManifest } from '../../../app/models/mani
 const shipped = loadManifest();
 
 /** The shipped manifest as plain JSON, to break one field at a time. */
-function rawCopy(): { models: Array<Record<string, unknown> & { files: Array<Record<string, unknown>> }> } & Record<string, unknown> {
+function rawCopy(): { models: Array<Record<string, unknown> & { files: Array<Record<string, unknown>> }> } & Record<
+  string,
+  unknown
+> {
   return JSON.parse(JSON.stringify(shipped)) as ReturnType<typeof rawCopy>;
 }
 
@@ -34,7 +37,10 @@ describe('the shipped model manifest', () => {
       sha256: '583fd1110a514667812fee7d684952aaf82a99b959760c8d7dca7e0ab9839299',
       url: 'https://huggingface.co/Xenova/clip-vit-base-patch32/resolve/d15189d7028b43f1d3e65039190477f6af591c2a/onnx/vision_model_quantized.onnx',
     });
-    expect(text).toMatchObject({ bytes: 64_504_507, sha256: '73baab855d406190da9faa498cfedf65f15cf309f4cc7385b7b032e6d08e5c3a' });
+    expect(text).toMatchObject({
+      bytes: 64_504_507,
+      sha256: '73baab855d406190da9faa498cfedf65f15cf309f4cc7385b7b032e6d08e5c3a',
+    });
     expect(model).toMatchObject({ licence: 'MIT', logitScale: 100, embeddingDim: 512, coreMlFlags: 0x010 | 0x008 });
     expect(model.preprocess).toEqual({
       size: 224,
@@ -47,18 +53,23 @@ describe('the shipped model manifest', () => {
   });
 
   it('names a commit revision, never main, in every URL of a pinned file', () => {
-    const pinnedUrls = shipped.models.flatMap((m) => m.files.filter((f) => f.sha256 !== null && f.url !== undefined).map((f) => f.url as string));
+    const pinnedUrls = shipped.models.flatMap((m) =>
+      m.files.filter((f) => f.sha256 !== null && f.url !== undefined).map((f) => f.url as string),
+    );
     expect(pinnedUrls.length).toBeGreaterThan(0);
     for (const url of pinnedUrls) expect(url).toMatch(/\/resolve\/[0-9a-f]{40}\//);
   });
 
   it('leaves the fp32 CLIP towers unpinned: the old pins were smaller than their parameters in float32', () => {
     const model = findModel(shipped, 'clip-vit-b32');
-    for (const role of ['vision', 'text'] as const) expect(model.files.find((f) => f.role === role)).toMatchObject({ sha256: null, bytes: null });
+    for (const role of ['vision', 'text'] as const)
+      expect(model.files.find((f) => f.role === role)).toMatchObject({ sha256: null, bytes: null });
     expect(model.notes).toMatch(/UNPINNED/);
     // Float32 weights alone: 87,849,216 and 63,428,096 parameters × 4 bytes.
     expect(model.notes).toContain('351,550,136');
-    expect(model.files.filter((f) => f.role !== 'vision' && f.role !== 'text').every((f) => f.sha256 !== null)).toBe(true);
+    expect(model.files.filter((f) => f.role !== 'vision' && f.role !== 'text').every((f) => f.sha256 !== null)).toBe(
+      true,
+    );
   });
 
   it('describes MobileCLIP-S2 as 256×256 bilinear without normalisation, and unpinned', () => {
@@ -88,15 +99,47 @@ describe('the shipped model manifest', () => {
   });
 
   it.each([
-    ['a malformed sha256', (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[0]!.sha256 = 'abc'), /models\[0\]\.files\[0\]\.sha256/],
-    ['an http URL', (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[1]!.url = 'http://example.com/x'), /models\[0\]\.files\[1\]\.url/],
-    ['a path leaving the folder', (m: ReturnType<typeof rawCopy>) => (m.models[1]!.files[0]!.path = '../evil.onnx'), /models\[1\]\.files\[0\]\.path/],
-    ['an unknown role', (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[2]!.role = 'weights'), /models\[0\]\.files\[2\]\.role/],
-    ['a missing text tower', (m: ReturnType<typeof rawCopy>) => m.models[0]!.files.splice(1, 1), /models\[0\]\.files must have exactly one 'text' file/],
-    ['a duplicate id', (m: ReturnType<typeof rawCopy>) => (m.models[1]!.id = m.models[0]!.id), /id 'clip-vit-b32-int8' twice/],
+    [
+      'a malformed sha256',
+      (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[0]!.sha256 = 'abc'),
+      /models\[0\]\.files\[0\]\.sha256/,
+    ],
+    [
+      'an http URL',
+      (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[1]!.url = 'http://example.com/x'),
+      /models\[0\]\.files\[1\]\.url/,
+    ],
+    [
+      'a path leaving the folder',
+      (m: ReturnType<typeof rawCopy>) => (m.models[1]!.files[0]!.path = '../evil.onnx'),
+      /models\[1\]\.files\[0\]\.path/,
+    ],
+    [
+      'an unknown role',
+      (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[2]!.role = 'weights'),
+      /models\[0\]\.files\[2\]\.role/,
+    ],
+    [
+      'a missing text tower',
+      (m: ReturnType<typeof rawCopy>) => m.models[0]!.files.splice(1, 1),
+      /models\[0\]\.files must have exactly one 'text' file/,
+    ],
+    [
+      'a duplicate id',
+      (m: ReturnType<typeof rawCopy>) => (m.models[1]!.id = m.models[0]!.id),
+      /id 'clip-vit-b32-int8' twice/,
+    ],
     ['an unknown default', (m: ReturnType<typeof rawCopy>) => (m.defaultModel = 'gone'), /defaultModel names 'gone'/],
-    ['a two-channel mean', (m: ReturnType<typeof rawCopy>) => ((m.models[0]!.preprocess as { mean: number[] }).mean = [0, 0]), /models\[0\]\.preprocess\.mean/],
-    ['a negative size', (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[0]!.bytes = -1), /models\[0\]\.files\[0\]\.bytes must be ≥ 0/],
+    [
+      'a two-channel mean',
+      (m: ReturnType<typeof rawCopy>) => ((m.models[0]!.preprocess as { mean: number[] }).mean = [0, 0]),
+      /models\[0\]\.preprocess\.mean/,
+    ],
+    [
+      'a negative size',
+      (m: ReturnType<typeof rawCopy>) => (m.models[0]!.files[0]!.bytes = -1),
+      /models\[0\]\.files\[0\]\.bytes must be ≥ 0/,
+    ],
     ['a newer version', (m: ReturnType<typeof rawCopy>) => (m.version = 2), /version must be 1/],
   ])('rejects %s, naming the field', (_, breakIt, message) => {
     const raw = rawCopy();

@@ -34,7 +34,14 @@ describe('eidos models …', () => {
     const io = captureIo(false);
     expect(await main(['models', 'list', '--json'], io)).toBe(0);
     const models = JSON.parse(io.outText.join('')) as Array<{ id: string; installed: boolean; isDefault: boolean }>;
-    expect(models.map((m) => m.id)).toEqual(['clip-vit-b32-int8', 'clip-vit-b32', 'mobileclip-s2', 'synthetic-tiny', 'clip-vit-b32-int8-twin', 'clip-vit-b32-twin']);
+    expect(models.map((m) => m.id)).toEqual([
+      'clip-vit-b32-int8',
+      'clip-vit-b32',
+      'mobileclip-s2',
+      'synthetic-tiny',
+      'clip-vit-b32-int8-twin',
+      'clip-vit-b32-twin',
+    ]);
     expect(models.every((m) => !m.installed)).toBe(true);
     expect(models.find((m) => m.isDefault)?.id).toBe('clip-vit-b32-int8');
   });
@@ -47,7 +54,11 @@ describe('eidos models …', () => {
 
     const verify = captureIo(false);
     expect(await main(['models', 'verify', '--json'], verify)).toBe(0);
-    const [check] = JSON.parse(verify.outText.join('')) as Array<{ id: string; ok: boolean; files: Array<{ status: string }> }>;
+    const [check] = JSON.parse(verify.outText.join('')) as Array<{
+      id: string;
+      ok: boolean;
+      files: Array<{ status: string }>;
+    }>;
     expect(check).toMatchObject({ id: 'synthetic-tiny', ok: true });
 
     const list = captureIo(false);
@@ -76,6 +87,8 @@ describe('eidos models …', () => {
     clock = 2000;
     report({ id: 'm', state: 'downloading', file: 'onnx/a.onnx', receivedBytes: 4_000_000, totalBytes: 10_000_000 });
     // 4 MB in 2 s = 2 MB/s; 6 MB left → 3 s.
-    expect(io.progressText.at(-1)).toMatch(/\[#{10}\.{14}\]\s+40%\s+4\.0 MB \/ 10\.0 MB\s+2\.0 MB\/s\s+ETA 0:03\s+onnx\/a\.onnx/);
+    expect(io.progressText.at(-1)).toMatch(
+      /\[#{10}\.{14}\]\s+40%\s+4\.0 MB \/ 10\.0 MB\s+2\.0 MB\/s\s+ETA 0:03\s+onnx\/a\.onnx/,
+    );
   });
 });

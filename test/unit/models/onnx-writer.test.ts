@@ -42,7 +42,12 @@ describe('ONNX writer', () => {
             attributes: { value: attr.tensor({ name: 'axes', dims: [1], data: BigInt64Array.from([-1n]) }) },
           },
           { opType: 'Identity', inputs: ['idx'], outputs: ['n'] },
-          { opType: 'ReduceMax', inputs: ['act'], outputs: ['m'], attributes: { axes: attr.ints([-1]), keepdims: attr.int(0) } },
+          {
+            opType: 'ReduceMax',
+            inputs: ['act'],
+            outputs: ['m'],
+            attributes: { axes: attr.ints([-1]), keepdims: attr.int(0) },
+          },
           { opType: 'Constant', inputs: [], outputs: ['f'], attributes: { value_floats: attr.floats([1.5, -3]) } },
         ],
       },
@@ -82,7 +87,13 @@ describe('ONNX writer', () => {
       encodeModel({
         producerName: 't',
         producerVersion: '0',
-        graph: { name: 'g', inputs: [], outputs: [], nodes: [], initializers: [{ name: 'w', dims: [2, 2], data: new Float32Array(3) }] },
+        graph: {
+          name: 'g',
+          inputs: [],
+          outputs: [],
+          nodes: [],
+          initializers: [{ name: 'w', dims: [2, 2], data: new Float32Array(3) }],
+        },
       }),
     ).toThrow(/w has dims \[2,2\]/);
   });
@@ -117,7 +128,9 @@ describe('ONNX writer', () => {
     const written = readFileSync(file);
     expect(written.length).toBe(size);
     expect(Buffer.from(encodeModel(model)).equals(written)).toBe(true);
-    const out = await (await ort.InferenceSession.create(file)).run({ x: new ort.Tensor('float32', Float32Array.from([1, 1, 2, 3]), [2, 2]) });
+    const out = await (
+      await ort.InferenceSession.create(file)
+    ).run({ x: new ort.Tensor('float32', Float32Array.from([1, 1, 2, 3]), [2, 2]) });
     expect(Array.from(out.y!.data as Float32Array)).toEqual([1.5, 1, 2.5, 5]);
   });
 
@@ -125,7 +138,15 @@ describe('ONNX writer', () => {
     const model = {
       producerName: 't',
       producerVersion: '0',
-      graph: { name: 'g', inputs: [], outputs: [], nodes: [], initializers: [{ name: 'w', dims: [4], data: { elemType: 'float32' as const, produce: () => new Float32Array(3) } }] },
+      graph: {
+        name: 'g',
+        inputs: [],
+        outputs: [],
+        nodes: [],
+        initializers: [
+          { name: 'w', dims: [4], data: { elemType: 'float32' as const, produce: () => new Float32Array(3) } },
+        ],
+      },
     };
     expect(encodedSize(model)).toBeGreaterThan(16);
     expect(() => encodeModel(model)).toThrow(/w has dims \[4\] \(4 values\) but 3 values/);

@@ -35,10 +35,16 @@ describe('the default model per platform', () => {
   it('is the float export under Core ML and the int8 export on the CPU', () => {
     const coreMl = defaultModelFor(manifest, 'coreml');
     expect(coreMl.id).toBe('clip-vit-b32');
-    expect(findModel(manifest, coreMl.id).files.filter((f) => f.role === 'vision' || f.role === 'text').map((f) => f.path)).toEqual(['onnx/vision_model.onnx', 'onnx/text_model.onnx']);
+    expect(
+      findModel(manifest, coreMl.id)
+        .files.filter((f) => f.role === 'vision' || f.role === 'text')
+        .map((f) => f.path),
+    ).toEqual(['onnx/vision_model.onnx', 'onnx/text_model.onnx']);
     expect(coreMl.reason).toMatch(/MatMulInteger/);
     const cpu = defaultModelFor(manifest, 'cpu');
     expect(cpu.id).toBe('clip-vit-b32-int8');
-    expect(findModel(manifest, cpu.id).files.find((f) => f.role === 'vision')?.path).toBe('onnx/vision_model_quantized.onnx');
+    expect(findModel(manifest, cpu.id).files.find((f) => f.role === 'vision')?.path).toBe(
+      'onnx/vision_model_quantized.onnx',
+    );
   });
 });

@@ -109,7 +109,12 @@ describe('findViolations', () => {
   });
 
   it('finds nothing in a log of allowed calls only', () => {
-    const allowed = LOG.split('\n').filter((line) => /index\.sqlite"|openssl|dev\/null|thumbnails|tsx-0|a\.partial|htons\(4000\)|"127\.0\.0\.1"\)\}, 16\) = 0|NULL, 0|ENOSYS|chdir\(.*\/work\/main/.test(line) && !/4001/.test(line));
+    const allowed = LOG.split('\n').filter(
+      (line) =>
+        /index\.sqlite"|openssl|dev\/null|thumbnails|tsx-0|a\.partial|htons\(4000\)|"127\.0\.0\.1"\)\}, 16\) = 0|NULL, 0|ENOSYS|chdir\(.*\/work\/main/.test(
+          line,
+        ) && !/4001/.test(line),
+    );
     expect(allowed.length).toBeGreaterThan(8);
     expect(findViolations(parseStraceLog(allowed.join('\n')), policy)).toEqual([]);
   });

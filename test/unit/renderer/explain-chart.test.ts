@@ -46,7 +46,8 @@ describe('explainChart', () => {
   });
 
   it('places bars left to right without overlap inside the plot', () => {
-    for (let i = 1; i < chart.bars.length; i++) expect(chart.bars[i]!.x).toBeGreaterThan(chart.bars[i - 1]!.x + chart.bars[i - 1]!.width);
+    for (let i = 1; i < chart.bars.length; i++)
+      expect(chart.bars[i]!.x).toBeGreaterThan(chart.bars[i - 1]!.x + chart.bars[i - 1]!.width);
     expect(chart.bars[0]!.x).toBeGreaterThanOrEqual(40);
     expect(chart.bars.at(-1)!.x + chart.bars.at(-1)!.width).toBeLessThanOrEqual(390);
   });

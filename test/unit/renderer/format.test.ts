@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatBits, formatBytes, formatDuration, formatPValue, indexingRate } from '../../../renderer/src/lib/format.ts';
+import {
+  formatBits,
+  formatBytes,
+  formatDuration,
+  formatPValue,
+  indexingRate,
+} from '../../../renderer/src/lib/format.ts';
 
 describe('format', () => {
   it('writes bits with a true minus sign and sensible precision', () => {
@@ -19,7 +25,10 @@ describe('format', () => {
   });
 
   it('derives rate and time left from two progress samples', () => {
-    expect(indexingRate({ done: 100, atMs: 0 }, { done: 300, atMs: 4000 }, 1300)).toEqual({ perSecond: 50, etaSeconds: 20 });
+    expect(indexingRate({ done: 100, atMs: 0 }, { done: 300, atMs: 4000 }, 1300)).toEqual({
+      perSecond: 50,
+      etaSeconds: 20,
+    });
     expect(indexingRate(undefined, { done: 3, atMs: 10 }, 10)).toEqual({});
     expect(indexingRate({ done: 3, atMs: 10 }, { done: 3, atMs: 20 }, 10)).toEqual({});
   });

@@ -64,7 +64,11 @@ describe('latestOnly', () => {
     const { calls, task } = controlledTask();
     const errors: string[] = [];
     const results: string[] = [];
-    const runner = latestOnly(task, { onResult: (r) => results.push(r), onError: (e) => errors.push((e as Error).message) }, 120);
+    const runner = latestOnly(
+      task,
+      { onResult: (r) => results.push(r), onError: (e) => errors.push((e as Error).message) },
+      120,
+    );
     runner.runNow('x');
     calls[0]!.reject(new Error('bad query'));
     await vi.runAllTimersAsync();

@@ -8,10 +8,20 @@ describe('buildSearchArgs', () => {
   });
 
   it('builds requests the API contract accepts, with untouched filters left out', () => {
-    const args = buildSearchArgs({ query: ' beach ', sort: 'date', filters: { folder: '', camera: undefined, hasGps: false }, top: 100 });
+    const args = buildSearchArgs({
+      query: ' beach ',
+      sort: 'date',
+      filters: { folder: '', camera: undefined, hasGps: false },
+      top: 100,
+    });
     expect(args).toEqual({ query: 'beach', top: 100, sort: 'date' });
     expect(parseArgs('search', args)).toEqual(args);
-    const filtered = buildSearchArgs({ query: 'x', sort: 'relevance', filters: { from: '2020-01-01', type: 'heic', hasGps: true }, top: 5 });
+    const filtered = buildSearchArgs({
+      query: 'x',
+      sort: 'relevance',
+      filters: { from: '2020-01-01', type: 'heic', hasGps: true },
+      top: 5,
+    });
     expect(parseArgs('search', filtered)).toEqual(filtered);
   });
 

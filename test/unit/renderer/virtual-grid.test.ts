@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { layoutGrid, moveSelection, scrollToReveal, visibleRange, type GridLayout } from '../../../renderer/src/lib/virtual-grid.ts';
+import {
+  layoutGrid,
+  moveSelection,
+  scrollToReveal,
+  visibleRange,
+  type GridLayout,
+} from '../../../renderer/src/lib/virtual-grid.ts';
 
 /** Brute force: every item whose rectangle meets the viewport, from each item's own position. */
 function itemsOnScreen(layout: GridLayout, count: number, scrollTop: number, height: number): number[] {

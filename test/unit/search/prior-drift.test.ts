@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadEmbeddingSet } from '../../../app/evaluation/embedding-set.ts';
 import { kernels } from '../../../app/kernels/index.ts';
-import { addPriorRows, GROWTH_BEFORE_RECOMPUTE, pickRows, PRIOR_ERROR_BOUND_NATS, priorTau, type QueryBank } from '../../../app/search/image-prior.ts';
+import {
+  addPriorRows,
+  GROWTH_BEFORE_RECOMPUTE,
+  pickRows,
+  PRIOR_ERROR_BOUND_NATS,
+  priorTau,
+  type QueryBank,
+} from '../../../app/search/image-prior.ts';
 
 // Real CLIP ViT-B/32 photos (Flickr8k dev images) with real captions as the bank (the test split's, a
 // stand-in for the concept prompts): the incremental prior is compared with a full recompute as photos
@@ -33,7 +40,12 @@ function grow(start: number, batch: number, bank: QueryBank) {
     n += batch;
     const exact = kernels.logPrior(pickRows(set.images, rowsFrom(0, n)), bank.vectors, bank.nb, scale);
     const errors = Array.from(logPrior, (v, i) => Math.abs(v - exact[i]!)).sort((a, b) => a - b);
-    steps.push({ n, maxError: errors.at(-1)!, medianError: errors[n >> 1]!, mass: logPrior.reduce((sum, v) => sum + Math.exp(v), 0) });
+    steps.push({
+      n,
+      maxError: errors.at(-1)!,
+      medianError: errors[n >> 1]!,
+      mass: logPrior.reduce((sum, v) => sum + Math.exp(v), 0),
+    });
   }
   return steps;
 }
@@ -45,16 +57,19 @@ describe('incremental image prior on real CLIP embeddings', () => {
     [300, 30, 1000],
     [100, 8, 300],
     [30, 3, 100],
-  ])('from %i photos adding %i at a time (bank %i): every stored log-prior within the allowed error', (start, batch, nb) => {
-    const steps = grow(start, batch, firstCaptions(nb));
-    expect(steps.length).toBeGreaterThan(0); // the rule lets these additions through without a recompute
-    for (const step of steps) {
-      expect(step.maxError, `after ${step.n} photos`).toBeLessThanOrEqual(PRIOR_ERROR_BOUND_NATS);
-      expect(step.medianError, `after ${step.n} photos`).toBeLessThanOrEqual(0.05);
-      // p̂ is a mean of distributions over the library, so it sums to 1: the kept-mass shift keeps that exact.
-      expect(step.mass).toBeCloseTo(1, 4);
-    }
-  });
+  ])(
+    'from %i photos adding %i at a time (bank %i): every stored log-prior within the allowed error',
+    (start, batch, nb) => {
+      const steps = grow(start, batch, firstCaptions(nb));
+      expect(steps.length).toBeGreaterThan(0); // the rule lets these additions through without a recompute
+      for (const step of steps) {
+        expect(step.maxError, `after ${step.n} photos`).toBeLessThanOrEqual(PRIOR_ERROR_BOUND_NATS);
+        expect(step.medianError, `after ${step.n} photos`).toBeLessThanOrEqual(0.05);
+        // p̂ is a mean of distributions over the library, so it sums to 1: the kept-mass shift keeps that exact.
+        expect(step.mass).toBeCloseTo(1, 4);
+      }
+    },
+  );
 
   it('needs that shift: without it, adding 8% of photos already moves stored priors by more than the bound', () => {
     const bank = firstCaptions(1000);

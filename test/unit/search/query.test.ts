@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isEidosError } from '../../../app/contract/errors.ts';
 import { imageTerm, parseQuery, quoteQuery } from '../../../app/contract/query-language.ts';
 
-const brief = (query: string) => parseQuery(query).map((t) => (t.kind === 'text' ? [t.role, t.weight, t.text] : [t.role, t.weight, 'image']));
+const brief = (query: string) =>
+  parseQuery(query).map((t) => (t.kind === 'text' ? [t.role, t.weight, t.text] : [t.role, t.weight, 'image']));
 
 describe('parseQuery', () => {
   it('groups consecutive plain words into one phrase term', () => {
@@ -39,7 +40,7 @@ describe('parseQuery', () => {
     ['\u0007\u001b', 'empty'],
     ['red -', "'-' has nothing after it"],
     ['+', "'+' has nothing after it"],
-    ['+2:""', "'+2:\"\"' has nothing after it"],
+    ['+2:""', '\'+2:""\' has nothing after it'],
     ['""', 'empty quoted phrase'],
     ['0:red', 'must be above 0'],
     ['500:red', 'at most 100'],
@@ -57,9 +58,13 @@ describe('parseQuery', () => {
   });
 
   it('reads every script and emoji as words, control characters as spaces', () => {
-    for (const text of ['猫と犬', 'قطة', 'кошка на диване', 'बिल्ली', '🐶', '👨‍👩‍👧 🏳️‍🌈']) expect(brief(text)).toEqual([['plain', 1, text]]);
+    for (const text of ['猫と犬', 'قطة', 'кошка на диване', 'बिल्ली', '🐶', '👨‍👩‍👧 🏳️‍🌈'])
+      expect(brief(text)).toEqual([['plain', 1, text]]);
     expect(brief('red\u0000car\u001b[2J')).toEqual([['plain', 1, 'red car [2J']]);
-    expect(brief('beach\u0000-people')).toEqual([['plain', 1, 'beach'], ['not', 1, 'people']]);
+    expect(brief('beach\u0000-people')).toEqual([
+      ['plain', 1, 'beach'],
+      ['not', 1, 'people'],
+    ]);
   });
 
   it('quotes a query in messages without control or bidi-override characters, cut to 80 characters', () => {
@@ -77,6 +82,12 @@ describe('parseQuery', () => {
   });
 
   it('makes an image term for a photo id or a file', () => {
-    expect(imageTerm({ photoId: '42' })).toEqual({ kind: 'image', role: 'plain', weight: 1, ref: { photoId: '42' }, source: 'like:42' });
+    expect(imageTerm({ photoId: '42' })).toEqual({
+      kind: 'image',
+      role: 'plain',
+      weight: 1,
+      ref: { photoId: '42' },
+      source: 'like:42',
+    });
   });
 });

@@ -31,6 +31,10 @@ describe('standOutPoint', () => {
       { queryBits: 10, targetBits: 9, othersWithout: Float32Array.from([5.1, 5.2, 5.3]), queryBitsWithout: 10 },
     ];
     const half = (bits: number) => Math.max(1, bits / 2);
-    expect(standOutPoint(scores, half)).toEqual({ targetStandsOut: 75, medianWithoutTarget: 1.5, meanWithoutTarget: 6 / 4 });
+    expect(standOutPoint(scores, half)).toEqual({
+      targetStandsOut: 75,
+      medianWithoutTarget: 1.5,
+      meanWithoutTarget: 6 / 4,
+    });
   });
 });

@@ -29,7 +29,10 @@ describe('writeBatch and loadMatrix', () => {
       items: [indexedItem(folderId, photo('a.jpg'), 'ha', 1), indexedItem(folderId, photo('b.jpg'), 'hb', 2)],
     });
     // A copy of a.jpg: no embedding needed, the store has one for its hash.
-    store.writeBatch({ modelId: 'clip', items: [{ kind: 'indexed', file: identity(folderId, photo('copy of a.jpg')), contentHash: 'ha', metadata: {} }] });
+    store.writeBatch({
+      modelId: 'clip',
+      items: [{ kind: 'indexed', file: identity(folderId, photo('copy of a.jpg')), contentHash: 'ha', metadata: {} }],
+    });
     const matrix = store.loadMatrix('clip');
     expect(matrix).toBeDefined();
     if (!matrix) return;
@@ -45,7 +48,12 @@ describe('writeBatch and loadMatrix', () => {
 
   it('stores f16 vectors as Uint16Array and fills a caller-supplied buffer', () => {
     const half = Uint16Array.from([0x3c00, 0x4000, 0xc000, 0x7bff]);
-    store.writeBatch({ modelId: 'half', items: [{ kind: 'indexed', file: identity(folderId, photo('h.jpg')), contentHash: 'hh', metadata: {}, embedding: half }] });
+    store.writeBatch({
+      modelId: 'half',
+      items: [
+        { kind: 'indexed', file: identity(folderId, photo('h.jpg')), contentHash: 'hh', metadata: {}, embedding: half },
+      ],
+    });
     const allocated: ArrayBuffer[] = [];
     const matrix = store.loadMatrix('half', (bytes) => {
       const buffer = new ArrayBuffer(bytes + 4096);
@@ -67,14 +75,28 @@ describe('writeBatch and loadMatrix', () => {
       modelId: 'clip',
       items: [
         indexedItem(folderId, photo('ok.jpg'), 'h1', 1),
-        { kind: 'skipped', file: identity(folderId, photo('broken.jpg')), contentHash: 'h2', code: 'DECODE_FAILED', reason: 'truncated JPEG' },
-        { kind: 'skipped', file: identity(folderId, photo('huge.tif')), contentHash: null, code: 'TOO_LARGE', reason: '40000×40000' },
+        {
+          kind: 'skipped',
+          file: identity(folderId, photo('broken.jpg')),
+          contentHash: 'h2',
+          code: 'DECODE_FAILED',
+          reason: 'truncated JPEG',
+        },
+        {
+          kind: 'skipped',
+          file: identity(folderId, photo('huge.tif')),
+          contentHash: null,
+          code: 'TOO_LARGE',
+          reason: '40000×40000',
+        },
       ],
     });
     const status = store.status();
     expect(status.indexed).toBe(1);
     expect(status.skipped).toEqual({ total: 2, byCode: { DECODE_FAILED: 1, TOO_LARGE: 1 } });
-    expect(status.folders).toEqual([{ id: folderId, path: join(dir, 'photos'), files: 1, skipped: 2, lastIndexedAt: null }]);
+    expect(status.folders).toEqual([
+      { id: folderId, path: join(dir, 'photos'), files: 1, skipped: 2, lastIndexedAt: null },
+    ]);
     expect(status.bytes).toBeGreaterThan(0);
     expect(store.loadMatrix('clip')?.n).toBe(1);
   });
@@ -100,7 +122,10 @@ describe('writeBatch and loadMatrix', () => {
   });
 
   it('counts indexed files without a vector for a second model as pending for it', () => {
-    store.writeBatch({ modelId: 'a', items: [indexedItem(folderId, photo('1.jpg'), 'h1', 1), indexedItem(folderId, photo('2.jpg'), 'h2', 2)] });
+    store.writeBatch({
+      modelId: 'a',
+      items: [indexedItem(folderId, photo('1.jpg'), 'h1', 1), indexedItem(folderId, photo('2.jpg'), 'h2', 2)],
+    });
     store.writeBatch({ modelId: 'b', items: [indexedItem(folderId, photo('1.jpg'), 'h1', 5, 4)] });
     expect(store.status().models.map((m) => [m.modelId, m.dim, m.pending])).toEqual([
       ['a', 8, 0],
@@ -114,7 +139,13 @@ describe('writeBatch and loadMatrix', () => {
     store.writeBatch({
       modelId: 'clip',
       items: [
-        { kind: 'indexed', file: { ...identity(folderId, raw.toString('utf8')), rawPath: raw }, contentHash: 'hr', metadata: {}, embedding: vectorFor(1) },
+        {
+          kind: 'indexed',
+          file: { ...identity(folderId, raw.toString('utf8')), rawPath: raw },
+          contentHash: 'hr',
+          metadata: {},
+          embedding: vectorFor(1),
+        },
         indexedItem(folderId, lookalike, 'hl', 2),
       ],
     });
@@ -129,13 +160,18 @@ describe('moves, removals and the change counter', () => {
   it('a move keeps the id and embedding; removals leave tombstones; changesSince reports both', () => {
     const [a, b, c] = store.writeBatch({
       modelId: 'clip',
-      items: [indexedItem(folderId, photo('a.jpg'), 'ha', 1), indexedItem(folderId, photo('b.jpg'), 'hb', 2), indexedItem(folderId, photo('c.jpg'), 'hc', 3)],
+      items: [
+        indexedItem(folderId, photo('a.jpg'), 'ha', 1),
+        indexedItem(folderId, photo('b.jpg'), 'hb', 2),
+        indexedItem(folderId, photo('c.jpg'), 'hc', 3),
+      ],
     }).fileIds as [number, number, number];
     const loaded = store.loadMatrix('clip');
     if (!loaded) throw new Error('no matrix');
     store.moveFiles([{ fileId: a, to: identity(folderId, photo('renamed/a.jpg')) }]);
     store.removeFiles([b]);
-    const [d] = store.writeBatch({ modelId: 'clip', items: [indexedItem(folderId, photo('d.jpg'), 'hd', 4)] }).fileIds as [number];
+    const [d] = store.writeBatch({ modelId: 'clip', items: [indexedItem(folderId, photo('d.jpg'), 'hd', 4)] })
+      .fileIds as [number];
     const changes = store.changesSince(loaded.generation);
     expect(changes.upserted).toEqual([a, d]);
     expect(changes.removed).toEqual([b]);
@@ -143,14 +179,21 @@ describe('moves, removals and the change counter', () => {
     const rows = store.loadRows('clip', changes.upserted);
     expect(rows?.paths).toEqual([photo('renamed/a.jpg'), photo('d.jpg')]);
     expect(Array.from(rows?.data.subarray(0, 8) ?? [])).toEqual(Array.from(vectorFor(1)));
-    expect(store.changesSince(changes.generation)).toEqual({ generation: changes.generation, upserted: [], removed: [] });
+    expect(store.changesSince(changes.generation)).toEqual({
+      generation: changes.generation,
+      upserted: [],
+      removed: [],
+    });
     // c was untouched throughout.
     expect(changes.upserted).not.toContain(c);
   });
 
   it('removing a folder removes its files (tombstoned) but not the photos; pruneOrphans then drops unused vectors', () => {
     const other = store.addFolder(join(dir, 'other')).id;
-    store.writeBatch({ modelId: 'clip', items: [indexedItem(folderId, photo('a.jpg'), 'ha', 1), indexedItem(other, join(dir, 'other', 'b.jpg'), 'hb', 2)] });
+    store.writeBatch({
+      modelId: 'clip',
+      items: [indexedItem(folderId, photo('a.jpg'), 'ha', 1), indexedItem(other, join(dir, 'other', 'b.jpg'), 'hb', 2)],
+    });
     const before = store.generation();
     expect(store.removeFolder(join(dir, 'other'))).toBe(true);
     expect(store.changesSince(before).removed).toHaveLength(1);
@@ -169,14 +212,41 @@ describe('moves, removals and the change counter', () => {
 describe('filters', () => {
   it('selects files by date range, folder, camera, format and GPS', () => {
     const other = store.addFolder(join(dir, 'phone')).id;
-    const file = (folder: number, name: string, format: string) => ({ ...identity(folder, join(dir, folder === other ? 'phone' : 'photos', name)), format });
+    const file = (folder: number, name: string, format: string) => ({
+      ...identity(folder, join(dir, folder === other ? 'phone' : 'photos', name)),
+      format,
+    });
     const [beach, city, night, old] = store.writeBatch({
       modelId: 'clip',
       items: [
-        { kind: 'indexed', file: file(folderId, 'beach.jpg', 'jpeg'), contentHash: '1', embedding: vectorFor(1), metadata: { takenAt: '2024-05-01T18:00:00', make: 'Canon', model: 'EOS R6', lat: 43.1, lon: 5.9 } },
-        { kind: 'indexed', file: file(other, 'city.heic', 'heic'), contentHash: '2', embedding: vectorFor(2), metadata: { takenAt: '2024-05-02T09:00:00', make: 'Apple', model: 'iPhone 14', lat: 48.8, lon: 2.3 } },
-        { kind: 'indexed', file: file(other, 'night.heic', 'heic'), contentHash: '3', embedding: vectorFor(3), metadata: { takenAt: '2024-06-10T23:00:00', make: 'Apple', model: 'iPhone 14' } },
-        { kind: 'indexed', file: file(folderId, 'old.png', 'png'), contentHash: '4', embedding: vectorFor(4), metadata: {} },
+        {
+          kind: 'indexed',
+          file: file(folderId, 'beach.jpg', 'jpeg'),
+          contentHash: '1',
+          embedding: vectorFor(1),
+          metadata: { takenAt: '2024-05-01T18:00:00', make: 'Canon', model: 'EOS R6', lat: 43.1, lon: 5.9 },
+        },
+        {
+          kind: 'indexed',
+          file: file(other, 'city.heic', 'heic'),
+          contentHash: '2',
+          embedding: vectorFor(2),
+          metadata: { takenAt: '2024-05-02T09:00:00', make: 'Apple', model: 'iPhone 14', lat: 48.8, lon: 2.3 },
+        },
+        {
+          kind: 'indexed',
+          file: file(other, 'night.heic', 'heic'),
+          contentHash: '3',
+          embedding: vectorFor(3),
+          metadata: { takenAt: '2024-06-10T23:00:00', make: 'Apple', model: 'iPhone 14' },
+        },
+        {
+          kind: 'indexed',
+          file: file(folderId, 'old.png', 'png'),
+          contentHash: '4',
+          embedding: vectorFor(4),
+          metadata: {},
+        },
       ],
     }).fileIds as [number, number, number, number];
     const ids = (filter: Parameters<IndexStore['selectFileIds']>[0]) => Array.from(store.selectFileIds(filter));
@@ -196,13 +266,26 @@ describe('filters', () => {
 describe('priors and concept vectors', () => {
   it('round-trips image priors, the bank state and concept embeddings', () => {
     store.writeBatch({ modelId: 'clip', items: [indexedItem(folderId, photo('a.jpg'), 'ha', 1)] });
-    const state = { logSumExp: Float64Array.from([1.5, -2.25, Math.PI]), bankSize: 3, librarySize: 1, computedAt: '2025-01-01T00:00:00.000Z', bankKey: 'scale=50;nb=3', fullLibrarySize: 1 };
+    const state = {
+      logSumExp: Float64Array.from([1.5, -2.25, Math.PI]),
+      bankSize: 3,
+      librarySize: 1,
+      computedAt: '2025-01-01T00:00:00.000Z',
+      bankKey: 'scale=50;nb=3',
+      fullLibrarySize: 1,
+    };
     store.writeImagePriors('clip', new Map([['ha', -0.5]]), state);
     expect(store.readImagePriors('clip')).toEqual(new Map([['ha', -0.5]]));
     expect(store.readPriorState('clip')).toEqual(state);
     store.writeImagePriors('clip', new Map([['ha', -0.75]]), { ...state, librarySize: 2 });
     expect(store.readImagePriors('clip').get('ha')).toBe(-0.75);
-    store.putConceptEmbeddings('clip', new Map([['beach', vectorFor(7, 4)], ['snow', vectorFor(8, 4)]]));
+    store.putConceptEmbeddings(
+      'clip',
+      new Map([
+        ['beach', vectorFor(7, 4)],
+        ['snow', vectorFor(8, 4)],
+      ]),
+    );
     expect(store.getConceptEmbeddings('clip', ['snow', 'missing'])).toEqual(new Map([['snow', vectorFor(8, 4)]]));
     expect(store.getConceptEmbeddings('clip').size).toBe(2);
   });

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildClipTokenizerJson, buildClipVocabulary, bytesToUnicode } from '../../../models/clip/build-tokenizer-json.ts';
+import {
+  buildClipTokenizerJson,
+  buildClipVocabulary,
+  bytesToUnicode,
+} from '../../../models/clip/build-tokenizer-json.ts';
 
 const SHARED = '/work/shared/tokenizers/clip';
 
@@ -34,6 +38,11 @@ describe('CLIP tokenizer.json builder', () => {
     const vocabJson = JSON.parse(readFileSync(`${SHARED}/vocab.json`, 'utf8')) as Record<string, number>;
     const { tokens } = buildClipVocabulary();
     expect(Object.fromEntries(tokens.map((t, i) => [t, i]))).toEqual(vocabJson);
-    expect([tokens[320], tokens[736], tokens[49406], tokens[49407]]).toEqual(['a</w>', 'red</w>', '<|startoftext|>', '<|endoftext|>']);
+    expect([tokens[320], tokens[736], tokens[49406], tokens[49407]]).toEqual([
+      'a</w>',
+      'red</w>',
+      '<|startoftext|>',
+      '<|endoftext|>',
+    ]);
   });
 });

@@ -19,7 +19,9 @@ describe('synthetic photo set', () => {
       const meta = await sharp(join(dir, row.relative_path)).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 320, 240]);
     }
-    expect(readFileSync(join(dir, 'labels.csv'), 'utf8').split('\n')[0]).toBe('relative_path,description,background,objects,colours,width,height');
+    expect(readFileSync(join(dir, 'labels.csv'), 'utf8').split('\n')[0]).toBe(
+      'relative_path,description,background,objects,colours,width,height',
+    );
   });
 
   it('labels agree with themselves: objects, colours and description describe one scene', async () => {
@@ -60,7 +62,9 @@ describe('synthetic photo set', () => {
       const pixel = [data[at]!, data[at + 1]!, data[at + 2]!];
       // Nearest palette colour by RGB distance.
       const nearest = COLOURS.reduce((best, c) =>
-        Math.hypot(...c.rgb.map((v, i) => v - pixel[i]!)) < Math.hypot(...best.rgb.map((v, i) => v - pixel[i]!)) ? c : best,
+        Math.hypot(...c.rgb.map((v, i) => v - pixel[i]!)) < Math.hypot(...best.rgb.map((v, i) => v - pixel[i]!))
+          ? c
+          : best,
       );
       expect(nearest.name).toBe(o.colour);
     }

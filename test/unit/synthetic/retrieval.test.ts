@@ -56,9 +56,13 @@ beforeAll(async () => {
   textSession = await ort.InferenceSession.create(join(modelDir, 'onnx/text_model.onnx'));
   imageEmbeds = [];
   for (let start = 0; start < labels.length; start += BATCH) {
-    const images = await Promise.all(labels.slice(start, start + BATCH).map((l) => RawImage.read(join(photoDir, l.relative_path))));
+    const images = await Promise.all(
+      labels.slice(start, start + BATCH).map((l) => RawImage.read(join(photoDir, l.relative_path))),
+    );
     const { pixel_values } = await processor(images);
-    const out = await vision.run({ pixel_values: new ort.Tensor('float32', pixel_values.data as Float32Array, pixel_values.dims) });
+    const out = await vision.run({
+      pixel_values: new ort.Tensor('float32', pixel_values.data as Float32Array, pixel_values.dims),
+    });
     imageEmbeds.push(...rows(out.image_embeds!.data as Float32Array, out.image_embeds!.dims[1]!));
   }
 }, 300_000);
@@ -87,7 +91,9 @@ describe('synthetic model on generated photos', () => {
       const outside = scores.filter((_, i) => !holds[i]);
       expect(inside.length).toBeGreaterThan(0);
       const gap = Math.min(...inside) - Math.max(...outside);
-      gaps.push(`${colour} ${gap.toFixed(3)} (min in ${Math.min(...inside).toFixed(3)}, max out ${Math.max(...outside).toFixed(3)})`);
+      gaps.push(
+        `${colour} ${gap.toFixed(3)} (min in ${Math.min(...inside).toFixed(3)}, max out ${Math.max(...outside).toFixed(3)})`,
+      );
       expect(gap).toBeGreaterThan(0.2);
     });
     console.log(`colour-word cosine gaps: ${gaps.join('; ')}`);
@@ -105,6 +111,8 @@ describe('synthetic model on generated photos', () => {
     const photoScores = imageEmbeds.map((img) => dot(photo!, img));
     const redScores = imageEmbeds.map((img) => dot(red!, img));
     // Its spread (from how many colours a photo has) is small next to what one colour word separates.
-    expect(Math.max(...photoScores) - Math.min(...photoScores)).toBeLessThan(0.2 * (Math.max(...redScores) - Math.min(...redScores)));
+    expect(Math.max(...photoScores) - Math.min(...photoScores)).toBeLessThan(
+      0.2 * (Math.max(...redScores) - Math.min(...redScores)),
+    );
   });
 });

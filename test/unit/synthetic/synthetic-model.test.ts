@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SYNTHETIC_DIM, SYNTHETIC_LOGIT_SCALE, SYNTHETIC_MODEL_FILES, generateSyntheticModel } from '../../../models/synthetic/generate-model.ts';
+import {
+  SYNTHETIC_DIM,
+  SYNTHETIC_LOGIT_SCALE,
+  SYNTHETIC_MODEL_FILES,
+  generateSyntheticModel,
+} from '../../../models/synthetic/generate-model.ts';
 import { FEATURE_COUNT, featureNames, projectionMatrix } from '../../../models/synthetic/feature-space.ts';
 import { COLOURS } from '../../../models/synthetic/world.ts';
 
@@ -40,13 +45,19 @@ beforeAll(async () => {
 
 describe('generated synthetic model', () => {
   it('has the tensor names, dtypes and shapes of a transformers.js CLIP export', () => {
-    expect(vision.inputMetadata).toEqual([{ name: 'pixel_values', isTensor: true, type: 'float32', shape: ['batch', 3, 224, 224] }]);
-    expect(vision.outputMetadata).toEqual([{ name: 'image_embeds', isTensor: true, type: 'float32', shape: ['batch', SYNTHETIC_DIM] }]);
+    expect(vision.inputMetadata).toEqual([
+      { name: 'pixel_values', isTensor: true, type: 'float32', shape: ['batch', 3, 224, 224] },
+    ]);
+    expect(vision.outputMetadata).toEqual([
+      { name: 'image_embeds', isTensor: true, type: 'float32', shape: ['batch', SYNTHETIC_DIM] },
+    ]);
     expect(text.inputMetadata).toEqual([
       { name: 'input_ids', isTensor: true, type: 'int64', shape: ['batch', 77] },
       { name: 'attention_mask', isTensor: true, type: 'int64', shape: ['batch', 77] },
     ]);
-    expect(text.outputMetadata).toEqual([{ name: 'text_embeds', isTensor: true, type: 'float32', shape: ['batch', SYNTHETIC_DIM] }]);
+    expect(text.outputMetadata).toEqual([
+      { name: 'text_embeds', isTensor: true, type: 'float32', shape: ['batch', SYNTHETIC_DIM] },
+    ]);
   });
 
   it('writes byte-identical files on every run', async () => {
@@ -62,7 +73,10 @@ describe('generated synthetic model', () => {
   });
 
   it('states projection_dim and logit_scale = ln τ in config.json', () => {
-    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { projection_dim: number; logit_scale: number };
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
+      projection_dim: number;
+      logit_scale: number;
+    };
     expect(config.projection_dim).toBe(SYNTHETIC_DIM);
     expect(Math.exp(config.logit_scale)).toBeCloseTo(SYNTHETIC_LOGIT_SCALE, 10);
   });
@@ -71,7 +85,8 @@ describe('generated synthetic model', () => {
     for (let a = 0; a < FEATURE_COUNT; a++) {
       for (let b = a; b < FEATURE_COUNT; b++) {
         let dot = 0;
-        for (let d = 0; d < SYNTHETIC_DIM; d++) dot += projection[a * SYNTHETIC_DIM + d]! * projection[b * SYNTHETIC_DIM + d]!;
+        for (let d = 0; d < SYNTHETIC_DIM; d++)
+          dot += projection[a * SYNTHETIC_DIM + d]! * projection[b * SYNTHETIC_DIM + d]!;
         expect(Math.abs(dot - (a === b ? 1 : 0))).toBeLessThan(1e-6);
       }
     }
@@ -112,7 +127,14 @@ describe('generated synthetic model', () => {
       [[1253, 1823, 736], { photo: 0.1, red: 1 }], // positions before the colour word do not attach
       [
         [1901, 5994],
-        { photo: 0.1, green: 1, 'green top-left': 1, 'green top-right': 1, 'green bottom-left': 1, 'green bottom-right': 1 },
+        {
+          photo: 0.1,
+          green: 1,
+          'green top-left': 1,
+          'green top-right': 1,
+          'green bottom-left': 1,
+          'green bottom-right': 1,
+        },
       ],
     ];
     const ids = new BigInt64Array(cases.length * 77).fill(49407n);
@@ -128,7 +150,9 @@ describe('generated synthetic model', () => {
       attention_mask: new ort.Tensor('int64', mask, [cases.length, 77]),
     });
     const embeds = out.text_embeds!.data as Float32Array;
-    cases.forEach(([, expected], b) => expect(features(embeds.slice(b * SYNTHETIC_DIM, (b + 1) * SYNTHETIC_DIM))).toEqual(expected));
+    cases.forEach(([, expected], b) =>
+      expect(features(embeds.slice(b * SYNTHETIC_DIM, (b + 1) * SYNTHETIC_DIM))).toEqual(expected),
+    );
   });
 
   it('ignores tokens the attention mask excludes', async () => {
@@ -136,7 +160,10 @@ describe('generated synthetic model', () => {
     ids.set([49406n, 736n, 49407n, 1746n]);
     const mask = new BigInt64Array(77);
     mask.set([1n, 1n, 1n]);
-    const out = await text.run({ input_ids: new ort.Tensor('int64', ids, [1, 77]), attention_mask: new ort.Tensor('int64', mask, [1, 77]) });
+    const out = await text.run({
+      input_ids: new ort.Tensor('int64', ids, [1, 77]),
+      attention_mask: new ort.Tensor('int64', mask, [1, 77]),
+    });
     expect(features(out.text_embeds!.data as Float32Array)).toEqual({ photo: 0.1, red: 1 });
   });
 });

@@ -7,7 +7,9 @@ import { isEidosError } from '../../../app/contract/errors.ts';
 const TOKENIZER_DIR = '/work/shared/tokenizers/clip';
 const TOKENIZER_JSON = join(TOKENIZER_DIR, 'tokenizer.json');
 
-const words200 = Array.from({ length: 200 }, (_, i) => ['sunset', 'beach', 'kids', 'mountain', 'snow'][i % 5]).join(' ');
+const words200 = Array.from({ length: 200 }, (_, i) => ['sunset', 'beach', 'kids', 'mountain', 'snow'][i % 5]).join(
+  ' ',
+);
 
 /** Inputs where a home-made tokenizer typically drifts from the reference. */
 const TRICKY = [
@@ -58,9 +60,12 @@ describe('ClipTokenizer on the real CLIP tokenizer.json', () => {
     expect(ours.tokenId('red blue')).toBeUndefined();
   });
 
-  it.each(TRICKY.map((text) => [JSON.stringify(text).slice(0, 60), text]))('matches transformers.js on %s', (_, text) => {
-    expect(ours.encode(text as string)).toEqual(reference.encode(text as string));
-  });
+  it.each(TRICKY.map((text) => [JSON.stringify(text).slice(0, 60), text]))(
+    'matches transformers.js on %s',
+    (_, text) => {
+      expect(ours.encode(text as string)).toEqual(reference.encode(text as string));
+    },
+  );
 
   it('encodes an empty string as start and end only', () => {
     expect(ours.encode('')).toEqual([49406, 49407]);

@@ -8,7 +8,12 @@ import { CACHE_NAME, loadTokenizerTables } from '../../../app/tokenizer/tokenize
 import { readClipTokenizerJson } from '../../../app/tokenizer/tokenizer-json.ts';
 
 const SHARED_TOKENIZER = '/work/shared/tokenizers/clip/tokenizer.json';
-const TEXTS = ['a photo of a dog', 'café naïve Ångström', '🐶 日本語 한국어', 'kids on a beach at sunset -people 2:"red car"'];
+const TEXTS = [
+  'a photo of a dog',
+  'café naïve Ångström',
+  '🐶 日本語 한국어',
+  'kids on a beach at sunset -people 2:"red car"',
+];
 
 describe('SortedLookup', () => {
   it('answers exactly what a Map of the same entries answers, present or not', () => {

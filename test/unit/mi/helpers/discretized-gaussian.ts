@@ -12,8 +12,15 @@ export function normalCdf(x: number): number {
   const t = 1 / (1 + 0.5 * z);
   const poly =
     -1.26551223 +
-    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
-    t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
   const erfc = t * Math.exp(-z * z + poly);
   return x >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
@@ -32,7 +39,9 @@ function normalQuantile(p: number): number {
 
 export function discretizedGaussianMiBits(rho: number, bins: number): number {
   const TAIL = 9; // stands in for ±∞: Φ(−9) ≈ 1e-19
-  const edges = Array.from({ length: bins + 1 }, (_, k) => (k === 0 ? -TAIL : k === bins ? TAIL : normalQuantile(k / bins)));
+  const edges = Array.from({ length: bins + 1 }, (_, k) =>
+    k === 0 ? -TAIL : k === bins ? TAIL : normalQuantile(k / bins),
+  );
   const s = Math.sqrt(1 - rho * rho);
   const density = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
   const STEPS = 400; // even, per bin

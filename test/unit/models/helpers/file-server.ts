@@ -85,7 +85,10 @@ export class FileServer {
 }
 
 /** A manifest with one downloadable model whose files are `files` (pinned unless listed in `unpinned`). */
-export function testManifest(files: Record<string, Buffer>, options: { unpinned?: string[]; id?: string } = {}): Manifest {
+export function testManifest(
+  files: Record<string, Buffer>,
+  options: { unpinned?: string[]; id?: string } = {},
+): Manifest {
   const roles = ['vision', 'text', 'tokenizer', 'config'] as const;
   const model: ModelSpec = {
     id: options.id ?? 'test-model',
@@ -95,7 +98,14 @@ export function testManifest(files: Record<string, Buffer>, options: { unpinned?
     embeddingDim: 4,
     logitScale: 100,
     contextLength: 77,
-    preprocess: { size: 8, shortestEdge: 8, interpolation: 'bilinear', rescaleFactor: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] },
+    preprocess: {
+      size: 8,
+      shortestEdge: 8,
+      interpolation: 'bilinear',
+      rescaleFactor: 1 / 255,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+    },
     source: 'download',
     files: Object.entries(files).map(([path, data], i) => {
       const pinned = !(options.unpinned ?? []).includes(path);
