@@ -1,61 +1,65 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isEidosError } from '../../../app/contract/errors.ts';
 import { rowMask } from '../../../app/store/matrix.ts';
-import { openIndex } from '../../../app/store/open.ts';
 import type { IndexStore } from '../../../app/store/index-store.ts';
 import { identity, indexedItem, vectorFor } from '../../helpers/store-rows.ts';
-import { tempDir } from '../../helpers/temp-dir.ts';
+import { useTempStore } from '../../helpers/temp-store.ts';
 
-let dir: string;
-let cleanup: () => void;
-let store: IndexStore;
-let folderId: number;
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  store = openIndex(join(dir, 'index.sqlite'));
-  folderId = store.addFolder(join(dir, 'photos')).id;
-});
-afterEach(() => {
-  store.close();
-  cleanup();
-});
-const photo = (name: string) => join(dir, 'photos', name);
+const fixture = useTempStore();
 
 describe('writeBatch and loadMatrix', () => {
   it('reads back every vector in file-id order, one row per file, duplicates sharing one stored vector', () => {
-    const { fileIds } = store.writeBatch({
+    const { fileIds } = fixture.store.writeBatch({
       modelId: 'clip',
-      items: [indexedItem(folderId, photo('a.jpg'), 'ha', 1), indexedItem(folderId, photo('b.jpg'), 'hb', 2)],
+      items: [
+        indexedItem(fixture.folderId, fixture.photo('a.jpg'), 'ha', 1),
+        indexedItem(fixture.folderId, fixture.photo('b.jpg'), 'hb', 2),
+      ],
     });
-    // A copy of a.jpg: no embedding needed, the store has one for its hash.
-    store.writeBatch({
+    // A copy of a.jpg: no embedding needed, the fixture.store has one for its hash.
+    fixture.store.writeBatch({
       modelId: 'clip',
-      items: [{ kind: 'indexed', file: identity(folderId, photo('copy of a.jpg')), contentHash: 'ha', metadata: {} }],
+      items: [
+        {
+          kind: 'indexed',
+          file: identity(fixture.folderId, fixture.photo('copy of a.jpg')),
+          contentHash: 'ha',
+          metadata: {},
+        },
+      ],
     });
-    const matrix = store.loadMatrix('clip');
+    const matrix = fixture.store.loadMatrix('clip');
     expect(matrix).toBeDefined();
     if (!matrix) return;
     expect([matrix.n, matrix.d, matrix.dtype]).toEqual([3, 8, 'f32']);
     expect(Array.from(matrix.fileIds.slice(0, 2))).toEqual(fileIds);
-    expect(matrix.paths).toEqual([photo('a.jpg'), photo('b.jpg'), photo('copy of a.jpg')]);
+    expect(matrix.paths).toEqual([fixture.photo('a.jpg'), fixture.photo('b.jpg'), fixture.photo('copy of a.jpg')]);
     expect(matrix.contentHashes).toEqual(['ha', 'hb', 'ha']);
     expect(Array.from(matrix.data.subarray(0, 8))).toEqual(Array.from(vectorFor(1)));
     expect(Array.from(matrix.data.subarray(8, 16))).toEqual(Array.from(vectorFor(2)));
     expect(Array.from(matrix.data.subarray(16, 24))).toEqual(Array.from(vectorFor(1)));
-    expect(store.status().models).toEqual([{ modelId: 'clip', dim: 8, dtype: 'f32', embeddings: 2, pending: 0 }]);
+    expect(fixture.store.status().models).toEqual([
+      { modelId: 'clip', dim: 8, dtype: 'f32', embeddings: 2, pending: 0 },
+    ]);
   });
 
   it('stores f16 vectors as Uint16Array and fills a caller-supplied buffer', () => {
     const half = Uint16Array.from([0x3c00, 0x4000, 0xc000, 0x7bff]);
-    store.writeBatch({
+    fixture.store.writeBatch({
       modelId: 'half',
       items: [
-        { kind: 'indexed', file: identity(folderId, photo('h.jpg')), contentHash: 'hh', metadata: {}, embedding: half },
+        {
+          kind: 'indexed',
+          file: identity(fixture.folderId, fixture.photo('h.jpg')),
+          contentHash: 'hh',
+          metadata: {},
+          embedding: half,
+        },
       ],
     });
     const allocated: ArrayBuffer[] = [];
-    const matrix = store.loadMatrix('half', (bytes) => {
+    const matrix = fixture.store.loadMatrix('half', (bytes) => {
       const buffer = new ArrayBuffer(bytes + 4096);
       allocated.push(buffer);
       return buffer;
@@ -67,119 +71,138 @@ describe('writeBatch and loadMatrix', () => {
   });
 
   it('returns undefined for a model never indexed', () => {
-    expect(store.loadMatrix('nope')).toBeUndefined();
+    expect(fixture.store.loadMatrix('nope')).toBeUndefined();
   });
 
   it('records skipped files with their reason; they are counted but never in the matrix', () => {
-    store.writeBatch({
+    fixture.store.writeBatch({
       modelId: 'clip',
       items: [
-        indexedItem(folderId, photo('ok.jpg'), 'h1', 1),
+        indexedItem(fixture.folderId, fixture.photo('ok.jpg'), 'h1', 1),
         {
           kind: 'skipped',
-          file: identity(folderId, photo('broken.jpg')),
+          file: identity(fixture.folderId, fixture.photo('broken.jpg')),
           contentHash: 'h2',
           code: 'DECODE_FAILED',
           reason: 'truncated JPEG',
         },
         {
           kind: 'skipped',
-          file: identity(folderId, photo('huge.tif')),
+          file: identity(fixture.folderId, fixture.photo('huge.tif')),
           contentHash: null,
           code: 'TOO_LARGE',
           reason: '40000×40000',
         },
       ],
     });
-    const status = store.status();
+    const status = fixture.store.status();
     expect(status.indexed).toBe(1);
     expect(status.skipped).toEqual({ total: 2, byCode: { DECODE_FAILED: 1, TOO_LARGE: 1 } });
     expect(status.folders).toEqual([
-      { id: folderId, path: join(dir, 'photos'), files: 1, skipped: 2, lastIndexedAt: null },
+      { id: fixture.folderId, path: join(fixture.dir, 'photos'), files: 1, skipped: 2, lastIndexedAt: null },
     ]);
     expect(status.bytes).toBeGreaterThan(0);
-    expect(store.loadMatrix('clip')?.n).toBe(1);
+    expect(fixture.store.loadMatrix('clip')?.n).toBe(1);
   });
 
   it('refuses a whole batch with a wrong-width vector or a missing embedding, writing nothing', () => {
-    store.writeBatch({ modelId: 'clip', items: [indexedItem(folderId, photo('a.jpg'), 'ha', 1)] });
-    const generation = store.generation();
+    fixture.store.writeBatch({
+      modelId: 'clip',
+      items: [indexedItem(fixture.folderId, fixture.photo('a.jpg'), 'ha', 1)],
+    });
+    const generation = fixture.store.generation();
     for (const bad of [
-      indexedItem(folderId, photo('wide.jpg'), 'hw', 2, 16),
-      { kind: 'indexed' as const, file: identity(folderId, photo('none.jpg')), contentHash: 'unknown', metadata: {} },
+      indexedItem(fixture.folderId, fixture.photo('wide.jpg'), 'hw', 2, 16),
+      {
+        kind: 'indexed' as const,
+        file: identity(fixture.folderId, fixture.photo('none.jpg')),
+        contentHash: 'unknown',
+        metadata: {},
+      },
     ]) {
       let error: unknown;
       try {
-        store.writeBatch({ modelId: 'clip', items: [indexedItem(folderId, photo('good.jpg'), 'hg', 3), bad] });
+        fixture.store.writeBatch({
+          modelId: 'clip',
+          items: [indexedItem(fixture.folderId, fixture.photo('good.jpg'), 'hg', 3), bad],
+        });
       } catch (caught) {
         error = caught;
       }
       expect(isEidosError(error, 'BAD_ARGUMENT')).toBe(true);
     }
-    expect(store.generation()).toBe(generation);
-    expect(store.fileByPath({ path: photo('good.jpg') })).toBeUndefined();
-    expect(store.loadMatrix('clip')?.n).toBe(1);
+    expect(fixture.store.generation()).toBe(generation);
+    expect(fixture.store.fileByPath({ path: fixture.photo('good.jpg') })).toBeUndefined();
+    expect(fixture.store.loadMatrix('clip')?.n).toBe(1);
   });
 
   it('counts indexed files without a vector for a second model as pending for it', () => {
-    store.writeBatch({
+    fixture.store.writeBatch({
       modelId: 'a',
-      items: [indexedItem(folderId, photo('1.jpg'), 'h1', 1), indexedItem(folderId, photo('2.jpg'), 'h2', 2)],
+      items: [
+        indexedItem(fixture.folderId, fixture.photo('1.jpg'), 'h1', 1),
+        indexedItem(fixture.folderId, fixture.photo('2.jpg'), 'h2', 2),
+      ],
     });
-    store.writeBatch({ modelId: 'b', items: [indexedItem(folderId, photo('1.jpg'), 'h1', 5, 4)] });
-    expect(store.status().models.map((m) => [m.modelId, m.dim, m.pending])).toEqual([
+    fixture.store.writeBatch({
+      modelId: 'b',
+      items: [indexedItem(fixture.folderId, fixture.photo('1.jpg'), 'h1', 5, 4)],
+    });
+    expect(fixture.store.status().models.map((m) => [m.modelId, m.dim, m.pending])).toEqual([
       ['a', 8, 0],
       ['b', 4, 1],
     ]);
   });
 
   it('keeps a file that is not valid UTF-8 apart from its look-alike and returns its exact bytes', () => {
-    const raw = Buffer.concat([Buffer.from(photo('caf')), Buffer.from([0xe9]), Buffer.from('.jpg')]); // Latin-1 'é'
-    const lookalike = photo('caf\ufffd.jpg');
-    store.writeBatch({
+    const raw = Buffer.concat([Buffer.from(fixture.photo('caf')), Buffer.from([0xe9]), Buffer.from('.jpg')]); // Latin-1 'é'
+    const lookalike = fixture.photo('caf\ufffd.jpg');
+    fixture.store.writeBatch({
       modelId: 'clip',
       items: [
         {
           kind: 'indexed',
-          file: { ...identity(folderId, raw.toString('utf8')), rawPath: raw },
+          file: { ...identity(fixture.folderId, raw.toString('utf8')), rawPath: raw },
           contentHash: 'hr',
           metadata: {},
           embedding: vectorFor(1),
         },
-        indexedItem(folderId, lookalike, 'hl', 2),
+        indexedItem(fixture.folderId, lookalike, 'hl', 2),
       ],
     });
-    expect(store.loadMatrix('clip')?.n).toBe(2);
-    const stored = store.fileByPath({ path: raw.toString('utf8'), rawPath: raw });
+    expect(fixture.store.loadMatrix('clip')?.n).toBe(2);
+    const stored = fixture.store.fileByPath({ path: raw.toString('utf8'), rawPath: raw });
     expect(stored?.rawPath?.equals(raw)).toBe(true);
-    expect(store.fileByPath({ path: lookalike })?.rawPath).toBeUndefined();
+    expect(fixture.store.fileByPath({ path: lookalike })?.rawPath).toBeUndefined();
   });
 });
 
 describe('moves, removals and the change counter', () => {
   it('a move keeps the id and embedding; removals leave tombstones; changesSince reports both', () => {
-    const [a, b, c] = store.writeBatch({
+    const [a, b, c] = fixture.store.writeBatch({
       modelId: 'clip',
       items: [
-        indexedItem(folderId, photo('a.jpg'), 'ha', 1),
-        indexedItem(folderId, photo('b.jpg'), 'hb', 2),
-        indexedItem(folderId, photo('c.jpg'), 'hc', 3),
+        indexedItem(fixture.folderId, fixture.photo('a.jpg'), 'ha', 1),
+        indexedItem(fixture.folderId, fixture.photo('b.jpg'), 'hb', 2),
+        indexedItem(fixture.folderId, fixture.photo('c.jpg'), 'hc', 3),
       ],
     }).fileIds as [number, number, number];
-    const loaded = store.loadMatrix('clip');
+    const loaded = fixture.store.loadMatrix('clip');
     if (!loaded) throw new Error('no matrix');
-    store.moveFiles([{ fileId: a, to: identity(folderId, photo('renamed/a.jpg')) }]);
-    store.removeFiles([b]);
-    const [d] = store.writeBatch({ modelId: 'clip', items: [indexedItem(folderId, photo('d.jpg'), 'hd', 4)] })
-      .fileIds as [number];
-    const changes = store.changesSince(loaded.generation);
+    fixture.store.moveFiles([{ fileId: a, to: identity(fixture.folderId, fixture.photo('renamed/a.jpg')) }]);
+    fixture.store.removeFiles([b]);
+    const [d] = fixture.store.writeBatch({
+      modelId: 'clip',
+      items: [indexedItem(fixture.folderId, fixture.photo('d.jpg'), 'hd', 4)],
+    }).fileIds as [number];
+    const changes = fixture.store.changesSince(loaded.generation);
     expect(changes.upserted).toEqual([a, d]);
     expect(changes.removed).toEqual([b]);
-    expect(changes.generation).toBe(store.generation());
-    const rows = store.loadRows('clip', changes.upserted);
-    expect(rows?.paths).toEqual([photo('renamed/a.jpg'), photo('d.jpg')]);
+    expect(changes.generation).toBe(fixture.store.generation());
+    const rows = fixture.store.loadRows('clip', changes.upserted);
+    expect(rows?.paths).toEqual([fixture.photo('renamed/a.jpg'), fixture.photo('d.jpg')]);
     expect(Array.from(rows?.data.subarray(0, 8) ?? [])).toEqual(Array.from(vectorFor(1)));
-    expect(store.changesSince(changes.generation)).toEqual({
+    expect(fixture.store.changesSince(changes.generation)).toEqual({
       generation: changes.generation,
       upserted: [],
       removed: [],
@@ -189,39 +212,42 @@ describe('moves, removals and the change counter', () => {
   });
 
   it('removing a folder removes its files (tombstoned) but not the photos; pruneOrphans then drops unused vectors', () => {
-    const other = store.addFolder(join(dir, 'other')).id;
-    store.writeBatch({
+    const other = fixture.store.addFolder(join(fixture.dir, 'other')).id;
+    fixture.store.writeBatch({
       modelId: 'clip',
-      items: [indexedItem(folderId, photo('a.jpg'), 'ha', 1), indexedItem(other, join(dir, 'other', 'b.jpg'), 'hb', 2)],
+      items: [
+        indexedItem(fixture.folderId, fixture.photo('a.jpg'), 'ha', 1),
+        indexedItem(other, join(fixture.dir, 'other', 'b.jpg'), 'hb', 2),
+      ],
     });
-    const before = store.generation();
-    expect(store.removeFolder(join(dir, 'other'))).toBe(true);
-    expect(store.changesSince(before).removed).toHaveLength(1);
-    expect(store.loadMatrix('clip')?.paths).toEqual([photo('a.jpg')]);
-    expect(store.pruneOrphans()).toEqual({ embeddings: 1, priors: 0 });
-    expect(store.status().models[0]?.embeddings).toBe(1);
+    const before = fixture.store.generation();
+    expect(fixture.store.removeFolder(join(fixture.dir, 'other'))).toBe(true);
+    expect(fixture.store.changesSince(before).removed).toHaveLength(1);
+    expect(fixture.store.loadMatrix('clip')?.paths).toEqual([fixture.photo('a.jpg')]);
+    expect(fixture.store.pruneOrphans()).toEqual({ embeddings: 1, priors: 0 });
+    expect(fixture.store.status().models[0]?.embeddings).toBe(1);
   });
 
   it('refuses a folder nested in an existing one', () => {
-    expect(() => store.addFolder(join(dir, 'photos', 'inner'))).toThrow(/overlaps/);
-    expect(() => store.addFolder(dir)).toThrow(/overlaps/);
-    expect(store.addFolder(join(dir, 'photos')).id).toBe(folderId);
+    expect(() => fixture.store.addFolder(join(fixture.dir, 'photos', 'inner'))).toThrow(/overlaps/);
+    expect(() => fixture.store.addFolder(fixture.dir)).toThrow(/overlaps/);
+    expect(fixture.store.addFolder(join(fixture.dir, 'photos')).id).toBe(fixture.folderId);
   });
 });
 
 describe('filters', () => {
   it('selects files by date range, folder, camera, format and GPS', () => {
-    const other = store.addFolder(join(dir, 'phone')).id;
+    const other = fixture.store.addFolder(join(fixture.dir, 'phone')).id;
     const file = (folder: number, name: string, format: string) => ({
-      ...identity(folder, join(dir, folder === other ? 'phone' : 'photos', name)),
+      ...identity(folder, join(fixture.dir, folder === other ? 'phone' : 'photos', name)),
       format,
     });
-    const [beach, city, night, old] = store.writeBatch({
+    const [beach, city, night, old] = fixture.store.writeBatch({
       modelId: 'clip',
       items: [
         {
           kind: 'indexed',
-          file: file(folderId, 'beach.jpg', 'jpeg'),
+          file: file(fixture.folderId, 'beach.jpg', 'jpeg'),
           contentHash: '1',
           embedding: vectorFor(1),
           metadata: { takenAt: '2024-05-01T18:00:00', make: 'Canon', model: 'EOS R6', lat: 43.1, lon: 5.9 },
@@ -242,30 +268,33 @@ describe('filters', () => {
         },
         {
           kind: 'indexed',
-          file: file(folderId, 'old.png', 'png'),
+          file: file(fixture.folderId, 'old.png', 'png'),
           contentHash: '4',
           embedding: vectorFor(4),
           metadata: {},
         },
       ],
     }).fileIds as [number, number, number, number];
-    const ids = (filter: Parameters<IndexStore['selectFileIds']>[0]) => Array.from(store.selectFileIds(filter));
+    const ids = (filter: Parameters<IndexStore['selectFileIds']>[0]) => Array.from(fixture.store.selectFileIds(filter));
     expect(ids({})).toEqual([beach, city, night, old]);
     expect(ids({ takenFrom: '2024-05-01', takenTo: '2024-05-01' })).toEqual([beach]);
     expect(ids({ takenFrom: '2024-05-02' })).toEqual([city, night]);
-    expect(ids({ folders: [join(dir, 'phone')] })).toEqual([city, night]);
+    expect(ids({ folders: [join(fixture.dir, 'phone')] })).toEqual([city, night]);
     expect(ids({ camera: 'iphone' })).toEqual([city, night]);
     expect(ids({ camera: 'canon', hasGps: true })).toEqual([beach]);
     expect(ids({ formats: ['HEIC', 'png'], hasGps: false })).toEqual([night, old]);
-    const matrix = store.loadMatrix('clip');
+    const matrix = fixture.store.loadMatrix('clip');
     if (!matrix) throw new Error('no matrix');
-    expect(Array.from(rowMask(matrix, store.selectFileIds({ hasGps: true })))).toEqual([1, 1, 0, 0]);
+    expect(Array.from(rowMask(matrix, fixture.store.selectFileIds({ hasGps: true })))).toEqual([1, 1, 0, 0]);
   });
 });
 
 describe('priors and concept vectors', () => {
   it('round-trips image priors, the bank state and concept embeddings', () => {
-    store.writeBatch({ modelId: 'clip', items: [indexedItem(folderId, photo('a.jpg'), 'ha', 1)] });
+    fixture.store.writeBatch({
+      modelId: 'clip',
+      items: [indexedItem(fixture.folderId, fixture.photo('a.jpg'), 'ha', 1)],
+    });
     const state = {
       logSumExp: Float64Array.from([1.5, -2.25, Math.PI]),
       bankSize: 3,
@@ -274,19 +303,21 @@ describe('priors and concept vectors', () => {
       bankKey: 'scale=50;nb=3',
       fullLibrarySize: 1,
     };
-    store.writeImagePriors('clip', new Map([['ha', -0.5]]), state);
-    expect(store.readImagePriors('clip')).toEqual(new Map([['ha', -0.5]]));
-    expect(store.readPriorState('clip')).toEqual(state);
-    store.writeImagePriors('clip', new Map([['ha', -0.75]]), { ...state, librarySize: 2 });
-    expect(store.readImagePriors('clip').get('ha')).toBe(-0.75);
-    store.putConceptEmbeddings(
+    fixture.store.writeImagePriors('clip', new Map([['ha', -0.5]]), state);
+    expect(fixture.store.readImagePriors('clip')).toEqual(new Map([['ha', -0.5]]));
+    expect(fixture.store.readPriorState('clip')).toEqual(state);
+    fixture.store.writeImagePriors('clip', new Map([['ha', -0.75]]), { ...state, librarySize: 2 });
+    expect(fixture.store.readImagePriors('clip').get('ha')).toBe(-0.75);
+    fixture.store.putConceptEmbeddings(
       'clip',
       new Map([
         ['beach', vectorFor(7, 4)],
         ['snow', vectorFor(8, 4)],
       ]),
     );
-    expect(store.getConceptEmbeddings('clip', ['snow', 'missing'])).toEqual(new Map([['snow', vectorFor(8, 4)]]));
-    expect(store.getConceptEmbeddings('clip').size).toBe(2);
+    expect(fixture.store.getConceptEmbeddings('clip', ['snow', 'missing'])).toEqual(
+      new Map([['snow', vectorFor(8, 4)]]),
+    );
+    expect(fixture.store.getConceptEmbeddings('clip').size).toBe(2);
   });
 });
