@@ -5,6 +5,7 @@
  * (app/tokenizer/sorted-lookup.ts), beside the model as `tokenizer.eidos-cache.bin`; later loads read
  * that while tokenizer.json keeps its size and modification time. tokenizer.json stays the truth.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SortedLookup, type Lookup } from './sorted-lookup.ts';
@@ -21,14 +22,13 @@ export interface TokenizerTables {
 }
 
 /** Bump when the cache's layout changes: older caches are then rebuilt, never misread. */
-const FORMAT = 2;
+const FORMAT = 3;
 export const CACHE_NAME = 'tokenizer.eidos-cache.bin';
 
 /**
- * The cache file: a small JSON header (format, source, suffix, added tokens, split pattern, the two
- * tables' sizes), then per table its keys as one UTF-8 text joined by newlines and its values as
- * little-endian int32. Byte-level BPE tokens never contain a newline (byte 0x0A maps to `Ċ`), which
- * building the cache checks; loading is one split and one typed-array view, no parse of 100k strings.
+ * The cache file: a 4-byte length, a JSON header, then for each table (vocab, then ranks) its keys'
+ * text in UTF-8, its n + 1 key offsets and its n values as little-endian int32 (SortedLookup's parts).
+ * The header carries the body's sha256, so a damaged cache is rebuilt rather than trusted.
  */
 interface Header {
   format: number;
@@ -36,33 +36,29 @@ interface Header {
   endOfWordSuffix: string;
   addedTokens: Array<[string, number]>;
   splitPattern: string;
-  /** Byte lengths of the vocab keys text and the ranks keys text; the value arrays follow each. */
-  vocabKeyBytes: number;
-  ranksKeyBytes: number;
+  /** Per table: the UTF-8 byte length of its keys' text and its number of keys. */
+  tables: Array<{ textBytes: number; size: number }>;
+  sha256: string;
 }
 
-function encodeTable(table: SortedLookup): Buffer[] {
-  if (table.keys.some((key) => key.includes('\n'))) throw new Error('a key holds a newline');
-  const keys = Buffer.from(table.keys.join('\n'), 'utf8');
-  return [keys, Buffer.from(table.values.buffer, table.values.byteOffset, table.values.byteLength)];
-}
+const int32Bytes = (array: Int32Array): Buffer => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+const digest = (body: Uint8Array): string => createHash('sha256').update(body).digest('hex');
 
-function writeCache(
-  cacheFile: string,
-  header: Omit<Header, 'vocabKeyBytes' | 'ranksKeyBytes'>,
-  vocab: SortedLookup,
-  ranks: SortedLookup,
-): void {
-  const [vocabKeys, vocabValues] = encodeTable(vocab) as [Buffer, Buffer];
-  const [ranksKeys, ranksValues] = encodeTable(ranks) as [Buffer, Buffer];
-  const head = Buffer.from(
-    JSON.stringify({ ...header, vocabKeyBytes: vocabKeys.length, ranksKeyBytes: ranksKeys.length } satisfies Header),
-    'utf8',
+function writeCache(cacheFile: string, header: Omit<Header, 'tables' | 'sha256'>, tables: SortedLookup[]): void {
+  const texts = tables.map((table) => Buffer.from(table.text, 'utf8'));
+  const body = Buffer.concat(
+    tables.flatMap((table, i) => [texts[i]!, int32Bytes(table.starts), int32Bytes(table.values)]),
   );
+  const full: Header = {
+    ...header,
+    tables: tables.map((table, i) => ({ textBytes: texts[i]!.length, size: table.size })),
+    sha256: digest(body),
+  };
+  const head = Buffer.from(JSON.stringify(full), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(head.length);
   const temporary = `${cacheFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, Buffer.concat([length, head, vocabKeys, vocabValues, ranksKeys, ranksValues]));
+  writeFileSync(temporary, Buffer.concat([length, head, body]));
   renameSync(temporary, cacheFile);
 }
 
@@ -71,20 +67,23 @@ function readCache(cacheFile: string, source: Header['source']): TokenizerTables
     const bytes = readFileSync(cacheFile);
     const headLength = bytes.readUInt32LE(0);
     const header = JSON.parse(bytes.toString('utf8', 4, 4 + headLength)) as Header;
-    if (header.format !== FORMAT || header.source.bytes !== source.bytes || header.source.mtimeMs !== source.mtimeMs)
-      return undefined;
+    const stale =
+      header.format !== FORMAT || header.source.bytes !== source.bytes || header.source.mtimeMs !== source.mtimeMs;
+    if (stale || digest(bytes.subarray(4 + headLength)) !== header.sha256) return undefined;
     let at = 4 + headLength;
-    const table = (keyBytes: number): SortedLookup => {
-      const keys = bytes.toString('utf8', at, at + keyBytes).split('\n');
-      at += keyBytes;
-      // Copied out of the file's buffer: an Int32Array needs 4-byte alignment, which `at` may not have.
-      const values = new Int32Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + keys.length * 4));
-      at += keys.length * 4;
-      return SortedLookup.fromSorted(keys, values);
+    // Copied out of the file's buffer: an Int32Array needs 4-byte alignment, which `at` may not have.
+    const int32s = (count: number): Int32Array => {
+      const array = new Int32Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + count * 4));
+      at += count * 4;
+      return array;
     };
-    const vocab = table(header.vocabKeyBytes);
-    const ranks = table(header.ranksKeyBytes);
-    if (at !== bytes.length) return undefined;
+    const [vocab, ranks] = header.tables.map(({ textBytes, size }) => {
+      const text = bytes.toString('utf8', at, at + textBytes);
+      at += textBytes;
+      const starts = int32s(size + 1);
+      return SortedLookup.fromPacked(text, starts, int32s(size));
+    });
+    if (vocab === undefined || ranks === undefined || at !== bytes.length) return undefined;
     return {
       vocab,
       ranks,
@@ -137,8 +136,7 @@ export function loadTokenizerTables(tokenizerJson: string, options: { cache?: bo
           addedTokens: [...data.addedTokens],
           splitPattern: data.splitPattern,
         },
-        vocab,
-        ranks,
+        [vocab, ranks],
       );
     } catch {
       // A read-only model folder (or a key the layout cannot hold): the tables are built again next time.
