@@ -32,7 +32,7 @@ module.exports = {
       comment: 'Domain code knows nothing of who calls it.',
       severity: 'error',
       from: { path: domain },
-      to: { path: ['^app/service/', doors, '^app/resources-root'] },
+      to: { path: ['^app/service/', doors] },
     },
     {
       name: 'util-is-a-leaf',

@@ -29,9 +29,9 @@ export const resources = {
   concepts: (): string => join(resourceRoot(), 'models', 'concepts', 'concepts.txt'),
   clipVocabulary: (): string => join(resourceRoot(), 'models', 'clip', 'bpe_simple_vocab_16e6.txt.gz'),
   nativeAddon: (): string => join(resourceRoot(), 'native', 'build', 'Release', 'eidos_native.node'),
-  ui: (): string => join(resourceRoot(), 'dist', 'ui'),
-  /** A built bundle, e.g. `engine/engine-process.js`. */
+  /** Something the build made in dist/, e.g. `engine/engine-process.js` or `ui`. */
   bundle: (path: string): string => join(resourceRoot(), 'dist', path),
+  ui: (): string => resources.bundle('ui'),
   /** A bundled worker's entry (dist/workers/<name>.js); from a checkout the source runs instead. */
-  worker: (name: string): string => join(resourceRoot(), 'dist', 'workers', `${name}.js`),
+  worker: (name: string): string => resources.bundle(join('workers', `${name}.js`)),
 };

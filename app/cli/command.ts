@@ -9,6 +9,10 @@ export interface ParsedArgs {
   json: boolean;
 }
 
+/** A string option's value, or undefined when it was not given. */
+export const stringOption = (args: ParsedArgs, name: string): string | undefined =>
+  typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined;
+
 /** Where a command writes: kept apart from `console` so tests can capture it. */
 export interface Io {
   out(text: string): void;

@@ -1,4 +1,4 @@
-import type { OptionSpec, ParsedArgs } from './command.ts';
+import { stringOption, type OptionSpec, type ParsedArgs } from './command.ts';
 import type { Engine, EngineOptions } from '../service/engine.ts';
 import { providerOption, type ModelChoice } from '../service/model-choice.ts';
 import { dataDir } from '../paths.ts';
@@ -16,10 +16,11 @@ export const engineOptionHelp = [
 
 /** The data folder, model and execution provider a command's flags ask for. */
 export function modelChoice(args: ParsedArgs): ModelChoice {
-  const provider = providerOption(args.values.ep as string | undefined);
+  const provider = providerOption(stringOption(args, 'ep'));
+  const model = stringOption(args, 'model');
   return {
     home: dataDir(),
-    ...(typeof args.values.model === 'string' ? { model: args.values.model } : {}),
+    ...(model !== undefined ? { model } : {}),
     ...(provider ? { provider } : {}),
   };
 }

@@ -149,9 +149,8 @@ export class Engine {
 
   /** Recall of cosine and of full PMI over labelled queries, scored exactly as a search scores them. */
   async evaluate(queries: EvalQuery[]): Promise<Omit<EvalReport, 'photos' | 'queryColumn'>> {
-    const text = await this.tower('text');
     return evaluateRetrieval(
-      { service: this.searcher, store: this.store, tau: this.model.logitScale, embedTexts: (t) => text.embedTexts(t) },
+      { service: this.searcher, store: this.store, tau: this.model.logitScale, embedTexts: this.encoders().embedTexts },
       queries,
     );
   }
@@ -176,7 +175,7 @@ export class Engine {
     options: { onProgress?: (p: PipelineProgress) => void; signal?: AbortSignal } = {},
   ): Promise<IndexSummary> {
     this.assertWritable();
-    if (this.store.listFolders().length === 0)
+    if (this.folders().length === 0)
       throw new EidosError('BAD_ARGUMENT', "the library has no folders yet: run 'eidos index <folder>'.");
     // Loaded when first used: the decoders (sharp, libheif, exifr) and the file watcher are not what a search needs.
     const { indexLibrary } = await import('../indexer/pipeline.ts');

@@ -1,28 +1,28 @@
-import type { Command, Io, ParsedArgs } from '../command.ts';
+import { stringOption, type Command, type Io, type ParsedArgs } from '../command.ts';
 import { EidosError } from '../../contract/errors.ts';
 import { evaluateDataset, evaluateEmbeddingFiles, RECALL_AT } from '../../service/evaluate-dataset.ts';
 import { engineOptionHelp, engineOptionSpec, modelChoice } from '../engine-options.ts';
-
-const text = (args: ParsedArgs, name: string): string | undefined =>
-  typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined;
 
 /** OpenAI CLIP's logit scale (exp of its learned temperature, 100). */
 const DEFAULT_TAU = 100;
 
 /** `--embeddings`: the product's scorer on precomputed .npy embeddings, no model or index needed. */
 async function evalEmbeddings(args: ParsedArgs, io: Io): Promise<number> {
-  const folder = text(args, 'embeddings')!;
-  const images = text(args, 'images');
-  const queries = text(args, 'queries');
+  const folder = stringOption(args, 'embeddings')!;
+  const images = stringOption(args, 'images');
+  const queries = stringOption(args, 'queries');
   if (images === undefined || queries === undefined)
     throw new EidosError(
       'BAD_ARGUMENT',
       'eidos eval --embeddings <folder> needs --images <file> and --queries <file> (.npy).',
     );
-  const tau = Number(text(args, 'tau') ?? DEFAULT_TAU);
+  const tau = Number(stringOption(args, 'tau') ?? DEFAULT_TAU);
   if (!(tau > 0) || !Number.isFinite(tau))
-    throw new EidosError('BAD_ARGUMENT', `--tau must be the model's positive logit scale, got '${text(args, 'tau')}'.`);
-  const bank = text(args, 'bank');
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `--tau must be the model's positive logit scale, got '${stringOption(args, 'tau')}'.`,
+    );
+  const bank = stringOption(args, 'bank');
   const { report, files, lines } = await evaluateEmbeddingFiles(
     { folder, images, queries, ...(bank !== undefined ? { bank } : {}) },
     tau,
@@ -63,8 +63,8 @@ export const evalCommand: Command = {
     tau: { type: 'string' },
   },
   async run(args, io) {
-    if (text(args, 'embeddings') !== undefined) return evalEmbeddings(args, io);
-    const dataset = typeof args.values.dataset === 'string' ? args.values.dataset : args.positionals[0];
+    if (stringOption(args, 'embeddings') !== undefined) return evalEmbeddings(args, io);
+    const dataset = stringOption(args, 'dataset') ?? args.positionals[0];
     if (!dataset)
       throw new EidosError(
         'BAD_ARGUMENT',

@@ -2,12 +2,8 @@ import { searchFields } from '../../contract/api.ts';
 import type { SearchResponse } from '../../contract/types.ts';
 import { EidosError } from '../../contract/errors.ts';
 import type { Engine } from '../../service/engine.ts';
-import type { ParsedArgs } from '../command.ts';
-import type { Command } from '../command.ts';
+import { stringOption, type Command, type ParsedArgs } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
-
-const text = (args: ParsedArgs, name: string): string | undefined =>
-  typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined;
 
 function parseNear(value: string): { lat: number; lon: number; km: number } {
   const parts = value.split(',').map((p) => Number(p.trim()));
@@ -20,7 +16,7 @@ function parseNear(value: string): { lat: number; lon: number; km: number } {
 
 /** The CLI flags as the API's search arguments, validated by the same schema as every transport. */
 function searchArgs(args: ParsedArgs): unknown {
-  const top = text(args, 'top');
+  const top = stringOption(args, 'top');
   const filters: Record<string, unknown> = {};
   for (const [flag, key] of [
     ['from', 'from'],
@@ -29,18 +25,18 @@ function searchArgs(args: ParsedArgs): unknown {
     ['camera', 'camera'],
     ['type', 'type'],
   ] as const) {
-    const value = text(args, flag);
+    const value = stringOption(args, flag);
     if (value !== undefined) filters[key] = key === 'folder' ? value.replace(/\/+$/, '') : value;
   }
   if (args.values.gps) filters.hasGps = true;
-  const near = text(args, 'near');
+  const near = stringOption(args, 'near');
   if (near !== undefined) filters.near = parseNear(near);
   const query = args.positionals.join(' ').trim();
   return {
     // `--like` alone searches by the photo (its file is passed beside the request).
     ...(query !== '' ? { query } : {}),
     ...(top !== undefined ? { top: Number(top) } : {}),
-    ...(text(args, 'sort') !== undefined ? { sort: text(args, 'sort') } : {}),
+    ...(stringOption(args, 'sort') !== undefined ? { sort: stringOption(args, 'sort') } : {}),
     ...(Object.keys(filters).length > 0 ? { filters } : {}),
   };
 }
@@ -94,7 +90,7 @@ export const searchCommand: Command = {
     all: { type: 'boolean' },
   },
   async run(args, io) {
-    const like = text(args, 'like');
+    const like = stringOption(args, 'like');
     if (args.positionals.join('').trim() === '' && like === undefined) {
       throw new EidosError(
         'BAD_ARGUMENT',

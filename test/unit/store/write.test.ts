@@ -17,7 +17,7 @@ describe('writeBatch and loadMatrix', () => {
         indexedItem(fixture.folderId, fixture.photo('b.jpg'), 'hb', 2),
       ],
     });
-    // A copy of a.jpg: no embedding needed, the fixture.store has one for its hash.
+    // A copy of a.jpg: no embedding needed, the store has one for its hash.
     fixture.store.writeBatch({
       modelId: 'clip',
       items: [
