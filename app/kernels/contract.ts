@@ -31,6 +31,15 @@ export interface SearchPassResult extends TopK {
   scores?: Float32Array;
 }
 
+/** Each query's k nearest rows by inner product (cosine, the rows being unit vectors), best first. */
+export interface Neighbours {
+  k: number;
+  /** nq×k row indices, query-major, best first in the `topK` order (ties to the lower index). */
+  indices: Uint32Array;
+  /** nq×k inner products ⟨query, row⟩ matching `indices`. */
+  similarities: Float32Array;
+}
+
 export interface Kernels {
   /** Dot products ⟨query_q, row_i⟩ of nq queries (nq×d, row-major) with every row: nq×n, query-major. */
   scores(matrix: EmbeddingMatrix, queries: Float32Array, nq: number): Float32Array;
@@ -82,6 +91,13 @@ export interface Kernels {
    */
   pairCountTables(binned: Uint8Array, f: number, n: number, y: Uint8Array, bins: number, s: number): Uint32Array;
 
+  /**
+   * For each of nq queries (nq×d), the k rows with the largest inner product, best first. Without
+   * `queries` the rows are their own queries (row i as its true values, i8 scale applied) and each row is
+   * left out of its own list: the exact kNN graph. k must be between 1 and the eligible rows.
+   */
+  knn(matrix: EmbeddingMatrix, k: number, queries?: Float32Array, nq?: number): Neighbours;
+
   /** The large calls again, computed off the JS thread (the native path uses a worker; same results). */
   scoresAsync(matrix: EmbeddingMatrix, queries: Float32Array, nq: number): Promise<Float32Array>;
   searchPassAsync(
@@ -99,6 +115,8 @@ export interface Kernels {
     tau: number,
     bankLse?: Float64Array,
   ): Promise<Float32Array>;
+
+  knnAsync(matrix: EmbeddingMatrix, k: number, queries?: Float32Array, nq?: number): Promise<Neighbours>;
 
   /** IEEE binary32 → binary16 bit patterns, round-to-nearest-even (overflow → ±inf, NaN stays NaN). */
   f32ToF16(src: Float32Array): Uint16Array;

@@ -107,6 +107,8 @@ function nativeKernels(native: NativeBinding): Kernels {
     logPriorAsync: guardAsync(async (matrix, bank, nb, tau, bankLse) =>
       native.logPriorAsync(matrix, bank, nb, tau, bankLse),
     ),
+    knn: guard((matrix, k, queries, nq) => native.knn(matrix, k, queries, nq)),
+    knnAsync: guardAsync(async (matrix, k, queries, nq) => native.knnAsync(matrix, k, queries, nq)),
     f32ToF16: guard((src) => native.f32ToF16(src)),
     f16ToF32: guard((src) => native.f16ToF32(src)),
   };

@@ -2,7 +2,7 @@
  * Plain TypeScript implementations of the kernel contract: the parity oracle for the native addon and
  * the fallback when it cannot load. Written for obviousness: double-precision accumulation, no tricks.
  */
-import type { EmbeddingMatrix, Kernels, SearchPassResult, TopK } from './contract.ts';
+import type { EmbeddingMatrix, Kernels, Neighbours, SearchPassResult, TopK } from './contract.ts';
 import { floatToHalfBits, halfBitsToFloat } from './f16.ts';
 import * as check from './validate.ts';
 
@@ -120,6 +120,37 @@ function logPrior(
   return out;
 }
 
+/** Row i's true values in f32 (decoded; i8 scaled), as a self-kNN query. */
+function rowValues(matrix: EmbeddingMatrix, i: number): Float32Array {
+  const { d } = matrix;
+  if (matrix.dtype === 'f16')
+    return Float32Array.from(matrix.data.subarray(i * d, (i + 1) * d), (h) => halfValues()[h]!);
+  const row = Float32Array.from(matrix.data.subarray(i * d, (i + 1) * d));
+  if (matrix.dtype === 'i8') for (let j = 0; j < d; j++) row[j]! *= matrix.scales[i]!;
+  return row;
+}
+
+function knn(matrix: EmbeddingMatrix, k: number, queries?: Float32Array, nq?: number): Neighbours {
+  check.checkMatrix(matrix);
+  check.checkCount('k', k);
+  const self = queries === undefined;
+  const count = self ? matrix.n : (nq as number);
+  if (!self) check.checkQueries('queries', queries, count, matrix.d);
+  check.checkNeighbourCount(k, self ? Math.max(0, matrix.n - 1) : matrix.n, self);
+  const indices = new Uint32Array(count * k);
+  const similarities = new Float32Array(count * k);
+  for (let q = 0; q < count; q++) {
+    const query = self ? rowValues(matrix, q) : queries.subarray(q * matrix.d, (q + 1) * matrix.d);
+    const dots = scores(matrix, query, 1);
+    const mask = new Uint8Array(matrix.n).fill(1);
+    if (self) mask[q] = 0;
+    const best = topK(dots, k, mask);
+    indices.set(best.indices, q * k);
+    similarities.set(best.values, q * k);
+  }
+  return { k, indices, similarities };
+}
+
 function countTables(binned: Uint8Array, f: number, n: number, y: Uint8Array, bins: number): Uint32Array {
   check.checkBins(binned, f, n, y, bins);
   const out = new Uint32Array(f * bins * 2);
@@ -172,6 +203,8 @@ export const referenceKernels: Kernels = {
   scoresAsync: async (...args) => scores(...args),
   searchPassAsync: async (...args) => searchPass(...args),
   logPriorAsync: async (...args) => logPrior(...args),
+  knn,
+  knnAsync: async (...args) => knn(...args),
   f32ToF16: (src) => Uint16Array.from(src, floatToHalfBits),
   f16ToF32: (src) => Float32Array.from(src, halfBitsToFloat),
 };

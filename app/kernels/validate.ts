@@ -41,6 +41,12 @@ export function checkMatrix(matrix: EmbeddingMatrix): void {
   }
 }
 
+/** k neighbours out of `eligible` rows (self kNN leaves each row out of its own list). */
+export function checkNeighbourCount(k: number, eligible: number, self: boolean): void {
+  if (k < 1 || k > eligible)
+    fail(`k must be between 1 and the ${self ? 'other rows' : 'rows'} (${eligible}), got ${k}`);
+}
+
 export function checkQueries(name: string, queries: Float32Array, count: number, d: number): void {
   if (!(queries instanceof Float32Array)) fail(`${name} must be a Float32Array`);
   checkCount(`${name} count`, count);

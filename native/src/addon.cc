@@ -8,6 +8,7 @@
 namespace eidos {
 void RegisterScores(Napi::Env env, Napi::Object exports);
 void RegisterTopK(Napi::Env env, Napi::Object exports);
+void RegisterKnn(Napi::Env env, Napi::Object exports);
 void RegisterPrior(Napi::Env env, Napi::Object exports);
 void RegisterMi(Napi::Env env, Napi::Object exports);
 void RegisterConvert(Napi::Env env, Napi::Object exports);
@@ -42,6 +43,7 @@ Napi::Value SetPortable(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   eidos::RegisterScores(env, exports);
   eidos::RegisterTopK(env, exports);
+  eidos::RegisterKnn(env, exports);
   eidos::RegisterPrior(env, exports);
   eidos::RegisterMi(env, exports);
   eidos::RegisterConvert(env, exports);
