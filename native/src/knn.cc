@@ -23,7 +23,7 @@ namespace eidos {
 
 namespace {
 
-constexpr size_t kQueryBlock = 32;  // queries sharing one pass over the rows (32×d floats: 64 KiB at d=512)
+constexpr size_t kQueryBlock = 64;  // queries sharing one pass over the rows (64×d floats: 128 KiB at d=512)
 constexpr size_t kRowBlock = 128;   // rows decoded and scored together (256 KiB at d=512 in f32)
 
 // Rows [begin, end) of `matrix` as f32 in `out`; i8 rows are left unscaled (scales applied to the dots).
@@ -79,61 +79,55 @@ __attribute__((target("avx2,fma"))) inline float Sum8(__m256 v) {
   return _mm_cvtss_f32(_mm_add_ss(two, _mm_shuffle_ps(two, two, 1)));
 }
 
-// The same product with a 4-query × 2-row register tile: each loaded vector feeds several FMAs, so the
-// loop is bound by arithmetic rather than loads. Tails (d % 8, odd rows, nq % 4) take the scalar path.
-// The 4 dots of a tile's last odd row, computed with stride 1, stored at stride nr.
-inline void SpreadTail(const float* tail, float* dots, size_t nr) {
-  for (size_t l = 0; l < 4; ++l) dots[l * nr] = tail[l];
+// One register tile: the Q×R dots of queries a[0..Q) with rows b[0..R). Each loaded vector feeds several
+// FMAs, so the loop is bound by arithmetic rather than by loads; the d % 8 tail is added in scalar.
+template <size_t Q, size_t R>
+__attribute__((target("avx2,fma"), always_inline)) inline void Tile(const float* const* a, const float* const* b,
+                                                                     size_t d, float* dots, size_t nr) {
+  __m256 acc[Q][R];
+  for (size_t q = 0; q < Q; ++q)
+    for (size_t r = 0; r < R; ++r) acc[q][r] = _mm256_setzero_ps();
+  const size_t d8 = d - d % 8;
+  for (size_t j = 0; j < d8; j += 8) {
+    __m256 x[R];
+    for (size_t r = 0; r < R; ++r) x[r] = _mm256_loadu_ps(b[r] + j);
+    for (size_t q = 0; q < Q; ++q) {
+      const __m256 y = _mm256_loadu_ps(a[q] + j);
+      for (size_t r = 0; r < R; ++r) acc[q][r] = _mm256_fmadd_ps(y, x[r], acc[q][r]);
+    }
+  }
+  for (size_t q = 0; q < Q; ++q) {
+    for (size_t r = 0; r < R; ++r) {
+      float sum = Sum8(acc[q][r]);
+      for (size_t j = d8; j < d; ++j) sum += a[q][j] * b[r][j];
+      dots[q * nr + r] = sum;
+    }
+  }
+}
+
+// Rows [r, nr) against Q queries: 4-query × 3-row tiles (12 accumulators of the 16 AVX registers), then
+// the leftover rows one at a time.
+template <size_t Q>
+__attribute__((target("avx2,fma"))) void TileRow(const float* queries, size_t q, const float* rows, size_t nr,
+                                                 size_t d, float* dots) {
+  const float* a[Q];
+  for (size_t l = 0; l < Q; ++l) a[l] = queries + (q + l) * d;
+  size_t r = 0;
+  for (; r + 3 <= nr; r += 3) {
+    const float* b[3] = {rows + r * d, rows + (r + 1) * d, rows + (r + 2) * d};
+    Tile<Q, 3>(a, b, d, dots + q * nr + r, nr);
+  }
+  for (; r < nr; ++r) {
+    const float* b[1] = {rows + r * d};
+    Tile<Q, 1>(a, b, d, dots + q * nr + r, nr);
+  }
 }
 
 __attribute__((target("avx2,fma"))) void DotsAvx2(const float* queries, size_t nq, const float* rows, size_t nr,
                                                    size_t d, float* dots) {
-  const size_t d8 = d - d % 8;
-  float tail[4];
   size_t q = 0;
-  for (; q + 4 <= nq; q += 4) {
-    const float* a0 = queries + q * d;
-    const float* a1 = a0 + d;
-    const float* a2 = a1 + d;
-    const float* a3 = a2 + d;
-    size_t r = 0;
-    for (; r + 2 <= nr; r += 2) {
-      const float* b0 = rows + r * d;
-      const float* b1 = b0 + d;
-      __m256 s00 = _mm256_setzero_ps(), s01 = _mm256_setzero_ps(), s10 = _mm256_setzero_ps(),
-             s11 = _mm256_setzero_ps(), s20 = _mm256_setzero_ps(), s21 = _mm256_setzero_ps(),
-             s30 = _mm256_setzero_ps(), s31 = _mm256_setzero_ps();
-      for (size_t j = 0; j < d8; j += 8) {
-        const __m256 x0 = _mm256_loadu_ps(b0 + j), x1 = _mm256_loadu_ps(b1 + j);
-        const __m256 y0 = _mm256_loadu_ps(a0 + j), y1 = _mm256_loadu_ps(a1 + j);
-        const __m256 y2 = _mm256_loadu_ps(a2 + j), y3 = _mm256_loadu_ps(a3 + j);
-        s00 = _mm256_fmadd_ps(y0, x0, s00);
-        s01 = _mm256_fmadd_ps(y0, x1, s01);
-        s10 = _mm256_fmadd_ps(y1, x0, s10);
-        s11 = _mm256_fmadd_ps(y1, x1, s11);
-        s20 = _mm256_fmadd_ps(y2, x0, s20);
-        s21 = _mm256_fmadd_ps(y2, x1, s21);
-        s30 = _mm256_fmadd_ps(y3, x0, s30);
-        s31 = _mm256_fmadd_ps(y3, x1, s31);
-      }
-      float t[8] = {Sum8(s00), Sum8(s01), Sum8(s10), Sum8(s11), Sum8(s20), Sum8(s21), Sum8(s30), Sum8(s31)};
-      for (size_t j = d8; j < d; ++j) {
-        t[0] += a0[j] * b0[j], t[1] += a0[j] * b1[j], t[2] += a1[j] * b0[j], t[3] += a1[j] * b1[j];
-        t[4] += a2[j] * b0[j], t[5] += a2[j] * b1[j], t[6] += a3[j] * b0[j], t[7] += a3[j] * b1[j];
-      }
-      for (size_t l = 0; l < 4; ++l) {
-        dots[(q + l) * nr + r] = t[2 * l];
-        dots[(q + l) * nr + r + 1] = t[2 * l + 1];
-      }
-    }
-    if (r < nr) {
-      DotsPortable(a0, 4, rows + r * d, 1, d, tail);
-      SpreadTail(tail, dots + q * nr + r, nr);
-    }
-  }
-  for (; q < nq; ++q) {
-    DotsPortable(queries + q * d, 1, rows, nr, d, dots + q * nr);
-  }
+  for (; q + 4 <= nq; q += 4) TileRow<4>(queries, q, rows, nr, d, dots);
+  for (; q < nq; ++q) TileRow<1>(queries, q, rows, nr, d, dots);
 }
 #endif
 
@@ -200,10 +194,14 @@ struct KnnJob {
         Dots(query.data(), count, rows.data(), nr, d, dots.data());
         for (size_t q = 0; q < count; ++q) {
           const float* row = &dots[q * nr];
+          TopKHeap& heap = heaps[q];
+          float floor = heap.Floor();
           for (size_t r = 0; r < nr; ++r) {
             if (queries == nullptr && r0 + r == q0 + q) continue;  // a row is not its own neighbour
             const float value = matrix.dtype == Dtype::I8 ? row[r] * matrix.scales[r0 + r] : row[r];
-            heaps[q].Push(value, static_cast<uint32_t>(r0 + r));
+            if (value < floor) continue;
+            heap.Push(value, static_cast<uint32_t>(r0 + r));
+            floor = heap.Floor();
           }
         }
       }

@@ -25,6 +25,10 @@ class TopKHeap {
  public:
   explicit TopKHeap(size_t k) : k_(k) { heap_.reserve(k < 4096 ? k : 4096); }
   void Push(float value, uint32_t index);
+  // A value strictly below this cannot enter (−inf until the heap is full): a cheap test before Push.
+  float Floor() const {
+    return heap_.size() < k_ || k_ == 0 ? -std::numeric_limits<float>::infinity() : heap_.front().value;
+  }
   // Sorted best first; empties the heap.
   std::vector<Entry> TakeSorted();
 
