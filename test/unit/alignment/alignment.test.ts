@@ -16,6 +16,7 @@ import {
   gramCka,
   mean,
   multiply,
+  randomNeighbourhoodAlignment,
   randomRotation,
   sd,
   unitRows,
@@ -67,24 +68,6 @@ describe('agreement with direct implementations', () => {
     expect(result.cka).toBeCloseTo(gramCka(a, da, b, db), 5);
   });
 });
-
-/** Mean share of shared neighbours when each item's two neighbour sets are independent uniform k-subsets of the others. */
-function randomNeighbourhoodAlignment(n: number, k: number, random: () => number): number {
-  const others = Array.from({ length: n - 1 }, (_, j) => j);
-  const draw = (): Set<number> => {
-    for (let j = 0; j < k; j++) {
-      const pick = j + Math.floor(random() * (n - 1 - j));
-      [others[j], others[pick]] = [others[pick]!, others[j]!];
-    }
-    return new Set(others.slice(0, k));
-  };
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const a = draw();
-    total += [...draw()].filter((j) => a.has(j)).length / k;
-  }
-  return total / n;
-}
 
 /** The p-quantile of χ²(ν) by the Wilson–Hilferty approximation (z the standard normal quantile). */
 const chiSquareQuantile = (z: number, nu: number): number => nu * (1 - 2 / (9 * nu) + z * Math.sqrt(2 / (9 * nu))) ** 3;

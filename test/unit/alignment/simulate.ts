@@ -162,3 +162,21 @@ export function multiply(rows: Float64Array, m: Float64Array, d: number): Float6
     }
   return out;
 }
+
+/** Mean share of shared neighbours when each item's two neighbour sets are independent uniform k-subsets of the others. */
+export function randomNeighbourhoodAlignment(n: number, k: number, random: () => number): number {
+  const others = Array.from({ length: n - 1 }, (_, j) => j);
+  const draw = (): Set<number> => {
+    for (let j = 0; j < k; j++) {
+      const pick = j + Math.floor(random() * (n - 1 - j));
+      [others[j], others[pick]] = [others[pick]!, others[j]!];
+    }
+    return new Set(others.slice(0, k));
+  };
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const a = draw();
+    total += [...draw()].filter((j) => a.has(j)).length / k;
+  }
+  return total / n;
+}
