@@ -180,3 +180,26 @@ export function randomNeighbourhoodAlignment(n: number, k: number, random: () =>
   }
   return total / n;
 }
+
+/**
+ * For each row, how many of its k nearest lie within `epsilon` of the (k+1)-th nearest's similarity: the
+ * members a different rounding of the dot products could swap out. A mutual-kNN figure computed with other
+ * arithmetic can differ from this one by at most Σ_i (ties of A + ties of B) / (n·k).
+ */
+export function boundaryTies(rows: Float64Array, d: number, k: number, epsilon: number): number[] {
+  const n = rows.length / d;
+  const ties: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const sims: number[] = [];
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      let dot = 0;
+      for (let c = 0; c < d; c++) dot += rows[i * d + c]! * rows[j * d + c]!;
+      sims.push(dot);
+    }
+    sims.sort((x, y) => y - x);
+    const next = sims[k] ?? -Infinity;
+    ties.push(sims.slice(0, k).filter((s) => s - next < epsilon).length);
+  }
+  return ties;
+}
