@@ -83,7 +83,8 @@ export async function alignRepresentations(
       `k = ${k} neighbours needs at least k + 2 items to compare (there are ${n}); use a k between 1 and ${Math.max(1, n - 2)}.`,
     );
   const knnA = await timed(() => kernels.knnAsync(a, k));
-  const knnB = await timed(() => kernels.knnAsync(b, k));
+  // The same matrix on both sides (a model against itself): its one kNN graph serves both.
+  const knnB = b === a ? { value: knnA.value, ms: 0 } : await timed(() => kernels.knnAsync(b, k));
   const start = performance.now();
   const overlaps = neighbourOverlaps(knnA.value, knnB.value, n);
   const interval = await bootstrapMeanInterval(overlaps, k, {

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { alignRepresentations, DEFAULT_K } from '../alignment/align.ts';
-import { selectRows } from '../alignment/rows.ts';
+import { selectRows, type ExactMatrix } from '../alignment/rows.ts';
 import { EidosError } from '../contract/errors.ts';
 import type { ModelComparison, PhotoSummary } from '../contract/types.ts';
 import { indexPath } from '../paths.ts';
@@ -59,6 +59,12 @@ const asMatrix = (stored: StoredEmbeddings) =>
     ? { dtype: 'f32' as const, data: stored.data as Float32Array, n: stored.n, d: stored.d }
     : { dtype: 'f16' as const, data: stored.data as Uint16Array, n: stored.n, d: stored.d };
 
+/** The given rows of a stored matrix; the matrix itself when they are all of its rows in order (no copy). */
+function rowsOf(stored: StoredEmbeddings, rows: readonly number[]): ExactMatrix {
+  const matrix = asMatrix(stored);
+  return rows.length === stored.n && rows.every((row, i) => row === i) ? matrix : selectRows(matrix, rows);
+}
+
 export async function compareModels(
   store: IndexStore,
   args: CompareModelsArgs,
@@ -74,7 +80,10 @@ export async function compareModels(
       'BAD_ARGUMENT',
       `${args.a} and ${args.b} have both indexed ${rowsA.length} distinct photos; comparing ${k}-nearest neighbourhoods needs at least ${k + 2}: index more photos with both models, or ask for a smaller k.`,
     );
-  const alignment = await alignRepresentations(selectRows(asMatrix(a), rowsA), selectRows(asMatrix(b), rowsB), {
+  const matrixA = rowsOf(a, rowsA);
+  // A model against itself: one matrix, so one kNN pass serves both sides.
+  const matrixB = b === a ? matrixA : rowsOf(b, rowsB);
+  const alignment = await alignRepresentations(matrixA, matrixB, {
     k,
     ...(options.yieldEvery ? { yieldEvery: options.yieldEvery } : {}),
   });
