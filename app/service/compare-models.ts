@@ -8,6 +8,7 @@ import { alignRepresentations, DEFAULT_K } from '../alignment/align.ts';
 import { selectRows, type ExactMatrix } from '../alignment/rows.ts';
 import { EidosError } from '../contract/errors.ts';
 import type { ModelComparison, PhotoSummary } from '../contract/types.ts';
+import { loadManifest } from '../models/manifest.ts';
 import { indexPath } from '../paths.ts';
 import { toPhotoSummary } from '../search/results.ts';
 import type { IndexStore } from '../store/index-store.ts';
@@ -23,6 +24,12 @@ export interface CompareModelsArgs {
 }
 
 function notIndexed(modelId: string, photos: number): EidosError {
+  const known = loadManifest().models.map((m) => m.id);
+  if (!known.includes(modelId))
+    return new EidosError(
+      'NOT_FOUND',
+      `unknown model ${modelId}: the models Eidos knows are ${known.join(', ')} ('eidos models list' shows them).`,
+    );
   return new EidosError(
     'NOT_FOUND',
     `model ${modelId} has not indexed the photos of this library (${photos} indexed with other models): run 'eidos index --model ${modelId}' first.`,

@@ -150,6 +150,7 @@ describe('eidos compare-models', () => {
     expect(tooLarge.code).toBe(2);
     const unknown = await runEidos(home, ['compare-models', MODEL_ID, 'no-such-model', '--json']);
     expect(unknown.code).toBe(1);
-    expect(jsonError(unknown).message).toContain('eidos index --model no-such-model');
+    expect(jsonError(unknown).message).toContain('unknown model no-such-model');
+    expect(jsonError(unknown).message).toContain(LEFT_ID);
   });
 });
