@@ -2,7 +2,9 @@
  * A percentile bootstrap interval for the mean of per-item values (Efron and Tibshirani, "An Introduction
  * to the Bootstrap", 1993, ch. 13): resample the n items with replacement, take each resample's mean,
  * and report the (1 − level)/2 and (1 + level)/2 quantiles of those means. Seeded, so the same items
- * give the same interval. The values are small integers (neighbour overlaps), summed exactly.
+ * give the same interval. The values are small integers (neighbour overlaps), summed exactly. For the
+ * alignment the per-item overlaps come from the whole library's neighbourhoods, which stay fixed: the
+ * interval says how much the figure depends on which photos were there to average over.
  */
 import { mulberry32 } from '../util/mulberry32.ts';
 
@@ -21,8 +23,8 @@ export const DEFAULT_SEED = 1;
 export const DEFAULT_LEVEL = 0.95;
 
 /**
- * The interval of mean(values) / scale. `onProgress` is awaited every few resamples so a caller on a
- * server thread can yield between them (1000 resamples of 100k items take a fraction of a second).
+ * The interval of mean(values) / scale. `yieldEvery` is awaited every 100 resamples so a caller on a
+ * server thread can answer other requests between them (1000 resamples of 100k items take ~1 s).
  */
 export async function bootstrapMeanInterval(
   values: ArrayLike<number>,
