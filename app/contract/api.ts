@@ -4,6 +4,7 @@ import type {
   FolderInfo,
   IndexProgress,
   MediaVariant,
+  ModelComparison,
   ModelInfo,
   ModelProgress,
   PhotoDetail,
@@ -166,6 +167,14 @@ export const contract = {
   fetchModel: method<ModelInfo>()(
     object({ id: string({ min: 1, max: 200 }) }),
     'Downloads and verifies a model (the only network use); progress arrives as modelProgress events.',
+  ),
+  compareModels: method<ModelComparison>()(
+    object({
+      a: string({ min: 1, max: 200 }),
+      b: string({ min: 1, max: 200 }),
+      k: optional(number({ min: 1, max: 100, integer: true })),
+    }),
+    'How closely two models that both indexed the library agree: mutual-kNN alignment, its chance level and interval, CKA, and the photos they disagree on most.',
   ),
   getSettings: method<Settings>()(none, 'The current settings.'),
   setSettings: method<Settings>()(settingsPatch, 'Changes the given settings and returns all of them.'),

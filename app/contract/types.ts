@@ -147,6 +147,8 @@ export interface ModelInfo {
   bytes: number;
   installed: boolean;
   active: boolean;
+  /** Photos of the library this model has embedded (the ones it can be compared on). */
+  indexedPhotos: number;
 }
 
 export interface Status {
@@ -202,4 +204,36 @@ export interface Settings {
 
 export interface Ack {
   ok: true;
+}
+
+/** One photo on which two models' neighbourhoods disagree, with its k nearest photos under each. */
+export interface ModelDisagreement {
+  photo: PhotoSummary;
+  /** Neighbours the two lists share (0…k). */
+  overlap: number;
+  neighboursA: PhotoSummary[];
+  neighboursB: PhotoSummary[];
+}
+
+/**
+ * How closely two models arrange the same photos: mutual-kNN alignment (Huh et al. 2024) with its
+ * chance level and a bootstrap interval, and linear CKA (Kornblith et al. 2019). See app/alignment.
+ */
+export interface ModelComparison {
+  a: { id: string; dim: number; photos: number };
+  b: { id: string; dim: number; photos: number };
+  /** Distinct photos (by content) both models have indexed: the items compared. */
+  photos: number;
+  k: number;
+  /** Mean over photos of the share of their k nearest neighbours the two models have in common (0…1). */
+  mutualKnn: number;
+  /** k/(n − 1): what two unrelated models give in expectation. */
+  chance: number;
+  interval: { low: number; high: number; level: number; resamples: number; seed: number; method: 'percentile' };
+  cka: number;
+  /** Photos sharing 0, 1, …, k neighbours. */
+  overlapHistogram: number[];
+  disagreements: ModelDisagreement[];
+  /** Time of the two kNN passes and of everything else, in seconds. */
+  seconds: { knnA: number; knnB: number; rest: number };
 }

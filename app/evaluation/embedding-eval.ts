@@ -13,6 +13,7 @@ import { hubness, type Hubness } from './hubness.ts';
 import { mcnemarExact, type McNemarResult } from './mcnemar.ts';
 import { rankOf, summarizeRanks, type RankSummary } from './rank-metrics.ts';
 import type { EmbeddingSet } from './embedding-set.ts';
+import { pairedAlignment, type PairedAlignment } from './paired-alignment.ts';
 
 /** Hubness is measured on the top 10 (N₁₀), the list a user sees first. */
 export const HUBNESS_K = 10;
@@ -33,6 +34,8 @@ export interface EmbeddingEvalReport {
   pmi: RankingReport;
   /** Full PMI against cosine on R@1, query by query. */
   vsCosine: McNemarResult;
+  /** How alike the images' and the queries' neighbourhoods are (row i with row i). */
+  alignment: PairedAlignment;
 }
 
 /** Ranks and top-10 lists of one ranking, per query. */
@@ -55,6 +58,7 @@ export async function evaluateEmbeddings(set: EmbeddingSet, tau: number): Promis
     cosine: report(cosine, images.n),
     pmi: report(pmi, images.n),
     vsCosine: compareAtOne(pmi.ranks, cosine.ranks),
+    alignment: await pairedAlignment(images, set.queries),
   };
 }
 

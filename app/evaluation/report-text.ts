@@ -1,5 +1,6 @@
 /** `eidos eval --embeddings` as text lines: one row per ranking, then the paired test. */
 import type { EmbeddingEvalReport, RankingReport } from './embedding-eval.ts';
+import { pairedAlignmentLine } from './paired-alignment.ts';
 
 export function embeddingReportLines(report: EmbeddingEvalReport): string[] {
   const prior = report.bank
@@ -16,5 +17,6 @@ export function embeddingReportLines(report: EmbeddingEvalReport): string[] {
     row('full PMI', report.pmi),
     `full PMI vs cosine at R@1: ${gained} queries gained, ${lost} lost; McNemar ${test} p = ${pValue.toPrecision(3)}`,
     `(rank: of the query's own image, 1 = first; never: images in no query's top ${report.pmi.hubness.k})`,
+    pairedAlignmentLine(report.alignment),
   ];
 }

@@ -7,6 +7,7 @@ export type Generator = (dir: string) => Promise<void>;
 
 const GENERATORS = {
   synthetic: async () => (await import('../../models/synthetic/generate-model.ts')).generateSyntheticModel,
+  'synthetic-left': async () => (await import('../../models/synthetic/left-half.ts')).generateSyntheticLeftModel,
   'clip-twin-fp32': async () => (await import('../../models/clip-twin/generate-twin.ts')).generateClipTwinFp32,
   'clip-twin-int8': async () => (await import('../../models/clip-twin/generate-twin.ts')).generateClipTwinInt8,
 } satisfies Record<string, () => Promise<Generator>>;

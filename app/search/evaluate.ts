@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { RECALL_AT } from '../evaluation/rank-metrics.ts';
+import { pairedAlignment, type PairedAlignment } from '../evaluation/paired-alignment.ts';
+import { DEFAULT_K } from '../alignment/align.ts';
+import { selectRows } from '../alignment/rows.ts';
 import { kernels } from '../kernels/index.ts';
 import { scoreTerms } from './score-terms.ts';
 import type { IndexStore } from '../store/index-store.ts';
@@ -25,6 +28,11 @@ export interface EvalReport {
   cosine: Record<number, number>;
   pmi: Record<number, number>;
   queryColumn: 'description' | 'label';
+  /**
+   * The model's image and text sides over the pairs (photo, the first query naming it): mutual-kNN
+   * alignment of the photos' neighbourhoods with their texts'; absent with too few pairs.
+   */
+  alignment?: PairedAlignment;
 }
 
 /** RFC 4180 rows (quoted fields may hold commas, quotes and newlines). */
@@ -123,12 +131,22 @@ export async function evaluateRetrieval(
   const maxK = Math.max(...RECALL_AT);
   const hits = { cosine: RECALL_AT.map(() => 0), pmi: RECALL_AT.map(() => 0) };
   const BATCH = 64;
+  // Each photo paired with the first query that names it: the items of the image–text alignment.
+  const pairedRows: number[] = [];
+  const pairedTexts: Float32Array[] = [];
+  const paired = new Set<number>();
   for (let start = 0; start < queries.length; start += BATCH) {
     const batch = queries.slice(start, start + BATCH);
     const { data, d } = await embedTexts(batch.map((q) => q.text));
     batch.forEach((query, j) => {
       const relevant = new Set(query.relevant.flatMap((p) => rowOfPath.get(p) ?? []));
       const vector = data.subarray(j * d, j * d + d);
+      for (const row of relevant) {
+        if (paired.has(row)) continue;
+        paired.add(row);
+        pairedRows.push(row);
+        pairedTexts.push(vector);
+      }
       const { terms, combined } = scoreTerms(
         library.matrix,
         [{ role: 'plain', weight: 1, vector }],
@@ -149,5 +167,22 @@ export async function evaluateRetrieval(
   }
   const recall = (counts: number[]) =>
     Object.fromEntries(RECALL_AT.map((k, m) => [k, counts[m]! / Math.max(1, queries.length)]));
-  return { queries: queries.length, cosine: recall(hits.cosine), pmi: recall(hits.pmi) };
+  const matrix = library.matrix;
+  const alignment =
+    pairedRows.length >= DEFAULT_K + 2 && matrix.dtype !== 'i8'
+      ? await pairedAlignment(selectRows(matrix, pairedRows), concatRows(pairedTexts))
+      : undefined;
+  return {
+    queries: queries.length,
+    cosine: recall(hits.cosine),
+    pmi: recall(hits.pmi),
+    ...(alignment ? { alignment } : {}),
+  };
+}
+
+function concatRows(rows: readonly Float32Array[]): Float32Array {
+  const d = rows[0]?.length ?? 0;
+  const out = new Float32Array(rows.length * d);
+  rows.forEach((row, i) => out.set(row, i * d));
+  return out;
 }

@@ -15,6 +15,7 @@ import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import { assertIndexSound } from '../store/health.ts';
 import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
 import { toPhotoDetail } from '../search/results.ts';
+import { compareModels } from './compare-models.ts';
 import { damagedIndexOf, guiDamageNotice, rebuildFromDamage } from './rebuild-index.ts';
 import type { FolderInfo, PhotoDetail, Status } from '../contract/types.ts';
 
@@ -170,6 +171,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     },
     async listModels() {
       const models = await listModels(modelContext);
+      const indexed = new Map(engine?.store.status().models.map((m) => [m.modelId, m.embeddings]));
       return models.map((m) => ({
         id: m.id,
         name: m.name,
@@ -178,6 +180,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
         bytes: m.bytes ?? 0,
         installed: m.installed,
         active: engine?.model.id === m.id,
+        indexedPhotos: indexed.get(m.id) ?? 0,
       }));
     },
     async fetchModel({ id }) {
@@ -208,6 +211,12 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       const info = (await handlers.listModels({})).find((m) => m.id === id);
       if (!info) throw new EidosError('NOT_FOUND', `unknown model ${id}`);
       return info;
+    },
+    async compareModels(args) {
+      // Both kNN passes run on the kernels' own thread; between bootstrap resamples this thread answers others.
+      return compareModels(requireEngine().store, args, {
+        yieldEvery: () => new Promise((resolve) => setImmediate(resolve)),
+      });
     },
     async getSettings() {
       return readSettings(dataDir);

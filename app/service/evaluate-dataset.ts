@@ -17,6 +17,7 @@ import { isWithin } from '../util/path-containment.ts';
 import { openIndex } from '../store/open.ts';
 
 export { RECALL_AT } from '../evaluation/rank-metrics.ts';
+export { pairedAlignmentLine } from '../evaluation/paired-alignment.ts';
 export type { EvalReport } from '../search/evaluate.ts';
 
 /**

@@ -37,9 +37,14 @@ export function featureNames(): string[] {
  * only +, −, ×, ÷ and √, which IEEE 754 rounds identically everywhere, so the bytes never vary).
  */
 export function projectionMatrix(): Float32Array {
-  const rng = createRng(PROJECTION_SEED);
+  return orthonormalRows(FEATURE_COUNT, PROJECTION_SEED);
+}
+
+/** `count` orthonormal SYNTHETIC_DIM-vectors from `seed`, row-major (the construction of projectionMatrix). */
+export function orthonormalRows(count: number, seed: number): Float32Array {
+  const rng = createRng(seed);
   const rows: Float64Array[] = [];
-  while (rows.length < FEATURE_COUNT) {
+  while (rows.length < count) {
     const v = Float64Array.from({ length: SYNTHETIC_DIM }, () => rng.uniform(-1, 1));
     for (const r of rows) {
       let dot = 0;
@@ -52,7 +57,7 @@ export function projectionMatrix(): Float32Array {
     if (norm < 1e-3) continue; // nearly dependent draw: take another
     rows.push(v.map((x) => x / norm));
   }
-  const out = new Float32Array(FEATURE_COUNT * SYNTHETIC_DIM);
+  const out = new Float32Array(count * SYNTHETIC_DIM);
   rows.forEach((r, i) => out.set(r, i * SYNTHETIC_DIM));
   return out;
 }

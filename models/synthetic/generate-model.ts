@@ -71,8 +71,15 @@ function modelConfig(): object {
 }
 
 export async function generateSyntheticModel(dir: string): Promise<void> {
+  await writeSyntheticModel(dir, projectionMatrix());
+}
+
+/**
+ * The model files for a projection of the hidden features (FEATURE_COUNT × SYNTHETIC_DIM): both towers
+ * compute the same features (feature-space.ts) and map them through it. A zero row hides a feature.
+ */
+export async function writeSyntheticModel(dir: string, projection: Float32Array): Promise<void> {
   const vocabulary = buildClipVocabulary();
-  const projection = projectionMatrix();
   const files: Record<(typeof SYNTHETIC_MODEL_FILES)[number], string | Uint8Array> = {
     'onnx/vision_model.onnx': onnx(visionGraph(projection)),
     'onnx/text_model.onnx': onnx(textGraph(projection, vocabulary)),

@@ -1,6 +1,11 @@
 import { stringOption, type Command, type Io, type ParsedArgs } from '../command.ts';
 import { EidosError } from '../../contract/errors.ts';
-import { evaluateDataset, evaluateEmbeddingFiles, RECALL_AT } from '../../service/evaluate-dataset.ts';
+import {
+  evaluateDataset,
+  evaluateEmbeddingFiles,
+  pairedAlignmentLine,
+  RECALL_AT,
+} from '../../service/evaluate-dataset.ts';
 import { engineOptionHelp, engineOptionSpec, modelChoice } from '../engine-options.ts';
 
 /** OpenAI CLIP's logit scale (exp of its learned temperature, 100). */
@@ -41,6 +46,10 @@ export const evalCommand: Command = {
     "prior's concept prompts (without it the prior is uniform). Prints R@1/5/10, median and mean rank of the",
     "query's image, queries gained and lost against cosine at R@1 (McNemar, exact binomial), and hubness",
     '(skewness of the top-10 occurrence N10, images in no top 10).',
+    '',
+    "Both modes also report how alike the model's image and text sides arrange the pairs (each image with its",
+    'query, or with the first description or label naming it): mutual 10-NN alignment (Huh et al. 2024) with',
+    'its chance level k/(n − 1) and a 95 % percentile bootstrap interval (1000 resamples, seed 1), and linear CKA.',
     '',
     'Queries come from labels.csv: the description column (synthetic sets), else "a photo of a {label}"',
     '(ImageNet-style). A folder already in the library is scored in place; otherwise it is indexed',
@@ -91,6 +100,7 @@ export const evalCommand: Command = {
         `${(ranking === 'pmi' ? 'full PMI' : 'cosine').padEnd(12)}${RECALL_AT.map((k) => report[ranking][k]!.toFixed(3).padStart(7)).join('')}`,
       );
     }
+    if (report.alignment) io.out(pairedAlignmentLine(report.alignment));
     return 0;
   },
 };

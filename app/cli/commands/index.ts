@@ -28,6 +28,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./eval-command.ts')).evalCommand,
   },
   {
+    path: ['compare-models'],
+    summary: 'How closely two models agree on this library: mutual-kNN alignment, its chance level and interval, CKA.',
+    load: async () => (await import('./compare-models.ts')).compareModelsCommand,
+  },
+  {
     path: ['models', 'list'],
     summary: 'List the models Eidos knows, and which are installed and verified.',
     load: async () => (await import('./models-list.ts')).modelsListCommand,

@@ -39,6 +39,7 @@ describe('eidos models …', () => {
       'clip-vit-b32',
       'mobileclip-s2',
       'synthetic-tiny',
+      'synthetic-tiny-left',
       'clip-vit-b32-int8-twin',
       'clip-vit-b32-twin',
     ]);
