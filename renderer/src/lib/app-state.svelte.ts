@@ -107,6 +107,8 @@ class AppState {
     try {
       this.settings = await call(api.setSettings(patch));
       applyTheme(this.settings.theme);
+      // The folders' "watching" follows the setting.
+      if (patch.watchFolders !== undefined) await this.refresh();
     } catch (error) {
       this.error = messageOf(error);
     }
