@@ -6,7 +6,9 @@ import type { IndexProgress, LibraryChange, SearchResponse } from '../../../app/
 import { createEngineHandlers } from '../../../app/service/api-handlers.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 import type { LabelRow } from '../../../models/synthetic/labels.ts';
-import { IMAGENET_DIR, makeHome } from '../../helpers/eidos-cli.ts';
+import { indexPath } from '../../../app/paths.ts';
+import { IMAGENET_DIR, indexFolder, makeHome } from '../../helpers/eidos-cli.ts';
+import { holdLock } from '../../helpers/hold-lock.ts';
 
 /**
  * Live folders in the engine behind the app and `eidos serve`: a real temporary folder, the native
@@ -45,6 +47,17 @@ function runEnd(): Promise<IndexProgress> {
 
 const search = (query: string): Promise<SearchResponse> => handlers.search({ query, top: 50 });
 const paths = (response: SearchResponse): string[] => response.results.map((result) => result.path);
+/** Runs started so far: progress that goes from an ended state (or none) to scanning. */
+function runStarts(): number {
+  let previous: IndexProgress['state'] = 'idle';
+  let starts = 0;
+  for (const event of events) {
+    if (event.name !== 'indexProgress') continue;
+    if (event.payload.state === 'scanning' && ['idle', 'done', 'cancelled', 'failed'].includes(previous)) starts++;
+    previous = event.payload.state;
+  }
+  return starts;
+}
 const libraryChanges = (): LibraryChange[] =>
   events.flatMap((event) => (event.name === 'libraryChanged' ? [event.payload] : []));
 
@@ -130,6 +143,22 @@ describe('live folders (watching is on by default)', () => {
     expect((await handlers.listFolders({}))[0]?.photos).toBe(21);
   });
 
+  it('photos arriving together are indexed as one batch: one run, one announcement', async () => {
+    const runsBefore = runStarts();
+    const changesBefore = libraryChanges().length;
+    const rows = labels.slice(21, 24);
+    for (const row of rows) copyFileSync(join(staged, row.relative_path), join(library, basename(row.relative_path)));
+    await eventually('all three are found by their descriptions', async () => {
+      for (const row of rows) {
+        const response = await search(row.description);
+        if (response.results[0]?.path !== join(library, basename(row.relative_path))) return undefined;
+      }
+      return true;
+    });
+    expect(libraryChanges().slice(changesBefore)).toEqual([{ photos: 24, added: 3, moved: 0, removed: 0 }]);
+    expect(runStarts() - runsBefore).toBe(1);
+  });
+
   it('a damaged photo is listed as skipped with its path and reason; the run itself succeeds', async () => {
     const broken = join(library, 'broken.jpg');
     // A real JPEG cut short, as an interrupted copy leaves it.
@@ -154,7 +183,7 @@ describe('live folders (watching is on by default)', () => {
 
   it('a failed run is reported as a failure with its reason, not as a skipped file', async () => {
     await handlers.removeFolder({ path: library });
-    expect(libraryChanges().at(-1)).toMatchObject({ photos: 0, removed: 21 });
+    expect(libraryChanges().at(-1)).toMatchObject({ photos: 0, removed: 24 });
     const ended = runEnd();
     await handlers.startIndexing({});
     const failed = await ended;
@@ -167,10 +196,30 @@ describe('live folders (watching is on by default)', () => {
   });
 });
 
+describe('live folders beside another writer', () => {
+  it('does not watch while another process writes the index, and says why', async () => {
+    const other = await makeHome();
+    const folder = join(other.scratch, 'library');
+    mkdirSync(folder);
+    copyFileSync(join(staged, labels[0]!.relative_path), join(folder, 'one.jpg'));
+    await indexFolder(other.home, folder);
+    const holder = await holdLock(indexPath(other.home));
+    const beside = await createEngineHandlers(other.home);
+    try {
+      const [info] = await beside.listFolders({});
+      expect(info).toMatchObject({ path: folder, photos: 1, watching: false });
+      expect(info?.watchProblem).toContain(String(holder.pid));
+    } finally {
+      await beside.close?.();
+      await holder.kill();
+      other.dispose();
+    }
+  }, 60_000);
+});
+
 /** The photo id of an indexed path, read from the index as the UI's search results carry it. */
 async function photoIdOf(path: string): Promise<string | undefined> {
   const { openIndex } = await import('../../../app/store/open.ts');
-  const { indexPath } = await import('../../../app/paths.ts');
   const store = openIndex(indexPath(home), { readonly: true });
   try {
     const row = store.fileByPath({ path });
