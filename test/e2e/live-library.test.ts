@@ -21,7 +21,7 @@ import {
  * Live folders seen from the page, against a real `eidos serve` (watching is on by default): a photo
  * copied into a library folder appears in the open search without retyping, and the Library shows
  * each folder as watched and a damaged file among the skipped ones. About 30 s (the synthetic model,
- * 40 small photos, Chromium). Screenshot: test-results/screenshots/library-live.png.
+ * 40 small photos, Chromium). Screenshots: test-results/screenshots/library-live.png, photo-menu-browser.png.
  */
 const SHOTS = join(REPO, 'test-results/screenshots');
 
@@ -75,6 +75,21 @@ describe('a watched library, seen from the page', () => {
     );
     expect(Number(await page.locator('.results').getAttribute('data-responses'))).toBeGreaterThan(typedResponses);
     expect(await page.locator('#query').inputValue()).toBe(row.description);
+  });
+
+  it('in a browser a photo offers only what a page can do: its right-click menu copies the path', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin });
+    const first = page.locator('[role="option"]').first();
+    const name = ((await first.getAttribute('aria-label')) ?? '').split(', ')[0]!;
+    await first.click({ button: 'right' });
+    const menu = page.locator('[role="menu"][aria-label="Photo actions"]');
+    await menu.waitFor();
+    // Reveal, Open and Quick Look need the desktop shell: not offered here.
+    expect(await menu.getByRole('menuitem').allTextContents()).toEqual(['Copy path']);
+    await page.screenshot({ path: join(SHOTS, 'photo-menu-browser.png') });
+    await menu.getByRole('menuitem', { name: 'Copy path' }).click();
+    await menu.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(join(library.synthDir, name));
   });
 
   it('the Library shows the folder as watched and a damaged file among the skipped ones, with its reason', async () => {
