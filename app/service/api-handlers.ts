@@ -21,6 +21,8 @@ import { damagedIndexOf, guiDamageNotice, rebuildFromDamage } from './rebuild-in
 import type { FolderInfo, PhotoDetail, SkippedFile, Status } from '../contract/types.ts';
 
 const VERSION = '0.1.0';
+/** How long after start-up the catch-up scan of watched folders waits (see below). */
+const CATCH_UP_DELAY_MS = 3000;
 
 export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers> {
   mkdirSync(dataDir, { recursive: true });
@@ -77,14 +79,18 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     }
   };
   await openEngine({ checkPages: true });
-  // What changed while nothing watched (the app was closed) is caught up once, after the first search is ready.
+  // What changed while nothing watched (the app was closed) is caught up once, a few seconds after
+  // the first search is ready: the scan then does not compete with the query typed right after start.
   if (engine && !engine.readonly && readSettings(dataDir).watchFolders && engine.folders().length > 0) {
     const opened = engine;
     void opened
       .warmUp()
       .catch(() => undefined)
       .then(() => {
-        if (engine === opened && !job.active) job.start(opened);
+        const later = setTimeout(() => {
+          if (engine === opened && !job.active) job.start(opened);
+        }, CATCH_UP_DELAY_MS);
+        later.unref();
       });
   }
 

@@ -196,6 +196,29 @@ describe('live folders (watching is on by default)', () => {
   });
 });
 
+describe('live folders across a restart', () => {
+  it('photos added while nothing watched are indexed shortly after the engine starts', async () => {
+    const other = await makeHome();
+    const folder = join(other.scratch, 'library');
+    mkdirSync(folder);
+    copyFileSync(join(staged, labels[0]!.relative_path), join(folder, 'one.jpg'));
+    await indexFolder(other.home, folder);
+    // Added while no Eidos process runs.
+    copyFileSync(join(staged, labels[1]!.relative_path), join(folder, 'two.jpg'));
+    const restarted = await createEngineHandlers(other.home);
+    try {
+      const [info] = await eventually('the photo added meanwhile is indexed', async () => {
+        const folders = await restarted.listFolders({});
+        return folders[0]?.photos === 2 ? folders : undefined;
+      });
+      expect(info).toMatchObject({ path: folder, watching: true });
+    } finally {
+      await restarted.close?.();
+      other.dispose();
+    }
+  }, 60_000);
+});
+
 describe('live folders beside another writer', () => {
   it('does not watch while another process writes the index, and says why', async () => {
     const other = await makeHome();
