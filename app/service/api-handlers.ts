@@ -3,8 +3,8 @@
  * once a model is installed (before that, status says what to do), indexing runs in the background
  * with progress events, and every answer is shaped as app/api/types.ts says.
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { assertFolder } from './folder-check.ts';
 import { Engine, type EngineOptions } from './engine.ts';
 import { IndexingJob } from './indexing-job.ts';
 import { LiveFolders } from './live-folders.ts';
@@ -300,22 +300,4 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     },
   };
   return handlers;
-}
-
-/** A folder to add must be an existing folder named by its absolute path (a typed or dropped path may be neither). */
-function assertFolder(path: string): void {
-  if (!isAbsolute(path))
-    throw new EidosError('BAD_ARGUMENT', `${path} is not an absolute path: give the folder's full path.`, {
-      file: path,
-    });
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch (error) {
-    throw new EidosError('NOT_FOUND', `${path}: no such folder (${describeError(error)}).`, {
-      file: path,
-      cause: error,
-    });
-  }
-  if (!isDirectory) throw new EidosError('BAD_ARGUMENT', `${path} is a file, not a folder.`, { file: path });
 }

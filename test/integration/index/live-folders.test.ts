@@ -91,6 +91,14 @@ describe('live folders (watching is on by default)', () => {
     expect(await handlers.listFolders({})).toMatchObject([{ path: library, photos: 20, watching: true }]);
   });
 
+  it('adds only existing folders named in full (a typed or dropped path may be a file, relative or gone)', async () => {
+    const file = join(library, basename(labels[0]!.relative_path));
+    await expect(handlers.addFolder({ path: file })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    await expect(handlers.addFolder({ path: 'photos/holiday' })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    await expect(handlers.addFolder({ path: join(staged, 'gone') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await handlers.listFolders({})).map((folder) => folder.path)).toEqual([library]);
+  });
+
   it('a photo copied in is indexed within seconds, found by its description, and announced to open searches', async () => {
     const row = labels[20]!;
     const target = join(library, basename(row.relative_path));
