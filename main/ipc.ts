@@ -31,7 +31,9 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, handlers: ApiHandl
         }
         if (contract[name].scope === 'shell') {
           const shellName = name as ShellMethod;
-          return shellActions[shellName](parseArgs(shellName, arg));
+          // The action and its validated argument belong to the same method; TypeScript cannot pair them in a union.
+          const action = shellActions[shellName] as (args: unknown) => Promise<unknown>;
+          return action(parseArgs(shellName, arg));
         }
         return callEngine(handlers, name as EngineMethod, arg);
       }),

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, session, shell } from 'electron';
 import { dataDir } from '../app/paths.ts';
 import { resources, setResourceRoot } from '../app/resources.ts';
 import { startEngineHost } from './engine-host.ts';
@@ -51,7 +51,14 @@ export function startApp(): void {
     });
     const { handlers } = engine;
     handleAppProtocol(session.defaultSession.protocol, { staticDir: resources.ui(), media: handlers.media });
-    registerIpc(ipcMain, handlers, createShellActions(shell, handlers.media));
+    const shellDeps = {
+      shell,
+      clipboard,
+      dialog,
+      window: () => (window === undefined || window.isDestroyed() ? undefined : window),
+      platform: process.platform,
+    };
+    registerIpc(ipcMain, handlers, createShellActions(shellDeps, handlers.media));
     forwardEvents(handlers, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
     installMenu({ isMac: process.platform === 'darwin', isPackaged: app.isPackaged });
     showWindow();

@@ -9,9 +9,11 @@ import type {
   ModelProgress,
   PhotoDetail,
   PhotoId,
+  LibraryChange,
   RebuildResult,
   SearchResponse,
   Settings,
+  SkippedFile,
   Status,
 } from './types.ts';
 import { PHOTO_ID_PATTERN } from './photo-id.ts';
@@ -128,7 +130,14 @@ const none = object({});
 
 export const contract = {
   status: method<Status>()(none, 'Index size, model, indexing state, and whether search is ready.'),
-  listFolders: method<FolderInfo[]>()(none, 'The indexed folders with their photo and skip counts.'),
+  listFolders: method<FolderInfo[]>()(
+    none,
+    'The indexed folders with their photo and skip counts, and whether each is being watched.',
+  ),
+  skippedFiles: method<SkippedFile[]>()(
+    object({ limit: optional(number({ min: 1, max: 10_000, integer: true })) }),
+    'Files the index could not read and folders the scan could not enter, each with its path and reason.',
+  ),
   addFolder: method<FolderInfo>()(
     object({ path: folderPath }),
     'Adds a folder to the library (indexing starts separately).',
@@ -180,6 +189,13 @@ export const contract = {
   setSettings: method<Settings>()(settingsPatch, 'Changes the given settings and returns all of them.'),
   revealPhoto: method<Ack>()(object({ id: photoId }), 'Shows the photo in Finder / the file manager.', 'shell'),
   openPhoto: method<Ack>()(object({ id: photoId }), "Opens the photo in the system's default viewer.", 'shell'),
+  copyPhotoPath: method<Ack>()(object({ id: photoId }), "Copies the photo's file path to the clipboard.", 'shell'),
+  quickLookPhoto: method<Ack>()(object({ id: photoId }), 'Shows the photo in Quick Look (macOS).', 'shell'),
+  chooseFolders: method<{ folders: string[] }>()(
+    none,
+    "Opens the system's folder dialog (several folders may be chosen); empty when cancelled. Adds nothing by itself.",
+    'shell',
+  ),
 } as const;
 
 export type Contract = typeof contract;
@@ -196,9 +212,11 @@ export const isMethodName = (name: string): name is MethodName => Object.hasOwn(
 export interface ApiEventMap {
   indexProgress: IndexProgress;
   modelProgress: ModelProgress;
+  /** The index's photos changed (a run or a removed folder): an open search should ask again. */
+  libraryChanged: LibraryChange;
 }
 export type EventName = keyof ApiEventMap;
-export const eventNames: readonly EventName[] = ['indexProgress', 'modelProgress'];
+export const eventNames: readonly EventName[] = ['indexProgress', 'modelProgress', 'libraryChanged'];
 export type ApiEvent = { [E in EventName]: { name: E; payload: ApiEventMap[E] } }[EventName];
 
 /** Validates an untrusted argument for `name`; a missing argument counts as `{}`. */
@@ -244,3 +262,10 @@ export type ApiClient = {
 
 /** `indexProgress` → `onIndexProgress`. */
 export const eventMethodName = (name: EventName): string => `on${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+
+/** What the Electron preload tells the page about the desktop shell (`window.eidosDesktop`); absent in a browser. */
+export interface DesktopShell {
+  platform: string;
+  /** File-system paths of files or folders dropped on the window, in order; ones without a path are left out. */
+  pathsOf(files: File[]): string[];
+}

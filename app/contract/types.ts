@@ -115,7 +115,30 @@ export interface FolderInfo {
   skipped: number;
   /** ISO time of the last completed index of this folder. */
   lastIndexedAt?: string;
+  /** True only while a file watcher is subscribed to this folder (the "watch folders" setting is on). */
   watching: boolean;
+  /** Why the folder is not watched although watching is on (missing, unmounted, another process writes the index). */
+  watchProblem?: string;
+}
+
+/** A file the index could not read, or a folder the scan could not enter, and why. */
+export interface SkippedFile {
+  path: string;
+  /** A stable error code, e.g. `DECODE_FAILED`, `UNREADABLE`, `TOO_LARGE`. */
+  code: string;
+  reason: string;
+  /** True for a folder the scan could not enter (its photos were not looked at). */
+  isDirectory: boolean;
+}
+
+/** Sent after the index's photos changed, so an open search can run again. */
+export interface LibraryChange {
+  /** Photos in the index now. */
+  photos: number;
+  /** Photos added or changed, moved and removed by the change. */
+  added: number;
+  moved: number;
+  removed: number;
 }
 
 export interface IndexProgress {
@@ -126,8 +149,8 @@ export interface IndexProgress {
   skipped: number;
   /** The file being worked on, for the status line. */
   current?: string;
-  /** Last skipped file and why, so the UI can show "3 skipped" with reasons. */
-  lastSkip?: { path: string; reason: string };
+  /** Why a failed run failed (state `failed` only); skipped files are listed by `skippedFiles`. */
+  error?: string;
   etaSeconds?: number;
 }
 

@@ -20,7 +20,8 @@ import { etaSeconds, RateMeter, type PipelineProgress } from './progress.ts';
 export interface IndexRunOptions {
   store: IndexStore;
   model: ModelSpec;
-  encoder: Encoder;
+  /** Only what a run uses, so a caller can open the vision tower on the first batch that needs it. */
+  encoder: Pick<Encoder, 'batchSize' | 'embedImages'>;
   thumbnailsDir: string;
   onProgress?: (progress: PipelineProgress) => void;
   signal?: AbortSignal;

@@ -30,6 +30,17 @@ export interface LibraryWatcher {
   close(): Promise<void>;
 }
 
+/**
+ * The operating system's own watcher. Left to choose, @parcel/watcher first probes for a Watchman
+ * server by starting a shell (`watchman … 2>/dev/null`): a process started and a file opened for
+ * writing outside the data folder, on every subscription, for a daemon Eidos never uses.
+ */
+const NATIVE_BACKENDS: Partial<Record<NodeJS.Platform, watcher.BackendType>> = {
+  darwin: 'fs-events',
+  linux: 'inotify',
+  win32: 'windows',
+};
+
 /** True when any part of the path below the root is hidden or a system folder (as the scanner skips). */
 const ignored = (root: string, path: string) => relative(root, path).split(sep).some(isHiddenOrSystem);
 
@@ -86,11 +97,12 @@ export async function watchLibrary(
   };
 
   const ignore = ['**/.*', '**/node_modules', '**/@eaDir'];
+  const backend = NATIVE_BACKENDS[process.platform];
   const subscriptions: watcher.AsyncSubscription[] = [];
   try {
     for (const root of roots) {
       try {
-        subscriptions.push(await watcher.subscribe(root, handle(root), { ignore }));
+        subscriptions.push(await watcher.subscribe(root, handle(root), { ignore, ...(backend ? { backend } : {}) }));
       } catch (error) {
         throw new EidosError(
           'NOT_FOUND',

@@ -4,8 +4,10 @@
  * with progress events, and every answer is shaped as app/api/types.ts says.
  */
 import { mkdirSync } from 'node:fs';
+import { assertFolder } from './folder-check.ts';
 import { Engine, type EngineOptions } from './engine.ts';
 import { IndexingJob } from './indexing-job.ts';
+import { LiveFolders } from './live-folders.ts';
 import { fileIdOf } from '../contract/photo-id.ts';
 import { createMediaAccess } from './media-access.ts';
 import { readSettings, writeSettings } from './settings.ts';
@@ -17,15 +19,28 @@ import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
 import { toPhotoDetail } from '../search/results.ts';
 import { compareModels } from './compare-models.ts';
 import { damagedIndexOf, guiDamageNotice, rebuildFromDamage } from './rebuild-index.ts';
-import type { FolderInfo, PhotoDetail, Status } from '../contract/types.ts';
+import type { FolderInfo, PhotoDetail, SkippedFile, Status } from '../contract/types.ts';
 
 const VERSION = '0.1.0';
+/** How long after start-up the catch-up scan of watched folders waits (see below). */
+const CATCH_UP_DELAY_MS = 3000;
 
 export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers> {
   mkdirSync(dataDir, { recursive: true });
   const listeners = new Set<(event: ApiEvent) => void>();
   const emit = (event: ApiEvent): void => listeners.forEach((listener) => listener(event));
-  const job = new IndexingJob((payload) => emit({ name: 'indexProgress', payload }));
+  const job = new IndexingJob({
+    progress: (payload) => emit({ name: 'indexProgress', payload }),
+    changed: (summary) =>
+      libraryChanged({ added: summary.encoded + summary.reused, moved: summary.moved, removed: summary.deleted }),
+  });
+  const libraryChanged = (counts: { added: number; moved: number; removed: number }): void => {
+    if (engine) emit({ name: 'libraryChanged', payload: { photos: engine.store.status().indexed, ...counts } });
+  };
+  // A change in a watched folder asks for a run (one more after the run in flight, if one runs).
+  const live = new LiveFolders(() => {
+    if (engine && !engine.readonly) job.start(engine);
+  });
   const modelContext = { modelsDir: modelsDir(dataDir) };
   let engine: Engine | undefined;
   // Why the engine is not open (no model yet, a damaged index…), kept with its code for every request.
@@ -39,6 +54,9 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
   const openEngine = async (
     options: { checkPages?: boolean } & Pick<EngineOptions, 'fallbackModels'> = {},
   ): Promise<void> => {
+    // No watcher may start a run on the engine about to close.
+    await live.close();
+    job.forgetRequests();
     await job.settled();
     if (engine) await engine.close();
     engine = undefined;
@@ -53,6 +71,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       engineError = undefined;
       // The window is up before the user types: have the text tower, matrix and prior ready by then.
       void engine.warmUp().catch(() => undefined);
+      await followFolders();
     } catch (error) {
       engineError =
         error instanceof EidosError
@@ -61,6 +80,20 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     }
   };
   await openEngine({ checkPages: true });
+  // What changed while nothing watched (the app was closed) is caught up once, a few seconds after
+  // the first search is ready: the scan then does not compete with the query typed right after start.
+  if (engine && !engine.readonly && readSettings(dataDir).watchFolders && engine.folders().length > 0) {
+    const opened = engine;
+    void opened
+      .warmUp()
+      .catch(() => undefined)
+      .then(() => {
+        const later = setTimeout(() => {
+          if (engine === opened && !job.active) job.start(opened);
+        }, CATCH_UP_DELAY_MS);
+        later.unref();
+      });
+  }
 
   const requireEngine = (): Engine => {
     if (!engine)
@@ -76,12 +109,28 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     return e;
   };
 
+  /**
+   * Watches the library's folders while the setting is on and this process may write the index;
+   * called whenever the engine, the folders or the setting change.
+   */
+  async function followFolders(): Promise<void> {
+    const on = engine !== undefined && !engine.readonly && readSettings(dataDir).watchFolders;
+    await live.watch(on && engine ? engine.folders() : []);
+  }
+
+  const watchState = (e: Engine, folder: string): Pick<FolderInfo, 'watching' | 'watchProblem'> => {
+    if (!readSettings(dataDir).watchFolders) return { watching: false };
+    if (e.readonly)
+      return { watching: false, watchProblem: `not watched: ${e.writeRefusal?.message ?? 'the index is read-only'}` };
+    return live.state(folder);
+  };
+
   const folderInfo = (e: Engine): FolderInfo[] =>
     e.store.folderStats().map((f) => ({
       path: f.path,
       photos: f.files,
       skipped: f.skipped,
-      watching: false,
+      ...watchState(e, f.path),
       ...(f.lastIndexedAt ? { lastIndexedAt: f.lastIndexedAt } : {}),
     }));
 
@@ -116,7 +165,9 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     },
     async addFolder({ path }) {
       const e = await writableEngine();
+      assertFolder(path);
       const folder = e.store.addFolder(path);
+      await followFolders();
       return (
         folderInfo(e).find((f) => f.path === folder.path) ?? {
           path: folder.path,
@@ -129,14 +180,27 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     async removeFolder({ path }) {
       const e = await writableEngine();
       if (job.active) throw new EidosError('BAD_ARGUMENT', 'indexing is running: cancel it before removing a folder.');
+      const before = e.store.status().indexed;
       if (!e.store.removeFolder(path)) throw new EidosError('NOT_FOUND', `${path} is not a library folder.`);
+      await followFolders();
+      libraryChanged({ added: 0, moved: 0, removed: before - e.store.status().indexed });
       return { ok: true };
     },
     async startIndexing({ folders }) {
       const e = await writableEngine();
       for (const folder of folders ?? [])
-        if (!e.store.listFolders().some((f) => f.path === folder)) e.store.addFolder(folder);
+        if (!e.store.listFolders().some((f) => f.path === folder)) {
+          assertFolder(folder);
+          e.store.addFolder(folder);
+        }
+      if (folders?.length) await followFolders();
       return job.start(e);
+    },
+    async skippedFiles({ limit }): Promise<SkippedFile[]> {
+      const e = requireEngine();
+      const files = e.store.skippedFiles(limit ?? 1000).map((f) => ({ ...f, isDirectory: false }));
+      const problems = e.store.scanProblems(limit ?? 1000);
+      return [...problems, ...files].slice(0, limit ?? 1000);
     },
     async cancelIndexing() {
       return job.cancel();
@@ -152,6 +216,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
         startIndexing: (folderPaths) => {
           const e = requireEngine();
           e.addFolders(folderPaths);
+          void followFolders();
           return job.start(e);
         },
       });
@@ -227,6 +292,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
         if (value !== undefined) (next as Record<string, unknown>)[key] = value;
       writeSettings(dataDir, next);
       if (patch.model !== undefined || patch.executionProvider !== undefined) await openEngine();
+      else if (patch.watchFolders !== undefined) await followFolders();
       return next;
     },
     subscribe(listener) {
@@ -235,6 +301,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     },
     media: createMediaAccess(() => engine?.store, thumbnailsDir(dataDir)),
     async close() {
+      await live.close();
       job.cancel();
       await job.settled();
       await engine?.close();

@@ -23,6 +23,9 @@ import { readSettings } from './settings.ts';
 
 type Tower = 'vision' | 'text';
 
+/** Photos per vision-tower run (and Core ML's static batch). */
+const VISION_BATCH = 8;
+
 export interface EngineOptions {
   home: string;
   /** Model id; default: see chooseModel. */
@@ -114,6 +117,7 @@ export class Engine {
         modelDir: this.modelDir,
         towers: [name],
         placement: this.inference,
+        batchSize: VISION_BATCH,
         ...(this.provider ? { provider: this.provider } : {}),
       });
       this.towers.set(name, opened);
@@ -182,7 +186,12 @@ export class Engine {
     const summary = await indexLibrary({
       store: this.store,
       model: this.model,
-      encoder: await this.tower('vision'),
+      // The vision tower loads with the first photo to embed: a run that finds nothing new (a
+      // watcher's catch-up, a re-index of an unchanged library) never pays for it.
+      encoder: {
+        batchSize: VISION_BATCH,
+        embedImages: async (pixels, n) => (await this.tower('vision')).embedImages(pixels, n),
+      },
       thumbnailsDir: this.thumbnailsDir,
       ...options,
     });

@@ -7,7 +7,8 @@ import type { Settings } from '../contract/types.ts';
 export const DEFAULT_SETTINGS: Settings = {
   model: '',
   executionProvider: 'auto',
-  watchFolders: false,
+  // The app keeps the index in step with the folders unless the user turns it off (Settings).
+  watchFolders: true,
   defaultTop: DEFAULT_TOP,
   theme: 'system',
 };

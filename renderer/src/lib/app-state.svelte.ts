@@ -4,6 +4,7 @@ import type {
   ModelInfo,
   RebuildResult,
   Settings,
+  SkippedFile,
   Status,
 } from '../../../app/contract/types.ts';
 import { api, call } from './client.ts';
@@ -22,8 +23,10 @@ class AppState {
   models = $state<ModelInfo[]>([]);
   settings = $state<Settings | undefined>();
   progress = $state<IndexProgress | undefined>();
-  /** Every skipped file reported during this session, newest first (the engine sends them one by one). */
-  skips = $state<{ path: string; reason: string }[]>([]);
+  /** Files the index could not read and folders it could not enter, with the reasons (from the index). */
+  skips = $state<SkippedFile[]>([]);
+  /** Counts the index's changes seen by this page (a watched folder changed, a run ended): an open search runs again. */
+  libraryVersion = $state(0);
   error = $state<string | undefined>();
   loaded = $state(false);
   /** The rebuild started in this session, so the library can say where the damaged index was kept. */
@@ -39,11 +42,12 @@ class AppState {
    * answers `status` but refuses `listFolders`, and the first-run view still needs the rest.
    */
   async refresh(): Promise<void> {
-    const [status, folders, models, settings] = await Promise.allSettled([
+    const [status, folders, models, settings, skips] = await Promise.allSettled([
       call(api.status()),
       call(api.listFolders()),
       call(api.listModels()),
       call(api.getSettings()),
+      call(api.skippedFiles()),
     ]);
     if (status.status === 'fulfilled') {
       this.status = status.value;
@@ -53,6 +57,7 @@ class AppState {
       this.error = messageOf(status.reason);
     }
     this.folders = folders.status === 'fulfilled' ? folders.value : [];
+    this.skips = skips.status === 'fulfilled' ? skips.value : [];
     if (models.status === 'fulfilled') this.models = models.value;
     if (settings.status === 'fulfilled') {
       this.settings = settings.value;
@@ -61,15 +66,28 @@ class AppState {
     this.loaded = true;
   }
 
-  /** Follows indexing events for the life of the page; refreshes counts when a run ends. */
+  /** Follows indexing and library events for the life of the page; refreshes counts and skips when a run ends. */
   listen(): () => void {
-    return api.onIndexProgress((progress) => {
+    const offProgress = api.onIndexProgress((progress) => {
       this.progress = progress;
-      const skip = progress.lastSkip;
-      if (skip && this.skips[0]?.path !== skip.path) this.skips = [skip, ...this.skips].slice(0, 500);
       if (progress.state === 'done' || progress.state === 'cancelled' || progress.state === 'failed')
         void this.refresh();
     });
+    const offChanged = api.onLibraryChanged(() => {
+      this.libraryVersion++;
+      void this.refresh();
+    });
+    return () => {
+      offProgress();
+      offChanged();
+    };
+  }
+
+  /** Adds folders (typed, chosen in the system dialog or dropped on the window) and indexes them. */
+  async addFolders(paths: string[], startIndexing = true): Promise<void> {
+    for (const path of paths) await call(api.addFolder({ path }));
+    if (startIndexing && paths.length > 0) await call(api.startIndexing({ folders: paths }));
+    await this.refresh();
   }
 
   /**
@@ -89,6 +107,8 @@ class AppState {
     try {
       this.settings = await call(api.setSettings(patch));
       applyTheme(this.settings.theme);
+      // The folders' "watching" follows the setting.
+      if (patch.watchFolders !== undefined) await this.refresh();
     } catch (error) {
       this.error = messageOf(error);
     }

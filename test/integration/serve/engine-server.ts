@@ -14,6 +14,7 @@ import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 import type { ApiHandlers } from '../../../app/contract/api.ts';
 import { createEngineHandlers } from '../../../app/service/api-handlers.ts';
 import { indexPath } from '../../../app/paths.ts';
+import { DEFAULT_SETTINGS, writeSettings } from '../../../app/service/settings.ts';
 import { startBridge, type Bridge } from '../../../app/server/bridge.ts';
 import { indexFolder, makeHome } from '../../helpers/eidos-cli.ts';
 
@@ -79,6 +80,8 @@ export async function startEngineServer(photoCount = 12): Promise<EngineServer> 
     }
   };
 
+  // Not watched: the files planted after indexing must stay out of the index (a watcher would index them).
+  writeSettings(home, { ...DEFAULT_SETTINGS, watchFolders: false });
   const handlers = await createEngineHandlers(home);
   const bridge = await startBridge({ handlers, staticDir: ui });
 

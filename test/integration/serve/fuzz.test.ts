@@ -53,6 +53,7 @@ afterAll(async () => {
 const validExample = (): Record<MethodName, Record<string, unknown>> => ({
   status: {},
   listFolders: {},
+  skippedFiles: { limit: 10 },
   addFolder: { path: server.library },
   removeFolder: { path: server.library },
   startIndexing: { folders: [server.library] },
@@ -74,6 +75,9 @@ const validExample = (): Record<MethodName, Record<string, unknown>> => ({
   setSettings: { theme: 'dark', defaultTop: 10 },
   revealPhoto: { id: photo },
   openPhoto: { id: photo },
+  copyPhotoPath: { id: photo },
+  quickLookPhoto: { id: photo },
+  chooseFolders: {},
 });
 
 type Rng = () => number;

@@ -19,7 +19,9 @@ const client = () =>
 
 describe('HTTP client', () => {
   it('has one method per contract method and one on<Event> per event', () => {
-    expect(Object.keys(client()).sort()).toEqual([...methodNames, 'onIndexProgress', 'onModelProgress'].sort());
+    expect(Object.keys(client()).sort()).toEqual(
+      [...methodNames, 'onIndexProgress', 'onModelProgress', 'onLibraryChanged'].sort(),
+    );
   });
 
   it('returns values and errors as ApiReply, like the desktop transport', async () => {

@@ -37,7 +37,10 @@ beforeAll(() => {
   registerIpc(
     { handle: (channel: string, handler: Handler) => handles.set(channel, handler) } as never,
     engine.handlers,
-    createShellActions(shell, media),
+    createShellActions(
+      { shell, clipboard: { writeText: vi.fn() }, dialog: {} as never, window: () => undefined, platform: 'linux' },
+      media,
+    ),
   );
 });
 

@@ -47,6 +47,8 @@ vi.mock('electron', async () => {
       },
     },
     shell: {},
+    clipboard: {},
+    dialog: {},
     Menu: { setApplicationMenu: () => state.log.push('menu'), buildFromTemplate: (t: unknown) => t },
     MessageChannelMain: class {
       port1 = port();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { eventNames, methodNames } from '../../../app/contract/api.ts';
+import { eventMethodName, eventNames, methodNames, type DesktopShell } from '../../../app/contract/api.ts';
 
 const electron = vi.hoisted(() => ({
   exposed: new Map<string, unknown>(),
@@ -15,22 +15,28 @@ vi.mock('electron', () => ({
       electron.listeners.set(channel, listener),
     removeListener: (channel: string) => electron.listeners.delete(channel),
   },
+  // Electron's answer for a File from disk is its path; for one built in the page, ''.
+  webUtils: {
+    getPathForFile: (file: { name: string; fromDisk?: boolean }) => (file.fromDisk ? `/disk/${file.name}` : ''),
+  },
 }));
 
 type Api = Record<string, (...args: unknown[]) => unknown>;
 let api: Api;
+let desktop: DesktopShell;
 
 beforeAll(async () => {
   await import('../../../main/preload.ts');
   api = electron.exposed.get('eidos') as Api;
+  desktop = electron.exposed.get('eidosDesktop') as DesktopShell;
 });
 
 describe('preload', () => {
   it('exposes exactly one named method per contract method and one on<Event> per event, nothing else', () => {
-    expect([...electron.exposed.keys()]).toEqual(['eidos']);
-    const expected = [...methodNames, 'onIndexProgress', 'onModelProgress'].sort();
+    expect([...electron.exposed.keys()]).toEqual(['eidos', 'eidosDesktop']);
+    const expected = [...methodNames, 'onIndexProgress', 'onModelProgress', 'onLibraryChanged'].sort();
     expect(Object.keys(api).sort()).toEqual(expected);
-    expect(eventNames).toHaveLength(2);
+    expect(eventNames.map(eventMethodName).sort()).toEqual(['onIndexProgress', 'onLibraryChanged', 'onModelProgress']);
     expect(api).not.toHaveProperty('invoke');
     expect(api).not.toHaveProperty('send');
     expect(Object.isFrozen(api)).toBe(true);
@@ -53,5 +59,18 @@ describe('preload', () => {
     expect(seen).toEqual([{ state: 'done', done: 1, total: 1, skipped: 0 }]);
     off();
     expect(electron.listeners.has('eidos:event:indexProgress')).toBe(false);
+  });
+
+  it('tells the page it runs in the desktop shell, on which platform, and the paths of dropped files', () => {
+    expect(Object.keys(desktop).sort()).toEqual(['pathsOf', 'platform']);
+    expect(desktop.platform).toBe(process.platform);
+    expect(Object.isFrozen(desktop)).toBe(true);
+    const dropped = [
+      { name: 'Holiday 2024', fromDisk: true },
+      { name: 'made-in-page.txt' },
+      { name: 'Pets', fromDisk: true },
+    ] as unknown as File[];
+    // A File built in the page has no path and is left out rather than sent as ''.
+    expect(desktop.pathsOf(dropped)).toEqual(['/disk/Holiday 2024', '/disk/Pets']);
   });
 });
