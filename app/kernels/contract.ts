@@ -27,6 +27,11 @@ export interface SearchPassResult extends TopK {
    * whole library). The query-side PMI of row i is `s(q,i) − (lse − log n)`.
    */
   lse: number;
+  /**
+   * H(p(·|q)) in nats, p = softmax of s over all n rows (NaN when lse is not finite): the query's
+   * information is log2 n − entropy / ln 2 (docs/architecture.md "Scores").
+   */
+  entropy: number;
   /** s(q,i) = τ·⟨q, row i⟩ for every row, when asked for. */
   scores?: Float32Array;
 }

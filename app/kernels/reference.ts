@@ -83,9 +83,18 @@ function searchPass(
   const all = scores(matrix, query, 1);
   for (let i = 0; i < all.length; i++) all[i] = tau * all[i]!;
   const best = topK(all, k, mask);
-  const result: SearchPassResult = { lse: logSumExp(all, 1), ...best };
+  const lse = logSumExp(all, 1);
+  const result: SearchPassResult = { lse, entropy: softmaxEntropy(all, lse), ...best };
   if (wantScores) result.scores = all;
   return result;
+}
+
+/** H = lse − Σ_j p_j·s_j with p = softmax(s); rows at −∞ have p = 0 and add nothing. */
+function softmaxEntropy(scores: Float32Array, lse: number): number {
+  if (!Number.isFinite(lse)) return NaN;
+  let expected = 0;
+  for (const s of scores) if (s !== -Infinity) expected += Math.exp(s - lse) * s;
+  return lse - expected;
 }
 
 function checkBank(matrix: EmbeddingMatrix, bank: Float32Array, nb: number, tau: number): void {

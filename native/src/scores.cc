@@ -92,6 +92,7 @@ struct SearchPassJob {
   float* scores = nullptr;
   Napi::Reference<Napi::Float32Array> scoresArray;
   double lse = 0;
+  double entropy = 0;
   std::vector<Entry> best;
 
   bool Parse(const Napi::CallbackInfo& info) {
@@ -134,11 +135,13 @@ struct SearchPassJob {
     LogSumExp total;
     for (const LogSumExp& part : sums) total.Merge(part);
     lse = total.Value();
+    entropy = total.Entropy();
     best = MergeTopK(parts, k);
   }
   Napi::Value Result(Napi::Env env) {
     Napi::Object result = TopKObject(env, best);
     result.Set("lse", Napi::Number::New(env, lse));
+    result.Set("entropy", Napi::Number::New(env, entropy));
     if (wantScores) result.Set("scores", scoresArray.Value());
     return result;
   }

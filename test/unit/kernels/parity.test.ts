@@ -38,6 +38,7 @@ describe.each([false, true])('native kernels vs reference, portable loops: %s', 
         expect(ours.values).toEqual(theirs.values);
         expect(ours.scores).toEqual(theirs.scores);
         expect(Math.abs(ours.lse - theirs.lse)).toBeLessThanOrEqual(1e-5 * Math.abs(theirs.lse));
+        expect(Math.abs(ours.entropy - theirs.entropy)).toBeLessThanOrEqual(1e-5 * Math.max(1, theirs.entropy));
       }
     });
   });
