@@ -4,6 +4,7 @@
  */
 import type { EmbeddingMatrix, Kernels, SearchPassResult, TopK } from './contract.ts';
 import { floatToHalfBits, halfBitsToFloat } from './f16.ts';
+import { recordingRuns } from './backend-log.ts';
 import * as check from './validate.ts';
 
 let halfTable: Float32Array | undefined;
@@ -169,18 +170,22 @@ function pairCountTables(
   return out;
 }
 
-export const referenceKernels: Kernels = {
-  scores,
-  logSumExp,
-  topK,
-  searchPass,
-  bankLogSumExp,
-  logPrior,
-  countTables,
-  pairCountTables,
-  scoresAsync: async (...args) => scores(...args),
-  searchPassAsync: async (...args) => searchPass(...args),
-  logPriorAsync: async (...args) => logPrior(...args),
-  f32ToF16: (src) => Uint16Array.from(src, floatToHalfBits),
-  f16ToF32: (src) => Float32Array.from(src, halfBitsToFloat),
-};
+/** The reference; each call records 'typescript' as the backend that ran its operation (backend-log.ts). */
+export const referenceKernels: Kernels = recordingRuns(
+  {
+    scores,
+    logSumExp,
+    topK,
+    searchPass,
+    bankLogSumExp,
+    logPrior,
+    countTables,
+    pairCountTables,
+    scoresAsync: async (...args) => scores(...args),
+    searchPassAsync: async (...args) => searchPass(...args),
+    logPriorAsync: async (...args) => logPrior(...args),
+    f32ToF16: (src) => Uint16Array.from(src, floatToHalfBits),
+    f16ToF32: (src) => Float32Array.from(src, halfBitsToFloat),
+  },
+  'typescript',
+);

@@ -43,10 +43,11 @@ struct Candidate {
 static_assert(sizeof(Partial) == 16 && sizeof(Candidate) == 8 && sizeof(PassParams) == 24, "scores.metal layouts");
 constexpr uint32_t kExcluded = 0xFFFFFFFFu;
 
-// The shapes the kernels index with 32-bit row numbers (kExcluded stays free), and dtypes they read.
+// The dtypes the kernels read, and shapes whose row numbers fit 32 bits (the last threadgroup's rows past
+// n included, and kExcluded kept free).
 bool Takes(const Matrix& matrix) {
-  return Metal().device != nil && matrix.dtype != Dtype::I8 && matrix.n > 0 && matrix.n < kExcluded &&
-         matrix.d <= std::numeric_limits<uint32_t>::max();
+  return Metal().device != nil && matrix.dtype != Dtype::I8 && matrix.n > 0 &&
+         matrix.n <= kExcluded - kGroupThreads && matrix.d <= std::numeric_limits<uint32_t>::max();
 }
 
 id<MTLBuffer> Shared(size_t bytes) {

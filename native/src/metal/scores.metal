@@ -34,16 +34,16 @@ static void score(device const T* rows, device const float* queries, device floa
 
 kernel void scores_f32(device const float* rows [[buffer(0)]], device const float* queries [[buffer(1)]],
                        device float* out [[buffer(2)]], constant Shape& shape [[buffer(3)]],
-                       uint simd [[simdgroup_index_in_threadgroup]], uint group [[threadgroup_position_in_grid]],
+                       uint sg [[simdgroup_index_in_threadgroup]], uint group [[threadgroup_position_in_grid]],
                        uint lane [[thread_index_in_simdgroup]]) {
-  score(rows, queries, out, shape, group * SIMD_GROUPS + simd, lane);
+  score(rows, queries, out, shape, group * SIMD_GROUPS + sg, lane);
 }
 
 kernel void scores_f16(device const half* rows [[buffer(0)]], device const float* queries [[buffer(1)]],
                        device float* out [[buffer(2)]], constant Shape& shape [[buffer(3)]],
-                       uint simd [[simdgroup_index_in_threadgroup]], uint group [[threadgroup_position_in_grid]],
+                       uint sg [[simdgroup_index_in_threadgroup]], uint group [[threadgroup_position_in_grid]],
                        uint lane [[thread_index_in_simdgroup]]) {
-  score(rows, queries, out, shape, group * SIMD_GROUPS + simd, lane);
+  score(rows, queries, out, shape, group * SIMD_GROUPS + sg, lane);
 }
 
 // ---- The fused search pass: logits, partial log-sum-exp and top-k candidates per threadgroup ----
@@ -85,12 +85,12 @@ template <typename T>
 static void searchPass(device const T* rows, device const float* query, device const uchar* mask,
                        device float* scores, device Partial* partials, device Candidate* candidates,
                        constant PassParams& p, threadgroup float* logits, threadgroup Candidate* best,
-                       threadgroup float* shared, threadgroup uint* sharedNan, uint group, uint tid, uint simd,
+                       threadgroup float* perSimd, threadgroup uint* perSimdNan, uint group, uint tid, uint sg,
                        uint lane) {
   const uint first = group * GROUP_THREADS;
 
   // 1. Each SIMD group reduces one row at a time: its lanes stride over the columns, simd_sum adds them.
-  for (uint r = simd; r < GROUP_THREADS; r += SIMD_GROUPS) {
+  for (uint r = sg; r < GROUP_THREADS; r += SIMD_GROUPS) {
     const uint row = first + r;
     float dot = 0.0f;
     if (row < p.n) {  // uniform within the SIMD group
@@ -111,31 +111,31 @@ static void searchPass(device const T* rows, device const float* query, device c
   const float simdMax = simd_max(real && !isNan ? s : -INFINITY);
   const uint simdNan = simd_max(isNan ? 1u : 0u);
   if (lane == 0) {
-    shared[simd] = simdMax;
-    sharedNan[simd] = simdNan;
+    perSimd[sg] = simdMax;
+    perSimdNan[sg] = simdNan;
   }
   threadgroup_barrier(mem_flags::mem_threadgroup);
   float groupMax = -INFINITY;
   uint groupNan = 0;
   for (uint g = 0; g < SIMD_GROUPS; ++g) {
-    groupMax = max(groupMax, shared[g]);
-    groupNan |= sharedNan[g];
+    groupMax = max(groupMax, perSimd[g]);
+    groupNan |= perSimdNan[g];
   }
   const bool finite = isfinite(groupMax);
   const float e = real && !isNan && finite ? exp(s - groupMax) : 0.0f;
   const float simdSum = simd_sum(e);
   const float simdWeighted = simd_sum(e > 0.0f ? e * s : 0.0f);
-  threadgroup_barrier(mem_flags::mem_threadgroup);  // every thread has read shared[] before it is reused
+  threadgroup_barrier(mem_flags::mem_threadgroup);  // every thread has read perSimd[] before it is reused
   if (lane == 0) {
-    shared[simd] = simdSum;
-    shared[SIMD_GROUPS + simd] = simdWeighted;
+    perSimd[sg] = simdSum;
+    perSimd[SIMD_GROUPS + sg] = simdWeighted;
   }
   threadgroup_barrier(mem_flags::mem_threadgroup);
   if (tid == 0) {
     float sum = 0.0f, weighted = 0.0f;
     for (uint g = 0; g < SIMD_GROUPS; ++g) {
-      sum += shared[g];
-      weighted += shared[SIMD_GROUPS + g];
+      sum += perSimd[g];
+      weighted += perSimd[SIMD_GROUPS + g];
     }
     partials[group] = Partial{groupMax, finite ? sum : 1.0f, finite ? weighted : 0.0f, groupNan};
   }
@@ -168,14 +168,14 @@ static void searchPass(device const T* rows, device const float* query, device c
                    device const uchar* mask [[buffer(2)]], device float* scores [[buffer(3)]],                  \
                    device Partial* partials [[buffer(4)]], device Candidate* candidates [[buffer(5)]],          \
                    constant PassParams& params [[buffer(6)]], uint group [[threadgroup_position_in_grid]],      \
-                   uint tid [[thread_index_in_threadgroup]], uint simd [[simdgroup_index_in_threadgroup]],      \
+                   uint tid [[thread_index_in_threadgroup]], uint sg [[simdgroup_index_in_threadgroup]],      \
                    uint lane [[thread_index_in_simdgroup]]) {                                                   \
     threadgroup float logits[GROUP_THREADS];                                                                        \
     threadgroup Candidate best[GROUP_THREADS];                                                                      \
-    threadgroup float shared[2 * SIMD_GROUPS];                                                                   \
-    threadgroup uint sharedNan[SIMD_GROUPS];                                                                     \
-    searchPass(rows, query, mask, scores, partials, candidates, params, logits, best, shared, sharedNan, group, \
-               tid, simd, lane);                                                                                 \
+    threadgroup float perSimd[2 * SIMD_GROUPS];                                                                   \
+    threadgroup uint perSimdNan[SIMD_GROUPS];                                                                     \
+    searchPass(rows, query, mask, scores, partials, candidates, params, logits, best, perSimd, perSimdNan, group, \
+               tid, sg, lane);                                                                                 \
   }
 
 SEARCH_PASS_KERNEL(search_pass_f32, float)
