@@ -118,7 +118,7 @@ try {
   await engine.close();
 
   console.log(
-    `search e2e, N = ${rows} rows × ${d} dims f16 (${mib(matrixBytes)}), kernels ${kernelStatus().backend}, prior ${prior}; first search (load + bank + prior) ${loadMs.toFixed(0)} ms`,
+    `search e2e, N = ${rows} rows × ${d} dims f16 (${mib(matrixBytes)}), search pass ran on ${kernelStatus().lastRun.searchPass}, prior ${prior}; first search (load + bank + prior) ${loadMs.toFixed(0)} ms`,
   );
   const row = (name: string, t: { p50: number; p95: number; mean: number }, note = '') =>
     console.log(
