@@ -1,8 +1,9 @@
 /**
  * Search over one library and model: the in-memory matrix (library-matrix.ts) and image prior
- * (image-prior.ts), kept in step with the store before every query; per term one fused kernel pass
- * (logits, their log-sum-exp); full PMI in bits per term, combined (pmi.ts); filters as a row mask;
- * the calibrated cut-off; results read from the store for just the rows returned.
+ * (image-prior.ts), kept in step with the store before every query; per term one fused kernel pass,
+ * awaited off the JS thread (logits, their log-sum-exp and softmax entropy: the query's bits); full PMI
+ * in bits per term, combined (pmi.ts); filters as a row mask; the calibrated cut-off; the ranking of
+ * just the rows that stand out; results read from the store for just the rows returned.
  */
 import type { ArgsOf } from '../contract/api.ts';
 import type { SearchResponse, TermContribution } from '../contract/types.ts';
