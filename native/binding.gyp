@@ -1,6 +1,7 @@
 # The eidos_native addon: portable C++ kernels everywhere (x86-64 baseline + AVX2/F16C variants chosen at
-# run time, so the binary runs on CPUs without AVX2), plus on macOS the Metal score kernel and the ImageIO
-# image decoder (src/imageio: HEIC through the hardware HEVC decoder).
+# run time, so the binary runs on CPUs without AVX2), plus on macOS the Metal kernels (src/metal: the fused
+# search pass and the batch scores on the GPU) and the ImageIO image decoder (src/imageio: HEIC through the
+# hardware HEVC decoder).
 {
   "targets": [{
     "target_name": "eidos_native",
@@ -14,7 +15,10 @@
     "cflags_cc": ["-O3", "-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter"],
     "conditions": [
       ["OS=='mac'", {
-        "sources": ["src/metal/metal_scores.mm", "src/metal/metal_buffer.mm", "src/imageio/imageio_decode.mm"],
+        "sources": [
+          "src/metal/metal_state.mm", "src/metal/metal_buffer.mm", "src/metal/metal_jobs.mm",
+          "src/imageio/imageio_decode.mm"
+        ],
         "defines": ["EIDOS_METAL", "EIDOS_IMAGEIO"],
         "include_dirs": ["<(INTERMEDIATE_DIR)"],
         "link_settings": {"libraries": ["-framework Metal", "-framework Foundation", "-framework ImageIO", "-framework CoreGraphics"]},

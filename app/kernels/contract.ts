@@ -27,6 +27,11 @@ export interface SearchPassResult extends TopK {
    * whole library). The query-side PMI of row i is `s(q,i) − (lse − log n)`.
    */
   lse: number;
+  /**
+   * H(p(·|q)) in nats, p = softmax of s over all n rows (NaN when lse is not finite): the query's
+   * information is log2 n − entropy / ln 2 (docs/architecture.md "Scores").
+   */
+  entropy: number;
   /** s(q,i) = τ·⟨q, row i⟩ for every row, when asked for. */
   scores?: Float32Array;
 }
@@ -127,9 +132,17 @@ export interface Kernels {
 
 export type KernelBackend = 'native-cpu' | 'metal' | 'typescript';
 
+/** The operations doctor reports on: the contract's methods, an async twin counted as its operation. */
+export type KernelOperation = Exclude<keyof Kernels, `${string}Async`>;
+
 export interface KernelStatus {
-  backend: KernelBackend;
+  /** The kernels loaded: the native addon (its C++ threads) or the TypeScript reference. */
+  backend: Exclude<KernelBackend, 'metal'>;
   threads: number;
   /** Why the faster backend is not in use, when it is not. */
   reason?: string;
+  /** macOS builds: the GPU and what it serves, or why there is none. */
+  metal?: { device: string; serves: string; lastFailure?: string } | { unavailable: string };
+  /** Per operation (async twins included), the backend its last completed call ran on; absent: none yet. */
+  lastRun: Partial<Record<KernelOperation, KernelBackend>>;
 }

@@ -1,12 +1,15 @@
 /**
  * The one place that loads the native addon (native/build/Release/eidos_native.node). `kernels` is the
- * native implementation when it loads and the TypeScript reference otherwise; `kernelStatus()` says
- * which one runs and why. Native argument errors surface as EidosError('BAD_ARGUMENT').
+ * native implementation when it loads and the TypeScript reference otherwise; on Macs the GPU (Metal)
+ * serves the async score calls (searchPassAsync, scoresAsync) on f32 and f16 matrices, the C++ threads
+ * everything else. `kernelStatus()` says what is loaded, and per operation which backend ran it last.
+ * Native argument errors surface as EidosError('BAD_ARGUMENT').
  */
 import { createRequire } from 'node:module';
 import { resources } from '../resources.ts';
 import { EidosError } from '../contract/errors.ts';
 import type { EmbeddingMatrix, Kernels, KernelStatus, SearchPassResult } from './contract.ts';
+import { lastBackends, recordingRuns, recordRun } from './backend-log.ts';
 import { referenceKernels } from './reference.ts';
 
 /** The raw binding, as native/src/*.cc register it. */
@@ -15,9 +18,23 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
   status(): { threads: number; isa: string };
   setPortable(on: boolean): string;
   readAll(array: ArrayBufferView): number;
-  /** macOS builds only (native/src/metal): null when no Metal device, else scores on the GPU. */
+  /**
+   * macOS builds only (native/src/metal). The device's name, or null (metalError says why). The async
+   * calls return null, not a promise, for a call the GPU does not take (an i8 matrix, 32-bit overflow).
+   */
   metalDevice?: () => string | null;
-  metalScores?: (matrix: EmbeddingMatrix, queries: Float32Array, nq: number) => Float32Array | null;
+  metalError?: () => string | null;
+  metalScoresAsync?: (matrix: EmbeddingMatrix, queries: Float32Array, nq: number) => Promise<Float32Array> | null;
+  metalSearchPassAsync?: (
+    matrix: EmbeddingMatrix,
+    query: Float32Array,
+    tau: number,
+    k: number,
+    mask?: Uint8Array,
+    wantScores?: boolean,
+  ) => Promise<SearchPassResult> | null;
+  /** Where a page starts relative to an ArrayBuffer (app/kernels/matrix.ts places matrices on one). */
+  pageOffset?: (buffer: ArrayBuffer) => { pageBytes: number; offset: number };
   /** macOS builds only (native/src/imageio): ImageIO decode on libuv's pool, see app/image/imageio.ts. */
   imageioDecode?: (
     bytes: Uint8Array,
@@ -83,34 +100,73 @@ function guardAsync<A extends unknown[], R>(call: (...args: A) => Promise<R>): (
   };
 }
 
+/** Why the GPU last failed a call the C++ kernels then ran (shown by kernelStatus), if it did. */
+let metalFailure: string | undefined;
+
+/**
+ * An async call on the GPU when it takes it, else (declined, or failed at run time) on the C++ threads,
+ * recording the backend that produced the result.
+ */
+async function gpuOrCpu<R>(
+  operation: 'scores' | 'searchPass',
+  onGpu: Promise<R> | null | undefined,
+  onCpu: () => Promise<R>,
+): Promise<R> {
+  if (onGpu) {
+    try {
+      const result = await onGpu;
+      recordRun(operation, 'metal');
+      return result;
+    } catch (error) {
+      metalFailure = error instanceof Error ? error.message : String(error);
+    }
+  }
+  const result = await onCpu();
+  recordRun(operation, 'native-cpu');
+  return result;
+}
+
 function nativeKernels(native: NativeBinding): Kernels {
-  const metalOn = native.metalDevice?.() != null;
-  // On Macs the batch scores run on the GPU when the matrix memory can be mapped without a copy
-  // (metalScores returns null otherwise); the fused search pass stays on the CPU threads.
-  const scores = (matrix: EmbeddingMatrix, queries: Float32Array, nq: number): Float32Array =>
-    (metalOn ? native.metalScores?.(matrix, queries, nq) : null) ?? native.scores(matrix, queries, nq);
+  const gpu = native.metalDevice?.() != null ? native : undefined;
+  const cpu = recordingRuns(
+    {
+      scores: (matrix, queries, nq) => native.scores(matrix, queries, nq),
+      logSumExp: (values, scale) => native.logSumExp(values, scale),
+      topK: (values, k, mask) => native.topK(values, k, mask),
+      searchPass: (matrix, query, tau, k, mask, wantScores) =>
+        native.searchPass(matrix, query, tau, k, mask, wantScores),
+      bankLogSumExp: (matrix, bank, nb, tau) => native.bankLogSumExp(matrix, bank, nb, tau),
+      logPrior: (matrix, bank, nb, tau, bankLse) => native.logPrior(matrix, bank, nb, tau, bankLse),
+      countTables: (binned, f, n, y, bins) => native.countTables(binned, f, n, y, bins),
+      pairCountTables: (binned, f, n, y, bins, s) => native.pairCountTables(binned, f, n, y, bins, s),
+      scoresAsync: (matrix, queries, nq) => native.scoresAsync(matrix, queries, nq),
+      searchPassAsync: (matrix, query, tau, k, mask, wantScores) =>
+        native.searchPassAsync(matrix, query, tau, k, mask, wantScores),
+      logPriorAsync: (matrix, bank, nb, tau, bankLse) => native.logPriorAsync(matrix, bank, nb, tau, bankLse),
+      knn: (matrix, k, queries, nq) => native.knn(matrix, k, queries, nq),
+      knnAsync: (matrix, k, queries, nq) => native.knnAsync(matrix, k, queries, nq),
+      f32ToF16: (src) => native.f32ToF16(src),
+      f16ToF32: (src) => native.f16ToF32(src),
+    },
+    'native-cpu',
+  );
+  const guarded = Object.fromEntries(
+    Object.entries(cpu).map(([name, call]) => [name, guard(call as (...args: unknown[]) => unknown)]),
+  ) as unknown as Kernels;
   return {
-    scores: guard(scores),
-    logSumExp: guard((values, scale) => native.logSumExp(values, scale)),
-    topK: guard((values, k, mask) => native.topK(values, k, mask)),
-    searchPass: guard((matrix, query, tau, k, mask, wantScores) =>
-      native.searchPass(matrix, query, tau, k, mask, wantScores),
-    ) as Kernels['searchPass'],
-    bankLogSumExp: guard((matrix, bank, nb, tau) => native.bankLogSumExp(matrix, bank, nb, tau)),
-    logPrior: guard((matrix, bank, nb, tau, bankLse) => native.logPrior(matrix, bank, nb, tau, bankLse)),
-    countTables: guard((binned, f, n, y, bins) => native.countTables(binned, f, n, y, bins)),
-    pairCountTables: guard((binned, f, n, y, bins, s) => native.pairCountTables(binned, f, n, y, bins, s)),
-    scoresAsync: guardAsync(async (matrix, queries, nq) => native.scoresAsync(matrix, queries, nq)),
-    searchPassAsync: guardAsync(async (matrix, query, tau, k, mask, wantScores): Promise<SearchPassResult> =>
-      native.searchPassAsync(matrix, query, tau, k, mask, wantScores),
+    ...guarded,
+    // The GPU serves the async score calls only: its wait for the command buffer then happens on a libuv
+    // worker, never on the JS thread. Argument errors throw from the GPU binding's own checks.
+    scoresAsync: guardAsync((matrix, queries, nq) =>
+      gpuOrCpu('scores', gpu?.metalScoresAsync?.(matrix, queries, nq), () => native.scoresAsync(matrix, queries, nq)),
     ),
-    logPriorAsync: guardAsync(async (matrix, bank, nb, tau, bankLse) =>
-      native.logPriorAsync(matrix, bank, nb, tau, bankLse),
+    searchPassAsync: guardAsync((matrix, query, tau, k, mask, wantScores) =>
+      gpuOrCpu('searchPass', gpu?.metalSearchPassAsync?.(matrix, query, tau, k, mask, wantScores), () =>
+        native.searchPassAsync(matrix, query, tau, k, mask, wantScores),
+      ),
     ),
-    knn: guard((matrix, k, queries, nq) => native.knn(matrix, k, queries, nq)),
-    knnAsync: guardAsync(async (matrix, k, queries, nq) => native.knnAsync(matrix, k, queries, nq)),
-    f32ToF16: guard((src) => native.f32ToF16(src)),
-    f16ToF32: guard((src) => native.f16ToF32(src)),
+    logPriorAsync: guardAsync(cpu.logPriorAsync),
+    knnAsync: guardAsync(cpu.knnAsync),
   };
 }
 
@@ -133,10 +189,23 @@ export const kernels = Object.fromEntries(
 
 export function kernelStatus(): KernelStatus {
   const native = loaded().binding;
-  if (native === undefined) return { backend: 'typescript', threads: 1, reason: loaded().reason };
+  if (native === undefined)
+    return { backend: 'typescript', threads: 1, reason: loaded().reason, lastRun: lastBackends() };
   const { threads } = native.status();
-  if (native.metalDevice?.() != null) return { backend: 'metal', threads };
-  return { backend: 'native-cpu', threads, ...(native.metalDevice ? { reason: 'no Metal device found' } : {}) };
+  const status: KernelStatus = { backend: 'native-cpu', threads, lastRun: lastBackends() };
+  if (native.metalDevice) {
+    const device = native.metalDevice();
+    status.metal =
+      device === null
+        ? { unavailable: native.metalError?.() ?? 'no Metal device' }
+        : {
+            device,
+            serves:
+              'searchPassAsync and scoresAsync on f32 and f16 matrices; i8 matrices and the synchronous calls run on the C++ threads',
+            ...(metalFailure !== undefined ? { lastFailure: metalFailure } : {}),
+          };
+  }
+  return status;
 }
 
 /**
@@ -153,14 +222,27 @@ export function nativeReadAll(): ((array: ArrayBufferView) => number) | undefine
   return native ? (array) => native.readAll(array) : undefined;
 }
 
-/** The native CPU path regardless of Metal, for the Metal parity test; undefined without the addon. */
-export function nativeCpuScores(): Kernels['scores'] | undefined {
+/** The C++ kernels regardless of the GPU, for the Metal parity test; undefined without the addon. */
+export function nativeCpuKernels(): Pick<Kernels, 'scores' | 'searchPass'> | undefined {
   const native = loaded().binding;
-  return native ? guard((matrix, queries, nq) => native.scores(matrix, queries, nq)) : undefined;
+  return native
+    ? {
+        scores: guard((matrix, queries, nq) => native.scores(matrix, queries, nq)),
+        searchPass: guard((matrix, query, tau, k, mask, wantScores) =>
+          native.searchPass(matrix, query, tau, k, mask, wantScores),
+        ) as Kernels['searchPass'],
+      }
+    : undefined;
 }
 
-/** Scores on the GPU (null when the matrix cannot be mapped); undefined without a Metal build. */
-export function metalScores(): NativeBinding['metalScores'] {
+/** The GPU's own calls (null for a call it declines), for the Metal parity test; undefined without a GPU. */
+export function metalKernels(): Required<Pick<NativeBinding, 'metalScoresAsync' | 'metalSearchPassAsync'>> | undefined {
   const native = loaded().binding;
-  return native?.metalDevice?.() != null ? native.metalScores : undefined;
+  if (native?.metalDevice?.() == null || !native.metalScoresAsync || !native.metalSearchPassAsync) return undefined;
+  return { metalScoresAsync: native.metalScoresAsync, metalSearchPassAsync: native.metalSearchPassAsync };
+}
+
+/** Where a page starts in an ArrayBuffer, on builds that map matrices for the GPU; undefined elsewhere. */
+export function nativePageOffset(): NativeBinding['pageOffset'] {
+  return loaded().binding?.pageOffset;
 }

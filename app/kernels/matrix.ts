@@ -1,19 +1,31 @@
 /**
- * Building embedding matrices. The buffer is sized to a whole number of 16 KiB pages (Apple Silicon's
- * page size, a multiple of 4 KiB pages elsewhere) so the Metal backend can map it without a copy: Metal's
- * newBufferWithBytesNoCopy needs a page-aligned pointer and a page-multiple length. V8 takes large
- * ArrayBuffers straight from the system allocator, whose large allocations are page-aligned on macOS;
- * the native side checks the pointer anyway and falls back to the CPU when it is not aligned. (External
- * buffers allocated by the addon are not an option: Electron's V8 memory cage forbids them.)
+ * Building embedding matrices. Their rows start on a VM page and span a whole number of 16 KiB pages
+ * (Apple Silicon's page size, a multiple of 4 KiB pages elsewhere), so the Metal backend can wrap them
+ * without a copy: newBufferWithBytesNoCopy needs a page-aligned pointer and a page-multiple length.
+ * JavaScript cannot ask for an aligned ArrayBuffer, so the buffer is one page larger and the rows start
+ * where the addon says a page does (pageOffset; builds without Metal start at 0). The native side checks
+ * both again and copies the rows into a Metal buffer when they do not hold. (External buffers allocated
+ * by the addon are not an option: Electron's V8 memory cage forbids them.)
  */
 import { EidosError } from '../contract/errors.ts';
 import type { EmbeddingMatrix } from './contract.ts';
+import { nativePageOffset } from './index.ts';
 
-export const PAGE_BYTES = 16384;
+const PAGE_BYTES = 16384;
+
+/** `bytes` zeroed bytes (rounded up to whole 16 KiB pages) starting on a VM page where the addon can tell. */
+export function pageAlignedBytes(bytes: number): Uint8Array {
+  const length = Math.max(PAGE_BYTES, Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES);
+  const pageOffset = nativePageOffset();
+  if (pageOffset === undefined) return new Uint8Array(length);
+  const buffer = new ArrayBuffer(length + PAGE_BYTES);
+  const { pageBytes, offset } = pageOffset(buffer);
+  return new Uint8Array(buffer, (pageBytes - offset) % pageBytes, length);
+}
 
 const bytesPerValue = { f32: 4, f16: 2, i8: 1 } as const;
 
-/** A zeroed n×d matrix whose buffer is a page multiple (see above). */
+/** A zeroed n×d matrix placed for the GPU (see above). */
 export function allocateMatrix<D extends EmbeddingMatrix['dtype']>(
   dtype: D,
   n: number,
@@ -22,14 +34,13 @@ export function allocateMatrix<D extends EmbeddingMatrix['dtype']>(
   if (!Number.isSafeInteger(n) || n < 0 || !Number.isSafeInteger(d) || d < 1) {
     throw new EidosError('BAD_ARGUMENT', `a matrix needs integer n ≥ 0 and d ≥ 1, got n = ${n}, d = ${d}`);
   }
-  const bytes = Math.max(PAGE_BYTES, Math.ceil((n * d * bytesPerValue[dtype]) / PAGE_BYTES) * PAGE_BYTES);
-  const buffer = new ArrayBuffer(bytes);
+  const { buffer, byteOffset } = pageAlignedBytes(n * d * bytesPerValue[dtype]);
   const matrix =
     dtype === 'f32'
-      ? { dtype, data: new Float32Array(buffer, 0, n * d), n, d }
+      ? { dtype, data: new Float32Array(buffer, byteOffset, n * d), n, d }
       : dtype === 'f16'
-        ? { dtype, data: new Uint16Array(buffer, 0, n * d), n, d }
-        : { dtype, data: new Int8Array(buffer, 0, n * d), n, d, scales: new Float32Array(n) };
+        ? { dtype, data: new Uint16Array(buffer, byteOffset, n * d), n, d }
+        : { dtype, data: new Int8Array(buffer, byteOffset, n * d), n, d, scales: new Float32Array(n) };
   return matrix as Extract<EmbeddingMatrix, { dtype: D }>;
 }
 

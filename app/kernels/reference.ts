@@ -4,6 +4,7 @@
  */
 import type { EmbeddingMatrix, Kernels, Neighbours, SearchPassResult, TopK } from './contract.ts';
 import { floatToHalfBits, halfBitsToFloat } from './f16.ts';
+import { recordingRuns } from './backend-log.ts';
 import * as check from './validate.ts';
 
 let halfTable: Float32Array | undefined;
@@ -83,9 +84,18 @@ function searchPass(
   const all = scores(matrix, query, 1);
   for (let i = 0; i < all.length; i++) all[i] = tau * all[i]!;
   const best = topK(all, k, mask);
-  const result: SearchPassResult = { lse: logSumExp(all, 1), ...best };
+  const lse = logSumExp(all, 1);
+  const result: SearchPassResult = { lse, entropy: softmaxEntropy(all, lse), ...best };
   if (wantScores) result.scores = all;
   return result;
+}
+
+/** H = lse − Σ_j p_j·s_j with p = softmax(s); rows at −∞ have p = 0 and add nothing. */
+function softmaxEntropy(scores: Float32Array, lse: number): number {
+  if (!Number.isFinite(lse)) return NaN;
+  let expected = 0;
+  for (const s of scores) if (s !== -Infinity) expected += Math.exp(s - lse) * s;
+  return lse - expected;
 }
 
 function checkBank(matrix: EmbeddingMatrix, bank: Float32Array, nb: number, tau: number): void {
@@ -191,20 +201,24 @@ function pairCountTables(
   return out;
 }
 
-export const referenceKernels: Kernels = {
-  scores,
-  logSumExp,
-  topK,
-  searchPass,
-  bankLogSumExp,
-  logPrior,
-  countTables,
-  pairCountTables,
-  scoresAsync: async (...args) => scores(...args),
-  searchPassAsync: async (...args) => searchPass(...args),
-  logPriorAsync: async (...args) => logPrior(...args),
-  knn,
-  knnAsync: async (...args) => knn(...args),
-  f32ToF16: (src) => Uint16Array.from(src, floatToHalfBits),
-  f16ToF32: (src) => Float32Array.from(src, halfBitsToFloat),
-};
+/** The reference; each call records 'typescript' as the backend that ran its operation (backend-log.ts). */
+export const referenceKernels: Kernels = recordingRuns(
+  {
+    scores,
+    logSumExp,
+    topK,
+    searchPass,
+    bankLogSumExp,
+    logPrior,
+    countTables,
+    pairCountTables,
+    scoresAsync: async (...args) => scores(...args),
+    searchPassAsync: async (...args) => searchPass(...args),
+    logPriorAsync: async (...args) => logPrior(...args),
+    knn,
+    knnAsync: async (...args) => knn(...args),
+    f32ToF16: (src) => Uint16Array.from(src, floatToHalfBits),
+    f16ToF32: (src) => Float32Array.from(src, halfBitsToFloat),
+  },
+  'typescript',
+);

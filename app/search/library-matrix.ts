@@ -6,13 +6,12 @@
  */
 import type { EmbeddingMatrix as KernelMatrix } from '../kernels/contract.ts';
 import { kernels } from '../kernels/index.ts';
-import { allocateMatrix, PAGE_BYTES } from '../kernels/matrix.ts';
+import { allocateMatrix, pageAlignedBytes } from '../kernels/matrix.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import type { MatrixAllocator, StoredEmbeddings } from '../store/types.ts';
 
-/** Page-multiple buffers, as allocateMatrix makes them (the Metal path maps them without a copy). */
-const pageAllocator: MatrixAllocator = (bytes) =>
-  new ArrayBuffer(Math.max(PAGE_BYTES, Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES));
+/** Rows placed on a VM page, as allocateMatrix places them (the GPU then reads them without a copy). */
+const pageAllocator: MatrixAllocator = pageAlignedBytes;
 
 export interface MatrixChange {
   /** Rows now in the matrix that were not before or were re-embedded: their new row indices. */

@@ -66,9 +66,11 @@ export interface ScoredTerm {
 /**
  * Σ_t ± w_t·pmi_t(i) per row, with −∞ for rows a `+term` or `-term` rules out (+: pmi ≤ 0, −: pmi > 0)
  * and for rows outside `mask` (filters). −∞ keeps the row scored (the explanation needs every row) but
- * never ranked.
+ * never ranked. The result may be the one term's own `bits`.
  */
 export function combineTerms(terms: readonly ScoredTerm[], n: number, mask?: Uint8Array): Float32Array {
+  // One plain term of weight 1 is its own combination: its bits, not a copy of them (callers only read).
+  if (terms.length === 1 && terms[0]!.role === 'plain' && terms[0]!.weight === 1 && !mask) return terms[0]!.bits;
   const out = new Float32Array(n);
   for (const term of terms) {
     const sign = term.role === 'not' ? -1 : 1;
@@ -85,15 +87,14 @@ export function combineTerms(terms: readonly ScoredTerm[], n: number, mask?: Uin
   return out;
 }
 
-/** Rows whose combined score stands out (is above `cutoff` bits, see standOutBits), as a 0/1 mask, and how many. */
-export function standOutMask(combined: Float32Array, cutoff: number): { mask: Uint8Array; count: number } {
-  const mask = new Uint8Array(combined.length);
+/**
+ * The rows whose combined score is above `cutoff` bits (standOutBits; −∞ gives every row that may rank),
+ * ascending. Usually few rows stand out, so the ranking then sorts these alone.
+ */
+export function rowsAbove(combined: Float32Array, cutoff: number): Uint32Array {
   let count = 0;
-  for (let i = 0; i < combined.length; i++) {
-    if (combined[i]! > cutoff) {
-      mask[i] = 1;
-      count++;
-    }
-  }
-  return { mask, count };
+  for (let i = 0; i < combined.length; i++) if (combined[i]! > cutoff) count++;
+  const rows = new Uint32Array(count);
+  for (let i = 0, k = 0; k < count; i++) if (combined[i]! > cutoff) rows[k++] = i;
+  return rows;
 }

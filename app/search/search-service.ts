@@ -1,8 +1,9 @@
 /**
  * Search over one library and model: the in-memory matrix (library-matrix.ts) and image prior
- * (image-prior.ts), kept in step with the store before every query; per term one fused kernel pass
- * (logits, their log-sum-exp); full PMI in bits per term, combined (pmi.ts); filters as a row mask;
- * the calibrated cut-off; results read from the store for just the rows returned.
+ * (image-prior.ts), kept in step with the store before every query; per term one fused kernel pass,
+ * awaited off the JS thread (logits, their log-sum-exp and softmax entropy: the query's bits); full PMI
+ * in bits per term, combined (pmi.ts); filters as a row mask; the calibrated cut-off; the ranking of
+ * just the rows that stand out; results read from the store for just the rows returned.
  */
 import type { ArgsOf } from '../contract/api.ts';
 import type { SearchResponse, TermContribution } from '../contract/types.ts';
@@ -17,12 +18,13 @@ import type { IndexStore } from '../store/index-store.ts';
 import { conceptBank } from './concept-bank.ts';
 import { ImagePrior, type QueryBank } from './image-prior.ts';
 import { LibraryMatrix } from './library-matrix.ts';
-import { STAND_OUT_FLOOR_BITS, STAND_OUT_SHARE, standOutBits, standOutMask } from './pmi.ts';
-import { scoreTerms } from './score-terms.ts';
+import { rowsAbove, STAND_OUT_FLOOR_BITS, STAND_OUT_SHARE, standOutBits } from './pmi.ts';
+import { scoreTermsAsync } from './score-terms.ts';
 import { imageTerm, parseQuery, quoteQuery, termSign, type QueryTerm } from '../contract/query-language.ts';
 import { toSearchResult, photoDate } from './results.ts';
 import { filteredFileIds } from './search-filters.ts';
 import { termVectors } from './term-vectors.ts';
+import type { StageClock } from './stage-clock.ts';
 
 type ConceptBank = QueryBank & { concepts: string[] };
 
@@ -33,6 +35,8 @@ export interface SearchOptions {
   likeFile?: string;
   /** Return every photo the terms and filters allow, not only those that stand out. */
   all?: boolean;
+  /** Charged with the time of each stage (the latency breakdown of test/bench/search-e2e.ts). */
+  clock?: StageClock;
 }
 
 /** One query scored over the whole library (for the explanation feature). */
@@ -51,6 +55,8 @@ interface TermScores {
   /** The term's logits s(q,i) = τ·cos. */
   logits: Float32Array;
   lse: number;
+  /** H(p(·|term)) in nats. */
+  entropy: number;
 }
 
 interface Scored extends ScoredQuery {
@@ -128,29 +134,35 @@ export class SearchService {
     return { matrix, rowScores, fileIds, queryBits };
   }
 
-  private async score(terms: QueryTerm[]): Promise<Scored> {
+  private async score(terms: QueryTerm[], clock?: StageClock): Promise<Scored> {
     const { library, prior } = await this.ready();
+    clock?.lap('catch-up');
     const tau = this.model.logitScale;
-    const vectors = await termVectors(terms, { store: this.store, model: this.model, library, encoder: this.encoder });
+    const vectors = await termVectors(terms, {
+      store: this.store,
+      model: this.model,
+      library,
+      encoder: this.encoder,
+      clock,
+    });
     const inputs = terms.map((term, k) => ({ role: term.role, weight: term.weight, vector: vectors[k]! }));
-    const { terms: termScores, combined: rowScores } = scoreTerms(library.matrix, inputs, tau, prior.logPrior);
-    const scored = termScores.map((t, k): TermScores => ({
-      term: terms[k]!,
-      logits: t.logits,
-      lse: t.lse,
-      bits: t.bits,
-    }));
-    return {
-      matrix: library.matrix,
-      rowScores,
-      fileIds: library.fileIds,
-      queryBits: compoundQueryBits(scored, rowScores),
-      terms: scored,
-    };
+    const { terms: termScores, combined: rowScores } = await scoreTermsAsync(
+      library.matrix,
+      inputs,
+      tau,
+      prior.logPrior,
+      clock,
+    );
+    const scored = termScores.map((t, k): TermScores => ({ ...t, term: terms[k]! }));
+    const queryBits = compoundQueryBits(scored, rowScores);
+    clock?.lap('prior and PMI');
+    return { matrix: library.matrix, rowScores, fileIds: library.fileIds, queryBits, terms: scored };
   }
 
   async search(args: SearchArgs, options: SearchOptions = {}): Promise<SearchResponse> {
     const started = performance.now();
+    const clock = options.clock;
+    clock?.start();
     const like =
       args.like !== undefined
         ? { photoId: args.like }
@@ -159,7 +171,8 @@ export class SearchService {
           : undefined;
     const query = args.query ?? '';
     const terms = termsOf(query, like);
-    const scored = await this.score(terms);
+    clock?.lap('query terms');
+    const scored = await this.score(terms, clock);
     const library = this.library!;
     const n = library.n;
     const filterMask =
@@ -167,18 +180,17 @@ export class SearchService {
         ? library.maskOf(filteredFileIds(this.store, args.filters))
         : undefined;
     const combined = filterMask ? scored.rowScores.map((v, i) => (filterMask[i] ? v : -Infinity)) : scored.rowScores;
+    clock?.lap('filters');
 
-    const standing = standOutMask(combined, standOutBits(scored.queryBits));
-    const eligible = options.all ? finiteMask(combined) : standing;
+    const standing = rowsAbove(combined, standOutBits(scored.queryBits));
+    const eligible = options.all ? rowsAbove(combined, -Infinity) : standing;
     const top = args.top ?? DEFAULT_TOP;
     const sort = args.sort ?? 'relevance';
     let rows: number[];
-    if (eligible.count === 0) {
-      rows = [];
-    } else if (sort === 'relevance') {
-      rows = Array.from(kernels.topK(combined, Math.min(top, eligible.count), eligible.mask).indices);
+    if (sort === 'relevance') {
+      rows = bestRows(combined, eligible, top);
     } else {
-      const candidates = Array.from(kernels.topK(combined, eligible.count, eligible.mask).indices);
+      const candidates = bestRows(combined, eligible, eligible.length);
       const dates = new Map(
         this.store.photoRows(candidates.map((row) => library.fileIds[row]!)).map((r) => [r.id, photoDate(r) ?? '']),
       );
@@ -187,26 +199,30 @@ export class SearchService {
         .sort((a, b) => (dates.get(library.fileIds[b]!) ?? '').localeCompare(dates.get(library.fileIds[a]!) ?? ''))
         .slice(0, top);
     }
+    clock?.lap('selection');
     const photoRows = new Map(this.store.photoRows(rows.map((row) => library.fileIds[row]!)).map((r) => [r.id, r]));
+    clock?.lap('reading rows');
     const shown = rows.filter((row) => photoRows.has(library.fileIds[row]!));
     const results = shown.map((row) => toSearchResult(photoRows.get(library.fileIds[row]!)!, combined[row]!));
     const termContributions: TermContribution[] = scored.terms.map((t) => ({
       term: t.term.source,
       weight: termSign(t.term) * t.term.weight,
-      queryBits: queryInformationBits(t.logits, 1, t.lse),
+      queryBits: entropyBits(t.entropy, n),
       perResultBits: shown.map((row) => t.bits[row]!),
     }));
-    return {
+    const response: SearchResponse = {
       query,
       queryBits: scored.queryBits,
-      anyStandsOut: standing.count > 0,
-      message: message(query.trim() === '' ? 'this photo' : query, standing.count, scored.queryBits, filterMask, n),
-      total: eligible.count,
+      anyStandsOut: standing.length > 0,
+      message: message(query.trim() === '' ? 'this photo' : query, standing.length, scored.queryBits, filterMask, n),
+      total: eligible.length,
       results,
       terms: termContributions,
       sort,
       elapsedMs: performance.now() - started,
     };
+    clock?.lap('result shaping');
+    return response;
   }
 }
 
@@ -220,8 +236,7 @@ function termsOf(query: string, like: { photoId: string } | { file: string } | u
  * allow (p = 0 elsewhere). For one plain term this is exactly the term's information.
  */
 function compoundQueryBits(terms: readonly TermScores[], combined: Float32Array): number {
-  if (terms.length === 1 && terms[0]!.term.role === 'plain')
-    return queryInformationBits(terms[0]!.logits, 1, terms[0]!.lse);
+  if (terms.length === 1 && terms[0]!.term.role === 'plain') return entropyBits(terms[0]!.entropy, combined.length);
   const logits = new Float32Array(combined.length);
   for (let i = 0; i < combined.length; i++) {
     if (combined[i] === -Infinity) {
@@ -236,16 +251,21 @@ function compoundQueryBits(terms: readonly TermScores[], combined: Float32Array)
   return lse === -Infinity ? 0 : queryInformationBits(logits, 1, lse);
 }
 
-function finiteMask(values: Float32Array): { mask: Uint8Array; count: number } {
-  const mask = new Uint8Array(values.length);
-  let count = 0;
-  values.forEach((v, i) => {
-    if (v > -Infinity) {
-      mask[i] = 1;
-      count++;
-    }
-  });
-  return { mask, count };
+/** log2 N − H(p(·|q)) bits from the kernel pass's entropy (nats): queryInformationBits without another pass. */
+function entropyBits(entropyNats: number, n: number): number {
+  return Math.log2(n) - entropyNats / Math.LN2;
+}
+
+/**
+ * The best k of `rows` (ascending row indices) by `values`, best first, ties to the lower row: the
+ * kernels' top-k over just these rows (usually the few that stand out), not a masked pass over all N.
+ */
+function bestRows(values: Float32Array, rows: Uint32Array, k: number): number[] {
+  if (rows.length === 0 || k === 0) return [];
+  const candidates = new Float32Array(rows.length);
+  for (let j = 0; j < rows.length; j++) candidates[j] = values[rows[j]!]!;
+  const best = kernels.topK(candidates, Math.min(k, rows.length));
+  return Array.from(best.indices, (j) => rows[j]!);
 }
 
 function message(

@@ -11,19 +11,25 @@ import type { ModelSpec } from '../models/manifest-types.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import type { LibraryMatrix } from './library-matrix.ts';
 import type { QueryTerm } from '../contract/query-language.ts';
+import type { StageClock } from './stage-clock.ts';
 
 export interface TermVectorContext {
   store: IndexStore;
   model: ModelSpec;
   library: LibraryMatrix;
   encoder: () => Promise<Pick<Encoder, 'embedTexts' | 'embedImages'>>;
+  /** Charged with the text tower's time ('text encoding') apart from the rest ('query terms'). */
+  clock?: StageClock;
 }
 
 export async function termVectors(terms: readonly QueryTerm[], context: TermVectorContext): Promise<Float32Array[]> {
   const out = new Array<Float32Array>(terms.length);
   const textTerms = terms.flatMap((term, k) => (term.kind === 'text' ? [{ text: term.text, k }] : []));
   if (textTerms.length > 0) {
-    const { data, d } = await (await context.encoder()).embedTexts(textTerms.map((t) => t.text));
+    const encoder = await context.encoder();
+    context.clock?.lap('query terms');
+    const { data, d } = await encoder.embedTexts(textTerms.map((t) => t.text));
+    context.clock?.lap('text encoding');
     textTerms.forEach(({ k }, j) => (out[k] = data.slice(j * d, j * d + d)));
   }
   for (const [k, term] of terms.entries()) {

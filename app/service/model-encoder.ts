@@ -9,7 +9,7 @@ import { Encoder } from '../encoders/encoder.ts';
 import { defaultProvider, type ProviderName } from '../encoders/execution-providers.ts';
 import { onnxRuntimeVersion } from '../encoders/onnx-session.ts';
 import { preprocessForModel } from '../image/preprocess.ts';
-import { kernelStatus } from '../kernels/index.ts';
+import { probeKernels } from '../kernels/probe.ts';
 import { loadManifest } from '../models/manifest.ts';
 import { defaultModelFor, type DefaultChoice } from '../models/platform-default.ts';
 import { indexPath, modelsDir } from '../paths.ts';
@@ -83,7 +83,8 @@ export async function doctorReport(choice: ModelChoice): Promise<{ ok: boolean; 
     onnxruntime: onnxRuntimeVersion(),
     requestedProvider: choice.provider ?? `auto (${defaultProvider()})`,
     defaultModel: describeDefault(defaultModelFor(loadManifest(), choice.provider ?? defaultProvider())),
-    kernels: kernelStatus(),
+    // Each kernel operation run once here, so the report names the backend that ran it, not one assumed.
+    kernels: await probeKernels(),
     dataDir: choice.home,
     index: existsSync(indexPath(choice.home)) ? indexPath(choice.home) : 'none yet',
   };

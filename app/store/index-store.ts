@@ -240,7 +240,8 @@ export class IndexStore {
         .transaction((): Changes => ({
           generation: sql.generation(),
           upserted: sql
-            .prepare('SELECT id FROM files WHERE generation > ? ORDER BY id')
+            // The generation index: without it SQLite walks all of files in id order (per search: ms at 100k).
+            .prepare('SELECT id FROM files INDEXED BY files_by_generation WHERE generation > ? ORDER BY id')
             .pluck()
             .all(generation) as number[],
           removed: sql

@@ -3,11 +3,8 @@ import { corruptMessage } from './sqlite-errors.ts';
 import type { Sql } from './sql.ts';
 import type { EmbeddingDtype, StoredEmbeddings, MatrixAllocator } from './types.ts';
 
-/**
- * Plain allocation. It is not page-aligned (JavaScript cannot ask for alignment); the native
- * scorer passes its own allocator for the Metal path, which maps the buffer without copying.
- */
-export const defaultAllocator: MatrixAllocator = (byteLength) => new ArrayBuffer(byteLength);
+/** Plain allocation; the search passes its own, which places the rows for the GPU (see MatrixAllocator). */
+export const defaultAllocator: MatrixAllocator = (byteLength) => new Uint8Array(byteLength);
 
 const bytesPerValue: Record<EmbeddingDtype, number> = { f32: 4, f16: 2 };
 
@@ -39,13 +36,14 @@ export function readMatrix(
       .pluck()
       .get(...params) as number;
     const rowBytes = model.dim * bytesPerValue[model.dtype];
-    const buffer = allocate(n * rowBytes);
-    if (buffer.byteLength < n * rowBytes)
+    const allocated = allocate(n * rowBytes);
+    if (allocated.byteLength < n * rowBytes)
       throw new EidosError(
         'INTERNAL',
-        `The matrix allocator returned ${buffer.byteLength} bytes; ${n * rowBytes} were asked for.`,
+        `The matrix allocator returned ${allocated.byteLength} bytes; ${n * rowBytes} were asked for.`,
       );
-    const bytes = new Uint8Array(buffer, 0, n * rowBytes);
+    const { buffer, byteOffset } = allocated;
+    const bytes = new Uint8Array(buffer, byteOffset, n * rowBytes);
     const ids = new Uint32Array(n);
     const paths: string[] = new Array<string>(n);
     const contentHashes: string[] = new Array<string>(n);
@@ -66,7 +64,10 @@ export function readMatrix(
       i++;
     }
     const values = n * model.dim;
-    const data = model.dtype === 'f32' ? new Float32Array(buffer, 0, values) : new Uint16Array(buffer, 0, values);
+    const data =
+      model.dtype === 'f32'
+        ? new Float32Array(buffer, byteOffset, values)
+        : new Uint16Array(buffer, byteOffset, values);
     return {
       modelId,
       dtype: model.dtype,

@@ -91,8 +91,11 @@ export interface StoredEmbeddings {
   generation: number;
 }
 
-/** Allocates the matrix buffer; the native scorer supplies a page-aligned one. */
-export type MatrixAllocator = (byteLength: number) => ArrayBuffer;
+/**
+ * Allocates the matrix's bytes: a view of at least `byteLength` bytes, at any offset of its buffer (the
+ * search places matrices on a VM page for the GPU: app/kernels/matrix.ts pageAlignedBytes).
+ */
+export type MatrixAllocator = (byteLength: number) => Uint8Array;
 
 export interface Changes {
   generation: number;

@@ -1,14 +1,23 @@
-// Mapping a JS ArrayBuffer into a Metal buffer without copying (Apple unified memory).
+// The library matrix as the GPU reads it (macOS builds only): one Metal buffer per matrix generation.
 #pragma once
 #import <Metal/Metal.h>
+#include <napi.h>
 
-#include <cstddef>
+#include "../matrix.h"
 
 namespace eidos {
 
-// A no-copy MTLBuffer over [base, base+length), or nil when Metal cannot map it: newBufferWithBytesNoCopy
-// requires a pointer aligned to the VM page size (16 KiB on Apple Silicon) and a length that is a page
-// multiple. app/kernels/matrix.ts allocates matrix buffers to satisfy both (see the note there).
-id<MTLBuffer> MapNoCopy(id<MTLDevice> device, void* base, size_t length);
+// The Metal buffer holding the rows of `matrix`, the checked matrix argument at `index` (JS thread only).
+// It wraps the rows' own memory without a copy when they start on a VM page and the page-rounded length
+// lies inside their ArrayBuffer (app/kernels/matrix.ts allocates matrices so, asking pageOffset where a
+// page starts), and holds a copy otherwise: both checked here, never assumed. A matrix of a megabyte or
+// more is kept until another large matrix arrives (the library's next generation), with a strong
+// reference to its ArrayBuffer, so the wrapped memory outlives the buffer; smaller ones (the explanation's
+// candidate rows, new each call) live as long as their job. nil when Metal cannot make a buffer.
+id<MTLBuffer> AcquireMatrix(const Napi::CallbackInfo& info, size_t index, const Matrix& matrix);
+
+// pageOffset(buffer: ArrayBuffer) → { pageBytes, offset }: the VM page size and how many bytes past a
+// page boundary the buffer starts, so the caller can place a matrix on a page.
+Napi::Value PageOffset(const Napi::CallbackInfo& info);
 
 }  // namespace eidos

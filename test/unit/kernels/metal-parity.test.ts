@@ -1,54 +1,139 @@
-// The Metal score kernel against the native CPU path (docs/architecture.md: identical top-k ids, scores
-// within 1e-3). Metal exists only on macOS; elsewhere these tests are reported as skipped.
+// The GPU (Metal) kernels against the C++ path, the reference (docs/architecture.md: identical top-k ids,
+// scores and log-sum-exp within 1e-3). Metal exists only in macOS builds; elsewhere these tests are
+// reported as skipped, and the macOS workflow runs them (.github/workflows/macos.yml).
 import { describe, expect, it } from 'vitest';
-import { kernels, kernelStatus, metalScores, nativeCpuScores } from '../../../app/kernels/index.ts';
+import type { EmbeddingMatrix, SearchPassResult } from '../../../app/kernels/contract.ts';
+import { kernels, kernelStatus, metalKernels, nativeCpuKernels, nativePageOffset } from '../../../app/kernels/index.ts';
 import { allocateMatrix } from '../../../app/kernels/matrix.ts';
-import { gridValues, unitRows } from './fixtures.ts';
+import { referenceKernels as ref } from '../../../app/kernels/reference.ts';
+import { gridValues, matrixOf, randomMask, unitRows } from './fixtures.ts';
 
 const onMac = process.platform === 'darwin';
+const skipped = '(skipped: not macOS, no Metal)';
+// n not a multiple of the 256-row threadgroup, k below, at and above it, d below and above the SIMD width.
+const shapes = [
+  { n: 1, d: 3, k: 5 },
+  { n: 257, d: 33, k: 10 },
+  { n: 4097, d: 64, k: 300 },
+  { n: 50_000, d: 512, k: 50 },
+];
 
-describe('Metal scores', () => {
-  it.skipIf(!onMac)('Metal backend is active on macOS (skipped: not macOS, no Metal)', () => {
-    expect(kernelStatus().backend).toBe('metal');
+/** A matrix of `values` placed as the library places them (page-aligned: the no-copy path). */
+function placed(dtype: 'f32' | 'f16', values: Float32Array, n: number, d: number): EmbeddingMatrix {
+  const matrix = allocateMatrix(dtype, n, d);
+  if (matrix.dtype === 'f32') matrix.data.set(values);
+  else matrix.data.set(kernels.f32ToF16(values));
+  return matrix;
+}
+
+async function onGpu(...args: Parameters<typeof kernels.searchPass>): Promise<SearchPassResult> {
+  const pass = metalKernels()!.metalSearchPassAsync(...args);
+  expect(pass).not.toBeNull();
+  return (await pass)!;
+}
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-3 * Math.max(1, Math.abs(b));
+
+describe('Metal kernels', () => {
+  it.skipIf(!onMac)(`the GPU serves the search pass on macOS ${skipped}`, async () => {
+    expect(kernelStatus().metal).toHaveProperty('device');
+    const matrix = placed('f16', unitRows(1000, 16, 1), 1000, 16);
+    await kernels.searchPassAsync(matrix, unitRows(1, 16, 2), 100, 5);
+    expect(kernelStatus().lastRun.searchPass).toBe('metal');
+    kernels.searchPass(matrix, unitRows(1, 16, 2), 100, 5); // synchronous: the C++ threads, never a GPU wait
+    expect(kernelStatus().lastRun.searchPass).toBe('native-cpu');
   });
 
-  it.skipIf(!onMac).each([
-    { n: 1, d: 3, nq: 1 },
-    { n: 4097, d: 33, nq: 3 },
-    { n: 50_000, d: 512, nq: 2 },
-  ])(
-    'f32 and f16 scores match the CPU within 1e-3, top-k ids identical (n=$n d=$d) (skipped: not macOS, no Metal)',
-    ({ n, d, nq }) => {
-      const gpu = metalScores()!;
-      const cpu = nativeCpuScores()!;
-      const queries = unitRows(nq, d, 2);
-      for (const dtype of ['f32', 'f16'] as const) {
-        const matrix = allocateMatrix(dtype, n, d);
-        const rows = unitRows(n, d, 1);
-        if (matrix.dtype === 'f32') matrix.data.set(rows);
-        else matrix.data.set(kernels.f32ToF16(rows));
-        const ours = gpu(matrix, queries, nq)!;
-        expect(ours).not.toBeNull();
-        const theirs = cpu(matrix, queries, nq);
-        for (let i = 0; i < ours.length; i++) expect(Math.abs(ours[i]! - theirs[i]!)).toBeLessThanOrEqual(1e-3);
-        // Grid data: exact sums in any order, so the rankings must agree id for id.
-        const grid = allocateMatrix(dtype, n, d);
-        const values = gridValues(n * d, 3);
-        if (grid.dtype === 'f32') grid.data.set(values);
-        else grid.data.set(kernels.f32ToF16(values));
-        const query = gridValues(d, 4);
-        const k = Math.min(n, 50);
-        expect(kernels.topK(gpu(grid, query, 1)!, k).indices).toEqual(kernels.topK(cpu(grid, query, 1), k).indices);
-      }
-    },
-  );
+  it.skipIf(!onMac)(`matrices are placed on a VM page, so the GPU wraps them without a copy ${skipped}`, () => {
+    const matrix = allocateMatrix('f16', 3000, 64);
+    const { pageBytes, offset } = nativePageOffset()!(matrix.data.buffer as ArrayBuffer);
+    expect((offset + matrix.data.byteOffset) % pageBytes).toBe(0);
+  });
 
-  it.skipIf(!onMac)(
-    'declines memory it cannot map without a copy, so the CPU path is used (skipped: not macOS, no Metal)',
-    () => {
-      const data = new Float32Array(1000 * 8 + 1).subarray(1); // a buffer that is not a page multiple
-      expect(metalScores()!({ dtype: 'f32', data, n: 1000, d: 8 }, new Float32Array(8), 1)).toBeNull();
-      expect(kernels.scores({ dtype: 'f32', data, n: 1000, d: 8 }, new Float32Array(8), 1)).toHaveLength(1000);
-    },
-  );
+  describe.each(['f32', 'f16'] as const)('%s matrix', (dtype) => {
+    it.skipIf(!onMac).each(shapes)(
+      `search pass on grid data: ids, values and scores equal the C++ path, lse and entropy within 1e-3, with and without a mask (n=$n d=$d k=$k) ${skipped}`,
+      async ({ n, d, k }) => {
+        const cpu = nativeCpuKernels()!;
+        // Grid data: every product and sum is exact in any order, so ties are real ties and must break alike.
+        const matrix = placed(dtype, gridValues(n * d, n + d), n, d);
+        const query = gridValues(d, 7 * d);
+        for (const mask of [undefined, randomMask(n, k)]) {
+          const ours = await onGpu(matrix, query, 64, k, mask, true);
+          const theirs = cpu.searchPass(matrix, query, 64, k, mask, true);
+          expect(ours.indices).toEqual(theirs.indices);
+          expect(ours.values).toEqual(theirs.values);
+          expect(ours.scores).toEqual(theirs.scores);
+          expect(close(ours.lse, theirs.lse)).toBe(true);
+          expect(close(ours.entropy, theirs.entropy)).toBe(true);
+        }
+      },
+    );
+
+    it.skipIf(!onMac).each(shapes)(
+      `search pass on unit vectors: scores, lse and entropy within 1e-3 of the C++ path, ids the ranking of its own scores (n=$n d=$d k=$k) ${skipped}`,
+      async ({ n, d, k }) => {
+        const cpu = nativeCpuKernels()!;
+        const matrix = placed(dtype, unitRows(n, d, n * 31 + d), n, d);
+        const query = unitRows(1, d, 99);
+        const ours = await onGpu(matrix, query, 100, k, undefined, true);
+        const theirs = cpu.searchPass(matrix, query, 100, k, undefined, true);
+        for (let i = 0; i < n; i++) expect(Math.abs(ours.scores![i]! - theirs.scores![i]!)).toBeLessThanOrEqual(1e-3);
+        expect(close(ours.lse, theirs.lse)).toBe(true);
+        expect(close(ours.entropy, theirs.entropy)).toBe(true);
+        expect(ours.indices).toEqual(ref.topK(ours.scores!, k).indices);
+      },
+    );
+
+    it.skipIf(!onMac).each(shapes)(
+      `batch scores equal the C++ path on grid data, within 1e-3 on unit vectors (n=$n d=$d) ${skipped}`,
+      async ({ n, d }) => {
+        const cpu = nativeCpuKernels()!;
+        const grid = placed(dtype, gridValues(n * d, 3), n, d);
+        const queries = gridValues(3 * d, 4);
+        expect(await metalKernels()!.metalScoresAsync(grid, queries, 3)).toEqual(cpu.scores(grid, queries, 3));
+        const matrix = placed(dtype, unitRows(n, d, 5), n, d);
+        const unit = unitRows(2, d, 6);
+        const ours = (await metalKernels()!.metalScoresAsync(matrix, unit, 2))!;
+        const theirs = cpu.scores(matrix, unit, 2);
+        for (let i = 0; i < theirs.length; i++) expect(Math.abs(ours[i]! - theirs[i]!)).toBeLessThanOrEqual(1e-3);
+      },
+    );
+  });
+
+  it.skipIf(!onMac)(`ties go to the lower index and NaN ranks last, as on the CPU ${skipped}`, async () => {
+    const n = 1000,
+      d = 8;
+    const values = new Float32Array(n * d).fill(0.25); // every row the same: all scores tie
+    values.fill(NaN, 500 * d, 501 * d); // row 500 scores NaN
+    const matrix = placed('f32', values, n, d);
+    const query = new Float32Array(d).fill(1);
+    const ours = await onGpu(matrix, query, 10, n);
+    const theirs = nativeCpuKernels()!.searchPass(matrix, query, 10, n);
+    expect(ours.indices).toEqual(theirs.indices);
+    expect(ours.indices[n - 1]).toBe(500);
+    expect(Array.from(ours.indices.subarray(0, 5))).toEqual([0, 1, 2, 3, 4]);
+    expect(ours.lse).toBeNaN();
+    expect(theirs.lse).toBeNaN();
+  });
+
+  it.skipIf(!onMac)(`copies memory it cannot wrap (not on a page), with the same results ${skipped}`, async () => {
+    const n = 3000,
+      d = 16;
+    const data = new Float32Array(n * d + 1).subarray(1); // 4 bytes past wherever the buffer starts
+    data.set(gridValues(n * d, 8));
+    const matrix: EmbeddingMatrix = { dtype: 'f32', data, n, d };
+    const query = gridValues(d, 9);
+    const ours = await onGpu(matrix, query, 64, 20);
+    expect(ours.indices).toEqual(nativeCpuKernels()!.searchPass(matrix, query, 64, 20).indices);
+  });
+
+  it.skipIf(!onMac)(`declines i8 matrices, which the C++ threads then serve ${skipped}`, async () => {
+    const matrix = matrixOf('i8', gridValues(500 * 8, 1), 500, 8);
+    const query = gridValues(8, 2);
+    expect(metalKernels()!.metalSearchPassAsync(matrix, query, 10, 5)).toBeNull();
+    const pass = await kernels.searchPassAsync(matrix, query, 10, 5);
+    expect(pass.indices).toEqual(nativeCpuKernels()!.searchPass(matrix, query, 10, 5).indices);
+    expect(kernelStatus().lastRun.searchPass).toBe('native-cpu');
+  });
 });

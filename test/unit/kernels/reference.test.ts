@@ -25,8 +25,16 @@ describe.each([
     const query = unitRows(1, d, 2);
     const pass = impl.searchPass(matrix, query, 100, 3, undefined, true);
     for (const s of pass.scores!) expect(s - (pass.lse - Math.log(n))).toBeCloseTo(0, 4);
+    expect(pass.entropy).toBeCloseTo(Math.log(n), 4); // a uniform softmax: the query carries 0 bits
     const prior = impl.logPrior(matrix, unitRows(4, d, 3), 4, 100);
     for (const p of prior) expect(p).toBeCloseTo(-Math.log(n), 4);
+  });
+
+  it('the search pass entropy of two distinct rows is the binary entropy of their softmax', () => {
+    // scores s = τ·⟨q, row⟩ = 0 and τ·1 = ln 3: p = (1/4, 3/4), H = −¼ ln ¼ − ¾ ln ¾
+    const matrix = matrixOf('f32', Float32Array.from([0, 1, 1, 0]), 2, 2);
+    const pass = impl.searchPass(matrix, Float32Array.from([1, 0]), Math.log(3), 2);
+    expect(pass.entropy).toBeCloseTo(-0.25 * Math.log(0.25) - 0.75 * Math.log(0.75), 6);
   });
 
   it('the prior is a log of a mean of softmaxes: Σ_i p̂(i) = 1', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { standOutPoint } from '../../../app/evaluation/stand-out-curve.ts';
-import { STAND_OUT_FLOOR_BITS, standOutBits, standOutMask } from '../../../app/search/pmi.ts';
+import { rowsAbove, STAND_OUT_FLOOR_BITS, standOutBits } from '../../../app/search/pmi.ts';
 
 describe('the stand-out cut-off', () => {
   it('is 55% of the query information, never below 1 bit; a query under 1 bit picks out nothing', () => {
@@ -13,9 +13,9 @@ describe('the stand-out cut-off', () => {
   });
 
   it('keeps the rows strictly above it, −∞ never', () => {
-    const { mask, count } = standOutMask(Float32Array.from([4, 4.5, -Infinity, 9, 3.99]), 4);
-    expect(Array.from(mask)).toEqual([0, 1, 0, 1, 0]);
-    expect(count).toBe(2);
+    const scores = Float32Array.from([4, 4.5, -Infinity, 9, 3.99]);
+    expect(Array.from(rowsAbove(scores, 4))).toEqual([1, 3]);
+    expect(Array.from(rowsAbove(scores, -Infinity))).toEqual([0, 1, 3, 4]);
   });
 });
 

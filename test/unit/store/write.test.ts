@@ -62,11 +62,12 @@ describe('writeBatch and loadMatrix', () => {
     const matrix = fixture.store.loadMatrix('half', (bytes) => {
       const buffer = new ArrayBuffer(bytes + 4096);
       allocated.push(buffer);
-      return buffer;
+      return new Uint8Array(buffer, 4096, bytes); // the rows where the allocator placed them
     });
     expect(matrix?.dtype).toBe('f16');
     expect(matrix?.data).toBeInstanceOf(Uint16Array);
     expect(matrix?.data.buffer).toBe(allocated[0]);
+    expect(matrix?.data.byteOffset).toBe(4096);
     expect(Array.from(matrix?.data ?? [])).toEqual(Array.from(half));
   });
 

@@ -1,0 +1,48 @@
+/**
+ * `eidos doctor`'s kernel check: every operation run once, through the same dispatch a search uses, on a
+ * small seeded library, so that kernelStatus().lastRun names the backend that actually ran each one on
+ * this machine (for searchPass and scores, their async calls: the ones the search and the GPU use).
+ */
+import type { KernelStatus } from './contract.ts';
+import { kernels, kernelStatus } from './index.ts';
+import { allocateMatrix } from './matrix.ts';
+import { mulberry32 } from '../util/mulberry32.ts';
+
+const ROWS = 4096;
+const DIMS = 64;
+const BANK = 4;
+
+function unitVectors(count: number, next: () => number): Float32Array {
+  const out = Float32Array.from({ length: count * DIMS }, () => next() - 0.5);
+  for (let i = 0; i < count; i++) {
+    const row = out.subarray(i * DIMS, (i + 1) * DIMS);
+    const norm = Math.hypot(...row);
+    for (let j = 0; j < DIMS; j++) row[j]! /= norm;
+  }
+  return out;
+}
+
+export async function probeKernels(): Promise<KernelStatus> {
+  const next = mulberry32(1);
+  const rows = unitVectors(ROWS, next);
+  const matrix = allocateMatrix('f16', ROWS, DIMS); // the library's dtype
+  matrix.data.set(kernels.f32ToF16(rows));
+  kernels.f16ToF32(matrix.data.subarray(0, DIMS));
+  const query = unitVectors(1, next);
+  const bank = unitVectors(BANK, next);
+  // The synchronous calls first, the async ones (the search's) last: they are what lastRun then reports.
+  const pass = kernels.searchPass(matrix, query, 100, 10, undefined, true);
+  await kernels.searchPassAsync(matrix, query, 100, 10, undefined, true);
+  kernels.logSumExp(pass.scores!, 1);
+  kernels.topK(pass.scores!, 10);
+  kernels.scores(matrix, bank, BANK);
+  await kernels.scoresAsync(matrix, bank, BANK);
+  const lse = kernels.bankLogSumExp(matrix, bank, BANK, 50);
+  kernels.logPrior(matrix, bank, BANK, 50, lse);
+  await kernels.logPriorAsync(matrix, bank, BANK, 50, lse);
+  const binned = Uint8Array.from({ length: 2 * ROWS }, () => Math.floor(next() * 4));
+  const labels = Uint8Array.from({ length: ROWS }, () => (next() < 0.5 ? 1 : 0));
+  kernels.countTables(binned, 2, ROWS, labels, 4);
+  kernels.pairCountTables(binned, 2, ROWS, labels, 4, 1);
+  return kernelStatus();
+}
