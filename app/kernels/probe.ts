@@ -44,5 +44,8 @@ export async function probeKernels(): Promise<KernelStatus> {
   const labels = Uint8Array.from({ length: ROWS }, () => (next() < 0.5 ? 1 : 0));
   kernels.countTables(binned, 2, ROWS, labels, 4);
   kernels.pairCountTables(binned, 2, ROWS, labels, 4, 1);
+  // The library map's and the model alignment's neighbour graph, on a slice (it is quadratic in rows).
+  kernels.knn({ ...matrix, n: 256, data: matrix.data.subarray(0, 256 * DIMS) }, 10);
+  await kernels.knnAsync({ ...matrix, n: 256, data: matrix.data.subarray(0, 256 * DIMS) }, 10, query, 1);
   return kernelStatus();
 }
