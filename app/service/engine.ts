@@ -15,7 +15,8 @@ import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import { openIndex } from '../store/open.ts';
 import type { ArgsOf } from '../contract/api.ts';
-import type { ExplainResponse, SearchResponse } from '../contract/types.ts';
+import type { ExplainResponse, LibraryMap, SearchResponse } from '../contract/types.ts';
+import { mapOfLibrary } from './library-map.ts';
 import { explainQuery } from './explain-query.ts';
 import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
 import { chooseModel } from './active-model.ts';
@@ -191,6 +192,8 @@ export class Engine {
     await this.searcher.ready().catch((error: unknown) => {
       if (!isEidosError(error, 'NOT_FOUND')) throw error;
     });
+    // A map the user has made follows the library: new photos are placed on it now (see app/map/drift.ts).
+    if (this.store.hasMap(this.model.id)) await this.map();
     return summary;
   }
 
@@ -231,6 +234,11 @@ export class Engine {
       return { names: bank.concepts, embeddings: bank.vectors };
     };
     return explainQuery(scored, args, concepts, this.model.logitScale);
+  }
+
+  /** The library map (app/map), brought up to date with the index first. */
+  map(args: ArgsOf<'map'> = {}): Promise<LibraryMap> {
+    return mapOfLibrary(this, args);
   }
 
   async close(): Promise<void> {
