@@ -4,27 +4,8 @@
  * composited on top from a small SVG, the way the map view shows them zoomed out. Rendered with sharp.
  */
 import sharp from 'sharp';
+import { REGION_COLOURS } from '../contract/region-colours.ts';
 import type { LibraryMap } from '../contract/types.ts';
-
-/** Tableau's 20 colours reordered so neighbouring region ids differ strongly; regions cycle through them. */
-export const REGION_COLOURS: readonly string[] = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac',
-  '#1f77b4',
-  '#ff7f0e',
-  '#2ca02c',
-  '#d62728',
-  '#9467bd',
-  '#8c564b',
-];
 
 const BACKGROUND = [250, 250, 248] as const;
 const MARGIN = 0.04;
@@ -46,7 +27,8 @@ export async function mapPicture(map: LibraryMap, size = 1600): Promise<Buffer> 
     .map((r) => {
       const text = escapeXml(r.concepts.map((c) => c.name).join(' · '));
       const x = toPixel(r.x).toFixed(1);
-      const y = toPixel(r.y).toFixed(1);
+      // Above the region's centre, so the name does not cover its photos.
+      const y = (toPixel(r.y) - 4 * radius - size / 90).toFixed(1);
       return `<text x="${x}" y="${y}" class="halo">${text}</text><text x="${x}" y="${y}">${text}</text>`;
     })
     .join('');
