@@ -26,6 +26,7 @@ const BENCHES: Array<{ name: string; args?: string[] }> = [
   { name: 'twin' },
   { name: 'twin-batch' },
   { name: 'ui' },
+  { name: 'map' },
 ];
 
 const { values } = parseArgs({

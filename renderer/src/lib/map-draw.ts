@@ -91,8 +91,7 @@ function drawDots(
 ): void {
   const width = Math.round(view.width * ratio);
   const height = Math.round(view.height * ratio);
-  const image = context.createImageData(width, height);
-  const pixels = new Uint32Array(image.data.buffer);
+  const { image, pixels } = frameBuffer(context, width, height);
   pixels.fill(packed(background));
   const dimmed = scene.lit.size > 0;
   const colours = scene.regions.map((r) =>
@@ -112,6 +111,17 @@ function drawDots(
     for (let dy = 0; dy < dot; dy++) pixels.fill(colour, (py + dy) * width + px, (py + dy) * width + px + dot);
   }
   context.putImageData(image, 0, 0);
+}
+
+/** One pixel buffer per canvas size, reused frame after frame (a fresh one a frame is megabytes of garbage). */
+let buffer: { image: ImageData; pixels: Uint32Array } | undefined;
+
+function frameBuffer(context: CanvasRenderingContext2D, width: number, height: number) {
+  if (buffer?.image.width !== width || buffer.image.height !== height) {
+    const image = context.createImageData(width, height);
+    buffer = { image, pixels: new Uint32Array(image.data.buffer) };
+  }
+  return buffer;
 }
 
 function drawThumbnails(
