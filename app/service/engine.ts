@@ -56,6 +56,8 @@ export class Engine {
   readonly writeRefusal: EidosError | undefined;
   private readonly provider: ProviderName | undefined;
   private readonly inference: Placement;
+  /** The map request in flight (see `map`). */
+  private mapping: Promise<unknown> = Promise.resolve();
   /** One encoder (worker thread, one onnxruntime session) per tower, each opened on first use. */
   private readonly towers = new Map<Tower, Promise<Encoder>>();
 
@@ -236,9 +238,15 @@ export class Engine {
     return explainQuery(scored, args, concepts, this.model.logitScale);
   }
 
-  /** The library map (app/map), brought up to date with the index first. */
+  /**
+   * The library map (app/map), brought up to date with the index first. Calls run one after another: a
+   * second request while a large library is being laid out waits for that layout and then reads it,
+   * instead of starting another one beside it.
+   */
   map(args: ArgsOf<'map'> = {}): Promise<LibraryMap> {
-    return mapOfLibrary(this, args);
+    const run = this.mapping.then(() => mapOfLibrary(this, args));
+    this.mapping = run.catch(() => undefined);
+    return run;
   }
 
   async close(): Promise<void> {
