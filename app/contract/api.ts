@@ -3,6 +3,7 @@ import type {
   ExplainResponse,
   FolderInfo,
   IndexProgress,
+  LibraryMap,
   MediaVariant,
   ModelComparison,
   ModelInfo,
@@ -170,6 +171,13 @@ export const contract = {
       k: optional(number({ min: 1, max: 50, integer: true })),
     }),
     'The features that carry the information behind the top results, selected by conditional MI.',
+  ),
+  map: method<LibraryMap>()(
+    object({
+      relayout: optional(boolean()),
+      seed: optional(number({ min: 0, max: 2 ** 31 - 1, integer: true })),
+    }),
+    'The 2-D map of the library (UMAP, stored in the index): photos added since are placed on it; relayout lays it out afresh.',
   ),
   photo: method<PhotoDetail>()(object({ id: photoId }), 'Everything known about one photo.'),
   listModels: method<ModelInfo[]>()(none, 'Models in the manifest, whether installed and which is active.'),

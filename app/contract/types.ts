@@ -260,3 +260,37 @@ export interface ModelComparison {
   /** Time of the two kNN passes and of everything else, in seconds. */
   seconds: { knnA: number; knnB: number; rest: number };
 }
+
+/** A region of the library map: an island of the layout, named by the concepts that set it apart. */
+export interface MapRegion {
+  id: number;
+  /** Centre, in the map's coordinates. */
+  x: number;
+  y: number;
+  photos: number;
+  /** Concepts carrying the most information about membership, with what each added (bits), best first. */
+  concepts: { name: string; bits: number }[];
+}
+
+/** The 2-D map of every indexed photo (UMAP of the model's embeddings), in [0, 1]², y pointing down. */
+export interface LibraryMap {
+  model: string;
+  /** Photo ids, and per photo its point (x, y interleaved) and region, in the same order. */
+  ids: PhotoId[];
+  xy: number[];
+  region: number[];
+  regions: MapRegion[];
+  seed: number;
+  /** Photos in the last full layout, placed onto it since, removed since; drift and the bound that re-lays it out. */
+  layout: {
+    laidOut: number;
+    placed: number;
+    removed: number;
+    drift: number;
+    relayoutAbove: number;
+    computedAt: string;
+    /** What this request did: read the stored map, placed new photos on it, or laid it out afresh. */
+    action: 'stored' | 'placed' | 'laid-out';
+  };
+  elapsedMs: number;
+}

@@ -35,7 +35,7 @@ export function featureValues(
 }
 
 /** The candidate rows as a matrix of their own, same dtype (the kernels then read only M rows, not N). */
-function gatherRows(matrix: EmbeddingMatrix, rows: Uint32Array): EmbeddingMatrix {
+export function gatherRows(matrix: EmbeddingMatrix, rows: Uint32Array): EmbeddingMatrix {
   const { d } = matrix;
   const out = allocateMatrix(matrix.dtype, rows.length, d);
   rows.forEach((row, i) => out.data.set(matrix.data.subarray(row * d, (row + 1) * d), i * d));

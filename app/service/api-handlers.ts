@@ -227,6 +227,9 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     async explain(args) {
       return requireEngine().explain(args);
     },
+    async map(args) {
+      return requireEngine().map(args);
+    },
     async photo({ id }): Promise<PhotoDetail> {
       const e = requireEngine();
       const fileId = fileIdOf(id);

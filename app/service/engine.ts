@@ -15,7 +15,8 @@ import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import { openIndex } from '../store/open.ts';
 import type { ArgsOf } from '../contract/api.ts';
-import type { ExplainResponse, SearchResponse } from '../contract/types.ts';
+import type { ExplainResponse, LibraryMap, SearchResponse } from '../contract/types.ts';
+import { mapOfLibrary } from './library-map.ts';
 import { explainQuery } from './explain-query.ts';
 import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
 import { chooseModel } from './active-model.ts';
@@ -58,6 +59,8 @@ export class Engine {
   readonly writeRefusal: EidosError | undefined;
   private readonly provider: ProviderName | undefined;
   private readonly inference: Placement;
+  /** The map request in flight (see `map`). */
+  private mapping: Promise<unknown> = Promise.resolve();
   /** One encoder (worker thread, one onnxruntime session) per tower, each opened on first use. */
   private readonly towers = new Map<Tower, Promise<Encoder>>();
 
@@ -200,6 +203,8 @@ export class Engine {
     await this.searcher.ready().catch((error: unknown) => {
       if (!isEidosError(error, 'NOT_FOUND')) throw error;
     });
+    // A map the user has made follows the library: new photos are placed on it now (see app/map/drift.ts).
+    if (this.store.hasMap(this.model.id)) await this.map();
     return summary;
   }
 
@@ -240,6 +245,17 @@ export class Engine {
       return { names: bank.concepts, embeddings: bank.vectors };
     };
     return explainQuery(scored, args, concepts, this.model.logitScale);
+  }
+
+  /**
+   * The library map (app/map), brought up to date with the index first. Calls run one after another: a
+   * second request while a large library is being laid out waits for that layout and then reads it,
+   * instead of starting another one beside it.
+   */
+  map(args: ArgsOf<'map'> = {}): Promise<LibraryMap> {
+    const run = this.mapping.then(() => mapOfLibrary(this, args));
+    this.mapping = run.catch(() => undefined);
+    return run;
   }
 
   async close(): Promise<void> {

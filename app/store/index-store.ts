@@ -6,6 +6,7 @@ import { isWithin } from '../util/path-containment.ts';
 import { pathKey, type FilePath } from '../util/file-path.ts';
 import { selectFileIds } from './filters.ts';
 import type { WriterLock } from './lock.ts';
+import { readMap, writeMap, type MapWrite, type StoredMap } from './map.ts';
 import { defaultAllocator, readMatrix } from './matrix.ts';
 import { schemaVersion } from './migrations.ts';
 import {
@@ -277,6 +278,22 @@ export class IndexStore {
 
   getConceptEmbeddings(modelId: string, concepts?: readonly string[]): Map<string, Float32Array> {
     return this.run((sql) => getConceptEmbeddings(sql, modelId, concepts));
+  }
+
+  // The library map (app/map).
+
+  hasMap(modelId: string): boolean {
+    return this.run(
+      (sql) => sql.prepare('SELECT 1 FROM map_layout WHERE model_id = ?').pluck().get(modelId) !== undefined,
+    );
+  }
+
+  readMap(modelId: string): StoredMap | undefined {
+    return this.run((sql) => readMap(sql, modelId));
+  }
+
+  writeMap(modelId: string, write: MapWrite): void {
+    this.run((sql) => writeMap(sql, modelId, write));
   }
 
   // Health.

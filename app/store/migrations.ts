@@ -135,6 +135,28 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE files ADD COLUMN decode_source TEXT;
   `,
+  // 6: the library map (app/map): per model, the 2-D point of each photo (by content hash, as its
+  // vector) with its region, and the layout's state: seed, regions with their concepts, and the counts
+  // the re-layout rule reads (app/map/drift.ts).
+  `
+  CREATE TABLE map_layout (
+    model_id    TEXT PRIMARY KEY REFERENCES models(model_id) ON DELETE CASCADE,
+    seed        INTEGER NOT NULL,
+    laid_out    INTEGER NOT NULL,
+    placed      INTEGER NOT NULL,
+    removed     INTEGER NOT NULL,
+    regions     TEXT NOT NULL,
+    computed_at TEXT NOT NULL
+  );
+  CREATE TABLE map_points (
+    content_hash TEXT NOT NULL,
+    model_id     TEXT NOT NULL REFERENCES map_layout(model_id) ON DELETE CASCADE,
+    x            REAL NOT NULL,
+    y            REAL NOT NULL,
+    region       INTEGER NOT NULL,
+    PRIMARY KEY (model_id, content_hash)
+  );
+  `,
 ];
 
 export const schemaVersion = migrations.length;

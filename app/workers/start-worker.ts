@@ -8,6 +8,7 @@ import { resources } from '../resources.ts';
 export const WORKER_SOURCES = {
   'encoder-worker': '../encoders/encoder-worker.ts',
   'heif-worker': '../image/heif-worker.ts',
+  'map-worker': '../map/map-worker.ts',
 } as const;
 
 export type WorkerName = keyof typeof WORKER_SOURCES;

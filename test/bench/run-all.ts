@@ -27,6 +27,7 @@ const BENCHES: Array<{ name: string; args?: string[] }> = [
   { name: 'twin-batch' },
   { name: 'ui' },
   { name: 'alignment' },
+  { name: 'map' },
 ];
 
 const { values } = parseArgs({

@@ -23,6 +23,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./explain-command.ts')).explainCommand,
   },
   {
+    path: ['map'],
+    summary: 'The map of the library: photos laid out in 2-D by the model, regions named by concepts (--png, --json).',
+    load: async () => (await import('./map-command.ts')).mapCommand,
+  },
+  {
     path: ['eval'],
     summary: 'Measure retrieval on a labelled folder: Recall@1/5/10 of plain cosine and of full PMI.',
     load: async () => (await import('./eval-command.ts')).evalCommand,

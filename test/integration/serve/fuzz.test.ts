@@ -67,6 +67,7 @@ const validExample = (): Record<MethodName, Record<string, unknown>> => ({
     like: photo,
   },
   explain: { query: 'a red circle', features: 'concepts', k: 3 },
+  map: { seed: 1 },
   photo: { id: photo },
   listModels: {},
   fetchModel: { id: 'synthetic-tiny' },

@@ -1,0 +1,11 @@
+/** Messages between the map worker (map-worker.ts) and the thread that starts it (layout-worker.ts). */
+import type { EmbeddingMatrix } from '../kernels/contract.ts';
+import type { LayoutOptions } from './layout.ts';
+
+export interface LayoutRequest {
+  resourceRoot: string;
+  matrix: EmbeddingMatrix;
+  options: LayoutOptions;
+}
+
+export type LayoutReply = { kind: 'done'; xy: Float32Array } | { kind: 'failed'; message: string };

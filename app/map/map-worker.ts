@@ -1,0 +1,26 @@
+/**
+ * Worker-thread entry that lays out the library map (app/map/layout.ts): the kNN graph runs in native
+ * code either way, but UMAP's epochs are JavaScript and take minutes on a large library, so they run
+ * here, off the thread that answers searches. One layout per worker; the coordinates are transferred back.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../contract/errors.ts';
+import { setResourceRoot } from '../resources.ts';
+import type { LayoutReply, LayoutRequest } from './map-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('map-worker.ts runs as a worker thread only');
+const request = workerData as LayoutRequest;
+setResourceRoot(request.resourceRoot);
+
+try {
+  // Imported after the resource root is set: the kernels find the native addon through it.
+  const { kernels } = await import('../kernels/index.ts');
+  const { fitLayout } = await import('./layout.ts');
+  const xy = await fitLayout(request.matrix, request.options, kernels);
+  const reply: LayoutReply = { kind: 'done', xy };
+  port.postMessage(reply, [xy.buffer as ArrayBuffer]);
+} catch (error) {
+  const reply: LayoutReply = { kind: 'failed', message: describeError(error) };
+  port.postMessage(reply);
+}

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { needsRelayout, RELAYOUT_DRIFT } from '../../../app/map/drift.ts';
+import { openIndex } from '../../../app/store/open.ts';
+import type { MapLayoutRecord } from '../../../app/store/map.ts';
+import { indexedItem } from '../../helpers/store-rows.ts';
+import { useTempStore } from '../../helpers/temp-store.ts';
+
+const MODEL = 'test-model';
+const layout: MapLayoutRecord = {
+  seed: 3,
+  laidOut: 2,
+  placed: 0,
+  removed: 0,
+  regions: [{ x: 0.25, y: 0.5, concepts: [{ name: 'beach', bits: 0.4 }] }],
+  computedAt: '2026-01-01T00:00:00.000Z',
+};
+
+describe('the stored map', () => {
+  const temp = useTempStore();
+
+  it('round-trips, survives a reopen, and a placement keeps the points it does not touch', () => {
+    temp.store.writeBatch({ modelId: MODEL, items: [indexedItem(temp.folderId, temp.photo('a.jpg'), 'ha', 1)] });
+    expect(temp.store.hasMap(MODEL)).toBe(false);
+    temp.store.writeMap(MODEL, {
+      layout,
+      replace: true,
+      upsert: new Map([
+        ['ha', { x: 0.1, y: 0.2, region: 0 }],
+        ['hb', { x: 0.3, y: 0.4, region: 0 }],
+      ]),
+      remove: [],
+    });
+    temp.store.writeMap(MODEL, {
+      layout: { ...layout, placed: 1, removed: 1 },
+      replace: false,
+      upsert: new Map([['hc', { x: 0.5, y: 0.6, region: 0 }]]),
+      remove: ['hb'],
+    });
+    temp.store.close();
+    const reopened = openIndex(join(temp.dir, 'index.sqlite'), { readonly: true });
+    try {
+      const stored = reopened.readMap(MODEL)!;
+      expect(reopened.hasMap(MODEL)).toBe(true);
+      expect({ ...stored, points: undefined }).toEqual({ ...layout, placed: 1, removed: 1, points: undefined });
+      expect([...stored.points]).toEqual([
+        ['ha', { x: 0.1, y: 0.2, region: 0 }],
+        ['hc', { x: 0.5, y: 0.6, region: 0 }],
+      ]);
+      expect(reopened.readMap('other-model')).toBeUndefined();
+    } finally {
+      reopened.close();
+    }
+  });
+});
+
+describe('re-layout rule', () => {
+  it('places until added and removed photos pass the bound, then lays out afresh', () => {
+    expect(needsRelayout({ laidOut: 100, placed: 100 * RELAYOUT_DRIFT, removed: 0 })).toBe(false);
+    expect(needsRelayout({ laidOut: 100, placed: 15, removed: 6 })).toBe(true);
+    expect(needsRelayout({ laidOut: 0, placed: 0, removed: 0 })).toBe(true);
+  });
+});
