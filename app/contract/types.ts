@@ -129,6 +129,25 @@ export interface IndexProgress {
   /** Last skipped file and why, so the UI can show "3 skipped" with reasons. */
   lastSkip?: { path: string; reason: string };
   etaSeconds?: number;
+  /** Photos per second over the last few seconds. */
+  rate?: number;
+  /** When a run has ended (done or cancelled): what it did, as `eidos index` reports it. */
+  summary?: IndexRunSummary;
+  /** When a run failed: why, with the error's code (so `eidos index` beside the app exits as it would alone). */
+  error?: { code: string; message: string };
+}
+
+/** What one indexing run did. */
+export interface IndexRunSummary {
+  unchanged: number;
+  moved: number;
+  deleted: number;
+  encoded: number;
+  reused: number;
+  skipped: number;
+  /** Files or folders the scan could not read, with the reason. */
+  problems: Array<{ path: string; reason: string }>;
+  seconds: number;
 }
 
 export interface ModelProgress {

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { EidosError, HTTP_STATUS } from '../contract/errors.ts';
-import { contract, isMethodName, type ApiHandlers, type EngineMethod } from '../contract/api.ts';
-import { callEngine, errorBody } from '../contract/dispatch.ts';
+import type { ApiHandlers } from '../contract/api.ts';
+import { callEngine, engineMethodNamed, errorBody } from '../contract/dispatch.ts';
 import { parseMediaRoute } from '../contract/media-route.ts';
 import { openMedia } from '../service/media-files.ts';
 import { createGuard, tokenCookie, type Guard } from './guard.ts';
@@ -107,13 +107,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   }
 
   async function callMethod(name: string, request: IncomingMessage): Promise<unknown> {
-    if (!isMethodName(name)) throw new EidosError('NOT_FOUND', `There is no API method '${name.slice(0, 100)}'.`);
-    if (contract[name].scope !== 'engine') {
-      throw new EidosError(
-        'BAD_ARGUMENT',
-        `${name} works only in the desktop app (it needs the system's file manager).`,
-      );
-    }
+    const method = engineMethodNamed(name);
     const type = request.headers['content-type'] ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
       throw new EidosError('BAD_ARGUMENT', `Send the arguments of ${name} as JSON (Content-Type: application/json).`);
@@ -125,7 +119,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     } catch {
       throw new EidosError('BAD_ARGUMENT', `The body of ${name} is not valid JSON.`);
     }
-    return callEngine(handlers, name as EngineMethod, arg);
+    return callEngine(handlers, method, arg);
   }
 
   const port = await new Promise<number>((resolve, reject) => {

@@ -4,6 +4,7 @@
  */
 import type { IndexProgress } from '../contract/types.ts';
 import { describeError } from '../contract/errors.ts';
+import { errorBody } from '../contract/dispatch.ts';
 import type { PipelineProgress } from '../indexer/progress.ts';
 import type { Engine } from './engine.ts';
 
@@ -29,9 +30,16 @@ export class IndexingJob {
     this.update({ state: 'scanning', done: 0, total: 0, skipped: 0 });
     this.running = engine
       .index({ signal, onProgress: (p) => this.update(fromPipeline(p)) })
-      .then(() => this.update({ ...this.state, state: signal.aborted ? 'cancelled' : 'done', etaSeconds: 0 }))
+      .then((summary) =>
+        this.update({ ...this.state, state: signal.aborted ? 'cancelled' : 'done', etaSeconds: 0, summary }),
+      )
       .catch((error: unknown) =>
-        this.update({ ...this.state, state: 'failed', lastSkip: { path: '', reason: describeError(error) } }),
+        this.update({
+          ...this.state,
+          state: 'failed',
+          lastSkip: { path: '', reason: describeError(error) },
+          error: errorBody(error),
+        }),
       )
       .finally(() => {
         this.running = undefined;
@@ -63,6 +71,7 @@ function fromPipeline(p: PipelineProgress): IndexProgress {
     done: p.done,
     total: p.total,
     skipped: p.skipped,
+    rate: p.rate,
     ...(p.current ? { current: p.current } : {}),
     ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
   };

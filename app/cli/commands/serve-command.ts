@@ -6,6 +6,7 @@ import { resources } from '../../resources.ts';
 import type { ApiHandlers } from '../../contract/api.ts';
 import { createEngineHandlers } from '../../service/api-handlers.ts';
 import { startBridge } from '../../server/bridge.ts';
+import { listenLocalSocket } from '../../server/local-socket.ts';
 
 /** `eidos serve [--port N]`: the UI and API in a local browser, through the loopback bridge. */
 export interface ServeDeps {
@@ -39,6 +40,8 @@ export function makeServeCommand(
       const staticDir = resources.ui();
       const handlers = await deps.createHandlers(dataDir());
       const bridge = await startBridge({ handlers, port, staticDir: existsSync(staticDir) ? staticDir : undefined });
+      // `eidos index`, `status` and `search` in a terminal work through this process while it holds the index.
+      const local = await listenLocalSocket({ home: dataDir(), handlers, kind: 'serve', token: bridge.token });
       if (args.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port }));
       else io.out(`Eidos is at ${bridge.url}\n(only this machine can reach it; Ctrl-C stops it)`);
       if (!existsSync(staticDir) && !args.json)
@@ -47,6 +50,7 @@ export function makeServeCommand(
       const { damagedIndex, notice } = await handlers.status({});
       if (damagedIndex && notice) io.err(notice);
       await deps.untilStopped();
+      await local?.close();
       await bridge.close();
       await handlers.close?.();
       return 0;
