@@ -72,6 +72,8 @@ export async function listenLocalSocket(options: LocalSocketOptions): Promise<Lo
       resolve();
     });
   });
+  // Serving the CLI never keeps a process alive by itself: the app or serve decides when it ends.
+  server.unref();
   // The folder is 0700 already, so this only narrows what nobody else could reach anyway.
   if (process.platform !== 'win32') chmodSync(path, 0o600);
   announce(home, { pid: process.pid, kind, socket: path, token });
