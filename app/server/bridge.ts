@@ -82,8 +82,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     if (pathname.startsWith('/api/')) {
       if (request.method !== 'POST') throw new EidosError('BAD_ARGUMENT', `Use POST for ${pathname}.`);
+      const started = performance.now();
       const value = await callMethod(pathname.slice('/api/'.length), request);
-      sendJson(response, 200, value ?? null);
+      sendJson(response, 200, value ?? null, performance.now() - started);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD')
@@ -171,13 +172,24 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const tooLarge = (): EidosError =>
   new EidosError('TOO_LARGE', `Request body over ${MAX_BODY_BYTES} bytes; API arguments are small JSON objects.`);
 
-function sendJson(response: ServerResponse, status: number, value: unknown): void {
+/**
+ * `handledMs`: the time the API call took here, sent with the time spent serialising its answer as a
+ * `Server-Timing` header, so the page's own timing (and the UI bench) can tell the server's share of a
+ * round trip from the network's and the page's.
+ */
+function sendJson(response: ServerResponse, status: number, value: unknown, handledMs?: number): void {
+  const started = performance.now();
   const body = JSON.stringify(value);
+  const timing =
+    handledMs === undefined
+      ? {}
+      : { 'Server-Timing': `call;dur=${handledMs.toFixed(2)}, json;dur=${(performance.now() - started).toFixed(2)}` };
   response.writeHead(status, {
     ...SECURITY_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
+    ...timing,
   });
   response.end(body);
 }

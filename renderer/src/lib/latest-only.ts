@@ -1,14 +1,18 @@
 /**
- * Search-as-you-type: waits `delayMs` after the last input, then runs the task; a response that
- * arrives after a newer request was started is dropped, so results never jump back to an older query.
+ * Search-as-you-type. The first keystroke after a pause runs at once (no waiting on a debounce);
+ * keystrokes that follow it closely wait `delayMs` after the last of them, so a fast typist's
+ * half-words do not each cost a search. Every new input aborts the request in flight (its signal),
+ * and a response that arrives after newer input anyway (a transport that cannot abort) is dropped,
+ * so results never jump back to an older query.
  */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  now(): number;
 }
 
 export interface LatestOnly<A> {
-  /** Schedules `arg` (replacing anything still waiting). */
+  /** New input: runs now after a pause, else once typing pauses for the delay. */
   schedule(arg: A): void;
   /** Runs `arg` now (e.g. on Enter), skipping the delay. */
   runNow(arg: A): void;
@@ -16,45 +20,71 @@ export interface LatestOnly<A> {
   cancel(): void;
 }
 
+const realTimers: Timers = {
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as number),
+  now: () => performance.now(),
+};
+
 export function latestOnly<A, R>(
-  task: (arg: A) => Promise<R>,
+  task: (arg: A, signal: AbortSignal) => Promise<R>,
   handlers: { onResult(result: R, arg: A): void; onError(error: unknown, arg: A): void },
   delayMs: number,
-  timers: Timers = globalThis as unknown as Timers,
+  timers: Timers = realTimers,
 ): LatestOnly<A> {
   let generation = 0;
   let pending: unknown;
+  let inFlight: AbortController | undefined;
+  let lastInput = Number.NEGATIVE_INFINITY;
 
   const clearPending = (): void => {
     if (pending !== undefined) timers.clearTimeout(pending);
     pending = undefined;
   };
-  const start = (arg: A): void => {
+  /** Newer input makes what is waiting or in flight stale as of now, not only once the new request is sent. */
+  const supersede = (): void => {
     clearPending();
-    const mine = ++generation;
-    task(arg).then(
+    generation++;
+    inFlight?.abort();
+    inFlight = undefined;
+  };
+  const start = (arg: A): void => {
+    supersede();
+    const mine = generation;
+    const controller = new AbortController();
+    inFlight = controller;
+    task(arg, controller.signal).then(
       (result) => {
-        if (mine === generation) handlers.onResult(result, arg);
+        if (mine !== generation) return;
+        inFlight = undefined;
+        handlers.onResult(result, arg);
       },
       (error: unknown) => {
-        if (mine === generation) handlers.onError(error, arg);
+        if (mine !== generation) return;
+        inFlight = undefined;
+        handlers.onError(error, arg);
       },
     );
   };
   return {
     schedule(arg) {
-      clearPending();
-      // A newer input makes any response still in flight stale as of now, not only once it is sent.
-      generation++;
+      const now = timers.now();
+      const typing = now - lastInput < delayMs;
+      lastInput = now;
+      if (!typing) {
+        start(arg);
+        return;
+      }
+      supersede();
       pending = timers.setTimeout(() => {
         pending = undefined;
         start(arg);
       }, delayMs);
     },
-    runNow: start,
-    cancel() {
-      clearPending();
-      generation++;
+    runNow(arg) {
+      lastInput = timers.now();
+      start(arg);
     },
+    cancel: supersede,
   };
 }
