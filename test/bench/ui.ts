@@ -1,7 +1,9 @@
 // UI responsiveness in Chromium against a real `eidos serve`, all measured in this one run:
-//  1. last keystroke → first results painted, over a real index of --photos synthetic photos, split
-//     into the typing delay, the API round trip from the page (the comparator: the same request
-//     without the UI) and what the UI adds; target ≤ 150 ms.
+//  1. last keystroke → the answer to the whole query painted, typing at 25 ms a key over a real index
+//     of --photos synthetic photos; target p50 ≤ 80 ms, p95 ≤ 120 ms, printed beside the engine's own
+//     time for the same query. The UI's last request is split (Resource Timing and the bridge's
+//     Server-Timing) into the wait before it is sent, the wait for a connection, the server, the
+//     transfer, the DOM update and the paint; the comparator is the same request from an idle page.
 //  2. frame times while scrolling --scroll results in the virtualised grid. The engine's API returns
 //     at most 1000 results a call, so a page-level harness answers /api/search with synthetic results
 //     (and /media with a tiny PNG); the grid, layout and images are the real UI. Limit: 16.7 ms (60 Hz).
@@ -47,7 +49,8 @@ async function armPaintProbe(page: Page, query: string): Promise<void> {
     if (!probe.armed)
       document
         .querySelector('#query')
-        ?.addEventListener('keydown', () => (probe.lastKey = performance.now()), { capture: true });
+        // The event's own time stamp: when the key arrived, even if the page was busy painting then.
+        ?.addEventListener('keydown', (event) => (probe.lastKey = event.timeStamp), { capture: true });
     probe.armed = true;
     const results = document.querySelector('.results')!;
     probe.painted = new Promise<number>((resolve) => {

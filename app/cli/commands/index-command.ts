@@ -35,6 +35,7 @@ export const indexCommand: Command = {
     'unchanged files cheaply, recognises moved or renamed files by content, prunes deleted ones, and',
     'records every unreadable file with its reason. Without folders, re-indexes the library.',
     'Killing it loses at most the batch in flight; the next run resumes.',
+    'While the app or `eidos serve` holds the index, the run happens there and this terminal shows it.',
     '',
     'options:',
     '  --watch        keep running: watch the library folders (native file watcher) and index changes',

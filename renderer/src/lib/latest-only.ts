@@ -1,9 +1,10 @@
 /**
- * Search-as-you-type. The first keystroke after a pause runs at once (no waiting on a debounce);
- * keystrokes that follow it closely wait `delayMs` after the last of them, so a fast typist's
- * half-words do not each cost a search. Every new input aborts the request in flight (its signal),
- * and a response that arrives after newer input anyway (a transport that cannot abort) is dropped,
- * so results never jump back to an older query.
+ * Search-as-you-type. Every input is searched at once (no debounce before the request, so the engine
+ * starts on the last keystroke the moment it is typed), and newer input aborts the request in flight.
+ * What waits is the painting: an answer is shown once the typing has paused for `holdMs`, so a burst
+ * of keystrokes does not paint a result grid per key (each paint would hold up the next), and a
+ * half-typed query's error does not flash by. A response that arrives after newer input (a transport
+ * that cannot abort) is dropped, so results never jump back to an older query.
  */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -12,11 +13,11 @@ export interface Timers {
 }
 
 export interface LatestOnly<A> {
-  /** New input: runs now after a pause, else once typing pauses for the delay. */
+  /** New input: searched now, its answer shown once typing pauses. */
   schedule(arg: A): void;
-  /** Runs `arg` now (e.g. on Enter), skipping the delay. */
+  /** Searches `arg` now and shows its answer as soon as it comes (e.g. on Enter). */
   runNow(arg: A): void;
-  /** Drops anything waiting or in flight. */
+  /** Drops anything in flight or waiting to be shown. */
   cancel(): void;
 }
 
@@ -29,61 +30,52 @@ const realTimers: Timers = {
 export function latestOnly<A, R>(
   task: (arg: A, signal: AbortSignal) => Promise<R>,
   handlers: { onResult(result: R, arg: A): void; onError(error: unknown, arg: A): void },
-  delayMs: number,
+  holdMs: number,
   timers: Timers = realTimers,
 ): LatestOnly<A> {
   let generation = 0;
-  let pending: unknown;
   let inFlight: AbortController | undefined;
+  let held: unknown;
   let lastInput = Number.NEGATIVE_INFINITY;
 
-  const clearPending = (): void => {
-    if (pending !== undefined) timers.clearTimeout(pending);
-    pending = undefined;
-  };
-  /** Newer input makes what is waiting or in flight stale as of now, not only once the new request is sent. */
+  /** Newer input makes what is in flight or held stale as of now, not only once the new request is sent. */
   const supersede = (): void => {
-    clearPending();
     generation++;
     inFlight?.abort();
     inFlight = undefined;
+    if (held !== undefined) timers.clearTimeout(held);
+    held = undefined;
   };
-  const start = (arg: A): void => {
+  const start = (arg: A, hold: boolean): void => {
     supersede();
     const mine = generation;
     const controller = new AbortController();
     inFlight = controller;
+    const settle = (show: () => void): void => {
+      if (mine !== generation) return;
+      inFlight = undefined;
+      const wait = hold ? lastInput + holdMs - timers.now() : 0;
+      if (wait <= 0) {
+        show();
+        return;
+      }
+      held = timers.setTimeout(() => {
+        held = undefined;
+        if (mine === generation) show();
+      }, wait);
+    };
     task(arg, controller.signal).then(
-      (result) => {
-        if (mine !== generation) return;
-        inFlight = undefined;
-        handlers.onResult(result, arg);
-      },
-      (error: unknown) => {
-        if (mine !== generation) return;
-        inFlight = undefined;
-        handlers.onError(error, arg);
-      },
+      (result) => settle(() => handlers.onResult(result, arg)),
+      (error: unknown) => settle(() => handlers.onError(error, arg)),
     );
   };
   return {
     schedule(arg) {
-      const now = timers.now();
-      const typing = now - lastInput < delayMs;
-      lastInput = now;
-      if (!typing) {
-        start(arg);
-        return;
-      }
-      supersede();
-      pending = timers.setTimeout(() => {
-        pending = undefined;
-        start(arg);
-      }, delayMs);
+      lastInput = timers.now();
+      start(arg, true);
     },
     runNow(arg) {
-      lastInput = timers.now();
-      start(arg);
+      start(arg, false);
     },
     cancel: supersede,
   };
