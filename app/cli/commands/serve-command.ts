@@ -6,13 +6,15 @@ import { resources } from '../../resources.ts';
 import type { ApiHandlers } from '../../contract/api.ts';
 import { createEngineHandlers } from '../../service/api-handlers.ts';
 import { startBridge } from '../../server/bridge.ts';
-import { listenLocalSocket } from '../../server/local-socket.ts';
+import { listenLocalSocket, type LocalSocket, type LocalSocketOptions } from '../../server/local-socket.ts';
 
 /** `eidos serve [--port N]`: the UI and API in a local browser, through the loopback bridge. */
 export interface ServeDeps {
   createHandlers(dataDir: string): Promise<ApiHandlers>;
   /** Resolves when the server should stop (Ctrl-C by default). */
   untilStopped(): Promise<void>;
+  /** Opens the local socket that `eidos index`, `status` and `search` in a terminal work through meanwhile. */
+  listenForCli(options: LocalSocketOptions): Promise<LocalSocket | undefined>;
 }
 
 const untilSignal = (): Promise<void> =>
@@ -22,7 +24,11 @@ const untilSignal = (): Promise<void> =>
   });
 
 export function makeServeCommand(
-  deps: ServeDeps = { createHandlers: createEngineHandlers, untilStopped: untilSignal },
+  deps: ServeDeps = {
+    createHandlers: createEngineHandlers,
+    untilStopped: untilSignal,
+    listenForCli: listenLocalSocket,
+  },
 ): Command {
   return {
     usage: '[--port N]',
@@ -41,7 +47,7 @@ export function makeServeCommand(
       const handlers = await deps.createHandlers(dataDir());
       const bridge = await startBridge({ handlers, port, staticDir: existsSync(staticDir) ? staticDir : undefined });
       // `eidos index`, `status` and `search` in a terminal work through this process while it holds the index.
-      const local = await listenLocalSocket({ home: dataDir(), handlers, kind: 'serve', token: bridge.token });
+      const local = await deps.listenForCli({ home: dataDir(), handlers, kind: 'serve', token: bridge.token });
       if (args.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port }));
       else io.out(`Eidos is at ${bridge.url}\n(only this machine can reach it; Ctrl-C stops it)`);
       if (!existsSync(staticDir) && !args.json)
