@@ -5,6 +5,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { ApiEvent, ArgsOf, EngineMethod, ResultOf } from '../contract/api.ts';
 import { EidosError, HTTP_STATUS, type ErrorCode } from '../contract/errors.ts';
@@ -45,7 +46,7 @@ export async function connectHolder(
   options: { events?: boolean } = {},
 ): Promise<HolderConnection | undefined> {
   const info = readHolderInfo(home);
-  if (info === undefined) return undefined;
+  if (info === undefined || info.host !== hostname()) return undefined;
   if (!processAlive(info.pid)) {
     removeStale(home, info);
     return undefined;
@@ -75,6 +76,7 @@ export function readHolderInfo(home: string): HolderInfo | undefined {
     const info = JSON.parse(text) as Partial<HolderInfo>;
     if (
       typeof info.pid === 'number' &&
+      typeof info.host === 'string' &&
       typeof info.socket === 'string' &&
       typeof info.token === 'string' &&
       (info.kind === 'serve' || info.kind === 'app')

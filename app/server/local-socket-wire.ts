@@ -18,6 +18,8 @@ export type HolderKind = 'serve' | 'app';
 /** `run/holder.json` in the data folder (mode 0600): how to reach the holder, and the token it asks for. */
 export interface HolderInfo {
   pid: number;
+  /** The machine it runs on: a data folder on a shared disk may be announced by a process elsewhere, which is neither reachable nor checkable from here. */
+  host: string;
   kind: HolderKind;
   socket: string;
   token: string;

@@ -7,7 +7,7 @@
  */
 import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import type { ApiHandlers } from '../contract/api.ts';
 import { callEngine, engineMethodNamed, toReply } from '../contract/dispatch.ts';
@@ -20,6 +20,7 @@ import {
   readLines,
   runDir,
   socketPathFor,
+  type HolderInfo,
   type HolderKind,
   type ServerMessage,
 } from './local-socket-wire.ts';
@@ -76,7 +77,7 @@ export async function listenLocalSocket(options: LocalSocketOptions): Promise<Lo
   server.unref();
   // The folder is 0700 already, so this only narrows what nobody else could reach anyway.
   if (process.platform !== 'win32') chmodSync(path, 0o600);
-  announce(home, { pid: process.pid, kind, socket: path, token });
+  announce(home, { pid: process.pid, host: hostname(), kind, socket: path, token });
 
   const removeFiles = (): void => {
     if (readHolderInfo(home)?.token === token) rmSync(holderInfoPath(home), { force: true });
@@ -108,7 +109,7 @@ function privateDir(dir: string): void {
 }
 
 /** Writes the announcement whole (a reader never sees half of it), readable by this user only. */
-function announce(home: string, info: { pid: number; kind: HolderKind; socket: string; token: string }): void {
+function announce(home: string, info: HolderInfo): void {
   const file = holderInfoPath(home);
   const partial = `${file}.${process.pid}.partial`;
   rmSync(partial, { force: true });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from '../command.ts';
-import { EidosError } from '../../contract/errors.ts';
+import { describeError, EidosError } from '../../contract/errors.ts';
 import { dataDir } from '../../paths.ts';
 import { resources } from '../../resources.ts';
 import type { ApiHandlers } from '../../contract/api.ts';
@@ -47,7 +47,12 @@ export function makeServeCommand(
       const handlers = await deps.createHandlers(dataDir());
       const bridge = await startBridge({ handlers, port, staticDir: existsSync(staticDir) ? staticDir : undefined });
       // `eidos index`, `status` and `search` in a terminal work through this process while it holds the index.
-      const local = await deps.listenForCli({ home: dataDir(), handlers, kind: 'serve', token: bridge.token });
+      const local = await deps
+        .listenForCli({ home: dataDir(), handlers, kind: 'serve', token: bridge.token })
+        .catch((error: unknown) => {
+          io.err(`(eidos in another terminal cannot work through this one: ${describeError(error)})`);
+          return undefined;
+        });
       if (args.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port }));
       else io.out(`Eidos is at ${bridge.url}\n(only this machine can reach it; Ctrl-C stops it)`);
       if (!existsSync(staticDir) && !args.json)
