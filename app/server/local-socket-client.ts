@@ -48,7 +48,7 @@ export async function connectHolder(
   const info = readHolderInfo(home);
   if (info === undefined || info.host !== hostname()) return undefined;
   if (!processAlive(info.pid)) {
-    removeStale(home, info);
+    removeAnnouncement(home, info);
     return undefined;
   }
   let socket: Socket;
@@ -58,7 +58,7 @@ export async function connectHolder(
     const code = (error as NodeJS.ErrnoException).code;
     // Refused or gone: a killed holder's socket (its pid now reused by something else). Anything else
     // (EACCES…) is not ours to clean; the command then runs alone and says what blocks it.
-    if (code === 'ECONNREFUSED' || code === 'ENOENT') removeStale(home, info);
+    if (code === 'ECONNREFUSED' || code === 'ENOENT') removeAnnouncement(home, info);
     return undefined;
   }
   return handshake(socket, info, options.events ?? false);
@@ -88,8 +88,11 @@ export function readHolderInfo(home: string): HolderInfo | undefined {
   return undefined;
 }
 
-/** Removes a dead holder's announcement and socket, unless a new holder has announced itself meanwhile. */
-export function removeStale(home: string, info: HolderInfo): void {
+/**
+ * Removes a holder's announcement and socket (a dead one's, found by a client; or its own, when it
+ * closes), unless another holder has announced itself meanwhile.
+ */
+export function removeAnnouncement(home: string, info: HolderInfo): void {
   if (readHolderInfo(home)?.token !== info.token) return;
   rmSync(holderInfoPath(home), { force: true });
   if (process.platform !== 'win32') {

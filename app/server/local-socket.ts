@@ -13,7 +13,7 @@ import type { ApiHandlers } from '../contract/api.ts';
 import { callEngine, engineMethodNamed, toReply } from '../contract/dispatch.ts';
 import { EidosError } from '../contract/errors.ts';
 import { MAX_BODY_BYTES } from './bridge.ts';
-import { connectHolder, readHolderInfo } from './local-socket-client.ts';
+import { connectHolder, removeAnnouncement } from './local-socket-client.ts';
 import {
   holderInfoPath,
   line,
@@ -77,12 +77,10 @@ export async function listenLocalSocket(options: LocalSocketOptions): Promise<Lo
   server.unref();
   // The folder is 0700 already, so this only narrows what nobody else could reach anyway.
   if (process.platform !== 'win32') chmodSync(path, 0o600);
-  announce(home, { pid: process.pid, host: hostname(), kind, socket: path, token });
+  const info: HolderInfo = { pid: process.pid, host: hostname(), kind, socket: path, token };
+  announce(home, info);
 
-  const removeFiles = (): void => {
-    if (readHolderInfo(home)?.token === token) rmSync(holderInfoPath(home), { force: true });
-    if (process.platform !== 'win32') rmSync(path, { force: true });
-  };
+  const removeFiles = (): void => removeAnnouncement(home, info);
   // A normal exit takes the files along; after a kill -9 the next client finds them stale and removes them.
   process.once('exit', removeFiles);
   return {
