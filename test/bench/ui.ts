@@ -14,8 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { SearchResponse, SearchResult } from '../../app/contract/types.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { prepareHome, readLabels, serve, type PreparedHome } from '../helpers/serve-fixture.ts';
 
 const { values } = parseArgs({
@@ -117,17 +117,17 @@ async function lastSearchTiming(page: Page): Promise<RequestTiming | undefined> 
   });
 }
 
-/** A prepared library in `dir` (kept between runs, so a 10,000-photo index is built once), or a temporary one. */
+/**
+ * A prepared library in `dir`, built there when missing and kept between runs (a 10,000-photo index
+ * takes minutes to build; the photos stay where the index says they are), or a temporary one.
+ */
 async function library(dir: string | undefined): Promise<PreparedHome> {
   if (dir === undefined) return prepareHome({ synthCount: photoCount, withImagenet: false });
-  const kept = { home: join(dir, 'home'), synthDir: join(dir, 'synth'), remove: async () => {} };
+  const root = resolve(dir);
+  const kept = { home: join(root, 'home'), synthDir: join(root, 'synth'), remove: async () => {} };
   if (existsSync(join(kept.home, 'index.sqlite'))) return kept;
-  const made = await prepareHome({ synthCount: photoCount, withImagenet: false });
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  await rename(made.home, kept.home);
-  await rename(made.synthDir, kept.synthDir);
-  await made.remove();
+  await mkdir(root, { recursive: true });
+  await prepareHome({ synthCount: photoCount, withImagenet: false, root });
   return kept;
 }
 
