@@ -159,11 +159,19 @@ async function keystrokeToPaint(): Promise<void> {
       await page.evaluate(() => performance.clearResourceTimings());
       await armPaintProbe(page, description);
       await page.locator('#query').pressSequentially(description, { delay: 25 });
-      const { total, updated } = await page.evaluate(async () => {
+      const { total, updated, typed } = await page.evaluate(async () => {
         const probe = window as unknown as { lastKey: number; updated: number; painted: Promise<number> };
-        const painted = await probe.painted;
-        return { total: painted - probe.lastKey, updated: probe.updated - probe.lastKey };
+        const painted = await Promise.race([
+          probe.painted,
+          new Promise<number>((resolve) => setTimeout(() => resolve(Number.NaN), 5000)),
+        ]);
+        const typed = document.querySelector<HTMLInputElement>('#query')?.value ?? '';
+        return { total: painted - probe.lastKey, updated: probe.updated - probe.lastKey, typed };
       });
+      if (Number.isNaN(total)) {
+        console.log(`   no answer to '${description}' painted within 5 s (the box holds '${typed}')`);
+        continue;
+      }
       const timing = await lastSearchTiming(page);
       // The comparator: the same request from the page, no UI, no typing, once the grid's thumbnails have loaded.
       await page.waitForFunction(() => [...document.images].every((image) => image.complete));
