@@ -59,7 +59,7 @@ module.exports = {
       name: 'doors-do-not-import-each-other',
       severity: 'error',
       from: { path: '^app/cli/' },
-      to: { path: '^(app/server|main)/', pathNot: '^app/server/bridge\\.ts$' },
+      to: { path: '^(app/server|main)/', pathNot: '^app/server/(bridge|local-socket|local-socket-client)\\.ts$' },
     },
     {
       name: 'no-circular',

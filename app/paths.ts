@@ -1,12 +1,14 @@
 import { homedir, platform } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * Where Eidos keeps its index, models and caches: `EIDOS_HOME` when set, else the platform's
  * application-data folder (the same one Electron's `app.getPath('userData')` would pick).
  */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.EIDOS_HOME) return env.EIDOS_HOME;
+  // Absolute, so that what is stored or compared later (media containment, the socket's address) does
+  // not depend on the folder a process happens to run in.
+  if (env.EIDOS_HOME) return resolve(env.EIDOS_HOME);
   switch (platform()) {
     case 'darwin':
       return join(homedir(), 'Library', 'Application Support', 'Eidos');

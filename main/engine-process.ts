@@ -2,6 +2,8 @@ import type { MessagePortMain } from 'electron';
 import type { ApiHandlers } from '../app/contract/api.ts';
 import { createEngineHandlers } from '../app/service/api-handlers.ts';
 import { setResourceRoot } from '../app/resources.ts';
+import { describeError } from '../app/contract/errors.ts';
+import { listenLocalSocket } from '../app/server/local-socket.ts';
 import { portOf, type EngineInit } from './engine-port.ts';
 import { serveEngine } from './engine-protocol.ts';
 
@@ -10,12 +12,24 @@ import { serveEngine } from './engine-protocol.ts';
  * main), builds the handlers with `factory`, and answers requests on the port until main goes away.
  */
 export type EngineFactory = (dataDir: string) => Promise<ApiHandlers>;
+/** Opens what lets `eidos index`, `status` and `search` in a terminal work through the app while it holds the index. */
+export type BesideCli = (dataDir: string, handlers: ApiHandlers) => Promise<void>;
+
+const listenForCli: BesideCli = async (dataDir, handlers) => {
+  await listenLocalSocket({ home: dataDir, handlers, kind: 'app' }).catch((error: unknown) =>
+    console.error(`Eidos: the CLI cannot work beside the app: ${describeError(error)}`),
+  );
+};
 
 interface ParentPort {
   once(event: 'message', listener: (event: { data: unknown; ports: MessagePortMain[] }) => void): void;
 }
 
-export function runEngineProcess(parentPort: ParentPort, factory: EngineFactory = createEngineHandlers): Promise<void> {
+export function runEngineProcess(
+  parentPort: ParentPort,
+  factory: EngineFactory = createEngineHandlers,
+  besideCli: BesideCli = listenForCli,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     parentPort.once('message', ({ data, ports }) => {
       const init = data as EngineInit;
@@ -26,8 +40,9 @@ export function runEngineProcess(parentPort: ParentPort, factory: EngineFactory 
       }
       setResourceRoot(init.resourceRoot);
       factory(init.dataDir)
-        .then((handlers) => {
+        .then(async (handlers) => {
           serveEngine(portOf(port), handlers);
+          await besideCli(init.dataDir, handlers);
           resolve();
         })
         .catch(reject);

@@ -256,14 +256,22 @@ export type ApiHandlers = { [M in EngineMethod]: (args: ArgsOf<M>) => Promise<Re
 export type ApiReply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 
 /**
+ * How one call may be cut short: when a newer search replaces it, the HTTP transport aborts the request
+ * (its answer is never read); Electron's IPC cannot, so its answer arrives and the caller drops it.
+ */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/**
  * What the renderer calls, whichever the transport: `window.eidos` (Electron preload) or
  * `createHttpClient()` (web bridge). One named method per API method, one `on<Event>` per event.
  */
 export type ApiClient = {
   // A method whose fields are all optional may be called without an argument.
   [M in MethodName]: Partial<ArgsOf<M>> extends ArgsOf<M>
-    ? (args?: ArgsOf<M>) => Promise<ApiReply<ResultOf<M>>>
-    : (args: ArgsOf<M>) => Promise<ApiReply<ResultOf<M>>>;
+    ? (args?: ArgsOf<M>, options?: CallOptions) => Promise<ApiReply<ResultOf<M>>>
+    : (args: ArgsOf<M>, options?: CallOptions) => Promise<ApiReply<ResultOf<M>>>;
 } & {
   [E in EventName as `on${Capitalize<E>}`]: (listener: (payload: ApiEventMap[E]) => void) => () => void;
 };

@@ -1,5 +1,5 @@
 import { describeError, EidosError, type ErrorCode } from './errors.ts';
-import { parseArgs, type ApiHandlers, type ApiReply, type EngineMethod } from './api.ts';
+import { contract, isMethodName, parseArgs, type ApiHandlers, type ApiReply, type EngineMethod } from './api.ts';
 
 /** What a transport reports for an error: a stable code and a message for the user. */
 export interface ErrorBody {
@@ -20,6 +20,18 @@ export async function callEngine(handlers: ApiHandlers, name: EngineMethod, arg:
   const args = parseArgs(name, arg);
   const handler = handlers[name] as (args: unknown) => Promise<unknown>;
   return handler.call(handlers, args);
+}
+
+/**
+ * The engine method an untrusted name (a URL path, a socket message) asks for: an unknown name is
+ * NOT_FOUND, and a shell method (Finder, the default app) is refused, since only Electron main answers those.
+ */
+export function engineMethodNamed(name: string): EngineMethod {
+  if (!isMethodName(name)) throw new EidosError('NOT_FOUND', `There is no API method '${name.slice(0, 100)}'.`);
+  if (contract[name].scope !== 'engine') {
+    throw new EidosError('BAD_ARGUMENT', `${name} works only in the desktop app (it needs the system's file manager).`);
+  }
+  return name as EngineMethod;
 }
 
 /** Runs `work` and wraps its outcome for a transport that cannot carry exceptions (IPC, MessagePort). */

@@ -1,4 +1,12 @@
-import { eventMethodName, eventNames, methodNames, type ApiClient, type ApiReply, type EventName } from './api.ts';
+import {
+  eventMethodName,
+  eventNames,
+  methodNames,
+  type ApiClient,
+  type ApiReply,
+  type CallOptions,
+  type EventName,
+} from './api.ts';
 
 /**
  * The web bridge's side of `ApiClient`, for the UI when it runs in a browser (`eidos serve`): the
@@ -19,13 +27,19 @@ export interface HttpClientOptions {
   createEventSource?: (url: string) => EventSourceLike;
 }
 
+/** The answer to a call its caller aborted (a newer search replaced it): nobody reads it. */
+const ABORTED: ApiReply<never> = {
+  ok: false,
+  error: { code: 'ABORTED', message: 'The request was replaced by a newer one.' },
+};
+
 export function createHttpClient(options: HttpClientOptions = {}): ApiClient {
   const base = options.baseUrl ?? '';
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const client: Record<string, unknown> = {};
 
   for (const name of methodNames) {
-    client[name] = async (args?: unknown): Promise<ApiReply<unknown>> => {
+    client[name] = async (args?: unknown, call: CallOptions = {}): Promise<ApiReply<unknown>> => {
       let response: Response;
       try {
         response = await doFetch(`${base}/api/${name}`, {
@@ -33,14 +47,17 @@ export function createHttpClient(options: HttpClientOptions = {}): ApiClient {
           credentials: 'same-origin',
           headers: { 'Content-Type': 'application/json', ...options.headers },
           body: JSON.stringify(args ?? {}),
+          ...(call.signal ? { signal: call.signal } : {}),
         });
       } catch {
+        if (call.signal?.aborted) return ABORTED;
         return {
           ok: false,
           error: { code: 'OFFLINE', message: 'The Eidos server does not answer. Is `eidos serve` still running?' },
         };
       }
       const body = (await response.json().catch(() => null)) as unknown;
+      if (call.signal?.aborted) return ABORTED;
       if (response.ok) return { ok: true, value: body };
       const error = (body as { error?: { code: string; message: string } } | null)?.error;
       return {

@@ -149,9 +149,29 @@ export interface IndexProgress {
   skipped: number;
   /** The file being worked on, for the status line. */
   current?: string;
-  /** Why a failed run failed (state `failed` only); skipped files are listed by `skippedFiles`. */
-  error?: string;
   etaSeconds?: number;
+  /** Photos per second over the last few seconds. */
+  rate?: number;
+  /** When a run has ended (done or cancelled): what it did, as `eidos index` reports it. */
+  summary?: IndexRunSummary;
+  /**
+   * Why a failed run failed (state `failed` only), with the error's code (so `eidos index` beside the app
+   * exits as it would alone). Skipped files are not failures: `skippedFiles` lists them.
+   */
+  error?: { code: string; message: string };
+}
+
+/** What one indexing run did. */
+export interface IndexRunSummary {
+  unchanged: number;
+  moved: number;
+  deleted: number;
+  encoded: number;
+  reused: number;
+  skipped: number;
+  /** Files or folders the scan could not read, with the reason. */
+  problems: Array<{ path: string; reason: string }>;
+  seconds: number;
 }
 
 export interface ModelProgress {

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { EidosError, HTTP_STATUS } from '../contract/errors.ts';
-import { contract, isMethodName, type ApiHandlers, type EngineMethod } from '../contract/api.ts';
-import { callEngine, errorBody } from '../contract/dispatch.ts';
+import type { ApiHandlers } from '../contract/api.ts';
+import { callEngine, engineMethodNamed, errorBody } from '../contract/dispatch.ts';
 import { parseMediaRoute } from '../contract/media-route.ts';
 import { openMedia } from '../service/media-files.ts';
 import { createGuard, tokenCookie, type Guard } from './guard.ts';
@@ -82,8 +82,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     if (pathname.startsWith('/api/')) {
       if (request.method !== 'POST') throw new EidosError('BAD_ARGUMENT', `Use POST for ${pathname}.`);
+      const started = performance.now();
       const value = await callMethod(pathname.slice('/api/'.length), request);
-      sendJson(response, 200, value ?? null);
+      sendJson(response, 200, value ?? null, performance.now() - started);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD')
@@ -107,13 +108,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   }
 
   async function callMethod(name: string, request: IncomingMessage): Promise<unknown> {
-    if (!isMethodName(name)) throw new EidosError('NOT_FOUND', `There is no API method '${name.slice(0, 100)}'.`);
-    if (contract[name].scope !== 'engine') {
-      throw new EidosError(
-        'BAD_ARGUMENT',
-        `${name} works only in the desktop app (it needs the system's file manager).`,
-      );
-    }
+    const method = engineMethodNamed(name);
     const type = request.headers['content-type'] ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
       throw new EidosError('BAD_ARGUMENT', `Send the arguments of ${name} as JSON (Content-Type: application/json).`);
@@ -125,7 +120,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     } catch {
       throw new EidosError('BAD_ARGUMENT', `The body of ${name} is not valid JSON.`);
     }
-    return callEngine(handlers, name as EngineMethod, arg);
+    return callEngine(handlers, method, arg);
   }
 
   const port = await new Promise<number>((resolve, reject) => {
@@ -177,13 +172,24 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const tooLarge = (): EidosError =>
   new EidosError('TOO_LARGE', `Request body over ${MAX_BODY_BYTES} bytes; API arguments are small JSON objects.`);
 
-function sendJson(response: ServerResponse, status: number, value: unknown): void {
+/**
+ * `handledMs`: the time the API call took here, sent with the time spent serialising its answer as a
+ * `Server-Timing` header, so the page's own timing (and the UI bench) can tell the server's share of a
+ * round trip from the network's and the page's.
+ */
+function sendJson(response: ServerResponse, status: number, value: unknown, handledMs?: number): void {
+  const started = performance.now();
   const body = JSON.stringify(value);
+  const timing =
+    handledMs === undefined
+      ? {}
+      : { 'Server-Timing': `call;dur=${handledMs.toFixed(2)}, json;dur=${(performance.now() - started).toFixed(2)}` };
   response.writeHead(status, {
     ...SECURITY_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
+    ...timing,
   });
   response.end(body);
 }

@@ -1,6 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { EidosError } from '../contract/errors.ts';
+import { newToken, tokenMatcher } from './token.ts';
 
 /**
  * Who may talk to the bridge. A request is admitted only when
@@ -24,23 +24,13 @@ export interface Guard {
   matches(candidate: string | null | undefined): boolean;
 }
 
-/** 256 bits from the OS CSPRNG, URL-safe. */
-export function newToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
 export function createGuard(port: number, token: string = newToken()): Guard {
   const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const origins = new Set([...hosts].map((host) => `http://${host}`));
-  const expected = Buffer.from(token);
   // Cookies are not isolated by port, so the name carries it: two bridges never overwrite each other.
   const cookieName = `eidos_token_${port}`;
 
-  const matches = (candidate: string | null | undefined): boolean => {
-    if (!candidate) return false;
-    const given = Buffer.from(candidate);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
+  const matches = tokenMatcher(token);
 
   return {
     token,

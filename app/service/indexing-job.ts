@@ -5,7 +5,7 @@
  * answered by one more run right after it, however many requests arrived meanwhile.
  */
 import type { IndexProgress } from '../contract/types.ts';
-import { describeError } from '../contract/errors.ts';
+import { errorBody } from '../contract/dispatch.ts';
 import type { IndexSummary } from '../indexer/pipeline.ts';
 import type { PipelineProgress } from '../indexer/progress.ts';
 import type { Engine } from './engine.ts';
@@ -45,11 +45,11 @@ export class IndexingJob {
     this.running = engine
       .index({ signal, onProgress: (p) => this.update(fromPipeline(p)) })
       .then((summary) => {
-        this.update({ ...this.state, state: signal.aborted ? 'cancelled' : 'done', etaSeconds: 0 });
+        this.update({ ...this.state, state: signal.aborted ? 'cancelled' : 'done', etaSeconds: 0, summary });
         if (summary.encoded + summary.reused + summary.moved + summary.deleted > 0) this.events.changed(summary);
       })
       // A failed run is a failure of the run (a full disk, a damaged index), not a skipped file.
-      .catch((error: unknown) => this.update({ ...this.state, state: 'failed', error: describeError(error) }))
+      .catch((error: unknown) => this.update({ ...this.state, state: 'failed', error: errorBody(error) }))
       .finally(() => {
         this.running = undefined;
         this.controller = undefined;
@@ -90,6 +90,7 @@ function fromPipeline(p: PipelineProgress): IndexProgress {
     done: p.done,
     total: p.total,
     skipped: p.skipped,
+    rate: p.rate,
     ...(p.current ? { current: p.current } : {}),
     ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
   };

@@ -119,6 +119,40 @@ describe('search', () => {
     expect(await page.locator('[role="option"]').count()).toBe(0);
     await shoot(page, 'no-photo-stands-out');
   });
+
+  it('a slow answer to an earlier keystroke never replaces the answer to the last one', async () => {
+    const counts = new Map<string, number>();
+    for (const row of labels) counts.set(row.description, (counts.get(row.description) ?? 0) + 1);
+    const target = labels.filter((row) => counts.get(row.description) === 1).at(-1)!;
+    // The first request (the first keystroke searches at once) reaches the engine, but its answer is
+    // held back until well after the last keystroke's answer is on screen.
+    const held: string[] = [];
+    let released: () => void = () => {};
+    const release = new Promise<void>((resolve) => (released = resolve));
+    await page.route('**/api/search', async (route) => {
+      if (held.length > 0) return route.continue();
+      held.push((route.request().postDataJSON() as { query: string }).query);
+      const answer = await route.fetch();
+      await release;
+      await route.fulfill({ response: answer }).catch(() => undefined); // the page may have aborted it
+    });
+    try {
+      await page.locator('#query').fill('');
+      await page.locator('#query').pressSequentially(target.description, { delay: 30 });
+      await expect
+        .poll(async () => (await resultNames(page))[0], { timeout: 15_000 })
+        .toBe(basename(target.relativePath));
+      const shown = await resultNames(page);
+      expect(held).toHaveLength(1);
+      expect(target.description.startsWith(held[0]!) && held[0] !== target.description).toBe(true);
+      released();
+      await page.waitForTimeout(500);
+      expect(await resultNames(page)).toEqual(shown);
+    } finally {
+      released();
+      await page.unroute('**/api/search');
+    }
+  });
 });
 
 describe('explain and detail', () => {
@@ -131,12 +165,20 @@ describe('explain and detail', () => {
     await page.locator('svg[role="img"] rect').first().waitFor();
     await shoot(page, 'explain');
     const name = (await features.first().locator('.fname').textContent())?.trim() ?? '';
+    const before = await responsesShown(page);
     await features
       .first()
       .getByRole('button', { name: `Add −${name} to the query` })
       .click();
     expect(await page.locator('#query').inputValue()).toContain(`-${name.includes(' ') ? `"${name}"` : name}`);
-    await page.getByRole('button', { name: 'Close explanation', exact: true }).click();
+    // The edited query is searched at once; when no photo stands out for it any more, the panel goes
+    // with its answer. Close it only once that answer is in, if it is still there.
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('.results')?.getAttribute('data-responses')) > n,
+      before,
+    );
+    const close = page.getByRole('button', { name: 'Close explanation', exact: true });
+    if ((await close.count()) > 0) await close.click();
   });
 
   it('opens a photo with its preview and metadata, and Esc closes it', async () => {

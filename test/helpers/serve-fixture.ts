@@ -19,6 +19,8 @@ export interface LibraryOptions {
   withImagenet: boolean;
   /** Skip the model and the folders: the first-run state. */
   empty?: boolean;
+  /** Where to build it (kept by the caller, e.g. a bench's library between runs); a new temporary folder by default. */
+  root?: string;
 }
 
 export interface PreparedHome {
@@ -57,7 +59,7 @@ export async function synthesize(dir: string, count: number, seed = 1): Promise<
 }
 
 export async function prepareHome(options: LibraryOptions): Promise<PreparedHome> {
-  const root = await mkdtemp(join(tmpdir(), 'eidos-e2e-'));
+  const root = options.root ?? (await mkdtemp(join(tmpdir(), 'eidos-e2e-')));
   const home = join(root, 'home');
   const synthDir = join(root, 'synth');
   if (!options.empty) {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -151,4 +151,32 @@ export function eidosEnv(home: string, tmp: string): NodeJS.ProcessEnv {
   // The app must switch onnxruntime's telemetry off itself; an inherited switch would hide a regression.
   delete env.ORT_DISABLE_TELEMETRY;
   return env;
+}
+
+/** The engine's heavy packages (and our addon): a command that only talks to a running Eidos opens none. */
+const HEAVY_PACKAGES = [
+  'onnxruntime-node',
+  'sharp',
+  '@img',
+  'better-sqlite3',
+  'heic-decode',
+  'libheif-js',
+  'exifr',
+  '@parcel/watcher',
+  'eidos_native.node',
+];
+
+/** The heavy packages a traced run of `eidos <args>` (EIDOS_HOME=home) opened, whatever its exit code. */
+export function heavyPackagesOpened(args: string[], home: string, logDir: string): string[] {
+  const log = join(logDir, `${args.join('-').replace(/\W+/g, '_').slice(0, 80)}.log`);
+  try {
+    execFileSync(STRACE, ['-f', '-qq', '-e', 'trace=openat,open', '-o', log, process.execPath, EIDOS, ...args], {
+      env: { ...process.env, EIDOS_HOME: home },
+      stdio: 'ignore',
+    });
+  } catch {
+    // A command may fail here (no index): what it opened before failing is what counts.
+  }
+  const text = readFileSync(log, 'utf8');
+  return HEAVY_PACKAGES.filter((name) => text.includes(`/${name}`));
 }

@@ -2,10 +2,12 @@ import { resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import type { Command } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
-import { formatDuration, progressBar } from '../format.ts';
+import { printSummary, progressReporter } from '../index-report.ts';
+import { indexThroughHolder } from '../beside-holder.ts';
+import { connectHolder } from '../../server/local-socket-client.ts';
 import { describeError, EidosError } from '../../contract/errors.ts';
 import type { Engine } from '../../service/engine.ts';
-import { setAsideForRebuild, type RebuildStart } from '../../service/rebuild.ts';
+import type { RebuildStart } from '../../service/rebuild.ts';
 import { dataDir } from '../../paths.ts';
 import type { Io } from '../command.ts';
 
@@ -33,6 +35,7 @@ export const indexCommand: Command = {
     'unchanged files cheaply, recognises moved or renamed files by content, prunes deleted ones, and',
     'records every unreadable file with its reason. Without folders, re-indexes the library.',
     'Killing it loses at most the batch in flight; the next run resumes.',
+    'While the app or `eidos serve` holds the index, the run happens there and this terminal shows it.',
     '',
     'options:',
     '  --watch        keep running: watch the library folders (native file watcher) and index changes',
@@ -53,8 +56,16 @@ export const indexCommand: Command = {
       }
       if (!isDir) throw new EidosError('BAD_ARGUMENT', `${folder} is not a folder.`, { file: folder });
     }
+    // The process that holds the index (the app, `eidos serve`) indexes for us. A rebuild is not
+    // its to do from here: alone, it is refused with that process's pid, as it should be.
+    if (!args.values.rebuild) {
+      const holder = await connectHolder(dataDir(), { events: true });
+      if (holder) return indexThroughHolder(holder, folders, args, io);
+    }
     let rebuild: RebuildStart | undefined;
     if (args.values.rebuild) {
+      // Loaded here: setting an index aside opens SQLite, which indexing through a holder never needs.
+      const { setAsideForRebuild } = await import('../../service/rebuild.ts');
       rebuild = setAsideForRebuild(dataDir(), folders);
       io.err(
         `moved the old index aside: ${rebuild.aside.join(', ') || '(there was none)'}\nrebuilding ${rebuild.folders.length} folder(s): ${rebuild.folders.join(', ')}`,
@@ -65,34 +76,18 @@ export const indexCommand: Command = {
       args,
       async (engine) => {
         engine.addFolders(wanted);
-        let lastLine = 0;
+        const report = progressReporter(args, io);
         const summary = await engine.index({
-          onProgress: (p) => {
-            if (p.phase === 'scanning') return io.progress('scanning…');
-            const line = `${progressBar(p.done, p.total)} ${p.done}/${p.total}  ${p.rate.toFixed(1)} photos/s  ETA ${formatDuration(p.etaSeconds)}  skipped ${p.skipped}`;
-            if (io.isTTY) io.progress(line);
-            else if (!args.json && (performance.now() - lastLine > 2000 || p.phase === 'done')) {
-              lastLine = performance.now();
-              io.err(line);
-            }
-          },
+          onProgress: (p) =>
+            report({ ...p, stage: p.phase === 'scanning' ? 'scanning' : p.phase === 'done' ? 'done' : 'indexing' }),
         });
-        if (io.isTTY) io.progress('');
-        if (args.json) {
-          io.out(
-            JSON.stringify({
-              model: engine.model.id,
-              ...summary,
-              ...(rebuild ? { rebuild: { aside: rebuild.aside, folders: rebuild.folders } } : {}),
-            }),
-          );
-        } else {
-          io.out(
-            `indexed with ${engine.model.id}: ${summary.encoded} embedded, ${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped in ${summary.seconds.toFixed(1)} s`,
-          );
-          for (const problem of summary.problems.slice(0, 20)) io.out(`  not scanned: ${problem.reason}`);
-          if (summary.skipped > 0) io.out("  run 'eidos status' to see skipped files and their reasons");
-        }
+        printSummary(
+          args,
+          io,
+          engine.model.id,
+          summary,
+          rebuild ? { rebuild: { aside: rebuild.aside, folders: rebuild.folders } } : {},
+        );
         if (args.values.watch) await watchAndIndex(engine, io);
         return 0;
       },

@@ -4,6 +4,8 @@ import { EidosError } from '../../contract/errors.ts';
 import type { Engine } from '../../service/engine.ts';
 import { stringOption, type Command, type ParsedArgs } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
+import { connectHolder } from '../../server/local-socket-client.ts';
+import { dataDir } from '../../paths.ts';
 
 function parseNear(value: string): { lat: number; lon: number; km: number } {
   const parts = value.split(',').map((p) => Number(p.trim()));
@@ -98,14 +100,32 @@ export const searchCommand: Command = {
       );
     }
     const request = searchFields.parse(searchArgs(args), 'search');
-    return withSearchEngine(args, async (engine) => {
-      const response = await engine.search(request, {
-        ...(like !== undefined ? { likeFile: like } : {}),
-        all: Boolean(args.values.all),
-      });
+    const print = (response: SearchResponse): number => {
       if (args.json) io.out(JSON.stringify(response));
       else printText(response, io.out);
       return 0;
-    });
+    };
+    // The process holding the index (the app, `eidos serve`) has the model and the matrix loaded:
+    // ask it, unless the request needs what the contract does not carry (a file as the query, --all,
+    // another model or provider); searching alone works beside it too, only slower to start.
+    const contractOnly = [like, args.values.all, stringOption(args, 'model'), stringOption(args, 'ep')].every(
+      (value) => value === undefined,
+    );
+    const holder = contractOnly ? await connectHolder(dataDir()) : undefined;
+    if (holder) {
+      try {
+        return print(await holder.call('search', request));
+      } finally {
+        holder.close();
+      }
+    }
+    return withSearchEngine(args, async (engine) =>
+      print(
+        await engine.search(request, {
+          ...(like !== undefined ? { likeFile: like } : {}),
+          all: Boolean(args.values.all),
+        }),
+      ),
+    );
   },
 };

@@ -1,17 +1,20 @@
 import { existsSync } from 'node:fs';
 import type { Command } from '../command.ts';
-import { EidosError } from '../../contract/errors.ts';
+import { describeError, EidosError } from '../../contract/errors.ts';
 import { dataDir } from '../../paths.ts';
 import { resources } from '../../resources.ts';
 import type { ApiHandlers } from '../../contract/api.ts';
 import { createEngineHandlers } from '../../service/api-handlers.ts';
 import { startBridge } from '../../server/bridge.ts';
+import { listenLocalSocket, type LocalSocket, type LocalSocketOptions } from '../../server/local-socket.ts';
 
 /** `eidos serve [--port N]`: the UI and API in a local browser, through the loopback bridge. */
 export interface ServeDeps {
   createHandlers(dataDir: string): Promise<ApiHandlers>;
   /** Resolves when the server should stop (Ctrl-C by default). */
   untilStopped(): Promise<void>;
+  /** Opens the local socket that `eidos index`, `status` and `search` in a terminal work through meanwhile. */
+  listenForCli(options: LocalSocketOptions): Promise<LocalSocket | undefined>;
 }
 
 const untilSignal = (): Promise<void> =>
@@ -21,7 +24,11 @@ const untilSignal = (): Promise<void> =>
   });
 
 export function makeServeCommand(
-  deps: ServeDeps = { createHandlers: createEngineHandlers, untilStopped: untilSignal },
+  deps: ServeDeps = {
+    createHandlers: createEngineHandlers,
+    untilStopped: untilSignal,
+    listenForCli: listenLocalSocket,
+  },
 ): Command {
   return {
     usage: '[--port N]',
@@ -39,6 +46,13 @@ export function makeServeCommand(
       const staticDir = resources.ui();
       const handlers = await deps.createHandlers(dataDir());
       const bridge = await startBridge({ handlers, port, staticDir: existsSync(staticDir) ? staticDir : undefined });
+      // `eidos index`, `status` and `search` in a terminal work through this process while it holds the index.
+      const local = await deps
+        .listenForCli({ home: dataDir(), handlers, kind: 'serve', token: bridge.token })
+        .catch((error: unknown) => {
+          io.err(`(eidos in another terminal cannot work through this one: ${describeError(error)})`);
+          return undefined;
+        });
       if (args.json) io.out(JSON.stringify({ url: bridge.url, port: bridge.port }));
       else io.out(`Eidos is at ${bridge.url}\n(only this machine can reach it; Ctrl-C stops it)`);
       if (!existsSync(staticDir) && !args.json)
@@ -47,6 +61,7 @@ export function makeServeCommand(
       const { damagedIndex, notice } = await handlers.status({});
       if (damagedIndex && notice) io.err(notice);
       await deps.untilStopped();
+      await local?.close();
       await bridge.close();
       await handlers.close?.();
       return 0;

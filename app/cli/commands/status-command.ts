@@ -3,6 +3,8 @@ import { formatBytes } from './models-progress.ts';
 import { EidosError } from '../../contract/errors.ts';
 import { dataDir } from '../../paths.ts';
 import { readIndexReport } from '../../service/index-status.ts';
+import type { IndexProgress } from '../../contract/types.ts';
+import { connectHolder, holderName } from '../../server/local-socket-client.ts';
 
 export const statusCommand: Command = {
   usage: '[--json] [--skipped N]',
@@ -17,10 +19,17 @@ export const statusCommand: Command = {
     if (!Number.isInteger(limit) || limit < 0) throw new EidosError('BAD_ARGUMENT', '--skipped takes a whole number');
     const status = readIndexReport(dataDir(), limit);
     const { skippedFiles, scanProblems } = status;
+    // The index reads the same beside the process that holds it; what only that process knows is
+    // whether it is indexing right now, and how far it is.
+    const indexing = await holderIndexing();
     if (args.json) {
-      io.out(JSON.stringify(status, null, 2));
+      io.out(JSON.stringify(indexing ? { ...status, indexing } : status, null, 2));
       return 0;
     }
+    if (indexing)
+      io.out(
+        `indexing   in ${indexing.by}: ${indexing.state === 'scanning' ? 'scanning' : `${indexing.done}/${indexing.total}`}, ${indexing.skipped} skipped`,
+      );
     io.out(`index      ${status.index} (${formatBytes(status.bytes)}, schema v${status.schemaVersion})`);
     io.out(`indexed    ${status.indexed} photos`);
     const reasons = Object.entries(status.skipped.byCode)
@@ -48,3 +57,16 @@ export const statusCommand: Command = {
     return 0;
   },
 };
+
+/** The holder's indexing run, when one runs there. */
+async function holderIndexing(): Promise<(IndexProgress & { by: string }) | undefined> {
+  const holder = await connectHolder(dataDir());
+  if (!holder) return undefined;
+  try {
+    const { indexing } = await holder.call('status', {});
+    const running = indexing.state === 'scanning' || indexing.state === 'indexing';
+    return running ? { ...indexing, by: holderName(holder.holder) } : undefined;
+  } finally {
+    holder.close();
+  }
+}

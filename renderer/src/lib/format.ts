@@ -37,12 +37,15 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** Made once: every result card formats a date, and a formatter per call costs more than the card. */
+const CAPTION_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+
 /** A date for a caption: `12 Mar 2021`; the input is ISO-8601 (or absent). */
 export function formatDate(iso: string | undefined): string {
   if (iso === undefined) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+  return CAPTION_DATE.format(date);
 }
 
 /**

@@ -196,7 +196,7 @@ describe('live folders (watching is on by default)', () => {
     await handlers.startIndexing({});
     const failed = await ended;
     expect(failed.state).toBe('failed');
-    expect(failed.error).toMatch(/no folders/);
+    expect(failed.error?.message).toMatch(/no folders/);
     expect(failed).not.toHaveProperty('lastSkip');
     expect((await handlers.status({})).indexing).toMatchObject({ state: 'failed', error: failed.error });
     // No skipped file with an empty path stands in for the failure (the removed folder's skips went with it).

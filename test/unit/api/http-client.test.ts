@@ -39,6 +39,24 @@ describe('HTTP client', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 
+  it('aborts a call whose signal fires: the request is cut, its answer is never read, nothing reads as offline', async () => {
+    let reached = 0;
+    const slowFetch: typeof fetch = async (input, init) => {
+      reached++;
+      return new Promise((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      );
+    };
+    const api = createHttpClient({ fetch: slowFetch });
+    const controller = new AbortController();
+    const reply = api.search({ query: 'red car' }, { signal: controller.signal });
+    controller.abort();
+    expect(await reply).toMatchObject({ ok: false, error: { code: 'ABORTED' } });
+    expect(reached).toBe(1);
+    // Against the real bridge, an unaborted call with a signal answers as any other.
+    expect(await client().status(undefined, { signal: new AbortController().signal })).toMatchObject({ ok: true });
+  });
+
   it('shares one event stream among listeners and closes it after the last one leaves', () => {
     const sources: { url: string; handlers: Map<string, (e: { data: string }) => void>; closed: boolean }[] = [];
     const api = createHttpClient({

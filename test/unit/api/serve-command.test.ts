@@ -14,9 +14,14 @@ describe('eidos serve', () => {
     const io = captureIo();
     let stop = (): void => undefined;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const announced: Array<{ kind: string; token?: string }> = [];
     const command = makeServeCommand({
       createHandlers: async () => fakeEngine(tableMedia({}, [])).handlers,
       untilStopped: () => stopped,
+      listenForCli: async ({ kind, token }) => {
+        announced.push({ kind, ...(token !== undefined ? { token } : {}) });
+        return undefined;
+      },
     });
     const running = command.run({ positionals: [], values: {}, json: true }, io);
     await expect.poll(() => io.lines.length).toBeGreaterThan(0);
@@ -29,6 +34,8 @@ describe('eidos serve', () => {
       body: '{}',
     });
     expect(await answer.json()).toEqual({ method: 'status', args: {} });
+    // The CLI beside it is admitted with the same per-run token (beside-holder.test.ts runs the real socket).
+    expect(announced).toEqual([{ kind: 'serve', token }]);
     stop();
     await expect(running).resolves.toBe(0);
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();

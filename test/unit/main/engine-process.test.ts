@@ -18,10 +18,12 @@ describe('engine process entry', () => {
     };
     const factory = vi.fn(async () => fakeEngine(tableMedia({}, [])).handlers);
     const parent = new (await import('node:events')).EventEmitter();
-    const running = runEngineProcess(parent as never, factory);
+    const besideCli = vi.fn(async () => undefined);
+    const running = runEngineProcess(parent as never, factory, besideCli);
     parent.emit('message', { data: { type: 'init', dataDir: '/data' }, ports: [electronLikePort] });
     await running;
     expect(factory).toHaveBeenCalledWith('/data');
+    expect(besideCli).toHaveBeenCalledWith('/data', expect.anything());
     const remote = remoteHandlers({
       postMessage: (m) => port1.postMessage(m),
       onMessage: (l) => port1.on('message', l),
