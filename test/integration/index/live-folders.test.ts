@@ -138,14 +138,16 @@ describe('live folders (watching is on by default)', () => {
     renameSync(from, to);
     await eventually('the moved photo ranks first at its new path', async () => {
       const response = await search(row.description);
-      return response.results[0]?.path === to && !paths(response).includes(from) ? response : undefined;
+      // The run's rows are visible to searches as it commits them; its announcement follows when it ends.
+      const found = response.results[0]?.path === to && !paths(response).includes(from);
+      return found && libraryChanges().at(-1)?.moved === 1 ? response : undefined;
     });
     expect(libraryChanges().at(-1)).toMatchObject({ moved: 1, added: 0, removed: 0 });
 
     rmSync(to);
     await eventually('the deleted photo is no longer found', async () => {
       const response = await search(row.description);
-      return paths(response).includes(to) ? undefined : response;
+      return paths(response).includes(to) || libraryChanges().at(-1)?.removed !== 1 ? undefined : response;
     });
     expect(libraryChanges().at(-1)).toMatchObject({ removed: 1 });
     expect((await handlers.listFolders({}))[0]?.photos).toBe(21);
@@ -161,7 +163,7 @@ describe('live folders (watching is on by default)', () => {
         const response = await search(row.description);
         if (response.results[0]?.path !== join(library, basename(row.relative_path))) return undefined;
       }
-      return true;
+      return libraryChanges().length > changesBefore;
     });
     expect(libraryChanges().slice(changesBefore)).toEqual([{ photos: 24, added: 3, moved: 0, removed: 0 }]);
     expect(runStarts() - runsBefore).toBe(1);
