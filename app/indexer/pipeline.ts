@@ -16,6 +16,7 @@ import type { BatchItem } from '../store/types.ts';
 import { Channel } from './channel.ts';
 import { preparePhoto, type PreparedPhoto } from './prepare-photo.ts';
 import { etaSeconds, RateMeter, type PipelineProgress } from './progress.ts';
+import type { IndexRunSummary } from '../contract/types.ts';
 
 export interface IndexRunOptions {
   store: IndexStore;
@@ -29,17 +30,8 @@ export interface IndexRunOptions {
   readers?: number;
 }
 
-export interface IndexSummary {
-  unchanged: number;
-  moved: number;
-  deleted: number;
-  encoded: number;
-  reused: number;
-  skipped: number;
-  /** Files or folders the scan could not read, with the reason. */
-  problems: Array<{ path: string; reason: string }>;
-  seconds: number;
-}
+/** What one run did: the contract's summary, which `eidos index` prints and the app shows. */
+export type IndexSummary = IndexRunSummary;
 
 const isHeifName = (path: string): boolean =>
   (HEIF_EXTENSIONS as readonly string[]).some((extension) => path.toLowerCase().endsWith(extension));
