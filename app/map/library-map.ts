@@ -102,7 +102,13 @@ function placeOnto(sources: MapSources, stored: StoredMap): MapState | undefined
 }
 
 async function layOut(sources: MapSources, seed: number): Promise<MapState> {
-  const { matrix, contentHashes } = sources;
+  const { contentHashes } = sources;
+  // The layout sees the rows sorted by content hash, so the same photos and seed give the same map
+  // whatever order the index holds them in (parallel decoding commits rows in completion order).
+  const order = Uint32Array.from(contentHashes.keys()).sort((a, b) =>
+    contentHashes[a]! < contentHashes[b]! ? -1 : contentHashes[a]! > contentHashes[b]! ? 1 : a - b,
+  );
+  const matrix = gatherRows(sources.matrix, order);
   const xy = await sources.layout(matrix, { seed });
   const k = regionCount(matrix.n);
   const { assignment, centres } = kMeans(xy, k, seed);
@@ -113,8 +119,8 @@ async function layOut(sources: MapSources, seed: number): Promise<MapState> {
     concepts: names[c] ?? [],
   }));
   const points = new Map<string, MapPoint>();
-  contentHashes.forEach((hash, row) =>
-    points.set(hash, { x: xy[2 * row]!, y: xy[2 * row + 1]!, region: assignment[row]! }),
+  order.forEach((row, i) =>
+    points.set(contentHashes[row]!, { x: xy[2 * i]!, y: xy[2 * i + 1]!, region: assignment[i]! }),
   );
   const layout = { seed, laidOut: points.size, placed: 0, removed: 0, regions, computedAt: new Date().toISOString() };
   if (!sources.store.readonly)

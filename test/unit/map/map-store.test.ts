@@ -1,10 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { kernels } from '../../../app/kernels/index.ts';
 import { needsRelayout, RELAYOUT_DRIFT } from '../../../app/map/drift.ts';
+import { fitLayout } from '../../../app/map/layout.ts';
+import { libraryMap } from '../../../app/map/library-map.ts';
 import { openIndex } from '../../../app/store/open.ts';
 import type { MapLayoutRecord } from '../../../app/store/map.ts';
 import { indexedItem } from '../../helpers/store-rows.ts';
 import { useTempStore } from '../../helpers/temp-store.ts';
+import { unitRows } from '../kernels/fixtures.ts';
 
 const MODEL = 'test-model';
 const layout: MapLayoutRecord = {
@@ -59,5 +63,43 @@ describe('re-layout rule', () => {
     expect(needsRelayout({ laidOut: 100, placed: 100 * RELAYOUT_DRIFT, removed: 0 })).toBe(false);
     expect(needsRelayout({ laidOut: 100, placed: 15, removed: 6 })).toBe(true);
     expect(needsRelayout({ laidOut: 0, placed: 0, removed: 0 })).toBe(true);
+  });
+});
+
+describe('a full layout', () => {
+  const first = useTempStore();
+  const second = useTempStore();
+
+  it('is the same for the same photos and seed whatever order the index holds them in', async () => {
+    // Parallel decoding commits rows in completion order: two indexes of one library differ in row order.
+    const n = 60;
+    const d = 16;
+    const rows = unitRows(n, d, 7);
+    const hashes = Array.from({ length: n }, (_, i) => `h${String(i).padStart(2, '0')}`);
+    const permutation = Array.from({ length: n }, (_, i) => (i * 37) % n); // 37 is prime to 60
+    const permuted = new Float32Array(n * d);
+    permutation.forEach((row, i) => permuted.set(rows.subarray(row * d, (row + 1) * d), i * d));
+    const mapOf = async (temp: typeof first, data: Float32Array, contentHashes: string[]) => {
+      const { store } = temp;
+      store.writeBatch({ modelId: MODEL, items: [indexedItem(temp.folderId, temp.photo('a.jpg'), 'ha', 1)] });
+      const state = await libraryMap({
+        store,
+        modelId: MODEL,
+        matrix: { dtype: 'f32', data, n, d },
+        contentHashes,
+        concepts: async () => ({ names: ['a', 'b'], embeddings: rows.slice(0, 2 * d) }),
+        tau: 100,
+        layout: (matrix, options) => fitLayout(matrix, options, kernels),
+        kernels,
+      });
+      return new Map(contentHashes.map((hash, row) => [hash, [state.xy[2 * row], state.xy[2 * row + 1]]]));
+    };
+    const inOrder = await mapOf(first, rows, hashes);
+    const reordered = await mapOf(
+      second,
+      permuted,
+      permutation.map((row) => hashes[row]!),
+    );
+    expect(reordered).toEqual(inOrder);
   });
 });
