@@ -36,13 +36,15 @@ export function loadEmbeddingSet(files: EmbeddingFiles): EmbeddingSet {
   const bankFile = files.bank === undefined ? undefined : path(files.bank);
   const images = normalized(readNpy(imagesFile), imagesFile);
   const queries = normalized(readNpy(queriesFile), queriesFile);
-  if (queries.cols !== images.cols) {
+  const sameModel = (file: string, cols: number) => {
+    if (cols === images.cols) return;
     throw new EidosError(
       'BAD_ARGUMENT',
-      `${queriesFile} has ${queries.cols}-dimensional rows but the images in ${imagesFile} have ${images.cols}: they must come from one model.`,
-      { file: queriesFile },
+      `${file} has ${cols}-dimensional rows but the images in ${imagesFile} have ${images.cols}: they must come from one model.`,
+      { file },
     );
-  }
+  };
+  sameModel(queriesFile, queries.cols);
   if (queries.rows !== images.rows) {
     throw new EidosError(
       'BAD_ARGUMENT',
@@ -53,13 +55,7 @@ export function loadEmbeddingSet(files: EmbeddingFiles): EmbeddingSet {
   let bank: QueryBank | undefined;
   if (bankFile !== undefined) {
     const rows = normalized(readNpy(bankFile), bankFile);
-    if (rows.cols !== images.cols) {
-      throw new EidosError(
-        'BAD_ARGUMENT',
-        `${bankFile} has ${rows.cols}-dimensional rows but the images in ${imagesFile} have ${images.cols}: they must come from one model.`,
-        { file: bankFile },
-      );
-    }
+    sameModel(bankFile, rows.cols);
     bank = { vectors: rows.values, nb: rows.rows };
   }
   return {

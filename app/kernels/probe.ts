@@ -45,7 +45,8 @@ export async function probeKernels(): Promise<KernelStatus> {
   kernels.countTables(binned, 2, ROWS, labels, 4);
   kernels.pairCountTables(binned, 2, ROWS, labels, 4, 1);
   // The library map's and the model alignment's neighbour graph, on a slice (it is quadratic in rows).
-  kernels.knn({ ...matrix, n: 256, data: matrix.data.subarray(0, 256 * DIMS) }, 10);
-  await kernels.knnAsync({ ...matrix, n: 256, data: matrix.data.subarray(0, 256 * DIMS) }, 10, query, 1);
+  const slice = { ...matrix, n: 256, data: matrix.data.subarray(0, 256 * DIMS) };
+  kernels.knn(slice, 10);
+  await kernels.knnAsync(slice, 10, query, 1);
   return kernelStatus();
 }

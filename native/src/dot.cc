@@ -3,6 +3,7 @@
 // AVX2+FMA (and F16C for fp16 rows), selected at run time.
 #include <cstring>
 
+#include "dot_body.h"
 #include "matrix.h"
 #include "simd.h"
 
@@ -14,22 +15,6 @@
 namespace eidos {
 
 namespace {
-
-constexpr size_t kLanes = 16;
-
-// Σ load(j)·query[j] with kLanes independent partial sums (vectorisable), plus the tail.
-template <class Load>
-__attribute__((always_inline)) inline float DotBody(Load load, const float* query, size_t d) {
-  float acc[kLanes] = {};
-  size_t j = 0;
-  for (; j + kLanes <= d; j += kLanes) {
-    for (size_t l = 0; l < kLanes; ++l) acc[l] += load(j + l) * query[j + l];
-  }
-  for (; j < d; ++j) acc[0] += load(j) * query[j];
-  float sum = 0;
-  for (size_t l = 0; l < kLanes; ++l) sum += acc[l];
-  return sum;
-}
 
 #if defined(__aarch64__)
 using Half = __fp16;  // arm64 converts fp16 natively (FCVT), vectorised by the compiler

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "args.h"
+#include "dot_body.h"
 #include "job.h"
 #include "pool.h"
 #include "simd.h"
@@ -54,20 +55,10 @@ void QueryFromRow(const Matrix& matrix, size_t i, float* out) {
 
 // dots[q·rows + r] = ⟨queries[q], rows[r]⟩ for nq queries and nr rows, both f32 and d wide.
 void DotsPortable(const float* queries, size_t nq, const float* rows, size_t nr, size_t d, float* dots) {
-  constexpr size_t kLanes = 16;
   for (size_t q = 0; q < nq; ++q) {
-    const float* a = queries + q * d;
     for (size_t r = 0; r < nr; ++r) {
-      const float* b = rows + r * d;
-      float acc[kLanes] = {};
-      size_t j = 0;
-      for (; j + kLanes <= d; j += kLanes) {
-        for (size_t l = 0; l < kLanes; ++l) acc[l] += a[j + l] * b[j + l];
-      }
-      for (; j < d; ++j) acc[0] += a[j] * b[j];
-      float sum = 0;
-      for (size_t l = 0; l < kLanes; ++l) sum += acc[l];
-      dots[q * nr + r] = sum;
+      const float* row = rows + r * d;
+      dots[q * nr + r] = DotBody([row](size_t j) { return row[j]; }, queries + q * d, d);
     }
   }
 }
