@@ -58,7 +58,8 @@ describe('watchLibrary', () => {
     try {
       mkdirSync(join(outside.dir, 'trip'));
       writeFileSync(join(outside.dir, 'trip', 'beach.jpg'), 'y');
-      watcher = await watchLibrary([root], (changes) => batches.push(changes), { debounceMs: 300 });
+      // As above: a window well above a loaded machine's event delay (and the folder's stat before it is added).
+      watcher = await watchLibrary([root], (changes) => batches.push(changes), { debounceMs: 1500 });
       renameSync(join(root, 'old.png'), join(root, 'new.png'));
       renameSync(join(outside.dir, 'trip'), join(root, 'trip'));
       await batchesArrive(1);
