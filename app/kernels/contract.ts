@@ -141,8 +141,15 @@ export interface KernelStatus {
   threads: number;
   /** Why the faster backend is not in use, when it is not. */
   reason?: string;
-  /** macOS builds: the GPU and what it serves, or why there is none. */
-  metal?: { device: string; serves: string; lastFailure?: string } | { unavailable: string };
+  /**
+   * macOS builds: the GPU, its qualifying families (Apple7, Mac2) and what it serves, with how the last
+   * matrix reached it (wrapped in place or copied); or why the C++ threads serve instead; or, until its
+   * start (device, kernels, known-answer check) has finished, that it is starting.
+   */
+  metal?:
+    | { device: string; families: string; serves: string; lastMatrix?: string; lastFailure?: string }
+    | { unavailable: string }
+    | { starting: string };
   /** Per operation (async twins included), the backend its last completed call ran on; absent: none yet. */
   lastRun: Partial<Record<KernelOperation, KernelBackend>>;
 }

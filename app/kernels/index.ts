@@ -1,15 +1,18 @@
 /**
  * The one place that loads the native addon (native/build/Release/eidos_native.node). `kernels` is the
  * native implementation when it loads and the TypeScript reference otherwise; on Macs the GPU (Metal)
- * serves the async score calls (searchPassAsync, scoresAsync) on f32 and f16 matrices, the C++ threads
- * everything else. `kernelStatus()` says what is loaded, and per operation which backend ran it last.
- * Native argument errors surface as EidosError('BAD_ARGUMENT').
+ * serves the async score calls (searchPassAsync, scoresAsync) on f32 and f16 matrices once it has passed
+ * its start (metal-check.ts: device family, kernels compiled off the JS thread, a known-answer search
+ * pass equal to the C++ one), the C++ threads everything else and everything until then. `kernelStatus()`
+ * says what is loaded, where the GPU stands, and per operation which backend ran it last. Native
+ * argument errors surface as EidosError('BAD_ARGUMENT').
  */
 import { createRequire } from 'node:module';
 import { resources } from '../resources.ts';
 import { EidosError } from '../contract/errors.ts';
 import type { EmbeddingMatrix, Kernels, KernelStatus, SearchPassResult } from './contract.ts';
 import { lastBackends, recordingRuns, recordRun } from './backend-log.ts';
+import { startGpu, type GpuState } from './metal-check.ts';
 import { referenceKernels } from './reference.ts';
 
 /** The raw binding, as native/src/*.cc register it. */
@@ -19,11 +22,14 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
   setPortable(on: boolean): string;
   readAll(array: ArrayBufferView): number;
   /**
-   * macOS builds only (native/src/metal). The device's name, or null (metalError says why). The async
-   * calls return null, not a promise, for a call the GPU does not take (an i8 matrix, 32-bit overflow).
+   * macOS builds only (native/src/metal). metalPrepare makes the device and compiles the kernels on a
+   * thread of its own, rejecting with why there is no GPU backend. The async calls return null, not a
+   * promise, for a call the GPU does not take (not prepared, an i8 matrix, 32-bit overflow); their
+   * promises settle from Metal's completion handler, with no thread waiting for the GPU.
    */
-  metalDevice?: () => string | null;
-  metalError?: () => string | null;
+  metalPrepare?: () => Promise<{ device: string; families: string }>;
+  /** How this environment's last matrix reached the GPU: wrapped in place, or copied. */
+  metalMatrixMode?: () => 'wrapped' | 'copied' | null;
   metalScoresAsync?: (matrix: EmbeddingMatrix, queries: Float32Array, nq: number) => Promise<Float32Array> | null;
   metalSearchPassAsync?: (
     matrix: EmbeddingMatrix,
@@ -62,6 +68,24 @@ function loadNative(): { binding?: NativeBinding; reason?: string } {
 
 let loadedAddon: { binding?: NativeBinding; reason?: string } | undefined;
 
+/** The GPU's start and its outcome (macOS builds); undefined elsewhere. */
+let gpuState: GpuState | undefined;
+let gpuStarted: Promise<void> | undefined;
+
+/** Starts the GPU when the addon has one: in the background, the C++ threads serving meanwhile. */
+function startGpuOf(native: NativeBinding): void {
+  const { metalPrepare, metalSearchPassAsync } = native;
+  if (!metalPrepare || !metalSearchPassAsync) return;
+  gpuState = { kind: 'starting' };
+  gpuStarted = startGpu(
+    () => metalPrepare(),
+    (...args) => metalSearchPassAsync(...args),
+    (...args) => native.searchPassAsync(...args),
+  ).then((state) => {
+    gpuState = state;
+  });
+}
+
 /**
  * The addon, loaded on first use rather than at import: its path comes from the resource root, which
  * the entry point sets after its imports have run.
@@ -69,6 +93,7 @@ let loadedAddon: { binding?: NativeBinding; reason?: string } | undefined;
 function loaded(): { binding?: NativeBinding; reason?: string } {
   if (loadedAddon === undefined) {
     loadedAddon = loadNative();
+    if (loadedAddon.binding) startGpuOf(loadedAddon.binding);
     if (loadedAddon.reason !== undefined && process.env.EIDOS_KERNELS !== 'typescript')
       console.warn(`eidos: ${loadedAddon.reason}`);
   }
@@ -126,8 +151,21 @@ async function gpuOrCpu<R>(
   return result;
 }
 
+/** The GPU's calls once it has passed its start, else undefined (the C++ threads serve). */
+function readyGpu(native: NativeBinding): NativeBinding | undefined {
+  return gpuState?.kind === 'ready' ? native : undefined;
+}
+
+/**
+ * Resolves when the GPU's start has decided whether it serves (at once where there is no GPU backend);
+ * never rejects. `eidos doctor` waits for it, so it reports the backend a search will use.
+ */
+export async function gpuDecided(): Promise<void> {
+  loaded();
+  await gpuStarted;
+}
+
 function nativeKernels(native: NativeBinding): Kernels {
-  const gpu = native.metalDevice?.() != null ? native : undefined;
   const cpu = recordingRuns(
     {
       scores: (matrix, queries, nq) => native.scores(matrix, queries, nq),
@@ -155,13 +193,15 @@ function nativeKernels(native: NativeBinding): Kernels {
   ) as unknown as Kernels;
   return {
     ...guarded,
-    // The GPU serves the async score calls only: its wait for the command buffer then happens on a libuv
-    // worker, never on the JS thread. Argument errors throw from the GPU binding's own checks.
+    // The GPU serves the async score calls only (a promise, settled when Metal reports the command buffer
+    // done). Argument errors throw from the GPU binding's own checks.
     scoresAsync: guardAsync((matrix, queries, nq) =>
-      gpuOrCpu('scores', gpu?.metalScoresAsync?.(matrix, queries, nq), () => native.scoresAsync(matrix, queries, nq)),
+      gpuOrCpu('scores', readyGpu(native)?.metalScoresAsync?.(matrix, queries, nq), () =>
+        native.scoresAsync(matrix, queries, nq),
+      ),
     ),
     searchPassAsync: guardAsync((matrix, query, tau, k, mask, wantScores) =>
-      gpuOrCpu('searchPass', gpu?.metalSearchPassAsync?.(matrix, query, tau, k, mask, wantScores), () =>
+      gpuOrCpu('searchPass', readyGpu(native)?.metalSearchPassAsync?.(matrix, query, tau, k, mask, wantScores), () =>
         native.searchPassAsync(matrix, query, tau, k, mask, wantScores),
       ),
     ),
@@ -193,19 +233,31 @@ export function kernelStatus(): KernelStatus {
     return { backend: 'typescript', threads: 1, reason: loaded().reason, lastRun: lastBackends() };
   const { threads } = native.status();
   const status: KernelStatus = { backend: 'native-cpu', threads, lastRun: lastBackends() };
-  if (native.metalDevice) {
-    const device = native.metalDevice();
-    status.metal =
-      device === null
-        ? { unavailable: native.metalError?.() ?? 'no Metal device' }
-        : {
-            device,
-            serves:
-              'searchPassAsync and scoresAsync on f32 and f16 matrices; i8 matrices and the synchronous calls run on the C++ threads',
-            ...(metalFailure !== undefined ? { lastFailure: metalFailure } : {}),
-          };
-  }
+  if (gpuState !== undefined) status.metal = metalStatus(gpuState, native.metalMatrixMode?.() ?? null);
   return status;
+}
+
+/** kernelStatus().metal for a GPU state: what serves, or why the C++ threads do. */
+export function metalStatus(
+  state: GpuState,
+  matrixMode: 'wrapped' | 'copied' | null,
+): NonNullable<KernelStatus['metal']> {
+  if (state.kind === 'starting')
+    return {
+      starting:
+        'making the Metal device, compiling the kernels and running the known-answer check; the C++ threads serve until it passes',
+    };
+  if (state.kind === 'refused') return { unavailable: `${state.reason}; the C++ threads serve every call` };
+  return {
+    device: state.device,
+    families: state.families,
+    serves:
+      'searchPassAsync and scoresAsync on f32 and f16 matrices; i8 matrices and the synchronous calls run on the C++ threads',
+    ...(matrixMode !== null
+      ? { lastMatrix: matrixMode === 'wrapped' ? 'wrapped in place (no copy)' : 'copied (not placed on a VM page)' }
+      : {}),
+    ...(metalFailure !== undefined ? { lastFailure: metalFailure } : {}),
+  };
 }
 
 /**
@@ -235,11 +287,23 @@ export function nativeCpuKernels(): Pick<Kernels, 'scores' | 'searchPass'> | und
     : undefined;
 }
 
-/** The GPU's own calls (null for a call it declines), for the Metal parity test; undefined without a GPU. */
+/**
+ * The GPU's own calls (null for a call it declines), for the Metal parity test; undefined unless the GPU
+ * passed its start (await gpuDecided() first).
+ */
 export function metalKernels(): Required<Pick<NativeBinding, 'metalScoresAsync' | 'metalSearchPassAsync'>> | undefined {
   const native = loaded().binding;
-  if (native?.metalDevice?.() == null || !native.metalScoresAsync || !native.metalSearchPassAsync) return undefined;
+  if (gpuState?.kind !== 'ready' || !native?.metalScoresAsync || !native.metalSearchPassAsync) return undefined;
   return { metalScoresAsync: native.metalScoresAsync, metalSearchPassAsync: native.metalSearchPassAsync };
+}
+
+/** Why the GPU does not serve on this build and machine (the tests' skip reasons); undefined when it does. */
+export function gpuAbsence(): string | undefined {
+  if (!loaded().binding) return 'no native addon';
+  if (gpuState === undefined) return 'no Metal backend in this build (not macOS)';
+  if (gpuState.kind === 'refused') return gpuState.reason;
+  if (gpuState.kind === 'starting') return 'the GPU is still starting';
+  return undefined;
 }
 
 /** Where a page starts in an ArrayBuffer, on builds that map matrices for the GPU; undefined elsewhere. */

@@ -4,7 +4,7 @@
  * this machine (for searchPass and scores, their async calls: the ones the search and the GPU use).
  */
 import type { KernelStatus } from './contract.ts';
-import { kernels, kernelStatus } from './index.ts';
+import { gpuDecided, kernels, kernelStatus } from './index.ts';
 import { allocateMatrix } from './matrix.ts';
 import { mulberry32 } from '../util/mulberry32.ts';
 
@@ -23,6 +23,7 @@ function unitVectors(count: number, next: () => number): Float32Array {
 }
 
 export async function probeKernels(): Promise<KernelStatus> {
+  await gpuDecided(); // so the GPU's search calls below run where a search's would, and the report says why not
   const next = mulberry32(1);
   const rows = unitVectors(ROWS, next);
   const matrix = allocateMatrix('f16', ROWS, DIMS); // the library's dtype

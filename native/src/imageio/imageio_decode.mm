@@ -2,7 +2,8 @@
 // ImageIO, shrunk while decoding to a maximum pixel size, turned by its orientation (EXIF, or the HEIF
 // container's irot/imir), colour-converted to sRGB and flattened onto white: the same output contract as
 // the portable path (app/image/decode.ts: 8-bit sRGB, three interleaved channels). Runs on libuv's pool
-// (Napi::AsyncWorker), never on the JavaScript thread.
+// (Napi::AsyncWorker), never on the JavaScript thread. Properties and pixels both come from the primary
+// image (CGImageSourceGetPrimaryImageIndex), and ImageIO reads the caller's bytes without a copy.
 //
 // imageioDecode(bytes: Uint8Array, maxPixelSize: number) → Promise<{ data: Uint8Array, width, height,
 //   fullWidth, fullHeight }>; rejects with the ImageIO failure in its message.
@@ -28,9 +29,9 @@ struct Decoded {
   size_t fullHeight = 0;
 };
 
-// Displayed size of image 0 (orientation applied) from its properties, without decoding pixels.
-bool DisplayedSize(CGImageSourceRef source, size_t* width, size_t* height) {
-  CFDictionaryRef properties = CGImageSourceCopyPropertiesAtIndex(source, 0, nullptr);
+// Displayed size of image `index` (orientation applied) from its properties, without decoding pixels.
+bool DisplayedSize(CGImageSourceRef source, size_t index, size_t* width, size_t* height) {
+  CFDictionaryRef properties = CGImageSourceCopyPropertiesAtIndex(source, index, nullptr);
   if (properties == nullptr) return false;
   int w = 0, h = 0, orientation = 1;
   CFNumberRef number = nullptr;
@@ -52,15 +53,21 @@ bool DisplayedSize(CGImageSourceRef source, size_t* width, size_t* height) {
 // Decodes into `out`; returns an empty string on success, else the reason.
 std::string Decode(const uint8_t* bytes, size_t length, int maxPixelSize, Decoded* out) {
   @autoreleasepool {
-    CFDataRef data = CFDataCreate(kCFAllocatorDefault, bytes, static_cast<CFIndex>(length));
+    // The file's bytes as they are, not copied: the caller keeps them alive (and unchanged) until the
+    // decode is done, and kCFAllocatorNull tells CoreFoundation the memory is not its to free.
+    CFDataRef data =
+        CFDataCreateWithBytesNoCopy(kCFAllocatorDefault, bytes, static_cast<CFIndex>(length), kCFAllocatorNull);
     if (data == nullptr) return "out of memory";
     CGImageSourceRef source = CGImageSourceCreateWithData(data, nullptr);
-    CFRelease(data);
+    CFRelease(data);  // the source holds its own reference while it reads
     if (source == nullptr || CGImageSourceGetCount(source) == 0) {
       if (source != nullptr) CFRelease(source);
       return "ImageIO does not recognise the file as an image";
     }
-    if (!DisplayedSize(source, &out->fullWidth, &out->fullHeight)) {
+    // The primary image, as the portable path decodes (app/image/heif-decode.ts): a HEIF burst or
+    // collection need not list it first. (0 for formats without one.)
+    const size_t primary = CGImageSourceGetPrimaryImageIndex(source);
+    if (!DisplayedSize(source, primary, &out->fullWidth, &out->fullHeight)) {
       CFRelease(source);
       return "ImageIO finds no image size in the file";
     }
@@ -72,7 +79,7 @@ std::string Decode(const uint8_t* bytes, size_t length, int maxPixelSize, Decode
       (__bridge id)kCGImageSourceShouldCacheImmediately : @YES,
       (__bridge id)kCGImageSourceThumbnailMaxPixelSize : @(maxPixelSize),
     };
-    CGImageRef image = CGImageSourceCreateThumbnailAtIndex(source, 0, (__bridge CFDictionaryRef)options);
+    CGImageRef image = CGImageSourceCreateThumbnailAtIndex(source, primary, (__bridge CFDictionaryRef)options);
     CFRelease(source);
     if (image == nullptr) return "ImageIO could not decode the image";
     const size_t width = CGImageGetWidth(image);

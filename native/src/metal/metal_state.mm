@@ -2,11 +2,15 @@
 
 #import <Foundation/Foundation.h>
 
+#include <atomic>
+
 #include "scores_metal_source.h"  // generated from scores.metal by binding.gyp
 
 namespace eidos {
 
 namespace {
+
+std::atomic<const MetalState*> built{nullptr};
 
 id<MTLComputePipelineState> Pipeline(id<MTLDevice> device, id<MTLLibrary> library, NSString* name,
                                      std::string* error) {
@@ -30,11 +34,29 @@ id<MTLComputePipelineState> Pipeline(id<MTLDevice> device, id<MTLLibrary> librar
   return pipeline;
 }
 
+// The GPU families whose devices run simd_sum and simd_max (SIMD-scoped reductions, which the kernels
+// use): Apple7 and later (M1 on), and Mac2. A device in neither — an old GPU, or a virtual machine's
+// paravirtual one — is refused before anything is compiled.
+std::string QualifyingFamilies(id<MTLDevice> device) {
+  std::string families;
+  if ([device supportsFamily:MTLGPUFamilyApple7]) families = "Apple7";
+  if ([device supportsFamily:MTLGPUFamilyMac2]) families += families.empty() ? "Mac2" : ", Mac2";
+  return families;
+}
+
 MetalState* Build() {
   auto* state = new MetalState();
   @autoreleasepool {
     id<MTLDevice> device = MTLCreateSystemDefaultDevice();
     if (device == nil) return (state->error = "no Metal device", state);
+    state->name = device.name.UTF8String;
+    state->families = QualifyingFamilies(device);
+    if (state->families.empty()) {
+      state->error = "the GPU " + state->name +
+                     " is in neither the Apple7 nor the Mac2 Metal family, so it lacks the SIMD-group reductions "
+                     "the kernels use";
+      return state;
+    }
     MTLCompileOptions* options = [[MTLCompileOptions alloc] init];
     // IEEE NaN and ±∞ as on the CPU path: the ranking order and the log-sum-exp depend on them. (Its
     // successor, mathMode = MTLMathModeSafe, exists only from the macOS 15 SDK; this sets the same mode.)
@@ -61,9 +83,17 @@ MetalState* Build() {
 
 }  // namespace
 
-MetalState& Metal() {
-  static MetalState* state = Build();  // leaked on purpose: GPU objects must outlive every pending job
+const MetalState& BuildMetal() {
+  // Leaked on purpose: GPU objects must outlive every pending job. A function-local static is built
+  // once even when two environments' start-up threads arrive together.
+  static const MetalState* state = [] {
+    const MetalState* made = Build();
+    built.store(made, std::memory_order_release);
+    return made;
+  }();
   return *state;
 }
+
+const MetalState* BuiltMetal() { return built.load(std::memory_order_acquire); }
 
 }  // namespace eidos
