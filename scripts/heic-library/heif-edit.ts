@@ -206,3 +206,28 @@ export function damageItem(input: Uint8Array, itemId: number): Uint8Array {
   output.fill(0xff, offset, offset + Math.min(length, 8));
   return output;
 }
+
+/**
+ * Points the primary item (`pitm`) at `itemId`, in place: what a phone writes for a burst whose chosen
+ * picture is not its first (heif-enc always makes the first image it encodes primary).
+ */
+export function setPrimaryItem(input: Uint8Array, itemId: number): Uint8Array {
+  const top = boxes(input, 0, input.length);
+  const meta = must(
+    top.find((b) => b.type === 'meta'),
+    'meta',
+  );
+  const pitm = must(
+    boxes(input, meta.payload + 4, meta.end).find((b) => b.type === 'pitm'),
+    'pitm',
+  );
+  if (!readHeifLayout(input).items.has(itemId)) throw new Error(`heif-edit: no item ${itemId}`);
+  const output = input.slice();
+  const view = new DataView(output.buffer, output.byteOffset, output.byteLength);
+  // pitm is a full box: version (0: 16-bit item id, 1: 32-bit), flags, then the id.
+  if (output[pitm.payload] === 0) {
+    if (itemId > 0xffff) throw new Error('heif-edit: a version-0 pitm holds 16-bit item ids only');
+    view.setUint16(pitm.payload + 4, itemId);
+  } else view.setUint32(pitm.payload + 4, itemId);
+  return output;
+}

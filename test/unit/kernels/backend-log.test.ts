@@ -1,7 +1,7 @@
 // The per-operation backend bookkeeping behind `eidos doctor`: recorded by the call that ran, never
 // assumed; here with the C++ and TypeScript backends (the GPU's half runs in metal-parity.test.ts).
 import { describe, expect, it } from 'vitest';
-import { kernels, kernelStatus, metalKernels } from '../../../app/kernels/index.ts';
+import { gpuDecided, kernels, kernelStatus, metalKernels } from '../../../app/kernels/index.ts';
 import { allocateMatrix } from '../../../app/kernels/matrix.ts';
 import { probeKernels } from '../../../app/kernels/probe.ts';
 import { referenceKernels as ref } from '../../../app/kernels/reference.ts';
@@ -25,6 +25,7 @@ describe('which backend ran each kernel operation', () => {
   });
 
   it('counts an async call as its operation, once its result is in', async () => {
+    await gpuDecided(); // on a Mac: the GPU serves from here on, or never (its start has finished)
     const matrix = allocateMatrix('f16', 300, 8);
     matrix.data.set(kernels.f32ToF16(gridValues(300 * 8, 2)));
     ref.searchPass(matrix, gridValues(8, 3), 10, 5);

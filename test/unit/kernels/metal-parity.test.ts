@@ -1,15 +1,28 @@
 // The GPU (Metal) kernels against the C++ path, the reference (docs/architecture.md: identical top-k ids,
-// scores and log-sum-exp within 1e-3). Metal exists only in macOS builds; elsewhere these tests are
-// reported as skipped, and the macOS workflow runs them (.github/workflows/macos.yml).
+// scores and log-sum-exp within 1e-3). Metal exists only in macOS builds, and serves only after its start
+// (app/kernels/metal-check.ts: a GPU family with SIMD reductions, a known-answer search pass equal to the
+// C++ one). Where it does not serve — not macOS, or a GPU that was refused, as on GitHub's hosted runners
+// with their paravirtual GPU — these tests are skipped with the reason in their name; the refusal itself
+// is checked below.
 import { describe, expect, it } from 'vitest';
 import type { EmbeddingMatrix, SearchPassResult } from '../../../app/kernels/contract.ts';
-import { kernels, kernelStatus, metalKernels, nativeCpuKernels, nativePageOffset } from '../../../app/kernels/index.ts';
+import {
+  gpuAbsence,
+  gpuDecided,
+  kernels,
+  kernelStatus,
+  metalKernels,
+  nativeCpuKernels,
+  nativePageOffset,
+} from '../../../app/kernels/index.ts';
 import { allocateMatrix } from '../../../app/kernels/matrix.ts';
 import { referenceKernels as ref } from '../../../app/kernels/reference.ts';
 import { gridValues, matrixOf, randomMask, unitRows } from './fixtures.ts';
 
-const onMac = process.platform === 'darwin';
-const skipped = '(skipped: not macOS, no Metal)';
+await gpuDecided();
+const absence = gpuAbsence();
+const onMac = absence === undefined; // the GPU passed its start and serves
+const skipped = absence === undefined ? '' : `(skipped: ${absence})`;
 // n not a multiple of the 256-row threadgroup, k below, at and above it, d below and above the SIMD width.
 const shapes = [
   { n: 1, d: 3, k: 5 },
@@ -35,11 +48,23 @@ async function onGpu(...args: Parameters<typeof kernels.searchPass>): Promise<Se
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-3 * Math.max(1, Math.abs(b));
 
 describe('Metal kernels', () => {
+  it.skipIf(process.platform !== 'darwin' || onMac)(
+    `a Mac whose GPU was refused says why, and the C++ threads serve the search ${skipped || '(skipped: the GPU serves)'}`,
+    async () => {
+      expect(kernelStatus().metal).toHaveProperty('unavailable', expect.stringContaining('the C++ threads serve'));
+      expect(metalKernels()).toBeUndefined();
+      const matrix = placed('f16', unitRows(1000, 16, 1), 1000, 16);
+      await kernels.searchPassAsync(matrix, unitRows(1, 16, 2), 100, 5);
+      expect(kernelStatus().lastRun.searchPass).toBe('native-cpu');
+    },
+  );
+
   it.skipIf(!onMac)(`the GPU serves the search pass on macOS ${skipped}`, async () => {
     expect(kernelStatus().metal).toHaveProperty('device');
     const matrix = placed('f16', unitRows(1000, 16, 1), 1000, 16);
     await kernels.searchPassAsync(matrix, unitRows(1, 16, 2), 100, 5);
     expect(kernelStatus().lastRun.searchPass).toBe('metal');
+    expect(kernelStatus().metal).toHaveProperty('lastMatrix', 'wrapped in place (no copy)');
     kernels.searchPass(matrix, unitRows(1, 16, 2), 100, 5); // synchronous: the C++ threads, never a GPU wait
     expect(kernelStatus().lastRun.searchPass).toBe('native-cpu');
   });
@@ -126,6 +151,7 @@ describe('Metal kernels', () => {
     const query = gridValues(d, 9);
     const ours = await onGpu(matrix, query, 64, 20);
     expect(ours.indices).toEqual(nativeCpuKernels()!.searchPass(matrix, query, 64, 20).indices);
+    expect(kernelStatus().metal).toHaveProperty('lastMatrix', 'copied (not placed on a VM page)');
   });
 
   it.skipIf(!onMac)(`declines i8 matrices, which the C++ threads then serve ${skipped}`, async () => {
