@@ -181,48 +181,56 @@ struct GpuCall {
   explicit GpuCall(Napi::Env env) : deferred(Napi::Promise::Deferred::New(env)) {}
 };
 
+// Parses, encodes and commits a call on the JS thread; its completion handler takes it from there.
 template <class Job>
-Napi::Value RunOnGpu(const Napi::CallbackInfo& info) {
+Napi::Value Commit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  @autoreleasepool {  // Objective-C on the JS thread: its temporaries go when the call returns
-    const MetalState* metal = BuiltMetal();
-    if (metal == nullptr || metal->device == nil) return env.Null();
-    auto call = std::make_unique<GpuCall<Job>>(env);
-    // A failed check leaves a JS exception pending; without one the job declined the call: null tells
-    // the caller to use the C++ kernels.
-    if (!call->job.Parse(info, *metal)) return env.IsExceptionPending() ? env.Undefined() : env.Null();
-    std::shared_ptr<JsMailbox> box = EnvData::Of(env).Mailbox(env);
-    if (!box) return env.Null();
-    id<MTLCommandBuffer> commands = call->job.Encode(*metal);
-    Napi::Promise promise = call->deferred.Promise();
-    if (commands == nil) {
-      call->deferred.Reject(Napi::Error::New(env, call->job.error).Value());
-      return promise;
-    }
-    GpuCall<Job>* pending = call.release();  // from here owned by the delivery below
-    box->Expect(env);
-    box->BeginBusy();
-    [commands addCompletedHandler:^(id<MTLCommandBuffer> done) {
-      @autoreleasepool {
-        if (done.status == MTLCommandBufferStatusCompleted) {
-          pending->job.Collect();
-        } else {
-          pending->job.error = std::string("the Metal command buffer failed: ") +
-                               (done.error ? done.error.localizedDescription.UTF8String : "unknown error");
-        }
-      }
-      box->EndBusyAndPost([pending, box](napi_env raw) {
-        std::unique_ptr<GpuCall<Job>> owned(pending);
-        Napi::Env env(raw);
-        Napi::HandleScope scope(env);
-        box->Settled(env);
-        if (!owned->job.error.empty()) owned->deferred.Reject(Napi::Error::New(env, owned->job.error).Value());
-        else owned->deferred.Resolve(owned->job.Result(env));
-      });
-    }];
-    [commands commit];
+  const MetalState* metal = BuiltMetal();
+  if (metal == nullptr || metal->device == nil) return env.Null();
+  auto call = std::make_unique<GpuCall<Job>>(env);
+  // A failed check leaves a JS exception pending; without one the job declined the call: null tells
+  // the caller to use the C++ kernels.
+  if (!call->job.Parse(info, *metal)) return env.IsExceptionPending() ? env.Undefined() : env.Null();
+  std::shared_ptr<JsMailbox> box = EnvData::Of(env).Mailbox(env);
+  if (!box) return env.Null();
+  id<MTLCommandBuffer> commands = call->job.Encode(*metal);
+  Napi::Promise promise = call->deferred.Promise();
+  if (commands == nil) {
+    call->deferred.Reject(Napi::Error::New(env, call->job.error).Value());
     return promise;
   }
+  GpuCall<Job>* pending = call.release();  // from here owned by the delivery below
+  box->Expect(env);
+  box->BeginBusy();
+  [commands addCompletedHandler:^(id<MTLCommandBuffer> done) {
+    @autoreleasepool {
+      if (done.status == MTLCommandBufferStatusCompleted) {
+        pending->job.Collect();
+      } else {
+        pending->job.error = std::string("the Metal command buffer failed: ") +
+                             (done.error ? done.error.localizedDescription.UTF8String : "unknown error");
+      }
+    }
+    box->EndBusyAndPost([pending, box](napi_env raw) {
+      std::unique_ptr<GpuCall<Job>> owned(pending);
+      Napi::Env env(raw);
+      Napi::HandleScope scope(env);
+      box->Settled(env);
+      if (!owned->job.error.empty()) owned->deferred.Reject(Napi::Error::New(env, owned->job.error).Value());
+      else owned->deferred.Resolve(owned->job.Result(env));
+    });
+  }];
+  [commands commit];
+  return promise;
+}
+
+template <class Job>
+Napi::Value RunOnGpu(const Napi::CallbackInfo& info) {
+  Napi::Value result;
+  @autoreleasepool {  // Objective-C on the JS thread: its temporaries go when the call returns
+    result = Commit<Job>(info);
+  }
+  return result;
 }
 
 Napi::Value MetalPrepare(const Napi::CallbackInfo& info) {
@@ -247,8 +255,8 @@ Napi::Value MetalPrepare(const Napi::CallbackInfo& info) {
         return;
       }
       Napi::Object ready = Napi::Object::New(env);
-      ready.Set("device", metal.name);
-      ready.Set("families", metal.families);
+      ready.Set("device", metal.name.c_str());
+      ready.Set("families", metal.families.c_str());
       deferred.Resolve(ready);
     });
   }).detach();
