@@ -25,7 +25,7 @@
         "xcode_settings": {
           "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
           "CLANG_ENABLE_OBJC_ARC": "YES",
-          # = mac.minimumSystemVersion: the lowest macOS onnxruntime-node's binaries run on (test/unit/release/macos-versions.test.ts).
+          # = mac.minimumSystemVersion: the lowest macOS onnxruntime-node's binaries run on (test/unit/macos/macos-versions.test.ts).
           "MACOSX_DEPLOYMENT_TARGET": "14.0",
           "OTHER_CPLUSPLUSFLAGS": ["-O3", "-Wall"]
         },

@@ -35,7 +35,8 @@ for (const [file, slices] of unpacked)
   if (!slices.some((slice) => slice.cpu === 'arm64'))
     problems.push(`${file}: no arm64 code (${slices.map((s) => s.cpu).join(', ')})`);
 for (const file of unloadedLibraries(unpacked)) problems.push(`${file}: a library that nothing loads`);
-for (const { loader, name } of missingLibraries(unpacked)) problems.push(`${loader}: loads ${name}, which is not in the app`);
+for (const { loader, name } of missingLibraries(unpacked))
+  problems.push(`${loader}: loads ${name}, which is not in the app`);
 
 const plist = readFileSync(join(app, 'Contents', 'Info.plist'), 'utf8');
 const declared = /<key>LSMinimumSystemVersion<\/key>\s*<string>([^<]+)<\/string>/.exec(plist)?.[1];

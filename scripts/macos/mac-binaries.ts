@@ -55,8 +55,7 @@ export function lowestMacOSAccepted(slices: Map<string, MachOSlice[]>): { versio
 function candidates(name: string, loader: string, slice: MachOSlice): string[] {
   const here = dirname(loader);
   const expand = (path: string): string => normalize(path.replace(/^@loader_path/, here));
-  if (name.startsWith('@rpath/'))
-    return slice.rpaths.map((rpath) => expand(join(rpath, name.slice('@rpath/'.length))));
+  if (name.startsWith('@rpath/')) return slice.rpaths.map((rpath) => expand(join(rpath, name.slice('@rpath/'.length))));
   if (name.startsWith('@loader_path/')) return [expand(name)];
   return [];
 }

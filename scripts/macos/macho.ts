@@ -96,13 +96,14 @@ export function readMachO(bytes: Uint8Array, file: string): MachOSlice[] {
     const wide = magic === FAT_MAGIC_64;
     need(4, 4, 'the slice count');
     const count = view.getUint32(4, false);
+    // fat_arch: cputype, cpusubtype, offset, size, align (5 × u32); fat_arch_64: offset and size are u64.
     const entry = wide ? 32 : 20;
     need(8, count * entry, 'the slice table');
     const slices: MachOSlice[] = [];
     for (let i = 0; i < count; i++) {
       const at = 8 + i * entry;
       const offset = wide ? Number(view.getBigUint64(at + 8, false)) : view.getUint32(at + 8, false);
-      const size = wide ? Number(view.getBigUint64(at + 16, false)) : view.getUint32(at + 16, false);
+      const size = wide ? Number(view.getBigUint64(at + 16, false)) : view.getUint32(at + 12, false);
       need(offset, size, `slice ${i}`);
       slices.push(readThin(bytes.subarray(offset, offset + size), `${file} (slice ${i})`));
     }
@@ -119,12 +120,13 @@ function readThin(bytes: Uint8Array, file: string): MachOSlice {
         `${file}: ${what} at byte ${offset} needs ${length} bytes but only ${bytes.byteLength} are there: truncated`,
       );
   };
-  need(0, 28, 'the Mach-O header');
+  need(0, 4, 'the magic number');
   const raw = view.getUint32(0, false);
   const little = raw === MH_CIGAM || raw === MH_CIGAM_64;
   const magic = little ? view.getUint32(0, true) : raw;
   if (magic !== MH_MAGIC && magic !== MH_MAGIC_64)
     throw new MachOError(`${file}: not a Mach-O file (magic 0x${raw.toString(16).padStart(8, '0')})`);
+  need(0, magic === MH_MAGIC_64 ? 32 : 28, 'the Mach-O header');
   const u32 = (offset: number): number => view.getUint32(offset, little);
   const cpuType = u32(4);
   const commandCount = u32(16);
