@@ -1,5 +1,6 @@
 import { MessageChannelMain, utilityProcess, type UtilityProcess } from 'electron';
 import type { ApiHandlers } from '../app/contract/api.ts';
+import type { KernelStatus } from '../app/service/kernels-in-use.ts';
 import { portOf, type EngineInit } from './engine-port.ts';
 import { remoteHandlers } from './engine-protocol.ts';
 
@@ -10,6 +11,8 @@ import { remoteHandlers } from './engine-protocol.ts';
  */
 export interface EngineHost {
   handlers: ApiHandlers;
+  /** The kernels the engine process loaded: the native addon, or the TypeScript fallback and why. */
+  kernels(): Promise<KernelStatus>;
   stop(): void;
 }
 
@@ -38,6 +41,7 @@ export function startEngineHost(options: {
   });
   return {
     handlers: remote.handlers,
+    kernels: remote.kernels,
     stop: () => {
       child.kill();
     },

@@ -1,6 +1,7 @@
 import type { MessagePortMain } from 'electron';
 import type { ApiHandlers } from '../app/contract/api.ts';
 import { createEngineHandlers } from '../app/service/api-handlers.ts';
+import { kernelsInUse } from '../app/service/kernels-in-use.ts';
 import { setResourceRoot } from '../app/resources.ts';
 import { describeError } from '../app/contract/errors.ts';
 import { listenLocalSocket } from '../app/server/local-socket.ts';
@@ -41,7 +42,7 @@ export function runEngineProcess(
       setResourceRoot(init.resourceRoot);
       factory(init.dataDir)
         .then(async (handlers) => {
-          serveEngine(portOf(port), handlers);
+          serveEngine(portOf(port), handlers, kernelsInUse);
           await besideCli(init.dataDir, handlers);
           resolve();
         })

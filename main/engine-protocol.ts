@@ -3,6 +3,7 @@ import type { ApiEvent, ApiHandlers, ApiReply, EngineMethod, MediaAccess } from 
 import { contract, methodNames } from '../app/contract/api.ts';
 import { toReply } from '../app/contract/dispatch.ts';
 import type { MediaVariant, PhotoId } from '../app/contract/types.ts';
+import type { KernelStatus } from '../app/service/kernels-in-use.ts';
 
 /**
  * Request/response between the main process and the engine's utility process over one MessagePort:
@@ -15,8 +16,11 @@ export interface PortLike {
   onMessage(listener: (data: unknown) => void): void;
 }
 
-/** Calls the engine can answer: every engine method plus the two media look-ups. */
-type Call = EngineMethod | 'media.locate' | 'media.allowedRoots';
+/**
+ * Calls the engine can answer: every engine method, the two media look-ups, and which kernels it loaded
+ * (main's own question, asked by the smoke test; the renderer and the bridge cannot reach it).
+ */
+type Call = EngineMethod | 'media.locate' | 'media.allowedRoots' | 'engine.kernels';
 
 interface Request {
   id: number;
@@ -27,19 +31,31 @@ type Message = { id: number; reply: ApiReply<unknown> } | { event: ApiEvent };
 
 const engineMethods = methodNames.filter((name): name is EngineMethod => contract[name].scope === 'engine');
 
-/** The engine side: answers requests with `handlers` and forwards its events. */
-export function serveEngine(port: PortLike, handlers: ApiHandlers): () => void {
+/** The engine side: answers requests with `handlers` and forwards its events; `kernels` says what it loaded. */
+export function serveEngine(
+  port: PortLike,
+  handlers: ApiHandlers,
+  kernels: () => KernelStatus = () => {
+    throw new EidosError('NOT_FOUND', 'This engine does not report its kernels.');
+  },
+): () => void {
   const unsubscribe = handlers.subscribe((event) => port.postMessage({ event } satisfies Message));
   port.onMessage((data) => {
     const { id, call, args } = data as Request;
-    void toReply(() => dispatch(handlers, call, args)).then((reply) =>
+    void toReply(() => dispatch(handlers, kernels, call, args)).then((reply) =>
       port.postMessage({ id, reply } satisfies Message),
     );
   });
   return unsubscribe;
 }
 
-function dispatch(handlers: ApiHandlers, call: Call, args: unknown): Promise<unknown> {
+async function dispatch(
+  handlers: ApiHandlers,
+  kernels: () => KernelStatus,
+  call: Call,
+  args: unknown,
+): Promise<unknown> {
+  if (call === 'engine.kernels') return kernels();
   if (call === 'media.locate') {
     const { id, variant } = args as { id: PhotoId; variant: MediaVariant };
     return handlers.media.locate(id, variant);
@@ -51,7 +67,12 @@ function dispatch(handlers: ApiHandlers, call: Call, args: unknown): Promise<unk
 }
 
 /** The main side: an `ApiHandlers` whose every call is a round trip to the engine. */
-export function remoteHandlers(port: PortLike): { handlers: ApiHandlers; failAll(reason: string): void } {
+export function remoteHandlers(port: PortLike): {
+  handlers: ApiHandlers;
+  /** The kernels the engine process loaded. */
+  kernels(): Promise<KernelStatus>;
+  failAll(reason: string): void;
+} {
   let nextId = 1;
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const listeners = new Set<(event: ApiEvent) => void>();
@@ -94,6 +115,7 @@ export function remoteHandlers(port: PortLike): { handlers: ApiHandlers; failAll
 
   return {
     handlers,
+    kernels: () => call('engine.kernels', undefined) as Promise<KernelStatus>,
     /** Rejects every call in flight and every later one, e.g. when the engine process exits. */
     failAll(reason) {
       closedReason = reason;

@@ -7,6 +7,8 @@ import { installMenu } from './menu.ts';
 import { handleAppProtocol, registerAppScheme } from './protocol.ts';
 import { hardenApp, hardenSession } from './security.ts';
 import { createShellActions } from './shell-actions.ts';
+import { runSmokeApp } from './smoke-app.ts';
+import { smokeTestLibrary } from './smoke-test.ts';
 import { createMainWindow } from './windows.ts';
 
 /**
@@ -14,10 +16,16 @@ import { createMainWindow } from './windows.ts';
  * wiring between them. Bundled by scripts/build.ts into dist/main/main.js. Resources are found below
  * the app folder: the project folder in development, `<process.resourcesPath>/app.asar` when packaged
  * (electron-builder unpacks the native binaries and workers beside it, and Electron reads those through).
+ * With `--smoke-test <folder>` it runs the packaged app's smoke test instead (main/smoke-app.ts).
  */
 
 export function startApp(): void {
   setResourceRoot(app.getAppPath());
+  const smokeLibrary = smokeTestLibrary(process.argv);
+  if (smokeLibrary !== undefined) {
+    runSmokeApp(smokeLibrary);
+    return;
+  }
   // A second copy would open the same index; hand over to the first one instead.
   if (!app.requestSingleInstanceLock()) {
     app.quit();

@@ -25,7 +25,8 @@
         "xcode_settings": {
           "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
           "CLANG_ENABLE_OBJC_ARC": "YES",
-          "MACOSX_DEPLOYMENT_TARGET": "12.0",
+          # = mac.minimumSystemVersion: the lowest macOS onnxruntime-node's binaries run on (test/unit/macos/macos-versions.test.ts).
+          "MACOSX_DEPLOYMENT_TARGET": "14.0",
           "OTHER_CPLUSPLUSFLAGS": ["-O3", "-Wall"]
         },
         # The kernel source is compiled at run time (newLibraryWithSource), which needs no Xcode

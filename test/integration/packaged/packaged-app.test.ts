@@ -3,16 +3,19 @@
  * select (and the production dependencies) copied to a temporary folder, the bundled engine process
  * driven over a MessageChannel as Electron's main process drives it (install synthetic-tiny, index 60
  * photos, search, explain, status), all under strace: not one file of the checkout may be touched.
+ * And the Mac release's file list, as electron-builder.yml selects it for a Mac: no Linux or Windows
+ * binary, and of onnxruntime's Mac files exactly those its addon loads.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExplainResponse, IndexProgress, SearchResponse, Status } from '../../../app/contract/types.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 import { STRACE } from '../../helpers/traced.ts';
+import { classify, machOSlices, missingLibraries, unloadedLibraries } from '../../../scripts/macos/mac-binaries.ts';
 import { copyRelease, readBuilderConfig, releaseFiles } from './release-files.ts';
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -129,5 +132,52 @@ describe('the packaged desktop app, outside the checkout', () => {
     // …and it did run from the release folder.
     expect(touched.some((path) => path.startsWith(join(app, 'node_modules', 'onnxruntime-node')))).toBe(true);
     expect(touched).toContain(join(app, 'dist', 'workers', 'encoder-worker.js'));
+  });
+});
+
+/**
+ * Compiled by `npm ci` on the machine that builds the release (node-gyp writes into the `build/` folder
+ * beside a binding.gyp): ELF here, Mach-O on the Mac that builds the Mac app.
+ */
+function compiledHere(file: string): boolean {
+  for (let dir = dirname(file); dir !== '.' && dir !== '/'; dir = dirname(dir)) {
+    const [parent, name] = [dirname(dir), dir.slice(dirname(dir).length + 1)];
+    if (name === 'build' && existsSync(join(REPO, parent, 'binding.gyp'))) return true;
+  }
+  return false;
+}
+
+describe("the Mac release's file list", () => {
+  const files = releaseFiles(REPO, 'mac');
+  const ortBin = 'node_modules/onnxruntime-node/bin';
+
+  it('holds no ELF or PE file but those npm ci compiles for the machine it runs on', () => {
+    const foreign = classify(REPO, files).filter(({ kind }) => kind === 'elf' || kind === 'pe');
+    expect(foreign.filter(({ file }) => !compiledHere(file))).toEqual([]);
+    // The check sees them: onnxruntime-node ships Linux and Windows binaries that the Mac rules leave out.
+    const shipped = readdirSync(join(REPO, ortBin), { recursive: true, encoding: 'utf8' }).map((f) => `${ortBin}/${f}`);
+    const kinds = new Set(
+      classify(
+        REPO,
+        shipped.filter((f) => /\.(node|so\.\d+|dll)$/.test(f)),
+      ).map((b) => b.kind),
+    );
+    expect([...kinds].sort()).toEqual(['elf', 'mach-o', 'pe']);
+  });
+
+  it("keeps onnxruntime's Mac addon and exactly the libraries it loads", () => {
+    const darwin = files.filter((f) => f.startsWith(`${ortBin}/`) && f.includes('/darwin/'));
+    expect(darwin.some((f) => f.endsWith('/onnxruntime_binding.node'))).toBe(true);
+    const slices = machOSlices(REPO, darwin);
+    expect(unloadedLibraries(slices)).toEqual([]);
+    expect(missingLibraries(slices)).toEqual([]);
+    // …which finds the copy onnxruntime-node ships but never loads when nothing leaves it out.
+    const all = readdirSync(join(REPO, ortBin), { recursive: true, encoding: 'utf8' })
+      .map((f) => `${ortBin}/${f}`)
+      .filter((f) => f.includes('/darwin/') && /\.(node|dylib)$/.test(f));
+    expect(unloadedLibraries(machOSlices(REPO, all))).toEqual(
+      all.filter((f) => /libonnxruntime\.\d+\.\d+\.\d+\.dylib$/.test(f)),
+    );
+    expect(unloadedLibraries(machOSlices(REPO, all)).length).toBeGreaterThan(0);
   });
 });

@@ -8,8 +8,14 @@ import { describe, expect, it } from 'vitest';
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
 // electron-builder's own schema check (the one `electron-builder` runs before building).
-const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+const { validateConfiguration, getConfig } = require('app-builder-lib/out/util/config/config.js') as {
   validateConfiguration(config: unknown, logger: { add(): void; isEnabled: boolean }): Promise<void>;
+  /** How `electron-builder --config <file>` reads a configuration, `extends` merged in. */
+  getConfig(
+    projectDir: string,
+    configPath: string | null,
+    configFromOptions: unknown,
+  ): Promise<Record<string, unknown>>;
 };
 const root = join(import.meta.dirname, '..', '..', '..');
 
@@ -23,6 +29,7 @@ interface BuilderConfig {
   mac: {
     target: { target: string; arch: string[] }[];
     hardenedRuntime: boolean;
+    forceCodeSigning: boolean;
     entitlements: string;
     entitlementsInherit: string;
     notarize: boolean;
@@ -80,9 +87,23 @@ describe('electron-builder.yml', () => {
     ]);
     expect(config.mac.hardenedRuntime).toBe(true);
     expect(config.mac.notarize).toBe(true);
+    // No Developer ID found fails the build rather than leaving an app arm64 macOS kills at launch.
+    expect(config.mac.forceCodeSigning).toBe(true);
     expect(trueKeys(config.mac.entitlements)).toEqual(['com.apple.security.cs.allow-jit']);
     expect(trueKeys(config.mac.entitlementsInherit)).toEqual(['com.apple.security.cs.allow-jit']);
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
+  });
+
+  it('has an unsigned variant that differs only in an ad-hoc signature without hardened runtime or notarisation', async () => {
+    const logger = { add: () => undefined, isEnabled: false };
+    const signed = await getConfig(root, join(root, 'electron-builder.yml'), null);
+    const unsigned = await getConfig(root, join(root, 'electron-builder.unsigned.yml'), null);
+    await expect(validateConfiguration(unsigned, logger)).resolves.toBeUndefined();
+    const { mac: unsignedMac, extends: parent, ...unsignedRest } = unsigned as { mac: object; extends: string };
+    const { mac: signedMac, ...signedRest } = signed as { mac: object };
+    expect(parent).toBe('electron-builder.yml');
+    expect(unsignedRest).toEqual(signedRest);
+    expect(unsignedMac).toEqual({ ...signedMac, identity: '-', hardenedRuntime: false, notarize: false });
   });
 
   it('unpacks every native binary of the runtime dependencies and of our addon', () => {
