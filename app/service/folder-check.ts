@@ -14,9 +14,13 @@ export { protectedFolders } from '../library/protected-folders.ts';
  */
 export function assertFolder(path: string, guard: ProtectedFolders): void {
   if (!isAbsolute(path))
-    throw new EidosError('BAD_ARGUMENT', `${path} is not an absolute path: give the folder's full path.`, {
-      file: path,
-    });
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `${path} is not a full path: give the folder's whole path, e.g. /Users/me/Pictures.`,
+      {
+        file: path,
+      },
+    );
   let isDirectory = false;
   try {
     isDirectory = statSync(path).isDirectory();
@@ -26,7 +30,7 @@ export function assertFolder(path: string, guard: ProtectedFolders): void {
       cause: error,
     });
   }
-  if (!isDirectory) throw new EidosError('BAD_ARGUMENT', `${path} is a file, not a folder.`, { file: path });
+  if (!isDirectory) throw new EidosError('BAD_ARGUMENT', `${path} is not a folder (it is a file).`, { file: path });
   const refusal = guard.refusal(path);
   if (refusal) throw new EidosError('BAD_ARGUMENT', `Cannot add ${path}: ${refusal}`, { file: path });
 }
