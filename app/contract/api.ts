@@ -86,12 +86,30 @@ const searchFilters = object({
   ),
 });
 
+/**
+ * Each setting's schema: what `setSettings` accepts and what `settings.json` may hold (a field that
+ * fails is refused by the API and read back as its default). A model id has the manifest's shape
+ * here; that it names a model of the manifest is checked by the service, which has the manifest.
+ */
+export const settingsFields = {
+  model: string({
+    min: 1,
+    max: 100,
+    pattern: /^[a-z0-9][a-z0-9._-]*$/i,
+    patternName: 'a model id (letters, digits, ., _ or -)',
+  }),
+  executionProvider: oneOf(['auto', 'cpu', 'coreml']),
+  watchFolders: boolean(),
+  defaultTop: number({ min: 1, max: 1000, integer: true }),
+  theme: oneOf(['system', 'light', 'dark']),
+} satisfies { [K in keyof Settings]: Schema<Settings[K]> };
+
 const settingsPatch = object({
-  model: optional(string({ min: 1, max: 200 })),
-  executionProvider: optional(oneOf(['auto', 'cpu', 'coreml'])),
-  watchFolders: optional(boolean()),
-  defaultTop: optional(number({ min: 1, max: 1000, integer: true })),
-  theme: optional(oneOf(['system', 'light', 'dark'])),
+  model: optional(settingsFields.model),
+  executionProvider: optional(settingsFields.executionProvider),
+  watchFolders: optional(settingsFields.watchFolders),
+  defaultTop: optional(settingsFields.defaultTop),
+  theme: optional(settingsFields.theme),
 });
 
 /**

@@ -9,6 +9,7 @@ import type { Encoder } from '../encoders/encoder.ts';
 import { kernels } from '../kernels/index.ts';
 import { HEIF_EXTENSIONS } from '../image/formats.ts';
 import { startHeifWorkers } from '../image/heif-workers.ts';
+import type { ProtectedFolders } from '../library/protected-folders.ts';
 import { applyMovesAndDeletions, planIndex, type PlannedFile } from '../library/plan.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import type { IndexStore } from '../store/index-store.ts';
@@ -24,6 +25,8 @@ export interface IndexRunOptions {
   /** Only what a run uses, so a caller can open the vision tower on the first batch that needs it. */
   encoder: Pick<Encoder, 'batchSize' | 'embedImages'>;
   thumbnailsDir: string;
+  /** Folders the scan never enters: the data folder (thumbnails!) and system trees. */
+  protected?: ProtectedFolders;
   onProgress?: (progress: PipelineProgress) => void;
   signal?: AbortSignal;
   /** Photos read at once (decode runs on libuv's pool; this bounds the JS side and memory). */
@@ -42,7 +45,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   const report = options.onProgress ?? (() => {});
   report({ phase: 'scanning', total: 0, done: 0, encoded: 0, reused: 0, skipped: 0, rate: 0, etaSeconds: undefined });
 
-  const plan = await planIndex(store, { modelId: model.id });
+  const plan = await planIndex(store, { modelId: model.id, protected: options.protected });
   // HEIF decodes run on their own threads: start them while the moves and deletions are written.
   if (plan.work.some((planned) => isHeifName(planned.file.path))) startHeifWorkers();
   applyMovesAndDeletions(store, plan);

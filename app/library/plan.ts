@@ -3,6 +3,7 @@ import type { FileIdentity, StoredFile } from '../store/types.ts';
 import { hashFile } from './content-hash.ts';
 import { isWithin } from '../util/path-containment.ts';
 import { fsPath, pathKey } from '../util/file-path.ts';
+import type { ProtectedFolders } from './protected-folders.ts';
 import { scanLibrary, type ScanEvent, type ScannedFile, type ScanProblem } from './scan.ts';
 
 /** A file the pipeline must read: decode + encode it, unless its content already has a vector. */
@@ -45,6 +46,8 @@ export interface PlanOptions {
   hash?: (path: string | Buffer) => Promise<string>;
   /** Files hashed at once. */
   concurrency?: number;
+  /** Folders the scan never enters (see protected-folders.ts). */
+  protected?: ProtectedFolders;
 }
 
 const keyOf = (file: Parameters<typeof pathKey>[0]) => pathKey(file).toString('latin1');
@@ -66,7 +69,11 @@ export async function planIndex(store: IndexStore, options: PlanOptions): Promis
 
   const plan: IndexPlan = { unchanged: 0, work: [], moved: [], deleted: [], unverified: 0, problems: [] };
   const toHash: { file: FileIdentity; reason: 'new' | 'changed' }[] = [];
-  for await (const event of options.scan ?? scanLibrary(folders.map((folder) => folder.path))) {
+  for await (const event of options.scan ??
+    scanLibrary(
+      folders.map((folder) => folder.path),
+      { protected: options.protected },
+    )) {
     if (event.kind === 'problem') {
       plan.problems.push(event.problem);
       continue;
@@ -96,8 +103,11 @@ export async function planIndex(store: IndexStore, options: PlanOptions): Promis
     }
   }
 
-  // What is left in `stored` was not seen: vanished, unless its folder could not be read.
-  const unreadable = plan.problems.filter((problem) => problem.isDirectory).map((problem) => keyOf(problem));
+  // What is left in `stored` was not seen: vanished, unless its folder could not be read. A folder
+  // refused as protected (Eidos's data folder) was readable: what was indexed from it goes.
+  const unreadable = plan.problems
+    .filter((problem) => problem.isDirectory && problem.code !== 'FORBIDDEN')
+    .map((problem) => keyOf(problem));
   const vanishedByHash = new Map<string, StoredFile[]>();
   for (const [key, file] of stored) {
     if (unreadable.some((dir) => isWithin(key, dir))) {

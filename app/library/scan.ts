@@ -7,6 +7,7 @@ import { PHOTO_EXTENSIONS } from '../image/formats.ts';
 import { isWithin } from '../util/path-containment.ts';
 import { filePathFromBytes, type FilePath } from '../util/file-path.ts';
 import { describeFsError } from './fs-errors.ts';
+import { protectedIdentities, type ProtectedFolders } from './protected-folders.ts';
 import { withoutRawTwins } from './raw-twins.ts';
 
 export interface ScannedFile extends FilePath {
@@ -20,7 +21,8 @@ export interface ScannedFile extends FilePath {
 /** Something the scan could not read or would not follow; `reason` names it. Nothing is thrown: the rest of the library still scans. */
 export interface ScanProblem extends FilePath {
   root: string;
-  code: Extract<ErrorCode, 'UNREADABLE' | 'NOT_FOUND' | 'UNSUPPORTED_FORMAT' | 'OUTSIDE_LIBRARY'>;
+  /** FORBIDDEN: a library folder Eidos will not scan (its own data folder, a system folder); see protected-folders.ts. */
+  code: Extract<ErrorCode, 'UNREADABLE' | 'NOT_FOUND' | 'UNSUPPORTED_FORMAT' | 'OUTSIDE_LIBRARY' | 'FORBIDDEN'>;
   reason: string;
   isDirectory: boolean;
 }
@@ -87,21 +89,49 @@ function outsideLibrary(root: string, link: Buffer, target: Buffer, isDirectory:
   return { kind: 'problem', problem: { ...path, root, code: 'OUTSIDE_LIBRARY', reason, isDirectory } };
 }
 
+export interface ScanOptions {
+  /** Folders never entered (Eidos's data folder, system trees); a root among them is reported, not scanned. */
+  protected?: ProtectedFolders;
+}
+
+/** A library folder that is (or lies in) a protected folder: listed with the reason, its files no longer the library's. */
+function refusedRoot(root: string, reason: string): ScanEvent {
+  const path = filePathFromBytes(Buffer.from(root));
+  return {
+    kind: 'problem',
+    problem: {
+      ...path,
+      root,
+      code: 'FORBIDDEN',
+      reason: `not scanned: ${reason} Remove it from the library.`,
+      isDirectory: true,
+    },
+  };
+}
+
 /**
  * Walks the library roots depth-first and yields photo files (by extension, case-insensitive; a RAW
  * file with a JPEG or HEIF twin of the same name only as that twin) and problems as it goes, so a 100k-photo library never sits in one array. Hidden entries and system
  * folders are skipped; symbolic links are followed while they lead inside the library folders (a
  * link out of them is reported, never followed), and a folder already visited (same device and
  * inode, whatever path led there) is not entered twice, which also ends symlink loops. Paths are
- * handled as bytes, so names that are not valid UTF-8 survive.
+ * handled as bytes, so names that are not valid UTF-8 survive. Protected folders (`options.protected`)
+ * are never entered: one inside a root is skipped silently, a root that is one is reported.
  */
-export async function* scanLibrary(roots: readonly string[]): AsyncGenerator<ScanEvent> {
-  const visited = new Set<string>();
+export async function* scanLibrary(roots: readonly string[], options: ScanOptions = {}): AsyncGenerator<ScanEvent> {
+  const guard = options.protected;
+  // Seeded with the protected folders' identities: the walk never enters them, by any path.
+  const visited = guard ? protectedIdentities(guard) : new Set<string>();
   const resolvedRoots = await Promise.all(
     roots.map((root) => realpath(Buffer.from(root), { encoding: 'buffer' }).catch(() => undefined)),
   );
   const realRoots: Buffer[] = resolvedRoots.filter((real) => real !== undefined);
   for (const root of roots) {
+    const refusal = guard?.refusal(root);
+    if (refusal) {
+      yield refusedRoot(root, refusal);
+      continue;
+    }
     const stack: { dir: Buffer; photosLibrary: boolean }[] = [{ dir: Buffer.from(root), photosLibrary: false }];
     let rootStats: Stats;
     try {
@@ -135,6 +165,7 @@ export async function* scanLibrary(roots: readonly string[]): AsyncGenerator<Sca
                 yield outsideLibrary(root, full, real, target.isDirectory());
                 continue;
               }
+              if (guard?.containing(real.toString('utf8'))) continue;
             }
             if (entry.isSymbolicLink() && photoFormat(name)) {
               files.push(full);

@@ -1,8 +1,11 @@
+import { realpathSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import watcher from '@parcel/watcher';
 import { describeError, EidosError } from '../contract/errors.ts';
+import { isWithin } from '../util/path-containment.ts';
 import { isHiddenOrSystem, photoFormat } from './scan.ts';
+import type { ProtectedFolders } from './protected-folders.ts';
 
 export type ChangeType = 'create' | 'update' | 'delete';
 
@@ -23,6 +26,8 @@ export interface WatchOptions {
   /** …but no later than this after the first pending event (a long copy still shows progress). */
   maxWaitMs?: number;
   onError?: (error: Error) => void;
+  /** Folders never watched (the data folder, system trees): one inside a root is ignored, a root that is one refused. */
+  protected?: ProtectedFolders;
 }
 
 export interface LibraryWatcher {
@@ -43,6 +48,28 @@ const NATIVE_BACKENDS: Partial<Record<NodeJS.Platform, watcher.BackendType>> = {
 
 /** True when any part of the path below the root is hidden or a system folder (as the scanner skips). */
 const ignored = (root: string, path: string) => relative(root, path).split(sep).some(isHiddenOrSystem);
+
+/** Characters that make @parcel/watcher read an ignore entry as a glob rather than a path. */
+const GLOB_CHARACTERS = /[*?[\]{}()!+@]/;
+
+/**
+ * The protected folders inside `root`, spelled under `root` as given (events carry that spelling);
+ * throws when `root` is itself protected.
+ */
+function protectedInside(root: string, guard: ProtectedFolders | undefined): string[] {
+  if (!guard) return [];
+  const refusal = guard.refusal(root);
+  if (refusal) throw new EidosError('BAD_ARGUMENT', `not watched: ${refusal}`, { file: root });
+  let realRoot: string;
+  try {
+    realRoot = realpathSync.native(root);
+  } catch {
+    return []; // subscribing fails below with the reason
+  }
+  return guard.folders
+    .filter((folder) => isWithin(folder.path, realRoot))
+    .map((folder) => join(root, relative(realRoot, folder.path)));
+}
 
 /** Watches the library roots (natively: FSEvents, inotify, ReadDirectoryChangesW) and reports debounced batches of changes. */
 export async function watchLibrary(
@@ -75,13 +102,15 @@ export async function watchLibrary(
     timer = setTimeout(flush, Math.max(0, Math.min(debounceMs, firstPendingAt + maxWaitMs - now)));
   };
 
-  const handle = (root: string) => async (error: Error | null, events: watcher.Event[]) => {
+  const handle = (root: string, skipped: readonly string[]) => async (error: Error | null, events: watcher.Event[]) => {
     if (error) {
       options.onError?.(error);
       return;
     }
     for (const event of events) {
       if (closed || ignored(root, event.path)) continue;
+      // Eidos writing its own thumbnails inside a watched home folder is not a change to the library.
+      if (skipped.some((folder) => isWithin(event.path, folder))) continue;
       if (event.type === 'delete') {
         add({ path: event.path, type: 'delete', isDirectory: false });
       } else if (photoFormat(basename(event.path))) {
@@ -101,8 +130,13 @@ export async function watchLibrary(
   const subscriptions: watcher.AsyncSubscription[] = [];
   try {
     for (const root of roots) {
+      const skipped = protectedInside(root, options.protected);
+      // Ignored by the native watcher too, so it adds no watch in them (inotify's are a limited resource).
+      const ignoreHere = [...ignore, ...skipped.filter((folder) => !GLOB_CHARACTERS.test(folder))];
       try {
-        subscriptions.push(await watcher.subscribe(root, handle(root), { ignore, ...(backend ? { backend } : {}) }));
+        subscriptions.push(
+          await watcher.subscribe(root, handle(root, skipped), { ignore: ignoreHere, ...(backend ? { backend } : {}) }),
+        );
       } catch (error) {
         throw new EidosError(
           'NOT_FOUND',

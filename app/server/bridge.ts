@@ -62,7 +62,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         response.writeHead(303, {
           ...SECURITY_HEADERS,
           'Set-Cookie': tokenCookie(guard),
-          Location: pathname,
+          // Always the UI's root, never the path asked for: `//evil.example/` there would be read by
+          // the browser as another site's address (an open redirect carrying a fresh session).
+          Location: '/',
           'Cache-Control': 'no-store',
         });
         response.end();

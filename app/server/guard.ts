@@ -9,9 +9,10 @@ import { newToken, tokenMatcher } from './token.ts';
  *    `same-origin` or `none` (another site — or another port on localhost, which counts as the same
  *    *site* for cookies — can neither call the API nor embed our photos);
  *  - it carries the per-run token: an `Authorization: Bearer` header (scripts, tests) or the cookie
- *    set when the printed URL was opened. The `?token=` form is accepted only for a top-level page
- *    load, which is answered by setting the cookie and redirecting to the same address without it,
- *    so the token does not stay in the address bar, history or a `Referer`.
+ *    set when the printed URL was opened (every cookie of that name is tried, so a decoy another
+ *    localhost page sets beside ours, e.g. with a longer Path, does not hide it). The `?token=` form is accepted only for a top-level page load,
+ *    which is answered by setting the cookie and redirecting to `/`, so the token does not stay in
+ *    the address bar, history or a `Referer`.
  */
 export interface Guard {
   token: string;
@@ -59,18 +60,22 @@ export function createGuard(port: number, token: string = newToken()): Guard {
     hasToken(request) {
       const auth = request.headers.authorization;
       if (auth?.startsWith('Bearer ') && matches(auth.slice('Bearer '.length))) return true;
-      return matches(readCookie(request.headers.cookie, cookieName));
+      // Every cookie of our name is tried: a page on another localhost port shares our cookie jar
+      // (cookies ignore ports) and can set a decoy of the same name that the browser sends first.
+      return readCookies(request.headers.cookie, cookieName).some((value) => matches(value));
     },
   };
 }
 
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
+/** The values of every cookie named `name` in a `Cookie` header, in the order sent. */
+function readCookies(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim());
   }
-  return undefined;
+  return values;
 }
 
 /** `Set-Cookie` value: not readable by scripts, never sent by another site, gone when the browser closes. */

@@ -4,13 +4,14 @@
  * with progress events, and every answer is shaped as app/api/types.ts says.
  */
 import { mkdirSync } from 'node:fs';
-import { assertFolder } from './folder-check.ts';
+import { resolve } from 'node:path';
 import { Engine, type EngineOptions } from './engine.ts';
 import { IndexingJob } from './indexing-job.ts';
 import { LiveFolders } from './live-folders.ts';
+import { protectedFolders } from '../library/protected-folders.ts';
 import { fileIdOf } from '../contract/photo-id.ts';
 import { createMediaAccess } from './media-access.ts';
-import { readSettings, writeSettings } from './settings.ts';
+import { assertSettingsPatch, readSettings, writeSettings } from './settings.ts';
 import { describeError, EidosError, isEidosError } from '../contract/errors.ts';
 import { fetchModel, listModels } from '../models/store.ts';
 import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
@@ -38,9 +39,13 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     if (engine) emit({ name: 'libraryChanged', payload: { photos: engine.store.status().indexed, ...counts } });
   };
   // A change in a watched folder asks for a run (one more after the run in flight, if one runs).
-  const live = new LiveFolders(() => {
-    if (engine && !engine.readonly) job.start(engine);
-  });
+  // The data folder inside a watched one (a home folder) is not watched: thumbnails are not photos.
+  const live = new LiveFolders(
+    () => {
+      if (engine && !engine.readonly) job.start(engine);
+    },
+    { protected: protectedFolders(dataDir) },
+  );
   const modelContext = { modelsDir: modelsDir(dataDir) };
   let engine: Engine | undefined;
   // Why the engine is not open (no model yet, a damaged index…), kept with its code for every request.
@@ -165,12 +170,12 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     },
     async addFolder({ path }) {
       const e = await writableEngine();
-      assertFolder(path);
-      const folder = e.store.addFolder(path);
+      e.addFolders([path]);
+      const folder = resolve(path);
       await followFolders();
       return (
-        folderInfo(e).find((f) => f.path === folder.path) ?? {
-          path: folder.path,
+        folderInfo(e).find((f) => f.path === folder) ?? {
+          path: folder,
           photos: 0,
           skipped: 0,
           watching: false,
@@ -188,11 +193,8 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     },
     async startIndexing({ folders }) {
       const e = await writableEngine();
-      for (const folder of folders ?? [])
-        if (!e.store.listFolders().some((f) => f.path === folder)) {
-          assertFolder(folder);
-          e.store.addFolder(folder);
-        }
+      const known = new Set(e.folders());
+      e.addFolders((folders ?? []).filter((folder) => !known.has(folder)));
       if (folders?.length) await followFolders();
       return job.start(e);
     },
@@ -290,6 +292,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       return readSettings(dataDir);
     },
     async setSettings(patch) {
+      assertSettingsPatch(patch);
       const next = { ...readSettings(dataDir) };
       for (const [key, value] of Object.entries(patch))
         if (value !== undefined) (next as Record<string, unknown>)[key] = value;

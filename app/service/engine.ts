@@ -21,6 +21,8 @@ import { explainQuery } from './explain-query.ts';
 import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
 import { chooseModel } from './active-model.ts';
 import { readSettings } from './settings.ts';
+import { assertFolder } from './folder-check.ts';
+import { protectedFolders, type ProtectedFolders } from '../library/protected-folders.ts';
 
 type Tower = 'vision' | 'text';
 
@@ -53,6 +55,8 @@ export class Engine {
   readonly model: ModelSpec;
   readonly modelDir: string;
   readonly thumbnailsDir: string;
+  /** The data folder and system trees: never added, scanned nor watched (see protected-folders.ts). */
+  readonly protectedFolders: ProtectedFolders;
   /** Search (and the query scores the explanation needs); holds the model's matrix once first used. */
   readonly searcher: SearchService;
   /** Why a writable engine was asked for but this one is read-only (another process writes); see EngineOptions.readonly. */
@@ -80,6 +84,7 @@ export class Engine {
     this.model = model;
     this.modelDir = modelDir;
     this.thumbnailsDir = thumbnailsDir(home);
+    this.protectedFolders = protectedFolders(home);
     this.provider = provider;
     this.searcher = new SearchService({ store, model, encoder: async () => this.encoders() });
   }
@@ -172,9 +177,13 @@ export class Engine {
     return this.store.listFolders().map((folder) => folder.path);
   }
 
-  /** Adds folders to the library; ones it already has are left as they are. */
+  /**
+   * Adds folders to the library (each checked first: an existing folder named in full, not the data
+   * folder or a system tree); ones it already has are left as they are.
+   */
   addFolders(folders: readonly string[]): void {
     if (folders.length > 0) this.assertWritable();
+    for (const folder of folders) assertFolder(folder, this.protectedFolders);
     for (const folder of folders) this.store.addFolder(folder);
   }
 
@@ -196,6 +205,7 @@ export class Engine {
         embedImages: async (pixels, n) => (await this.tower('vision')).embedImages(pixels, n),
       },
       thumbnailsDir: this.thumbnailsDir,
+      protected: this.protectedFolders,
       ...options,
     });
     // What a first search would otherwise compute (the concept prompts' vectors, the image prior) is
@@ -218,11 +228,17 @@ export class Engine {
   }): Promise<() => Promise<void>> {
     const { watchLibrary } = await import('../library/watch.ts');
     let running: Promise<void> = Promise.resolve();
-    const watcher = await watchLibrary(this.folders(), (changes) => {
-      running = running
-        .then(async () => report.onRun(changes.length, await this.index()))
-        .catch((error: unknown) => report.onError(error));
-    });
+    // A folder an older Eidos let in that is now refused (see protected-folders.ts) is not watched; the scan lists it.
+    const watched = this.folders().filter((folder) => this.protectedFolders.refusal(folder) === undefined);
+    const watcher = await watchLibrary(
+      watched,
+      (changes) => {
+        running = running
+          .then(async () => report.onRun(changes.length, await this.index()))
+          .catch((error: unknown) => report.onError(error));
+      },
+      { protected: this.protectedFolders },
+    );
     return async () => {
       await watcher.close();
       await running;

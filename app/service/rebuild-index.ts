@@ -4,10 +4,11 @@
  * itself — the same set-aside as the CLI's (app/engine/rebuild.ts), then a fresh engine indexing
  * in the background. Photos are never opened for writing; the damaged file is never deleted.
  */
-import { statSync } from 'node:fs';
-import { basename, isAbsolute } from 'node:path';
+import { basename } from 'node:path';
 import type { EngineOptions } from './engine.ts';
 import { setAsideForRebuild, type RebuildStart } from './rebuild.ts';
+import { assertFolder } from './folder-check.ts';
+import { protectedFolders, type ProtectedFolders } from '../library/protected-folders.ts';
 import { EidosError, isEidosError } from '../contract/errors.ts';
 import { salvageIndex } from '../store/set-aside.ts';
 import type { DamagedIndex, IndexProgress, RebuildResult } from '../contract/types.ts';
@@ -40,22 +41,14 @@ export interface RebuildHooks {
   startIndexing(folders: string[]): IndexProgress;
 }
 
-/** A folder named in the request must exist here: a typo must not leave the index moved aside for nothing. */
-function assertFolder(folder: string): void {
-  if (!isAbsolute(folder))
-    throw new EidosError(
-      'BAD_ARGUMENT',
-      `${folder} is not a full path: give the folder's whole path, e.g. /Users/me/Pictures.`,
-      { file: folder },
-    );
-  let isDirectory = false;
+/** A folder named in the request must be addable: a typo must not leave the index moved aside for nothing. */
+function assertRebuildFolder(folder: string, guard: ProtectedFolders): void {
   try {
-    isDirectory = statSync(folder).isDirectory();
-  } catch {
-    throw new EidosError('NOT_FOUND', `${folder}: no such folder. Nothing was moved.`, { file: folder });
+    assertFolder(folder, guard);
+  } catch (error) {
+    if (!(error instanceof EidosError)) throw error;
+    throw new EidosError(error.code, `${error.message} Nothing was moved.`, { file: folder, cause: error });
   }
-  if (!isDirectory)
-    throw new EidosError('BAD_ARGUMENT', `${folder} is not a folder. Nothing was moved.`, { file: folder });
 }
 
 /**
@@ -68,7 +61,8 @@ export async function rebuildFromDamage(
   extraFolders: readonly string[],
   hooks: RebuildHooks,
 ): Promise<RebuildResult> {
-  extraFolders.forEach(assertFolder);
+  const guard = protectedFolders(home);
+  for (const folder of extraFolders) assertRebuildFolder(folder, guard);
   await hooks.release();
   let start: RebuildStart;
   try {

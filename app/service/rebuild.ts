@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
+import { protectedFolders } from '../library/protected-folders.ts';
 import { resolveStore } from '../models/store-context.ts';
 import { indexPath, modelsDir } from '../paths.ts';
 import { isHeld } from '../store/lock.ts';
@@ -29,7 +30,10 @@ export function setAsideForRebuild(home: string, extraFolders: readonly string[]
       { file },
     );
   }
-  const folders = [...new Set([...salvage.folders, ...extraFolders.map((folder) => resolve(folder))])];
+  // A folder an older Eidos let in that is now refused (its own data folder, a system tree) is left out.
+  const guard = protectedFolders(home);
+  const salvaged = salvage.folders.filter((folder) => guard.refusal(folder) === undefined);
+  const folders = [...new Set([...salvaged, ...extraFolders.map((folder) => resolve(folder))])];
   if (folders.length === 0) {
     throw new EidosError(
       'BAD_ARGUMENT',

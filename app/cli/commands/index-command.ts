@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { statSync } from 'node:fs';
 import type { Command } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
 import { printSummary, progressReporter } from '../index-report.ts';
 import { indexThroughHolder } from '../beside-holder.ts';
 import { connectHolder } from '../../server/local-socket-client.ts';
-import { describeError, EidosError } from '../../contract/errors.ts';
+import { describeError } from '../../contract/errors.ts';
+import { assertFolder, protectedFolders } from '../../service/folder-check.ts';
 import type { Engine } from '../../service/engine.ts';
 import type { RebuildStart } from '../../service/rebuild.ts';
 import { dataDir } from '../../paths.ts';
@@ -47,15 +47,9 @@ export const indexCommand: Command = {
   options: { ...engineOptionSpec, watch: { type: 'boolean' }, rebuild: { type: 'boolean' } },
   async run(args, io) {
     const folders = args.positionals.map((folder) => resolve(folder));
-    for (const folder of folders) {
-      let isDir = false;
-      try {
-        isDir = statSync(folder).isDirectory();
-      } catch {
-        throw new EidosError('NOT_FOUND', `${folder}: no such folder.`, { file: folder });
-      }
-      if (!isDir) throw new EidosError('BAD_ARGUMENT', `${folder} is not a folder.`, { file: folder });
-    }
+    // Checked here too, before a holder or an engine is reached: a refused folder costs nothing.
+    const guard = protectedFolders(dataDir());
+    for (const folder of folders) assertFolder(folder, guard);
     // The process that holds the index (the app, `eidos serve`) indexes for us. A rebuild is not
     // its to do from here: alone, it is refused with that process's pid, as it should be.
     if (!args.values.rebuild) {

@@ -117,4 +117,16 @@ describe('setAsideForRebuild', () => {
     expect(start.folders).toEqual([join(dir, 'photos')]);
     expect(start.models).toEqual([]);
   });
+
+  it('leaves out a library folder an older Eidos accepted that is now refused (the data folder itself)', () => {
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    mkdirSync(join(dir, 'photos'));
+    const store = openIndex(indexPath(home));
+    store.addFolder(home);
+    store.addFolder(join(dir, 'photos'));
+    store.close();
+    const start = setAsideForRebuild(home);
+    expect(start.folders).toEqual([join(dir, 'photos')]);
+  });
 });

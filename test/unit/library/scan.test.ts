@@ -3,7 +3,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fsPath } from '../../../app/util/file-path.ts';
-import { scanLibrary, type ScanEvent } from '../../../app/library/scan.ts';
+import { scanLibrary, type ScanEvent, type ScanOptions } from '../../../app/library/scan.ts';
+import { protectedFolders } from '../../../app/library/protected-folders.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { writeTree } from './tree.ts';
 
@@ -12,9 +13,9 @@ let cleanup: () => void;
 beforeEach(() => ({ dir: root, cleanup } = tempDir('eidos-scan-')));
 afterEach(() => cleanup());
 
-async function collect(roots: string[]): Promise<ScanEvent[]> {
+async function collect(roots: string[], options: ScanOptions = {}): Promise<ScanEvent[]> {
   const events: ScanEvent[] = [];
-  for await (const event of scanLibrary(roots)) events.push(event);
+  for await (const event of scanLibrary(roots, options)) events.push(event);
   return events;
 }
 const filesOf = (events: ScanEvent[]) => events.flatMap((e) => (e.kind === 'file' ? [e.file] : []));
@@ -170,5 +171,34 @@ describe('scanLibrary', () => {
     const paths = relativePaths(await collect([root]));
     expect(paths).toEqual([`${deep}/deep.png`, longName].sort());
     expect(Buffer.byteLength(longName)).toBe(254);
+  });
+
+  it('never enters Eidos’s data folder inside a library folder, by any path; a library folder that is the data folder is listed as refused', async () => {
+    // A home folder holding the data folder (as ~/Library/Application Support/Eidos or %APPDATA%\Eidos do).
+    writeTree(root, {
+      'Pictures/a.jpg': undefined,
+      'eidos-data/thumbnails/ab/0001.webp': undefined,
+      'eidos-data/thumbnails/ab/0002.jpg': undefined,
+      'eidos-data/models/m/preview.png': undefined,
+    });
+    const data = join(root, 'eidos-data');
+    symlinkSync(join(data, 'thumbnails'), join(root, 'Pictures', 'thumbs-link'));
+    symlinkSync(data, join(root, 'data-link'));
+    const guard = protectedFolders(data);
+    const events = await collect([root], { protected: guard });
+    expect(relativePaths(events)).toEqual(['Pictures/a.jpg']);
+    expect(problemsOf(events)).toEqual([]);
+    // Without the rule the same tree yields the thumbnails (the loop the rule exists to stop).
+    expect(relativePaths(await collect([root])).filter((path) => path.endsWith('0001.webp'))).toHaveLength(1);
+
+    const refused = await collect([data, join(data, 'thumbnails')], { protected: guard });
+    expect(filesOf(refused)).toEqual([]);
+    expect(problemsOf(refused).map((p) => [p.path, p.code, p.isDirectory])).toEqual([
+      [data, 'FORBIDDEN', true],
+      [join(data, 'thumbnails'), 'FORBIDDEN', true],
+    ]);
+    expect(problemsOf(refused)[0]?.reason).toMatch(
+      /^not scanned: .* is Eidos's own data folder.*Remove it from the library\.$/,
+    );
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isEidosError } from '../../../app/contract/errors.ts';
 import { watchLibrary, type LibraryChange, type LibraryWatcher } from '../../../app/library/watch.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
+import { protectedFolders } from '../../../app/library/protected-folders.ts';
 
 let root: string;
 let cleanup: () => void;
@@ -93,5 +94,32 @@ describe('watchLibrary', () => {
     }
     expect(isEidosError(error, 'NOT_FOUND')).toBe(true);
     expect((error as Error).message).toMatch(/exists and is mounted/);
+  });
+
+  it('ignores Eidos writing its own thumbnails inside a watched home folder, and refuses to watch the data folder itself', async () => {
+    const data = join(root, 'eidos-data');
+    mkdirSync(join(data, 'thumbnails'), { recursive: true });
+    const guard = protectedFolders(data);
+    watcher = await watchLibrary([root], (changes) => batches.push(changes), { debounceMs: 1500, protected: guard });
+    // What an indexing run writes: thumbnails (a new subfolder too) and the index, all before the user's photo.
+    mkdirSync(join(data, 'thumbnails', 'ab'));
+    writeFileSync(join(data, 'thumbnails', 'ab', '0001.webp'), 'thumb');
+    writeFileSync(join(data, 'thumbnails', '0002.jpg'), 'thumb');
+    writeFileSync(join(data, 'index.sqlite'), 'db');
+    writeFileSync(join(root, 'photo.jpg'), 'the user’s');
+    // Events arrive in order, so the batch holding the photo would hold the thumbnails had they been reported.
+    await batchesArrive(1);
+    expect(batches[0]).toEqual([{ path: join(root, 'photo.jpg'), type: 'create', isDirectory: false }]);
+
+    let error: unknown;
+    try {
+      await watchLibrary([join(data, 'thumbnails')], () => undefined, { protected: guard });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isEidosError(error, 'BAD_ARGUMENT')).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^not watched: .*thumbnails is inside .*eidos-data, Eidos's own data folder/,
+    );
   });
 });
