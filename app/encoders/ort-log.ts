@@ -63,7 +63,8 @@ export function parseOrtLog(log: string): SessionPlacement {
     }
     const operator = OPERATOR.exec(message);
     if (operator) {
-      if (operator[3] === '0') pendingDeclined[operator[1] as string] = (pendingDeclined[operator[1] as string] ?? 0) + 1;
+      if (operator[3] === '0')
+        pendingDeclined[operator[1] as string] = (pendingDeclined[operator[1] as string] ?? 0) + 1;
       continue;
     }
     const dynamic = DYNAMIC_INPUT.exec(message);

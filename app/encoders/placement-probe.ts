@@ -26,8 +26,12 @@ export async function probePlacement(req: SessionRequest): Promise<SessionPlacem
   });
   const answer = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { ok?: boolean; message?: string };
   if (!answer.ok)
-    throw new EidosError('MODEL_INVALID', `${req.path}: the session could not be created: ${answer.message ?? stdout}`, {
-      file: req.path,
-    });
+    throw new EidosError(
+      'MODEL_INVALID',
+      `${req.path}: the session could not be created: ${answer.message ?? stdout}`,
+      {
+        file: req.path,
+      },
+    );
   return parseOrtLog(stderr);
 }

@@ -7,14 +7,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { EidosError } from '../contract/errors.ts';
 import { paddedBatchSize } from './execution-providers.ts';
 import { normalizeRows } from './normalize.ts';
-import {
-  checkTextSession,
-  checkVisionSession,
-  fixedBatchOf,
-  openSession,
-  runText,
-  runVision,
-} from './onnx-session.ts';
+import { checkTextSession, checkVisionSession, fixedBatchOf, openSession, runText, runVision } from './onnx-session.ts';
 import type { SessionReport, WorkerInit, WorkerRequest } from './protocol.ts';
 
 export interface SessionRunner {

@@ -67,11 +67,7 @@ export function symbolicDims(outline: OnnxOutline): string[] {
 }
 
 /** Writes the copy into `dir` (an install or a partial install) and records it. */
-export async function writeCoreMlCopy(
-  model: ModelSpec,
-  dir: string,
-  batch = CORE_ML_BATCH,
-): Promise<CoreMlCopyRecord> {
+export async function writeCoreMlCopy(model: ModelSpec, dir: string, batch = CORE_ML_BATCH): Promise<CoreMlCopyRecord> {
   const sourceFile = visionFile(model);
   const source = join(dir, sourceFile);
   const outline = checkOnnxTower(model, 'vision', source);
@@ -154,7 +150,11 @@ export async function verifyCoreMlCopy(
     return 'none';
   }
   const path = join(dir, record.file);
-  if (existsSync(path) && (await currentCoreMlCopy(model, dir, batch)) && (await hashFile(path)).sha256 === record.sha256)
+  if (
+    existsSync(path) &&
+    (await currentCoreMlCopy(model, dir, batch)) &&
+    (await hashFile(path)).sha256 === record.sha256
+  )
     return 'ok';
   await writeCoreMlCopy(model, dir, batch);
   return 'rewritten';

@@ -100,7 +100,10 @@ class Rewriter {
       this.fixedDims++;
       // dim_value replaces dim_param (they are a oneof); a denotation is kept.
       const rest = this.message(start, end, (field) => (field === FIELD.dim.denotation ? undefined : null));
-      return { pieces: [varint(FIELD.dim.value * 8 + WIRE.varint), varint(this.batch), ...rest.pieces], symbolicLeft: 0 };
+      return {
+        pieces: [varint(FIELD.dim.value * 8 + WIRE.varint), varint(this.batch), ...rest.pieces],
+        symbolicLeft: 0,
+      };
     }
     return { pieces: [{ from: start, to: end }], symbolicLeft: hasValue ? 0 : 1 };
   }
@@ -159,7 +162,7 @@ function writePieces(srcFd: number, dest: string, pieces: Piece[]): void {
         writeSync(fd, piece);
         continue;
       }
-      for (let pos = piece.from; pos < piece.to; ) {
+      for (let pos = piece.from; pos < piece.to;) {
         const read = readSync(srcFd, buffer, 0, Math.min(buffer.length, piece.to - pos), pos);
         if (read <= 0) throw new Damaged(`the file ended at byte ${pos}, inside a field that runs to ${piece.to}`);
         writeSync(fd, buffer, 0, read);
@@ -176,7 +179,8 @@ function writePieces(srcFd: number, dest: string, pieces: Piece[]): void {
  * MODEL_INVALID naming `src` when it is not sound ONNX or holds no such dimension.
  */
 export function writeFixedBatch(src: string, dest: string, dimName: string, batch: number): FixBatchResult {
-  if (!Number.isInteger(batch) || batch < 1) throw new EidosError('BAD_ARGUMENT', `a fixed batch must be ≥ 1, not ${batch}`);
+  if (!Number.isInteger(batch) || batch < 1)
+    throw new EidosError('BAD_ARGUMENT', `a fixed batch must be ≥ 1, not ${batch}`);
   const fd = openSync(src, 'r');
   try {
     const rewriter = new Rewriter(new FileBytes(fd), dimName, batch);

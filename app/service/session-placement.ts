@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { onnxRuntimeVersion } from '../encoders/onnx-session.ts';
 import { describePlacement, type SessionPlacement } from '../encoders/ort-log.ts';
 import { probePlacement } from '../encoders/placement-probe.ts';
+import { modelsDir } from '../paths.ts';
 import type { SessionReport } from '../encoders/protocol.ts';
 
 const RECORD_FILE = '.eidos-placement.json';
@@ -87,4 +88,9 @@ export async function measurePlacements(
     mode: 0o600,
   }).catch(() => undefined); // a read-only model folder only loses the record, not the answer
   return measured;
+}
+
+/** What was last measured for an installed model in the default models folder (`eidos models list`). */
+export function placementsOfModel(id: string): TowerPlacement[] {
+  return recordedPlacements(join(modelsDir(), id));
 }

@@ -58,7 +58,9 @@ describe('onnxruntime log parser', () => {
   });
 
   it('ignores lines that are not onnxruntime log lines', () => {
-    const placement = parseOrtLog(`random text\nCoreMLExecutionProvider::GetCapability, number of partitions supported by CoreML: 9 number of nodes in the graph: 9 number of nodes supported by CoreML: 9`);
+    const placement = parseOrtLog(
+      `random text\nCoreMLExecutionProvider::GetCapability, number of partitions supported by CoreML: 9 number of nodes in the graph: 9 number of nodes supported by CoreML: 9`,
+    );
     expect(placement.coreMl).toBeUndefined();
   });
 

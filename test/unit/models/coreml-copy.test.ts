@@ -44,8 +44,12 @@ describe('the Core ML copy of a vision tower', () => {
     expect(record.file).toBe(coreMlCopyFile(model));
     const outline = inspectOnnx(join(dir, record.file));
     expect(symbolicDims(outline)).toEqual([]);
-    expect(outline.inputs).toEqual([{ name: 'pixel_values', elemType: 'float32', dims: [CORE_ML_BATCH, 3, SIZE, SIZE] }]);
-    expect(outline.outputs).toEqual([{ name: 'image_embeds', elemType: 'float32', dims: [CORE_ML_BATCH, model.embeddingDim] }]);
+    expect(outline.inputs).toEqual([
+      { name: 'pixel_values', elemType: 'float32', dims: [CORE_ML_BATCH, 3, SIZE, SIZE] },
+    ]);
+    expect(outline.outputs).toEqual([
+      { name: 'image_embeds', elemType: 'float32', dims: [CORE_ML_BATCH, model.embeddingDim] },
+    ]);
     // Everything else is the original's: the same nodes and weights.
     const original = inspectOnnx(join(dir, 'onnx/vision_model.onnx'));
     expect(outline.opTypes).toEqual(original.opTypes);
@@ -67,10 +71,21 @@ describe('the Core ML copy of a vision tower', () => {
   it('embeds photos as the original graph does, with batches padded because the session is fixed', async () => {
     const n = 11; // one full run of 8 and one of 3 padded to 8
     const pixels = Float32Array.from({ length: n * PER }, (_, i) => Math.sin(i * 0.37));
-    const fixed = await Encoder.open({ model, modelDir: dir, towers: ['vision'], threads: 1, fixedBatchGraph: true, batchSize: 16 });
+    const fixed = await Encoder.open({
+      model,
+      modelDir: dir,
+      towers: ['vision'],
+      threads: 1,
+      fixedBatchGraph: true,
+      batchSize: 16,
+    });
     const free = await Encoder.open({ model, modelDir: dir, towers: ['vision'], threads: 1, batchSize: 16 });
     try {
-      expect(fixed.sessions[0]).toMatchObject({ provider: 'cpu', fixedBatch: CORE_ML_BATCH, file: join(dir, coreMlCopyFile(model)) });
+      expect(fixed.sessions[0]).toMatchObject({
+        provider: 'cpu',
+        fixedBatch: CORE_ML_BATCH,
+        file: join(dir, coreMlCopyFile(model)),
+      });
       expect(free.sessions[0]?.fixedBatch).toBeUndefined();
       const a = (await fixed.embedImages(pixels, n)).data;
       const b = (await free.embedImages(pixels, n)).data;
@@ -86,7 +101,7 @@ describe('the Core ML copy of a vision tower', () => {
     const record = await writeCoreMlCopy(model, dir);
     const copy = join(dir, record.file);
     const bytes = readFileSync(copy);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
     writeFileSync(copy, bytes);
     expect(await verifyCoreMlCopy(model, dir)).toBe('rewritten');
     expect((await hashFile(copy)).sha256).toBe(record.sha256);
