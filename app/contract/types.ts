@@ -198,7 +198,12 @@ export interface Status {
   version: string;
   photos: number;
   folders: number;
-  model?: { id: string; executionProvider: string };
+  model?: {
+    id: string;
+    executionProvider: string;
+    /** Per tower, where onnxruntime last put its nodes ("Core ML took N of M nodes in K partitions"), when measured. */
+    towers?: Array<{ tower: 'vision' | 'text'; provider: string; nodes: string }>;
+  };
   indexing: IndexProgress;
   /** True when the model is present and the index is ready to answer searches. */
   ready: boolean;

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
+import { CORE_ML_BATCH, coreMlVisionPath } from '../models/coreml-copy.ts';
 import type { ModelFileRole, ModelSpec } from '../models/manifest-types.ts';
 import { ClipTokenizer } from '../tokenizer/clip-tokenizer.ts';
 import { defaultProvider, DEFAULT_CORE_ML_FLAGS, type ProviderName } from './execution-providers.ts';
@@ -21,13 +22,13 @@ export interface EncoderOptions {
   provider?: ProviderName;
   /** Inference threads; default: all cores. */
   threads?: number;
-  /** Largest vision batch sent to the worker in one run, and Core ML's static batch. */
+  /** Largest vision batch sent to the worker in one request (default: Core ML's fixed batch). */
   batchSize?: number;
   /**
-   * Pad every vision batch to `batchSize` with blank photos, as Core ML's static shapes need; always on
-   * when Core ML runs the vision tower. Set on the CPU to test that path where Core ML is absent.
+   * Open the vision tower's fixed-batch Core ML copy (written first if missing) whatever the provider; Core
+   * ML always gets it. Set on the CPU to test that path where Core ML is absent.
    */
-  padBatches?: boolean;
+  fixedBatchGraph?: boolean;
   /** Where the sessions run (default: a worker thread). */
   placement?: Placement;
 }
@@ -52,6 +53,25 @@ function filePath(model: ModelSpec, modelDir: string, role: ModelFileRole): stri
   return join(modelDir, file.path);
 }
 
+/**
+ * The vision graph a session opens: under Core ML the copy with the batch fixed (its provider takes only
+ * static shapes); when that copy cannot be written, the original, which Core ML then leaves to the CPU
+ * (the coverage report says so).
+ */
+async function visionGraph(
+  model: ModelSpec,
+  modelDir: string,
+  fixedBatch: boolean,
+): Promise<{ visionPath: string; visionGraphProblem?: string }> {
+  const original = filePath(model, modelDir, 'vision');
+  if (!fixedBatch) return { visionPath: original };
+  try {
+    return { visionPath: await coreMlVisionPath(model, modelDir, CORE_ML_BATCH) };
+  } catch (error) {
+    return { visionPath: original, visionGraphProblem: `no fixed-batch copy: ${(error as Error).message}` };
+  }
+}
+
 export class Encoder {
   readonly model: ModelSpec;
   readonly sessions: SessionReport[];
@@ -74,15 +94,16 @@ export class Encoder {
 
   static async open(options: EncoderOptions): Promise<Encoder> {
     const { model, modelDir, towers } = options;
-    const batchSize = options.batchSize ?? 8;
+    const batchSize = options.batchSize ?? CORE_ML_BATCH;
+    const provider = options.provider ?? defaultProvider();
     const init: WorkerInit = {
-      provider: options.provider ?? defaultProvider(),
+      provider,
       coreMlFlags: model.coreMlFlags ?? DEFAULT_CORE_ML_FLAGS,
       threads: options.threads ?? availableParallelism(),
-      staticBatch: batchSize,
-      ...(options.padBatches ? { padBatches: true } : {}),
       imageSize: model.preprocess.size,
-      ...(towers.includes('vision') ? { visionPath: filePath(model, modelDir, 'vision') } : {}),
+      ...(towers.includes('vision')
+        ? await visionGraph(model, modelDir, provider === 'coreml' || options.fixedBatchGraph === true)
+        : {}),
       ...(towers.includes('text') ? { textPath: filePath(model, modelDir, 'text') } : {}),
     };
     // onnxruntime 1.29+ ships telemetry on Linux and macOS: a device id and an event cache under

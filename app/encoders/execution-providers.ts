@@ -18,7 +18,12 @@ export const CORE_ML_FLAGS = Object.freeze({
   USE_CPU_AND_GPU: 0x020,
 });
 
-/** MLProgram with static shapes: full Core ML coverage for a fixed-batch export, no partitioning. */
+/**
+ * ML Program, and only nodes whose inputs have static shapes. Core ML gets the whole vision graph because
+ * its batch is fixed in the Core ML copy written at install (app/models/coreml-copy.ts); a graph with a
+ * symbolic dimension falls back to the CPU whole instead of being compiled with an unbounded dimension,
+ * which Core ML's compiler can reject or abort on. The evidence: docs/coreml.md.
+ */
 export const DEFAULT_CORE_ML_FLAGS = CORE_ML_FLAGS.CREATE_MLPROGRAM | CORE_ML_FLAGS.ONLY_ALLOW_STATIC_INPUT_SHAPES;
 
 export function defaultProvider(
@@ -43,10 +48,13 @@ export function providerOptions(
 }
 
 /**
- * Core ML wants static input shapes, so vision batches are padded to a fixed size there (`pad`); on the
- * CPU a batch runs at its own size. Never an empty batch (Core ML rejects zero-sized dims, onnxruntime#14212).
+ * Rows one vision run carries: n itself on a session with a free batch dimension, else the session's fixed
+ * batch (the rows past n are blank photos, dropped after). The rule follows the session's input shape,
+ * never the provider's name. Never an empty batch (Core ML rejects zero-sized dims, onnxruntime#14212).
  */
-export function paddedBatchSize(pad: boolean, n: number, fixedBatch: number): number {
+export function paddedBatchSize(n: number, fixedBatch: number | undefined): number {
   if (n <= 0) throw new Error('an encoder batch must hold at least one item');
-  return pad ? Math.ceil(n / fixedBatch) * fixedBatch : n;
+  if (fixedBatch === undefined) return n;
+  if (n > fixedBatch) throw new Error(`a run of ${n} photos does not fit a session fixed to batch ${fixedBatch}`);
+  return fixedBatch;
 }

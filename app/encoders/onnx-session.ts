@@ -24,20 +24,25 @@ export interface SessionRequest {
   coreMlFlags?: number;
   /** Threads for one inference; the pipeline leaves the rest of the cores to decoding. */
   threads: number;
-  /** Core ML needs static shapes: the symbolic batch dimension is fixed to this size there. */
-  staticBatch?: number;
   /**
    * Keep onnxruntime's CPU memory arena (default on). The arena never returns memory, so a session whose
    * runs vary from one query to a batch of 64 concept prompts would hold that batch's activations for
    * the life of the process: the text session turns it off.
    */
   memArena?: boolean;
+  /**
+   * onnxruntime's log for this session: severity 0 (verbose) to 4, and the id its lines carry. Only the
+   * coverage probe (session-probe.ts) asks for verbose lines; they go to the process's stderr.
+   */
+  log?: { severity: 0 | 1 | 2 | 3 | 4; id: string };
 }
 
-// Names used for the batch dimension by the exports we support (transformers.js / optimum, and ours).
-const BATCH_DIM_NAMES = ['batch_size', 'batch', 'N'];
-
-function options(req: SessionRequest, provider: ProviderName): ort.InferenceSession.SessionOptions {
+/**
+ * The session options of a request. onnxruntime-node 1.30 reads only what its session-option parser knows
+ * (js/node/src/session_options_helper.cc): there is no `freeDimensionOverrides`, which is why Core ML's
+ * fixed batch is written into a copy of the graph instead (app/models/coreml-copy.ts).
+ */
+export function sessionOptions(req: SessionRequest, provider: ProviderName): ort.InferenceSession.SessionOptions {
   const opts: ort.InferenceSession.SessionOptions = {
     executionProviders: providerOptions(
       provider,
@@ -50,16 +55,14 @@ function options(req: SessionRequest, provider: ProviderName): ort.InferenceSess
     // onnxruntime's pool threads busy-wait between runs by default; while indexing, that spinning takes
     // the cores the photo decoder needs (measured: 49.8 → 40.8 CPU ms per photo on 2 cores).
     extra: { session: { intra_op: { allow_spinning: '0' } } },
+    ...(req.log ? { logSeverityLevel: req.log.severity, logId: req.log.id } : {}),
   };
-  if (provider === 'coreml' && req.staticBatch) {
-    opts.freeDimensionOverrides = Object.fromEntries(BATCH_DIM_NAMES.map((name) => [name, req.staticBatch as number]));
-  }
   return opts;
 }
 
 export async function openSession(req: SessionRequest): Promise<OpenedSession> {
   try {
-    const session = await ort.InferenceSession.create(req.path, options(req, req.provider));
+    const session = await ort.InferenceSession.create(req.path, sessionOptions(req, req.provider));
     return { session, provider: req.provider };
   } catch (error) {
     if (req.provider === 'cpu') {
@@ -69,7 +72,7 @@ export async function openSession(req: SessionRequest): Promise<OpenedSession> {
         { file: req.path, cause: error },
       );
     }
-    const session = await ort.InferenceSession.create(req.path, options(req, 'cpu'));
+    const session = await ort.InferenceSession.create(req.path, sessionOptions(req, 'cpu'));
     return { session, provider: 'cpu', fallbackReason: `${req.provider} failed: ${(error as Error).message}` };
   }
 }
@@ -95,6 +98,13 @@ function requireNames(session: ort.InferenceSession, inputs: string[], output: s
 
 export function checkVisionSession(session: ort.InferenceSession, path: string): void {
   requireNames(session, ['pixel_values'], 'image_embeds', path);
+}
+
+/** The fixed size of an input's first dimension (its batch), as the session sees it; undefined when it is free. */
+export function fixedBatchOf(session: ort.InferenceSession, input: string): number | undefined {
+  const meta = session.inputMetadata.find((m) => m.name === input);
+  const dim = meta?.isTensor ? meta.shape[0] : undefined;
+  return typeof dim === 'number' && dim > 0 ? dim : undefined;
 }
 
 export function checkTextSession(session: ort.InferenceSession, path: string): void {

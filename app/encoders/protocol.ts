@@ -2,15 +2,14 @@
 import type { ProviderName } from './execution-providers.ts';
 
 export interface WorkerInit {
+  /** The vision graph to open: the installed one, or its fixed-batch Core ML copy (app/models/coreml-copy.ts). */
   visionPath?: string;
+  /** Why the vision graph is not the fixed-batch copy that was wanted. */
+  visionGraphProblem?: string;
   textPath?: string;
   provider: ProviderName;
   coreMlFlags?: number;
   threads: number;
-  /** Fixed vision batch for Core ML's static shapes. */
-  staticBatch: number;
-  /** Pad vision batches to `staticBatch` even when the CPU runs them (tests of the Core ML path). */
-  padBatches?: boolean;
   imageSize: number;
 }
 
@@ -22,6 +21,12 @@ export interface SessionReport {
   tower: 'vision' | 'text';
   provider: ProviderName;
   fallbackReason?: string;
+  /** The graph file the session runs. */
+  file: string;
+  /** The batch every run of this session carries (smaller batches are padded), when its graph fixes one. */
+  fixedBatch?: number;
+  /** Why the graph is not the fixed-batch copy that was wanted (Core ML then leaves it to the CPU). */
+  graphProblem?: string;
 }
 
 export type WorkerReply =

@@ -7,7 +7,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { EidosError } from '../contract/errors.ts';
 import { paddedBatchSize } from './execution-providers.ts';
 import { normalizeRows } from './normalize.ts';
-import { checkTextSession, checkVisionSession, openSession, runText, runVision } from './onnx-session.ts';
+import { checkTextSession, checkVisionSession, fixedBatchOf, openSession, runText, runVision } from './onnx-session.ts';
 import type { SessionReport, WorkerInit, WorkerRequest } from './protocol.ts';
 
 export interface SessionRunner {
@@ -21,22 +21,25 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
   const reports: SessionReport[] = [];
   let vision: InferenceSession | undefined;
   let text: InferenceSession | undefined;
-  let visionProvider = init.provider;
+  let visionBatch: number | undefined;
   if (init.visionPath) {
     const opened = await openSession({
       path: init.visionPath,
       provider: init.provider,
       coreMlFlags: init.coreMlFlags,
       threads: init.threads,
-      staticBatch: init.staticBatch,
     });
     checkVisionSession(opened.session, init.visionPath);
     vision = opened.session;
-    visionProvider = opened.provider;
+    // Padding follows the graph the session has: a fixed batch (the Core ML copy) takes exactly that many rows.
+    visionBatch = fixedBatchOf(opened.session, 'pixel_values');
     reports.push({
       tower: 'vision',
       provider: opened.provider,
       ...(opened.fallbackReason ? { fallbackReason: opened.fallbackReason } : {}),
+      file: init.visionPath,
+      ...(visionBatch === undefined ? {} : { fixedBatch: visionBatch }),
+      ...(init.visionGraphProblem ? { graphProblem: init.visionGraphProblem } : {}),
     });
   }
   if (init.textPath) {
@@ -45,7 +48,7 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
     const opened = await openSession({ path: init.textPath, provider: 'cpu', threads: init.threads, memArena: false });
     checkTextSession(opened.session, init.textPath);
     text = opened.session;
-    reports.push({ tower: 'text', provider: opened.provider });
+    reports.push({ tower: 'text', provider: opened.provider, file: init.textPath });
   }
 
   return {
@@ -54,18 +57,25 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
       if (req.kind === 'image') {
         if (!vision) throw new EidosError('INTERNAL', 'this encoder has no vision tower');
         const per = 3 * init.imageSize * init.imageSize;
-        const padded = paddedBatchSize(
-          init.padBatches === true || visionProvider === 'coreml',
-          req.n,
-          init.staticBatch,
-        );
-        let pixels = req.pixels;
-        if (padded !== req.n) {
-          pixels = new Float32Array(padded * per);
-          pixels.set(req.pixels);
+        const parts: Float32Array[] = [];
+        let d = 0;
+        // A fixed-batch session runs at most its batch per run: a larger request is cut into such runs.
+        const step = visionBatch ?? req.n;
+        for (let start = 0; start < req.n; start += step) {
+          const n = Math.min(step, req.n - start);
+          const rows = paddedBatchSize(n, visionBatch);
+          let pixels = req.pixels;
+          if (rows !== req.n) {
+            pixels = new Float32Array(rows * per); // blank rows after the photos
+            pixels.set(req.pixels.subarray(start * per, (start + n) * per));
+          }
+          const out = await runVision(vision, pixels, rows, init.imageSize);
+          parts.push(out.data.subarray(0, n * out.d));
+          d = out.d;
         }
-        const out = await runVision(vision, pixels, padded, init.imageSize);
-        return { data: normalizeRows(out.data.slice(0, req.n * out.d), req.n, out.d), d: out.d };
+        const data = new Float32Array(req.n * d);
+        parts.forEach((part, i) => data.set(part, i * step * d));
+        return { data: normalizeRows(data, req.n, d), d };
       }
       if (!text) throw new EidosError('INTERNAL', 'this encoder has no text tower');
       const out = await runText(text, req.ids, req.mask, req.n, req.len);

@@ -1,6 +1,7 @@
 import { mkdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
+import { writeCoreMlCopy } from './coreml-copy.ts';
 import { downloadFile } from './download.ts';
 import { loadGenerator, type GeneratorName } from './generators.ts';
 import { withModelLock, installPartial } from './install.ts';
@@ -26,6 +27,11 @@ export interface FetchOptions {
   trustUnpinned?: boolean;
   /** Tests only: fetch `<baseUrl>/<file path>` instead of the manifest URLs (may be plain http on loopback). */
   baseUrl?: string;
+  /**
+   * Also write the vision tower's fixed-batch Core ML copy (coreml-copy.ts), checked before the install is
+   * moved into place. The service asks for it where Core ML runs the encoders.
+   */
+  coreMlCopy?: boolean;
   /** Tests only: replaces the model's generator (e.g. to link a cached architecture twin). */
   generate?: (dir: string) => Promise<void>;
 }
@@ -162,6 +168,7 @@ export async function fetchModel(
       model.source === 'generated'
         ? await generateAll(store, model, options)
         : await downloadAll(store, model, options);
+    if (options.coreMlCopy) await writeCoreMlCopy(model, store.partialDir(id));
     await writeStamp(store.partialDir(id), files);
     const path = await installPartial(store, id);
     const total = files.reduce((sum, f) => sum + (f.actualBytes ?? 0), 0);

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { EidosError, isEidosError } from '../contract/errors.ts';
+import { writeCoreMlCopy } from './coreml-copy.ts';
 import { copyWithDigest, hashFile, type FileDigest } from './hash-file.ts';
 import { installPartial, withModelLock } from './install.ts';
 import { isPinned } from './manifest.ts';
@@ -15,6 +16,8 @@ export interface ImportOptions {
   id?: string;
   /** Accept files the manifest has no sha256 for (needs `id`: they cannot be recognised by hash). */
   trustUnpinned?: boolean;
+  /** Also write the vision tower's fixed-batch Core ML copy (as FetchOptions.coreMlCopy). */
+  coreMlCopy?: boolean;
 }
 
 export interface ImportResult {
@@ -158,6 +161,7 @@ export async function importModel(
       }
       files.push(result);
     }
+    if (options.coreMlCopy) await writeCoreMlCopy(model, partial);
     await writeStamp(partial, files);
     return { id: model.id, path: await installPartial(store, model.id), files };
   });

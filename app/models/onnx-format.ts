@@ -35,7 +35,7 @@ export const elemTypeName = (code: number): string =>
 export const FIELD = {
   model: { irVersion: 1, producerName: 2, producerVersion: 3, docString: 6, graph: 7, opsetImport: 8 },
   opset: { domain: 1, version: 2 },
-  graph: { node: 1, name: 2, initializer: 5, docString: 10, input: 11, output: 12 },
+  graph: { node: 1, name: 2, initializer: 5, docString: 10, input: 11, output: 12, valueInfo: 13 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5 },
   attribute: { name: 1, f: 2, i: 3, t: 5, floats: 7, ints: 8, type: 20 },
   tensor: { dims: 1, dataType: 2, name: 8, rawData: 9, dataLocation: 14 },
@@ -43,7 +43,7 @@ export const FIELD = {
   type: { tensorType: 1 },
   tensorType: { elemType: 1, shape: 2 },
   shape: { dim: 1 },
-  dim: { value: 1, param: 2 },
+  dim: { value: 1, param: 2, denotation: 3 },
 } as const;
 
 /** `AttributeProto.AttributeType` codes. */

@@ -24,6 +24,8 @@ export interface OnnxOutline {
   opsets: Array<{ domain: string; version: number }>;
   inputs: OnnxValueInfo[];
   outputs: OnnxValueInfo[];
+  /** The graph's `value_info`: shapes the exporter recorded for intermediate values. */
+  valueInfo: OnnxValueInfo[];
   /** How many nodes of each op type the main graph has. */
   opTypes: Record<string, number>;
   initializerCount: number;
@@ -34,7 +36,7 @@ export interface OnnxOutline {
 const WINDOW = 1 << 16;
 
 /** Positional reads through one cached window. */
-class FileBytes {
+export class FileBytes {
   private readonly window = Buffer.alloc(WINDOW);
   private start = 0;
   private end = 0;
@@ -59,9 +61,10 @@ class FileBytes {
   }
 }
 
-class Damaged extends Error {}
+/** A file that is not sound ONNX; its message says where and why. */
+export class Damaged extends Error {}
 
-type FieldValue =
+export type FieldValue =
   | { wire: typeof WIRE.varint; value: number }
   | { wire: typeof WIRE.lengthDelimited; start: number; end: number }
   | { wire: typeof WIRE.fixed32 | typeof WIRE.fixed64 };
@@ -79,10 +82,16 @@ function readVarint(src: FileBytes, pos: number, end: number): [number, number] 
   throw new Damaged(`a number at byte ${pos} is longer than 10 bytes`);
 }
 
-/** Calls `visit` for each field of the message in [start, end). */
-function fields(src: FileBytes, start: number, end: number, visit: (field: number, value: FieldValue) => void): void {
+/** Calls `visit` for each field of the message in [start, end), with the bytes the whole field spans (tag included). */
+export function fields(
+  src: FileBytes,
+  start: number,
+  end: number,
+  visit: (field: number, value: FieldValue, span: { from: number; to: number }) => void,
+): void {
   let pos = start;
   while (pos < end) {
+    const tagStart = pos;
     const [tag, afterTag] = readVarint(src, pos, end);
     const field = Math.floor(tag / 8);
     const wire = tag % 8;
@@ -90,20 +99,20 @@ function fields(src: FileBytes, start: number, end: number, visit: (field: numbe
     if (wire === WIRE.varint) {
       const [value, next] = readVarint(src, pos, end);
       pos = next;
-      visit(field, { wire, value });
+      visit(field, { wire, value }, { from: tagStart, to: next });
     } else if (wire === WIRE.lengthDelimited) {
       const [length, next] = readVarint(src, pos, end);
       if (next + length > end)
         throw new Damaged(
           `field ${field} at byte ${next} declares ${length} bytes but only ${end - next} remain: the file is truncated or damaged`,
         );
-      visit(field, { wire, start: next, end: next + length });
+      visit(field, { wire, start: next, end: next + length }, { from: tagStart, to: next + length });
       pos = next + length;
     } else if (wire === WIRE.fixed32 || wire === WIRE.fixed64) {
       pos += wire === WIRE.fixed32 ? 4 : 8;
       if (pos > end)
         throw new Damaged(`field ${field} runs past the end of its message: the file is truncated or damaged`);
-      visit(field, { wire });
+      visit(field, { wire }, { from: tagStart, to: pos });
     } else {
       throw new Damaged(
         `byte ${afterTag - 1} holds wire type ${wire}, which ONNX never writes: the file is damaged or not ONNX`,
@@ -112,7 +121,7 @@ function fields(src: FileBytes, start: number, end: number, visit: (field: numbe
   }
 }
 
-const text = (src: FileBytes, v: FieldValue): string =>
+export const text = (src: FileBytes, v: FieldValue): string =>
   v.wire === WIRE.lengthDelimited ? src.slice(v.start, v.end).toString('utf8') : '';
 
 /** Varints of a repeated integer field, packed or not. */
@@ -179,7 +188,7 @@ function countVarints(src: FileBytes, start: number, end: number): number {
   return n;
 }
 
-function valueInfo(src: FileBytes, start: number, end: number): OnnxValueInfo {
+export function valueInfo(src: FileBytes, start: number, end: number): OnnxValueInfo {
   const info: OnnxValueInfo = { name: '', elemType: 'unknown', dims: [] };
   fields(src, start, end, (field, v) => {
     if (field === FIELD.valueInfo.name) info.name = text(src, v);
@@ -211,6 +220,7 @@ function outline(src: FileBytes): OnnxOutline {
     opsets: [],
     inputs: [],
     outputs: [],
+    valueInfo: [],
     opTypes: {},
     initializerCount: 0,
     initializerElements: 0,
@@ -232,6 +242,7 @@ function outline(src: FileBytes): OnnxOutline {
       if (gv.wire !== WIRE.lengthDelimited) return;
       if (g === FIELD.graph.input) result.inputs.push(valueInfo(src, gv.start, gv.end));
       if (g === FIELD.graph.output) result.outputs.push(valueInfo(src, gv.start, gv.end));
+      if (g === FIELD.graph.valueInfo) result.valueInfo.push(valueInfo(src, gv.start, gv.end));
       if (g === FIELD.graph.initializer) {
         result.initializerCount++;
         result.initializerElements += checkTensor(src, gv.start, gv.end);

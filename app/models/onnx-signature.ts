@@ -2,7 +2,8 @@
  * What a model's ONNX towers must look like for Eidos to run them, derived from its manifest entry:
  *   vision: pixel_values float32 [batch, 3, size, size] → image_embeds float32 [batch, embeddingDim]
  *   text:   input_ids int64 [batch, ≤ contextLength] (+ attention_mask, same shape) → text_embeds float32 [batch, embeddingDim]
- * The batch (and the text length) may be symbolic; a fixed size must be the manifest's.
+ * The batch (and the text length) may be symbolic; a fixed size must be the manifest's. The fixed-batch copy
+ * of a vision tower that Core ML runs (coreml-copy.ts) is checked with its batch instead: a number, not a symbol.
  */
 import { EidosError } from '../contract/errors.ts';
 import type { ModelSpec } from './manifest-types.ts';
@@ -18,13 +19,17 @@ interface Expected {
   optional?: boolean;
 }
 
-function expected(model: ModelSpec, role: 'vision' | 'text'): { inputs: Expected[]; outputs: Expected[] } {
+function expected(
+  model: ModelSpec,
+  role: 'vision' | 'text',
+  batch: Dim = 'symbolic',
+): { inputs: Expected[]; outputs: Expected[] } {
   const d = model.embeddingDim;
   if (role === 'vision') {
     const s = model.preprocess.size;
     return {
-      inputs: [{ name: 'pixel_values', elemType: 'float32', dims: ['symbolic', 3, s, s] }],
-      outputs: [{ name: 'image_embeds', elemType: 'float32', dims: ['symbolic', d] }],
+      inputs: [{ name: 'pixel_values', elemType: 'float32', dims: [batch, 3, s, s] }],
+      outputs: [{ name: 'image_embeds', elemType: 'float32', dims: [batch, d] }],
     };
   }
   const tokens: Dim[] = ['symbolic', 'symbolic-or-context'];
@@ -50,8 +55,8 @@ function dimFits(actual: number | string | null, want: Dim, model: ModelSpec): b
   return actual === want;
 }
 
-function problems(outline: OnnxOutline, model: ModelSpec, role: 'vision' | 'text'): string[] {
-  const want = expected(model, role);
+function problems(outline: OnnxOutline, model: ModelSpec, role: 'vision' | 'text', batch?: number): string[] {
+  const want = expected(model, role, batch);
   const found: string[] = [];
   const compare = (kind: 'input' | 'output', list: OnnxValueInfo[], wanted: Expected[]): void => {
     for (const e of wanted) {
@@ -80,9 +85,14 @@ function problems(outline: OnnxOutline, model: ModelSpec, role: 'vision' | 'text
  * Checks that `path` is a sound ONNX file with the inputs and outputs `model`'s `role` tower must have;
  * MODEL_INVALID naming the file and what was expected otherwise.
  */
-export function checkOnnxTower(model: ModelSpec, role: 'vision' | 'text', path: string): OnnxOutline {
+export function checkOnnxTower(
+  model: ModelSpec,
+  role: 'vision' | 'text',
+  path: string,
+  fixedBatch?: number,
+): OnnxOutline {
   const outline = inspectOnnx(path);
-  const found = problems(outline, model, role);
+  const found = problems(outline, model, role, fixedBatch);
   if (found.length > 0)
     throw new EidosError('MODEL_INVALID', `${path}: not the ${role} tower of ${model.id}: ${found.join('; ')}.`, {
       file: path,

@@ -13,7 +13,9 @@ import { fileIdOf } from '../contract/photo-id.ts';
 import { createMediaAccess } from './media-access.ts';
 import { assertSettingsPatch, readSettings, writeSettings } from './settings.ts';
 import { describeError, EidosError, isEidosError } from '../contract/errors.ts';
-import { fetchModel, listModels } from '../models/store.ts';
+import { listModels } from '../models/store.ts';
+import { fetchModel } from './models.ts';
+import { recordedPlacements } from './session-placement.ts';
 import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import { assertIndexSound } from '../store/health.ts';
 import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
@@ -160,7 +162,15 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
         ...base,
         photos: status.indexed,
         folders: status.folders.length,
-        model: { id: engine.model.id, executionProvider: provider ?? 'not loaded' },
+        model: {
+          id: engine.model.id,
+          executionProvider: provider ?? 'not loaded',
+          towers: recordedPlacements(engine.modelDir).map((p) => ({
+            tower: p.tower,
+            provider: p.provider,
+            nodes: p.summary,
+          })),
+        },
         ready: status.indexed > 0,
         ...(status.folders.length === 0 ? { notice: 'Add a folder of photos to start.' } : {}),
       };

@@ -10,6 +10,7 @@ import { EidosError, isEidosError } from '../contract/errors.ts';
 import type { IndexSummary } from '../indexer/pipeline.ts';
 import { evaluateRetrieval, type EvalQuery, type EvalReport } from '../search/evaluate.ts';
 import type { PipelineProgress } from '../indexer/progress.ts';
+import { CORE_ML_BATCH } from '../models/coreml-copy.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
@@ -20,14 +21,15 @@ import { mapOfLibrary } from './library-map.ts';
 import { explainQuery } from './explain-query.ts';
 import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
 import { chooseModel } from './active-model.ts';
+import { measurePlacements, recordedPlacements } from './session-placement.ts';
 import { readSettings } from './settings.ts';
 import { assertFolder } from './folder-check.ts';
 import { protectedFolders, type ProtectedFolders } from '../library/protected-folders.ts';
 
 type Tower = 'vision' | 'text';
 
-/** Photos per vision-tower run (and Core ML's static batch). */
-const VISION_BATCH = 8;
+/** Photos per vision-tower request: Core ML's fixed batch (app/models/coreml-copy.ts). */
+const VISION_BATCH = CORE_ML_BATCH;
 
 export interface EngineOptions {
   home: string;
@@ -129,8 +131,20 @@ export class Engine {
         ...(this.provider ? { provider: this.provider } : {}),
       });
       this.towers.set(name, opened);
+      void opened.then((encoder) => this.measureCoreMl(encoder)).catch(() => undefined);
     }
     return opened;
+  }
+
+  /**
+   * A Core ML session's placement is measured once per graph file (in a child process, in the background)
+   * so Settings and `eidos models list` can say what Core ML took without `eidos doctor`.
+   */
+  private async measureCoreMl(encoder: Encoder): Promise<void> {
+    const unmeasured = encoder.sessions.filter(
+      (s) => s.provider === 'coreml' && !recordedPlacements(this.modelDir).some((p) => p.file === s.file),
+    );
+    if (unmeasured.length > 0) await measurePlacements(this.modelDir, unmeasured, this.model.coreMlFlags);
   }
 
   /** Both towers behind one face, each loaded only when a call needs it. */

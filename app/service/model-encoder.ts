@@ -15,6 +15,7 @@ import { defaultModelFor, type DefaultChoice } from '../models/platform-default.
 import { indexPath, modelsDir } from '../paths.ts';
 import { chooseModel } from './active-model.ts';
 import type { ModelChoice } from './model-choice.ts';
+import { measurePlacements } from './session-placement.ts';
 import { readSettings } from './settings.ts';
 
 export type { ModelChoice };
@@ -90,12 +91,22 @@ export async function doctorReport(choice: ModelChoice): Promise<{ ok: boolean; 
   };
   try {
     const started = performance.now();
-    report.model = await withEncoder(choice, ['vision', 'text'], async (encoder, dir) => ({
-      id: encoder.model.id,
-      dir,
-      sessions: encoder.sessions,
-      openMs: Math.round(performance.now() - started),
-    }));
+    report.model = await withEncoder(choice, ['vision', 'text'], async (encoder, dir) => {
+      const openMs = Math.round(performance.now() - started);
+      // Where each tower's nodes went, as onnxruntime says when it creates the same session.
+      const placed = await measurePlacements(dir, encoder.sessions, encoder.model.coreMlFlags);
+      return {
+        id: encoder.model.id,
+        dir,
+        sessions: encoder.sessions.map((s) => ({
+          ...s,
+          nodes: placed.find((p) => p.tower === s.tower)?.summary ?? 'not measured',
+        })),
+        openMs,
+      };
+    });
+    const sessions = (report.model as { sessions: Array<{ tower: string; nodes: string }> }).sessions;
+    for (const s of sessions) report[`${s.tower}Nodes`] = s.nodes;
     return { ok: true, report };
   } catch (error) {
     report.model = { error: describeError(error) };

@@ -4,9 +4,30 @@
  */
 export { loadManifest } from '../models/manifest.ts';
 export { defaultModelFor, type DefaultChoice } from '../models/platform-default.ts';
+import { defaultProvider } from '../encoders/execution-providers.ts';
+import {
+  fetchModel as fetchIntoStore,
+  importModel as importIntoStore,
+  type FetchOptions,
+  type ImportOptions,
+  type StoreContext,
+} from '../models/store.ts';
+
+/**
+ * Where Core ML runs the encoders, an install also writes the vision tower's fixed-batch Core ML copy
+ * (app/models/coreml-copy.ts), so the first session finds it ready and checked.
+ */
+const withCoreMlCopy = <T extends { coreMlCopy?: boolean }>(options: T): T => ({
+  ...options,
+  coreMlCopy: options.coreMlCopy ?? defaultProvider() === 'coreml',
+});
+
+export const fetchModel = (id: string, options: FetchOptions = {}, context: StoreContext = {}) =>
+  fetchIntoStore(id, withCoreMlCopy(options), context);
+export const importModel = (folder: string, options: ImportOptions = {}, context: StoreContext = {}) =>
+  importIntoStore(folder, withCoreMlCopy(options), context);
+
 export {
-  fetchModel,
-  importModel,
   listModels,
   verifyModel,
   type FileCheck,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { resources } from '../resources.ts';
 
@@ -9,6 +10,8 @@ export const WORKER_SOURCES = {
   'encoder-worker': '../encoders/encoder-worker.ts',
   'heif-worker': '../image/heif-worker.ts',
   'map-worker': '../map/map-worker.ts',
+  // Not a thread: a child process (childScript below), bundled the same way.
+  'session-probe': '../encoders/session-probe.ts',
 } as const;
 
 export type WorkerName = keyof typeof WORKER_SOURCES;
@@ -26,4 +29,17 @@ export function startWorker(name: WorkerName, workerData: Record<string, unknown
     });
   }
   return new Worker(resources.worker(name), { workerData });
+}
+
+/**
+ * The command that runs one of these entries as a child process: the bundle under Node (Electron runs it
+ * as Node when the caller sets ELECTRON_RUN_AS_NODE), or from a checkout the source through tsx.
+ */
+export function childScript(name: WorkerName): { command: string; args: string[] } {
+  if (import.meta.url.endsWith('.ts'))
+    return {
+      command: process.execPath,
+      args: ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL(WORKER_SOURCES[name], import.meta.url))],
+    };
+  return { command: process.execPath, args: [resources.worker(name)] };
 }

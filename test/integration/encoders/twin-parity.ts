@@ -7,8 +7,8 @@
  * own parity test). fp32: cosine ≥ 0.99999 for every item; int8: ≥ 0.999 (DynamicQuantizeLinear
  * picks one activation range per batch, so padded rows may move the others a little).
  *
- * Photos from imagenet-dev at batch 32, 7 and 1, and through the Core ML padding path (batches padded
- * to 8) on the CPU; texts from parity-texts.ts (long, non-Latin, emoji, near-empty) at batch 32, 7, 1.
+ * Photos from imagenet-dev at batch 32, 7 and 1, and through the Core ML path on the CPU (the vision
+ * graph's fixed-batch copy, app/models/coreml-copy.ts, so batches padded to 8); texts from parity-texts.ts (long, non-Latin, emoji, near-empty) at batch 32, 7, 1.
  */
 import { readdirSync, rmSync, mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -60,7 +60,7 @@ async function eidosImages(
   model: ModelSpec,
   count: number,
   batch: number,
-  padBatches = false,
+  fixedBatchGraph = false,
   provider: ProviderName = 'cpu',
 ): Promise<Float32Array> {
   const encoder = await Encoder.open({
@@ -70,7 +70,7 @@ async function eidosImages(
     provider,
     threads: THREADS,
     batchSize: batch,
-    padBatches,
+    fixedBatchGraph,
   });
   try {
     expect(encoder.provider).toBe(provider);
@@ -173,7 +173,7 @@ export function parityTests(scope: ParityScope): void {
         );
       });
 
-      it(`through the Core ML padding path (${scope.photosPadded} photos in batches padded to 8) run on the CPU`, async () => {
+      it(`through the Core ML path (${scope.photosPadded} photos, the fixed-batch copy, batches padded to 8) run on the CPU`, async () => {
         const ours = await eidosImages(model, scope.photosPadded, 8, true);
         expect(
           Math.min(...cosines(ours, await referenceImages(reference, scope.photosPadded, 8))),
