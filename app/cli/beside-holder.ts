@@ -9,7 +9,6 @@ import { holderName, type HolderConnection } from '../server/local-socket-client
 import { stringOption, type Io, type ParsedArgs } from './command.ts';
 import { printSummary, progressReporter } from './index-report.ts';
 
-const isRunning = (p: IndexProgress): boolean => p.state === 'scanning' || p.state === 'indexing';
 /** A run has ended once its summary (done, cancelled) or its error (failed) is out. */
 const hasEnded = (p: IndexProgress): boolean => p.summary !== undefined || p.state === 'failed';
 
@@ -39,15 +38,16 @@ export async function indexThroughHolder(
     if (!args.json) io.err(`indexing through ${name}, which holds the index`);
     if (stringOption(args, 'ep') !== undefined && !args.json)
       io.err(`(--ep is not passed on: ${name} runs the model with its own execution provider)`);
-    // A run already going (started in the app) may not include the folders given here: let it end first.
-    if (isRunning(status.indexing)) {
-      io.err(`waiting for the indexing run ${name} is doing to end…`);
-      await runEnd(holder, () => {});
-    }
     process.once('SIGINT', stopOnSignal);
     process.once('SIGTERM', stopOnSignal);
     const report = progressReporter(args, io);
-    const ended = runEnd(holder, (p) =>
+    // Listening before asking: the run's first progress may arrive before the reply that names it.
+    const runs = followRuns(holder);
+    const started = await holder.call('startIndexing', folders.length > 0 ? { folders } : {});
+    // A run already going (started in the app, or by a watched change) may not include the folders given
+    // here: the holder queues one more run after it, and that one is this command's.
+    if (started.queued && !args.json) io.err(`waiting for the indexing run ${name} is doing to end…`);
+    const last = await runs.endOf(started, (p) =>
       report({
         stage: p.state === 'scanning' ? 'scanning' : hasEnded(p) ? 'done' : 'indexing',
         done: p.done,
@@ -57,8 +57,6 @@ export async function indexThroughHolder(
         skipped: p.skipped,
       }),
     );
-    await holder.call('startIndexing', folders.length > 0 ? { folders } : {});
-    const last = await ended;
     if (last.error) {
       const code = Object.hasOwn(HTTP_STATUS, last.error.code) ? (last.error.code as ErrorCode) : 'INTERNAL';
       throw new EidosError(code, last.error.message);
@@ -76,25 +74,54 @@ export async function indexThroughHolder(
   }
 }
 
-/** The holder's progress events until its run ends; rejects if the holder goes away first. */
-function runEnd(holder: HolderConnection, onProgress: (p: IndexProgress) => void): Promise<IndexProgress> {
-  return new Promise((resolve, reject) => {
-    const stop = holder.onEvent((event) => {
-      if (event.name !== 'indexProgress') return;
-      onProgress(event.payload);
-      if (hasEnded(event.payload)) {
-        stop();
-        resolve(event.payload);
-      }
-    });
-    void holder.closed.then(() => {
-      stop();
-      reject(
-        new EidosError(
-          'INTERNAL',
-          `${holderName(holder.holder)} stopped during indexing; nothing committed is lost, and 'eidos index' resumes it.`,
-        ),
-      );
-    });
+interface RunFollower {
+  /**
+   * Passes on the progress of the run that serves a `startIndexing` answered with `started` (that run, or
+   * the one queued after it) and resolves with its end. When the run it waited for ends without one
+   * queued (cancelled), the request went with it: that end is the answer.
+   */
+  endOf(started: IndexProgress, onProgress: (p: IndexProgress) => void): Promise<IndexProgress>;
+}
+
+/** Keeps the holder's progress events from now on; `endOf` rejects if the holder goes away before the run ends. */
+function followRuns(holder: HolderConnection): RunFollower {
+  const seen: IndexProgress[] = [];
+  let next = (): void => {};
+  const stop = holder.onEvent((event) => {
+    if (event.name !== 'indexProgress') return;
+    seen.push(event.payload);
+    next();
   });
+  return {
+    endOf(started, onProgress) {
+      const before = started.run ?? 0;
+      const mine = started.queued ? before + 1 : before;
+      return new Promise((resolve, reject) => {
+        const end = (p: IndexProgress): void => {
+          stop();
+          resolve(p);
+        };
+        next = () => {
+          for (const p of seen.splice(0)) {
+            if (started.run !== undefined && p.run !== mine) {
+              if (p.run === before && hasEnded(p) && !p.queued) return end(p);
+              continue;
+            }
+            onProgress(p);
+            if (hasEnded(p)) return end(p);
+          }
+        };
+        next();
+        void holder.closed.then(() => {
+          stop();
+          reject(
+            new EidosError(
+              'INTERNAL',
+              `${holderName(holder.holder)} stopped during indexing; nothing committed is lost, and 'eidos index' resumes it.`,
+            ),
+          );
+        });
+      });
+    },
+  };
 }

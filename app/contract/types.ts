@@ -147,6 +147,13 @@ export interface IndexProgress {
   done: number;
   total: number;
   skipped: number;
+  /**
+   * Which run this is: runs in one process are numbered 1, 2, … as they start (absent before the first).
+   * A caller that asked for a run waits for the end of this run, or of the next one when `queued`.
+   */
+  run?: number;
+  /** True when a run was asked for while this one runs (a watched change, a request): it starts as this one ends. */
+  queued?: boolean;
   /** The file being worked on, for the status line. */
   current?: string;
   etaSeconds?: number;
@@ -205,6 +212,12 @@ export interface Status {
     towers?: Array<{ tower: 'vision' | 'text'; provider: string; nodes: string }>;
   };
   indexing: IndexProgress;
+  /**
+   * The scan for what changed while nothing watched the folders (the app was closed), run once a few
+   * seconds after start-up: `waiting` to start, `running`, or `done` (ended, or none was needed). Once it
+   * is done, only a request or a watched change starts a run.
+   */
+  catchUp: 'waiting' | 'running' | 'done';
   /** True when the model is present and the index is ready to answer searches. */
   ready: boolean;
   /** What the user must do before searching, e.g. "Fetch a model with Settings → Models". */

@@ -31,6 +31,8 @@ export interface WatchOptions {
 }
 
 export interface LibraryWatcher {
+  /** The changes heard and not reported yet: they wait for the quiet period (what a status line can show). */
+  pending(): LibraryChange[];
   /** Stops watching; pending changes are dropped and no callback runs afterwards. */
   close(): Promise<void>;
 }
@@ -150,6 +152,7 @@ export async function watchLibrary(
     throw error;
   }
   return {
+    pending: () => [...pending.values()],
     async close() {
       closed = true;
       clearTimeout(timer);

@@ -32,8 +32,14 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
   mkdirSync(dataDir, { recursive: true });
   const listeners = new Set<(event: ApiEvent) => void>();
   const emit = (event: ApiEvent): void => listeners.forEach((listener) => listener(event));
+  /** The catch-up scan below, announced in `status` (so a caller can wait until nothing more starts on its own). */
+  let catchUp: { state: Status['catchUp']; run?: number } = { state: 'done' };
   const job = new IndexingJob({
-    progress: (payload) => emit({ name: 'indexProgress', payload }),
+    progress: (payload) => {
+      if (catchUp.state === 'running' && payload.run === catchUp.run && (payload.summary || payload.state === 'failed'))
+        catchUp = { state: 'done' };
+      emit({ name: 'indexProgress', payload });
+    },
     changed: (summary) =>
       libraryChanged({ added: summary.encoded + summary.reused, moved: summary.moved, removed: summary.deleted }),
   });
@@ -91,12 +97,15 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
   // the first search is ready: the scan then does not compete with the query typed right after start.
   if (engine && !engine.readonly && readSettings(dataDir).watchFolders && engine.folders().length > 0) {
     const opened = engine;
+    catchUp = { state: 'waiting' };
     void opened
       .warmUp()
       .catch(() => undefined)
       .then(() => {
         const later = setTimeout(() => {
-          if (engine === opened && !job.active) job.start(opened);
+          // A run already going (or a reopened engine's) covers what the catch-up would have.
+          if (engine !== opened || job.active) catchUp = { state: 'done' };
+          else catchUp = { state: 'running', run: job.start(opened).run };
         }, CATCH_UP_DELAY_MS);
         later.unref();
       });
@@ -143,7 +152,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
 
   const handlers: ApiHandlers = {
     async status(): Promise<Status> {
-      const base = { version: VERSION, indexing: job.progress };
+      const base = { version: VERSION, indexing: job.progress, catchUp: catchUp.state };
       if (!engine && isEidosError(engineError, 'INDEX_CORRUPT')) {
         const damagedIndex = damagedIndexOf(indexPath(dataDir));
         return { ...base, photos: 0, folders: 0, ready: false, notice: guiDamageNotice(damagedIndex), damagedIndex };

@@ -22,6 +22,8 @@ export class IndexingJob {
   private running: Promise<void> | undefined;
   /** The engine to index again once the run in flight ends: something changed that it may not have seen. */
   private again: Engine | undefined;
+  /** The number of the last run started (its progress carries it as `run`). */
+  private runs = 0;
 
   constructor(private readonly events: IndexingEvents) {}
 
@@ -33,19 +35,27 @@ export class IndexingJob {
     return this.running !== undefined;
   }
 
-  /** Starts a run, or, while one runs, asks for one more right after it. */
+  /**
+   * Starts a run, or, while one runs, asks for one more right after it (announced as `queued` on the
+   * run in flight, so a caller knows its request is served by the next run, not this one).
+   */
   start(engine: Engine): IndexProgress {
     if (this.running) {
       this.again = engine;
+      if (!this.state.queued) this.update({ ...this.state, queued: true });
       return this.progress;
     }
     this.controller = new AbortController();
     const signal = this.controller.signal;
-    this.update({ state: 'scanning', done: 0, total: 0, skipped: 0 });
+    const run = ++this.runs;
+    // `queued` is the run in flight's, so every update is made from the counts and this: never copied over.
+    const queued = (): { queued?: true } => (this.again ? { queued: true } : {});
+    this.update({ state: 'scanning', run, done: 0, total: 0, skipped: 0 });
     this.running = engine
-      .index({ signal, onProgress: (p) => this.update(fromPipeline(p)) })
+      .index({ signal, onProgress: (p) => this.update({ ...fromPipeline(p), run, ...queued() }) })
       .then((summary) => {
-        this.update({ ...this.state, state: signal.aborted ? 'cancelled' : 'done', etaSeconds: 0, summary });
+        const state = signal.aborted ? 'cancelled' : 'done';
+        this.update({ ...this.state, state, etaSeconds: 0, summary, ...queued() });
         if (summary.encoded + summary.reused + summary.moved + summary.deleted > 0) this.events.changed(summary);
       })
       // A failed run is a failure of the run (a full disk, a damaged index), not a skipped file.
@@ -62,7 +72,7 @@ export class IndexingJob {
 
   /** Stops the run in flight after its batch and drops the one asked for after it. */
   cancel(): IndexProgress {
-    this.again = undefined;
+    this.forgetRequests();
     this.controller?.abort();
     return this.progress;
   }
@@ -70,6 +80,10 @@ export class IndexingJob {
   /** Drops the run asked for after the current one (its engine is about to close); the current one finishes. */
   forgetRequests(): void {
     this.again = undefined;
+    if (this.state.queued) {
+      const { queued: _dropped, ...rest } = this.state;
+      this.update(rest);
+    }
   }
 
   /** Resolves when no run is in flight any more (including one asked for during the last). */

@@ -12,6 +12,7 @@ import {
   REPO,
   serve,
   synthesize,
+  untilSettled,
   type LabelRow,
   type PreparedHome,
   type Served,
@@ -41,6 +42,8 @@ beforeAll(async () => {
   await synthesize(staging, 6, 11);
   staged = await readLabels(staging);
   served = await serve(library.home);
+  // The start-up catch-up scan is over before the page opens: every run from here is one a test caused.
+  await untilSettled(served);
   page = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   await page.goto(served.url);
   await page.locator('#query').waitFor();
@@ -71,7 +74,7 @@ describe('a watched library, seen from the page', () => {
       (expected) =>
         (document.querySelector('[role="option"]')?.getAttribute('aria-label') ?? '').startsWith(`${expected},`),
       name,
-      { timeout: 30_000 },
+      { timeout: 90_000 },
     );
     expect(Number(await page.locator('.results').getAttribute('data-responses'))).toBeGreaterThan(typedResponses);
     expect(await page.locator('#query').inputValue()).toBe(row.description);
@@ -100,9 +103,9 @@ describe('a watched library, seen from the page', () => {
     const row = page.locator('table[aria-label="Indexed folders"] tr', { hasText: library.synthDir });
     await row.getByText('watching').waitFor();
     const skipped = page.locator('ul[aria-label="Skipped files"] li', { hasText: broken });
-    await skipped.waitFor({ timeout: 30_000 });
+    await skipped.waitFor({ timeout: 90_000 });
     expect(await skipped.textContent()).toMatch(/DECODE_FAILED/);
-    await page.getByText('Up to date').waitFor();
+    await page.getByText('Up to date').waitFor({ timeout: 90_000 });
     await page.screenshot({ path: join(SHOTS, 'library-live.png'), fullPage: true });
   });
 });

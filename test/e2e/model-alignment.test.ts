@@ -53,20 +53,22 @@ describe('the model alignment panel in Settings', () => {
     await panel.getByText('Where they disagree most').waitFor({ timeout: 60_000 });
 
     const figures = panel.getByLabel('Alignment', { exact: true });
-    await expect.poll(() => figures.textContent()).toContain(expected.mutualKnn.toFixed(3));
+    await expect.poll(() => figures.textContent(), { timeout: 30_000 }).toContain(expected.mutualKnn.toFixed(3));
     const text = (await figures.textContent()) ?? '';
     expect(text).toContain(expected.chance.toFixed(4));
     expect(text).toContain(`${expected.interval.low.toFixed(3)}–${expected.interval.high.toFixed(3)}`);
     expect(text).toContain(expected.cka.toFixed(3));
     const first = expected.disagreements[0]!;
     await expect
-      .poll(() => panel.locator('.disagreements figcaption').first().textContent())
+      .poll(() => panel.locator('.disagreements figcaption').first().textContent(), { timeout: 30_000 })
       .toBe(`${first.overlap} of ${expected.k} neighbours shared`);
     // Every thumbnail (the photos and their neighbours on both sides) decodes.
     const images = panel.locator('.disagreements img');
     expect(await images.count()).toBeGreaterThan(6);
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLImageElement>('.disagreements img')].every((img) => img.complete),
+    await page.waitForFunction(
+      () => [...document.querySelectorAll<HTMLImageElement>('.disagreements img')].every((img) => img.complete),
+      undefined,
+      { timeout: 30_000 },
     );
     const broken = await images.evaluateAll((all) =>
       (all as HTMLImageElement[]).filter((img) => img.naturalWidth === 0).map((img) => img.alt),

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.ts';
 import {
@@ -9,6 +9,7 @@ import {
   REPO,
   serve,
   synthesize,
+  untilSettled,
   type LabelRow,
   type PreparedHome,
   type Served,
@@ -61,6 +62,9 @@ beforeAll(async () => {
   library = await prepareHome({ synthCount: 200, withImagenet: true });
   labels = await readLabels(library.synthDir);
   served = await serve(library.home);
+  // Nothing runs beside the tests: the start-up catch-up scan (which ends by refreshing the page's
+  // counts) is over before the first search.
+  await untilSettled(served);
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   await page.goto(served.url);
   await page.locator('#query').waitFor();
@@ -112,7 +116,7 @@ describe('search', () => {
           const names = await resultNames(page);
           return names.length > 0 && names.every((name) => coloursOf(name) !== undefined);
         },
-        { timeout: 10_000 },
+        { timeout: 30_000 },
       )
       .toBe(true);
     const narrowed = await resultNames(page);
@@ -139,6 +143,14 @@ describe('search', () => {
     const held: string[] = [];
     let released: () => void = () => {};
     const release = new Promise<void>((resolve) => (released = resolve));
+    // Newer input aborts the request in flight (renderer/src/lib/latest-only.ts): the page gives the held one up.
+    let givenUp: () => void = () => {};
+    const abandoned = new Promise<void>((resolve) => (givenUp = resolve));
+    const onFailed = (request: Request): void => {
+      if (request.url().endsWith('/api/search') && (request.postDataJSON() as { query: string }).query === held[0])
+        givenUp();
+    };
+    page.on('requestfailed', onFailed);
     await page.route('**/api/search', async (route) => {
       if (held.length > 0) return route.continue();
       held.push((route.request().postDataJSON() as { query: string }).query);
@@ -155,11 +167,13 @@ describe('search', () => {
       const shown = await resultNames(page);
       expect(held).toHaveLength(1);
       expect(target.description.startsWith(held[0]!) && held[0] !== target.description).toBe(true);
+      // The page has given the stale request up, so its answer, released now, has nowhere to land.
+      await abandoned;
       released();
-      await page.waitForTimeout(500);
       expect(await resultNames(page)).toEqual(shown);
     } finally {
       released();
+      page.off('requestfailed', onFailed);
       await page.unroute('**/api/search');
     }
   });

@@ -3,7 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { createHttpClient } from '../../app/contract/http-client.ts';
+import type { Status } from '../../app/contract/types.ts';
 
 /**
  * A real `eidos serve` over a real index, for the browser tests and the UI bench: a temporary
@@ -113,6 +116,32 @@ export async function serve(home: string): Promise<Served> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * True when nothing runs and nothing more starts on its own: the start-up catch-up scan is done and no
+ * indexing run is going or queued (only a request or a watched change starts one now).
+ */
+export const isSettled = (status: Status): boolean =>
+  status.catchUp === 'done' && !['scanning', 'indexing'].includes(status.indexing.state) && !status.indexing.queued;
+
+/**
+ * Waits until `eidos serve` is settled (`isSettled`), asking its status over the bridge: a test whose
+ * output or screen would differ while the catch-up scan runs beside it starts from this state.
+ */
+export async function untilSettled(served: Served, limitMs = 120_000): Promise<Status> {
+  const api = createHttpClient({ baseUrl: served.origin, headers: { Authorization: `Bearer ${served.token}` } });
+  const start = Date.now();
+  for (;;) {
+    const reply = await api.status();
+    if (!reply.ok) throw new Error(`eidos serve's status: ${reply.error.code} ${reply.error.message}`);
+    if (isSettled(reply.value)) return reply.value;
+    if (Date.now() - start > limitMs)
+      throw new Error(
+        `eidos serve did not settle within ${limitMs / 1000} s: catch-up ${reply.value.catchUp}, indexing ${JSON.stringify(reply.value.indexing)}`,
+      );
+    await sleep(100);
+  }
 }
 
 export interface LabelRow {

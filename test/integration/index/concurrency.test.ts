@@ -48,7 +48,11 @@ beforeAll(async () => {
 });
 afterAll(() => homes.forEach((home) => home.dispose()));
 
-/** `eidos index` on the library in a child; `running()` is false once it exited. */
+/**
+ * `eidos index` on the library in a child; `running()` is false once it exited. `pause` stops it where
+ * it is (SIGSTOP: perhaps inside a write transaction) and `resume` lets it go on, so a test makes the
+ * state it needs ("a run is going and holds the lock") instead of hoping the run is still going.
+ */
 function startIndexing(home: string) {
   const child = spawnIndex(home, library);
   let stderr = '';
@@ -66,7 +70,10 @@ function startIndexing(home: string) {
         await sleep(10);
       }
     },
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async finished(): Promise<void> {
+      child.kill('SIGCONT');
       const [code, signal] = await exit;
       expect({ code, signal }, `eidos index failed: ${stderr}`).toEqual({ code: 0, signal: null });
     },
@@ -82,18 +89,32 @@ describe('searching while eidos index runs in another process', () => {
     await indexer.until(() => indexedCount(home) > 0, 'its first batch');
     const follower = Engine.open({ home, readonly: true });
     const totals: number[] = [];
+    const searchAlong = async (how: string): Promise<void> => {
+      const before = indexedCount(home);
+      // Any error (SQLITE_BUSY translated or not) fails the test here.
+      const response = await follower.search(EVERY, { all: true });
+      const after = indexedPaths(home);
+      const where = `search ${totals.length + 1}, ${how} (${before}..${after.size} committed)`;
+      expectConsistent(response.results, after, where);
+      expect(response.results.length, `${where}: --all returns every photo`).toBe(response.total);
+      expect(response.total, `${where}: photos seen`).toBeGreaterThanOrEqual(Math.max(before, totals.at(-1) ?? 0));
+      expect(response.total).toBeLessThanOrEqual(after.size);
+      totals.push(response.total);
+    };
     try {
+      // Each round: searches while the writer writes, until it has committed more; then one with the writer
+      // stopped wherever it was (perhaps inside a transaction). Every round's stopped search sees a later
+      // committed state than the last, however fast either side runs.
       while (indexer.running()) {
-        const before = indexedCount(home);
-        // Any error (SQLITE_BUSY translated or not) fails the test here.
-        const response = await follower.search(EVERY, { all: true });
-        const after = indexedPaths(home);
-        const where = `search ${totals.length + 1} (${before}..${after.size} committed)`;
-        expectConsistent(response.results, after, where);
-        expect(response.results.length, `${where}: --all returns every photo`).toBe(response.total);
-        expect(response.total, `${where}: photos seen`).toBeGreaterThanOrEqual(Math.max(before, totals.at(-1) ?? 0));
-        expect(response.total).toBeLessThanOrEqual(after.size);
-        totals.push(response.total);
+        const seen = indexedCount(home);
+        do await searchAlong('beside the writer');
+        while (indexer.running() && indexedCount(home) === seen);
+        indexer.pause();
+        try {
+          await searchAlong('with the writer stopped');
+        } finally {
+          indexer.resume();
+        }
       }
       await indexer.finished();
       expect(
@@ -131,11 +152,13 @@ describe('a second eidos index on the same data folder', () => {
     const { home } = await newHome();
     const indexer = startIndexing(home);
     await indexer.until(() => peek(home, lockPid) === indexer.pid, 'it took the writer lock');
+    // Held where it is while the second run tries: the first is certainly still going, however slow the second starts.
+    indexer.pause();
     const [asJson, asText] = await Promise.all([
       runEidos(home, ['index', library, '--json']),
       runEidos(home, ['index', library]),
-    ]);
-    expect(indexer.running(), 'the first run ended before the second tried; use more photos').toBe(true);
+    ]).finally(indexer.resume);
+    expect(indexer.running()).toBe(true);
 
     expect(asJson.code).toBe(1);
     const error = jsonError(asJson);
@@ -158,7 +181,12 @@ describe('eidos serve while eidos index runs in another process', () => {
     const { home } = await newHome();
     const indexer = startIndexing(home);
     await indexer.until(() => indexedCount(home) > 0, 'its first batch');
-    const served = await serve(home);
+    // Stopped until serve is up and has searched: however long serve takes to start, the run is still going.
+    indexer.pause();
+    const served = await serve(home).catch((error: unknown) => {
+      indexer.resume();
+      throw error;
+    });
     const post = async (method: string, body: unknown): Promise<{ status: number; body: unknown }> => {
       const response = await fetch(`${served.origin}/api/${method}`, {
         method: 'POST',
@@ -175,12 +203,16 @@ describe('eidos serve while eidos index runs in another process', () => {
       expect(error.message).toContain(`pid ${indexer.pid}`);
 
       let searches = 0;
-      while (indexer.running()) {
+      const searchDuringRun = async (): Promise<void> => {
         const answer = await post('search', EVERY);
         const where = `serve search ${++searches}`;
         expect(answer.status, `${where}: ${JSON.stringify(answer.body)}`).toBe(200);
         expectConsistent((answer.body as SearchResponse).results, indexedPaths(home), where);
-      }
+      };
+      await searchDuringRun();
+      await searchDuringRun();
+      indexer.resume();
+      while (indexer.running()) await searchDuringRun();
       await indexer.finished();
       expect(searches).toBeGreaterThanOrEqual(2);
       const after = await post('search', EVERY);
@@ -196,6 +228,7 @@ describe('eidos serve while eidos index runs in another process', () => {
       expect(added.status, JSON.stringify(added.body)).toBe(200);
       expect(added.body).toMatchObject({ path: library, photos: PHOTOS });
     } finally {
+      indexer.resume();
       await served.stop();
     }
   });

@@ -16,7 +16,7 @@ import { holderInfoPath, runDir, type HolderInfo } from '../../../app/server/loc
 import { readHolderInfo } from '../../../app/server/local-socket-client.ts';
 import { processAlive } from '../../../app/util/process-alive.ts';
 import { MODEL_ID, runEidos, type CliResult } from '../../helpers/eidos-cli.ts';
-import { readLabels, serve, synthesize, type Served } from '../../helpers/serve-fixture.ts';
+import { readLabels, serve, synthesize, untilSettled, type Served } from '../../helpers/serve-fixture.ts';
 import { heavyPackagesOpened } from '../../helpers/traced.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'eidos-beside-'));
@@ -35,6 +35,9 @@ beforeAll(async () => {
   // Byte for byte the same data folder, so the two sides differ only in who runs the command.
   cpSync(alone, beside, { recursive: true });
   served = await serve(beside);
+  // serve scans its folders once a few seconds after start (what changed while it was closed); a command
+  // beside it during that scan rightly says so, which the same command alone cannot: start after it.
+  await untilSettled(served);
   holder = readHolderInfo(beside)!;
   descriptions = [...new Set((await readLabels(firstFolder)).map((row) => row.description))].slice(0, 3);
 }, 240_000);
@@ -143,6 +146,8 @@ describe('the CLI beside eidos serve prints and exits as it does alone', () => {
   });
 
   it('eidos status, text and JSON', async () => {
+    // Alone there is no run to report: beside, the holder must be idle too (nothing started since beforeAll).
+    await untilSettled(served!);
     await sameBothWays(['status']);
     await sameBothWays(['status', '--json']);
   });

@@ -179,7 +179,7 @@ describe('loopback bridge: API', () => {
       req.end();
     });
     expect(received).toContain('event: indexProgress\ndata: {"state":"indexing","done":3,"total":10,"skipped":0}\n\n');
-    await expect.poll(() => engine.subscribers()).toBe(0);
+    await expect.poll(() => engine.subscribers(), { timeout: 30_000 }).toBe(0);
   });
 });
 

@@ -58,7 +58,7 @@ describe('listenLocalSocket', () => {
       client.onEvent((event) => events.push(event));
       const progress = { state: 'indexing', done: 1, total: 2, skipped: 0 } as const;
       engine.emit({ name: 'indexProgress', payload: progress });
-      await expect.poll(() => events).toEqual([{ name: 'indexProgress', payload: progress }]);
+      await expect.poll(() => events, { timeout: 30_000 }).toEqual([{ name: 'indexProgress', payload: progress }]);
 
       // A second holder on the same data folder stays quiet while the first answers.
       expect(await listenLocalSocket({ home, handlers: engine.handlers, kind: 'serve' })).toBeUndefined();

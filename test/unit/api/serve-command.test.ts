@@ -24,7 +24,8 @@ describe('eidos serve', () => {
       },
     });
     const running = command.run({ positionals: [], values: {}, json: true }, io);
-    await expect.poll(() => io.lines.length).toBeGreaterThan(0);
+    // expect.poll gives up after 1 s by default: a loaded machine may take longer to start listening.
+    await expect.poll(() => io.lines.length, { timeout: 30_000 }).toBeGreaterThan(0);
     const { url, port } = JSON.parse(io.lines[0] ?? '{}') as { url: string; port: number };
     expect(url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[A-Za-z0-9_-]{43}$`));
     const token = new URL(url).searchParams.get('token');

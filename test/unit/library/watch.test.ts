@@ -1,56 +1,104 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setTimeout as realSleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isEidosError } from '../../../app/contract/errors.ts';
 import { watchLibrary, type LibraryChange, type LibraryWatcher } from '../../../app/library/watch.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { protectedFolders } from '../../../app/library/protected-folders.ts';
 
+/**
+ * The native watcher's events arrive whenever the OS delivers them (late, on a loaded machine), so no
+ * assertion here depends on a window catching them. The debounce clock is held instead (vitest's fake
+ * setTimeout and Date): a batch is reported only when the test moves the clock, after the watcher has
+ * said (`pending`) that it heard every change the test made.
+ */
+const DEBOUNCE_MS = 1000;
+const MAX_WAIT_MS = 2500;
+
 let root: string;
 let cleanup: () => void;
-let watcher: LibraryWatcher | undefined;
+let watchers: LibraryWatcher[];
 let batches: LibraryChange[][];
 beforeEach(() => {
   ({ dir: root, cleanup } = tempDir('eidos-watch-'));
   batches = [];
+  watchers = [];
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
 });
 afterEach(async () => {
-  await watcher?.close();
-  watcher = undefined;
+  vi.useRealTimers();
+  await Promise.all(watchers.map((watcher) => watcher.close()));
   cleanup();
 });
 
-/** Waits (polling, no timing assertion) until the callback has delivered `count` batches. */
-async function batchesArrive(count: number, limitMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (batches.length < count) {
-    if (Date.now() - start > limitMs) throw new Error(`only ${batches.length} of ${count} change batches arrived`);
-    await new Promise((wait) => setTimeout(wait, 50));
+async function watch(into: LibraryChange[][] = batches): Promise<LibraryWatcher> {
+  const watcher = await watchLibrary([root], (changes) => into.push(changes), {
+    debounceMs: DEBOUNCE_MS,
+    maxWaitMs: MAX_WAIT_MS,
+  });
+  watchers.push(watcher);
+  return watcher;
+}
+
+const entries = (changes: readonly LibraryChange[]) => changes.map((c) => [c.path, c.type, c.isDirectory]).sort();
+
+/** Waits (in real time, the debounce clock held) until the watcher has heard a change of each of `paths`. */
+async function heard(watcher: LibraryWatcher, paths: string[], limitMs = 20_000): Promise<void> {
+  const start = performance.now();
+  for (;;) {
+    const pending = new Set(watcher.pending().map((change) => change.path));
+    if (paths.every((path) => pending.has(path))) return;
+    if (performance.now() - start > limitMs)
+      throw new Error(`within ${limitMs} ms the watcher heard only ${[...pending].join(', ') || 'nothing'}`);
+    await realSleep(20);
   }
 }
-/** Longer than the first test's debounce: a second batch, had there been one, would have arrived. */
-const settle = () => new Promise((wait) => setTimeout(wait, 2000));
 
 describe('watchLibrary', () => {
-  it('reports photo changes as one debounced batch, ignoring non-photos and hidden or system folders', async () => {
+  it('reports photo changes as one batch once the folder is quiet for the debounce, ignoring non-photos and hidden or system folders', async () => {
     mkdirSync(join(root, '.thumbnails'));
     mkdirSync(join(root, 'node_modules'));
-    // A debounce well above the OS's delivery delay on a loaded machine (one clean-clone run saw B.HEIC's
-    // event arrive after a 300 ms window had closed on a.jpg's): the batching is what is tested here.
-    watcher = await watchLibrary([root], (changes) => batches.push(changes), { debounceMs: 1500 });
+    const watcher = await watch();
     writeFileSync(join(root, 'a.jpg'), 'one');
     writeFileSync(join(root, 'a.jpg'), 'one, then more');
     writeFileSync(join(root, 'B.HEIC'), 'two');
     writeFileSync(join(root, 'notes.txt'), 'not a photo');
     writeFileSync(join(root, '.thumbnails', 'x.jpg'), 'cache');
     writeFileSync(join(root, 'node_modules', 'logo.png'), 'tool');
-    await batchesArrive(1);
-    await settle();
-    expect(batches).toHaveLength(1);
-    expect(batches[0]?.map((c) => [c.path, c.type]).sort()).toEqual([
-      [join(root, 'B.HEIC'), 'create'],
-      [join(root, 'a.jpg'), 'create'],
+    // Written last: once it is heard, every event before it has been (the OS delivers them in order).
+    writeFileSync(join(root, 'last.png'), 'three');
+    await heard(watcher, [join(root, 'a.jpg'), join(root, 'B.HEIC'), join(root, 'last.png')]);
+
+    vi.advanceTimersByTime(DEBOUNCE_MS - 1);
+    expect(batches).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(batches.map(entries)).toEqual([
+      [
+        [join(root, 'B.HEIC'), 'create', false],
+        // Created, then written: still new.
+        [join(root, 'a.jpg'), 'create', false],
+        [join(root, 'last.png'), 'create', false],
+      ],
     ]);
+    expect(watcher.pending()).toEqual([]);
+  });
+
+  it('a steady stream of changes is reported no later than the longest wait after its first', async () => {
+    const watcher = await watch();
+    const step = 800; // below the debounce: the folder is never quiet long enough
+    const names = ['1.jpg', '2.jpg', '3.jpg', '4.jpg'];
+    for (const [i, name] of names.entries()) {
+      writeFileSync(join(root, name), name);
+      await heard(watcher, [join(root, name)]);
+      if (i < names.length - 1) vi.advanceTimersByTime(step);
+    }
+    expect(batches).toEqual([]);
+    // 3 × 800 ms have passed since the first change; the longest wait ends 100 ms later.
+    vi.advanceTimersByTime(MAX_WAIT_MS - 3 * step - 1);
+    expect(batches).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(batches.map(entries)).toEqual([names.map((name) => [join(root, name), 'create', false])]);
   });
 
   it('reports deletions and renames, and a folder moved in as a folder to rescan', async () => {
@@ -59,16 +107,22 @@ describe('watchLibrary', () => {
     try {
       mkdirSync(join(outside.dir, 'trip'));
       writeFileSync(join(outside.dir, 'trip', 'beach.jpg'), 'y');
-      // As above: a window well above a loaded machine's event delay (and the folder's stat before it is added).
-      watcher = await watchLibrary([root], (changes) => batches.push(changes), { debounceMs: 1500 });
+      const watcher = await watch();
       renameSync(join(root, 'old.png'), join(root, 'new.png'));
       renameSync(join(outside.dir, 'trip'), join(root, 'trip'));
-      await batchesArrive(1);
+      await heard(watcher, [join(root, 'old.png'), join(root, 'new.png'), join(root, 'trip')]);
+      vi.advanceTimersByTime(DEBOUNCE_MS);
+      expect(batches.map(entries)).toEqual([
+        [
+          [join(root, 'new.png'), 'create', false],
+          [join(root, 'old.png'), 'delete', false],
+          [join(root, 'trip'), 'create', true],
+        ],
+      ]);
+
       rmSync(join(root, 'new.png'));
-      await batchesArrive(2);
-      const all = batches.flat().map((c) => [c.path, c.type, c.isDirectory]);
-      expect(all).toContainEqual([join(root, 'old.png'), 'delete', false]);
-      expect(all).toContainEqual([join(root, 'trip'), 'create', true]);
+      await heard(watcher, [join(root, 'new.png')]);
+      vi.advanceTimersByTime(DEBOUNCE_MS);
       expect(batches[1]).toEqual([{ path: join(root, 'new.png'), type: 'delete', isDirectory: false }]);
     } finally {
       outside.cleanup();
@@ -76,19 +130,25 @@ describe('watchLibrary', () => {
   });
 
   it('delivers nothing after close', async () => {
-    watcher = await watchLibrary([root], (changes) => batches.push(changes), { debounceMs: 200 });
+    const watcher = await watch();
     writeFileSync(join(root, 'pending.jpg'), 'x');
+    await heard(watcher, [join(root, 'pending.jpg')]);
     await watcher.close();
-    watcher = undefined;
+    expect(watcher.pending()).toEqual([]);
+    // A second watcher on the folder witnesses that the OS delivered the next change to its subscribers.
+    const witnessed: LibraryChange[][] = [];
+    const witness = await watch(witnessed);
     writeFileSync(join(root, 'later.jpg'), 'y');
-    await new Promise((wait) => setTimeout(wait, 800));
+    await heard(witness, [join(root, 'later.jpg')]);
+    vi.advanceTimersByTime(MAX_WAIT_MS);
+    expect(witnessed.map(entries)).toEqual([[[join(root, 'later.jpg'), 'create', false]]]);
     expect(batches).toEqual([]);
   });
 
   it('refuses a root that does not exist with a clear error', async () => {
     let error: unknown;
     try {
-      watcher = await watchLibrary([join(root, 'missing')], () => undefined);
+      watchers.push(await watchLibrary([join(root, 'missing')], () => undefined));
     } catch (caught) {
       error = caught;
     }
