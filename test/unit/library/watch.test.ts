@@ -160,7 +160,12 @@ describe('watchLibrary', () => {
     const data = join(root, 'eidos-data');
     mkdirSync(join(data, 'thumbnails'), { recursive: true });
     const guard = protectedFolders(data);
-    watcher = await watchLibrary([root], (changes) => batches.push(changes), { debounceMs: 1500, protected: guard });
+    const watcher = await watchLibrary([root], (changes) => batches.push(changes), {
+      debounceMs: DEBOUNCE_MS,
+      maxWaitMs: MAX_WAIT_MS,
+      protected: guard,
+    });
+    watchers.push(watcher);
     // What an indexing run writes: thumbnails (a new subfolder too) and the index, all before the user's photo.
     mkdirSync(join(data, 'thumbnails', 'ab'));
     writeFileSync(join(data, 'thumbnails', 'ab', '0001.webp'), 'thumb');
@@ -168,7 +173,9 @@ describe('watchLibrary', () => {
     writeFileSync(join(data, 'index.sqlite'), 'db');
     writeFileSync(join(root, 'photo.jpg'), 'the user’s');
     // Events arrive in order, so the batch holding the photo would hold the thumbnails had they been reported.
-    await batchesArrive(1);
+    await heard(watcher, [join(root, 'photo.jpg')]);
+    vi.advanceTimersByTime(DEBOUNCE_MS);
+    expect(batches).toHaveLength(1);
     expect(batches[0]).toEqual([{ path: join(root, 'photo.jpg'), type: 'create', isDirectory: false }]);
 
     let error: unknown;
