@@ -1,6 +1,7 @@
 import { app, BrowserWindow, clipboard, dialog, ipcMain, session, shell } from 'electron';
 import { dataDir } from '../app/paths.ts';
 import { resources, setResourceRoot } from '../app/resources.ts';
+import { PRIVATE_UMASK } from '../app/util/private-fs.ts';
 import { startEngineHost } from './engine-host.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
@@ -17,6 +18,8 @@ import { createMainWindow } from './windows.ts';
  */
 
 export function startApp(): void {
+  // Chromium keeps the window's profile (caches, storage) beside the data on macOS: private like the rest.
+  process.umask(PRIVATE_UMASK);
   setResourceRoot(app.getAppPath());
   // A second copy would open the same index; hand over to the first one instead.
   if (!app.requestSingleInstanceLock()) {

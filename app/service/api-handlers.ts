@@ -3,7 +3,6 @@
  * once a model is installed (before that, status says what to do), indexing runs in the background
  * with progress events, and every answer is shaped as app/api/types.ts says.
  */
-import { mkdirSync } from 'node:fs';
 import { assertFolder } from './folder-check.ts';
 import { Engine, type EngineOptions } from './engine.ts';
 import { IndexingJob } from './indexing-job.ts';
@@ -13,7 +12,7 @@ import { createMediaAccess } from './media-access.ts';
 import { readSettings, writeSettings } from './settings.ts';
 import { describeError, EidosError, isEidosError } from '../contract/errors.ts';
 import { fetchModel, listModels } from '../models/store.ts';
-import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
+import { ensureDataDir, indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import { assertIndexSound } from '../store/health.ts';
 import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
 import { toPhotoDetail } from '../search/results.ts';
@@ -26,7 +25,7 @@ const VERSION = '0.1.0';
 const CATCH_UP_DELAY_MS = 3000;
 
 export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers> {
-  mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
   const listeners = new Set<(event: ApiEvent) => void>();
   const emit = (event: ApiEvent): void => listeners.forEach((listener) => listener(event));
   const job = new IndexingJob({

@@ -1,8 +1,10 @@
 /** User settings in `<data dir>/settings.json`: read leniently (unknown or bad fields fall back), written atomically. */
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TOP } from '../contract/api.ts';
 import type { Settings } from '../contract/types.ts';
+import { ensureDataDir } from '../paths.ts';
+import { PRIVATE_FILE_MODE } from '../util/private-fs.ts';
 
 export const DEFAULT_SETTINGS: Settings = {
   model: '',
@@ -33,9 +35,9 @@ export function readSettings(home: string): Settings {
 }
 
 export function writeSettings(home: string, settings: Settings): void {
-  mkdirSync(home, { recursive: true });
+  ensureDataDir(home);
   const file = settingsPath(home);
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(settings, null, 2));
+  writeFileSync(temporary, JSON.stringify(settings, null, 2), { mode: PRIVATE_FILE_MODE });
   renameSync(temporary, file);
 }
