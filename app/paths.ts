@@ -30,5 +30,6 @@ export const thumbnailsDir = (home = dataDir()): string => join(home, 'thumbnail
  * another user's. A link to a folder elsewhere is fine when both are this user's.
  */
 export function ensureDataDir(home: string): void {
-  ensurePrivateDir(home, { what: 'The data folder', allowLink: true, narrowContents: true });
+  // run/ stays as it is: a run/ others could write to is set aside whole by the holder (app/server/local-socket.ts).
+  ensurePrivateDir(home, { what: 'The data folder', allowLink: true, narrowContents: { except: ['run'] } });
 }

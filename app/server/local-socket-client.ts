@@ -104,10 +104,14 @@ export function readAnnouncement(home: string): Announcement {
   if (dirProblem === 'missing') return { state: 'none' };
   if (dirProblem !== undefined) return { state: 'ignored', reason: `${dir} ${dirProblem}` };
   const file = holderInfoPath(home);
+  // Examined before it is opened (another user's file may not even be readable, and says so more clearly) …
+  const fileProblem = distrustPath(file, 'file');
+  if (fileProblem === 'missing') return { state: 'none' };
+  if (fileProblem !== undefined) return { state: 'ignored', reason: `${file} ${fileProblem}` };
   let text: string;
   let fd: number;
   try {
-    // O_NOFOLLOW: a link is refused by the open itself (ELOOP), so the file examined is the file read.
+    // … and again once open: O_NOFOLLOW refuses a link in the open itself (ELOOP), and fstat describes the file read.
     fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

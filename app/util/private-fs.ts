@@ -81,8 +81,10 @@ export interface PrivateDirOptions {
   /**
    * When the folder was wider than 0700, narrow everything inside it as well (not following links):
    * its files were reachable by others until now, and an older Eidos wrote them with the default modes.
+   * `except` names entries left as they are: a folder whose width says it cannot be trusted (the
+   * socket's `run/`) must still look untrusted to the code that checks it, not be made to look private.
    */
-  narrowContents?: boolean;
+  narrowContents?: { except?: readonly string[] };
 }
 
 /**
@@ -113,7 +115,7 @@ export function ensurePrivateDir(dir: string, options: PrivateDirOptions): 'crea
   }
   if ((stat.mode & 0o077) === 0) return created ? 'created' : 'private';
   // Contents first, the folder last: a run interrupted half way finds the folder still wide and starts again.
-  if (options.narrowContents) narrowTree(dir);
+  if (options.narrowContents) narrowTree(dir, options.narrowContents.except);
   chmodSync(dir, PRIVATE_DIR_MODE);
   return 'narrowed';
 }
@@ -131,7 +133,7 @@ function refuse(dir: string, what: string, reason: string): never {
  * Narrows everything below `dir` that this user owns to 0700 (folders) and 0600 (files), never
  * following a link and leaving other users' entries alone (they could not be changed anyway).
  */
-export function narrowTree(dir: string): void {
+export function narrowTree(dir: string, except: readonly string[] = []): void {
   if (!posix) return;
   const uid = me();
   const visit = (path: string): void => {
@@ -149,7 +151,7 @@ export function narrowTree(dir: string): void {
       chmodSync(path, stat.mode & 0o700);
     }
   };
-  for (const name of readdirSync(dir)) visit(join(dir, name));
+  for (const name of readdirSync(dir)) if (!except.includes(name)) visit(join(dir, name));
 }
 
 /** Narrows one existing file of this user's to at most 0600 (a missing file is fine: nothing to narrow). */
