@@ -100,13 +100,12 @@ export type Announcement =
 
 export function readAnnouncement(home: string): Announcement {
   const dir = runDir(home);
-  const dirProblem = distrustPath(dir, 'folder');
-  if (dirProblem === 'missing') return { state: 'none' };
-  if (dirProblem !== undefined) return { state: 'ignored', reason: `${dir} ${dirProblem}` };
   const file = holderInfoPath(home);
   // Examined before it is opened (another user's file may not even be readable, and says so more clearly) …
   const fileProblem = distrustPath(file, 'file');
   if (fileProblem === 'missing') return { state: 'none' };
+  const dirProblem = distrustPath(dir, 'folder');
+  if (dirProblem !== undefined) return { state: 'ignored', reason: `${dir} ${dirProblem}` };
   if (fileProblem !== undefined) return { state: 'ignored', reason: `${file} ${fileProblem}` };
   let text: string;
   let fd: number;

@@ -252,13 +252,14 @@ describe.skipIf(usersUnavailable)(
     /** The victim's search: exit 0, the answer it gives alone, nothing forged, the canary intact, and a report matching `ignored`. */
     async function searchIgnoring(eidosHome: string, ignored: RegExp | undefined, listener?: Listener): Promise<void> {
       const result = await victimEidos(eidosHome, ['search', QUERY, '--json']);
-      expect(result.code, result.stderr).toBe(0);
+      // The harm first (what the attack of the issue did), then the answer, then the report.
+      expect(existsSync(join(canary, 'notes.txt'))).toBe(true);
+      if (listener) expect(await listener.connectionsBeforeProbe()).toEqual([]);
       expect(result.stdout).not.toContain(FORGED);
+      expect(result.code, result.stderr).toBe(0);
       expect((JSON.parse(result.stdout) as { results: unknown }).results).toEqual(alone);
       if (ignored) expect(result.stderr).toMatch(ignored);
       else expect(result.stderr).toBe('');
-      if (listener) expect(await listener.connectionsBeforeProbe()).toEqual([]);
-      expect(existsSync(join(canary, 'notes.txt'))).toBe(true);
     }
 
     it('dead pid in a run/ left 0777, naming the victim’s folder: nothing is deleted', async () => {
