@@ -98,7 +98,16 @@ export function ensurePrivateDir(dir: string, options: PrivateDirOptions): 'crea
     lstatSync(dir);
   } catch {
     // `mode` applies to every folder this creates, parents included; the umask can only narrow it further.
-    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    try {
+      mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EPERM') throw error;
+      throw new EidosError('FORBIDDEN', `${options.what} ${dir} cannot be created: permission denied (${code}).`, {
+        file: dir,
+        cause: error,
+      });
+    }
     created = true;
   }
   if (!posix) return created ? 'created' : 'private';
