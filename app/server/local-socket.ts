@@ -125,7 +125,7 @@ function freshPrivateFolder(dir: string, warn: (message: string) => void): void 
   const problem = distrustPath(dir, 'folder', true);
   if (problem === undefined) return;
   if (problem !== 'missing') {
-    const aside = setAside(dir);
+    const aside = setAside(dir, problem);
     warn(
       `eidos: ${dir} ${problem}, so what is in it cannot be trusted; it was made afresh` +
         (aside ? ` and the old one kept as ${aside} (remove it when you have looked at it).` : '.'),
@@ -153,7 +153,7 @@ function freshPrivateFolder(dir: string, warn: (message: string) => void): void 
  * can be unlinked: sub-folders are removed only when empty, never recursively, since another user
  * could swap one for a link meanwhile. Returns the aside folder when something stayed in it.
  */
-function setAside(dir: string): string | undefined {
+function setAside(dir: string, problem: string): string | undefined {
   const stat = lstatSync(dir);
   if (!stat.isDirectory()) {
     unlinkSync(dir);
@@ -165,8 +165,8 @@ function setAside(dir: string): string | undefined {
   } catch (error) {
     throw new EidosError(
       'FORBIDDEN',
-      `The local socket's folder ${dir} belongs to another user (uid ${stat.uid}) and cannot be moved aside ` +
-        `(${(error as NodeJS.ErrnoException).code}); the CLI will not work through this process. Ask them, or an administrator, to remove it.`,
+      `The local socket's folder ${dir} ${problem} and cannot be moved aside ` +
+        `(${(error as NodeJS.ErrnoException).code}); the CLI will not work through this process. Ask its owner, or an administrator, to remove it.`,
       { file: dir, cause: error },
     );
   }

@@ -374,27 +374,44 @@ describe.skipIf(usersUnavailable)(
       expect(existsSync(join(dirname(socket), 'keep-me.txt'))).toBe(true);
     });
 
-    it('the victim’s eidos serve sets a tampered run/ aside, never talks to the planted socket, and serves the CLI', async () => {
-      freshRun(home, victim, 0o777);
-      const listener = await listenAsOther(socketPathFor(home, tmpdir()));
-      plantAsOther(holderInfoPath(home), listener.pid, socketPathFor(home, tmpdir()));
-
+    /** The victim's `eidos serve` on `eidosHome`, once it has printed its address. */
+    async function serveAsVictim(eidosHome: string): Promise<{ pid: number; stderr(): string; stop(): Promise<void> }> {
       const serve = spawn(process.execPath, [EIDOS, 'serve', '--json', '--port', '0'], {
         uid: victim.uid,
         gid: victim.gid,
         cwd: root,
-        env: envFor(home),
+        env: envFor(eidosHome),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      let serveErr = '';
-      serve.stderr!.on('data', (chunk: Buffer) => (serveErr += chunk.toString()));
+      let stderr = '';
+      serve.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<void>((resolve) => serve.once('exit', () => resolve()));
+      const stop = async (): Promise<void> => {
+        serve.kill('SIGTERM');
+        // serve stops on SIGTERM, but the engine's open handles can keep it alive afterwards (as in serve-fixture.ts).
+        const force = setTimeout(() => serve.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(force);
+      };
       try {
         await new Promise<string>((resolve, reject) => {
           createInterface({ input: serve.stdout! }).once('line', resolve);
-          serve.once('exit', (code) => reject(new Error(`eidos serve exited (${code}): ${serveErr}`)));
+          serve.once('exit', (code) => reject(new Error(`eidos serve exited (${code}): ${stderr}`)));
         });
-        expect(serveErr).toMatch(
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+      return { pid: serve.pid!, stderr: () => stderr, stop };
+    }
+
+    it('the victim’s eidos serve sets a tampered run/ aside, never talks to the planted socket, and serves the CLI', async () => {
+      freshRun(home, victim, 0o777);
+      const listener = await listenAsOther(socketPathFor(home, tmpdir()));
+      plantAsOther(holderInfoPath(home), listener.pid, socketPathFor(home, tmpdir()));
+      const serve = await serveAsVictim(home);
+      try {
+        expect(serve.stderr()).toMatch(
           new RegExp(`${escape(runDir(home))} is 0777: other users can write to it.*made afresh`),
         );
         const run = lstatSync(runDir(home));
@@ -412,11 +429,32 @@ describe.skipIf(usersUnavailable)(
         expect(paths((JSON.parse(searched.stdout) as { results: unknown }).results)).toEqual(paths(alone));
         expect(await listener.connectionsBeforeProbe()).toEqual([]);
       } finally {
-        serve.kill('SIGTERM');
-        // serve stops on SIGTERM, but the engine's open handles can keep it alive afterwards (as in serve-fixture.ts).
-        const force = setTimeout(() => serve.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(force);
+        await serve.stop();
+      }
+    }, 120_000);
+
+    it('the victim’s eidos serve with a long data folder whose /tmp fallback the other user made: says so, serves on, connects to nothing', async () => {
+      freshRun(longHome, victim, 0o700);
+      const socket = socketPathFor(longHome, tmpdir());
+      rmSync(dirname(socket), { recursive: true, force: true });
+      asOther(`require('node:fs').mkdirSync(process.argv[1], { mode: 0o777 })`, dirname(socket));
+      const listener = await listenAsOther(socket);
+      const serve = await serveAsVictim(longHome);
+      try {
+        expect(serve.stderr()).toMatch(
+          new RegExp(
+            `cannot work through this one: The local socket's folder ${escape(dirname(socket))} belongs to another user \\(uid ${other.uid}\\)`,
+          ),
+        );
+        expect(existsSync(holderInfoPath(longHome))).toBe(false);
+        expect(await listener.connectionsBeforeProbe()).toEqual([]);
+        // The CLI beside it finds no holder and is refused the writer lock, naming serve's pid.
+        const indexed = await victimEidos(longHome, ['index', '--json']);
+        expect(indexed.code).toBe(1);
+        expect(indexed.stdout).toContain('INDEX_LOCKED');
+        expect(await listener.connectionsBeforeProbe()).toEqual([]);
+      } finally {
+        await serve.stop();
       }
     }, 120_000);
   },
