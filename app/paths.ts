@@ -1,5 +1,6 @@
 import { homedir, platform } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensurePrivateDir } from './util/private-fs.ts';
 
 /**
  * Where Eidos keeps its index, models and caches: `EIDOS_HOME` when set, else the platform's
@@ -22,3 +23,13 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
 export const modelsDir = (home = dataDir()): string => join(home, 'models');
 export const indexPath = (home = dataDir()): string => join(home, 'index.sqlite');
 export const thumbnailsDir = (home = dataDir()): string => join(home, 'thumbnails');
+
+/**
+ * Makes the data folder ready to write: created 0700 (with any missing parents), narrowed with
+ * everything in it when an older Eidos or the user left it wider, refused (FORBIDDEN) when it is
+ * another user's. A link to a folder elsewhere is fine when both are this user's.
+ */
+export function ensureDataDir(home: string): void {
+  // run/ stays as it is: a run/ others could write to is set aside whole by the holder (app/server/local-socket.ts).
+  ensurePrivateDir(home, { what: 'The data folder', allowLink: true, narrowContents: { except: ['run'] } });
+}

@@ -5,6 +5,7 @@ import { kernelsInUse } from '../app/service/kernels-in-use.ts';
 import { setResourceRoot } from '../app/resources.ts';
 import { describeError } from '../app/contract/errors.ts';
 import { listenLocalSocket } from '../app/server/local-socket.ts';
+import { PRIVATE_UMASK } from '../app/util/private-fs.ts';
 import { portOf, type EngineInit } from './engine-port.ts';
 import { serveEngine } from './engine-protocol.ts';
 
@@ -54,6 +55,8 @@ export function runEngineProcess(
 // `process.parentPort` exists only inside an Electron utility process; importing this file elsewhere (tests) runs nothing.
 const parentPort = (process as { parentPort?: ParentPort }).parentPort;
 if (parentPort) {
+  // The engine writes the index, thumbnails, models and the socket: private to the user, whatever creates them.
+  process.umask(PRIVATE_UMASK);
   runEngineProcess(parentPort).catch((error: unknown) => {
     console.error(`Eidos engine failed to start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -1,6 +1,7 @@
 import { app, BrowserWindow, clipboard, dialog, ipcMain, session, shell } from 'electron';
 import { dataDir } from '../app/paths.ts';
 import { resources, setResourceRoot } from '../app/resources.ts';
+import { PRIVATE_UMASK } from '../app/util/private-fs.ts';
 import { startEngineHost } from './engine-host.ts';
 import { forwardEvents, registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
@@ -20,6 +21,8 @@ import { createMainWindow } from './windows.ts';
  */
 
 export function startApp(): void {
+  // Chromium keeps the window's profile (caches, storage) beside the data on macOS: private like the rest.
+  process.umask(PRIVATE_UMASK);
   setResourceRoot(app.getAppPath());
   const smokeLibrary = smokeTestLibrary(process.argv);
   if (smokeLibrary !== undefined) {

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { EidosError } from '../contract/errors.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../util/private-fs.ts';
 import { thumbnailsDir } from '../paths.ts';
 import type { DecodedImage } from './decode.ts';
 
@@ -58,8 +59,8 @@ export async function writeThumbnails(
 async function writeAtomically(target: string, bytes: Buffer): Promise<void> {
   const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(temporary, bytes);
+    await mkdir(dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
+    await writeFile(temporary, bytes, { mode: PRIVATE_FILE_MODE });
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });

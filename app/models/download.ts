@@ -4,6 +4,7 @@ import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EidosError } from '../contract/errors.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../util/private-fs.ts';
 import { hashFile, type FileDigest } from './hash-file.ts';
 
 /**
@@ -118,8 +119,8 @@ async function attempt(req: DownloadRequest): Promise<FileDigest> {
   const total = totalFrom(response, offset);
   const hash = offset > 0 ? await hashPrefix(req.dest) : createHash('sha256');
 
-  await mkdir(dirname(req.dest), { recursive: true });
-  const out = await open(req.dest, offset > 0 ? 'a' : 'w');
+  await mkdir(dirname(req.dest), { recursive: true, mode: PRIVATE_DIR_MODE });
+  const out = await open(req.dest, offset > 0 ? 'a' : 'w', PRIVATE_FILE_MODE);
   let received = offset;
   try {
     req.onProgress?.(received, total);

@@ -2,6 +2,7 @@ import { mkdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { writeCoreMlCopy } from './coreml-copy.ts';
+import { PRIVATE_DIR_MODE } from '../util/private-fs.ts';
 import { downloadFile } from './download.ts';
 import { loadGenerator, type GeneratorName } from './generators.ts';
 import { withModelLock, installPartial } from './install.ts';
@@ -66,7 +67,7 @@ function mismatch(model: ModelSpec, file: ModelFile, got: { sha256: string; byte
 
 async function downloadAll(store: ResolvedStore, model: ModelSpec, options: FetchOptions): Promise<FileCheck[]> {
   const partial = store.partialDir(model.id);
-  await mkdir(partial, { recursive: true });
+  await mkdir(partial, { recursive: true, mode: PRIVATE_DIR_MODE });
   const known = model.files.reduce((sum, f) => sum + (f.bytes ?? 0), 0);
   let done = 0;
   let extra = 0; // sizes the manifest did not know, as the server reports them
@@ -115,7 +116,7 @@ async function downloadAll(store: ResolvedStore, model: ModelSpec, options: Fetc
 async function generateAll(store: ResolvedStore, model: ModelSpec, options: FetchOptions): Promise<FileCheck[]> {
   const partial = store.partialDir(model.id);
   await rm(partial, { recursive: true, force: true }); // generation is cheap and deterministic: always start clean
-  await mkdir(partial, { recursive: true });
+  await mkdir(partial, { recursive: true, mode: PRIVATE_DIR_MODE });
   options.onProgress?.({ id: model.id, state: 'generating', receivedBytes: 0, totalBytes: 0 });
   await (options.generate ?? (await loadGenerator(model.generator as GeneratorName)))(partial);
   options.onProgress?.({ id: model.id, state: 'verifying', receivedBytes: 0, totalBytes: 0 });

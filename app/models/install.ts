@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { processAlive } from '../util/process-alive.ts';
+import { ensurePrivateDir, narrowTree, PRIVATE_FILE_MODE } from '../util/private-fs.ts';
 import type { ResolvedStore } from './store-context.ts';
 
 /**
@@ -10,11 +11,12 @@ import type { ResolvedStore } from './store-context.ts';
  * never write the same `<id>.partial/`. A lock left by a process that no longer runs is taken over.
  */
 export async function withModelLock<T>(store: ResolvedStore, id: string, work: () => Promise<T>): Promise<T> {
-  await mkdir(store.dir, { recursive: true });
+  // A link to another disk is fine (models are large) when it and its folder are this user's.
+  ensurePrivateDir(store.dir, { what: 'The models folder', allowLink: true });
   const lock = join(store.dir, `${id}.lock`);
   for (;;) {
     try {
-      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      await writeFile(lock, String(process.pid), { flag: 'wx', mode: PRIVATE_FILE_MODE });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -44,6 +46,8 @@ export async function withModelLock<T>(store: ResolvedStore, id: string, work: (
 export async function installPartial(store: ResolvedStore, id: string): Promise<string> {
   const target = store.installDir(id);
   const partial = store.partialDir(id);
+  // Whatever wrote the files (a generator, an import, a download under any umask), the installed model is private.
+  narrowTree(partial);
   if (!existsSync(target)) {
     await rename(partial, target);
     return target;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PRIVATE_FILE_MODE } from '../util/private-fs.ts';
 import { hashFile } from './hash-file.ts';
 import { isPinned } from './manifest.ts';
 import type { ModelFileRole, ModelSpec } from './manifest-types.ts';
@@ -65,7 +66,9 @@ export async function writeStamp(dir: string, checks: FileCheck[]): Promise<void
     const info = await stat(join(dir, check.path));
     files.push({ path: check.path, bytes: info.size, mtimeMs: info.mtimeMs, sha256: check.actualSha256 });
   }
-  await writeFile(join(dir, STAMP_FILE), `${JSON.stringify({ files } satisfies Stamp, null, 2)}\n`);
+  await writeFile(join(dir, STAMP_FILE), `${JSON.stringify({ files } satisfies Stamp, null, 2)}\n`, {
+    mode: PRIVATE_FILE_MODE,
+  });
 }
 
 /** Cheap "still verified?": the stamp matches the manifest's pins and every file's size and time. */

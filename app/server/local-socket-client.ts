@@ -2,19 +2,27 @@
  * The CLI's end of the local socket (./local-socket-wire.ts): finds the process that holds the index,
  * if one runs, and calls the contract through it. Loads nothing of the engine (no SQLite, no addon, no
  * onnxruntime), so asking "is someone holding the index?" costs a file read and a connect.
+ *
+ * The announcement is trusted only when `run/` and `holder.json` are this user's and nobody else can
+ * write to them (../util/private-fs.ts); anything else is ignored and reported. The file names no path:
+ * the socket is where the data folder says (socketPathFor), so nothing it says is ever connected to or
+ * deleted, and a stale socket's clean-up unlinks one entry and removes an empty folder, never a tree.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import type { ApiEvent, ArgsOf, EngineMethod, ResultOf } from '../contract/api.ts';
 import { EidosError, HTTP_STATUS, type ErrorCode } from '../contract/errors.ts';
 import { processAlive } from '../util/process-alive.ts';
+import { distrust, distrustPath } from '../util/private-fs.ts';
 import {
   holderInfoPath,
   holderName,
   line,
   readLines,
+  runDir,
+  socketPathFor,
   type HolderInfo,
   type ServerMessage,
 } from './local-socket-wire.ts';
@@ -33,27 +41,46 @@ export interface HolderConnection {
   close(): void;
 }
 
+export interface ConnectOptions {
+  /** Ask for the engine's events as well (index progress). */
+  events?: boolean;
+  /** Hears why an announcement or socket was not trusted (the CLI prints it on stderr). */
+  warn?: (message: string) => void;
+}
+
 /** How long the holder may take to answer the hello: it answers from its event loop, which a long job does not block for longer. */
 const HELLO_TIMEOUT_MS = 10_000;
 
+const toStderr = (message: string): void => void process.stderr.write(`${message}\n`);
+
 /**
- * Connects to the holder of `home`'s index, or resolves to undefined when none runs. An announcement
- * left by a process that died (its pid is gone, or nothing listens on its socket any more) is removed.
- * Rejects with FORBIDDEN when the holder refuses the token.
+ * Connects to the holder of `home`'s index, or resolves to undefined when none runs (or none can be
+ * trusted: then `warn` hears why). An announcement left by a process that died (its pid is gone, or
+ * nothing listens on its socket any more) is removed. Rejects with FORBIDDEN when the holder refuses
+ * the token.
  */
-export async function connectHolder(
-  home: string,
-  options: { events?: boolean } = {},
-): Promise<HolderConnection | undefined> {
-  const info = readHolderInfo(home);
-  if (info === undefined || info.host !== hostname()) return undefined;
+export async function connectHolder(home: string, options: ConnectOptions = {}): Promise<HolderConnection | undefined> {
+  const warn = options.warn ?? toStderr;
+  const found = readAnnouncement(home);
+  if (found.state === 'ignored') {
+    warn(ignoredMessage(found.reason));
+    return undefined;
+  }
+  if (found.state === 'none' || found.info.host !== hostname()) return undefined;
+  const { info } = found;
   if (!processAlive(info.pid)) {
     removeAnnouncement(home, info);
     return undefined;
   }
+  const path = socketPathFor(home, tmpdir());
+  const problem = socketDistrust(home, path);
+  if (problem !== undefined) {
+    warn(ignoredMessage(problem));
+    return undefined;
+  }
   let socket: Socket;
   try {
-    socket = await open(info.socket);
+    socket = await open(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // Refused or gone: a killed holder's socket (its pid now reused by something else). Anything else
@@ -64,24 +91,65 @@ export async function connectHolder(
   return handshake(socket, info, options.events ?? false);
 }
 
-/** The announcement, or undefined when there is none (or it is unreadable, which the holder's next start rewrites). */
-export function readHolderInfo(home: string): HolderInfo | undefined {
+const ignoredMessage = (reason: string): string =>
+  `eidos: ${reason}, so another user may have put it there; it is ignored and this command runs on its own.`;
+
+/** What `run/holder.json` says, once `run/` and the file are found to be this user's alone. */
+export type Announcement =
+  { state: 'none' } | { state: 'ignored'; reason: string } | { state: 'found'; info: HolderInfo };
+
+export function readAnnouncement(home: string): Announcement {
+  const dir = runDir(home);
+  const file = holderInfoPath(home);
+  // Examined before it is opened (another user's file may not even be readable, and says so more clearly) …
+  const fileProblem = distrustPath(file, 'file');
+  if (fileProblem === 'missing') return { state: 'none' };
+  const dirProblem = distrustPath(dir, 'folder');
+  if (dirProblem !== undefined) return { state: 'ignored', reason: `${dir} ${dirProblem}` };
+  if (fileProblem !== undefined) return { state: 'ignored', reason: `${file} ${fileProblem}` };
   let text: string;
+  let fd: number;
   try {
-    text = readFileSync(holderInfoPath(home), 'utf8');
-  } catch {
-    return undefined;
+    // … and again once open: O_NOFOLLOW refuses a link in the open itself (ELOOP), and fstat describes the file read.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { state: 'none' };
+    return {
+      state: 'ignored',
+      reason: `${file} ${code === 'ELOOP' ? 'is a symbolic link' : `cannot be read (${code})`}`,
+    };
   }
+  try {
+    const problem = distrust(fstatSync(fd), 'file');
+    if (problem !== undefined) return { state: 'ignored', reason: `${file} ${problem}` };
+    text = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const info = parseInfo(text);
+  // Unparsable: half of an old write, which the holder's next start rewrites.
+  return info ? { state: 'found', info } : { state: 'none' };
+}
+
+/** The announcement when there is a trusted one, else undefined. */
+export function readHolderInfo(home: string): HolderInfo | undefined {
+  const found = readAnnouncement(home);
+  return found.state === 'found' ? found.info : undefined;
+}
+
+function parseInfo(text: string): HolderInfo | undefined {
   try {
     const info = JSON.parse(text) as Partial<HolderInfo>;
     if (
       typeof info.pid === 'number' &&
+      Number.isSafeInteger(info.pid) &&
+      info.pid > 0 &&
       typeof info.host === 'string' &&
-      typeof info.socket === 'string' &&
       typeof info.token === 'string' &&
       (info.kind === 'serve' || info.kind === 'app')
     )
-      return info as HolderInfo;
+      return { pid: info.pid, host: info.host, kind: info.kind, token: info.token };
   } catch {
     // falls through: not an announcement
   }
@@ -89,17 +157,43 @@ export function readHolderInfo(home: string): HolderInfo | undefined {
 }
 
 /**
+ * Why the socket at `path` (socketPathFor) is not to be trusted, or undefined. In `run/` the folder
+ * was checked with the announcement; the fallback folder under the temporary folder is checked here.
+ * The socket itself, when present, must be this user's and not a link.
+ */
+function socketDistrust(home: string, path: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  const folder = dirname(path);
+  if (folder !== runDir(home)) {
+    const problem = distrustPath(folder, 'folder');
+    if (problem === 'missing') return undefined; // connecting finds nothing and cleans up
+    if (problem !== undefined) return `${folder} ${problem}`;
+  }
+  const problem = distrustPath(path, 'entry');
+  return problem === 'missing' || problem === undefined ? undefined : `${path} ${problem}`;
+}
+
+/**
  * Removes a holder's announcement and socket (a dead one's, found by a client; or its own, when it
- * closes), unless another holder has announced itself meanwhile.
+ * closes), unless another holder has announced itself meanwhile. Only what this user owns is touched:
+ * the announcement, the socket entry at the computed path, and the fallback folder when it is empty.
  */
 export function removeAnnouncement(home: string, info: HolderInfo): void {
-  if (readHolderInfo(home)?.token !== info.token) return;
+  const current = readAnnouncement(home);
+  if (current.state !== 'found' || current.info.token !== info.token) return;
   rmSync(holderInfoPath(home), { force: true });
-  if (process.platform !== 'win32') {
-    rmSync(info.socket, { force: true });
-    // The fallback folder under the temporary folder (see socketPathFor) goes with its socket.
-    if (!info.socket.startsWith(dirname(holderInfoPath(home))))
-      rmSync(dirname(info.socket), { recursive: true, force: true });
+  if (process.platform === 'win32') return;
+  const path = socketPathFor(home, tmpdir());
+  const folder = dirname(path);
+  const inRun = folder === runDir(home);
+  if (!inRun && distrustPath(folder, 'folder') !== undefined) return;
+  if (distrustPath(path, 'entry') === undefined) rmSync(path, { force: true });
+  if (!inRun) {
+    try {
+      rmdirSync(folder); // only an empty folder goes; anything else in it is left for its owner to see
+    } catch {
+      // not empty, or gone already
+    }
   }
 }
 

@@ -15,13 +15,16 @@ import type { ApiEvent, ApiReply } from '../contract/api.ts';
 /** Who holds the index: named in messages ("eidos serve (pid 123)"). */
 export type HolderKind = 'serve' | 'app';
 
-/** `run/holder.json` in the data folder (mode 0600): how to reach the holder, and the token it asks for. */
+/**
+ * `run/holder.json` in the data folder (mode 0600): who holds the index, and the token it asks for.
+ * It names no path: where the socket is follows from the data folder alone (socketPathFor), so a
+ * planted announcement cannot send the CLI, or its clean-up, anywhere else.
+ */
 export interface HolderInfo {
   pid: number;
   /** The machine it runs on: a data folder on a shared disk may be announced by a process elsewhere, which is neither reachable nor checkable from here. */
   host: string;
   kind: HolderKind;
-  socket: string;
   token: string;
 }
 
@@ -43,7 +46,8 @@ const MAX_SOCKET_PATH = 100;
 /**
  * The private folder (0700) that holds the socket and the announcement. Made by the holder before it
  * listens, so the socket is never reachable by another user, not even in the moment between its
- * creation and its chmod to 0600.
+ * creation and its chmod to 0600. Both ends trust it only while it is this user's and nobody else can
+ * write to it (./local-socket-client.ts).
  */
 export const runDir = (home: string): string => join(home, 'run');
 export const holderInfoPath = (home: string): string => join(runDir(home), 'holder.json');

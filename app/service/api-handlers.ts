@@ -3,7 +3,6 @@
  * once a model is installed (before that, status says what to do), indexing runs in the background
  * with progress events, and every answer is shaped as app/api/types.ts says.
  */
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Engine, type EngineOptions } from './engine.ts';
 import { IndexingJob } from './indexing-job.ts';
@@ -16,7 +15,7 @@ import { describeError, EidosError, isEidosError } from '../contract/errors.ts';
 import { listModels } from '../models/store.ts';
 import { fetchModel } from './models.ts';
 import { recordedPlacements } from './session-placement.ts';
-import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
+import { ensureDataDir, indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import { assertIndexSound } from '../store/health.ts';
 import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
 import { toPhotoDetail } from '../search/results.ts';
@@ -29,7 +28,7 @@ const VERSION = '0.1.0';
 const CATCH_UP_DELAY_MS = 3000;
 
 export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers> {
-  mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
   const listeners = new Set<(event: ApiEvent) => void>();
   const emit = (event: ApiEvent): void => listeners.forEach((listener) => listener(event));
   /** The catch-up scan below, announced in `status` (so a caller can wait until nothing more starts on its own). */

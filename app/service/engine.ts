@@ -2,7 +2,6 @@
  * The engine: one library (index + thumbnails) in a data folder, one active model, and the services
  * over them. The CLI, `eidos serve` and the Electron engine process all go through this class.
  */
-import { mkdirSync } from 'node:fs';
 import { Encoder } from '../encoders/encoder.ts';
 import type { Placement } from '../encoders/encoder-transport.ts';
 import type { ProviderName } from '../encoders/execution-providers.ts';
@@ -12,7 +11,7 @@ import { evaluateRetrieval, type EvalQuery, type EvalReport } from '../search/ev
 import type { PipelineProgress } from '../indexer/progress.ts';
 import { CORE_ML_BATCH } from '../models/coreml-copy.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
-import { indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
+import { ensureDataDir, indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import { openIndex } from '../store/open.ts';
 import type { ArgsOf } from '../contract/api.ts';
@@ -92,7 +91,7 @@ export class Engine {
   }
 
   static open(options: EngineOptions): Engine {
-    mkdirSync(options.home, { recursive: true });
+    ensureDataDir(options.home);
     const settings = readSettings(options.home);
     const context = { modelsDir: modelsDir(options.home) };
     const { store, writeRefusal } = openStore(indexPath(options.home), options.readonly ?? false);

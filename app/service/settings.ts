@@ -2,12 +2,14 @@
  * User settings in `<data dir>/settings.json`: changes checked against the contract (and a model id
  * against the manifest), read leniently (unknown or bad fields fall back), written atomically.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TOP, settingsFields } from '../contract/api.ts';
 import { describeError, EidosError } from '../contract/errors.ts';
 import { loadManifest } from '../models/manifest.ts';
 import type { Settings } from '../contract/types.ts';
+import { ensureDataDir } from '../paths.ts';
+import { PRIVATE_FILE_MODE } from '../util/private-fs.ts';
 
 export const DEFAULT_SETTINGS: Settings = {
   model: '',
@@ -74,9 +76,9 @@ export function readSettings(home: string): Settings {
 }
 
 export function writeSettings(home: string, settings: Settings): void {
-  mkdirSync(home, { recursive: true });
+  ensureDataDir(home);
   const file = settingsPath(home);
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(settings, null, 2));
+  writeFileSync(temporary, JSON.stringify(settings, null, 2), { mode: PRIVATE_FILE_MODE });
   renameSync(temporary, file);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { EidosError } from '../contract/errors.ts';
@@ -6,6 +6,10 @@ import { IndexStore } from './index-store.ts';
 import { acquireWriterLock, type WriterLock } from './lock.ts';
 import { migrations, schemaVersion } from './migrations.ts';
 import { guarded } from './sqlite-errors.ts';
+import { ensurePrivateDir, narrowFile } from '../util/private-fs.ts';
+
+/** The index and the files SQLite keeps beside it. */
+const INDEX_FILE_SUFFIXES = ['', '-wal', '-shm', '-journal'] as const;
 
 export interface OpenOptions {
   /** Open for reading only (search while another process indexes): no migration, no writer lock. */
@@ -26,8 +30,11 @@ export function openIndex(file: string, options: OpenOptions = {}): IndexStore {
       file,
     });
   }
-  if (!readonly) mkdirSync(dirname(file), { recursive: true });
+  if (!readonly) ensurePrivateDir(dirname(file), { what: 'The folder of the index', allowLink: true });
   const db = guarded(file, () => new Database(file, { readonly, fileMustExist: readonly }));
+  // SQLite creates the index with the process's umask and gives its -wal and -shm the index's own mode,
+  // so narrowing the index before the first write keeps all three 0600 (and narrows an older index's).
+  if (!readonly) for (const suffix of INDEX_FILE_SUFFIXES) narrowFile(`${file}${suffix}`);
   let lock: WriterLock | undefined;
   try {
     guarded(file, () => {

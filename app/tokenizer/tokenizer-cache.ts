@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { PRIVATE_FILE_MODE } from '../util/private-fs.ts';
 import { SortedLookup, type Lookup } from './sorted-lookup.ts';
 import { readClipTokenizerJson } from './tokenizer-json.ts';
 
@@ -58,7 +59,7 @@ function writeCache(cacheFile: string, header: Omit<Header, 'tables' | 'sha256'>
   const length = Buffer.alloc(4);
   length.writeUInt32LE(head.length);
   const temporary = `${cacheFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, Buffer.concat([length, head, body]));
+  writeFileSync(temporary, Buffer.concat([length, head, body]), { mode: PRIVATE_FILE_MODE });
   renameSync(temporary, cacheFile);
 }
 

@@ -53,7 +53,7 @@ export const indexCommand: Command = {
     // The process that holds the index (the app, `eidos serve`) indexes for us. A rebuild is not
     // its to do from here: alone, it is refused with that process's pid, as it should be.
     if (!args.values.rebuild) {
-      const holder = await connectHolder(dataDir(), { events: true });
+      const holder = await connectHolder(dataDir(), { events: true, warn: (message) => io.err(message) });
       if (holder) return indexThroughHolder(holder, folders, args, io);
     }
     let rebuild: RebuildStart | undefined;

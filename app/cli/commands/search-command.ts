@@ -111,7 +111,7 @@ export const searchCommand: Command = {
     const contractOnly = [like, args.values.all, stringOption(args, 'model'), stringOption(args, 'ep')].every(
       (value) => value === undefined,
     );
-    const holder = contractOnly ? await connectHolder(dataDir()) : undefined;
+    const holder = contractOnly ? await connectHolder(dataDir(), { warn: (message) => io.err(message) }) : undefined;
     if (holder) {
       try {
         return print(await holder.call('search', request));

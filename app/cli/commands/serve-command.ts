@@ -48,7 +48,13 @@ export function makeServeCommand(
       const bridge = await startBridge({ handlers, port, staticDir: existsSync(staticDir) ? staticDir : undefined });
       // `eidos index`, `status` and `search` in a terminal work through this process while it holds the index.
       const local = await deps
-        .listenForCli({ home: dataDir(), handlers, kind: 'serve', token: bridge.token })
+        .listenForCli({
+          home: dataDir(),
+          handlers,
+          kind: 'serve',
+          token: bridge.token,
+          warn: (message) => io.err(message),
+        })
         .catch((error: unknown) => {
           io.err(`(eidos in another terminal cannot work through this one: ${describeError(error)})`);
           return undefined;

@@ -21,7 +21,7 @@ export const statusCommand: Command = {
     const { skippedFiles, scanProblems } = status;
     // The index reads the same beside the process that holds it; what only that process knows is
     // whether it is indexing right now, and how far it is.
-    const indexing = await holderIndexing();
+    const indexing = await holderIndexing((message) => io.err(message));
     if (args.json) {
       io.out(JSON.stringify(indexing ? { ...status, indexing } : status, null, 2));
       return 0;
@@ -59,8 +59,8 @@ export const statusCommand: Command = {
 };
 
 /** The holder's indexing run, when one runs there. */
-async function holderIndexing(): Promise<(IndexProgress & { by: string }) | undefined> {
-  const holder = await connectHolder(dataDir());
+async function holderIndexing(warn: (message: string) => void): Promise<(IndexProgress & { by: string }) | undefined> {
+  const holder = await connectHolder(dataDir(), { warn });
   if (!holder) return undefined;
   try {
     const { indexing } = await holder.call('status', {});

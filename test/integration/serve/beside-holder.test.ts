@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchModel } from '../../../app/models/store.ts';
 import { modelsDir } from '../../../app/paths.ts';
-import { holderInfoPath, runDir, type HolderInfo } from '../../../app/server/local-socket-wire.ts';
+import { holderInfoPath, runDir, socketPathFor, type HolderInfo } from '../../../app/server/local-socket-wire.ts';
 import { readHolderInfo } from '../../../app/server/local-socket-client.ts';
 import { processAlive } from '../../../app/util/process-alive.ts';
 import { MODEL_ID, runEidos, type CliResult } from '../../helpers/eidos-cli.ts';
@@ -26,6 +26,8 @@ const firstFolder = join(root, 'synth-1');
 const secondFolder = join(root, 'synth-2');
 let served: Served | undefined;
 let holder: HolderInfo;
+/** Where the holder listens: a short data folder keeps it in run/ (the announcement names no path). */
+const socketFile = join(runDir(beside), 'eidos.sock');
 let descriptions: string[] = [];
 
 beforeAll(async () => {
@@ -75,17 +77,18 @@ describe('eidos serve announces a private local socket', () => {
   it('in a 0700 folder of the data folder, the socket 0600, the announcement 0600 and naming the serve process', () => {
     expect(holder.kind).toBe('serve');
     expect(processAlive(holder.pid)).toBe(true);
-    expect(holder.socket).toBe(join(runDir(beside), 'eidos.sock'));
+    expect(socketPathFor(beside, tmpdir())).toBe(socketFile);
+    expect(Object.keys(holder).sort()).toEqual(['host', 'kind', 'pid', 'token']);
     expect(statSync(runDir(beside)).mode & 0o777).toBe(0o700);
-    expect(statSync(holder.socket).isSocket()).toBe(true);
-    expect(statSync(holder.socket).mode & 0o777).toBe(0o600);
+    expect(statSync(socketFile).isSocket()).toBe(true);
+    expect(statSync(socketFile).mode & 0o777).toBe(0o600);
     expect(statSync(holderInfoPath(beside)).mode & 0o777).toBe(0o600);
   });
 
   it('answers only a client that presents the token', async () => {
     const talk = (first: object, then?: object): Promise<Array<Record<string, unknown>>> =>
       new Promise((resolve, reject) => {
-        const socket = connect(holder.socket);
+        const socket = connect(socketFile);
         let text = '';
         socket.setEncoding('utf8');
         socket.on('data', (chunk: string) => {
@@ -172,11 +175,11 @@ describe('a holder killed with SIGKILL', () => {
   it('leaves a stale socket that the next command removes, and then works alone', async () => {
     process.kill(holder.pid, 'SIGKILL');
     while (processAlive(holder.pid)) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(existsSync(holder.socket)).toBe(true);
+    expect(existsSync(socketFile)).toBe(true);
     expect(existsSync(holderInfoPath(beside))).toBe(true);
 
     await sameBothWays(['search', descriptions[1]!, '--json']);
-    expect(existsSync(holder.socket)).toBe(false);
+    expect(existsSync(socketFile)).toBe(false);
     expect(existsSync(holderInfoPath(beside))).toBe(false);
     // Its writer lock died with it: indexing alone is not refused.
     expect((await sameBothWays(['index', '--json'])).beside.code).toBe(0);
@@ -184,10 +187,10 @@ describe('a holder killed with SIGKILL', () => {
 
   it('a socket nobody listens on is stale even when its pid is alive (reused)', async () => {
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(holder.socket, '');
+    writeFileSync(socketFile, '');
     writeFileSync(holderInfoPath(beside), JSON.stringify({ ...holder, pid: process.pid }), { mode: 0o600 });
     await sameBothWays(['search', descriptions[2]!]);
-    expect(existsSync(holder.socket)).toBe(false);
+    expect(existsSync(socketFile)).toBe(false);
     expect(existsSync(holderInfoPath(beside))).toBe(false);
   });
 });

@@ -41,7 +41,7 @@ describe('listenLocalSocket', () => {
       expect(statSync(dirname(local.path)).mode & 0o777).toBe(0o700);
       expect(statSync(runDir(home)).mode & 0o777).toBe(0o700);
       expect(statSync(local.path).mode & 0o777).toBe(0o600);
-      expect(readHolderInfo(home)).toMatchObject({ pid: process.pid, kind: 'app', socket: local.path });
+      expect(readHolderInfo(home)).toMatchObject({ pid: process.pid, kind: 'app' });
 
       const client = (await connectHolder(home, { events: true }))!;
       expect(client.holder).toEqual({ pid: process.pid, kind: 'app' });
