@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { resolveStore } from '../models/store-context.ts';
 import { indexPath, modelsDir } from '../paths.ts';
-import { isHeld } from '../store/lock.ts';
+import { takeIndexLock } from '../store/lock.ts';
 import { salvageIndex, setIndexAside } from '../store/set-aside.ts';
 
 export interface RebuildStart {
@@ -22,23 +22,23 @@ export interface RebuildStart {
 export function setAsideForRebuild(home: string, extraFolders: readonly string[] = []): RebuildStart {
   const file = indexPath(home);
   const salvage = salvageIndex(file);
-  if (salvage.writer && isHeld(salvage.writer)) {
-    throw new EidosError(
-      'INDEX_LOCKED',
-      `Another Eidos process (pid ${salvage.writer.pid} on ${salvage.writer.host}) is writing to the index ${file}. Stop it before rebuilding; nothing was moved.`,
-      { file },
-    );
+  // The writer lock is held while the files move, so no writer can start on them halfway; it is released
+  // before the caller opens the fresh index (a second holder in this process would be refused).
+  const lock = takeIndexLock(file, () => salvage.writer, 'Stop it before rebuilding; nothing was moved.');
+  try {
+    const folders = [...new Set([...salvage.folders, ...extraFolders.map((folder) => resolve(folder))])];
+    if (folders.length === 0) {
+      throw new EidosError(
+        'BAD_ARGUMENT',
+        `The library folders cannot be read from the index ${file}, so there is nothing to rebuild from. ` +
+          `Name them: 'eidos index --rebuild <folder>…'. Nothing was moved.`,
+        { file },
+      );
+    }
+    // Only models this Eidos knows: an id from a damaged (or much older) index must not stop the rebuild.
+    const known = new Set(resolveStore({ modelsDir: modelsDir(home) }).manifest.models.map((model) => model.id));
+    return { aside: setIndexAside(file), folders, models: salvage.models.filter((id) => known.has(id)) };
+  } finally {
+    lock.release();
   }
-  const folders = [...new Set([...salvage.folders, ...extraFolders.map((folder) => resolve(folder))])];
-  if (folders.length === 0) {
-    throw new EidosError(
-      'BAD_ARGUMENT',
-      `The library folders cannot be read from the index ${file}, so there is nothing to rebuild from. ` +
-        `Name them: 'eidos index --rebuild <folder>…'. Nothing was moved.`,
-      { file },
-    );
-  }
-  // Only models this Eidos knows: an id from a damaged (or much older) index must not stop the rebuild.
-  const known = new Set(resolveStore({ modelsDir: modelsDir(home) }).manifest.models.map((model) => model.id));
-  return { aside: setIndexAside(file), folders, models: salvage.models.filter((id) => known.has(id)) };
 }
