@@ -1,5 +1,5 @@
 /** Messages between the engine and an encoder worker (one worker owns one model's sessions). */
-import type { ProviderName } from './execution-providers.ts';
+import type { ProviderName } from '../models/platform-default.ts';
 
 export interface WorkerInit {
   visionPath?: string;
