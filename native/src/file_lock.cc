@@ -8,7 +8,7 @@
 // POSIX: flock(2). Its lock belongs to the open file description, so a second open() of the same file in
 // this same process is a second holder and is refused (fcntl(F_SETLK) locks belong to the process and
 // would let it through). The descriptor is close-on-exec, so a child process never inherits the lock.
-// Windows: LockFileEx on the first byte through a non-inheritable handle; a second handle on the same
+// Windows: LockFileEx on one byte (at 4 GiB) through a non-inheritable handle; a second handle on the same
 // file, in this process or another, fails with ERROR_LOCK_VIOLATION.
 #include <napi.h>
 
@@ -89,7 +89,10 @@ Napi::Value TryLock(Napi::Env env, const std::string& path) {
     ThrowSystemError(env, "cannot open the lock file " + path, WindowsMessage(code), code, "winError");
     return env.Undefined();
   }
+  // One byte at 4 GiB, past any content: Windows forbids reading or writing a locked range even through
+  // the holder's own other handles, and the lock file may hold a note (the holder's pid) for others to read.
   OVERLAPPED at = {};
+  at.OffsetHigh = 1;
   if (!LockFileEx(handle, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &at)) {
     const DWORD code = GetLastError();
     CloseHandle(handle);
