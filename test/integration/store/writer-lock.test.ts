@@ -26,13 +26,21 @@ afterEach(() => {
   cleanup();
 });
 
-/** The scheduler state of a process from /proc (Linux): 'Z' for a zombie; undefined once it is gone. */
-function processState(pid: number): string | undefined {
+/**
+ * The state of a process from /proc (Linux), undefined once it is gone. `dead` is the whole process having
+ * exited, not yet reaped: its main thread a zombie ('Z') and no other thread left (a killed Node process's
+ * main thread turns Z while its worker threads are still exiting, and they share the open files).
+ */
+function processState(pid: number): { state: string | undefined; dead: boolean } | undefined {
+  let status: string;
   try {
-    return /^State:\s+(\S)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     return undefined;
   }
+  const state = /^State:\s+(\S)/m.exec(status)?.[1];
+  const threads = Number(/^Threads:\s+(\d+)/m.exec(status)?.[1]);
+  return { state, dead: state === 'Z' && threads === 1 };
 }
 
 /** Polls `condition` until it holds; fails after `timeoutMs` (generous: the machine may be loaded). */
@@ -110,13 +118,13 @@ describe('the writer lock is the kernel’s', () => {
       ).toBe(true);
 
       process.kill(holderPid, 'SIGKILL');
-      await until(() => processState(holderPid) === 'Z', `pid ${holderPid} to become a zombie`);
+      await until(() => processState(holderPid)?.dead === true, `pid ${holderPid} to become a zombie`);
       // The old check would still see a live writer: the zombie answers kill(pid, 0), and its row is there.
       expect(answersSignalZero(holderPid)).toBe(true);
       expect(holderRow(file)?.pid).toBe(holderPid);
 
       const store = openIndex(file);
-      expect(processState(holderPid)).toBe('Z'); // still unreaped while the next writer holds the index
+      expect(processState(holderPid)?.state).toBe('Z'); // still unreaped while the next writer holds the index
       expect(holderRow(file)?.pid).toBe(process.pid);
       store.close();
 
