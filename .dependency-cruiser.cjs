@@ -2,12 +2,14 @@
  * The floors of the code base (docs/architecture.md), checked on every `npm test`: an import that runs
  * back up a floor fails the build. From the bottom: the contract (API table, types, validation, errors,
  * query language) imports nothing else of Eidos; domain folders (library, image, encoders, store, search,
- * mi, explain, indexer, models, tokenizer, kernels, evaluation, alignment) import the contract, util and each other; the one
+ * mi, explain, indexer, models, tokenizer, kernels, evaluation, alignment, map) import the contract, util and each other,
+ * never back up the few directions fixed below (generators under app/models, app/models under app/encoders,
+ * app/search under app/evaluation); the one
  * application service (app/service) is the only thing the doors use; the doors (app/cli, app/server,
  * main) sit on top; the renderer sees only the contract.
  */
 const domain =
-  '^app/(library|image|encoders|store|search|mi|explain|indexer|models|tokenizer|kernels|workers|evaluation|alignment)/';
+  '^app/(library|image|encoders|store|search|mi|explain|indexer|models|tokenizer|kernels|workers|evaluation|alignment|map)/';
 const doors = '^(app/cli|app/server|main)/';
 
 module.exports = {
@@ -40,6 +42,30 @@ module.exports = {
       severity: 'error',
       from: { path: '^app/util/' },
       to: { path: '^(app|main|renderer)/', pathNot: '^app/(util|contract)/' },
+    },
+    {
+      name: 'generators-sit-below-the-engine',
+      comment:
+        'The generators in models/ write model files and photos; app/models loads them on demand, so they import only the contract, util and resources (the ONNX format they write lives with them, in models/onnx/).',
+      severity: 'error',
+      from: { path: '^models/' },
+      to: { path: '^(app|main|renderer|native)/', pathNot: ['^app/(contract|util)/', '^app/(resources|paths)\\.ts$'] },
+    },
+    {
+      name: 'models-below-encoders',
+      comment:
+        'The encoders run what the model store holds (app/encoders imports app/models), so the store never reaches up into the encoders: which execution provider a machine runs is app/models/platform-default.ts.',
+      severity: 'error',
+      from: { path: '^app/models/' },
+      to: { path: '^app/encoders/' },
+    },
+    {
+      name: 'search-below-evaluation',
+      comment:
+        'Evaluation measures search (app/evaluation imports app/search); search never imports the evaluation, so `eidos eval --dataset` lives in app/evaluation/dataset-eval.ts.',
+      severity: 'error',
+      from: { path: '^app/search/' },
+      to: { path: '^app/evaluation/' },
     },
     {
       name: 'service-does-not-import-doors',

@@ -9,7 +9,8 @@ import { EidosError } from '../contract/errors.ts';
 import { CORE_ML_BATCH, coreMlVisionPath } from '../models/coreml-copy.ts';
 import type { ModelFileRole, ModelSpec } from '../models/manifest-types.ts';
 import { ClipTokenizer } from '../tokenizer/clip-tokenizer.ts';
-import { defaultProvider, DEFAULT_CORE_ML_FLAGS, type ProviderName } from './execution-providers.ts';
+import { DEFAULT_CORE_ML_FLAGS } from './execution-providers.ts';
+import { defaultProvider, type ProviderName } from '../models/platform-default.ts';
 import { openTransport, type EncoderTransport, type Placement } from './encoder-transport.ts';
 import type { SessionReport, WorkerInit, WorkerRequest } from './protocol.ts';
 

@@ -1,13 +1,13 @@
 /**
- * Which onnxruntime execution provider runs the encoders. onnxruntime-node's prebuilt binaries include
- * Core ML on macOS (arm64 and x64), DirectML on Windows and CUDA only on linux-x64 (with files we do
- * not install); Eidos uses Core ML on Apple Silicon and the CPU everywhere else.
+ * How onnxruntime runs the encoders on an execution provider: the session option per provider, Core ML's
+ * flags and fixed batch sizes. Which provider a machine uses (`ProviderName`, `defaultProvider`) is
+ * app/models/platform-default.ts, on the floor below, since it also decides the default model.
  *
  * The Node binding takes Core ML options only as the `coreMlFlags` bit field
  * (js/node/src/session_options_helper.cc); the boolean fields of CoreMLExecutionProviderOption are
  * react-native only.
  */
-export type ProviderName = 'cpu' | 'coreml';
+import type { ProviderName } from '../models/platform-default.ts';
 
 export const CORE_ML_FLAGS = Object.freeze({
   USE_CPU_ONLY: 0x001,
@@ -25,13 +25,6 @@ export const CORE_ML_FLAGS = Object.freeze({
  * which Core ML's compiler can reject or abort on. The evidence: docs/coreml.md.
  */
 export const DEFAULT_CORE_ML_FLAGS = CORE_ML_FLAGS.CREATE_MLPROGRAM | CORE_ML_FLAGS.ONLY_ALLOW_STATIC_INPUT_SHAPES;
-
-export function defaultProvider(
-  platform: NodeJS.Platform = process.platform,
-  arch: string = process.arch,
-): ProviderName {
-  return platform === 'darwin' && arch === 'arm64' ? 'coreml' : 'cpu';
-}
 
 export function parseProvider(value: string | undefined): ProviderName | undefined {
   if (value === undefined || value === 'auto') return undefined;

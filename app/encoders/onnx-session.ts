@@ -8,7 +8,8 @@
  */
 import * as ort from 'onnxruntime-node';
 import { EidosError } from '../contract/errors.ts';
-import { providerOptions, type ProviderName } from './execution-providers.ts';
+import { providerOptions } from './execution-providers.ts';
+import type { ProviderName } from '../models/platform-default.ts';
 
 export interface OpenedSession {
   session: ort.InferenceSession;

@@ -1,5 +1,5 @@
 /** Messages between the engine and an encoder worker (one worker owns one model's sessions). */
-import type { ProviderName } from './execution-providers.ts';
+import type { ProviderName } from '../models/platform-default.ts';
 
 export interface WorkerInit {
   /** The vision graph to open: the installed one, or its fixed-batch Core ML copy (app/models/coreml-copy.ts). */

@@ -41,6 +41,9 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
   ) => Promise<SearchPassResult> | null;
   /** Where a page starts relative to an ArrayBuffer (app/kernels/matrix.ts places matrices on one). */
   pageOffset?: (buffer: ArrayBuffer) => { pageBytes: number; offset: number };
+  /** native/src/file_lock.cc: an id when the lock is now held, -1 when another holder has it. */
+  fileLockTry(path: string): number;
+  fileLockRelease(id: number): boolean;
   /** macOS builds only (native/src/imageio): ImageIO decode on libuv's pool, see app/image/imageio.ts. */
   imageioDecode?: (
     bytes: Uint8Array,
@@ -49,9 +52,13 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
 }
 
 function loadNative(): { binding?: NativeBinding; reason?: string } {
-  const addonPath = resources.nativeAddon();
   if (process.env.EIDOS_KERNELS === 'typescript')
     return { reason: 'EIDOS_KERNELS=typescript asked for the TypeScript kernels' };
+  return requireAddon();
+}
+
+function requireAddon(): { binding?: NativeBinding; reason?: string } {
+  const addonPath = resources.nativeAddon();
   try {
     return { binding: createRequire(import.meta.url)(addonPath) as NativeBinding };
   } catch (error) {
@@ -207,6 +214,41 @@ function nativeKernels(native: NativeBinding): Kernels {
     ),
     logPriorAsync: guardAsync(cpu.logPriorAsync),
     knnAsync: guardAsync(cpu.knnAsync),
+  };
+}
+
+/**
+ * An exclusive lock on a file that the operating system holds for this process and drops when the process
+ * ends, however it ends (native/src/file_lock.cc: flock on macOS and Linux, LockFileEx on Windows).
+ */
+export interface FileLocks {
+  /** An id for `release` when this call now holds the lock on `path`; undefined when another holder has it. */
+  tryLock(path: string): number | undefined;
+  /** Releases a lock `tryLock` gave; false when `id` is not held (released already). */
+  release(id: number): boolean;
+}
+
+let lockAddon: { binding?: NativeBinding; reason?: string } | undefined;
+
+/**
+ * The addon's file locks. Loaded even when EIDOS_KERNELS=typescript asks for the TypeScript kernels: a
+ * lock the kernel keeps has no TypeScript stand-in. Throws NATIVE_UNAVAILABLE when the addon cannot load.
+ */
+export function fileLocks(): FileLocks {
+  lockAddon ??= loaded().binding ? loaded() : requireAddon();
+  const native = lockAddon.binding;
+  if (native === undefined) {
+    throw new EidosError(
+      'NATIVE_UNAVAILABLE',
+      `Eidos cannot take the index's writer lock without its native addon: ${lockAddon.reason ?? 'it did not load'}`,
+    );
+  }
+  return {
+    tryLock: (path) => {
+      const id = native.fileLockTry(path);
+      return id < 0 ? undefined : id;
+    },
+    release: (id) => native.fileLockRelease(id),
   };
 }
 

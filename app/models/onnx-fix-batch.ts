@@ -13,7 +13,7 @@
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { EidosError } from '../contract/errors.ts';
-import { FIELD, WIRE } from './onnx-format.ts';
+import { FIELD, WIRE } from '../../models/onnx/onnx-format.ts';
 import { Damaged, fields, FileBytes, text, type FieldValue } from './onnx-inspect.ts';
 
 /** A piece of the output: new bytes, or a range of the source file copied as it is. */

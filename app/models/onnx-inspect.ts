@@ -10,7 +10,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { EidosError } from '../contract/errors.ts';
-import { ELEM_BYTES_BY_CODE, elemTypeName, FIELD, WIRE } from './onnx-format.ts';
+import { ELEM_BYTES_BY_CODE, elemTypeName, FIELD, WIRE } from '../../models/onnx/onnx-format.ts';
 
 export interface OnnxValueInfo {
   name: string;

@@ -5,8 +5,22 @@
  * ConvInteger; app/encoders/coreml-coverage.ts), so that graph would fall back to the CPU in pieces.
  * test/unit/models/platform-default.test.ts measures this on the architecture twins' graphs.
  */
-import { defaultProvider, type ProviderName } from '../encoders/execution-providers.ts';
 import type { Manifest } from './manifest-types.ts';
+
+/**
+ * The onnxruntime execution providers Eidos runs on. onnxruntime-node's prebuilt binaries include Core ML
+ * on macOS (arm64 and x64), DirectML on Windows and CUDA only on linux-x64 (with files Eidos does not
+ * install); Eidos uses Core ML on Apple Silicon and the CPU everywhere else. How a provider runs a session
+ * is app/encoders/execution-providers.ts.
+ */
+export type ProviderName = 'cpu' | 'coreml';
+
+export function defaultProvider(
+  platform: NodeJS.Platform = process.platform,
+  arch: string = process.arch,
+): ProviderName {
+  return platform === 'darwin' && arch === 'arm64' ? 'coreml' : 'cpu';
+}
 
 export interface DefaultChoice {
   id: string;

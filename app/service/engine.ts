@@ -4,10 +4,10 @@
  */
 import { Encoder } from '../encoders/encoder.ts';
 import type { Placement } from '../encoders/encoder-transport.ts';
-import type { ProviderName } from '../encoders/execution-providers.ts';
+import type { ProviderName } from '../models/platform-default.ts';
 import { EidosError, isEidosError } from '../contract/errors.ts';
 import type { IndexSummary } from '../indexer/pipeline.ts';
-import { evaluateRetrieval, type EvalQuery, type EvalReport } from '../search/evaluate.ts';
+import { evaluateRetrieval, type EvalQuery, type EvalReport } from '../evaluation/dataset-eval.ts';
 import type { PipelineProgress } from '../indexer/progress.ts';
 import { CORE_ML_BATCH } from '../models/coreml-copy.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';

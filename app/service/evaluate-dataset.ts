@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { indexPath, modelsDir } from '../paths.ts';
-import { readEvalQueries, type EvalReport } from '../search/evaluate.ts';
+import { readEvalQueries, type EvalReport } from '../evaluation/dataset-eval.ts';
 import { evaluateEmbeddings, type EmbeddingEvalReport } from '../evaluation/embedding-eval.ts';
 import { loadEmbeddingSet, type EmbeddingFiles, type EmbeddingSet } from '../evaluation/embedding-set.ts';
 import { embeddingReportLines } from '../evaluation/report-text.ts';
@@ -18,7 +18,7 @@ import { openIndex } from '../store/open.ts';
 
 export { RECALL_AT } from '../evaluation/rank-metrics.ts';
 export { pairedAlignmentLine } from '../evaluation/paired-alignment.ts';
-export type { EvalReport } from '../search/evaluate.ts';
+export type { EvalReport } from '../evaluation/dataset-eval.ts';
 
 /**
  * `eidos eval --embeddings`: the product's scorer on precomputed embeddings (.npy), no model or index;

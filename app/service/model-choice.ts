@@ -1,6 +1,7 @@
 /** What a command asks for when it needs a model: the data folder, a model id and an execution provider. */
 import { EidosError, describeError } from '../contract/errors.ts';
-import { parseProvider, type ProviderName } from '../encoders/execution-providers.ts';
+import { parseProvider } from '../encoders/execution-providers.ts';
+import type { ProviderName } from '../models/platform-default.ts';
 
 export type { ProviderName };
 

@@ -4,7 +4,7 @@
  */
 export { loadManifest } from '../models/manifest.ts';
 export { defaultModelFor, type DefaultChoice } from '../models/platform-default.ts';
-import { defaultProvider } from '../encoders/execution-providers.ts';
+import { defaultProvider } from '../models/platform-default.ts';
 import {
   fetchModel as fetchIntoStore,
   importModel as importIntoStore,

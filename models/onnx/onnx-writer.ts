@@ -1,7 +1,7 @@
 /**
  * A small protobuf encoder for ONNX `ModelProto`, shared by every model the project generates (the
  * synthetic model and the CLIP architecture twins). Field numbers follow onnx/onnx.proto
- * (app/models/onnx-format.ts). ONNX is a proto2 schema, so repeated scalars are written unpacked (one
+ * (onnx-format.ts). ONNX is a proto2 schema, so repeated scalars are written unpacked (one
  * tag per element), as the reference serializer does. Output is a pure function of the input: same
  * spec, same bytes.
  *
@@ -12,9 +12,9 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { EidosError } from '../../app/contract/errors.ts';
-import { ATTRIBUTE_TYPE, ELEM_TYPES, FIELD, WIRE, type ElemType } from '../../app/models/onnx-format.ts';
+import { ATTRIBUTE_TYPE, ELEM_TYPES, FIELD, WIRE, type ElemType } from './onnx-format.ts';
 
-export type { ElemType } from '../../app/models/onnx-format.ts';
+export type { ElemType } from './onnx-format.ts';
 
 export type TensorData = Float32Array | BigInt64Array | Int32Array | Uint8Array | Int8Array;
 

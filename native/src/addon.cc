@@ -13,6 +13,7 @@ void RegisterPrior(Napi::Env env, Napi::Object exports);
 void RegisterMi(Napi::Env env, Napi::Object exports);
 void RegisterConvert(Napi::Env env, Napi::Object exports);
 void RegisterProbe(Napi::Env env, Napi::Object exports);
+void RegisterFileLock(Napi::Env env, Napi::Object exports);
 #ifdef EIDOS_METAL
 void RegisterMetal(Napi::Env env, Napi::Object exports);
 #endif
@@ -48,6 +49,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   eidos::RegisterMi(env, exports);
   eidos::RegisterConvert(env, exports);
   eidos::RegisterProbe(env, exports);
+  eidos::RegisterFileLock(env, exports);
 #ifdef EIDOS_METAL
   eidos::RegisterMetal(env, exports);
 #endif

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 
 /**
  * Another process holding the writer lock of `file` (test/helpers/lock-holder.ts), once it says so.
- * `kill` ends it with SIGKILL, as a crash would: its lock row stays behind, stale.
+ * `kill` ends it with SIGKILL, as a crash would: the kernel drops its lock; its row stays behind.
  */
 export async function holdLock(file: string): Promise<{ pid: number; kill: () => Promise<void> }> {
   const child = spawn(process.execPath, ['bin/run-ts.js', 'test/helpers/lock-holder.ts', file], {

@@ -15,7 +15,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Encoder } from '../../../app/encoders/encoder.ts';
-import { defaultProvider, type ProviderName } from '../../../app/encoders/execution-providers.ts';
+import { defaultProvider, type ProviderName } from '../../../app/models/platform-default.ts';
 import { preprocessForModel } from '../../../app/image/preprocess.ts';
 import { findModel, loadManifest } from '../../../app/models/manifest.ts';
 import type { ModelSpec } from '../../../app/models/manifest-types.ts';

@@ -98,7 +98,7 @@ describe('setAsideForRebuild', () => {
     } finally {
       await holder.kill();
     }
-    // The holder is gone (its row is stale): now the index moves aside and its folder is kept.
+    // The holder is gone (the kernel dropped its lock; its row stays behind): now the index moves aside and its folder is kept.
     const start = setAsideForRebuild(home);
     expect(start.folders).toEqual([join(dir, 'photos')]);
     expect(existsSync(file)).toBe(false);
@@ -112,7 +112,8 @@ describe('setAsideForRebuild', () => {
     const error = thrownError(() => setAsideForRebuild(home));
     expect(isEidosError(error, 'BAD_ARGUMENT')).toBe(true);
     expect((error as Error).message).toMatch(/eidos index --rebuild <folder>/);
-    expect(readdirSync(home)).toEqual(['index.sqlite']);
+    // Nothing moved: beside the index only the writer lock's file, which stays there for good.
+    expect(readdirSync(home).sort()).toEqual(['index.sqlite', 'index.sqlite.lock']);
     const start = setAsideForRebuild(home, [join(dir, 'photos')]);
     expect(start.folders).toEqual([join(dir, 'photos')]);
     expect(start.models).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * The parts of the ONNX protobuf schema (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto) that
- * Eidos writes (models/onnx/onnx-writer.ts, for the generated models) and reads (onnx-inspect.ts, to
- * check an imported model before installing it): field numbers and type codes, in one place.
+ * Eidos writes (onnx-writer.ts, for the generated models) and reads (app/models/onnx-inspect.ts, to
+ * check an imported model before installing it): field numbers and type codes, in one place. It lives with
+ * the generators, the floor below app/models, so both sides import it downwards.
  */
 
 /** `TensorProto.DataType` codes of the element types Eidos's models use, and their sizes in bytes. */

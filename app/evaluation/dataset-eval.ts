@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
-import { RECALL_AT } from '../evaluation/rank-metrics.ts';
-import { pairedAlignment, type PairedAlignment } from '../evaluation/paired-alignment.ts';
+import { RECALL_AT } from './rank-metrics.ts';
+import { pairedAlignment, type PairedAlignment } from './paired-alignment.ts';
 import { DEFAULT_K } from '../alignment/align.ts';
 import { selectRows } from '../alignment/rows.ts';
 import { kernels } from '../kernels/index.ts';
-import { scoreTerms } from './score-terms.ts';
+import { scoreTerms } from '../search/score-terms.ts';
 import type { IndexStore } from '../store/index-store.ts';
-import type { SearchService } from './search-service.ts';
+import type { SearchService } from '../search/search-service.ts';
 
 export interface EvalQuery {
   text: string;
