@@ -160,12 +160,18 @@ describe.skipIf(process.platform === 'win32')('private-fs', () => {
   });
 
   describe('the engine’s writers, in-process under umask 000', () => {
-    it('the index and its -wal and -shm are 0600 in a 0700 folder; an older 0644 index is narrowed when opened', () => {
+    it('the index, its -wal and -shm and its lock file are 0600 in a 0700 folder; an older 0644 index is narrowed when opened', () => {
       const dir = join(root, 'index-home');
       const file = join(dir, 'index.sqlite');
       const store = openIndex(file);
       store.addFolder('/photos');
-      expect(readdirSync(dir).sort()).toEqual(['index.sqlite', 'index.sqlite-shm', 'index.sqlite-wal']);
+      // The writer lock's file (flock) is written beside the index too, and is as private.
+      expect(readdirSync(dir).sort()).toEqual([
+        'index.sqlite',
+        'index.sqlite-shm',
+        'index.sqlite-wal',
+        'index.sqlite.lock',
+      ]);
       expect(loose(dir)).toEqual([]);
       expect(mode(dir)).toBe(0o700);
       store.close();
