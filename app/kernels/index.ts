@@ -10,9 +10,9 @@
 import { createRequire } from 'node:module';
 import { resources } from '../resources.ts';
 import { EidosError } from '../contract/errors.ts';
-import type { EmbeddingMatrix, Kernels, KernelStatus, SearchPassResult } from './contract.ts';
+import type { EmbeddingMatrix, Kernels, KernelStatus } from './contract.ts';
 import { lastBackends, recordingRuns, recordRun } from './backend-log.ts';
-import { startGpu, type GpuState } from './metal-check.ts';
+import { startGpu, type GpuState, type SearchPassCall } from './metal-check.ts';
 import { referenceKernels } from './reference.ts';
 
 /** The raw binding, as native/src/*.cc register it. */
@@ -31,14 +31,7 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
   /** How this environment's last matrix reached the GPU: wrapped in place, or copied. */
   metalMatrixMode?: () => 'wrapped' | 'copied' | null;
   metalScoresAsync?: (matrix: EmbeddingMatrix, queries: Float32Array, nq: number) => Promise<Float32Array> | null;
-  metalSearchPassAsync?: (
-    matrix: EmbeddingMatrix,
-    query: Float32Array,
-    tau: number,
-    k: number,
-    mask?: Uint8Array,
-    wantScores?: boolean,
-  ) => Promise<SearchPassResult> | null;
+  metalSearchPassAsync?: SearchPassCall;
   /** Where a page starts relative to an ArrayBuffer (app/kernels/matrix.ts places matrices on one). */
   pageOffset?: (buffer: ArrayBuffer) => { pageBytes: number; offset: number };
   /** native/src/file_lock.cc: an id when the lock is now held, -1 when another holder has it. */
