@@ -233,7 +233,7 @@ export function fileLocks(): FileLocks {
   if (native === undefined) {
     throw new EidosError(
       'NATIVE_UNAVAILABLE',
-      `Eidos cannot take the index's writer lock without its native addon: ${lockAddon.reason ?? 'it did not load'}`,
+      `Eidos cannot take a file lock (the index's writer lock, a model's install lock) without its native addon: ${lockAddon.reason ?? 'it did not load'}`,
     );
   }
   return {

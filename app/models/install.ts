@@ -2,39 +2,35 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
-import { processAlive } from '../util/process-alive.ts';
+import { fileLocks } from '../kernels/index.ts';
 import { ensurePrivateDir, narrowTree, PRIVATE_FILE_MODE } from '../util/private-fs.ts';
 import type { ResolvedStore } from './store-context.ts';
 
 /**
  * Runs `work` while holding `<id>.lock` in the models folder, so two fetches or imports of one model
- * never write the same `<id>.partial/`. A lock left by a process that no longer runs is taken over.
+ * never write the same `<id>.partial/`. The lock is one the operating system holds (flock, as the index's
+ * writer lock: app/store/lock.ts), so a fetch that was killed, even one its parent has not reaped, or a pid
+ * reused by another program, never keeps a model busy. The file stays; the pid written into it after the
+ * lock is taken only names the holder in the message a second fetch prints.
  */
 export async function withModelLock<T>(store: ResolvedStore, id: string, work: () => Promise<T>): Promise<T> {
   // A link to another disk is fine (models are large) when it and its folder are this user's.
   ensurePrivateDir(store.dir, { what: 'The models folder', allowLink: true });
-  const lock = join(store.dir, `${id}.lock`);
-  for (;;) {
-    try {
-      await writeFile(lock, String(process.pid), { flag: 'wx', mode: PRIVATE_FILE_MODE });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
-      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
-        throw new EidosError(
-          'MODEL_BUSY',
-          `another Eidos process (pid ${holder}) is installing ${id}; wait for it to finish.`,
-          { file: lock },
-        );
-      }
-      await rm(lock, { force: true });
-    }
+  const path = join(store.dir, `${id}.lock`);
+  const locks = fileLocks();
+  const held = locks.tryLock(path);
+  if (held === undefined) {
+    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    const who =
+      Number.isInteger(holder) && holder > 0 ? `another Eidos process (pid ${holder})` : 'another Eidos process';
+    throw new EidosError('MODEL_BUSY', `${who} is installing ${id}; wait for it to finish.`, { file: path });
   }
   try {
+    // Another descriptor of the file: writing and closing it leaves the flock of `held` in place.
+    await writeFile(path, String(process.pid), { mode: PRIVATE_FILE_MODE });
     return await work();
   } finally {
-    await rm(lock, { force: true });
+    locks.release(held);
   }
 }
 
