@@ -9,6 +9,8 @@ import { EidosError } from '../contract/errors.ts';
 import { CORE_ML_BATCH, coreMlVisionPath } from '../models/coreml-copy.ts';
 import type { ModelFileRole, ModelSpec } from '../models/manifest-types.ts';
 import { ClipTokenizer } from '../tokenizer/clip-tokenizer.ts';
+import { GemmaTokenizer } from '../tokenizer/gemma-tokenizer.ts';
+import type { TextTokenizer } from '../tokenizer/text-tokenizer.ts';
 import { DEFAULT_CORE_ML_FLAGS } from './execution-providers.ts';
 import { defaultProvider, type ProviderName } from '../models/platform-default.ts';
 import { openTransport, type EncoderTransport, type Placement } from './encoder-transport.ts';
@@ -78,12 +80,12 @@ export class Encoder {
   readonly sessions: SessionReport[];
   readonly batchSize: number;
   private readonly transport: EncoderTransport;
-  private readonly tokenizer: ClipTokenizer | undefined;
+  private readonly tokenizer: TextTokenizer | undefined;
 
   private constructor(
     model: ModelSpec,
     transport: EncoderTransport,
-    tokenizer: ClipTokenizer | undefined,
+    tokenizer: TextTokenizer | undefined,
     batchSize: number,
   ) {
     this.model = model;
@@ -102,6 +104,7 @@ export class Encoder {
       coreMlFlags: model.coreMlFlags ?? DEFAULT_CORE_ML_FLAGS,
       threads: options.threads ?? availableParallelism(),
       imageSize: model.preprocess.size,
+      ...(model.outputs ? { outputs: model.outputs } : {}),
       ...(towers.includes('vision')
         ? await visionGraph(model, modelDir, provider === 'coreml' || options.fixedBatchGraph === true)
         : {}),
@@ -117,9 +120,7 @@ export class Encoder {
     opening.catch(() => undefined); // awaited below; a tokenizer failure must not leave it unhandled
     try {
       // Read here, while the sessions are created (in the worker, or on onnxruntime's own threads).
-      const tokenizer = towers.includes('text')
-        ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer'), { cache: true })
-        : undefined;
+      const tokenizer = towers.includes('text') ? openTokenizer(model, modelDir) : undefined;
       return new Encoder(model, await opening, tokenizer, batchSize);
     } catch (error) {
       await (await opening.catch(() => undefined))?.close();
@@ -179,6 +180,17 @@ export class Encoder {
     const { data, d } = await this.transport.run(req, transfer);
     return { data, n, d };
   }
+}
+
+/** The model's tokenizer: CLIP's BPE (ours, with its table cache), or a `tokenizer.json` run by @huggingface/tokenizers. */
+export function openTokenizer(model: ModelSpec, modelDir: string): TextTokenizer {
+  const tokenizerJson = filePath(model, modelDir, 'tokenizer');
+  if (model.text?.tokenizer !== 'gemma') return ClipTokenizer.fromFile(tokenizerJson, { cache: true });
+  const config = model.files.find((f) => f.role === 'tokenizer-config');
+  return GemmaTokenizer.fromFiles(tokenizerJson, config && join(modelDir, config.path), {
+    lowercase: model.text.lowercase,
+    padId: model.text.padId,
+  });
 }
 
 function concatRows(parts: Embeddings[]): Embeddings {

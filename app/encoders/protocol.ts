@@ -11,6 +11,8 @@ export interface WorkerInit {
   coreMlFlags?: number;
   threads: number;
   imageSize: number;
+  /** The towers' output names, when not CLIP's `image_embeds` / `text_embeds`. */
+  outputs?: { image: string; text: string };
 }
 
 export type WorkerRequest =

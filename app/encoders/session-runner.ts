@@ -29,7 +29,7 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
       coreMlFlags: init.coreMlFlags,
       threads: init.threads,
     });
-    checkVisionSession(opened.session, init.visionPath);
+    checkVisionSession(opened.session, init.visionPath, init.outputs?.image);
     vision = opened.session;
     // Padding follows the graph the session has: a fixed batch (the Core ML copy) takes exactly that many rows.
     visionBatch = fixedBatchOf(opened.session, 'pixel_values');
@@ -46,7 +46,7 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
     // The text tower runs at batch sizes of one or a few queries: the CPU is as fast as Core ML's
     // compile-and-dispatch there, and dynamic shapes are fine on it.
     const opened = await openSession({ path: init.textPath, provider: 'cpu', threads: init.threads, memArena: false });
-    checkTextSession(opened.session, init.textPath);
+    checkTextSession(opened.session, init.textPath, init.outputs?.text);
     text = opened.session;
     reports.push({ tower: 'text', provider: opened.provider, file: init.textPath });
   }
@@ -69,7 +69,7 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
             pixels = new Float32Array(rows * per); // blank rows after the photos
             pixels.set(req.pixels.subarray(start * per, (start + n) * per));
           }
-          const out = await runVision(vision, pixels, rows, init.imageSize);
+          const out = await runVision(vision, pixels, rows, init.imageSize, init.outputs?.image);
           parts.push(out.data.subarray(0, n * out.d));
           d = out.d;
         }
@@ -78,7 +78,7 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
         return { data: normalizeRows(data, req.n, d), d };
       }
       if (!text) throw new EidosError('INTERNAL', 'this encoder has no text tower');
-      const out = await runText(text, req.ids, req.mask, req.n, req.len);
+      const out = await runText(text, req.ids, req.mask, req.n, req.len, init.outputs?.text);
       return { data: normalizeRows(out.data.slice(0, req.n * out.d), req.n, out.d), d: out.d };
     },
     async release() {
