@@ -1,4 +1,7 @@
+import type { ModelCard } from '../contract/types.ts';
 import type { GeneratorName } from './generators.ts';
+
+export type { ModelCard };
 
 /**
  * The model manifest (`models/manifest.json`): what Eidos knows about each supported model, enough to
@@ -60,18 +63,6 @@ export interface TextSpec {
 export interface OutputNames {
   image: string;
   text: string;
-}
-
-/** What the model table (README, `eidos models list`, first run) shows to help a user choose. */
-export interface ModelCard {
-  /** Languages a query may be written in, in words. */
-  languages: string;
-  /** Peak memory of indexing with this model, in MB, as measured (or expected) here. */
-  memoryMb?: number;
-  /** A published zero-shot retrieval figure, and where it is published. */
-  retrieval: { figure: string; source: string };
-  /** Speed measured here on the architecture twin, e.g. "34 photos/s, 2 cores"; absent until measured. */
-  speed?: string;
 }
 
 export interface ModelSpec {
