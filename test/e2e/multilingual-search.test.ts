@@ -4,7 +4,9 @@
  * through the CLI and the UI of a real `eidos serve` in Chromium. The twin has no semantics, so which photo
  * a query ranks first is arbitrary (but fixed: the twin, the photos and the queries are deterministic); what
  * is checked is that every query runs, reaches the model as itself, and that a right-to-left query reads
- * right to left in the search box, in the message that quotes it and in the explanation.
+ * right to left in the search box, in the explanation and, for a query that leaves no photo standing out
+ * (whether one does depends on the twin's arbitrary geometry), in the message that quotes it; the splitting
+ * of that message is unit-tested in test/unit/renderer/isolate-query.test.ts.
  * About 3–4 minutes on 2 cores: the first index embeds the 767-concept bank with the 64-token text tower.
  * Screenshots: test-results/screenshots/search-rtl.png, explain-rtl.png.
  */
@@ -31,7 +33,18 @@ const QUERIES = {
   ar: 'كلب على الشاطئ',
 } as const;
 /** Right-to-left queries to try in the UI; the first for which a photo stands out also opens the explanation. */
-const RTL_QUERIES = ['قطة نائمة', 'سيارة حمراء', 'غروب الشمس', 'חתול ישן', 'ילדים בחוף הים', 'كلب على الشاطئ'];
+const RTL_QUERIES = [
+  'قطة نائمة',
+  'سيارة حمراء',
+  'غروب الشمس',
+  'חתול ישן',
+  'ילדים בחוף הים',
+  'كلب على الشاطئ',
+  'مدينة في الليل',
+  'עוגת יום הולדת',
+  'جبل مغطى بالثلج',
+  'אופניים ליד הקיר',
+];
 
 let library: PreparedHome;
 let browser: Browser;
