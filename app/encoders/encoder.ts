@@ -9,8 +9,6 @@ import { EidosError } from '../contract/errors.ts';
 import { CORE_ML_BATCH, coreMlVisionPath } from '../models/coreml-copy.ts';
 import type { ModelFileRole, ModelSpec } from '../models/manifest-types.ts';
 import { ClipTokenizer } from '../tokenizer/clip-tokenizer.ts';
-import { GemmaTokenizer } from '../tokenizer/gemma-tokenizer.ts';
-import type { TextTokenizer } from '../tokenizer/text-tokenizer.ts';
 import { DEFAULT_CORE_ML_FLAGS } from './execution-providers.ts';
 import { defaultProvider, type ProviderName } from '../models/platform-default.ts';
 import { openTransport, type EncoderTransport, type Placement } from './encoder-transport.ts';
@@ -80,12 +78,12 @@ export class Encoder {
   readonly sessions: SessionReport[];
   readonly batchSize: number;
   private readonly transport: EncoderTransport;
-  private readonly tokenizer: TextTokenizer | undefined;
+  private readonly tokenizer: ClipTokenizer | undefined;
 
   private constructor(
     model: ModelSpec,
     transport: EncoderTransport,
-    tokenizer: TextTokenizer | undefined,
+    tokenizer: ClipTokenizer | undefined,
     batchSize: number,
   ) {
     this.model = model;
@@ -105,6 +103,9 @@ export class Encoder {
       threads: options.threads ?? availableParallelism(),
       imageSize: model.preprocess.size,
       ...(model.outputs ? { outputs: model.outputs } : {}),
+      ...(towers.includes('text') && model.text?.tokenizer === 'gemma'
+        ? { textTokenizer: gemmaTokenizerSpec(model, modelDir) }
+        : {}),
       ...(towers.includes('vision')
         ? await visionGraph(model, modelDir, provider === 'coreml' || options.fixedBatchGraph === true)
         : {}),
@@ -120,7 +121,12 @@ export class Encoder {
     opening.catch(() => undefined); // awaited below; a tokenizer failure must not leave it unhandled
     try {
       // Read here, while the sessions are created (in the worker, or on onnxruntime's own threads).
-      const tokenizer = towers.includes('text') ? openTokenizer(model, modelDir) : undefined;
+      // CLIP's tokenizer runs here (its tables load in milliseconds from their cache); a Gemma tokenizer
+      // runs on the sessions' thread (WorkerInit.textTokenizer): building it takes seconds.
+      const tokenizer =
+        towers.includes('text') && model.text?.tokenizer !== 'gemma'
+          ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer'), { cache: true })
+          : undefined;
       return new Encoder(model, await opening, tokenizer, batchSize);
     } catch (error) {
       await (await opening.catch(() => undefined))?.close();
@@ -153,13 +159,18 @@ export class Encoder {
   }
 
   async embedTexts(texts: string[]): Promise<Embeddings> {
-    if (!this.tokenizer) throw new EidosError('INTERNAL', 'this encoder was opened without its text tower');
+    const remote = this.model.text?.tokenizer === 'gemma' && this.sessions.some((s) => s.tower === 'text');
+    if (!this.tokenizer && !remote) throw new EidosError('INTERNAL', 'this encoder was opened without its text tower');
     if (texts.length === 0) throw new EidosError('BAD_ARGUMENT', 'embedTexts needs at least one text');
     const len = this.model.contextLength;
     const parts: Embeddings[] = [];
     const chunk = TEXT_CHUNK;
     for (let start = 0; start < texts.length; start += chunk) {
       const batch = texts.slice(start, start + chunk);
+      if (!this.tokenizer) {
+        parts.push(await this.request({ id: 0, kind: 'texts', texts: batch, len }, batch.length, []));
+        continue;
+      }
       const { inputIds, attentionMask } = this.tokenizer.encodeBatch(batch, len);
       parts.push(
         await this.request(
@@ -182,15 +193,15 @@ export class Encoder {
   }
 }
 
-/** The model's tokenizer: CLIP's BPE (ours, with its table cache), or a `tokenizer.json` run by @huggingface/tokenizers. */
-export function openTokenizer(model: ModelSpec, modelDir: string): TextTokenizer {
-  const tokenizerJson = filePath(model, modelDir, 'tokenizer');
-  if (model.text?.tokenizer !== 'gemma') return ClipTokenizer.fromFile(tokenizerJson, { cache: true });
+/** Where a Gemma-tokenised model's tokenizer files are, and how it pads and cases (WorkerInit.textTokenizer). */
+function gemmaTokenizerSpec(model: ModelSpec, modelDir: string): NonNullable<WorkerInit['textTokenizer']> {
   const config = model.files.find((f) => f.role === 'tokenizer-config');
-  return GemmaTokenizer.fromFiles(tokenizerJson, config && join(modelDir, config.path), {
-    lowercase: model.text.lowercase,
-    padId: model.text.padId,
-  });
+  return {
+    tokenizerJson: filePath(model, modelDir, 'tokenizer'),
+    ...(config ? { tokenizerConfig: join(modelDir, config.path) } : {}),
+    lowercase: model.text?.lowercase ?? false,
+    padId: model.text?.padId ?? 0,
+  };
 }
 
 function concatRows(parts: Embeddings[]): Embeddings {

@@ -9,6 +9,7 @@ import { paddedBatchSize } from './execution-providers.ts';
 import { normalizeRows } from './normalize.ts';
 import { checkTextSession, checkVisionSession, fixedBatchOf, openSession, runText, runVision } from './onnx-session.ts';
 import type { SessionReport, WorkerInit, WorkerRequest } from './protocol.ts';
+import { GemmaTokenizer } from '../tokenizer/gemma-tokenizer.ts';
 
 export interface SessionRunner {
   sessions: SessionReport[];
@@ -18,6 +19,14 @@ export interface SessionRunner {
 }
 
 export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
+  // First, so a damaged tokenizer fails before any session is open (nothing to release).
+  const spec = init.textTokenizer;
+  const tokenizer = spec
+    ? GemmaTokenizer.fromFiles(spec.tokenizerJson, spec.tokenizerConfig, {
+        lowercase: spec.lowercase,
+        padId: spec.padId,
+      })
+    : undefined;
   const reports: SessionReport[] = [];
   let vision: InferenceSession | undefined;
   let text: InferenceSession | undefined;
@@ -78,6 +87,11 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
         return { data: normalizeRows(data, req.n, d), d };
       }
       if (!text) throw new EidosError('INTERNAL', 'this encoder has no text tower');
+      if (req.kind === 'texts') {
+        if (!tokenizer) throw new EidosError('INTERNAL', 'this encoder has no tokenizer on its sessions’ thread');
+        const { inputIds, attentionMask } = tokenizer.encodeBatch(req.texts, req.len);
+        req = { id: req.id, kind: 'text', ids: inputIds, mask: attentionMask, n: req.texts.length, len: req.len };
+      }
       const out = await runText(text, req.ids, req.mask, req.n, req.len, init.outputs?.text);
       return { data: normalizeRows(out.data.slice(0, req.n * out.d), req.n, out.d), d: out.d };
     },

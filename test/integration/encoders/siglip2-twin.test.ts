@@ -179,8 +179,14 @@ describe('the generated twin, run by Eidos and by transformers.js', () => {
     }
   });
 
-  it('treats a query and its upper-case form alike, and a long query as its first 64 tokens', async () => {
-    const encoder = await Encoder.open({ model: twin, modelDir: dir, towers: ['text'], threads: 2 });
+  it('treats a query and its upper-case form alike, and a long query as its first 64 tokens (on the caller’s thread)', async () => {
+    const encoder = await Encoder.open({
+      model: twin,
+      modelDir: dir,
+      towers: ['text'],
+      threads: 2,
+      placement: 'this-thread',
+    });
     try {
       const [a, b] = [
         await encoder.embedTexts(['Chien sur la plage']),
