@@ -38,15 +38,9 @@ export const SIGLIP2_LAYER_NORM_EPS = 1e-6;
 export const SIGLIP2_PATCH_TOKENS = (SIGLIP2_VISION.imageSize / SIGLIP2_VISION.patch) ** 2;
 
 /**
- * The trained logit scale and bias (model.safetensors of google/siglip2-base-patch16-224: logit_scale
- * 4.724453449249268, logit_bias −16.771724700927734): p(match) = sigmoid(exp(scale)·cos + bias).
+ * The trained logit scale (ln) and bias (model.safetensors of google/siglip2-base-patch16-224: logit_scale
+ * 4.724453449249268, logit_bias −16.771724700927734): p(match) = sigmoid(exp(scale)·cos + bias). Written
+ * into the twin's config.json; the manifest carries exp(scale) = 112.6689 and the bias.
  */
 export const SIGLIP2_LN_LOGIT_SCALE = 4.724453449249268;
-export const SIGLIP2_LOGIT_SCALE = 112.6689;
 export const SIGLIP2_LOGIT_BIAS = -16.771724700927734;
-
-/** Gemma's special tokens as the SigLIP 2 tokenizer numbers them. */
-export const GEMMA_PAD_ID = 0;
-export const GEMMA_EOS_ID = 1;
-export const GEMMA_BOS_ID = 2;
-export const GEMMA_UNK_ID = 3;
