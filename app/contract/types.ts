@@ -189,12 +189,26 @@ export interface ModelProgress {
   error?: string;
 }
 
+/** What the model table (README, `eidos models list`, the first-run view) shows to help a user choose. */
+export interface ModelCard {
+  /** Languages a query may be written in, in words. */
+  languages: string;
+  /** Peak memory of indexing with this model, in MB, as measured here; absent until measured. */
+  memoryMb?: number;
+  /** A published zero-shot retrieval figure, and where it is published. */
+  retrieval: { figure: string; source: string };
+  /** Speed measured here on the model's architecture twin, e.g. "9 photos/s on 2 cores"; absent until measured. */
+  speed?: string;
+}
+
 export interface ModelInfo {
   id: string;
   name: string;
   description: string;
   licence: string;
   bytes: number;
+  /** The model-table entry, for the models a user may choose (not the test models). */
+  card?: ModelCard;
   installed: boolean;
   active: boolean;
   /** Photos of the library this model has embedded (the ones it can be compared on). */

@@ -102,6 +102,10 @@ export class Encoder {
       coreMlFlags: model.coreMlFlags ?? DEFAULT_CORE_ML_FLAGS,
       threads: options.threads ?? availableParallelism(),
       imageSize: model.preprocess.size,
+      ...(model.outputs ? { outputs: model.outputs } : {}),
+      ...(towers.includes('text') && model.text?.tokenizer === 'gemma'
+        ? { textTokenizer: gemmaTokenizerSpec(model, modelDir) }
+        : {}),
       ...(towers.includes('vision')
         ? await visionGraph(model, modelDir, provider === 'coreml' || options.fixedBatchGraph === true)
         : {}),
@@ -117,9 +121,12 @@ export class Encoder {
     opening.catch(() => undefined); // awaited below; a tokenizer failure must not leave it unhandled
     try {
       // Read here, while the sessions are created (in the worker, or on onnxruntime's own threads).
-      const tokenizer = towers.includes('text')
-        ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer'), { cache: true })
-        : undefined;
+      // CLIP's tokenizer runs here (its tables load in milliseconds from their cache); a Gemma tokenizer
+      // runs on the sessions' thread (WorkerInit.textTokenizer): building it takes seconds.
+      const tokenizer =
+        towers.includes('text') && model.text?.tokenizer !== 'gemma'
+          ? ClipTokenizer.fromFile(filePath(model, modelDir, 'tokenizer'), { cache: true })
+          : undefined;
       return new Encoder(model, await opening, tokenizer, batchSize);
     } catch (error) {
       await (await opening.catch(() => undefined))?.close();
@@ -152,13 +159,18 @@ export class Encoder {
   }
 
   async embedTexts(texts: string[]): Promise<Embeddings> {
-    if (!this.tokenizer) throw new EidosError('INTERNAL', 'this encoder was opened without its text tower');
+    const remote = this.model.text?.tokenizer === 'gemma' && this.sessions.some((s) => s.tower === 'text');
+    if (!this.tokenizer && !remote) throw new EidosError('INTERNAL', 'this encoder was opened without its text tower');
     if (texts.length === 0) throw new EidosError('BAD_ARGUMENT', 'embedTexts needs at least one text');
     const len = this.model.contextLength;
     const parts: Embeddings[] = [];
     const chunk = TEXT_CHUNK;
     for (let start = 0; start < texts.length; start += chunk) {
       const batch = texts.slice(start, start + chunk);
+      if (!this.tokenizer) {
+        parts.push(await this.request({ id: 0, kind: 'texts', texts: batch, len }, batch.length, []));
+        continue;
+      }
       const { inputIds, attentionMask } = this.tokenizer.encodeBatch(batch, len);
       parts.push(
         await this.request(
@@ -179,6 +191,17 @@ export class Encoder {
     const { data, d } = await this.transport.run(req, transfer);
     return { data, n, d };
   }
+}
+
+/** Where a Gemma-tokenised model's tokenizer files are, and how it pads and cases (WorkerInit.textTokenizer). */
+function gemmaTokenizerSpec(model: ModelSpec, modelDir: string): NonNullable<WorkerInit['textTokenizer']> {
+  const config = model.files.find((f) => f.role === 'tokenizer-config');
+  return {
+    tokenizerJson: filePath(model, modelDir, 'tokenizer'),
+    ...(config ? { tokenizerConfig: join(modelDir, config.path) } : {}),
+    lowercase: model.text?.lowercase ?? false,
+    padId: model.text?.padId ?? 0,
+  };
 }
 
 function concatRows(parts: Embeddings[]): Embeddings {

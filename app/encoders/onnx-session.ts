@@ -97,8 +97,12 @@ function requireNames(session: ort.InferenceSession, inputs: string[], output: s
   }
 }
 
-export function checkVisionSession(session: ort.InferenceSession, path: string): void {
-  requireNames(session, ['pixel_values'], 'image_embeds', path);
+/** CLIP's output names; SigLIP's towers name theirs `pooler_output` (the manifest's `outputs`). */
+const IMAGE_OUTPUT = 'image_embeds';
+const TEXT_OUTPUT = 'text_embeds';
+
+export function checkVisionSession(session: ort.InferenceSession, path: string, output = IMAGE_OUTPUT): void {
+  requireNames(session, ['pixel_values'], output, path);
 }
 
 /** The fixed size of an input's first dimension (its batch), as the session sees it; undefined when it is free. */
@@ -108,8 +112,8 @@ export function fixedBatchOf(session: ort.InferenceSession, input: string): numb
   return typeof dim === 'number' && dim > 0 ? dim : undefined;
 }
 
-export function checkTextSession(session: ort.InferenceSession, path: string): void {
-  requireNames(session, ['input_ids'], 'text_embeds', path);
+export function checkTextSession(session: ort.InferenceSession, path: string, output = TEXT_OUTPUT): void {
+  requireNames(session, ['input_ids'], output, path);
 }
 
 /** pixel_values [n,3,size,size] → image_embeds [n,d] (not yet normalised). */
@@ -118,10 +122,11 @@ export async function runVision(
   pixels: Float32Array,
   n: number,
   size: number,
+  output = IMAGE_OUTPUT,
 ): Promise<{ data: Float32Array; d: number }> {
   const input = new ort.Tensor('float32', pixels, [n, 3, size, size]);
-  const out = await session.run({ pixel_values: input }, ['image_embeds']);
-  return tensorRows(out.image_embeds, n);
+  const out = await session.run({ pixel_values: input }, [output]);
+  return tensorRows(out[output], n);
 }
 
 /** input_ids, attention_mask [n,len] → text_embeds [n,d] (not yet normalised). */
@@ -131,12 +136,13 @@ export async function runText(
   mask: BigInt64Array,
   n: number,
   len: number,
+  output = TEXT_OUTPUT,
 ): Promise<{ data: Float32Array; d: number }> {
   const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, [n, len]) };
   // Some exports (OpenAI CLIP's) take no attention mask: they pool at the end token.
   if (session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', mask, [n, len]);
-  const out = await session.run(feeds, ['text_embeds']);
-  return tensorRows(out.text_embeds, n);
+  const out = await session.run(feeds, [output]);
+  return tensorRows(out[output], n);
 }
 
 function tensorRows(tensor: ort.Tensor | undefined, n: number): { data: Float32Array; d: number } {

@@ -11,11 +11,20 @@ export interface WorkerInit {
   coreMlFlags?: number;
   threads: number;
   imageSize: number;
+  /** The towers' output names, when not CLIP's `image_embeds` / `text_embeds`. */
+  outputs?: { image: string; text: string };
+  /**
+   * A tokenizer the sessions' thread loads and runs (requests of kind `texts`): the Gemma tokenizer, whose
+   * 34 MB `tokenizer.json` takes seconds to build, which would otherwise stall the engine's thread.
+   */
+  textTokenizer?: { tokenizerJson: string; tokenizerConfig?: string; lowercase: boolean; padId: number };
 }
 
 export type WorkerRequest =
   | { id: number; kind: 'image'; pixels: Float32Array; n: number }
-  | { id: number; kind: 'text'; ids: BigInt64Array; mask: BigInt64Array; n: number; len: number };
+  | { id: number; kind: 'text'; ids: BigInt64Array; mask: BigInt64Array; n: number; len: number }
+  /** Raw texts, tokenised by `WorkerInit.textTokenizer` on the sessions' thread. */
+  | { id: number; kind: 'texts'; texts: string[]; len: number };
 
 export interface SessionReport {
   tower: 'vision' | 'text';

@@ -9,6 +9,7 @@ import { paddedBatchSize } from './execution-providers.ts';
 import { normalizeRows } from './normalize.ts';
 import { checkTextSession, checkVisionSession, fixedBatchOf, openSession, runText, runVision } from './onnx-session.ts';
 import type { SessionReport, WorkerInit, WorkerRequest } from './protocol.ts';
+import { GemmaTokenizer } from '../tokenizer/gemma-tokenizer.ts';
 
 export interface SessionRunner {
   sessions: SessionReport[];
@@ -18,6 +19,14 @@ export interface SessionRunner {
 }
 
 export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
+  // First, so a damaged tokenizer fails before any session is open (nothing to release).
+  const spec = init.textTokenizer;
+  const tokenizer = spec
+    ? GemmaTokenizer.fromFiles(spec.tokenizerJson, spec.tokenizerConfig, {
+        lowercase: spec.lowercase,
+        padId: spec.padId,
+      })
+    : undefined;
   const reports: SessionReport[] = [];
   let vision: InferenceSession | undefined;
   let text: InferenceSession | undefined;
@@ -29,7 +38,7 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
       coreMlFlags: init.coreMlFlags,
       threads: init.threads,
     });
-    checkVisionSession(opened.session, init.visionPath);
+    checkVisionSession(opened.session, init.visionPath, init.outputs?.image);
     vision = opened.session;
     // Padding follows the graph the session has: a fixed batch (the Core ML copy) takes exactly that many rows.
     visionBatch = fixedBatchOf(opened.session, 'pixel_values');
@@ -46,7 +55,7 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
     // The text tower runs at batch sizes of one or a few queries: the CPU is as fast as Core ML's
     // compile-and-dispatch there, and dynamic shapes are fine on it.
     const opened = await openSession({ path: init.textPath, provider: 'cpu', threads: init.threads, memArena: false });
-    checkTextSession(opened.session, init.textPath);
+    checkTextSession(opened.session, init.textPath, init.outputs?.text);
     text = opened.session;
     reports.push({ tower: 'text', provider: opened.provider, file: init.textPath });
   }
@@ -69,7 +78,7 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
             pixels = new Float32Array(rows * per); // blank rows after the photos
             pixels.set(req.pixels.subarray(start * per, (start + n) * per));
           }
-          const out = await runVision(vision, pixels, rows, init.imageSize);
+          const out = await runVision(vision, pixels, rows, init.imageSize, init.outputs?.image);
           parts.push(out.data.subarray(0, n * out.d));
           d = out.d;
         }
@@ -78,7 +87,12 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
         return { data: normalizeRows(data, req.n, d), d };
       }
       if (!text) throw new EidosError('INTERNAL', 'this encoder has no text tower');
-      const out = await runText(text, req.ids, req.mask, req.n, req.len);
+      if (req.kind === 'texts') {
+        if (!tokenizer) throw new EidosError('INTERNAL', 'this encoder has no tokenizer on its sessions’ thread');
+        const { inputIds, attentionMask } = tokenizer.encodeBatch(req.texts, req.len);
+        req = { id: req.id, kind: 'text', ids: inputIds, mask: attentionMask, n: req.texts.length, len: req.len };
+      }
+      const out = await runText(text, req.ids, req.mask, req.n, req.len, init.outputs?.text);
       return { data: normalizeRows(out.data.slice(0, req.n * out.d), req.n, out.d), d: out.d };
     },
     async release() {

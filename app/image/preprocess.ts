@@ -2,7 +2,7 @@
  * Photo → the model's `pixel_values` (CHW float32, 3·size·size), the same steps as the model's
  * reference image processor (Hugging Face CLIPImageProcessor): resize so the shortest edge is
  * `spec.shortestEdge`, centre-crop `size`×`size`, multiply by `rescaleFactor`, subtract `mean`, divide
- * by `std`. Output sizes and crop offsets follow the reference's integer arithmetic exactly.
+ * by `std`; or, for `resize: 'stretch'` (SiglipImageProcessor), resize straight to `size`×`size`. Output sizes and crop offsets follow the reference's integer arithmetic exactly.
  *
  * Shrinking is antialiased (libvips `reduce` with the Catmull-Rom cubic, a = −0.5, or the triangle
  * for bilinear), which is what Pillow's `Image.resize(..., BICUBIC)` in the Python processor does and
@@ -34,6 +34,8 @@ const KERNELS: Record<PreprocessSpec['interpolation'], keyof KernelEnum> = { bic
  * at exact .99…); crop offsets are floor((resized − size) / 2).
  */
 export function modelInputGeometry(width: number, height: number, spec: PreprocessSpec): ModelInputGeometry {
+  // SiglipImageProcessor: straight to size×size, aspect ratio not kept, nothing cropped.
+  if (spec.resize === 'stretch') return { resizeWidth: spec.size, resizeHeight: spec.size, left: 0, top: 0 };
   const scale = spec.shortestEdge / Math.min(width, height);
   const resizeWidth = Math.floor(Number((width * scale).toFixed(2)));
   const resizeHeight = Math.floor(Number((height * scale).toFixed(2)));

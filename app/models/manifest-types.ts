@@ -1,4 +1,7 @@
+import type { ModelCard } from '../contract/types.ts';
 import type { GeneratorName } from './generators.ts';
+
+export type { ModelCard };
 
 /**
  * The model manifest (`models/manifest.json`): what Eidos knows about each supported model, enough to
@@ -12,6 +15,11 @@ export interface PreprocessSpec {
   size: number;
   /** Resize so the shortest edge equals this, keeping the aspect ratio, then centre-crop `size`×`size`. */
   shortestEdge: number;
+  /**
+   * `crop` (default; CLIPImageProcessor): the shortest-edge resize and centre crop above. `stretch`
+   * (SiglipImageProcessor): resize straight to `size`×`size`, ignoring the aspect ratio; `shortestEdge` unused.
+   */
+  resize?: 'crop' | 'stretch';
   interpolation: 'bicubic' | 'bilinear';
   /** Multiplied into 0..255 pixel values before normalisation (1/255 for CLIP). */
   rescaleFactor: number;
@@ -38,6 +46,25 @@ export interface ModelFile {
   url?: string;
 }
 
+/**
+ * How a query becomes `input_ids`. Absent: CLIP's (byte-level BPE, start and end tokens, attention mask).
+ * `gemma`: the model's own `tokenizer.json` run by @huggingface/tokenizers (its post-processor adds what
+ * the model expects, e.g. SigLIP 2's <eos>), cut to `contextLength` and padded on the right with `padId`.
+ */
+export interface TextSpec {
+  tokenizer: 'clip' | 'gemma';
+  /** Lower-case the query first (SigLIP 2 was trained on lower-cased text). */
+  lowercase: boolean;
+  /** The id that fills a sequence up to `contextLength`. */
+  padId: number;
+}
+
+/** The towers' output names. Absent: CLIP's (`image_embeds`, `text_embeds`). */
+export interface OutputNames {
+  image: string;
+  text: string;
+}
+
 export interface ModelSpec {
   id: string;
   name: string;
@@ -48,6 +75,17 @@ export interface ModelSpec {
   embeddingDim: number;
   /** τ in s(q,i) = τ·cos(e_q, e_i); exp(logit_scale) of the trained model (100 for OpenAI CLIP). */
   logitScale: number;
+  /**
+   * b in SigLIP's p(match) = sigmoid(τ·cos + b); absent (0) for CLIP. A constant added to every score: a
+   * softmax over the library cancels it, so it changes only absolute probabilities, never a ranking.
+   */
+  logitBias?: number;
+  /** How text is tokenised (absent: CLIP BPE). */
+  text?: TextSpec;
+  /** Output names (absent: CLIP's). */
+  outputs?: OutputNames;
+  /** The model-table entry (absent for test models). */
+  card?: ModelCard;
   /** Text context length in tokens (77 for every CLIP-family model here). */
   contextLength: number;
   preprocess: PreprocessSpec;

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { EidosError } from '../contract/errors.ts';
 import { resources } from '../resources.ts';
 import { GENERATOR_NAMES, type GeneratorName } from './generators.ts';
-import type { Manifest, ModelFile, ModelFileRole, ModelSpec, PreprocessSpec } from './manifest-types.ts';
+import type {
+  Manifest,
+  ModelCard,
+  ModelFile,
+  ModelFileRole,
+  ModelSpec,
+  OutputNames,
+  PreprocessSpec,
+  TextSpec,
+} from './manifest-types.ts';
 
 /** The manifest shipped with the app. */
 export const defaultManifestPath = (): string => resources.manifest();
@@ -71,13 +80,47 @@ function readPreprocess(r: Reader, raw: unknown, field: string): PreprocessSpec 
     r.fail(`${field}.interpolation`, "must be 'bicubic' or 'bilinear'");
   const std = r.triple(p.std, `${field}.std`);
   if (std.some((s) => s <= 0)) r.fail(`${field}.std`, 'must be positive');
+  if (p.resize !== undefined && p.resize !== 'crop' && p.resize !== 'stretch')
+    r.fail(`${field}.resize`, "must be 'crop' or 'stretch'");
   return {
+    ...(p.resize === undefined ? {} : { resize: p.resize }),
     size: r.number(p.size, `${field}.size`, { integer: true, min: 1 }),
     shortestEdge: r.number(p.shortestEdge, `${field}.shortestEdge`, { integer: true, min: 1 }),
     interpolation,
     rescaleFactor: r.number(p.rescaleFactor, `${field}.rescaleFactor`),
     mean: r.triple(p.mean, `${field}.mean`),
     std,
+  };
+}
+
+function readText(r: Reader, raw: unknown, field: string): TextSpec {
+  const t = r.object(raw, field);
+  if (t.tokenizer !== 'clip' && t.tokenizer !== 'gemma') r.fail(`${field}.tokenizer`, "must be 'clip' or 'gemma'");
+  if (typeof t.lowercase !== 'boolean') r.fail(`${field}.lowercase`, 'must be true or false');
+  return {
+    tokenizer: t.tokenizer,
+    lowercase: t.lowercase,
+    padId: r.number(t.padId, `${field}.padId`, { integer: true, min: 0 }),
+  };
+}
+
+function readOutputs(r: Reader, raw: unknown, field: string): OutputNames {
+  const o = r.object(raw, field);
+  return { image: r.string(o.image, `${field}.image`), text: r.string(o.text, `${field}.text`) };
+}
+
+function readCard(r: Reader, raw: unknown, field: string): ModelCard {
+  const c = r.object(raw, field);
+  const retrieval = r.object(c.retrieval, `${field}.retrieval`);
+  const speed = r.optionalString(c.speed, `${field}.speed`);
+  return {
+    languages: r.string(c.languages, `${field}.languages`),
+    ...(c.memoryMb === undefined ? {} : { memoryMb: r.number(c.memoryMb, `${field}.memoryMb`, { min: 1 }) }),
+    retrieval: {
+      figure: r.string(retrieval.figure, `${field}.retrieval.figure`),
+      source: r.string(retrieval.source, `${field}.retrieval.source`),
+    },
+    ...(speed === undefined ? {} : { speed }),
   };
 }
 
@@ -140,6 +183,10 @@ function readModel(r: Reader, raw: unknown, field: string): ModelSpec {
     ...(licenceUrl === undefined ? {} : { licenceUrl }),
     embeddingDim: r.number(m.embeddingDim, `${field}.embeddingDim`, { integer: true, min: 1 }),
     logitScale: r.number(m.logitScale, `${field}.logitScale`, { min: Number.MIN_VALUE }),
+    ...(m.logitBias === undefined ? {} : { logitBias: r.number(m.logitBias, `${field}.logitBias`) }),
+    ...(m.text === undefined ? {} : { text: readText(r, m.text, `${field}.text`) }),
+    ...(m.outputs === undefined ? {} : { outputs: readOutputs(r, m.outputs, `${field}.outputs`) }),
+    ...(m.card === undefined ? {} : { card: readCard(r, m.card, `${field}.card`) }),
     contextLength: r.number(m.contextLength, `${field}.contextLength`, { integer: true, min: 2 }),
     preprocess: readPreprocess(r, m.preprocess, `${field}.preprocess`),
     source,

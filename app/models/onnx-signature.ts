@@ -2,6 +2,7 @@
  * What a model's ONNX towers must look like for Eidos to run them, derived from its manifest entry:
  *   vision: pixel_values float32 [batch, 3, size, size] → image_embeds float32 [batch, embeddingDim]
  *   text:   input_ids int64 [batch, ≤ contextLength] (+ attention_mask, same shape) → text_embeds float32 [batch, embeddingDim]
+ * (the outputs under the names the manifest's `outputs` gives, e.g. SigLIP's `pooler_output`; other outputs may exist)
  * The batch (and the text length) may be symbolic; a fixed size must be the manifest's. The fixed-batch copy
  * of a vision tower that Core ML runs (coreml-copy.ts) is checked with its batch instead: a number, not a symbol.
  */
@@ -29,7 +30,7 @@ function expected(
     const s = model.preprocess.size;
     return {
       inputs: [{ name: 'pixel_values', elemType: 'float32', dims: [batch, 3, s, s] }],
-      outputs: [{ name: 'image_embeds', elemType: 'float32', dims: [batch, d] }],
+      outputs: [{ name: model.outputs?.image ?? 'image_embeds', elemType: 'float32', dims: [batch, d] }],
     };
   }
   const tokens: Dim[] = ['symbolic', 'symbolic-or-context'];
@@ -38,7 +39,7 @@ function expected(
       { name: 'input_ids', elemType: 'int64', dims: tokens },
       { name: 'attention_mask', elemType: 'int64', dims: tokens, optional: true },
     ],
-    outputs: [{ name: 'text_embeds', elemType: 'float32', dims: ['symbolic', d] }],
+    outputs: [{ name: model.outputs?.text ?? 'text_embeds', elemType: 'float32', dims: ['symbolic', d] }],
   };
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { isPinned } from './manifest.ts';
 import { defaultModelFor } from './platform-default.ts';
-import type { ModelFileRole } from './manifest-types.ts';
+import type { ModelCard, ModelFileRole } from './manifest-types.ts';
 import { resolveStore, type StoreContext } from './store-context.ts';
 import { stampStillValid } from './verify.ts';
 
@@ -32,6 +32,8 @@ export interface ModelListing {
   verified: boolean;
   /** The default on this machine (its execution provider decides: platform-default.ts). */
   isDefault: boolean;
+  /** The model-table entry (absent for test models). */
+  card?: ModelCard;
 }
 
 export async function listModels(context: StoreContext = {}): Promise<ModelListing[]> {
@@ -46,6 +48,7 @@ export async function listModels(context: StoreContext = {}): Promise<ModelListi
         name: model.name,
         description: model.description,
         licence: model.licence,
+        ...(model.card ? { card: model.card } : {}),
         source: model.source,
         bytes: sizes.includes(null) ? null : (sizes as number[]).reduce((a, b) => a + b, 0),
         pinned: model.files.every(isPinned),

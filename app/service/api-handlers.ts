@@ -265,6 +265,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
         name: m.name,
         description: m.description,
         licence: m.licence,
+        ...(m.card ? { card: m.card } : {}),
         bytes: m.bytes ?? 0,
         installed: m.installed,
         active: engine?.model.id === m.id,

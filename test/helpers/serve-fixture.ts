@@ -24,6 +24,8 @@ export interface LibraryOptions {
   empty?: boolean;
   /** Where to build it (kept by the caller, e.g. a bench's library between runs); a new temporary folder by default. */
   root?: string;
+  /** The model to fetch and index with (default: synthetic-tiny). */
+  model?: string;
 }
 
 export interface PreparedHome {
@@ -66,7 +68,7 @@ export async function prepareHome(options: LibraryOptions): Promise<PreparedHome
   const home = join(root, 'home');
   const synthDir = join(root, 'synth');
   if (!options.empty) {
-    await eidos(home, ['models', 'fetch', 'synthetic-tiny']);
+    await eidos(home, ['models', 'fetch', options.model ?? 'synthetic-tiny']);
     await synthesize(synthDir, options.synthCount);
     await eidos(home, ['index', synthDir]);
     if (options.withImagenet) await eidos(home, ['index', IMAGENET_DEV]);

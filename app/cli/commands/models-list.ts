@@ -7,7 +7,8 @@ export const modelsListCommand: Command = {
   usage: '[--json]',
   help: [
     'options:',
-    '  --json   one JSON array: id, name, description, licence, source, bytes, pinned, installed, verified, isDefault,',
+    '  --json   one JSON array: id, name, description, licence, card (languages, memory, published retrieval figure',
+    '           and its source, speed measured on the architecture twin), source, bytes, pinned, installed, verified, isDefault,',
     '           nodes (per tower, where onnxruntime last put its nodes, as `eidos doctor` or a Core ML session measured)',
     '',
     "'verified' means the files passed a full sha256 check and have not changed since; run 'eidos models verify' to re-check.",
@@ -36,6 +37,13 @@ export const modelsListCommand: Command = {
       io.out(
         `${m.isDefault ? '*' : ' '} ${m.id.padEnd(idWidth)}  ${m.name} — ${size}, ${state}${m.pinned ? '' : ', unpinned hashes'}; licence: ${m.licence}`,
       );
+      if (m.card) {
+        io.out(`    languages: ${m.card.languages}`);
+        io.out(`    retrieval: ${m.card.retrieval.figure} (${m.card.retrieval.source})`);
+        io.out(
+          `    memory: ${m.card.memoryMb === undefined ? 'not measured yet' : `${m.card.memoryMb} MB peak while indexing`}; speed: ${m.card.speed ?? 'not measured yet'}`,
+        );
+      }
       for (const p of m.nodes) io.out(`    ${p.tower}: ${p.summary} (measured ${p.measuredAt.slice(0, 10)})`);
     }
     const choice = defaultModelFor(loadManifest());

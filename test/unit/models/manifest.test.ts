@@ -25,7 +25,32 @@ function parseError(raw: unknown): Error {
   throw new Error('expected the manifest to be rejected');
 }
 
+const siglip = (m: ReturnType<typeof rawCopy>): Record<string, unknown> =>
+  m.models.find((x) => x.id === 'siglip2-base')!;
+
 describe('the shipped model manifest', () => {
+  it('describes SigLIP 2 as published: pinned at a revision, 768-d, 64 Gemma tokens, stretched 224 px, its scale and bias', () => {
+    const model = findModel(shipped, 'siglip2-base');
+    expect(
+      model.files.every(
+        (f) => f.sha256 !== null && f.url?.includes('/resolve/ba1f3b0843f24bc5417d38e19c37b287d719b2f4/'),
+      ),
+    ).toBe(true);
+    expect([model.embeddingDim, model.contextLength]).toEqual([768, 64]);
+    expect(model.text).toEqual({ tokenizer: 'gemma', lowercase: true, padId: 0 });
+    expect(model.outputs).toEqual({ image: 'pooler_output', text: 'pooler_output' });
+    expect(model.preprocess).toMatchObject({
+      size: 224,
+      resize: 'stretch',
+      interpolation: 'bicubic',
+      mean: [0.5, 0.5, 0.5],
+      std: [0.5, 0.5, 0.5],
+    });
+    // exp(logit_scale) and logit_bias of google/siglip2-base-patch16-224 (model.safetensors).
+    expect(model.logitScale).toBeCloseTo(Math.exp(4.724453449249268), 3);
+    expect(model.logitBias).toBeCloseTo(-16.771724700927734, 10);
+  });
+
   it('pins the default int8 CLIP exactly as published', () => {
     expect(shipped.defaultModel).toBe('clip-vit-b32-int8');
     const model = findModel(shipped, 'clip-vit-b32-int8');
@@ -141,6 +166,26 @@ describe('the shipped model manifest', () => {
       /models\[0\]\.files\[0\]\.bytes must be ≥ 0/,
     ],
     ['a newer version', (m: ReturnType<typeof rawCopy>) => (m.version = 2), /version must be 1/],
+    [
+      'an unknown tokenizer kind',
+      (m: ReturnType<typeof rawCopy>) => ((siglip(m).text as { tokenizer: string }).tokenizer = 'sentencepiece'),
+      /models\[\d+\]\.text\.tokenizer must be 'clip' or 'gemma'/,
+    ],
+    [
+      'an unknown resize',
+      (m: ReturnType<typeof rawCopy>) => ((siglip(m).preprocess as { resize: string }).resize = 'pad'),
+      /models\[\d+\]\.preprocess\.resize must be 'crop' or 'stretch'/,
+    ],
+    [
+      'an output name left empty',
+      (m: ReturnType<typeof rawCopy>) => ((siglip(m).outputs as { text: string }).text = ''),
+      /models\[\d+\]\.outputs\.text must be a non-empty string/,
+    ],
+    [
+      'a card without its source',
+      (m: ReturnType<typeof rawCopy>) => delete (siglip(m).card as { retrieval: { source?: string } }).retrieval.source,
+      /models\[\d+\]\.card\.retrieval\.source/,
+    ],
   ])('rejects %s, naming the field', (_, breakIt, message) => {
     const raw = rawCopy();
     breakIt(raw);

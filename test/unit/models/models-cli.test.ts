@@ -42,9 +42,31 @@ describe('eidos models …', () => {
       'synthetic-tiny-left',
       'clip-vit-b32-int8-twin',
       'clip-vit-b32-twin',
+      'siglip2-base',
+      'siglip2-base-twin',
     ]);
     expect(models.every((m) => !m.installed)).toBe(true);
     expect(models.find((m) => m.isDefault)?.id).toBe('clip-vit-b32-int8');
+  });
+
+  it('shows the model-table entry (languages, published figure and source, memory, speed) of a real model', async () => {
+    const json = captureIo(false);
+    expect(await main(['models', 'list', '--json'], json)).toBe(0);
+    const models = JSON.parse(json.outText.join('')) as Array<{
+      id: string;
+      card?: { languages: string; retrieval: { source: string } };
+    }>;
+    const siglip = models.find((m) => m.id === 'siglip2-base');
+    expect(siglip?.card?.languages).toMatch(/100\+ languages/);
+    expect(siglip?.card?.retrieval.source).toMatch(/arXiv:2502\.14786/);
+    // Test models carry no entry: they are not for choosing.
+    expect(models.find((m) => m.id === 'siglip2-base-twin')?.card).toBeUndefined();
+    const text = captureIo(false);
+    expect(await main(['models', 'list'], text)).toBe(0);
+    const lines = text.outText.join('\n');
+    expect(lines).toMatch(/siglip2-base +SigLIP 2 .*412\.4 MB/);
+    expect(lines).toContain('retrieval: ImageNet zero-shot top-1 78.2 %');
+    expect(lines).toContain('memory: not measured yet');
   });
 
   it('fetches the synthetic model, then verify passes and list shows it verified', async () => {
