@@ -159,7 +159,7 @@ export class Encoder {
     const chunk = TEXT_CHUNK;
     for (let start = 0; start < texts.length; start += chunk) {
       const batch = texts.slice(start, start + chunk);
-      const { inputIds, attentionMask } = this.tokenizer.encodeBatch(batch, len);
+      const { inputIds, attentionMask } = this.tokenizer.encodeBatch(batch, len, this.model.textPadId);
       parts.push(
         await this.request(
           { id: 0, kind: 'text', ids: inputIds, mask: attentionMask, n: batch.length, len },

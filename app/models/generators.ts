@@ -10,6 +10,8 @@ const GENERATORS = {
   'synthetic-left': async () => (await import('../../models/synthetic/left-half.ts')).generateSyntheticLeftModel,
   'clip-twin-fp32': async () => (await import('../../models/clip-twin/generate-twin.ts')).generateClipTwinFp32,
   'clip-twin-int8': async () => (await import('../../models/clip-twin/generate-twin.ts')).generateClipTwinInt8,
+  'mobileclip2-s2-twin': async () =>
+    (await import('../../models/mobileclip2-twin/generate-twin.ts')).generateMobileClip2Twin,
 } satisfies Record<string, () => Promise<Generator>>;
 
 export type GeneratorName = keyof typeof GENERATORS;

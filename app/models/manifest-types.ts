@@ -59,7 +59,31 @@ export interface ModelSpec {
   coreMlFlags?: number;
   /** Where the pins come from, what is unconfirmed. */
   notes?: string;
+  /**
+   * The weights' licence restricts use (e.g. Apple's research-only model licence): nothing downloads
+   * until the user has accepted it, once per model (`--accept-licence`, the checkbox in the app);
+   * app/models/licence-acceptance.ts remembers it.
+   */
+  requiresLicenceAcceptance?: boolean;
+  /**
+   * The id written after the first end-of-text token of every text row; absent = the tokenizer's own
+   * pad token (end-of-text). MobileCLIP2's text graph pools at the last position holding the largest
+   * id, so padding with end-of-text (the largest id) would pool at the last pad: it needs 0.
+   */
+  textPadId?: number;
+  /** What the model table shows (README, `eidos models list`, the first-run view). */
+  card?: ModelCard;
   files: ModelFile[];
+}
+
+/** Facts a user chooses a model by; every figure names its source. */
+export interface ModelCard {
+  /** Languages its text tower was trained for, e.g. "English". */
+  languages: string;
+  /** A published text→image retrieval figure (zero-shot R@1, %), with where it was published. */
+  retrieval?: { flickr30k: number; coco: number; source: string };
+  /** The architecture twin that stands in for it in tests and speed measurements (a `*-twin` id). */
+  twin?: string;
 }
 
 export interface Manifest {
@@ -68,5 +92,10 @@ export interface Manifest {
   defaultModel: string;
   /** The default where Core ML runs them (a float export: see platform-default.ts); `defaultModel` when absent. */
   coreMlDefaultModel?: string;
+  /**
+   * The Core ML default once the user has accepted its licence (MobileCLIP2-S2: better retrieval and
+   * faster than CLIP, but research-only weights); `coreMlDefaultModel` until then.
+   */
+  coreMlPreferredModel?: string;
   models: ModelSpec[];
 }

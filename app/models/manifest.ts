@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { EidosError } from '../contract/errors.ts';
 import { resources } from '../resources.ts';
 import { GENERATOR_NAMES, type GeneratorName } from './generators.ts';
-import type { Manifest, ModelFile, ModelFileRole, ModelSpec, PreprocessSpec } from './manifest-types.ts';
+import type { Manifest, ModelCard, ModelFile, ModelFileRole, ModelSpec, PreprocessSpec } from './manifest-types.ts';
 
 /** The manifest shipped with the app. */
 export const defaultManifestPath = (): string => resources.manifest();
@@ -109,6 +109,25 @@ function readFile(r: Reader, raw: unknown, field: string, source: ModelSpec['sou
   return { role, path, bytes, sha256, ...(url === undefined ? {} : { url }) };
 }
 
+function readCard(r: Reader, raw: unknown, field: string): ModelCard {
+  const c = r.object(raw, field);
+  const twin = r.optionalString(c.twin, `${field}.twin`);
+  let retrieval: ModelCard['retrieval'];
+  if (c.retrieval !== undefined) {
+    const q = r.object(c.retrieval, `${field}.retrieval`);
+    retrieval = {
+      flickr30k: r.number(q.flickr30k, `${field}.retrieval.flickr30k`, { min: 0 }),
+      coco: r.number(q.coco, `${field}.retrieval.coco`, { min: 0 }),
+      source: r.string(q.source, `${field}.retrieval.source`),
+    };
+  }
+  return {
+    languages: r.string(c.languages, `${field}.languages`),
+    ...(retrieval ? { retrieval } : {}),
+    ...(twin === undefined ? {} : { twin }),
+  };
+}
+
 function readModel(r: Reader, raw: unknown, field: string): ModelSpec {
   const m = r.object(raw, field);
   const id = r.string(m.id, `${field}.id`);
@@ -132,6 +151,14 @@ function readModel(r: Reader, raw: unknown, field: string): ModelSpec {
       : r.number(m.coreMlFlags, `${field}.coreMlFlags`, { integer: true, min: 0 });
   const licenceUrl = r.optionalString(m.licenceUrl, `${field}.licenceUrl`);
   const notes = r.optionalString(m.notes, `${field}.notes`);
+  if (m.requiresLicenceAcceptance !== undefined && typeof m.requiresLicenceAcceptance !== 'boolean')
+    r.fail(`${field}.requiresLicenceAcceptance`, 'must be true or false');
+  const requiresLicenceAcceptance = m.requiresLicenceAcceptance === true;
+  if (requiresLicenceAcceptance && licenceUrl === undefined)
+    r.fail(`${field}.licenceUrl`, 'must link the licence a user is asked to accept');
+  const textPadId =
+    m.textPadId === undefined ? undefined : r.number(m.textPadId, `${field}.textPadId`, { integer: true, min: 0 });
+  const card = m.card === undefined ? undefined : readCard(r, m.card, `${field}.card`);
   return {
     id,
     name: r.string(m.name, `${field}.name`),
@@ -146,6 +173,9 @@ function readModel(r: Reader, raw: unknown, field: string): ModelSpec {
     ...(generator === undefined ? {} : { generator }),
     ...(coreMlFlags === undefined ? {} : { coreMlFlags }),
     ...(notes === undefined ? {} : { notes }),
+    ...(requiresLicenceAcceptance ? { requiresLicenceAcceptance } : {}),
+    ...(textPadId === undefined ? {} : { textPadId }),
+    ...(card === undefined ? {} : { card }),
     files,
   };
 }
@@ -166,7 +196,20 @@ export function parseManifest(raw: unknown, file: string): Manifest {
   const coreMlDefaultModel = r.optionalString(root.coreMlDefaultModel, 'coreMlDefaultModel');
   if (coreMlDefaultModel !== undefined && !ids.includes(coreMlDefaultModel))
     r.fail('coreMlDefaultModel', `names '${coreMlDefaultModel}', which is not in models (${ids.join(', ')})`);
-  return { version: 1, defaultModel, ...(coreMlDefaultModel === undefined ? {} : { coreMlDefaultModel }), models };
+  const coreMlPreferredModel = r.optionalString(root.coreMlPreferredModel, 'coreMlPreferredModel');
+  if (coreMlPreferredModel !== undefined && !ids.includes(coreMlPreferredModel))
+    r.fail('coreMlPreferredModel', `names '${coreMlPreferredModel}', which is not in models (${ids.join(', ')})`);
+  for (const model of models) {
+    if (model.card?.twin !== undefined && !ids.includes(model.card.twin))
+      r.fail(`models[${ids.indexOf(model.id)}].card.twin`, `names '${model.card.twin}', which is not in models`);
+  }
+  return {
+    version: 1,
+    defaultModel,
+    ...(coreMlDefaultModel === undefined ? {} : { coreMlDefaultModel }),
+    ...(coreMlPreferredModel === undefined ? {} : { coreMlPreferredModel }),
+    models,
+  };
 }
 
 export function loadManifest(file: string = defaultManifestPath()): Manifest {

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { defaultModelFor, listModels, loadManifest } from '../../service/models.ts';
+import { defaultModelOf, listModels, type ModelListing } from '../../service/models.ts';
 import { placementsOfModel } from '../../service/session-placement.ts';
 import { formatBytes } from './models-progress.ts';
 
@@ -7,7 +7,8 @@ export const modelsListCommand: Command = {
   usage: '[--json]',
   help: [
     'options:',
-    '  --json   one JSON array: id, name, description, licence, source, bytes, pinned, installed, verified, isDefault,',
+    '  --json   one JSON array: id, name, description, licence, licenceUrl, requiresLicenceAcceptance, licenceAccepted,',
+    '           card (languages, retrieval, twin), source, bytes, pinned, installed, verified, isDefault,',
     '           nodes (per tower, where onnxruntime last put its nodes, as `eidos doctor` or a Core ML session measured)',
     '',
     "'verified' means the files passed a full sha256 check and have not changed since; run 'eidos models verify' to re-check.",
@@ -36,12 +37,32 @@ export const modelsListCommand: Command = {
       io.out(
         `${m.isDefault ? '*' : ' '} ${m.id.padEnd(idWidth)}  ${m.name} — ${size}, ${state}${m.pinned ? '' : ', unpinned hashes'}; licence: ${m.licence}`,
       );
+      for (const line of cardLines(m)) io.out(`    ${line}`);
       for (const p of m.nodes) io.out(`    ${p.tower}: ${p.summary} (measured ${p.measuredAt.slice(0, 10)})`);
     }
-    const choice = defaultModelFor(loadManifest());
+    const choice = defaultModelOf();
     io.out(
-      `\n* default model on this machine (${choice.provider === 'coreml' ? 'Core ML' : 'CPU'}): ${choice.id}, because ${choice.reason}`,
+      `\n* default model on this machine (${choice.provider === 'coreml' ? 'Core ML' : 'CPU'}): ${choice.id} (${choice.files.join(' + ')}), because ${choice.reason}`,
     );
     return 0;
   },
 };
+
+/** The model-table facts of one model: languages, a published retrieval figure, its licence terms, its twin. */
+function cardLines(m: ModelListing): string[] {
+  const lines: string[] = [];
+  if (m.card) {
+    const r = m.card.retrieval;
+    lines.push(
+      `languages: ${m.card.languages}; memory: about ${m.bytes === null ? '?' : formatBytes(m.bytes)} of weights once loaded` +
+        (r ? `; text→image R@1 Flickr30k ${r.flickr30k}, COCO ${r.coco} (${r.source})` : ''),
+    );
+    if (m.card.twin)
+      lines.push(`speed: measured on its architecture twin ${m.card.twin} ('npm run bench'; not measured in this build yet)`);
+  }
+  if (m.requiresLicenceAcceptance)
+    lines.push(
+      `licence ${m.licenceAccepted ? 'accepted' : 'NOT accepted yet: fetch with --accept-licence to accept it'}: ${m.licenceUrl}`,
+    );
+  return lines;
+}

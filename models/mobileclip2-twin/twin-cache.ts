@@ -1,0 +1,19 @@
+/**
+ * The MobileCLIP2-S2 twin generated once per machine for tests (as models/clip-twin/twin-cache.ts does
+ * for the CLIP twins), keyed by generator version and seed.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cachedGeneration, copyCached } from '../clip-twin/twin-cache.ts';
+import { generateMobileClip2Twin, MOBILECLIP2_TWIN_SEED, MOBILECLIP2_TWIN_VERSION } from './generate-twin.ts';
+
+export function mobileClip2TwinCacheDir(): string {
+  const root = process.env.EIDOS_TWIN_CACHE ?? join(tmpdir(), 'eidos-twin-cache');
+  return join(root, `mobileclip2-s2-twin-v${MOBILECLIP2_TWIN_VERSION}-seed${MOBILECLIP2_TWIN_SEED}`);
+}
+
+export const cachedMobileClip2Twin = (): Promise<string> =>
+  cachedGeneration(mobileClip2TwinCacheDir(), (partial) => generateMobileClip2Twin(partial));
+
+/** A `generate` function for fetchModel that copies the cached twin (the manifest's pins are still checked). */
+export const copyCachedMobileClip2Twin = copyCached(cachedMobileClip2Twin);
