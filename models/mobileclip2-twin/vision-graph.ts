@@ -10,6 +10,7 @@
  */
 import { attr, type GraphSpec } from '../onnx/onnx-writer.ts';
 import { GraphBuilder } from '../clip-twin/graph-builder.ts';
+import { uniformWeights } from '../clip-twin/weights.ts';
 import { MCI2, PROJECTION_DIM } from './architecture.ts';
 
 interface ConvOptions {
@@ -19,11 +20,15 @@ interface ConvOptions {
   bias?: boolean;
 }
 
-/** Conv2d with "same" padding for odd kernels; weight std He-like over its fan-in. */
+/**
+ * Conv2d with "same" padding for odd kernels; weights at He's scale √(2/fan-in), so GELU stages keep
+ * the signal's variance (at √(1/fan-in) the photo's contribution faded to nothing by the head and every
+ * photo embedded alike).
+ */
 function conv(b: GraphBuilder, x: string, name: string, cin: number, cout: number, options: ConvOptions): string {
   const { kernel, stride = 1, groups = 1, bias = true } = options;
   const fanIn = (cin / groups) * kernel * kernel;
-  const weight = b.weight(`${name}.weight`, [cout, cin / groups, kernel, kernel], fanIn ** -0.5);
+  const weight = b.weight(`${name}.weight`, [cout, cin / groups, kernel, kernel], Math.sqrt(2 / fanIn));
   const inputs = bias ? [x, weight, b.weight(`${name}.bias`, [cout], 0.02)] : [x, weight];
   const pad = Math.floor(kernel / 2);
   return b.op('Conv', inputs, name, {
@@ -31,6 +36,38 @@ function conv(b: GraphBuilder, x: string, name: string, cin: number, cout: numbe
     strides: attr.ints([stride, stride]),
     pads: attr.ints([pad, pad, pad, pad]),
     group: attr.int(groups),
+    dilations: attr.ints([1, 1]),
+  });
+}
+
+/**
+ * A depthwise convolution that is the identity plus a learnt residual kernel: what RepMixer's and
+ * RepCPE's reparameterisation folds their skip connections into (the `id_tensor` plus the branches).
+ */
+function identityDepthwise(b: GraphBuilder, x: string, name: string, channels: number, kernel: number, seed: number): string {
+  const dims = [channels, 1, kernel, kernel];
+  const count = channels * kernel * kernel;
+  const centre = Math.floor(kernel / 2) * kernel + Math.floor(kernel / 2);
+  b.parameters += count;
+  const weight = `${name}.weight`;
+  b.initializers.push({
+    name: weight,
+    dims,
+    data: {
+      elemType: 'float32',
+      produce: () => {
+        const w = uniformWeights(seed, weight, count, 0.02);
+        for (let c = 0; c < channels; c++) w[c * kernel * kernel + centre]! += 1;
+        return w;
+      },
+    },
+  });
+  const pad = Math.floor(kernel / 2);
+  return b.op('Conv', [x, weight, b.weight(`${name}.bias`, [channels], 0.02)], name, {
+    kernel_shape: attr.ints([kernel, kernel]),
+    strides: attr.ints([1, 1]),
+    pads: attr.ints([pad, pad, pad, pad]),
+    group: attr.int(channels),
     dilations: attr.ints([1, 1]),
   });
 }
@@ -58,9 +95,9 @@ function convFfn(b: GraphBuilder, x: string, name: string, channels: number): st
   return conv(b, up, `${name}.fc2`, hidden, channels, { kernel: 1 });
 }
 
-function repMixerBlock(b: GraphBuilder, x: string, name: string, channels: number): string {
+function repMixerBlock(b: GraphBuilder, x: string, name: string, channels: number, seed: number): string {
   // RepMixer reparameterised: x + ls·(mixer(x) − norm(x)) is one depthwise 3×3 convolution with bias.
-  const mixed = conv(b, x, `${name}.token_mixer.reparam_conv`, channels, channels, { kernel: 3, groups: channels });
+  const mixed = identityDepthwise(b, x, `${name}.token_mixer.reparam_conv`, channels, 3, seed);
   return scaledResidual(b, mixed, convFfn(b, mixed, `${name}.convffn`, channels), `${name}.ffn`, channels);
 }
 
@@ -167,10 +204,10 @@ export function visionGraph(seed: number): { graph: GraphSpec; parameters: numbe
     }
     const attentionStage = stage === layers.length - 1;
     // RepCPE, reparameterised: one depthwise 7×7 convolution (identity folded in) before the attention stage.
-    if (attentionStage) x = conv(b, x, `stages.${stage}.pos_emb`, width, width, { kernel: 7, groups: width });
+    if (attentionStage) x = identityDepthwise(b, x, `stages.${stage}.pos_emb.reparam_conv`, width, 7, seed);
     for (let block = 0; block < (layers[stage] as number); block++) {
       const name = `stages.${stage}.blocks.${block}`;
-      x = attentionStage ? attentionBlock(b, x, name, width, side) : repMixerBlock(b, x, name, width);
+      x = attentionStage ? attentionBlock(b, x, name, width, side) : repMixerBlock(b, x, name, width, seed);
     }
   }
   const expanded = MCI2.clsRatio * w3;
