@@ -37,11 +37,14 @@ describe('eidos models …', () => {
     expect(models.map((m) => m.id)).toEqual([
       'clip-vit-b32-int8',
       'clip-vit-b32',
+      'clip-vit-b32-fp16',
+      'mobileclip2-s2',
       'mobileclip-s2',
       'synthetic-tiny',
       'synthetic-tiny-left',
       'clip-vit-b32-int8-twin',
       'clip-vit-b32-twin',
+      'mobileclip2-s2-twin',
     ]);
     expect(models.every((m) => !m.installed)).toBe(true);
     expect(models.find((m) => m.isDefault)?.id).toBe('clip-vit-b32-int8');
@@ -72,6 +75,26 @@ describe('eidos models …', () => {
     // MobileCLIP is unpinned: without the flag the refusal comes before any network use.
     expect(await main(['models', 'fetch', 'mobileclip-s2'], io)).toBe(1);
     expect(io.errText.join('\n')).toContain('--trust-unpinned');
+  });
+
+  it('refuses MobileCLIP2-S2 without --accept-licence, before any network use, naming the licence and its link', async () => {
+    const io = captureIo(false);
+    expect(await main(['models', 'fetch', 'mobileclip2-s2'], io)).toBe(1);
+    const message = io.errText.join('\n');
+    expect(message).toContain('Apple Machine Learning Research Model License');
+    expect(message).toContain('https://github.com/apple/ml-mobileclip/blob/main/LICENSE_MODELS');
+    expect(message).toContain('--accept-licence');
+  });
+
+  it('lists each model’s languages, published retrieval figure and source, licence state and twin', async () => {
+    const io = captureIo(false);
+    expect(await main(['models', 'list'], io)).toBe(0);
+    const text = io.outText.join('\n');
+    expect(text).toContain('text→image R@1 Flickr30k 74.8, COCO 48.8 (apple/ml-mobileclip results/mobileclip2_s2.jsonl');
+    expect(text).toContain('text→image R@1 Flickr30k 58.8, COCO 30.4 (open_clip');
+    expect(text).toContain('licence NOT accepted yet: fetch with --accept-licence');
+    expect(text).toContain('languages: English');
+    expect(text).toMatch(/default model on this machine \((CPU|Core ML)\): \S+ \(onnx\//);
   });
 
   it('rejects an import folder that does not exist, with exit code 1 and the path', async () => {
