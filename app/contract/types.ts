@@ -194,7 +194,23 @@ export interface ModelInfo {
   name: string;
   description: string;
   licence: string;
+  /** Where the licence can be read. */
+  licenceUrl?: string;
+  /** Its weights' licence restricts use: it downloads only after the user accepts it (remembered per model). */
+  requiresLicenceAcceptance: boolean;
+  /** No acceptance needed, or the user has accepted it. */
+  licenceAccepted: boolean;
+  /** Languages its text side reads, e.g. "English". */
+  languages?: string;
+  /** A published zero-shot text→image R@1 (%), with its source. */
+  retrieval?: { flickr30k: number; coco: number; source: string };
+  /** The architecture twin its speed is measured on. */
+  twin?: string;
   bytes: number;
+  /** The model this machine would install by default (its execution provider and accepted licences decide). */
+  recommended: boolean;
+  /** Why, on the recommended model (and on the one that would be recommended once its licence is accepted). */
+  recommendation?: string;
   installed: boolean;
   active: boolean;
   /** Photos of the library this model has embedded (the ones it can be compared on). */

@@ -32,12 +32,7 @@ function readAcceptances(modelsDir: string): Acceptances {
     const out: Acceptances = {};
     for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
       const v = value as Partial<LicenceAcceptance> | null;
-      if (
-        v &&
-        typeof v.licence === 'string' &&
-        typeof v.licenceUrl === 'string' &&
-        typeof v.acceptedAt === 'string'
-      )
+      if (v && typeof v.licence === 'string' && typeof v.licenceUrl === 'string' && typeof v.acceptedAt === 'string')
         out[id] = { licence: v.licence, licenceUrl: v.licenceUrl, acceptedAt: v.acceptedAt };
     }
     return out;

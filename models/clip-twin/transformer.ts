@@ -62,7 +62,10 @@ export function encoderLayer(
   );
   return b.op(
     'Add',
-    [afterAttention, mlp(b, b.layerNorm(afterAttention, `${name}.layer_norm2`, shape.width), `${name}.mlp`, shape, activation)],
+    [
+      afterAttention,
+      mlp(b, b.layerNorm(afterAttention, `${name}.layer_norm2`, shape.width), `${name}.mlp`, shape, activation),
+    ],
     name,
   );
 }

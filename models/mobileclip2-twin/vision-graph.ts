@@ -44,7 +44,14 @@ function conv(b: GraphBuilder, x: string, name: string, cin: number, cout: numbe
  * A depthwise convolution that is the identity plus a learnt residual kernel: what RepMixer's and
  * RepCPE's reparameterisation folds their skip connections into (the `id_tensor` plus the branches).
  */
-function identityDepthwise(b: GraphBuilder, x: string, name: string, channels: number, kernel: number, seed: number): string {
+function identityDepthwise(
+  b: GraphBuilder,
+  x: string,
+  name: string,
+  channels: number,
+  kernel: number,
+  seed: number,
+): string {
   const dims = [channels, 1, kernel, kernel];
   const count = channels * kernel * kernel;
   const centre = Math.floor(kernel / 2) * kernel + Math.floor(kernel / 2);
@@ -110,7 +117,11 @@ function attention(b: GraphBuilder, x: string, name: string, channels: number, s
     name,
     { perm: attr.ints([0, 2, 1]) },
   );
-  const qkv = b.op('MatMul', [tokens, b.weight(`${name}.qkv.weight`, [channels, 3 * channels], channels ** -0.5)], name);
+  const qkv = b.op(
+    'MatMul',
+    [tokens, b.weight(`${name}.qkv.weight`, [channels, 3 * channels], channels ** -0.5)],
+    name,
+  );
   const split = b.op(
     'Transpose',
     [b.op('Reshape', [qkv, b.ints(`${name}.qkv_shape`, [0, -1, 3, heads, MCI2.headDim])], name)],
@@ -199,7 +210,14 @@ export function visionGraph(seed: number): { graph: GraphSpec; parameters: numbe
   for (let stage = 0; stage < layers.length; stage++) {
     const width = widths[stage] as number;
     if (stage > 0) {
-      x = patchEmbed(b, x, `stages.${stage}.downsample`, widths[stage - 1] as number, width, MCI2.seDownsamples[stage]!);
+      x = patchEmbed(
+        b,
+        x,
+        `stages.${stage}.downsample`,
+        widths[stage - 1] as number,
+        width,
+        MCI2.seDownsamples[stage]!,
+      );
       side /= 2;
     }
     const attentionStage = stage === layers.length - 1;
@@ -213,8 +231,18 @@ export function visionGraph(seed: number): { graph: GraphSpec; parameters: numbe
   const expanded = MCI2.clsRatio * w3;
   x = conv(b, x, 'conv_exp', w3, expanded, { kernel: 3, groups: w3 });
   x = b.gelu(squeezeExcite(b, x, 'conv_exp.se', expanded), 'conv_exp');
-  const pooled = b.op('Reshape', [b.op('GlobalAveragePool', [x], 'head'), b.ints('head.flatten_shape', [0, -1])], 'head');
-  b.op('MatMul', [pooled, b.weight('head.proj', [expanded, PROJECTION_DIM], expanded ** -0.5)], 'head', undefined, 'image_embeds');
+  const pooled = b.op(
+    'Reshape',
+    [b.op('GlobalAveragePool', [x], 'head'), b.ints('head.flatten_shape', [0, -1])],
+    'head',
+  );
+  b.op(
+    'MatMul',
+    [pooled, b.weight('head.proj', [expanded, PROJECTION_DIM], expanded ** -0.5)],
+    'head',
+    undefined,
+    'image_embeds',
+  );
   return {
     parameters: b.parameters,
     graph: {

@@ -55,10 +55,12 @@ function cardLines(m: ModelListing): string[] {
     const r = m.card.retrieval;
     lines.push(
       `languages: ${m.card.languages}; memory: about ${m.bytes === null ? '?' : formatBytes(m.bytes)} of weights once loaded` +
-        (r ? `; text→image R@1 Flickr30k ${r.flickr30k}, COCO ${r.coco} (${r.source})` : ''),
+        (r ? `; zero-shot text→image R@1 Flickr30k ${r.flickr30k}, COCO ${r.coco} (${r.source})` : ''),
     );
     if (m.card.twin)
-      lines.push(`speed: measured on its architecture twin ${m.card.twin} ('npm run bench'; not measured in this build yet)`);
+      lines.push(
+        `speed: measured on its architecture twin ${m.card.twin} ('npm run bench'; not measured in this build yet)`,
+      );
   }
   if (m.requiresLicenceAcceptance)
     lines.push(

@@ -24,7 +24,14 @@ const modelsDir = mkdtempSync(join(tmpdir(), 'eidos-mobileclip2-run-'));
 afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
 
 async function embed(dir: string, pixels: Float32Array, n: number, fixedBatchGraph: boolean): Promise<Float32Array> {
-  const encoder = await Encoder.open({ model, modelDir: dir, towers: ['vision'], provider: 'cpu', threads: 2, fixedBatchGraph });
+  const encoder = await Encoder.open({
+    model,
+    modelDir: dir,
+    towers: ['vision'],
+    provider: 'cpu',
+    threads: 2,
+    fixedBatchGraph,
+  });
   try {
     if (fixedBatchGraph) expect(encoder.sessions[0]?.fixedBatch).toBe(8);
     return (await encoder.embedImages(pixels, n)).data;
@@ -41,7 +48,8 @@ describe('the MobileCLIP2-S2 twin’s image tower in Eidos', () => {
       .sort()
       .slice(0, 3);
     const pixels = new Float32Array(files.length * PER);
-    for (const [i, file] of files.entries()) pixels.set(await preprocessForModel(join(IMAGENET_DIR, file), model.preprocess), i * PER);
+    for (const [i, file] of files.entries())
+      pixels.set(await preprocessForModel(join(IMAGENET_DIR, file), model.preprocess), i * PER);
     const free = await embed(dir, pixels, files.length, false);
     const fixed = await embed(dir, pixels, files.length, true);
     expect(free.every(Number.isFinite)).toBe(true);

@@ -113,7 +113,9 @@ describe('MobileCLIP2 preprocessing parity with transformers.js on imagenet-dev'
       worstPhotoMeanPx = Math.max(worstPhotoMeanPx, meanPx);
     }
     const meanPx = sum / sample.length;
-    console.log(`MobileCLIP2 vs transformers.js, with resize: mean ${meanPx.toFixed(3)} px, worst photo ${worstPhotoMeanPx.toFixed(3)} px`);
+    console.log(
+      `MobileCLIP2 vs transformers.js, with resize: mean ${meanPx.toFixed(3)} px, worst photo ${worstPhotoMeanPx.toFixed(3)} px`,
+    );
     // The CLIP test's bounds (preprocess-parity.test.ts): mean < 6.5 px, worst photo < 25 px.
     expect(meanPx).toBeLessThan(6.5);
     expect(worstPhotoMeanPx).toBeLessThan(25);

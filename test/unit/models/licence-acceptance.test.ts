@@ -80,11 +80,19 @@ describe('licence acceptance before a download', () => {
     await fetchModel('restricted-model', { baseUrl }, context);
     const [open, restricted] = await listModels(context);
     expect(open).toMatchObject({ requiresLicenceAcceptance: false, licenceAccepted: true });
-    expect(restricted).toMatchObject({ requiresLicenceAcceptance: true, licenceAccepted: true, licenceUrl: LICENCE_URL });
+    expect(restricted).toMatchObject({
+      requiresLicenceAcceptance: true,
+      licenceAccepted: true,
+      licenceUrl: LICENCE_URL,
+    });
   });
 
   it('asks again when the manifest’s licence changes', async () => {
-    await fetchModel('restricted-model', { baseUrl, acceptLicence: true }, { modelsDir, manifest: restrictedManifest() });
+    await fetchModel(
+      'restricted-model',
+      { baseUrl, acceptLicence: true },
+      { modelsDir, manifest: restrictedManifest() },
+    );
     const changed = restrictedManifest(`${LICENCE}, version 2`);
     expect(licenceAccepted(modelsDir, changed.models[1]!)).toBe(false);
     const error = await rejection(fetchModel('restricted-model', { baseUrl }, { modelsDir, manifest: changed }));
@@ -94,7 +102,9 @@ describe('licence acceptance before a download', () => {
   it('makes the preferred model the Core ML default only once its licence is accepted; the CPU default never moves', async () => {
     const context = { modelsDir, manifest: restrictedManifest() };
     expect(defaultModelOf(context, 'coreml').id).toBe('open-model');
-    expect(defaultModelOf(context, 'coreml').reason).toContain('restricted-model is the better choice once you accept its licence');
+    expect(defaultModelOf(context, 'coreml').reason).toContain(
+      'restricted-model is the better choice once you accept its licence',
+    );
     await fetchModel('restricted-model', { baseUrl, acceptLicence: true }, context);
     expect(defaultModelOf(context, 'coreml').id).toBe('restricted-model');
     expect(defaultModelOf(context, 'cpu').id).toBe('open-model');

@@ -82,7 +82,8 @@ describe('the shipped model manifest', () => {
   it('describes MobileCLIP2-S2: pinned at a revision, 256 px without mean/std, pad 0 after end-of-text, licence to accept', () => {
     const model = findModel(shipped, 'mobileclip2-s2');
     expect(model.files.every((f) => f.sha256 !== null)).toBe(true);
-    for (const f of model.files) expect(f.url).toContain('/plhery/mobileclip2-onnx/resolve/ba95759a5bdbaca53e9111e2550a76ec09c8fd9e/');
+    for (const f of model.files)
+      expect(f.url).toContain('/plhery/mobileclip2-onnx/resolve/ba95759a5bdbaca53e9111e2550a76ec09c8fd9e/');
     expect(model.preprocess).toMatchObject({
       size: 256,
       shortestEdge: 256,

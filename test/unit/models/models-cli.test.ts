@@ -90,7 +90,9 @@ describe('eidos models …', () => {
     const io = captureIo(false);
     expect(await main(['models', 'list'], io)).toBe(0);
     const text = io.outText.join('\n');
-    expect(text).toContain('text→image R@1 Flickr30k 74.8, COCO 48.8 (apple/ml-mobileclip results/mobileclip2_s2.jsonl');
+    expect(text).toContain(
+      'text→image R@1 Flickr30k 74.8, COCO 48.8 (apple/ml-mobileclip results/mobileclip2_s2.jsonl',
+    );
     expect(text).toContain('text→image R@1 Flickr30k 58.8, COCO 30.4 (open_clip');
     expect(text).toContain('licence NOT accepted yet: fetch with --accept-licence');
     expect(text).toContain('languages: English');
