@@ -1,5 +1,5 @@
 /**
- * The shapes of Apple MobileCLIP2-S2 as its ONNX export carries them. Image tower: MCi2, a FastViT
+ * The shapes of Apple MobileCLIP2-S2 (and -S0) as their ONNX exports carry them. Image tower: MCi2 (MCi0), a FastViT
  * variant (apple/ml-mobileclip mobileclip/models/mci.py `mci2`, reparameterised for inference): a
  * convolutional stem, three stages of RepMixer blocks (depthwise convolutions and convolutional MLPs)
  * and a last stage of multi-head self-attention, then a grouped 3×3 expansion with squeeze-excitation,
@@ -8,20 +8,38 @@
  */
 import { CLIP_CONTEXT_LENGTH, CLIP_VOCAB_SIZE } from '../clip/processor-files.ts';
 
-export const MCI2 = {
-  imageSize: 256,
+/** One MCi image tower (FastViT variant) as mci.py defines it; MobileCLIP2-S2 is MCi2, -S0 is MCi0. */
+export interface MciShape {
+  imageSize: number;
   /** Blocks per stage; the last stage's blocks use attention, the others RepMixer. */
+  layers: readonly number[];
+  widths: readonly number[];
+  /** The stride-2 patch embeddings that carry squeeze-excitation (`se_downsamples`, per target stage). */
+  seDownsamples: readonly boolean[];
+  /** conv_exp widens the last stage by this before pooling (`cls_ratio`). */
+  clsRatio: number;
+}
+
+/** Shared by every MCi variant: MLP expansion, attention head width, mobileone SEBlock's reduction (`rd_ratio`). */
+export const MCI_MLP_RATIO = 3;
+export const MCI_HEAD_DIM = 32;
+export const MCI_SE_RATIO = 0.0625;
+
+export const MCI2: MciShape = {
+  imageSize: 256,
   layers: [4, 12, 24, 4],
   widths: [80, 160, 320, 640],
-  mlpRatio: 3,
-  /** The stride-2 patch embeddings into stages 3 and 4 carry squeeze-excitation (`se_downsamples`). */
   seDownsamples: [false, false, true, true],
-  headDim: 32,
-  /** conv_exp widens the last stage by this before pooling (`cls_ratio`). */
   clsRatio: 2,
-  /** mobileone SEBlock's reduction (`rd_ratio`). */
-  seRatio: 0.0625,
-} as const;
+};
+
+export const MCI0: MciShape = {
+  imageSize: 256,
+  layers: [2, 6, 10, 2],
+  widths: [64, 128, 256, 512],
+  seDownsamples: [false, false, true, true],
+  clsRatio: 2,
+};
 
 export const TEXT = {
   width: 512,
@@ -33,6 +51,3 @@ export const TEXT = {
 } as const;
 
 export const PROJECTION_DIM = 512;
-/** The real export's file sizes (plhery/mobileclip2-onnx onnx/s2, pinned in models/manifest.json). */
-export const REAL_VISION_BYTES = 143_044_797;
-export const REAL_TEXT_BYTES = 254_053_669;

@@ -11,7 +11,7 @@
 import { attr, type GraphSpec } from '../onnx/onnx-writer.ts';
 import { GraphBuilder } from '../clip-twin/graph-builder.ts';
 import { uniformWeights } from '../clip-twin/weights.ts';
-import { MCI2, PROJECTION_DIM } from './architecture.ts';
+import { MCI2, MCI_HEAD_DIM, MCI_MLP_RATIO, MCI_SE_RATIO, PROJECTION_DIM, type MciShape } from './architecture.ts';
 
 interface ConvOptions {
   kernel: number;
@@ -81,7 +81,7 @@ function identityDepthwise(
 
 /** mobileone SEBlock: global average → 1×1 reduce → ReLU → 1×1 expand → sigmoid → scale the input. */
 function squeezeExcite(b: GraphBuilder, x: string, name: string, channels: number): string {
-  const reduced = Math.floor(channels * MCI2.seRatio);
+  const reduced = Math.floor(channels * MCI_SE_RATIO);
   const pooled = b.op('GlobalAveragePool', [x], name);
   const squeezed = b.op('Relu', [conv(b, pooled, `${name}.reduce`, channels, reduced, { kernel: 1 })], name);
   const gate = b.op('Sigmoid', [conv(b, squeezed, `${name}.expand`, reduced, channels, { kernel: 1 })], name);
@@ -96,7 +96,7 @@ function scaledResidual(b: GraphBuilder, x: string, fx: string, name: string, ch
 
 /** ConvFFN: depthwise 7×7 (BatchNorm folded) → 1×1 up → GELU → 1×1 down. */
 function convFfn(b: GraphBuilder, x: string, name: string, channels: number): string {
-  const hidden = channels * MCI2.mlpRatio;
+  const hidden = channels * MCI_MLP_RATIO;
   const spatial = conv(b, x, `${name}.conv`, channels, channels, { kernel: 7, groups: channels });
   const up = b.gelu(conv(b, spatial, `${name}.fc1`, channels, hidden, { kernel: 1 }), `${name}.act`);
   return conv(b, up, `${name}.fc2`, hidden, channels, { kernel: 1 });
@@ -110,7 +110,7 @@ function repMixerBlock(b: GraphBuilder, x: string, name: string, channels: numbe
 
 /** MHSA over the h×w tokens of a [batch, c, h, w] map (qkv without bias, 32-wide heads), back to the map. */
 function attention(b: GraphBuilder, x: string, name: string, channels: number, side: number): string {
-  const heads = channels / MCI2.headDim;
+  const heads = channels / MCI_HEAD_DIM;
   const tokens = b.op(
     'Transpose',
     [b.op('Reshape', [x, b.ints(`${name}.flatten_shape`, [0, channels, -1])], name)],
@@ -124,7 +124,7 @@ function attention(b: GraphBuilder, x: string, name: string, channels: number, s
   );
   const split = b.op(
     'Transpose',
-    [b.op('Reshape', [qkv, b.ints(`${name}.qkv_shape`, [0, -1, 3, heads, MCI2.headDim])], name)],
+    [b.op('Reshape', [qkv, b.ints(`${name}.qkv_shape`, [0, -1, 3, heads, MCI_HEAD_DIM])], name)],
     name,
     { perm: attr.ints([2, 0, 3, 1, 4]) },
   );
@@ -132,7 +132,7 @@ function attention(b: GraphBuilder, x: string, name: string, channels: number, s
     b.op('Gather', [split, b.constant(`${name}.index_${i}`, [], BigInt64Array.of(BigInt(i)))], name, {
       axis: attr.int(0),
     });
-  const q = b.op('Mul', [part(0), b.scalar(`${name}.scale`, MCI2.headDim ** -0.5)], name);
+  const q = b.op('Mul', [part(0), b.scalar(`${name}.scale`, MCI_HEAD_DIM ** -0.5)], name);
   const k = b.op('Transpose', [part(1)], name, { perm: attr.ints([0, 1, 3, 2]) });
   const weights = b.op('Softmax', [b.op('MatMul', [q, k], name)], name, { axis: attr.int(-1) });
   const context = b.op('MatMul', [weights, part(2)], name);
@@ -199,10 +199,11 @@ function patchEmbed(b: GraphBuilder, x: string, name: string, cin: number, cout:
   return b.gelu(conv(b, y, `${name}.pointwise`, cout, cout, { kernel: 1 }), `${name}.act1`);
 }
 
-export function visionGraph(seed: number): { graph: GraphSpec; parameters: number } {
+export function visionGraph(seed: number, shape: MciShape = MCI2): { graph: GraphSpec; parameters: number } {
   const b = new GraphBuilder('fp32', seed);
-  const { widths, layers, imageSize } = MCI2;
-  const [w0, , , w3] = widths;
+  const { widths, layers, imageSize } = shape;
+  const w0 = widths[0]!;
+  const w3 = widths[widths.length - 1]!;
   let x = b.gelu(conv(b, 'pixel_values', 'stem.0', 3, w0, { kernel: 3, stride: 2 }), 'stem.0');
   x = b.gelu(conv(b, x, 'stem.1', w0, w0, { kernel: 3, stride: 2, groups: w0 }), 'stem.1');
   x = b.gelu(conv(b, x, 'stem.2', w0, w0, { kernel: 1 }), 'stem.2');
@@ -216,7 +217,7 @@ export function visionGraph(seed: number): { graph: GraphSpec; parameters: numbe
         `stages.${stage}.downsample`,
         widths[stage - 1] as number,
         width,
-        MCI2.seDownsamples[stage]!,
+        shape.seDownsamples[stage]!,
       );
       side /= 2;
     }
@@ -228,7 +229,7 @@ export function visionGraph(seed: number): { graph: GraphSpec; parameters: numbe
       x = attentionStage ? attentionBlock(b, x, name, width, side) : repMixerBlock(b, x, name, width, seed);
     }
   }
-  const expanded = MCI2.clsRatio * w3;
+  const expanded = shape.clsRatio * w3;
   x = conv(b, x, 'conv_exp', w3, expanded, { kernel: 3, groups: w3 });
   x = b.gelu(squeezeExcite(b, x, 'conv_exp.se', expanded), 'conv_exp');
   const pooled = b.op(
@@ -247,8 +248,7 @@ export function visionGraph(seed: number): { graph: GraphSpec; parameters: numbe
     parameters: b.parameters,
     graph: {
       name: 'main_graph',
-      docString:
-        'Eidos architecture twin of MobileCLIP2-S2 (image, MCi2): the real layout with pseudo-random weights; no real semantics.',
+      docString: `Eidos architecture twin of MobileCLIP2-${shape === MCI2 ? 'S2 (image, MCi2)' : 'S0 (image, MCi0)'}: the real layout with pseudo-random weights; no real semantics.`,
       inputs: [{ name: 'pixel_values', elemType: 'float32', dims: ['batch_size', 3, imageSize, imageSize] }],
       outputs: [{ name: 'image_embeds', elemType: 'float32', dims: ['batch_size', PROJECTION_DIM] }],
       initializers: b.initializers,

@@ -17,7 +17,8 @@ const TWINS = [
     twin: 'clip-vit-b32-twin',
     dir: () => cachedTwin('fp32'),
   },
-  { model: 'mobileclip2-s2', twin: 'mobileclip2-s2-twin', dir: cachedMobileClip2Twin },
+  { model: 'mobileclip2-s2', twin: 'mobileclip2-s2-twin', dir: () => cachedMobileClip2Twin('s2') },
+  { model: 'mobileclip2-s0', twin: 'mobileclip2-s0-twin', dir: () => cachedMobileClip2Twin('s0') },
 ];
 
 const store = resolveStore({});

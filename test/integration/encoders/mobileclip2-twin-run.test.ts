@@ -1,5 +1,5 @@
 /**
- * The MobileCLIP2-S2 twin's image tower through Eidos's encoder: 256-pixel photos from imagenet-dev,
+ * The MobileCLIP2-S2 and -S0 twins' image towers through Eidos's encoder: 256-pixel photos from imagenet-dev,
  * embedded on the CPU from the original graph and through the Core ML path's fixed-batch copy (batch 8,
  * app/models/coreml-copy.ts; run here on the CPU), which must agree row for row, padded batch or not.
  */
@@ -11,7 +11,8 @@ import { Encoder } from '../../../app/encoders/encoder.ts';
 import { preprocessForModel } from '../../../app/image/preprocess.ts';
 import { findModel, loadManifest } from '../../../app/models/manifest.ts';
 import { fetchModel } from '../../../app/models/store.ts';
-import { copyCachedMobileClip2Twin } from '../../../models/mobileclip2-twin/twin-cache.ts';
+import type { ModelSpec } from '../../../app/models/manifest-types.ts';
+import { copyCachedMobileClip2S0Twin, copyCachedMobileClip2Twin } from '../../../models/mobileclip2-twin/twin-cache.ts';
 import { IMAGENET_DIR } from '../image/clip-reference.ts';
 
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
@@ -19,11 +20,16 @@ vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
 const D = 512;
 const PER = 3 * 256 * 256;
 const manifest = loadManifest();
-const model = findModel(manifest, 'mobileclip2-s2-twin');
 const modelsDir = mkdtempSync(join(tmpdir(), 'eidos-mobileclip2-run-'));
 afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
 
-async function embed(dir: string, pixels: Float32Array, n: number, fixedBatchGraph: boolean): Promise<Float32Array> {
+async function embed(
+  model: ModelSpec,
+  dir: string,
+  pixels: Float32Array,
+  n: number,
+  fixedBatchGraph: boolean,
+): Promise<Float32Array> {
   const encoder = await Encoder.open({
     model,
     modelDir: dir,
@@ -40,9 +46,13 @@ async function embed(dir: string, pixels: Float32Array, n: number, fixedBatchGra
   }
 }
 
-describe('the MobileCLIP2-S2 twin’s image tower in Eidos', () => {
+describe.each([
+  { id: 'mobileclip2-s2-twin', copy: copyCachedMobileClip2Twin },
+  { id: 'mobileclip2-s0-twin', copy: copyCachedMobileClip2S0Twin },
+])('the $id image tower in Eidos', ({ id, copy }) => {
   it('embeds 256-pixel photos, and its fixed-batch Core ML copy gives the same rows', async () => {
-    const dir = (await fetchModel(model.id, { generate: copyCachedMobileClip2Twin }, { modelsDir, manifest })).path;
+    const model = findModel(manifest, id);
+    const dir = (await fetchModel(model.id, { generate: copy }, { modelsDir, manifest })).path;
     const files = readdirSync(IMAGENET_DIR)
       .filter((f) => /\.jpe?g$/i.test(f))
       .sort()
@@ -50,8 +60,8 @@ describe('the MobileCLIP2-S2 twin’s image tower in Eidos', () => {
     const pixels = new Float32Array(files.length * PER);
     for (const [i, file] of files.entries())
       pixels.set(await preprocessForModel(join(IMAGENET_DIR, file), model.preprocess), i * PER);
-    const free = await embed(dir, pixels, files.length, false);
-    const fixed = await embed(dir, pixels, files.length, true);
+    const free = await embed(model, dir, pixels, files.length, false);
+    const fixed = await embed(model, dir, pixels, files.length, true);
     expect(free.every(Number.isFinite)).toBe(true);
     for (let row = 0; row < files.length; row++) {
       let dot = 0;

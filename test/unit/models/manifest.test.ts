@@ -99,6 +99,16 @@ describe('the shipped model manifest', () => {
     expect(shipped.coreMlPreferredModel).toBe('mobileclip2-s2');
   });
 
+  it('describes MobileCLIP2-S0 like S2, from the export’s onnx/s0 files, with its own retrieval figure and twin', () => {
+    const s0 = findModel(shipped, 'mobileclip2-s0');
+    const s2 = findModel(shipped, 'mobileclip2-s2');
+    expect(s0.files.filter((f) => f.role !== 'tokenizer').every((f) => f.url!.includes('/onnx/s0/'))).toBe(true);
+    expect(s0.files.every((f) => f.sha256 !== null)).toBe(true);
+    expect(s0.preprocess).toEqual(s2.preprocess);
+    expect(s0).toMatchObject({ textPadId: 0, requiresLicenceAcceptance: true, licence: s2.licence });
+    expect(s0.card).toMatchObject({ retrieval: { flickr30k: 69.2, coco: 43.7 }, twin: 'mobileclip2-s0-twin' });
+  });
+
   it('refuses a licence to accept without its link, a negative pad id and an unknown preferred model', () => {
     const noLink = rawCopy();
     delete noLink.models.find((m) => m.id === 'mobileclip2-s2')!.licenceUrl;

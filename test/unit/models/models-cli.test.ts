@@ -39,12 +39,14 @@ describe('eidos models …', () => {
       'clip-vit-b32',
       'clip-vit-b32-fp16',
       'mobileclip2-s2',
+      'mobileclip2-s0',
       'mobileclip-s2',
       'synthetic-tiny',
       'synthetic-tiny-left',
       'clip-vit-b32-int8-twin',
       'clip-vit-b32-twin',
       'mobileclip2-s2-twin',
+      'mobileclip2-s0-twin',
     ]);
     expect(models.every((m) => !m.installed)).toBe(true);
     expect(models.find((m) => m.isDefault)?.id).toBe('clip-vit-b32-int8');
