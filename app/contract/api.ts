@@ -200,8 +200,8 @@ export const contract = {
   photo: method<PhotoDetail>()(object({ id: photoId }), 'Everything known about one photo.'),
   listModels: method<ModelInfo[]>()(none, 'Models in the manifest, whether installed and which is active.'),
   fetchModel: method<ModelInfo>()(
-    object({ id: string({ min: 1, max: 200 }) }),
-    'Downloads and verifies a model (the only network use); progress arrives as modelProgress events.',
+    object({ id: string({ min: 1, max: 200 }), acceptLicence: optional(boolean()) }),
+    'Downloads and verifies a model (the only network use); progress arrives as modelProgress events. A model under a restrictive licence needs acceptLicence once (remembered).',
   ),
   compareModels: method<ModelComparison>()(
     object({

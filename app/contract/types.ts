@@ -189,14 +189,22 @@ export interface ModelProgress {
   error?: string;
 }
 
-/** What the model table (README, `eidos models list`, the first-run view) shows to help a user choose. */
+/**
+ * What the model table (README, `eidos models list`, the first-run view and Settings) shows to help a user
+ * choose: facts about the model itself, each figure with its source. Absent for test models.
+ */
 export interface ModelCard {
-  /** Languages a query may be written in, in words. */
+  /** Languages a query may be written in, in words: "English", or the languages of a multilingual model. */
   languages: string;
+  /**
+   * A published zero-shot text→image retrieval figure (R@1, %) on COCO and, where published, Flickr30k, with
+   * where it was published; `note` for other published figures of the same source (e.g. ImageNet top-1).
+   */
+  retrieval?: { coco: number; flickr30k?: number; note?: string; source: string };
+  /** The architecture twin (a `*-twin` id) that stands in for it in tests and speed measurements. */
+  twin?: string;
   /** Peak memory of indexing with this model, in MB, as measured here; absent until measured. */
   memoryMb?: number;
-  /** A published zero-shot retrieval figure, and where it is published. */
-  retrieval: { figure: string; source: string };
   /** Speed measured here on the model's architecture twin, e.g. "9 photos/s on 2 cores"; absent until measured. */
   speed?: string;
 }
@@ -206,9 +214,19 @@ export interface ModelInfo {
   name: string;
   description: string;
   licence: string;
+  /** Where the licence can be read. */
+  licenceUrl?: string;
+  /** Its weights' licence restricts use: it downloads only after the user accepts it (remembered per model). */
+  requiresLicenceAcceptance: boolean;
+  /** No acceptance needed, or the user has accepted it. */
+  licenceAccepted: boolean;
   bytes: number;
   /** The model-table entry, for the models a user may choose (not the test models). */
   card?: ModelCard;
+  /** The model this machine would install by default (its execution provider and accepted licences decide). */
+  recommended: boolean;
+  /** Why, on the recommended model (and on the one that would be recommended once its licence is accepted). */
+  recommendation?: string;
   installed: boolean;
   active: boolean;
   /** Photos of the library this model has embedded (the ones it can be compared on). */

@@ -171,7 +171,7 @@ export class Encoder {
         parts.push(await this.request({ id: 0, kind: 'texts', texts: batch, len }, batch.length, []));
         continue;
       }
-      const { inputIds, attentionMask } = this.tokenizer.encodeBatch(batch, len);
+      const { inputIds, attentionMask } = this.tokenizer.encodeBatch(batch, len, this.model.text?.padId);
       parts.push(
         await this.request(
           { id: 0, kind: 'text', ids: inputIds, mask: attentionMask, n: batch.length, len },

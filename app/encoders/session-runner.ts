@@ -31,6 +31,7 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
   let vision: InferenceSession | undefined;
   let text: InferenceSession | undefined;
   let visionBatch: number | undefined;
+  let textBatch: number | undefined;
   if (init.visionPath) {
     const opened = await openSession({
       path: init.visionPath,
@@ -57,6 +58,7 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
     const opened = await openSession({ path: init.textPath, provider: 'cpu', threads: init.threads, memArena: false });
     checkTextSession(opened.session, init.textPath, init.outputs?.text);
     text = opened.session;
+    textBatch = fixedBatchOf(opened.session, 'input_ids');
     reports.push({ tower: 'text', provider: opened.provider, file: init.textPath });
   }
 
@@ -92,8 +94,27 @@ export async function openRunner(init: WorkerInit): Promise<SessionRunner> {
         const { inputIds, attentionMask } = tokenizer.encodeBatch(req.texts, req.len);
         req = { id: req.id, kind: 'text', ids: inputIds, mask: attentionMask, n: req.texts.length, len: req.len };
       }
-      const out = await runText(text, req.ids, req.mask, req.n, req.len, init.outputs?.text);
-      return { data: normalizeRows(out.data.slice(0, req.n * out.d), req.n, out.d), d: out.d };
+      const outputName = init.outputs?.text;
+      if (textBatch === undefined || textBatch === req.n) {
+        const out = await runText(text, req.ids, req.mask, req.n, req.len, outputName);
+        return { data: normalizeRows(out.data.slice(0, req.n * out.d), req.n, out.d), d: out.d };
+      }
+      // A text graph with a fixed batch (some open_clip exports fix it to 1): run that many rows at a time.
+      const rows: Float32Array[] = [];
+      let d = 0;
+      for (let start = 0; start < req.n; start += textBatch) {
+        const count = Math.min(textBatch, req.n - start);
+        const ids = new BigInt64Array(textBatch * req.len);
+        const mask = new BigInt64Array(textBatch * req.len);
+        ids.set(req.ids.subarray(start * req.len, (start + count) * req.len));
+        mask.set(req.mask.subarray(start * req.len, (start + count) * req.len));
+        const out = await runText(text, ids, mask, textBatch, req.len, outputName);
+        rows.push(out.data.slice(0, count * out.d));
+        d = out.d;
+      }
+      const data = new Float32Array(req.n * d);
+      rows.forEach((part, i) => data.set(part, i * textBatch * d));
+      return { data: normalizeRows(data, req.n, d), d };
     },
     async release() {
       await vision?.release();

@@ -6,6 +6,7 @@ import { PRIVATE_DIR_MODE } from '../util/private-fs.ts';
 import { downloadFile } from './download.ts';
 import { loadGenerator, type GeneratorName } from './generators.ts';
 import { withModelLock, installPartial } from './install.ts';
+import { licenceAccepted, licenceRefusal, recordLicenceAcceptance } from './licence-acceptance.ts';
 import { isPinned } from './manifest.ts';
 import type { ModelFile, ModelSpec } from './manifest-types.ts';
 import { resolveStore, type ResolvedStore, type StoreContext } from './store-context.ts';
@@ -26,6 +27,12 @@ export interface FetchOptions {
   signal?: AbortSignal;
   /** Accept files the manifest has no sha256 for; their observed hashes are returned. */
   trustUnpinned?: boolean;
+  /**
+   * The user accepts the model's restrictive licence (manifest `requiresLicenceAcceptance`) now; it is
+   * remembered for this model. Without it, and without an earlier acceptance, such a model is refused
+   * before anything downloads.
+   */
+  acceptLicence?: boolean;
   /** Tests only: fetch `<baseUrl>/<file path>` instead of the manifest URLs (may be plain http on loopback). */
   baseUrl?: string;
   /**
@@ -161,6 +168,10 @@ export async function fetchModel(
 ): Promise<FetchResult> {
   const store = resolveStore(context);
   const model = store.model(id);
+  if (!licenceAccepted(store.dir, model)) {
+    if (!options.acceptLicence) throw licenceRefusal(model);
+    recordLicenceAcceptance(store.dir, model);
+  }
   const unpinned = model.files.filter((f) => !isPinned(f));
   if (model.source === 'download' && unpinned.length > 0 && !options.trustUnpinned) refuseUnpinned(model, unpinned);
 

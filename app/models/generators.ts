@@ -11,6 +11,10 @@ const GENERATORS = {
   'clip-twin-fp32': async () => (await import('../../models/clip-twin/generate-twin.ts')).generateClipTwinFp32,
   'clip-twin-int8': async () => (await import('../../models/clip-twin/generate-twin.ts')).generateClipTwinInt8,
   'siglip2-twin': async () => (await import('../../models/siglip2-twin/generate-twin.ts')).generateSiglip2Twin,
+  'mobileclip2-s2-twin': async () =>
+    (await import('../../models/mobileclip2-twin/generate-twin.ts')).generateMobileClip2S2Twin,
+  'mobileclip2-s0-twin': async () =>
+    (await import('../../models/mobileclip2-twin/generate-twin.ts')).generateMobileClip2S0Twin,
 } satisfies Record<string, () => Promise<Generator>>;
 
 export type GeneratorName = keyof typeof GENERATORS;

@@ -47,16 +47,21 @@ export interface ModelFile {
 }
 
 /**
- * How a query becomes `input_ids`. Absent: CLIP's (byte-level BPE, start and end tokens, attention mask).
- * `gemma`: the model's own `tokenizer.json` run by @huggingface/tokenizers (its post-processor adds what
- * the model expects, e.g. SigLIP 2's <eos>), cut to `contextLength` and padded on the right with `padId`.
+ * How a query becomes `input_ids`. Absent: CLIP's (byte-level BPE, start and end tokens, attention mask,
+ * padded with its end-of-text token). `gemma`: the model's own `tokenizer.json` run by @huggingface/tokenizers
+ * (its post-processor adds what the model expects, e.g. SigLIP 2's <eos>), cut to `contextLength`.
  */
 export interface TextSpec {
   tokenizer: 'clip' | 'gemma';
-  /** Lower-case the query first (SigLIP 2 was trained on lower-cased text). */
-  lowercase: boolean;
-  /** The id that fills a sequence up to `contextLength`. */
-  padId: number;
+  /** Lower-case the query first (SigLIP 2 was trained on lower-cased text); absent: false. CLIP's BPE lower-cases anyway. */
+  lowercase?: boolean;
+  /**
+   * The id that fills every row after its text up to `contextLength` (after the end-of-text token for CLIP).
+   * Required for `gemma` (SigLIP 2: 0, `<pad>`). For `clip`, absent means its own pad token (end-of-text);
+   * MobileCLIP2 needs 0: its text graph pools at the last position holding the largest id, and end-of-text is
+   * the largest id, so padding with it would pool at the last pad.
+   */
+  padId?: number;
 }
 
 /** The towers' output names. Absent: CLIP's (`image_embeds`, `text_embeds`). */
@@ -97,6 +102,12 @@ export interface ModelSpec {
   coreMlFlags?: number;
   /** Where the pins come from, what is unconfirmed. */
   notes?: string;
+  /**
+   * The weights' licence restricts use (e.g. Apple's research-only model licence): nothing downloads
+   * until the user has accepted it, once per model (`--accept-licence`, the checkbox in the app);
+   * app/models/licence-acceptance.ts remembers it.
+   */
+  requiresLicenceAcceptance?: boolean;
   files: ModelFile[];
 }
 
@@ -106,5 +117,10 @@ export interface Manifest {
   defaultModel: string;
   /** The default where Core ML runs them (a float export: see platform-default.ts); `defaultModel` when absent. */
   coreMlDefaultModel?: string;
+  /**
+   * The Core ML default once the user has accepted its licence (MobileCLIP2-S2: better retrieval and
+   * faster than CLIP, but research-only weights); `coreMlDefaultModel` until then.
+   */
+  coreMlPreferredModel?: string;
   models: ModelSpec[];
 }

@@ -96,32 +96,23 @@ function readPreprocess(r: Reader, raw: unknown, field: string): PreprocessSpec 
 function readText(r: Reader, raw: unknown, field: string): TextSpec {
   const t = r.object(raw, field);
   if (t.tokenizer !== 'clip' && t.tokenizer !== 'gemma') r.fail(`${field}.tokenizer`, "must be 'clip' or 'gemma'");
-  if (typeof t.lowercase !== 'boolean') r.fail(`${field}.lowercase`, 'must be true or false');
+  if (t.lowercase !== undefined && typeof t.lowercase !== 'boolean')
+    r.fail(`${field}.lowercase`, 'must be true or false');
+  // Gemma has no pad of its own here to fall back on; CLIP's is its end-of-text token.
+  const padId =
+    t.padId === undefined && t.tokenizer === 'clip'
+      ? undefined
+      : r.number(t.padId, `${field}.padId`, { integer: true, min: 0 });
   return {
     tokenizer: t.tokenizer,
-    lowercase: t.lowercase,
-    padId: r.number(t.padId, `${field}.padId`, { integer: true, min: 0 }),
+    ...(t.lowercase === undefined ? {} : { lowercase: t.lowercase }),
+    ...(padId === undefined ? {} : { padId }),
   };
 }
 
 function readOutputs(r: Reader, raw: unknown, field: string): OutputNames {
   const o = r.object(raw, field);
   return { image: r.string(o.image, `${field}.image`), text: r.string(o.text, `${field}.text`) };
-}
-
-function readCard(r: Reader, raw: unknown, field: string): ModelCard {
-  const c = r.object(raw, field);
-  const retrieval = r.object(c.retrieval, `${field}.retrieval`);
-  const speed = r.optionalString(c.speed, `${field}.speed`);
-  return {
-    languages: r.string(c.languages, `${field}.languages`),
-    ...(c.memoryMb === undefined ? {} : { memoryMb: r.number(c.memoryMb, `${field}.memoryMb`, { min: 1 }) }),
-    retrieval: {
-      figure: r.string(retrieval.figure, `${field}.retrieval.figure`),
-      source: r.string(retrieval.source, `${field}.retrieval.source`),
-    },
-    ...(speed === undefined ? {} : { speed }),
-  };
 }
 
 function readFile(r: Reader, raw: unknown, field: string, source: ModelSpec['source']): ModelFile {
@@ -152,6 +143,32 @@ function readFile(r: Reader, raw: unknown, field: string, source: ModelSpec['sou
   return { role, path, bytes, sha256, ...(url === undefined ? {} : { url }) };
 }
 
+function readCard(r: Reader, raw: unknown, field: string): ModelCard {
+  const c = r.object(raw, field);
+  let retrieval: ModelCard['retrieval'];
+  if (c.retrieval !== undefined) {
+    const q = r.object(c.retrieval, `${field}.retrieval`);
+    const note = r.optionalString(q.note, `${field}.retrieval.note`);
+    retrieval = {
+      coco: r.number(q.coco, `${field}.retrieval.coco`, { min: 0 }),
+      ...(q.flickr30k === undefined
+        ? {}
+        : { flickr30k: r.number(q.flickr30k, `${field}.retrieval.flickr30k`, { min: 0 }) }),
+      ...(note === undefined ? {} : { note }),
+      source: r.string(q.source, `${field}.retrieval.source`),
+    };
+  }
+  const twin = r.optionalString(c.twin, `${field}.twin`);
+  const speed = r.optionalString(c.speed, `${field}.speed`);
+  return {
+    languages: r.string(c.languages, `${field}.languages`),
+    ...(retrieval ? { retrieval } : {}),
+    ...(twin === undefined ? {} : { twin }),
+    ...(c.memoryMb === undefined ? {} : { memoryMb: r.number(c.memoryMb, `${field}.memoryMb`, { min: 1 }) }),
+    ...(speed === undefined ? {} : { speed }),
+  };
+}
+
 function readModel(r: Reader, raw: unknown, field: string): ModelSpec {
   const m = r.object(raw, field);
   const id = r.string(m.id, `${field}.id`);
@@ -175,6 +192,11 @@ function readModel(r: Reader, raw: unknown, field: string): ModelSpec {
       : r.number(m.coreMlFlags, `${field}.coreMlFlags`, { integer: true, min: 0 });
   const licenceUrl = r.optionalString(m.licenceUrl, `${field}.licenceUrl`);
   const notes = r.optionalString(m.notes, `${field}.notes`);
+  if (m.requiresLicenceAcceptance !== undefined && typeof m.requiresLicenceAcceptance !== 'boolean')
+    r.fail(`${field}.requiresLicenceAcceptance`, 'must be true or false');
+  const requiresLicenceAcceptance = m.requiresLicenceAcceptance === true;
+  if (requiresLicenceAcceptance && licenceUrl === undefined)
+    r.fail(`${field}.licenceUrl`, 'must link the licence a user is asked to accept');
   return {
     id,
     name: r.string(m.name, `${field}.name`),
@@ -193,6 +215,7 @@ function readModel(r: Reader, raw: unknown, field: string): ModelSpec {
     ...(generator === undefined ? {} : { generator }),
     ...(coreMlFlags === undefined ? {} : { coreMlFlags }),
     ...(notes === undefined ? {} : { notes }),
+    ...(requiresLicenceAcceptance ? { requiresLicenceAcceptance } : {}),
     files,
   };
 }
@@ -213,7 +236,20 @@ export function parseManifest(raw: unknown, file: string): Manifest {
   const coreMlDefaultModel = r.optionalString(root.coreMlDefaultModel, 'coreMlDefaultModel');
   if (coreMlDefaultModel !== undefined && !ids.includes(coreMlDefaultModel))
     r.fail('coreMlDefaultModel', `names '${coreMlDefaultModel}', which is not in models (${ids.join(', ')})`);
-  return { version: 1, defaultModel, ...(coreMlDefaultModel === undefined ? {} : { coreMlDefaultModel }), models };
+  const coreMlPreferredModel = r.optionalString(root.coreMlPreferredModel, 'coreMlPreferredModel');
+  if (coreMlPreferredModel !== undefined && !ids.includes(coreMlPreferredModel))
+    r.fail('coreMlPreferredModel', `names '${coreMlPreferredModel}', which is not in models (${ids.join(', ')})`);
+  for (const model of models) {
+    if (model.card?.twin !== undefined && !ids.includes(model.card.twin))
+      r.fail(`models[${ids.indexOf(model.id)}].card.twin`, `names '${model.card.twin}', which is not in models`);
+  }
+  return {
+    version: 1,
+    defaultModel,
+    ...(coreMlDefaultModel === undefined ? {} : { coreMlDefaultModel }),
+    ...(coreMlPreferredModel === undefined ? {} : { coreMlPreferredModel }),
+    models,
+  };
 }
 
 export function loadManifest(file: string = defaultManifestPath()): Manifest {

@@ -2,6 +2,7 @@
  * What a model's ONNX towers must look like for Eidos to run them, derived from its manifest entry:
  *   vision: pixel_values float32 [batch, 3, size, size] → image_embeds float32 [batch, embeddingDim]
  *   text:   input_ids int64 [batch, ≤ contextLength] (+ attention_mask, same shape) → text_embeds float32 [batch, embeddingDim]
+ *           (the text batch may also be fixed to 1, as some open_clip exports have it: the runner then feeds one row at a time)
  * (the outputs under the names the manifest's `outputs` gives, e.g. SigLIP's `pooler_output`; other outputs may exist)
  * The batch (and the text length) may be symbolic; a fixed size must be the manifest's. The fixed-batch copy
  * of a vision tower that Core ML runs (coreml-copy.ts) is checked with its batch instead: a number, not a symbol.
@@ -11,7 +12,7 @@ import type { ModelSpec } from './manifest-types.ts';
 import { inspectOnnx, type OnnxOutline, type OnnxValueInfo } from './onnx-inspect.ts';
 
 /** A symbolic dimension (any name), or this exact size. */
-type Dim = 'symbolic' | number | 'symbolic-or-context';
+type Dim = 'symbolic' | number | 'symbolic-or-context' | 'symbolic-or-one';
 
 interface Expected {
   name: string;
@@ -33,18 +34,24 @@ function expected(
       outputs: [{ name: model.outputs?.image ?? 'image_embeds', elemType: 'float32', dims: [batch, d] }],
     };
   }
-  const tokens: Dim[] = ['symbolic', 'symbolic-or-context'];
+  const tokens: Dim[] = ['symbolic-or-one', 'symbolic-or-context'];
   return {
     inputs: [
       { name: 'input_ids', elemType: 'int64', dims: tokens },
       { name: 'attention_mask', elemType: 'int64', dims: tokens, optional: true },
     ],
-    outputs: [{ name: model.outputs?.text ?? 'text_embeds', elemType: 'float32', dims: ['symbolic', d] }],
+    outputs: [{ name: model.outputs?.text ?? 'text_embeds', elemType: 'float32', dims: ['symbolic-or-one', d] }],
   };
 }
 
 const showDim = (dim: Dim, model: ModelSpec): string =>
-  dim === 'symbolic' ? 'batch' : dim === 'symbolic-or-context' ? `≤${model.contextLength}` : String(dim);
+  dim === 'symbolic'
+    ? 'batch'
+    : dim === 'symbolic-or-one'
+      ? 'batch or 1'
+      : dim === 'symbolic-or-context'
+        ? `≤${model.contextLength}`
+        : String(dim);
 const showExpected = (e: Expected, model: ModelSpec): string =>
   `${e.elemType} [${e.dims.map((dim) => showDim(dim, model)).join(', ')}]`;
 const showActual = (v: OnnxValueInfo): string =>
@@ -53,6 +60,7 @@ const showActual = (v: OnnxValueInfo): string =>
 function dimFits(actual: number | string | null, want: Dim, model: ModelSpec): boolean {
   if (want === 'symbolic') return typeof actual !== 'number';
   if (want === 'symbolic-or-context') return typeof actual !== 'number' || actual === model.contextLength;
+  if (want === 'symbolic-or-one') return typeof actual !== 'number' || actual === 1;
   return actual === want;
 }
 

@@ -7,9 +7,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EidosError } from '../contract/errors.ts';
 import { isPinned } from './manifest.ts';
-import { defaultModelFor } from './platform-default.ts';
+import { licenceAccepted } from './licence-acceptance.ts';
+import { defaultModelFor, type DefaultChoice, type ProviderName } from './platform-default.ts';
 import type { ModelCard, ModelFileRole } from './manifest-types.ts';
-import { resolveStore, type StoreContext } from './store-context.ts';
+import { resolveStore, type ResolvedStore, type StoreContext } from './store-context.ts';
 import { stampStillValid } from './verify.ts';
 
 export { fetchModel, type FetchOptions, type FetchResult, type ModelProgressEvent } from './fetch-model.ts';
@@ -17,11 +18,26 @@ export { importModel, type ImportOptions, type ImportResult } from './import-mod
 export { verifyModel, type FileCheck, type FileStatus, type ModelCheck } from './verify.ts';
 export type { StoreContext } from './store-context.ts';
 
+/** The default model of this machine's store: its provider, and the licences its user has accepted. */
+export function defaultModelOf(context: StoreContext = {}, provider?: ProviderName): DefaultChoice {
+  return defaultOfStore(resolveStore(context), provider);
+}
+
+const defaultOfStore = (store: ResolvedStore, provider?: ProviderName): DefaultChoice =>
+  defaultModelFor(store.manifest, provider, (id) => licenceAccepted(store.dir, store.model(id)));
+
 export interface ModelListing {
   id: string;
   name: string;
   description: string;
   licence: string;
+  licenceUrl?: string;
+  /** Its licence must be accepted before it downloads (manifest `requiresLicenceAcceptance`). */
+  requiresLicenceAcceptance: boolean;
+  /** No acceptance needed, or the user has accepted it. */
+  licenceAccepted: boolean;
+  /** The model-table entry (absent for test models). */
+  card?: ModelCard;
   source: 'download' | 'generated';
   /** Total size of the files; null while any size is unknown. */
   bytes: number | null;
@@ -32,12 +48,11 @@ export interface ModelListing {
   verified: boolean;
   /** The default on this machine (its execution provider decides: platform-default.ts). */
   isDefault: boolean;
-  /** The model-table entry (absent for test models). */
-  card?: ModelCard;
 }
 
 export async function listModels(context: StoreContext = {}): Promise<ModelListing[]> {
   const store = resolveStore(context);
+  const defaultId = defaultOfStore(store).id;
   return Promise.all(
     store.manifest.models.map(async (model) => {
       const dir = store.installDir(model.id);
@@ -48,13 +63,16 @@ export async function listModels(context: StoreContext = {}): Promise<ModelListi
         name: model.name,
         description: model.description,
         licence: model.licence,
-        ...(model.card ? { card: model.card } : {}),
+        ...(model.licenceUrl === undefined ? {} : { licenceUrl: model.licenceUrl }),
+        requiresLicenceAcceptance: model.requiresLicenceAcceptance === true,
+        licenceAccepted: licenceAccepted(store.dir, model),
+        ...(model.card === undefined ? {} : { card: model.card }),
         source: model.source,
         bytes: sizes.includes(null) ? null : (sizes as number[]).reduce((a, b) => a + b, 0),
         pinned: model.files.every(isPinned),
         installed,
         verified: installed && (await stampStillValid(model, dir)),
-        isDefault: model.id === defaultModelFor(store.manifest).id,
+        isDefault: model.id === defaultId,
       };
     }),
   );

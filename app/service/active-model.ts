@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { EidosError } from '../contract/errors.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
-import { defaultModelFor } from '../models/platform-default.ts';
+import { defaultModelOf } from '../models/store.ts';
 import { resolveStore, type StoreContext } from '../models/store-context.ts';
 
 export interface ActiveModel {
@@ -29,7 +29,7 @@ export function chooseModel(preferences: Array<string | undefined>, context: Sto
       `model ${explicit} is not installed: run 'eidos models fetch ${explicit}' (or 'eidos models import <folder>' on a machine without internet).`,
     );
   }
-  const defaultId = defaultModelFor(store.manifest).id;
+  const defaultId = defaultModelOf(context).id;
   const fallback =
     installed.find((m) => m.id === defaultId) ??
     installed.find((m) => m.id === store.manifest.defaultModel) ??

@@ -13,7 +13,7 @@ import { createMediaAccess } from './media-access.ts';
 import { assertSettingsPatch, readSettings, writeSettings } from './settings.ts';
 import { describeError, EidosError, isEidosError } from '../contract/errors.ts';
 import { listModels } from '../models/store.ts';
-import { fetchModel } from './models.ts';
+import { defaultModelOf, fetchModel, loadManifest } from './models.ts';
 import { recordedPlacements } from './session-placement.ts';
 import { ensureDataDir, indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import { assertIndexSound } from '../store/health.ts';
@@ -260,24 +260,37 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     async listModels() {
       const models = await listModels(modelContext);
       const indexed = new Map(engine?.store.status().models.map((m) => [m.modelId, m.embeddings]));
+      const choice = defaultModelOf(modelContext);
+      // Under Core ML, the preferred model (MobileCLIP2-S2) is recommended once its licence is accepted: say so on it.
+      const preferred = choice.provider === 'coreml' ? loadManifest().coreMlPreferredModel : undefined;
       return models.map((m) => ({
         id: m.id,
         name: m.name,
         description: m.description,
         licence: m.licence,
+        ...(m.licenceUrl === undefined ? {} : { licenceUrl: m.licenceUrl }),
+        requiresLicenceAcceptance: m.requiresLicenceAcceptance,
+        licenceAccepted: m.licenceAccepted,
         ...(m.card ? { card: m.card } : {}),
+        recommended: m.id === choice.id,
+        ...(m.id === choice.id
+          ? { recommendation: choice.reason }
+          : m.id === preferred && !m.licenceAccepted
+            ? { recommendation: `the best choice on this Mac once you accept its licence: ${m.licence}` }
+            : {}),
         bytes: m.bytes ?? 0,
         installed: m.installed,
         active: engine?.model.id === m.id,
         indexedPhotos: indexed.get(m.id) ?? 0,
       }));
     },
-    async fetchModel({ id }) {
+    async fetchModel({ id, acceptLicence }) {
       let total = 0;
       try {
         await fetchModel(
           id,
           {
+            ...(acceptLicence === true ? { acceptLicence } : {}),
             onProgress: (p) => {
               total = p.totalBytes;
               const state = p.state === 'generating' ? 'downloading' : p.state;

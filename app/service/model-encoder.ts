@@ -9,8 +9,8 @@ import { Encoder } from '../encoders/encoder.ts';
 import { onnxRuntimeVersion } from '../encoders/onnx-session.ts';
 import { preprocessForModel } from '../image/preprocess.ts';
 import { probeKernels } from '../kernels/probe.ts';
-import { loadManifest } from '../models/manifest.ts';
-import { defaultModelFor, defaultProvider, type DefaultChoice, type ProviderName } from '../models/platform-default.ts';
+import { defaultProvider, type DefaultChoice, type ProviderName } from '../models/platform-default.ts';
+import { defaultModelOf } from '../models/store.ts';
 import { indexPath, modelsDir } from '../paths.ts';
 import { chooseModel } from './active-model.ts';
 import type { ModelChoice } from './model-choice.ts';
@@ -20,7 +20,7 @@ import { readSettings } from './settings.ts';
 export type { ModelChoice };
 
 const describeDefault = (choice: DefaultChoice): string =>
-  `${choice.id} for ${choice.provider === 'coreml' ? 'Core ML' : 'the CPU'} (${choice.reason})`;
+  `${choice.id} (${choice.files.join(' + ')}) for ${choice.provider === 'coreml' ? 'Core ML' : 'the CPU'}, because ${choice.reason}`;
 
 async function withEncoder<T>(
   choice: ModelChoice,
@@ -82,7 +82,9 @@ export async function doctorReport(choice: ModelChoice): Promise<{ ok: boolean; 
     memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
     onnxruntime: onnxRuntimeVersion(),
     requestedProvider: choice.provider ?? `auto (${defaultProvider()})`,
-    defaultModel: describeDefault(defaultModelFor(loadManifest(), choice.provider ?? defaultProvider())),
+    defaultModel: describeDefault(
+      defaultModelOf({ modelsDir: modelsDir(choice.home) }, choice.provider ?? defaultProvider()),
+    ),
     // Each kernel operation run once here, so the report names the backend that ran it, not one assumed.
     kernels: await probeKernels(),
     dataDir: choice.home,

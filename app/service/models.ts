@@ -28,6 +28,7 @@ export const importModel = (folder: string, options: ImportOptions = {}, context
   importIntoStore(folder, withCoreMlCopy(options), context);
 
 export {
+  defaultModelOf,
   listModels,
   verifyModel,
   type FileCheck,

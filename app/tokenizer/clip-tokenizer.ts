@@ -84,13 +84,19 @@ export class ClipTokenizer {
 
   /**
    * Encodes many texts into [n, contextLength] tensors for the text encoder: rows longer than the
-   * context are cut to fit while keeping the end token (the model pools at it); shorter rows are padded.
+   * context are cut to fit while keeping the end token (the model pools at it); shorter rows are padded
+   * after their end token with `padId` (default: the tokenizer's pad token). A model that pools at the
+   * last position of the largest id (MobileCLIP2's export) needs 0 there: end-of-text padding would move
+   * its pooling onto the last pad (manifest `text.padId`).
    */
-  encodeBatch(texts: readonly string[], contextLength = CLIP_CONTEXT_LENGTH): EncodedBatch {
+  encodeBatch(texts: readonly string[], contextLength = CLIP_CONTEXT_LENGTH, padId = this.padId): EncodedBatch {
     if (!Number.isInteger(contextLength) || contextLength < 2) {
       throw new EidosError('BAD_ARGUMENT', `contextLength must be an integer ≥ 2 (got ${contextLength}).`);
     }
-    const inputIds = new BigInt64Array(texts.length * contextLength).fill(BigInt(this.padId));
+    if (!Number.isInteger(padId) || padId < 0) {
+      throw new EidosError('BAD_ARGUMENT', `padId must be a token id ≥ 0 (got ${padId}).`);
+    }
+    const inputIds = new BigInt64Array(texts.length * contextLength).fill(BigInt(padId));
     const attentionMask = new BigInt64Array(texts.length * contextLength);
     texts.forEach((text, row) => {
       let ids = this.encode(text);

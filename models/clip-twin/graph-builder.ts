@@ -194,6 +194,13 @@ export class GraphBuilder {
     return this.op('Mul', [x, gate], name);
   }
 
+  /** Exact GELU as PyTorch exports it below opset 20: x · ½ · (1 + erf(x / √2)). */
+  gelu(x: string, name: string): string {
+    const erf = this.op('Erf', [this.op('Div', [x, this.scalar(`${name}.sqrt_two`, Math.SQRT2)], name)], name);
+    const gate = this.op('Add', [erf, this.scalar(`${name}.one`, 1)], name);
+    return this.op('Mul', [this.op('Mul', [x, gate], name), this.scalar(`${name}.half`, 0.5)], name);
+  }
+
   scalar(name: string, value: number): string {
     return this.constant(name, [], Float32Array.of(value));
   }

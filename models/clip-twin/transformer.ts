@@ -36,14 +36,25 @@ function attention(b: GraphBuilder, x: string, name: string, shape: TowerShape, 
   return b.linear(joined, `${name}.out_proj`, width, width, width ** -0.5);
 }
 
-function mlp(b: GraphBuilder, x: string, name: string, shape: TowerShape): string {
+/** The MLP's activation: quick-GELU in OpenAI CLIP, exact (erf) GELU in open_clip models such as MobileCLIP2. */
+export type Activation = 'quick-gelu' | 'gelu';
+
+function mlp(b: GraphBuilder, x: string, name: string, shape: TowerShape, activation: Activation): string {
   const { width, intermediate, layers } = shape;
-  const hidden = b.quickGelu(b.linear(x, `${name}.fc1`, width, intermediate, (2 * width) ** -0.5), name);
+  const fc1 = b.linear(x, `${name}.fc1`, width, intermediate, (2 * width) ** -0.5);
+  const hidden = activation === 'gelu' ? b.gelu(fc1, name) : b.quickGelu(fc1, name);
   return b.linear(hidden, `${name}.fc2`, intermediate, width, width ** -0.5 * (2 * layers) ** -0.5);
 }
 
 /** `bias` is added to the attention scores (the text tower's causal and padding mask). */
-export function encoderLayer(b: GraphBuilder, x: string, name: string, shape: TowerShape, bias?: string): string {
+export function encoderLayer(
+  b: GraphBuilder,
+  x: string,
+  name: string,
+  shape: TowerShape,
+  bias?: string,
+  activation: Activation = 'quick-gelu',
+): string {
   const afterAttention = b.op(
     'Add',
     [x, attention(b, b.layerNorm(x, `${name}.layer_norm1`, shape.width), `${name}.self_attn`, shape, bias)],
@@ -51,7 +62,10 @@ export function encoderLayer(b: GraphBuilder, x: string, name: string, shape: To
   );
   return b.op(
     'Add',
-    [afterAttention, mlp(b, b.layerNorm(afterAttention, `${name}.layer_norm2`, shape.width), `${name}.mlp`, shape)],
+    [
+      afterAttention,
+      mlp(b, b.layerNorm(afterAttention, `${name}.layer_norm2`, shape.width), `${name}.mlp`, shape, activation),
+    ],
     name,
   );
 }

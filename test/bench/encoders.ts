@@ -89,7 +89,7 @@ export async function imageRate(installed: InstalledModel, batch: number, route:
 }
 
 /** Texts/s; through the Encoder this includes tokenising (it runs on the caller's thread). */
-async function textRate(installed: InstalledModel, batch: number, route: Route): Promise<number> {
+export async function textRate(installed: InstalledModel, batch: number, route: Route): Promise<number> {
   const texts = textsOf(batch);
   if (route === 'worker') {
     const encoder = await Encoder.open({ model: installed.model, modelDir: installed.dir, towers: ['text'] });

@@ -282,6 +282,19 @@ describe('themes and first run', () => {
       expect(await first.getByText('Nothing leaves this computer.').isVisible()).toBe(true);
       expect(await first.locator('#folder-path').isVisible()).toBe(true);
       expect(await first.getByRole('button', { name: 'Download', exact: true }).count()).toBeGreaterThan(0);
+      // One model is recommended for this machine, with the reason.
+      expect(await first.getByText('recommended here').count()).toBe(1);
+      expect(await first.getByText(/^Why: /).count()).toBeGreaterThan(0);
+      // MobileCLIP2-S2: its licence named and linked; nothing downloads until it is accepted.
+      const row = first.locator('li.model', { has: first.getByText('MobileCLIP2-S2', { exact: true }) });
+      expect(await row.getByText(/Apple Machine Learning Research Model License/).isVisible()).toBe(true);
+      expect(await row.getByText('https://github.com/apple/ml-mobileclip/blob/main/LICENSE_MODELS').isVisible()).toBe(
+        true,
+      );
+      const download = row.getByRole('button', { name: 'Download', exact: true });
+      expect(await download.isDisabled()).toBe(true);
+      await row.getByRole('checkbox').check();
+      expect(await download.isEnabled()).toBe(true);
       await shoot(first, 'first-run');
       await first.close();
     } finally {

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { defaultModelFor, listModels, loadManifest } from '../../service/models.ts';
+import { defaultModelOf, listModels, type ModelListing } from '../../service/models.ts';
 import { placementsOfModel } from '../../service/session-placement.ts';
 import { formatBytes } from './models-progress.ts';
 
@@ -7,8 +7,9 @@ export const modelsListCommand: Command = {
   usage: '[--json]',
   help: [
     'options:',
-    '  --json   one JSON array: id, name, description, licence, card (languages, memory, published retrieval figure',
-    '           and its source, speed measured on the architecture twin), source, bytes, pinned, installed, verified, isDefault,',
+    '  --json   one JSON array: id, name, description, licence, licenceUrl, requiresLicenceAcceptance, licenceAccepted,',
+    '           card (languages, published retrieval figure and its source, architecture twin, memory and speed',
+    '           once measured), source, bytes, pinned, installed, verified, isDefault,',
     '           nodes (per tower, where onnxruntime last put its nodes, as `eidos doctor` or a Core ML session measured)',
     '',
     "'verified' means the files passed a full sha256 check and have not changed since; run 'eidos models verify' to re-check.",
@@ -37,19 +38,39 @@ export const modelsListCommand: Command = {
       io.out(
         `${m.isDefault ? '*' : ' '} ${m.id.padEnd(idWidth)}  ${m.name} — ${size}, ${state}${m.pinned ? '' : ', unpinned hashes'}; licence: ${m.licence}`,
       );
-      if (m.card) {
-        io.out(`    languages: ${m.card.languages}`);
-        io.out(`    retrieval: ${m.card.retrieval.figure} (${m.card.retrieval.source})`);
-        io.out(
-          `    memory: ${m.card.memoryMb === undefined ? 'not measured yet' : `${m.card.memoryMb} MB peak while indexing`}; speed: ${m.card.speed ?? 'not measured yet'}`,
-        );
-      }
+      for (const line of cardLines(m)) io.out(`    ${line}`);
       for (const p of m.nodes) io.out(`    ${p.tower}: ${p.summary} (measured ${p.measuredAt.slice(0, 10)})`);
     }
-    const choice = defaultModelFor(loadManifest());
+    const choice = defaultModelOf();
     io.out(
-      `\n* default model on this machine (${choice.provider === 'coreml' ? 'Core ML' : 'CPU'}): ${choice.id}, because ${choice.reason}`,
+      `\n* default model on this machine (${choice.provider === 'coreml' ? 'Core ML' : 'CPU'}): ${choice.id} (${choice.files.join(' + ')}), because ${choice.reason}`,
     );
     return 0;
   },
 };
+
+/** The model-table facts of one model: languages, a published retrieval figure, memory, speed, its licence terms. */
+function cardLines(m: ModelListing): string[] {
+  const lines: string[] = [];
+  const card = m.card;
+  if (card) {
+    lines.push(`languages: ${card.languages}`);
+    const r = card.retrieval;
+    if (r)
+      lines.push(
+        `retrieval: zero-shot text→image R@1 ${r.flickr30k === undefined ? '' : `Flickr30k ${r.flickr30k}, `}COCO ${r.coco}` +
+          `${r.note === undefined ? '' : `; ${r.note}`} (${r.source})`,
+      );
+    const weights = m.bytes === null ? '' : ` (about ${formatBytes(m.bytes)} of weights once loaded)`;
+    const twin = card.twin === undefined ? '' : ` (measured on its architecture twin ${card.twin}: 'npm run bench')`;
+    lines.push(
+      `memory: ${card.memoryMb === undefined ? `not measured yet${weights}` : `${card.memoryMb} MB peak while indexing`}; ` +
+        `speed: ${card.speed ?? `not measured yet${twin}`}`,
+    );
+  }
+  if (m.requiresLicenceAcceptance)
+    lines.push(
+      `licence ${m.licenceAccepted ? 'accepted' : 'NOT accepted yet: fetch with --accept-licence to accept it'}: ${m.licenceUrl}`,
+    );
+  return lines;
+}

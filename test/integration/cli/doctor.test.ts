@@ -38,6 +38,20 @@ async function doctorKernels(env: Record<string, string | undefined>): Promise<K
 }
 
 describe('eidos doctor', () => {
+  it('names the default model for this machine, the files it installs and why', async () => {
+    const result = await runEidos(home.home, ['doctor', '--json']);
+    const { defaultModel } = JSON.parse(result.stdout) as { defaultModel: string };
+    if (process.platform === 'darwin' && process.arch === 'arm64') {
+      expect(defaultModel).toMatch(
+        /^clip-vit-b32-fp16 \(onnx\/vision_model_fp16\.onnx \+ onnx\/text_model_fp16\.onnx\) for Core ML, because .*float16/,
+      );
+    } else {
+      expect(defaultModel).toMatch(
+        /^clip-vit-b32-int8 \(onnx\/vision_model_quantized\.onnx \+ onnx\/text_model_quantized\.onnx\) for the CPU, because .*int8/,
+      );
+    }
+  });
+
   it.skipIf(process.platform === 'darwin')(
     'reports the C++ kernels for every operation, and no GPU that did not run',
     async () => {

@@ -76,7 +76,7 @@ const CASES: Array<{ name: string; files: Record<string, Buffer | undefined>; me
     name: 'an ONNX with another output size',
     files: { ...GOOD, 'onnx/text_model.onnx': tinyOnnx('text', { dim: 8 }) },
     message:
-      /text_model\.onnx: not the text tower of model-a: output 'text_embeds' is float32 \[batch_size, 8\]; model-a needs float32 \[batch, 4\]/,
+      /text_model\.onnx: not the text tower of model-a: output 'text_embeds' is float32 \[batch_size, 8\]; model-a needs float32 \[batch or 1, 4\]/,
   },
   {
     name: 'a tensor declaring an absurd size',

@@ -85,16 +85,78 @@ describe('the shipped model manifest', () => {
     for (const url of pinnedUrls) expect(url).toMatch(/\/resolve\/[0-9a-f]{40}\//);
   });
 
-  it('leaves the fp32 CLIP towers unpinned: the old pins were smaller than their parameters in float32', () => {
-    const model = findModel(shipped, 'clip-vit-b32');
-    for (const role of ['vision', 'text'] as const)
-      expect(model.files.find((f) => f.role === role)).toMatchObject({ sha256: null, bytes: null });
-    expect(model.notes).toMatch(/UNPINNED/);
-    // Float32 weights alone: 87,849,216 and 63,428,096 parameters × 4 bytes.
-    expect(model.notes).toContain('351,550,136');
-    expect(model.files.filter((f) => f.role !== 'vision' && f.role !== 'text').every((f) => f.sha256 !== null)).toBe(
-      true,
-    );
+  it('pins the fp32 and fp16 CLIP towers at sizes their parameter counts imply (4 and 2 bytes each, under 1 % of graph on top)', () => {
+    // Parameters of CLIP ViT-B/32 from its architecture (test/unit/models/clip-twin.test.ts derives them).
+    const parameters = { vision: 87_849_216, text: 63_428_096 };
+    for (const [id, bytesPerParameter] of [
+      ['clip-vit-b32', 4],
+      ['clip-vit-b32-fp16', 2],
+    ] as const) {
+      const model = findModel(shipped, id);
+      expect(model.files.every((f) => f.sha256 !== null && f.bytes !== null)).toBe(true);
+      for (const role of ['vision', 'text'] as const) {
+        const ratio = model.files.find((f) => f.role === role)!.bytes! / (bytesPerParameter * parameters[role]);
+        expect(ratio).toBeGreaterThan(1);
+        expect(ratio).toBeLessThan(1.01);
+      }
+    }
+    expect(findModel(shipped, 'clip-vit-b32').files.find((f) => f.role === 'vision')!.bytes).toBe(351_685_709);
+    expect(findModel(shipped, 'clip-vit-b32-fp16').files.find((f) => f.role === 'text')!.bytes).toBe(127_339_794);
+  });
+
+  it('describes MobileCLIP2-S2: pinned at a revision, 256 px without mean/std, pad 0 after end-of-text, licence to accept', () => {
+    const model = findModel(shipped, 'mobileclip2-s2');
+    expect(model.files.every((f) => f.sha256 !== null)).toBe(true);
+    for (const f of model.files)
+      expect(f.url).toContain('/plhery/mobileclip2-onnx/resolve/ba95759a5bdbaca53e9111e2550a76ec09c8fd9e/');
+    expect(model.preprocess).toMatchObject({
+      size: 256,
+      shortestEdge: 256,
+      interpolation: 'bilinear',
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+    });
+    expect(model.text).toEqual({ tokenizer: 'clip', padId: 0 });
+    expect(model.requiresLicenceAcceptance).toBe(true);
+    expect(model.licence).toMatch(/Apple Machine Learning Research Model/);
+    expect(model.licenceUrl).toMatch(/^https:\/\//);
+    expect(model.card?.twin).toBe('mobileclip2-s2-twin');
+    expect(shipped.coreMlPreferredModel).toBe('mobileclip2-s2');
+  });
+
+  it('gives every model a user may choose one card (languages, published figure with its source), test models none', () => {
+    const isTest = (id: string): boolean => id.endsWith('-twin') || id.startsWith('synthetic-');
+    for (const model of shipped.models)
+      expect([model.id, model.card !== undefined]).toEqual([model.id, !isTest(model.id)]);
+    // SigLIP 2 reads other languages (the app's "for other languages" badge), with its COCO text→image R@1.
+    const siglip2 = findModel(shipped, 'siglip2-base');
+    expect(siglip2.card?.languages).not.toBe('English');
+    expect(siglip2.card).toMatchObject({ retrieval: { coco: 52.1 }, twin: 'siglip2-base-twin' });
+  });
+
+  it('describes MobileCLIP2-S0 like S2, from the export’s onnx/s0 files, with its own retrieval figure and twin', () => {
+    const s0 = findModel(shipped, 'mobileclip2-s0');
+    const s2 = findModel(shipped, 'mobileclip2-s2');
+    expect(s0.files.filter((f) => f.role !== 'tokenizer').every((f) => f.url!.includes('/onnx/s0/'))).toBe(true);
+    expect(s0.files.every((f) => f.sha256 !== null)).toBe(true);
+    expect(s0.preprocess).toEqual(s2.preprocess);
+    expect(s0).toMatchObject({ text: { padId: 0 }, requiresLicenceAcceptance: true, licence: s2.licence });
+    expect(s0.card).toMatchObject({ retrieval: { flickr30k: 69.2, coco: 43.7 }, twin: 'mobileclip2-s0-twin' });
+  });
+
+  it('refuses a licence to accept without its link, a negative pad id and an unknown preferred model', () => {
+    const noLink = rawCopy();
+    delete noLink.models.find((m) => m.id === 'mobileclip2-s2')!.licenceUrl;
+    expect(parseError(noLink).message).toMatch(/licenceUrl must link the licence/);
+    const badPad = rawCopy();
+    (badPad.models.find((m) => m.id === 'mobileclip2-s2')!.text as Record<string, unknown>).padId = -1;
+    expect(parseError(badPad).message).toMatch(/text\.padId must be ≥ 0/);
+    const badPreferred = rawCopy();
+    badPreferred.coreMlPreferredModel = 'nope';
+    expect(parseError(badPreferred).message).toMatch(/coreMlPreferredModel names 'nope'/);
+    const badTwin = rawCopy();
+    (badTwin.models.find((m) => m.id === 'mobileclip2-s2')!.card as Record<string, unknown>).twin = 'nope';
+    expect(parseError(badTwin).message).toMatch(/card.twin names 'nope'/);
   });
 
   it('describes MobileCLIP-S2 as 256×256 bilinear without normalisation, and unpinned', () => {
@@ -180,6 +242,11 @@ describe('the shipped model manifest', () => {
       'an output name left empty',
       (m: ReturnType<typeof rawCopy>) => ((siglip(m).outputs as { text: string }).text = ''),
       /models\[\d+\]\.outputs\.text must be a non-empty string/,
+    ],
+    [
+      'a Gemma tokenizer without a pad id',
+      (m: ReturnType<typeof rawCopy>) => delete (siglip(m).text as { padId?: number }).padId,
+      /models\[\d+\]\.text\.padId must be a number/,
     ],
     [
       'a card without its source',

@@ -37,6 +37,9 @@ describe('eidos models …', () => {
     expect(models.map((m) => m.id)).toEqual([
       'clip-vit-b32-int8',
       'clip-vit-b32',
+      'clip-vit-b32-fp16',
+      'mobileclip2-s2',
+      'mobileclip2-s0',
       'mobileclip-s2',
       'synthetic-tiny',
       'synthetic-tiny-left',
@@ -44,6 +47,8 @@ describe('eidos models …', () => {
       'clip-vit-b32-twin',
       'siglip2-base',
       'siglip2-base-twin',
+      'mobileclip2-s2-twin',
+      'mobileclip2-s0-twin',
     ]);
     expect(models.every((m) => !m.installed)).toBe(true);
     expect(models.find((m) => m.isDefault)?.id).toBe('clip-vit-b32-int8');
@@ -54,18 +59,18 @@ describe('eidos models …', () => {
     expect(await main(['models', 'list', '--json'], json)).toBe(0);
     const models = JSON.parse(json.outText.join('')) as Array<{
       id: string;
-      card?: { languages: string; retrieval: { source: string } };
+      card?: { languages: string; retrieval: { coco: number; source: string } };
     }>;
     const siglip = models.find((m) => m.id === 'siglip2-base');
     expect(siglip?.card?.languages).toMatch(/100\+ languages/);
-    expect(siglip?.card?.retrieval.source).toMatch(/arXiv:2502\.14786/);
+    expect(siglip?.card?.retrieval).toMatchObject({ coco: 52.1, source: expect.stringMatching(/arXiv:2502\.14786/) });
     // Test models carry no entry: they are not for choosing.
     expect(models.find((m) => m.id === 'siglip2-base-twin')?.card).toBeUndefined();
     const text = captureIo(false);
     expect(await main(['models', 'list'], text)).toBe(0);
     const lines = text.outText.join('\n');
     expect(lines).toMatch(/siglip2-base +SigLIP 2 .*412\.4 MB/);
-    expect(lines).toContain('retrieval: ImageNet zero-shot top-1 78.2 %');
+    expect(lines).toContain('retrieval: zero-shot text→image R@1 COCO 52.1; image→text COCO R@1 68.9; ImageNet');
     expect(lines).toContain('memory: not measured yet');
   });
 
@@ -94,6 +99,28 @@ describe('eidos models …', () => {
     // MobileCLIP is unpinned: without the flag the refusal comes before any network use.
     expect(await main(['models', 'fetch', 'mobileclip-s2'], io)).toBe(1);
     expect(io.errText.join('\n')).toContain('--trust-unpinned');
+  });
+
+  it('refuses MobileCLIP2-S2 without --accept-licence, before any network use, naming the licence and its link', async () => {
+    const io = captureIo(false);
+    expect(await main(['models', 'fetch', 'mobileclip2-s2'], io)).toBe(1);
+    const message = io.errText.join('\n');
+    expect(message).toContain('Apple Machine Learning Research Model License');
+    expect(message).toContain('https://github.com/apple/ml-mobileclip/blob/main/LICENSE_MODELS');
+    expect(message).toContain('--accept-licence');
+  });
+
+  it('lists each model’s languages, published retrieval figure and source, licence state and twin', async () => {
+    const io = captureIo(false);
+    expect(await main(['models', 'list'], io)).toBe(0);
+    const text = io.outText.join('\n');
+    expect(text).toContain(
+      'text→image R@1 Flickr30k 74.8, COCO 48.8 (apple/ml-mobileclip results/mobileclip2_s2.jsonl',
+    );
+    expect(text).toContain('text→image R@1 Flickr30k 58.8, COCO 30.4 (open_clip');
+    expect(text).toContain('licence NOT accepted yet: fetch with --accept-licence');
+    expect(text).toContain('languages: English');
+    expect(text).toMatch(/default model on this machine \((CPU|Core ML)\): \S+ \(onnx\//);
   });
 
   it('rejects an import folder that does not exist, with exit code 1 and the path', async () => {

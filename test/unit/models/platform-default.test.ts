@@ -2,6 +2,7 @@
  * Which file each platform installs by default, decided from Core ML's operator coverage measured on the
  * architecture twins' graphs (the layout of the real exports): the int8 graph puts every quantised
  * MatMul (and its activation quantiser) outside Core ML, the float graph keeps all but one node inside.
+ * The fp16 export is the same float graph in float16, which Core ML's ML Program takes (docs/coreml.md).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,19 +33,24 @@ describe('the default model per platform', () => {
     }
   });
 
-  it('is the float export under Core ML and the int8 export on the CPU', () => {
+  it('is the fp16 export under Core ML (MobileCLIP2-S2 once its licence is accepted) and the int8 export on the CPU', () => {
     const coreMl = defaultModelFor(manifest, 'coreml');
-    expect(coreMl.id).toBe('clip-vit-b32');
-    expect(
-      findModel(manifest, coreMl.id)
-        .files.filter((f) => f.role === 'vision' || f.role === 'text')
-        .map((f) => f.path),
-    ).toEqual(['onnx/vision_model.onnx', 'onnx/text_model.onnx']);
+    expect(coreMl.id).toBe('clip-vit-b32-fp16');
+    expect(coreMl.files).toEqual(['onnx/vision_model_fp16.onnx', 'onnx/text_model_fp16.onnx']);
+    expect(coreMl.reason).toMatch(/float16/);
     expect(coreMl.reason).toMatch(/MatMulInteger/);
-    const cpu = defaultModelFor(manifest, 'cpu');
+    expect(coreMl.reason).toMatch(/mobileclip2-s2 is the better choice once you accept its licence/);
+    // Half the fp32 download.
+    const towerBytes = (id: string): number =>
+      findModel(manifest, id)
+        .files.filter((f) => f.role === 'vision' || f.role === 'text')
+        .reduce((sum, f) => sum + f.bytes!, 0);
+    expect(towerBytes('clip-vit-b32-fp16') / towerBytes('clip-vit-b32')).toBeCloseTo(0.5, 2);
+    const accepted = defaultModelFor(manifest, 'coreml', (id) => id === 'mobileclip2-s2');
+    expect(accepted.id).toBe('mobileclip2-s2');
+    expect(accepted.files).toEqual(['onnx/vision_model.onnx', 'onnx/text_model.onnx']);
+    const cpu = defaultModelFor(manifest, 'cpu', () => true);
     expect(cpu.id).toBe('clip-vit-b32-int8');
-    expect(findModel(manifest, cpu.id).files.find((f) => f.role === 'vision')?.path).toBe(
-      'onnx/vision_model_quantized.onnx',
-    );
+    expect(cpu.files).toEqual(['onnx/vision_model_quantized.onnx', 'onnx/text_model_quantized.onnx']);
   });
 });

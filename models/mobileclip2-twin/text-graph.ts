@@ -1,0 +1,51 @@
+/**
+ * The MobileCLIP2-S2 text tower as an open_clip export carries it: `input_ids` int64
+ * [batch_size,77] only (no attention mask) → token + position embeddings (512 wide) → 12 pre-LN layers
+ * (8 heads, exact-GELU MLP of 2048) under a causal mask alone → final LN → the row at the LAST position
+ * holding the largest id (ArgMax with select_last_index, like the real graph) → projection to 512 →
+ * `text_embeds` [batch_size,512].
+ *
+ * The pooling is why padding matters: the end-of-text id 49407 is the vocabulary's largest, so rows
+ * padded with it pool at their last pad (a position that has attended to nothing but padding since the
+ * text ended), while rows padded with 0 after the first end-of-text pool at that end-of-text token.
+ */
+import { attr, type GraphSpec } from '../onnx/onnx-writer.ts';
+import { GraphBuilder } from '../clip-twin/graph-builder.ts';
+import { encoderLayer } from '../clip-twin/transformer.ts';
+import { PROJECTION_DIM, TEXT } from './architecture.ts';
+
+/** Added to masked-out attention scores: exp underflows to exactly 0 against any real score. */
+const MASKED = -1e9;
+
+export function textGraph(seed: number): { graph: GraphSpec; parameters: number } {
+  const b = new GraphBuilder('fp32', seed);
+  const { width, vocab, context } = TEXT;
+  const tokens = b.embedding('input_ids', 'token_embedding', vocab, width, 0.02);
+  let x = b.op('Add', [tokens, b.weight('positional_embedding', [context, width], 0.01)], 'embeddings');
+  const causal = new Float32Array(context * context);
+  for (let row = 0; row < context; row++)
+    for (let col = row + 1; col < context; col++) causal[row * context + col] = MASKED;
+  const bias = b.constant('attn_mask', [context, context], causal);
+  for (let layer = 0; layer < TEXT.layers; layer++)
+    x = encoderLayer(b, x, `transformer.resblocks.${layer}`, TEXT, bias, 'gelu');
+  x = b.layerNorm(x, 'ln_final', width);
+  const endToken = b.op('ArgMax', [b.op('Cast', ['input_ids'], 'pool', { to: attr.int(6) })], 'pool', {
+    axis: attr.int(-1),
+    keepdims: attr.int(1),
+    select_last_index: attr.int(1),
+  });
+  const pooled = b.op('GatherND', [x, endToken], 'pool', { batch_dims: attr.int(1) });
+  b.linear(pooled, 'text_projection', width, PROJECTION_DIM, width ** -0.5, { bias: false, output: 'text_embeds' });
+  return {
+    parameters: b.parameters,
+    graph: {
+      name: 'main_graph',
+      docString:
+        'Eidos architecture twin of MobileCLIP2-S2 (text): the real layout with pseudo-random weights; no real semantics.',
+      inputs: [{ name: 'input_ids', elemType: 'int64', dims: ['batch_size', context] }],
+      outputs: [{ name: 'text_embeds', elemType: 'float32', dims: ['batch_size', PROJECTION_DIM] }],
+      initializers: b.initializers,
+      nodes: b.nodes,
+    },
+  };
+}
