@@ -106,7 +106,8 @@ describe('importing a bad model folder', () => {
         expect(isEidosError(error)).toBe(true);
         expect(error.message).toMatch(message);
       }
-      expect(readdirSync(modelsDir).sort()).toEqual(['model-a']);
+      // Nothing half-written is left: only the model and its install lock's file (which stays by design: install.ts).
+      expect(readdirSync(modelsDir).sort()).toEqual(['model-a', 'model-a.lock']);
       expect(installedHashes()).toEqual(before);
       expect((await verifyModel('model-a', { modelsDir, manifest })).ok).toBe(true);
     },
