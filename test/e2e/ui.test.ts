@@ -295,6 +295,13 @@ describe('themes and first run', () => {
       expect(await download.isDisabled()).toBe(true);
       await row.getByRole('checkbox').check();
       expect(await download.isEnabled()).toBe(true);
+      // SigLIP 2, the one model whose card names languages beyond English, is marked for them, with its
+      // published COCO figure and source; the English-only models are not.
+      expect(await first.getByText('for other languages', { exact: true }).count()).toBe(1);
+      const siglip = first.locator('li.model', { has: first.getByText(/^SigLIP 2 B\/16 \(int8\), multilingual/) });
+      expect(await siglip.getByText('for other languages', { exact: true }).isVisible()).toBe(true);
+      expect(await siglip.getByText(/52\.1 % on COCO/).isVisible()).toBe(true);
+      expect(await siglip.getByText(/arXiv:2502\.14786/).isVisible()).toBe(true);
       await shoot(first, 'first-run');
       await first.close();
     } finally {
