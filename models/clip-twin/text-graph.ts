@@ -7,43 +7,22 @@
 import { attr, type GraphSpec } from '../onnx/onnx-writer.ts';
 import { PROJECTION_DIM, TEXT } from './architecture.ts';
 import { GraphBuilder, type Precision } from './graph-builder.ts';
+import { causalMaskValues, MASKED, tokenAndPositionEmbeddings } from './text-embeddings.ts';
 import { encoderLayer } from './transformer.ts';
-
-/** Added to masked-out attention scores: exp underflows to exactly 0 against any real score. */
-const MASKED = -1e9;
 
 export function textGraph(precision: Precision, seed: number): { graph: GraphSpec; parameters: number } {
   const b = new GraphBuilder(precision, seed);
-  const { width, vocab, context } = TEXT;
-  const scope = 'text_model.embeddings';
-  const length = b.op(
-    'Slice',
-    [b.op('Shape', ['input_ids'], scope), b.ints(`${scope}.one`, [1]), b.ints(`${scope}.two`, [2])],
-    scope,
-  );
-  const tokens = b.embedding('input_ids', `${scope}.token_embedding`, vocab, width, 0.02);
-  const positions = b.op(
-    'Slice',
-    [
-      b.weight(`${scope}.position_embedding.weight`, [context, width], 0.01),
-      b.ints(`${scope}.zero`, [0]),
-      length,
-      b.ints(`${scope}.axis0`, [0]),
-    ],
-    scope,
-  );
-  let x = b.op('Add', [tokens, positions], scope);
+  const { width, context } = TEXT;
+  const { embedded, length } = tokenAndPositionEmbeddings(b, TEXT);
+  let x = embedded;
 
   // Attention bias [batch, 1, len, len]: causal (a token sees itself and those before) + padding.
   const maskScope = 'text_model.attention_bias';
-  const causal = new Float32Array(context * context);
-  for (let row = 0; row < context; row++)
-    for (let col = row + 1; col < context; col++) causal[row * context + col] = MASKED;
   const square = b.op('Concat', [length, length], maskScope, { axis: attr.int(0) });
   const causalBias = b.op(
     'Slice',
     [
-      b.constant(`${maskScope}.causal`, [context, context], causal),
+      b.constant(`${maskScope}.causal`, [context, context], causalMaskValues(context)),
       b.ints(`${maskScope}.zeros`, [0, 0]),
       square,
       b.ints(`${maskScope}.axes`, [0, 1]),

@@ -11,21 +11,16 @@
  */
 import { attr, type GraphSpec } from '../onnx/onnx-writer.ts';
 import { GraphBuilder } from '../clip-twin/graph-builder.ts';
+import { causalMaskValues } from '../clip-twin/text-embeddings.ts';
 import { encoderLayer } from '../clip-twin/transformer.ts';
 import { PROJECTION_DIM, TEXT } from './architecture.ts';
-
-/** Added to masked-out attention scores: exp underflows to exactly 0 against any real score. */
-const MASKED = -1e9;
 
 export function textGraph(seed: number): { graph: GraphSpec; parameters: number } {
   const b = new GraphBuilder('fp32', seed);
   const { width, vocab, context } = TEXT;
   const tokens = b.embedding('input_ids', 'token_embedding', vocab, width, 0.02);
   let x = b.op('Add', [tokens, b.weight('positional_embedding', [context, width], 0.01)], 'embeddings');
-  const causal = new Float32Array(context * context);
-  for (let row = 0; row < context; row++)
-    for (let col = row + 1; col < context; col++) causal[row * context + col] = MASKED;
-  const bias = b.constant('attn_mask', [context, context], causal);
+  const bias = b.constant('attn_mask', [context, context], causalMaskValues(context));
   for (let layer = 0; layer < TEXT.layers; layer++)
     x = encoderLayer(b, x, `transformer.resblocks.${layer}`, TEXT, bias, 'gelu');
   x = b.layerNorm(x, 'ln_final', width);

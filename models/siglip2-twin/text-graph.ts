@@ -6,31 +6,15 @@
  */
 import { attr, type GraphSpec } from '../onnx/onnx-writer.ts';
 import type { Precision } from '../clip-twin/graph-builder.ts';
+import { tokenAndPositionEmbeddings } from '../clip-twin/text-embeddings.ts';
 import { SIGLIP2_EMBEDDING_DIM, SIGLIP2_TEXT } from './architecture.ts';
 import { SiglipGraphBuilder } from './siglip-builder.ts';
 import { encoderLayer } from './transformer.ts';
 
 export function siglipTextGraph(precision: Precision, seed: number): { graph: GraphSpec; parameters: number } {
   const b = new SiglipGraphBuilder(precision, seed);
-  const { width, vocab, context } = SIGLIP2_TEXT;
-  const scope = 'text_model.embeddings';
-  const length = b.op(
-    'Slice',
-    [b.op('Shape', ['input_ids'], scope), b.ints(`${scope}.one`, [1]), b.ints(`${scope}.two`, [2])],
-    scope,
-  );
-  const tokens = b.embedding('input_ids', `${scope}.token_embedding`, vocab, width, 0.02);
-  const positions = b.op(
-    'Slice',
-    [
-      b.weight(`${scope}.position_embedding.weight`, [context, width], 0.01),
-      b.ints(`${scope}.zero`, [0]),
-      length,
-      b.ints(`${scope}.axis0`, [0]),
-    ],
-    scope,
-  );
-  let x = b.op('Add', [tokens, positions], scope);
+  const { width } = SIGLIP2_TEXT;
+  let x = tokenAndPositionEmbeddings(b, SIGLIP2_TEXT).embedded;
   for (let layer = 0; layer < SIGLIP2_TEXT.layers; layer++)
     x = encoderLayer(b, x, `text_model.encoder.layers.${layer}`, SIGLIP2_TEXT);
   const hidden = b.layerNorm(x, 'text_model.final_layer_norm', width);
