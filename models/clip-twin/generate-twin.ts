@@ -14,7 +14,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildClipVocabulary } from '../clip/build-tokenizer-json.ts';
 import { clipProcessorFiles, jsonText } from '../clip/processor-files.ts';
-import { encodedSize, writeModelFile, type GraphSpec, type OnnxModelSpec } from '../onnx/onnx-writer.ts';
+import { encodedSize, writeModelFile } from '../onnx/onnx-writer.ts';
+import { twinTower, type TwinProducer, type TwinTower } from '../onnx/twin-model.ts';
 import { LAYER_NORM_EPS, LN_LOGIT_SCALE, PROJECTION_DIM, TEXT, VISION } from './architecture.ts';
 import type { Precision } from './graph-builder.ts';
 import { textGraph } from './text-graph.ts';
@@ -31,31 +32,14 @@ export const twinOnnxPaths = (precision: Precision): { vision: string; text: str
     ? { vision: 'onnx/vision_model.onnx', text: 'onnx/text_model.onnx' }
     : { vision: 'onnx/vision_model_quantized.onnx', text: 'onnx/text_model_quantized.onnx' };
 
-export interface TwinTower {
-  path: string;
-  model: OnnxModelSpec;
-  parameters: number;
-}
-
-function tower(path: string, built: { graph: GraphSpec; parameters: number }): TwinTower {
-  return {
-    path,
-    parameters: built.parameters,
-    model: {
-      graph: built.graph,
-      producerName: 'eidos-clip-twin',
-      producerVersion: String(TWIN_GENERATOR_VERSION),
-      opsetVersion: TWIN_OPSET,
-    },
-  };
-}
+const PRODUCER: TwinProducer = { name: 'eidos-clip-twin', version: TWIN_GENERATOR_VERSION, opset: TWIN_OPSET };
 
 /** Both towers' graphs (weights still lazy: nothing big is made until a file is written). */
 export function twinTowers(precision: Precision, seed = TWIN_SEED): { vision: TwinTower; text: TwinTower } {
   const paths = twinOnnxPaths(precision);
   return {
-    vision: tower(paths.vision, visionGraph(precision, seed)),
-    text: tower(paths.text, textGraph(precision, seed)),
+    vision: twinTower(paths.vision, visionGraph(precision, seed), PRODUCER),
+    text: twinTower(paths.text, textGraph(precision, seed), PRODUCER),
   };
 }
 

@@ -6,8 +6,6 @@
  * global pooling and a projection to 512. Text tower: CLIP's 12-layer, 512-wide transformer under a
  * causal mask (MobileCLIP's "Base" text encoder), pooled at the end-of-text token.
  */
-import { CLIP_CONTEXT_LENGTH, CLIP_VOCAB_SIZE } from '../clip/processor-files.ts';
-
 /** One MCi image tower (FastViT variant) as mci.py defines it; MobileCLIP2-S2 is MCi2, -S0 is MCi0. */
 export interface MciShape {
   imageSize: number;
@@ -41,13 +39,5 @@ export const MCI0: MciShape = {
   clsRatio: 2,
 };
 
-export const TEXT = {
-  width: 512,
-  layers: 12,
-  heads: 8,
-  intermediate: 2048,
-  vocab: CLIP_VOCAB_SIZE,
-  context: CLIP_CONTEXT_LENGTH,
-} as const;
-
-export const PROJECTION_DIM = 512;
+/** MobileCLIP's "Base" text encoder is OpenAI CLIP's text transformer, projected to the same 512. */
+export { PROJECTION_DIM, TEXT } from '../clip-twin/architecture.ts';

@@ -17,7 +17,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildClipVocabulary } from '../clip/build-tokenizer-json.ts';
 import { clipProcessorFiles, jsonText } from '../clip/processor-files.ts';
-import { encodedSize, writeModelFile, type GraphSpec, type OnnxModelSpec } from '../onnx/onnx-writer.ts';
+import { encodedSize, writeModelFile } from '../onnx/onnx-writer.ts';
+import { twinTower, type TwinProducer, type TwinTower } from '../onnx/twin-model.ts';
 import { MCI0, MCI2, PROJECTION_DIM, TEXT, type MciShape } from './architecture.ts';
 import { textGraph } from './text-graph.ts';
 import { visionGraph } from './vision-graph.ts';
@@ -32,32 +33,19 @@ export const MOBILECLIP2_TWIN_PATHS = { vision: 'onnx/vision_model.onnx', text: 
 export type MobileClip2Variant = 's2' | 's0';
 const SHAPES: Record<MobileClip2Variant, MciShape> = { s2: MCI2, s0: MCI0 };
 
-export interface TwinTower {
-  path: string;
-  model: OnnxModelSpec;
-  parameters: number;
-}
-
-function tower(path: string, built: { graph: GraphSpec; parameters: number }): TwinTower {
-  return {
-    path,
-    parameters: built.parameters,
-    model: {
-      graph: built.graph,
-      producerName: 'eidos-mobileclip2-twin',
-      producerVersion: String(MOBILECLIP2_TWIN_VERSION),
-      opsetVersion: MOBILECLIP2_TWIN_OPSET,
-    },
-  };
-}
+const PRODUCER: TwinProducer = {
+  name: 'eidos-mobileclip2-twin',
+  version: MOBILECLIP2_TWIN_VERSION,
+  opset: MOBILECLIP2_TWIN_OPSET,
+};
 
 export function mobileClip2Towers(
   variant: MobileClip2Variant = 's2',
   seed = MOBILECLIP2_TWIN_SEED,
 ): { vision: TwinTower; text: TwinTower } {
   return {
-    vision: tower(MOBILECLIP2_TWIN_PATHS.vision, visionGraph(seed, SHAPES[variant])),
-    text: tower(MOBILECLIP2_TWIN_PATHS.text, textGraph(seed)),
+    vision: twinTower(MOBILECLIP2_TWIN_PATHS.vision, visionGraph(seed, SHAPES[variant]), PRODUCER),
+    text: twinTower(MOBILECLIP2_TWIN_PATHS.text, textGraph(seed), PRODUCER),
   };
 }
 

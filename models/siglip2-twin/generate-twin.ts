@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Precision } from '../clip-twin/graph-builder.ts';
 import { encodedSize, writeModelFile, type GraphSpec, type OnnxModelSpec } from '../onnx/onnx-writer.ts';
+import { twinModel, type TwinProducer } from '../onnx/twin-model.ts';
 import { siglipSmallFiles } from './processor-files.ts';
 import { siglipTextGraph } from './text-graph.ts';
 import { siglipVisionGraph } from './vision-graph.ts';
@@ -29,14 +30,8 @@ export const SIGLIP2_TWIN_PATHS = {
   text: 'onnx/text_model_int8.onnx',
 } as const;
 
-function model(built: { graph: GraphSpec }): OnnxModelSpec {
-  return {
-    graph: built.graph,
-    producerName: 'eidos-siglip2-twin',
-    producerVersion: String(SIGLIP2_TWIN_VERSION),
-    opsetVersion: SIGLIP2_TWIN_OPSET,
-  };
-}
+const PRODUCER: TwinProducer = { name: 'eidos-siglip2-twin', version: SIGLIP2_TWIN_VERSION, opset: SIGLIP2_TWIN_OPSET };
+const model = (built: { graph: GraphSpec }): OnnxModelSpec => twinModel(built.graph, PRODUCER);
 
 export const siglipTwinVision = (precision: Precision = 'int8', seed = SIGLIP2_TWIN_SEED) =>
   siglipVisionGraph(precision, seed);
