@@ -30,6 +30,19 @@ const SCRIPT_RANGES: ReadonlyArray<readonly [number, number]> = [
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
+/** SigLIP 2's post-processor (its tokenizer.json): the text, then <eos> (id 1); no <bos>, unlike Gemma's. */
+export const SIGLIP2_POST_PROCESSOR = {
+  type: 'TemplateProcessing',
+  single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<eos>', type_id: 0 } }],
+  pair: [
+    { Sequence: { id: 'A', type_id: 0 } },
+    { SpecialToken: { id: '<eos>', type_id: 0 } },
+    { Sequence: { id: 'B', type_id: 1 } },
+    { SpecialToken: { id: '<eos>', type_id: 1 } },
+  ],
+  special_tokens: { '<eos>': { id: '<eos>', ids: [1], tokens: ['<eos>'] } },
+} as const;
+
 export interface GemmaLikeVocabulary {
   vocab: Map<string, number>;
   merges: Array<[string, string]>;
@@ -76,17 +89,7 @@ export function gemmaLikeTokenizerJsonText(): string {
     added_tokens: SPECIALS.map((token, id) => special(token, id)),
     normalizer: { type: 'Replace', pattern: { String: ' ' }, content: '▁' },
     pre_tokenizer: { type: 'Split', pattern: { String: ' ' }, behavior: 'MergedWithPrevious', invert: false },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<eos>', type_id: 0 } }],
-      pair: [
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: '<eos>', type_id: 0 } },
-        { Sequence: { id: 'B', type_id: 1 } },
-        { SpecialToken: { id: '<eos>', type_id: 1 } },
-      ],
-      special_tokens: { '<eos>': { id: '<eos>', ids: [1], tokens: ['<eos>'] } },
-    },
+    post_processor: SIGLIP2_POST_PROCESSOR,
     decoder: {
       type: 'Sequence',
       decoders: [

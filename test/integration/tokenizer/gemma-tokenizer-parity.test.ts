@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGLIP2_POST_PROCESSOR } from '../../../models/siglip2-twin/gemma-tokenizer-json.ts';
 import { siglipSmallFiles, siglipTokenizerConfig } from '../../../models/siglip2-twin/processor-files.ts';
 import { GemmaTokenizer } from '../../../app/tokenizer/gemma-tokenizer.ts';
 import { ALL_MULTILINGUAL_TEXTS, MULTILINGUAL_TEXTS } from './multilingual-texts.ts';
@@ -28,19 +29,6 @@ const EOS = 1;
 const BOS = 2;
 
 let root: string;
-
-/** SigLIP 2's post-processor: the text, then <eos>; no <bos>. */
-const SIGLIP2_POST_PROCESSOR = {
-  type: 'TemplateProcessing',
-  single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<eos>', type_id: 0 } }],
-  pair: [
-    { Sequence: { id: 'A', type_id: 0 } },
-    { SpecialToken: { id: '<eos>', type_id: 0 } },
-    { Sequence: { id: 'B', type_id: 1 } },
-    { SpecialToken: { id: '<eos>', type_id: 1 } },
-  ],
-  special_tokens: { '<eos>': { id: '<eos>', ids: [EOS], tokens: ['<eos>'] } },
-};
 
 function writeGemma3AsSiglip2(dir: string): void {
   const require = createRequire(import.meta.url);
