@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isEidosError } from '../../../app/contract/errors.ts';
 import { fetchModel, listModels, modelPath, verifyModel, type ModelProgressEvent } from '../../../app/models/store.ts';
-import { bytesFor, FileServer, sha256, testManifest } from './helpers/file-server.ts';
+import { bytesFor, FileServer, startServing, sha256, testManifest } from './helpers/file-server.ts';
 import { rejection } from '../../helpers/errors.ts';
 
 const FILES = {
@@ -20,9 +20,7 @@ describe('fetchModel against a loopback server', () => {
   let modelsDir: string;
 
   beforeEach(async () => {
-    server = new FileServer();
-    for (const [path, data] of Object.entries(FILES)) server.files.set(path, data);
-    baseUrl = await server.start();
+    ({ server, baseUrl } = await startServing(FILES));
     modelsDir = mkdtempSync(join(tmpdir(), 'eidos-models-'));
   });
   afterEach(() => server.stop());

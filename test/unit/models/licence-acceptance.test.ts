@@ -13,7 +13,7 @@ import { acceptancesPath, licenceAccepted } from '../../../app/models/licence-ac
 import type { Manifest } from '../../../app/models/manifest-types.ts';
 import { defaultModelOf, fetchModel, listModels } from '../../../app/models/store.ts';
 import { rejection } from '../../helpers/errors.ts';
-import { bytesFor, FileServer, testManifest } from './helpers/file-server.ts';
+import { bytesFor, FileServer, startServing, testManifest } from './helpers/file-server.ts';
 
 const FILES = {
   'onnx/vision_model.onnx': bytesFor(5, 20_000),
@@ -47,9 +47,7 @@ describe('licence acceptance before a download', () => {
   let modelsDir: string;
 
   beforeEach(async () => {
-    server = new FileServer();
-    for (const [path, data] of Object.entries(FILES)) server.files.set(path, data);
-    baseUrl = await server.start();
+    ({ server, baseUrl } = await startServing(FILES));
     modelsDir = mkdtempSync(join(tmpdir(), 'eidos-licence-'));
   });
   afterEach(() => server.stop());

@@ -84,6 +84,13 @@ export class FileServer {
   }
 }
 
+/** A started loopback server holding `files` (path → bytes), and its base URL. */
+export async function startServing(files: Record<string, Buffer>): Promise<{ server: FileServer; baseUrl: string }> {
+  const server = new FileServer();
+  for (const [path, data] of Object.entries(files)) server.files.set(path, data);
+  return { server, baseUrl: await server.start() };
+}
+
 /** A manifest with one downloadable model whose files are `files` (pinned unless listed in `unpinned`). */
 export function testManifest(
   files: Record<string, Buffer>,
