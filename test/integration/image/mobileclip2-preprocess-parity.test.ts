@@ -7,17 +7,16 @@
  * (we filter when shrinking as Pillow does; transformers.js samples with sharp's affine, which aliases).
  * Also: the manifest's `preprocess` of mobileclip2-s2 is what that config says.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLIPImageProcessor, RawImage } from '@huggingface/transformers';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { preprocessForModel } from '../../../app/image/preprocess.ts';
 import { findModel, loadManifest } from '../../../app/models/manifest.ts';
 import type { PreprocessSpec } from '../../../app/models/manifest-types.ts';
 import { cachedMobileClip2Twin } from '../../../models/mobileclip2-twin/twin-cache.ts';
-import { IMAGENET_DIR } from './clip-reference.ts';
+import { IMAGENET_PHOTOS, pixelDifference, presizeShortestEdge } from './parity-photos.ts';
 
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 300_000 });
 
@@ -31,10 +30,7 @@ interface ProcessorConfig {
   image_std: [number, number, number];
 }
 
-const photos = readdirSync(IMAGENET_DIR)
-  .filter((name) => /\.jpe?g$/i.test(name))
-  .sort()
-  .map((name) => join(IMAGENET_DIR, name));
+const photos = IMAGENET_PHOTOS;
 const scratch = mkdtempSync(join(tmpdir(), 'eidos-mc2-parity-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -60,19 +56,6 @@ beforeAll(async () => {
 const reference = async (file: string): Promise<Float32Array> =>
   (await processor(await RawImage.read(file))).pixel_values.data as Float32Array;
 
-/** Mean and max |ours − reference| in 0..255 pixel units (std is 1, so × 255). */
-function difference(ours: Float32Array, theirs: Float32Array): { meanPx: number; maxPx: number } {
-  expect(ours.length).toBe(theirs.length);
-  let sum = 0;
-  let max = 0;
-  for (let i = 0; i < ours.length; i++) {
-    const d = Math.abs(ours[i]! - theirs[i]!) * 255;
-    sum += d;
-    max = Math.max(max, d);
-  }
-  return { meanPx: sum / ours.length, maxPx: max };
-}
-
 describe('MobileCLIP2 preprocessing parity with transformers.js on imagenet-dev', () => {
   it('is the manifest’s preprocessing for mobileclip2-s2 and its twin', () => {
     expect(spec).toEqual({ ...findModel(loadManifest(), 'mobileclip2-s2').preprocess });
@@ -84,20 +67,10 @@ describe('MobileCLIP2 preprocessing parity with transformers.js on imagenet-dev'
     let maxPx = 0;
     for (const file of photos.filter((_, i) => i % 5 === 0)) {
       const presized = join(scratch, 'presized.png');
-      const meta = await sharp(file).autoOrient().metadata();
-      const scale = spec.shortestEdge / Math.min(meta.autoOrient.width, meta.autoOrient.height);
-      await sharp(file)
-        .autoOrient()
-        .resize({
-          width: Math.floor(Number((meta.autoOrient.width * scale).toFixed(2))),
-          height: Math.floor(Number((meta.autoOrient.height * scale).toFixed(2))),
-          fit: 'fill',
-        })
-        .png()
-        .toFile(presized);
+      await presizeShortestEdge(file, spec.shortestEdge, presized);
       const ours = await preprocessForModel(presized, spec);
       expect(ours).toHaveLength(3 * 256 * 256);
-      maxPx = Math.max(maxPx, difference(ours, await reference(presized)).maxPx);
+      maxPx = Math.max(maxPx, pixelDifference(ours, await reference(presized), spec.std).maxPx);
     }
     // v/255 in float32 on both sides: far below one 8-bit step.
     expect(maxPx).toBeLessThan(1e-3);
@@ -108,7 +81,7 @@ describe('MobileCLIP2 preprocessing parity with transformers.js on imagenet-dev'
     let worstPhotoMeanPx = 0;
     const sample = photos.filter((_, i) => i % 2 === 0);
     for (const file of sample) {
-      const { meanPx } = difference(await preprocessForModel(file, spec), await reference(file));
+      const { meanPx } = pixelDifference(await preprocessForModel(file, spec), await reference(file), spec.std);
       sum += meanPx;
       worstPhotoMeanPx = Math.max(worstPhotoMeanPx, meanPx);
     }

@@ -10,19 +10,17 @@
  *    (lovell/sharp#3917) and places samples on pixel corners instead of centres. The bound below is a
  *    measured envelope with margin, not a claim of equality; part 1 is what pins correctness.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hwcToNormalisedChw, modelInputGeometry, preprocessForModel } from '../../../app/image/preprocess.ts';
 import { pillowResize } from './pillow-resample.ts';
-import { CLIP_SPEC, IMAGENET_DIR, referencePixelValues } from './clip-reference.ts';
+import { CLIP_SPEC, referencePixelValues } from './clip-reference.ts';
+import { IMAGENET_PHOTOS, presizeShortestEdge } from './parity-photos.ts';
 
-const photos = readdirSync(IMAGENET_DIR)
-  .filter((name) => /\.jpe?g$/i.test(name))
-  .sort()
-  .map((name) => join(IMAGENET_DIR, name));
+const photos = IMAGENET_PHOTOS;
 const scratch = mkdtempSync(join(tmpdir(), 'eidos-parity-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -73,17 +71,7 @@ describe('CLIP preprocessing parity with transformers.js on imagenet-dev', () =>
     for (const file of photos.filter((_, i) => i % 4 === 0)) {
       // Pre-size losslessly so the shortest edge is 224: neither side resizes any more.
       const presized = join(scratch, 'presized.png');
-      const meta = await sharp(file).autoOrient().metadata();
-      const scale = CLIP_SPEC.shortestEdge / Math.min(meta.autoOrient.width, meta.autoOrient.height);
-      await sharp(file)
-        .autoOrient()
-        .resize({
-          width: Math.floor(Number((meta.autoOrient.width * scale).toFixed(2))),
-          height: Math.floor(Number((meta.autoOrient.height * scale).toFixed(2))),
-          fit: 'fill',
-        })
-        .png()
-        .toFile(presized);
+      await presizeShortestEdge(file, CLIP_SPEC.shortestEdge, presized);
       accumulate(stats, await preprocessForModel(presized, CLIP_SPEC), await referencePixelValues(presized), file);
     }
     const { maxPx } = report('no-resize parity', stats);

@@ -10,7 +10,7 @@
  *    transformers.js samples with sharp's affine, which aliases (see preprocess-parity.test.ts).
  * 3. Against the Pillow port (the Python processor the model was trained with), closely.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RawImage, SiglipImageProcessor } from '@huggingface/transformers';
@@ -18,9 +18,8 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hwcToNormalisedChw, modelInputGeometry, preprocessForModel } from '../../../app/image/preprocess.ts';
 import { findModel, loadManifest } from '../../../app/models/manifest.ts';
-import type { PreprocessSpec } from '../../../app/models/manifest-types.ts';
 import { siglipPreprocessorConfig } from '../../../models/siglip2-twin/processor-files.ts';
-import { IMAGENET_DIR } from './clip-reference.ts';
+import { IMAGENET_PHOTOS, pixelDifference } from './parity-photos.ts';
 import { pillowResize } from './pillow-resample.ts';
 
 interface SiglipConfig {
@@ -34,30 +33,13 @@ interface SiglipConfig {
 const config = siglipPreprocessorConfig() as SiglipConfig;
 const processor = new SiglipImageProcessor(config);
 const manifest = loadManifest();
-const photos = readdirSync(IMAGENET_DIR)
-  .filter((name) => /\.jpe?g$/i.test(name))
-  .sort()
-  .map((name) => join(IMAGENET_DIR, name));
+const photos = IMAGENET_PHOTOS;
 const scratch = mkdtempSync(join(tmpdir(), 'eidos-siglip-parity-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function reference(file: string): Promise<Float32Array> {
   const { pixel_values } = await processor(await RawImage.read(file));
   return pixel_values.data as Float32Array;
-}
-
-/** Mean and max |Δ| in 0..255 pixel units (normalised difference × std × 255). */
-function difference(ours: Float32Array, theirs: Float32Array, spec: PreprocessSpec): { mean: number; max: number } {
-  expect(ours.length).toBe(theirs.length);
-  const plane = ours.length / 3;
-  let sum = 0;
-  let max = 0;
-  for (let i = 0; i < ours.length; i++) {
-    const px = Math.abs(ours[i]! - theirs[i]!) * spec.std[Math.floor(i / plane)]! * 255;
-    sum += px;
-    max = Math.max(max, px);
-  }
-  return { mean: sum / ours.length, max };
 }
 
 describe('SigLIP 2 preprocessing parity with transformers.js', () => {
@@ -85,7 +67,10 @@ describe('SigLIP 2 preprocessing parity with transformers.js', () => {
     for (const file of photos.filter((_, i) => i % 10 === 0)) {
       const presized = join(scratch, 'presized.png');
       await sharp(file).autoOrient().resize({ width: 224, height: 224, fit: 'fill' }).png().toFile(presized);
-      max = Math.max(max, difference(await preprocessForModel(presized, spec), await reference(presized), spec).max);
+      max = Math.max(
+        max,
+        pixelDifference(await preprocessForModel(presized, spec), await reference(presized), spec.std).maxPx,
+      );
     }
     console.log(`SigLIP no-resize parity: max ${max.toExponential(3)} px`);
     expect(max).toBeLessThan(1e-3);
@@ -99,7 +84,7 @@ describe('SigLIP 2 preprocessing parity with transformers.js', () => {
     await sharp(chosen[0]!).autoOrient().resize({ width: 1200, height: 150, fit: 'fill' }).jpeg().toFile(panorama);
     const files = [...chosen, panorama];
     for (const file of files) {
-      const { mean } = difference(await preprocessForModel(file, spec), await reference(file), spec);
+      const { meanPx: mean } = pixelDifference(await preprocessForModel(file, spec), await reference(file), spec.std);
       sum += mean;
       worst = Math.max(worst, mean);
     }
@@ -124,7 +109,7 @@ describe('SigLIP 2 preprocessing parity with transformers.js', () => {
         pillowResize(data, info.width, info.height, 224, 224, spec.interpolation),
         spec,
       );
-      sum += difference(await preprocessForModel(file, spec), pillow, spec).mean;
+      sum += pixelDifference(await preprocessForModel(file, spec), pillow, spec.std).meanPx;
     }
     console.log(`SigLIP vs Pillow port: mean ${(sum / files.length).toFixed(3)} px`);
     // The CLIP test's bound for shrinking (libvips and Pillow round their two passes in other orders).
