@@ -7,7 +7,7 @@
 import { attr, type GraphSpec } from '../onnx/onnx-writer.ts';
 import { PROJECTION_DIM, TEXT } from './architecture.ts';
 import { GraphBuilder, type Precision } from './graph-builder.ts';
-import { causalMaskValues, MASKED, tokenAndPositionEmbeddings } from './text-embeddings.ts';
+import { causalMaskValues, MASKED, poolEndOfTextAndProject, tokenAndPositionEmbeddings } from './text-tower.ts';
 import { encoderLayer } from './transformer.ts';
 
 export function textGraph(precision: Precision, seed: number): { graph: GraphSpec; parameters: number } {
@@ -41,12 +41,7 @@ export function textGraph(precision: Precision, seed: number): { graph: GraphSpe
   for (let layer = 0; layer < TEXT.layers; layer++)
     x = encoderLayer(b, x, `text_model.encoder.layers.${layer}`, TEXT, bias);
   x = b.layerNorm(x, 'text_model.final_layer_norm', width);
-  const endToken = b.op('ArgMax', [b.op('Cast', ['input_ids'], 'text_model', { to: attr.int(6) })], 'text_model', {
-    axis: attr.int(-1),
-    keepdims: attr.int(1),
-  });
-  const pooled = b.op('GatherND', [x, endToken], 'text_model', { batch_dims: attr.int(1) });
-  b.linear(pooled, 'text_projection', width, PROJECTION_DIM, width ** -0.5, { bias: false, output: 'text_embeds' });
+  poolEndOfTextAndProject(b, x, 'text_model', { width, projectionDim: PROJECTION_DIM, selectLastIndex: false });
   return {
     parameters: b.parameters,
     graph: {

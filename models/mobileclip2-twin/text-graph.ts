@@ -9,9 +9,9 @@
  * padded with it pool at their last pad (a position that has attended to nothing but padding since the
  * text ended), while rows padded with 0 after the first end-of-text pool at that end-of-text token.
  */
-import { attr, type GraphSpec } from '../onnx/onnx-writer.ts';
+import type { GraphSpec } from '../onnx/onnx-writer.ts';
 import { GraphBuilder } from '../clip-twin/graph-builder.ts';
-import { causalMaskValues } from '../clip-twin/text-embeddings.ts';
+import { causalMaskValues, poolEndOfTextAndProject } from '../clip-twin/text-tower.ts';
 import { encoderLayer } from '../clip-twin/transformer.ts';
 import { PROJECTION_DIM, TEXT } from './architecture.ts';
 
@@ -24,13 +24,7 @@ export function textGraph(seed: number): { graph: GraphSpec; parameters: number 
   for (let layer = 0; layer < TEXT.layers; layer++)
     x = encoderLayer(b, x, `transformer.resblocks.${layer}`, TEXT, bias, 'gelu');
   x = b.layerNorm(x, 'ln_final', width);
-  const endToken = b.op('ArgMax', [b.op('Cast', ['input_ids'], 'pool', { to: attr.int(6) })], 'pool', {
-    axis: attr.int(-1),
-    keepdims: attr.int(1),
-    select_last_index: attr.int(1),
-  });
-  const pooled = b.op('GatherND', [x, endToken], 'pool', { batch_dims: attr.int(1) });
-  b.linear(pooled, 'text_projection', width, PROJECTION_DIM, width ** -0.5, { bias: false, output: 'text_embeds' });
+  poolEndOfTextAndProject(b, x, 'pool', { width, projectionDim: PROJECTION_DIM, selectLastIndex: true });
   return {
     parameters: b.parameters,
     graph: {

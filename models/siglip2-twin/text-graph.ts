@@ -6,7 +6,7 @@
  */
 import { attr, type GraphSpec } from '../onnx/onnx-writer.ts';
 import type { Precision } from '../clip-twin/graph-builder.ts';
-import { tokenAndPositionEmbeddings } from '../clip-twin/text-embeddings.ts';
+import { tokenAndPositionEmbeddings } from '../clip-twin/text-tower.ts';
 import { SIGLIP2_EMBEDDING_DIM, SIGLIP2_TEXT } from './architecture.ts';
 import { SiglipGraphBuilder } from './siglip-builder.ts';
 import { encoderLayer } from './transformer.ts';

@@ -1,9 +1,11 @@
 /**
- * The parts of a text tower's input that the CLIP and SigLIP 2 twins build alike, in the Hugging Face
- * export's layout (`text_model.embeddings.*`), and the causal attention mask of CLIP-style text towers.
- * Shared so the node and weight names, and the order in which the seeded weights are made, are one
- * definition: the twins' bytes are pinned in models/manifest.json.
+ * The parts of a text tower that more than one twin builds alike: token + position embeddings in the
+ * Hugging Face export's layout (`text_model.embeddings.*`; CLIP, SigLIP 2), the causal attention mask
+ * (CLIP, MobileCLIP2), and pooling at the end-of-text token followed by the projection (CLIP,
+ * MobileCLIP2). Shared so the node and weight names, and the order in which the seeded weights are
+ * made, are one definition: the twins' bytes are pinned in models/manifest.json.
  */
+import { attr } from '../onnx/onnx-writer.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 
 /** Added to masked-out attention scores: exp underflows to exactly 0 against any real score. */
@@ -45,4 +47,29 @@ export function causalMaskValues(context: number): Float32Array {
   for (let row = 0; row < context; row++)
     for (let col = row + 1; col < context; col++) causal[row * context + col] = MASKED;
   return causal;
+}
+
+/**
+ * Each row of `x` [batch, len, width] at its end-of-text token, found as the largest id of `input_ids`
+ * (end-of-text is the vocabulary's largest), projected without bias to `projectionDim` as `text_embeds`.
+ * `selectLastIndex`: take the last position holding that id (ArgMax's select_last_index, as open_clip's
+ * export does) rather than the first.
+ */
+export function poolEndOfTextAndProject(
+  b: GraphBuilder,
+  x: string,
+  scope: string,
+  shape: { width: number; projectionDim: number; selectLastIndex: boolean },
+): string {
+  const { width, projectionDim, selectLastIndex } = shape;
+  const endToken = b.op('ArgMax', [b.op('Cast', ['input_ids'], scope, { to: attr.int(6) })], scope, {
+    axis: attr.int(-1),
+    keepdims: attr.int(1),
+    ...(selectLastIndex ? { select_last_index: attr.int(1) } : {}),
+  });
+  const pooled = b.op('GatherND', [x, endToken], scope, { batch_dims: attr.int(1) });
+  return b.linear(pooled, 'text_projection', width, projectionDim, width ** -0.5, {
+    bias: false,
+    output: 'text_embeds',
+  });
 }
