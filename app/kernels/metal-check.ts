@@ -9,19 +9,12 @@
  * binary32 and binary16, so a correct GPU returns exactly the C++ ids, values and scores in any summation
  * order, ties included; only the log-sum-exp and entropy (exp/log in another order) get a tolerance.
  */
-import type { EmbeddingMatrix, SearchPassResult } from './contract.ts';
+import type { EmbeddingMatrix, Kernels, SearchPassResult } from './contract.ts';
 import { floatToHalfBits } from './f16.ts';
 import { mulberry32 } from '../util/mulberry32.ts';
 
 /** A search pass as both backends take it; the GPU's returns null when it declines the call. */
-export type SearchPassCall = (
-  matrix: EmbeddingMatrix,
-  query: Float32Array,
-  tau: number,
-  k: number,
-  mask?: Uint8Array,
-  wantScores?: boolean,
-) => Promise<SearchPassResult> | null;
+export type SearchPassCall = (...args: Parameters<Kernels['searchPass']>) => Promise<SearchPassResult> | null;
 
 /** Rows not a multiple of the GPU's 256-row threadgroup; k above the per-group candidates of some groups. */
 export const CHECK_ROWS = 600;
