@@ -157,6 +157,23 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (model_id, content_hash)
   );
   `,
+  // 7: the words read in each photo (app/contract/photo-text.ts), by content hash like a vector but for
+  // every model alike. `reader` names the reader and its version: a photo read by an older one is read
+  // again in the background. `failed` keeps the reason so `eidos status` can say why and nothing retries
+  // it in a loop; the photo stays indexed for its image either way.
+  `
+  CREATE TABLE photo_text (
+    content_hash TEXT PRIMARY KEY,
+    reader       TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('read', 'failed')),
+    reason       TEXT,
+    full_text    TEXT NOT NULL,
+    lines        TEXT NOT NULL,
+    width        INTEGER NOT NULL,
+    height       INTEGER NOT NULL,
+    read_at      TEXT NOT NULL
+  );
+  `,
 ];
 
 export const schemaVersion = migrations.length;
