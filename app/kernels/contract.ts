@@ -45,6 +45,35 @@ export interface Neighbours {
   similarities: Float32Array;
 }
 
+/**
+ * A long kernel's progress and cancellation, shared with the thread running it (native/src/progress.h):
+ * an Int32Array, usually on a SharedArrayBuffer. [0] cancel (set 1 to stop the job at its next step; it
+ * then rejects with "cancelled"), [1] phase (1 the neighbour search, 2 the layout's epochs), [2] steps
+ * done, [3] steps in the phase, written by the job as it goes.
+ */
+export type JobControl = Int32Array;
+
+/** The kNN graph UMAP lays out: n×k other rows per row, nearest first, and their distances. */
+export interface LayoutGraph {
+  k: number;
+  indices: Uint32Array;
+  /** n×k distances, ascending per row (cosine distance 1 − s for the map). */
+  distances: Float32Array;
+}
+
+/** UMAP's optimisation settings (umap-learn's names in the comments). */
+export interface UmapSettings {
+  /** Seeds the initial positions (when no `init`) and the negative samples. */
+  seed: number;
+  /** n_epochs. */
+  epochs: number;
+  /** The curve 1/(1 + a·d^2b) fitted to min_dist and spread (app/map/curve-fit.ts). */
+  a: number;
+  b: number;
+  /** n×2 starting positions (rescaled to [0, 10]² as umap-learn does); default uniform random, seeded. */
+  init?: Float32Array;
+}
+
 export interface Kernels {
   /** Dot products ⟨query_q, row_i⟩ of nq queries (nq×d, row-major) with every row: nq×n, query-major. */
   scores(matrix: EmbeddingMatrix, queries: Float32Array, nq: number): Float32Array;
@@ -122,6 +151,22 @@ export interface Kernels {
   ): Promise<Float32Array>;
 
   knnAsync(matrix: EmbeddingMatrix, k: number, queries?: Float32Array, nq?: number): Promise<Neighbours>;
+
+  /**
+   * The k-nearest-neighbour graph (self excluded) found approximately by NN-descent, seeded and the same
+   * on any thread count; the same shape as `knn`'s graph. The reference answers exactly (it is the truth
+   * the native search is held to: recall@k ≥ 0.95, test/unit/kernels/nn-descent.test.ts).
+   */
+  nnDescent(matrix: EmbeddingMatrix, k: number, seed: number, control?: JobControl): Neighbours;
+  nnDescentAsync(matrix: EmbeddingMatrix, k: number, seed: number, control?: JobControl): Promise<Neighbours>;
+
+  /**
+   * UMAP's layout of a kNN graph: umap-learn's fuzzy simplicial set and optimize_layout_euclidean
+   * (native/src/umap.cc says how it is threaded and why the result does not depend on the threads).
+   * Returns n×2 coordinates (x0, y0, x1, y1, …) in UMAP's own units.
+   */
+  umapLayout(graph: LayoutGraph, settings: UmapSettings, control?: JobControl): Float32Array;
+  umapLayoutAsync(graph: LayoutGraph, settings: UmapSettings, control?: JobControl): Promise<Float32Array>;
 
   /** IEEE binary32 → binary16 bit patterns, round-to-nearest-even (overflow → ±inf, NaN stays NaN). */
   f32ToF16(src: Float32Array): Uint16Array;

@@ -10,13 +10,16 @@
 import { createRequire } from 'node:module';
 import { resources } from '../resources.ts';
 import { EidosError } from '../contract/errors.ts';
-import type { EmbeddingMatrix, Kernels, KernelStatus } from './contract.ts';
+import type { EmbeddingMatrix, JobControl, Kernels, KernelStatus, LayoutGraph, UmapSettings } from './contract.ts';
 import { lastBackends, recordingRuns, recordRun } from './backend-log.ts';
 import { startGpu, type GpuState, type SearchPassCall } from './metal-check.ts';
 import { referenceKernels } from './reference.ts';
 
 /** The raw binding, as native/src/*.cc register it. */
-interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
+interface NativeBinding extends Omit<Kernels, 'logSumExp' | 'umapLayout' | 'umapLayoutAsync'> {
+  /** native/src/umap.cc takes the graph and settings as plain arguments. */
+  umapLayout(...args: UmapArguments): Float32Array;
+  umapLayoutAsync(...args: UmapArguments): Promise<Float32Array>;
   logSumExp(values: Float32Array, scale: number): number;
   status(): { threads: number; isa: string };
   setPortable(on: boolean): string;
@@ -42,6 +45,23 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
     bytes: Uint8Array,
     maxPixelSize: number,
   ) => Promise<{ data: Uint8Array; width: number; height: number; fullWidth: number; fullHeight: number }>;
+}
+
+type UmapArguments = [
+  indices: Uint32Array,
+  distances: Float32Array,
+  k: number,
+  seed: number,
+  epochs: number,
+  a: number,
+  b: number,
+  init: Float32Array | undefined,
+  control: JobControl | undefined,
+];
+
+function umapArguments(graph: LayoutGraph, settings: UmapSettings, control?: JobControl): UmapArguments {
+  const { seed, epochs, a, b, init } = settings;
+  return [graph.indices, graph.distances, graph.k, seed, epochs, a, b, init, control];
 }
 
 function loadNative(): { binding?: NativeBinding; reason?: string } {
@@ -183,6 +203,10 @@ function nativeKernels(native: NativeBinding): Kernels {
       logPriorAsync: (matrix, bank, nb, tau, bankLse) => native.logPriorAsync(matrix, bank, nb, tau, bankLse),
       knn: (matrix, k, queries, nq) => native.knn(matrix, k, queries, nq),
       knnAsync: (matrix, k, queries, nq) => native.knnAsync(matrix, k, queries, nq),
+      nnDescent: (matrix, k, seed, control) => native.nnDescent(matrix, k, seed, control),
+      nnDescentAsync: (matrix, k, seed, control) => native.nnDescentAsync(matrix, k, seed, control),
+      umapLayout: (graph, settings, control) => native.umapLayout(...umapArguments(graph, settings, control)),
+      umapLayoutAsync: (graph, settings, control) => native.umapLayoutAsync(...umapArguments(graph, settings, control)),
       f32ToF16: (src) => native.f32ToF16(src),
       f16ToF32: (src) => native.f16ToF32(src),
     },
@@ -207,6 +231,8 @@ function nativeKernels(native: NativeBinding): Kernels {
     ),
     logPriorAsync: guardAsync(cpu.logPriorAsync),
     knnAsync: guardAsync(cpu.knnAsync),
+    nnDescentAsync: guardAsync(cpu.nnDescentAsync),
+    umapLayoutAsync: guardAsync(cpu.umapLayoutAsync),
   };
 }
 

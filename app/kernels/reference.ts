@@ -6,6 +6,7 @@ import type { EmbeddingMatrix, Kernels, Neighbours, SearchPassResult, TopK } fro
 import { floatToHalfBits, halfBitsToFloat } from './f16.ts';
 import { recordingRuns } from './backend-log.ts';
 import * as check from './validate.ts';
+import { umapLayout } from './umap-reference.ts';
 
 let halfTable: Float32Array | undefined;
 /** All 65536 binary16 values decoded once (a cache of `halfBitsToFloat`). */
@@ -217,6 +218,11 @@ export const referenceKernels: Kernels = recordingRuns(
     logPriorAsync: async (...args) => logPrior(...args),
     knn,
     knnAsync: async (...args) => knn(...args),
+    // The reference's neighbour search is exact: the truth NN-descent's recall is measured against.
+    nnDescent: (matrix, k) => knn(matrix, k),
+    nnDescentAsync: async (matrix, k) => knn(matrix, k),
+    umapLayout,
+    umapLayoutAsync: async (...args) => umapLayout(...args),
     f32ToF16: (src) => Uint16Array.from(src, floatToHalfBits),
     f16ToF32: (src) => Float32Array.from(src, halfBitsToFloat),
   },

@@ -6,6 +6,8 @@ export interface LayoutRequest {
   resourceRoot: string;
   matrix: EmbeddingMatrix;
   options: LayoutOptions;
+  /** Progress and cancellation shared with the starting thread (JobControl on a SharedArrayBuffer). */
+  control?: Int32Array;
 }
 
 export type LayoutReply = { kind: 'done'; xy: Float32Array } | { kind: 'failed'; message: string };

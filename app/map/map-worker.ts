@@ -1,7 +1,8 @@
 /**
- * Worker-thread entry that lays out the library map (app/map/layout.ts): the kNN graph runs in native
- * code either way, but UMAP's epochs are JavaScript and take minutes on a large library, so they run
- * here, off the thread that answers searches. One layout per worker; the coordinates are transferred back.
+ * Worker-thread entry that lays out the library map (app/map/layout.ts). The neighbour search and the
+ * epochs run in native code on libuv's threads either way; the worker keeps the copy of the matrix and
+ * the layout's own JavaScript (the graph's distances, the unit square) off the thread that answers
+ * searches. One layout per worker; the coordinates are transferred back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../contract/errors.ts';
@@ -17,7 +18,7 @@ try {
   // Imported after the resource root is set: the kernels find the native addon through it.
   const { kernels } = await import('../kernels/index.ts');
   const { fitLayout } = await import('./layout.ts');
-  const xy = await fitLayout(request.matrix, request.options, kernels);
+  const xy = await fitLayout(request.matrix, request.options, kernels, undefined, request.control);
   const reply: LayoutReply = { kind: 'done', xy };
   port.postMessage(reply, [xy.buffer as ArrayBuffer]);
 } catch (error) {

@@ -1,10 +1,19 @@
 /**
- * The k-nearest-neighbour graph UMAP is built on, computed exactly by the native kernel (`knnAsync`, off
- * the JS thread) instead of umap-js's approximate NN-descent. The kernel ranks by inner product of unit
- * rows (cosine similarity s); UMAP wants distances, and we hand it the cosine distance 1 − s, the same
- * metric umap-js's own `cosine` distance function computes, so only the search differs, not the geometry.
+ * The k-nearest-neighbour graph UMAP is built on. Up to EXACT_UP_TO photos it is exact (the native
+ * `knnAsync`, all pairs); above, approximate by NN-descent (`nnDescentAsync`), whose recall@15 against
+ * the exact graph is ≥ 0.95 (test/unit/kernels/nn-descent.test.ts; test/bench/map.ts prints it at 10,000
+ * and 100,000). Both rank by inner product of unit rows (cosine similarity s); UMAP wants distances, and
+ * gets the cosine distance 1 − s, the metric umap-js's own `cosine` computes.
  */
-import type { EmbeddingMatrix, Kernels } from '../kernels/contract.ts';
+import type { EmbeddingMatrix, JobControl, Kernels } from '../kernels/contract.ts';
+
+/**
+ * Where the exact search stops: all pairs cost n²·d multiply-adds, NN-descent about n·(2·20)²/2·d per
+ * round for 5–8 rounds, so they cost the same near 5,000 photos (measured on this machine's 2 cores at
+ * 10,000 f16 rows: exact 6.1 s, NN-descent 3.2 s at recall 0.9998; the gap doubles with every doubling
+ * of n). Below, the exact graph is both cheaper and perfect.
+ */
+export const EXACT_UP_TO = 5000;
 
 export interface NeighbourGraph {
   /** Neighbours per row. */
@@ -13,23 +22,21 @@ export interface NeighbourGraph {
   indices: Uint32Array;
   /** n×k cosine distances 1 − ⟨row, neighbour⟩, ascending. */
   distances: Float32Array;
+  exact: boolean;
 }
 
 export async function neighbourGraph(
   matrix: EmbeddingMatrix,
   k: number,
-  kernels: Pick<Kernels, 'knnAsync'>,
+  kernels: Pick<Kernels, 'knnAsync' | 'nnDescentAsync'>,
+  seed = 1,
+  control?: JobControl,
 ): Promise<NeighbourGraph> {
-  const { indices, similarities } = await kernels.knnAsync(matrix, k);
+  const exact = matrix.n <= EXACT_UP_TO;
+  const { indices, similarities } = exact
+    ? await kernels.knnAsync(matrix, k)
+    : await kernels.nnDescentAsync(matrix, k, seed, control);
   // Rounding can put a unit row's similarity a hair above 1; a distance is never negative.
   const distances = similarities.map((s) => Math.max(0, 1 - s));
-  return { k, indices, distances };
-}
-
-/** The graph as the nested arrays umap-js's `setPrecomputedKNN` takes. */
-export function nestedRows(graph: NeighbourGraph): { indices: number[][]; distances: number[][] } {
-  const n = graph.indices.length / graph.k;
-  const rows = <T extends Uint32Array | Float32Array>(flat: T): number[][] =>
-    Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * graph.k, (i + 1) * graph.k)));
-  return { indices: rows(graph.indices), distances: rows(graph.distances) };
+  return { k, indices, distances, exact };
 }

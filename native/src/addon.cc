@@ -9,6 +9,8 @@ namespace eidos {
 void RegisterScores(Napi::Env env, Napi::Object exports);
 void RegisterTopK(Napi::Env env, Napi::Object exports);
 void RegisterKnn(Napi::Env env, Napi::Object exports);
+void RegisterNnDescent(Napi::Env env, Napi::Object exports);
+void RegisterUmap(Napi::Env env, Napi::Object exports);
 void RegisterPrior(Napi::Env env, Napi::Object exports);
 void RegisterMi(Napi::Env env, Napi::Object exports);
 void RegisterConvert(Napi::Env env, Napi::Object exports);
@@ -45,6 +47,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   eidos::RegisterScores(env, exports);
   eidos::RegisterTopK(env, exports);
   eidos::RegisterKnn(env, exports);
+  eidos::RegisterNnDescent(env, exports);
+  eidos::RegisterUmap(env, exports);
   eidos::RegisterPrior(env, exports);
   eidos::RegisterMi(env, exports);
   eidos::RegisterConvert(env, exports);

@@ -12,6 +12,7 @@
 #include "dot_body.h"
 #include "job.h"
 #include "pool.h"
+#include "rows.h"
 #include "simd.h"
 #include "topk.h"
 
@@ -27,7 +28,8 @@ namespace {
 constexpr size_t kQueryBlock = 64;  // queries sharing one pass over the rows (64×d floats: 128 KiB at d=512)
 constexpr size_t kRowBlock = 128;   // rows decoded and scored together (256 KiB at d=512 in f32)
 
-// Rows [begin, end) of `matrix` as f32 in `out`; i8 rows are left unscaled (scales applied to the dots).
+}  // namespace
+
 void DecodeRows(const Matrix& matrix, size_t begin, size_t end, float* out) {
   const size_t d = matrix.d;
   switch (matrix.dtype) {
@@ -45,7 +47,6 @@ void DecodeRows(const Matrix& matrix, size_t begin, size_t end, float* out) {
   }
 }
 
-// Row i as the query vector it stands for: decoded, and scaled for i8 (the row's true value).
 void QueryFromRow(const Matrix& matrix, size_t i, float* out) {
   DecodeRows(matrix, i, i + 1, out);
   if (matrix.dtype == Dtype::I8) {
@@ -53,7 +54,8 @@ void QueryFromRow(const Matrix& matrix, size_t i, float* out) {
   }
 }
 
-// dots[q·rows + r] = ⟨queries[q], rows[r]⟩ for nq queries and nr rows, both f32 and d wide.
+namespace {
+
 void DotsPortable(const float* queries, size_t nq, const float* rows, size_t nr, size_t d, float* dots) {
   for (size_t q = 0; q < nq; ++q) {
     for (size_t r = 0; r < nr; ++r) {
@@ -122,12 +124,16 @@ __attribute__((target("avx2,fma"))) void DotsAvx2(const float* queries, size_t n
 }
 #endif
 
+}  // namespace
+
 void Dots(const float* queries, size_t nq, const float* rows, size_t nr, size_t d, float* dots) {
 #if EIDOS_X86
   if (UseAvx2()) return DotsAvx2(queries, nq, rows, nr, d, dots);
 #endif
   DotsPortable(queries, nq, rows, nr, d, dots);
 }
+
+namespace {
 
 struct KnnJob {
   Keep keep;
