@@ -7,7 +7,7 @@
 //  4. the Map view's frame time while panning --large photos in Chromium (a page-level harness answers
 //     /api/map with a synthetic map and /media with a tiny PNG; the view, canvas and thumbnails are the real
 //     UI), at the overview and zoomed in far enough for thumbnails; target p95 ≤ 33 ms.
-//  Embeddings: real CLIP ViT-B/32 Flickr8k image embeddings, jittered up to size (map-data.ts).
+//  Embeddings: real CLIP ViT-B/32 Flickr8k image embeddings, jittered up to size (test/helpers/map-embeddings.ts).
 //   node bin/run-ts.js test/bench/map.ts [--n 10000] [--large 100000] [--place 1000] [--skip-large] [--skip-small] [--skip-ui]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ import { mulberry32 } from '../../app/util/mulberry32.ts';
 import { unitRows } from '../unit/kernels/fixtures.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import { prepareHome, serve } from '../helpers/serve-fixture.ts';
-import { benchEmbeddings } from './map-data.ts';
+import { benchEmbeddings } from '../helpers/map-embeddings.ts';
 
 const { values } = parseArgs({
   options: {
