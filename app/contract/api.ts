@@ -4,6 +4,7 @@ import type {
   FolderInfo,
   IndexProgress,
   LibraryMap,
+  MapProgress,
   MediaVariant,
   ModelComparison,
   ModelInfo,
@@ -195,7 +196,11 @@ export const contract = {
       relayout: optional(boolean()),
       seed: optional(number({ min: 0, max: 2 ** 31 - 1, integer: true })),
     }),
-    'The 2-D map of the library (UMAP, stored in the index): photos added since are placed on it; relayout lays it out afresh.',
+    'The 2-D map of the library (UMAP, stored in the index): photos added since are placed on it; relayout lays it out afresh. A layout announces its progress as mapProgress events.',
+  ),
+  cancelMap: method<Ack>()(
+    none,
+    'Stops the map layout in progress (the map request waiting for it fails with CANCELLED); the stored map stays as it was.',
   ),
   photo: method<PhotoDetail>()(object({ id: photoId }), 'Everything known about one photo.'),
   listModels: method<ModelInfo[]>()(none, 'Models in the manifest, whether installed and which is active.'),
@@ -240,9 +245,11 @@ export interface ApiEventMap {
   modelProgress: ModelProgress;
   /** The index's photos changed (a run or a removed folder): an open search should ask again. */
   libraryChanged: LibraryChange;
+  /** The library map's layout: phase, share done and time to go (see MapProgress). */
+  mapProgress: MapProgress;
 }
 export type EventName = keyof ApiEventMap;
-export const eventNames: readonly EventName[] = ['indexProgress', 'modelProgress', 'libraryChanged'];
+export const eventNames: readonly EventName[] = ['indexProgress', 'modelProgress', 'libraryChanged', 'mapProgress'];
 export type ApiEvent = { [E in EventName]: { name: E; payload: ApiEventMap[E] } }[EventName];
 
 /** Validates an untrusted argument for `name`; a missing argument counts as `{}`. */

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'INDEX_OUTDATED'
   | 'DISK_FULL'
   | 'NATIVE_UNAVAILABLE'
+  | 'CANCELLED'
   | 'FORBIDDEN'
   | 'INTERNAL';
 
@@ -43,6 +44,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INDEX_LOCKED: 409,
   INDEX_OUTDATED: 409,
   CHANGED_WHILE_READING: 409,
+  // The work was stopped on request (cancelMap): nothing failed, the request has no answer.
+  CANCELLED: 409,
   TOO_LARGE: 413,
   UNSUPPORTED_FORMAT: 415,
   DECODE_FAILED: 422,

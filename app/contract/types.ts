@@ -342,6 +342,23 @@ export interface MapRegion {
   concepts: { name: string; bits: number }[];
 }
 
+/**
+ * The library map's layout as it runs (announced by `mapProgress` events): the neighbour search, UMAP's
+ * epochs, then naming the regions. Each layout has a number (`run`); its end is `done`, `cancelled`
+ * (by `cancelMap`) or `failed`.
+ */
+export interface MapProgress {
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  run: number;
+  photos: number;
+  phase: 'neighbours' | 'layout' | 'regions';
+  /** Share of the whole layout done, 0–1. */
+  fraction: number;
+  /** Seconds still to go at the pace so far; absent until there is a pace to go by. */
+  etaSeconds?: number;
+  error?: string;
+}
+
 /** The 2-D map of every indexed photo (UMAP of the model's embeddings), in [0, 1]², y pointing down. */
 export interface LibraryMap {
   model: string;

@@ -248,7 +248,11 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       return requireEngine().explain(args);
     },
     async map(args) {
-      return requireEngine().map(args);
+      return requireEngine().map(args, (payload) => emit({ name: 'mapProgress', payload }));
+    },
+    async cancelMap() {
+      requireEngine().mapJob.cancel();
+      return { ok: true };
     },
     async photo({ id }): Promise<PhotoDetail> {
       const e = requireEngine();

@@ -17,6 +17,7 @@ import { openIndex } from '../store/open.ts';
 import type { ArgsOf } from '../contract/api.ts';
 import type { ExplainResponse, LibraryMap, SearchResponse } from '../contract/types.ts';
 import { mapOfLibrary } from './library-map.ts';
+import { MapLayoutJob, type MapProgressListener } from './map-job.ts';
 import { explainQuery } from './explain-query.ts';
 import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
 import { chooseModel } from './active-model.ts';
@@ -66,6 +67,8 @@ export class Engine {
   private readonly inference: Placement;
   /** The map request in flight (see `map`). */
   private mapping: Promise<unknown> = Promise.resolve();
+  /** The map's layout when one runs: its progress and cancel (map-job.ts). */
+  readonly mapJob = new MapLayoutJob();
   /** One encoder (worker thread, one onnxruntime session) per tower, each opened on first use. */
   private readonly towers = new Map<Tower, Promise<Encoder>>();
 
@@ -281,8 +284,8 @@ export class Engine {
    * second request while a large library is being laid out waits for that layout and then reads it,
    * instead of starting another one beside it.
    */
-  map(args: ArgsOf<'map'> = {}): Promise<LibraryMap> {
-    const run = this.mapping.then(() => mapOfLibrary(this, args));
+  map(args: ArgsOf<'map'> = {}, progress?: MapProgressListener): Promise<LibraryMap> {
+    const run = this.mapping.then(() => mapOfLibrary(this, args, progress));
     this.mapping = run.catch(() => undefined);
     return run;
   }

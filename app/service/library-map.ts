@@ -1,40 +1,44 @@
 /**
  * The engine's library map: the search's matrix and concept bank handed to app/map, the layout on a
- * worker thread, and the answer shaped as the API's LibraryMap.
+ * worker thread (a background job announcing its progress: map-job.ts), and the answer shaped as the
+ * API's LibraryMap.
  */
 import type { ArgsOf } from '../contract/api.ts';
 import type { LibraryMap } from '../contract/types.ts';
 import { kernels } from '../kernels/index.ts';
-import { layoutInWorker } from '../map/layout-worker.ts';
 import { libraryMap } from '../map/library-map.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { IndexStore } from '../store/index-store.ts';
+import type { MapLayoutJob, MapProgressListener } from './map-job.ts';
 
 /** Map coordinates are drawn on screens and PNGs: 5 decimals is 1/100,000 of the map, far below a pixel. */
 const round = (v: number): number => Math.round(v * 1e5) / 1e5;
 
 export async function mapOfLibrary(
-  engine: { store: IndexStore; model: ModelSpec; searcher: SearchService },
+  engine: { store: IndexStore; model: ModelSpec; searcher: SearchService; mapJob: MapLayoutJob },
   args: ArgsOf<'map'>,
+  progress: MapProgressListener = () => {},
 ): Promise<LibraryMap> {
   const started = performance.now();
   const { library } = await engine.searcher.ready();
-  const state = await libraryMap(
-    {
-      store: engine.store,
-      modelId: engine.model.id,
-      matrix: library.matrix,
-      contentHashes: library.contentHashes,
-      concepts: async () => {
-        const bank = await engine.searcher.concepts();
-        return { names: bank.concepts, embeddings: bank.vectors };
+  const state = await engine.mapJob.run(library.matrix.n, progress, (layout) =>
+    libraryMap(
+      {
+        store: engine.store,
+        modelId: engine.model.id,
+        matrix: library.matrix,
+        contentHashes: library.contentHashes,
+        concepts: async () => {
+          const bank = await engine.searcher.concepts();
+          return { names: bank.concepts, embeddings: bank.vectors };
+        },
+        tau: engine.model.logitScale,
+        layout,
+        kernels,
       },
-      tau: engine.model.logitScale,
-      layout: layoutInWorker,
-      kernels,
-    },
-    { ...(args.relayout ? { relayout: true } : {}), ...(args.seed !== undefined ? { seed: args.seed } : {}) },
+      { ...(args.relayout ? { relayout: true } : {}), ...(args.seed !== undefined ? { seed: args.seed } : {}) },
+    ),
   );
   return {
     model: engine.model.id,

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { EidosError } from '../../contract/errors.ts';
 import { stringOption, type Command } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
+import { mapProgressReporter } from '../map-progress.ts';
 
 export const mapCommand: Command = {
   usage: '[--png file] [--json] [--relayout] [--seed n] [--size px]',
@@ -10,7 +11,8 @@ export const mapCommand: Command = {
     'The map of the library: every indexed photo placed in 2-D by UMAP on the model embeddings, so photos the',
     'model sees alike sit together, with regions named by the concepts that set them apart (bits of MI).',
     'The map is stored in the index; photos indexed later are placed onto it, and it is laid out afresh when',
-    'a fifth of it has changed since, or with --relayout.',
+    'a fifth of it has changed since, or with --relayout. A layout shows its progress and time to go;',
+    'Ctrl-C cancels it and leaves the stored map as it was.',
     '',
     'options:',
     '  --png <file>   write the picture: a dot per photo coloured by region, with the region names',
@@ -39,10 +41,15 @@ export const mapCommand: Command = {
     return withEngine(
       args,
       async (engine) => {
-        const map = await engine.map({
-          ...(args.values.relayout ? { relayout: true } : {}),
-          ...(seed !== undefined ? { seed } : {}),
-        });
+        // A first layout of a large library takes a while: its progress on stderr, Ctrl-C cancels it.
+        const cancel = (): void => void engine.mapJob.cancel();
+        process.once('SIGINT', cancel);
+        const map = await engine
+          .map(
+            { ...(args.values.relayout ? { relayout: true } : {}), ...(seed !== undefined ? { seed } : {}) },
+            mapProgressReporter(io, Boolean(args.json)),
+          )
+          .finally(() => process.off('SIGINT', cancel));
         if (png !== undefined) {
           const { mapPicture } = await import('../../service/map-picture.ts');
           writeFileSync(resolve(png), await mapPicture(map, size));

@@ -58,6 +58,7 @@ const validExample = (): Record<MethodName, Record<string, unknown>> => ({
   removeFolder: { path: server.library },
   startIndexing: { folders: [server.library] },
   cancelIndexing: {},
+  cancelMap: {},
   rebuildIndex: { folders: [server.library] },
   search: {
     query: 'a red circle',
