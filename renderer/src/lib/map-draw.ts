@@ -2,10 +2,12 @@
  * Draws one frame of the Map view on a canvas: every photo as a dot written straight into pixels (one
  * putImageData for 100k photos, no path per dot), the thumbnails of the photos in view once they are big
  * enough to read (found through the spatial index, never by scanning), the query's stand-out photos lit
- * by their bits, the region names fading in by zoom, and the hovered photo.
+ * by their bits, the region names fading in by zoom (never over one another: label-placement.ts), and the
+ * hovered photo. A region named by a colour is drawn in that colour.
  */
 import type KDBush from 'kdbush';
-import { regionColour } from '../../../app/contract/region-colours.ts';
+import { placeLabels, type LabelBox } from '../../../app/contract/label-placement.ts';
+import { NO_CONCEPT_LABEL, regionDotColour } from '../../../app/contract/region-colours.ts';
 import type { MapRegion } from '../../../app/contract/types.ts';
 import { pixelsPerUnit, toScreen, visibleBounds, type Camera, type Viewport } from './map-camera.ts';
 import type { ThumbnailCache } from './map-thumbnails.ts';
@@ -95,7 +97,7 @@ function drawDots(
   pixels.fill(packed(background));
   const dimmed = scene.lit.size > 0;
   const colours = scene.regions.map((r) =>
-    packed(dimmed ? faded(regionColour(r.id), background, 0.7) : regionColour(r.id)),
+    packed(dimmed ? faded(regionDotColour(r), background, 0.7) : regionDotColour(r)),
   );
   const k = pixelsPerUnit(camera, view) * ratio;
   // About the side a photo's share of the map's area allows (as in the PNG), from 2 to 8 device pixels.
@@ -153,7 +155,8 @@ function drawThumbnails(
       side,
       side,
     );
-    context.strokeStyle = regionColour(scene.region[i]!);
+    const region = scene.regions[scene.region[i]!];
+    context.strokeStyle = region ? regionDotColour(region) : '#888888';
     context.lineWidth = 2;
     context.strokeRect(sx - side / 2, sy - side / 2, side, side);
   }
@@ -189,10 +192,61 @@ function drawLit(
   context.globalAlpha = 1;
 }
 
+/** One region name as the view draws it: its text, whether it is a name or "no concept beyond chance", its box and opacity. */
+export interface ViewLabel {
+  text: string;
+  named: boolean;
+  box: LabelBox;
+  alpha: number;
+}
+
+const LABEL_FONT = '600 13px system-ui, sans-serif';
+const CHANCE_FONT = 'italic 400 13px system-ui, sans-serif';
+const LABEL_HEIGHT = 13 * 1.3 + 8;
+
 /**
  * Region names fade in as their region grows on screen (a name for an island too small to see would
- * only clutter), and fade back when thumbnails take over and the photos speak for themselves.
+ * only clutter), and fade back when thumbnails take over and the photos speak for themselves. Of the
+ * names visible, none overlaps another (label-placement.ts, the largest regions first); a region with
+ * photos and no concept beyond chance says so. `measure` gives a text's width in CSS px.
  */
+export function viewLabels(
+  regions: readonly MapRegion[],
+  camera: Camera,
+  view: Viewport,
+  side: number,
+  measure: (text: string, named: boolean) => number,
+): ViewLabel[] {
+  const k = pixelsPerUnit(camera, view);
+  const total = totalPhotos(regions);
+  const shown = regions.flatMap((region) => {
+    if (region.photos === 0) return [];
+    // A region's rough on-screen size: its share of the map's photos as an area.
+    const extent = k * Math.sqrt(region.photos / Math.max(1, total)) * 0.5;
+    const fadeIn = smoothstep(25, 70, extent);
+    const fadeOut = side > 0 ? 1 - 0.6 * smoothstep(MIN_THUMB_PX, 2 * MIN_THUMB_PX, side) : 1;
+    const alpha = fadeIn * fadeOut;
+    if (alpha < 0.02) return [];
+    const named = region.concepts.length > 0;
+    const text = named ? region.concepts.map((c) => c.name).join(' · ') : NO_CONCEPT_LABEL;
+    const [x, y] = toScreen(camera, view, region.x, region.y);
+    return [{ region, named, text, alpha, x, y, extent }];
+  });
+  const boxes = placeLabels(
+    shown.map(({ region, named, text, x, y, extent }) => ({
+      x,
+      y,
+      width: measure(text, named) + 8, // the 4 px halo each side
+      height: LABEL_HEIGHT,
+      // Above the region's centre first, so the name does not cover the photos at its heart.
+      lift: Math.min(extent, 40) * 0.5 + 4,
+      priority: (named ? total : 0) + region.photos,
+    })),
+    view,
+  );
+  return shown.flatMap(({ text, named, alpha }, i) => (boxes[i] ? [{ text, named, alpha, box: boxes[i] }] : []));
+}
+
 function drawLabels(
   context: CanvasRenderingContext2D,
   regions: readonly MapRegion[],
@@ -201,29 +255,21 @@ function drawLabels(
   style: FrameStyle,
   side: number,
 ): void {
-  const k = pixelsPerUnit(camera, view);
-  context.font = '600 13px system-ui, sans-serif';
   context.textAlign = 'center';
   context.textBaseline = 'middle';
   context.lineJoin = 'round';
-  for (const region of regions) {
-    if (region.concepts.length === 0 || region.photos === 0) continue;
-    // A region's rough on-screen size: its share of the map's photos as an area.
-    const extent = k * Math.sqrt(region.photos / Math.max(1, totalPhotos(regions))) * 0.5;
-    const fadeIn = smoothstep(25, 70, extent);
-    const fadeOut = side > 0 ? 1 - 0.6 * smoothstep(MIN_THUMB_PX, 2 * MIN_THUMB_PX, side) : 1;
-    const alpha = fadeIn * fadeOut;
-    if (alpha < 0.02) continue;
-    // Above the region's centre, so the name does not cover the photos at its heart.
-    const [sx, centreY] = toScreen(camera, view, region.x, region.y);
-    const sy = centreY - Math.min(extent, 40) * 0.5 - 10;
-    const text = region.concepts.map((c) => c.name).join(' · ');
-    context.globalAlpha = alpha;
+  const measure = (text: string, named: boolean): number => {
+    context.font = named ? LABEL_FONT : CHANCE_FONT;
+    return context.measureText(text).width;
+  };
+  for (const label of viewLabels(regions, camera, view, side, measure)) {
+    context.font = label.named ? LABEL_FONT : CHANCE_FONT;
+    context.globalAlpha = label.named ? label.alpha : 0.7 * label.alpha;
     context.lineWidth = 4;
     context.strokeStyle = style.background;
-    context.strokeText(text, sx, sy);
+    context.strokeText(label.text, label.box.x, label.box.y);
     context.fillStyle = style.text;
-    context.fillText(text, sx, sy);
+    context.fillText(label.text, label.box.x, label.box.y);
   }
   context.globalAlpha = 1;
 }
