@@ -28,7 +28,7 @@ function crowdedMap(): LibraryMap {
     ['boat', 'harbour'],
     ['food', 'restaurant'],
   ];
-  const centres = names.map((_, id) => [0.4 + 0.2 * random(), 0.4 + 0.2 * random()] as const);
+  const centres = names.map(() => [0.4 + 0.2 * random(), 0.4 + 0.2 * random()] as const);
   const xy: number[] = [];
   const region: number[] = [];
   for (let i = 0; i < 600; i++) {
