@@ -49,5 +49,11 @@ export async function probeKernels(): Promise<KernelStatus> {
   const slice = { ...matrix, n: 256, data: matrix.data.subarray(0, 256 * DIMS) };
   kernels.knn(slice, 10);
   await kernels.knnAsync(slice, 10, query, 1);
+  // The large library map's: NN-descent, and UMAP's epochs on its graph (a few, on the same slice).
+  const graph = await kernels.nnDescentAsync(slice, 10, 1);
+  const layoutGraph = { k: 10, indices: graph.indices, distances: graph.similarities.map((s) => 1 - s) };
+  kernels.nnDescent(slice, 10, 1);
+  kernels.umapLayout(layoutGraph, { seed: 1, epochs: 2, a: 1.577, b: 0.895 });
+  await kernels.umapLayoutAsync(layoutGraph, { seed: 1, epochs: 2, a: 1.577, b: 0.895 });
   return kernelStatus();
 }
