@@ -34,9 +34,14 @@ beforeAll(async () => {
 describe('preload', () => {
   it('exposes exactly one named method per contract method and one on<Event> per event, nothing else', () => {
     expect([...electron.exposed.keys()]).toEqual(['eidos', 'eidosDesktop']);
-    const expected = [...methodNames, 'onIndexProgress', 'onModelProgress', 'onLibraryChanged'].sort();
+    const expected = [...methodNames, 'onIndexProgress', 'onModelProgress', 'onLibraryChanged', 'onModelSwitch'].sort();
     expect(Object.keys(api).sort()).toEqual(expected);
-    expect(eventNames.map(eventMethodName).sort()).toEqual(['onIndexProgress', 'onLibraryChanged', 'onModelProgress']);
+    expect(eventNames.map(eventMethodName).sort()).toEqual([
+      'onIndexProgress',
+      'onLibraryChanged',
+      'onModelProgress',
+      'onModelSwitch',
+    ]);
     expect(api).not.toHaveProperty('invoke');
     expect(api).not.toHaveProperty('send');
     expect(Object.isFrozen(api)).toBe(true);
