@@ -206,7 +206,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
         ready: status.indexed > 0,
         ...(status.folders.length === 0 ? { notice: 'Add a folder of photos to start.' } : {}),
         ...(switcher.state ? { modelSwitch: switcher.state } : {}),
-        vectors: vectorUse(engine.store, engine.model.id),
+        vectors: vectorUse(status.models, engine.model.id),
       };
     },
     async listFolders() {

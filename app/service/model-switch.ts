@@ -15,6 +15,7 @@ import { EidosError } from '../contract/errors.ts';
 import type { IndexProgress, ModelSwitch, ModelVectors } from '../contract/types.ts';
 import { ensureDataDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
+import type { IndexStatus } from '../store/types.ts';
 import { PRIVATE_FILE_MODE } from '../util/private-fs.ts';
 import type { Engine } from './engine.ts';
 import type { IndexingJob } from './indexing-job.ts';
@@ -74,8 +75,8 @@ export const vectorBytes = (m: { embeddings: number; dim: number; dtype: 'f16' |
   m.embeddings * m.dim * (m.dtype === 'f16' ? 2 : 4);
 
 /** Every model's vectors in the index and the bytes they take. */
-export function vectorUse(store: IndexStore, activeModel: string): ModelVectors[] {
-  return store.status().models.map((m) => ({
+export function vectorUse(models: IndexStatus['models'], activeModel: string): ModelVectors[] {
+  return models.map((m) => ({
     modelId: m.modelId,
     vectors: m.embeddings,
     bytes: vectorBytes(m),

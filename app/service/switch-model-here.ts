@@ -48,7 +48,7 @@ export async function switchModelHere(
     const started = await switcher.use(id);
     const final = started.state === 'indexing' ? await end : started;
     await job.settled();
-    return { final, vectors: vectorUse(engine.store, engine.model.id) };
+    return { final, vectors: vectorUse(engine.store.status().models, engine.model.id) };
   } finally {
     signal?.removeEventListener('abort', stop);
     await switcher.close();
