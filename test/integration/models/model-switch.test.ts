@@ -215,3 +215,45 @@ describe('eidos models use beside eidos serve', () => {
     expect(compared.photos).toBe(PHOTOS);
   }, 300_000);
 });
+
+describe('a switch interrupted by closing eidos serve', () => {
+  let lib: Library;
+  beforeAll(async () => {
+    lib = await library(23);
+  }, 240_000);
+  afterAll(() => lib?.dispose());
+
+  it('goes on when it starts again, and searches switch once the new model covers the library', async () => {
+    const first = await serve(lib.home);
+    await untilSettled(first);
+    const holder = (await connectHolder(lib.home, { events: true }))!;
+    const events = eventLog(holder);
+    await holder.call('useModel', { id: LEFT_ID });
+    await events.until((e) =>
+      e.name === 'indexProgress' && e.payload.state === 'indexing' && e.payload.done > 0 ? e.payload : undefined,
+    );
+    holder.close();
+    await first.stop();
+    // Stopped in the middle (PHOTOS photos, batches of 8): still on the old model, the switch remembered.
+    expect(settingsModel(lib.home)).toBe(MODEL_ID);
+    expect(vectorRows(lib.home).get(LEFT_ID)?.covered ?? 0).toBeLessThan(PHOTOS);
+
+    const second = await serve(lib.home);
+    try {
+      const again = (await connectHolder(lib.home, { events: true }))!;
+      try {
+        const later = eventLog(again);
+        // The switch may have completed before this connection listened: its status says so too.
+        const status = await again.call('status', {});
+        if (status.modelSwitch?.state !== 'switched') await later.until(switchState('switched'));
+        expect((await again.call('status', {})).model?.id).toBe(LEFT_ID);
+      } finally {
+        again.close();
+      }
+      expect(settingsModel(lib.home)).toBe(LEFT_ID);
+      expect(vectorRows(lib.home).get(LEFT_ID)?.covered).toBe(PHOTOS);
+    } finally {
+      await second.stop();
+    }
+  }, 300_000);
+});
