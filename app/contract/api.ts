@@ -9,6 +9,7 @@ import type {
   ModelComparison,
   ModelInfo,
   ModelProgress,
+  ModelSwitch,
   PhotoDetail,
   PhotoId,
   LibraryChange,
@@ -208,6 +209,10 @@ export const contract = {
     object({ id: string({ min: 1, max: 200 }), acceptLicence: optional(boolean()) }),
     'Downloads and verifies a model (the only network use); progress arrives as modelProgress events. A model under a restrictive licence needs acceptLicence once (remembered).',
   ),
+  useModel: method<ModelSwitch>()(
+    object({ id: string({ min: 1, max: 200 }) }),
+    'Makes searches use another installed model without a pause: it indexes the library in the background (indexProgress) while the current model keeps answering, and searches switch when its vectors cover the library (modelSwitch events). The old vectors stay.',
+  ),
   compareModels: method<ModelComparison>()(
     object({
       a: string({ min: 1, max: 200 }),
@@ -247,9 +252,17 @@ export interface ApiEventMap {
   libraryChanged: LibraryChange;
   /** The library map's layout: phase, share done and time to go (see MapProgress). */
   mapProgress: MapProgress;
+  /** A model switch progressed, completed (searches now use the new model) or stopped. */
+  modelSwitch: ModelSwitch;
 }
 export type EventName = keyof ApiEventMap;
-export const eventNames: readonly EventName[] = ['indexProgress', 'modelProgress', 'libraryChanged', 'mapProgress'];
+export const eventNames: readonly EventName[] = [
+  'indexProgress',
+  'modelProgress',
+  'libraryChanged',
+  'mapProgress',
+  'modelSwitch',
+];
 export type ApiEvent = { [E in EventName]: { name: E; payload: ApiEventMap[E] } }[EventName];
 
 /** Validates an untrusted argument for `name`; a missing argument counts as `{}`. */

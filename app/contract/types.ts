@@ -181,6 +181,32 @@ export interface IndexRunSummary {
   seconds: number;
 }
 
+/**
+ * A change of the model searches use (`eidos models use`, Settings): the new model indexes the library in
+ * the background (its runs are ordinary indexing runs, announced by indexProgress) while the old one keeps
+ * answering; searches switch once the new model's vectors cover every indexed photo.
+ */
+export interface ModelSwitch {
+  /** The model that answers searches until the switch completes. */
+  from: string;
+  to: string;
+  /** `indexing`: the new model is embedding the library; `switched`: searches use it now; `failed`/`cancelled`: they stay on `from`. */
+  state: 'indexing' | 'switched' | 'failed' | 'cancelled';
+  /** Indexed photos that have the new model's vector, of `photos`. */
+  covered: number;
+  photos: number;
+  error?: string;
+}
+
+/** One model's vectors in the index and the disk they take (each vector's bytes; SQLite's own overhead aside). */
+export interface ModelVectors {
+  modelId: string;
+  vectors: number;
+  bytes: number;
+  /** True for the model that answers searches. */
+  active: boolean;
+}
+
 export interface ModelProgress {
   id: string;
   state: 'downloading' | 'verifying' | 'done' | 'failed';
@@ -256,6 +282,10 @@ export interface Status {
   notice?: string;
   /** Present when the index file is damaged: searching waits for `rebuildIndex`; the photos are unaffected. */
   damagedIndex?: DamagedIndex;
+  /** The latest model switch of this process (absent when none was asked for); its changes arrive as modelSwitch events. */
+  modelSwitch?: ModelSwitch;
+  /** Every model's vectors in the index, with their disk use (the old model's stay until the user drops them). */
+  vectors?: ModelVectors[];
 }
 
 export interface DamagedIndex {

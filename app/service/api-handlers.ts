@@ -20,6 +20,7 @@ import { assertIndexSound } from '../store/health.ts';
 import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
 import { toPhotoDetail } from '../search/results.ts';
 import { compareModels } from './compare-models.ts';
+import { ModelSwitcher, pendingSwitch, vectorUse } from './model-switch.ts';
 import { damagedIndexOf, guiDamageNotice, rebuildFromDamage } from './rebuild-index.ts';
 import type { FolderInfo, PhotoDetail, SkippedFile, Status } from '../contract/types.ts';
 
@@ -38,6 +39,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       if (catchUp.state === 'running' && payload.run === catchUp.run && (payload.summary || payload.state === 'failed'))
         catchUp = { state: 'done' };
       emit({ name: 'indexProgress', payload });
+      switcher.onProgress(payload);
     },
     changed: (summary) =>
       libraryChanged({ added: summary.encoded + summary.reused, moved: summary.moved, removed: summary.deleted }),
@@ -57,6 +59,22 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
   let engine: Engine | undefined;
   // Why the engine is not open (no model yet, a damaged index…), kept with its code for every request.
   let engineError: EidosError | undefined;
+  // `eidos models use` / Settings: the new model indexes beside the engine, which it replaces once it covers the library.
+  const switcher = new ModelSwitcher(dataDir, {
+    engine: () => engine,
+    job,
+    adopt: async (next, previous) => {
+      // A run asked for meanwhile (a watched change) was asked of the old engine: the new one does it.
+      const asked = job.progress.queued === true;
+      job.forgetRequests();
+      previous.handIndexTo(next);
+      engine = next;
+      await previous.close();
+      if (asked) job.start(next);
+      await followFolders();
+    },
+    announce: (payload) => emit({ name: 'modelSwitch', payload }),
+  });
 
   /**
    * (Re)opens the engine. `checkPages` reads every page of the index first (linear in its size, so
@@ -66,6 +84,8 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
   const openEngine = async (
     options: { checkPages?: boolean } & Pick<EngineOptions, 'fallbackModels'> = {},
   ): Promise<void> => {
+    // A switch's engine shares the index about to close: searches stay on the model the settings name.
+    switcher.stop('cancelled', 'the engine was reopened (a settings change or a rebuild)');
     // No watcher may start a run on the engine about to close.
     await live.close();
     job.forgetRequests();
@@ -109,6 +129,10 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
         later.unref();
       });
   }
+
+  // A model switch the last process did not finish goes on.
+  const unfinished = pendingSwitch(dataDir);
+  if (unfinished && engine && !engine.readonly) void switcher.use(unfinished.to).catch(() => undefined);
 
   const requireEngine = (): Engine => {
     if (!engine)
@@ -181,6 +205,8 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
         },
         ready: status.indexed > 0,
         ...(status.folders.length === 0 ? { notice: 'Add a folder of photos to start.' } : {}),
+        ...(switcher.state ? { modelSwitch: switcher.state } : {}),
+        vectors: vectorUse(status.models, engine.model.id),
       };
     },
     async listFolders() {
@@ -318,6 +344,10 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       if (!info) throw new EidosError('NOT_FOUND', `unknown model ${id}`);
       return info;
     },
+    async useModel({ id }) {
+      await writableEngine();
+      return switcher.use(id);
+    },
     async compareModels(args) {
       // Both kNN passes run on the kernels' own thread; between bootstrap resamples this thread answers others.
       return compareModels(requireEngine().store, args, {
@@ -344,8 +374,11 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     media: createMediaAccess(() => engine?.store, thumbnailsDir(dataDir)),
     async close() {
       await live.close();
+      // Detached first: a switch cut short by closing resumes at the next start (its cancelled run does not end it).
+      const switchClosed = switcher.close();
       job.cancel();
       await job.settled();
+      await switchClosed;
       await engine?.close();
       engine = undefined;
     },

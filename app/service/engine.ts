@@ -80,6 +80,8 @@ export class Engine {
     provider: ProviderName | undefined,
     writeRefusal: EidosError | undefined,
     inference: Placement,
+    /** False for an engine made by `beside`: the index is the other engine's to close (until `handIndexTo`). */
+    private ownsStore = true,
   ) {
     this.home = home;
     this.inference = inference;
@@ -114,6 +116,23 @@ export class Engine {
       store.close();
       throw error;
     }
+  }
+
+  /**
+   * An engine on this one's index with another installed model (its own towers), for indexing that model
+   * while this one answers searches (a model switch, ./model-switch.ts). Closing it leaves the index open.
+   */
+  beside(modelId: string): Engine {
+    const { model, dir } = chooseModel([modelId], { modelsDir: modelsDir(this.home) });
+    return new Engine(this.home, this.store, model, dir, this.provider, this.writeRefusal, this.inference, false);
+  }
+
+  /** Makes `next` (made by `beside`) the one that closes the index: this engine then closes only its towers. */
+  handIndexTo(next: Engine): void {
+    if (next.store !== this.store || !this.ownsStore)
+      throw new EidosError('INTERNAL', 'only the engine that owns the index can hand it to one beside it');
+    this.ownsStore = false;
+    next.ownsStore = true;
   }
 
   /**
@@ -292,7 +311,7 @@ export class Engine {
 
   async close(): Promise<void> {
     for (const opened of this.towers.values()) await (await opened.catch(() => undefined))?.close();
-    this.store.close();
+    if (this.ownsStore) this.store.close();
   }
 }
 

@@ -25,6 +25,7 @@ const BENCHES: Array<{ name: string; args?: string[] }> = [
   { name: 'heic' },
   { name: 'twin' },
   { name: 'twin-batch' },
+  { name: 'twin-models' },
   { name: 'ui' },
   { name: 'alignment' },
   { name: 'map' },

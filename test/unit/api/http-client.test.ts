@@ -20,7 +20,14 @@ const client = () =>
 describe('HTTP client', () => {
   it('has one method per contract method and one on<Event> per event', () => {
     expect(Object.keys(client()).sort()).toEqual(
-      [...methodNames, 'onIndexProgress', 'onModelProgress', 'onLibraryChanged', 'onMapProgress'].sort(),
+      [
+        ...methodNames,
+        'onIndexProgress',
+        'onModelProgress',
+        'onLibraryChanged',
+        'onMapProgress',
+        'onModelSwitch',
+      ].sort(),
     );
   });
 

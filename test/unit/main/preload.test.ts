@@ -34,13 +34,21 @@ beforeAll(async () => {
 describe('preload', () => {
   it('exposes exactly one named method per contract method and one on<Event> per event, nothing else', () => {
     expect([...electron.exposed.keys()]).toEqual(['eidos', 'eidosDesktop']);
-    const expected = [...methodNames, 'onIndexProgress', 'onModelProgress', 'onLibraryChanged', 'onMapProgress'].sort();
+    const expected = [
+      ...methodNames,
+      'onIndexProgress',
+      'onModelProgress',
+      'onLibraryChanged',
+      'onMapProgress',
+      'onModelSwitch',
+    ].sort();
     expect(Object.keys(api).sort()).toEqual(expected);
     expect(eventNames.map(eventMethodName).sort()).toEqual([
       'onIndexProgress',
       'onLibraryChanged',
       'onMapProgress',
       'onModelProgress',
+      'onModelSwitch',
     ]);
     expect(api).not.toHaveProperty('invoke');
     expect(api).not.toHaveProperty('send');

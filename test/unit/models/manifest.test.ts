@@ -159,13 +159,6 @@ describe('the shipped model manifest', () => {
     expect(parseError(badTwin).message).toMatch(/card.twin names 'nope'/);
   });
 
-  it('describes MobileCLIP-S2 as 256×256 bilinear without normalisation, and unpinned', () => {
-    const model = findModel(shipped, 'mobileclip-s2');
-    expect(model.preprocess).toMatchObject({ size: 256, interpolation: 'bilinear', mean: [0, 0, 0], std: [1, 1, 1] });
-    expect(model.files.every((f) => f.sha256 === null)).toBe(true);
-    expect(model.licence).not.toBe('MIT');
-  });
-
   it('describes the synthetic model as generated, without URLs', () => {
     const model = findModel(shipped, 'synthetic-tiny');
     expect(model.source).toBe('generated');

@@ -40,7 +40,6 @@ describe('eidos models …', () => {
       'clip-vit-b32-fp16',
       'mobileclip2-s2',
       'mobileclip2-s0',
-      'mobileclip-s2',
       'synthetic-tiny',
       'synthetic-tiny-left',
       'clip-vit-b32-int8-twin',
@@ -92,13 +91,6 @@ describe('eidos models …', () => {
     const list = captureIo(false);
     await main(['models', 'list'], list);
     expect(list.outText.find((line) => line.includes('synthetic-tiny'))).toContain('installed, verified');
-  });
-
-  it('refuses an unpinned model without --trust-unpinned, before any network use', async () => {
-    const io = captureIo(false);
-    // MobileCLIP is unpinned: without the flag the refusal comes before any network use.
-    expect(await main(['models', 'fetch', 'mobileclip-s2'], io)).toBe(1);
-    expect(io.errText.join('\n')).toContain('--trust-unpinned');
   });
 
   it('refuses MobileCLIP2-S2 without --accept-licence, before any network use, naming the licence and its link', async () => {
