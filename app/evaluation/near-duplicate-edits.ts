@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 const run = promisify(execFile);
 
@@ -34,8 +34,11 @@ export async function writeEdit(
 ): Promise<{ file: string; edit: Edit }> {
   // The photo as displayed: the edits work on what the user sees, as an editor would.
   const image = sharp(source, { failOn: 'truncated' }).rotate();
-  const { width, height } = await image.clone().toBuffer({ resolveWithObject: true }).then((r) => r.info);
-  const jpeg = (file: string, quality: number) => ({ file, save: (s: sharp.Sharp) => s.jpeg({ quality }).toFile(file) });
+  const { width, height } = await image
+    .clone()
+    .toBuffer({ resolveWithObject: true })
+    .then((r) => r.info);
+  const jpeg = (file: string, quality: number) => ({ file, save: (s: Sharp) => s.jpeg({ quality }).toFile(file) });
   const target = jpeg(join(out, `${stem}.jpg`), 90);
   switch (kind) {
     case 'resize': {
@@ -57,7 +60,10 @@ export async function writeEdit(
       await target.save(image.extract({ left, top, width: width - cutX, height: height - cutY }));
       return {
         file: target.file,
-        edit: { kind, detail: `cropped ${((cutX / width) * 100).toFixed(1)} % × ${((cutY / height) * 100).toFixed(1)} %` },
+        edit: {
+          kind,
+          detail: `cropped ${((cutX / width) * 100).toFixed(1)} % × ${((cutY / height) * 100).toFixed(1)} %`,
+        },
       };
     }
     case 'rotate': {
@@ -80,9 +86,7 @@ export async function writeEdit(
       const saturation = between(random, 0.6, 1.4);
       const hue = Math.round(between(random, -20, 20));
       const contrast = between(random, 0.85, 1.15);
-      await target.save(
-        image.modulate({ brightness, saturation, hue }).linear(contrast, 128 * (1 - contrast)),
-      );
+      await target.save(image.modulate({ brightness, saturation, hue }).linear(contrast, 128 * (1 - contrast)));
       return {
         file: target.file,
         edit: {

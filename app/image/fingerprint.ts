@@ -21,6 +21,7 @@
  */
 import type { Sharp } from 'sharp';
 import { openImage, openPipeline } from './decode.ts';
+import { SHARPNESS_EDGE, sharpnessOfGrey } from './sharpness.ts';
 
 /** The grey image kept per photo: its edge in pixels. */
 export const FINGERPRINT_SOURCE = 64;
@@ -75,7 +76,8 @@ function resample(grey: ArrayLike<number>, view: View): Float64Array {
       const fx = sx - x0;
       const p = (yy: number, xx: number) => grey[at(yy) * n + at(xx)]!;
       out[y * VIEW + x] =
-        (1 - fy) * ((1 - fx) * p(y0, x0) + fx * p(y0, x0 + 1)) + fy * ((1 - fx) * p(y0 + 1, x0) + fx * p(y0 + 1, x0 + 1));
+        (1 - fy) * ((1 - fx) * p(y0, x0) + fx * p(y0, x0 + 1)) +
+        fy * ((1 - fx) * p(y0 + 1, x0) + fx * p(y0 + 1, x0 + 1));
     }
   }
   return out;
@@ -134,28 +136,48 @@ export function fingerprintSimilarity(a: Float32Array, b: Float32Array): number 
   return best;
 }
 
-/** The fingerprint of a decoded photo's pipeline (oriented, as from `openImage`); alpha is flattened onto white. */
-export async function fingerprintOfPipeline(pipeline: Sharp): Promise<Float32Array> {
+/** A grey rendering of the pipeline's image at `edge` × `edge` (aspect ignored); alpha flattened onto white. */
+async function greyAt(pipeline: Sharp, edge: number): Promise<Buffer> {
   const { data, info } = await pipeline
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
     .greyscale()
-    .resize(FINGERPRINT_SOURCE, FINGERPRINT_SOURCE, { fit: 'fill', kernel: 'cubic' })
+    .resize(edge, edge, { fit: 'fill', kernel: 'cubic' })
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 1) throw new Error(`expected 1 grey channel, got ${info.channels}`);
-  return fingerprintOfGrey(data);
+  return data;
+}
+
+/** The fingerprint of a decoded photo's pipeline (oriented, as from `openImage`). */
+export async function fingerprintOfPipeline(pipeline: Sharp): Promise<Float32Array> {
+  return fingerprintOfGrey(await greyAt(pipeline, FINGERPRINT_SOURCE));
+}
+
+export interface PhotoSignature {
+  fingerprint: Float32Array;
+  /** app/image/sharpness.ts */
+  sharpness: number;
 }
 
 /**
- * The fingerprint of a photo file, decoded as the index decodes it (orientation applied, HEIF and RAW
- * from an embedded image when one has at least 128 px, twice the grey image). `bytes`, when given, is
- * the file's content already read.
+ * A photo file's fingerprint and sharpness, decoded as the index decodes it (orientation applied, HEIF
+ * and RAW from an embedded image when one has at least 256 px). `bytes`, when given, is the file's
+ * content already read.
  */
-export async function fingerprintPhoto(file: string, bytes?: Buffer): Promise<Float32Array> {
+export async function photoSignature(file: string, bytes?: Buffer): Promise<PhotoSignature> {
   const image = await openImage(file, bytes);
   const sized = await openPipeline(image, {
-    embedded: { minShortEdge: 2 * FINGERPRINT_SOURCE, minLongEdge: 2 * FINGERPRINT_SOURCE },
+    embedded: { minShortEdge: SHARPNESS_EDGE, minLongEdge: SHARPNESS_EDGE },
   });
-  return fingerprintOfPipeline(sized.pipeline);
+  const [small, large] = await Promise.all([
+    greyAt(sized.pipeline.clone(), FINGERPRINT_SOURCE),
+    greyAt(sized.pipeline.clone(), SHARPNESS_EDGE),
+  ]);
+  return { fingerprint: fingerprintOfGrey(small), sharpness: sharpnessOfGrey(large, SHARPNESS_EDGE, SHARPNESS_EDGE) };
+}
+
+/** The fingerprint of a photo file (see `photoSignature`). */
+export async function fingerprintPhoto(file: string, bytes?: Buffer): Promise<Float32Array> {
+  return (await photoSignature(file, bytes)).fingerprint;
 }

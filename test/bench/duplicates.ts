@@ -27,7 +27,13 @@ import { mulberry32 } from '../../app/util/mulberry32.ts';
 import { NEAR_DUPLICATE_MIN_SIMILARITY } from '../../app/duplicates/near-duplicates.ts';
 
 const PHOTOS = resolve(import.meta.dirname, '../../../shared/photos');
-const FOLDERS = ['imagenet-dev/images', 'imagenet-holdout/images', 'flickr8k-1k/images', 'flowers102/images', 'text-in-photos'];
+const FOLDERS = [
+  'imagenet-dev/images',
+  'imagenet-holdout/images',
+  'flickr8k-1k/images',
+  'flowers102/images',
+  'text-in-photos',
+];
 const MIN_PRECISION_DEV = 0.995; // a margin over the 0.99 target, for pairs the dev half has not seen
 
 interface Item extends FingerprintedItem {
