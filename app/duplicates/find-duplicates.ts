@@ -96,12 +96,18 @@ export async function findDuplicates(
   for (const same of byContent.values())
     contents.push(same.length > 1 ? ordered(same, 'exact', 'identical bytes (the same content hash)') : same[0]!);
 
-  // Near-duplicates: distinct contents whose fingerprints are alike.
-  const near = await similarPairs(
-    contents.map((c) => signatures.get(c.contentHash)?.fingerprint),
-    kernels,
-    NEAR_DUPLICATE_MIN_SIMILARITY,
-  );
+  // Near-duplicates: distinct contents whose fingerprints are alike, unless they were taken at two
+  // different moments (a copy keeps its capture time or has none): those are frames of a burst.
+  const near = (
+    await similarPairs(
+      contents.map((c) => signatures.get(c.contentHash)?.fingerprint),
+      kernels,
+      NEAR_DUPLICATE_MIN_SIMILARITY,
+    )
+  ).filter((p) => {
+    const [ta, tb] = [takenAtMs(contents[p.a]!.takenAt), takenAtMs(contents[p.b]!.takenAt)];
+    return ta === undefined || tb === undefined || ta === tb;
+  });
   const nearGroups = groupsOfPairs(contents.length, near);
   const grouped = new Set<number>();
   const photos: LibraryFile[] = [];

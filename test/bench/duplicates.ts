@@ -25,6 +25,7 @@ import {
 } from '../../app/evaluation/near-duplicate-eval.ts';
 import { mulberry32 } from '../../app/util/mulberry32.ts';
 import { NEAR_DUPLICATE_MIN_SIMILARITY } from '../../app/duplicates/near-duplicates.ts';
+import { BURST_MIN_SIMILARITY } from '../../app/duplicates/bursts.ts';
 
 const PHOTOS = resolve(import.meta.dirname, '../../../shared/photos');
 const FOLDERS = [
@@ -91,6 +92,11 @@ function report(name: string, items: Item[], threshold: number | undefined): num
     });
     console.log(`  ${kind.padEnd(7)} ${found.length}/${pairs.length} found with their original`);
   }
+  const differentPairs = (items.length * (items.length - 1)) / 2 - scores.same.length;
+  const burstLike = scores.different.filter((s) => s >= BURST_MIN_SIMILARITY).length;
+  console.log(
+    `  different-photo pairs at least ${BURST_MIN_SIMILARITY} alike (the burst rule's pixel part): ${burstLike} of ${differentPairs} (${((100 * burstLike) / differentPairs).toFixed(2)} %)`,
+  );
   for (const pair of scores.closestDifferent.slice(0, 3))
     console.log(
       `  closest different photos: ${pair.similarity.toFixed(4)} ${basename(items[pair.a]!.file)} / ${basename(items[pair.b]!.file)}`,

@@ -2,9 +2,9 @@
  * A library of real photos (imagenet-dev) with duplicates made on purpose, and the groups that
  * construction says a duplicates finder must report, no more: one exact copy, six near-duplicates
  * (resize, JPEG quality, crop, rotation, colour edit, HEIC round trip through heif-enc), one burst of
- * three frames (windows of one photo stepped by 15 % of its width, taken one second apart by one
- * camera: more than a crop of up to 10 %, so not near-duplicates of each other), and two different
- * photos taken one second apart by that camera (not a burst).
+ * three frames (the view drifting and something moving, taken one second apart by one camera: alike
+ * pixels, but different moments, so not copies of one photo), and two different photos taken one
+ * second apart by that camera (not a burst).
  */
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,22 +62,36 @@ export async function writeDuplicateLibrary(dir: string, originals = 20): Promis
     all.push(file);
   }
 
-  // The burst: three windows of a photo that is not itself in the library.
+  // The burst: three frames of a scene that is not itself in the library, as a hand-held camera takes
+  // them: the view drifts by 3 % of the width between frames and something in it moves (a dark square).
   const scene = join(IMAGENET_DIR, chosen[originals]!);
-  const { width, height } = await sharp(scene).metadata();
-  const frameWidth = Math.round(width! * 0.7);
+  const { width, height } = await sharp(scene)
+    .rotate()
+    .toBuffer({ resolveWithObject: true })
+    .then((r) => r.info);
+  const frameWidth = Math.floor(width * 0.9);
+  const side = Math.floor(height * 0.1);
+  const square = await sharp({ create: { width: side, height: side, channels: 3, background: '#202020' } })
+    .png()
+    .toBuffer();
   const burst: string[] = [];
   for (let frame = 0; frame < 3; frame++) {
     const file = join(photos, `burst-${frame}.jpg`);
-    const left = Math.round(width! * 0.15 * frame);
-    await withCapture(sharp(scene).extract({ left, top: 0, width: frameWidth, height: height! }), frame).jpeg({ quality: 92 }).toFile(file);
+    const window = await sharp(scene)
+      .rotate()
+      .extract({ left: Math.floor(width * 0.03 * frame), top: 0, width: frameWidth, height })
+      .composite([{ input: square, left: Math.floor(frameWidth * (0.3 + 0.1 * frame)), top: Math.floor(height * 0.4) }])
+      .toBuffer();
+    await withCapture(sharp(window), frame).jpeg({ quality: 92 }).toFile(file);
     burst.push(file);
     all.push(file);
   }
   // Two different photos one second apart: time alone does not make a burst.
   for (const [k, name] of chosen.slice(originals + 1, originals + 3).entries()) {
     const file = join(photos, `same-second-${k}.jpg`);
-    await withCapture(sharp(join(IMAGENET_DIR, name)), 30 + k).jpeg({ quality: 92 }).toFile(file);
+    await withCapture(sharp(join(IMAGENET_DIR, name)), 30 + k)
+      .jpeg({ quality: 92 })
+      .toFile(file);
     all.push(file);
   }
   return { exact: [[originalsPaths[0]!, exactCopy]], near, burst: [burst], all };

@@ -10,7 +10,8 @@ function reportLines(report: DuplicatesReport): string[] {
     `${report.photos} photos: ${count('exact')} groups of exact copies, ${count('near')} of near-duplicates, ${count('burst')} bursts` +
       (report.fingerprints.made > 0 ? ` (${report.fingerprints.made} photos fingerprinted now)` : ''),
   ];
-  if (report.fingerprints.failed > 0) lines.push(`${report.fingerprints.failed} photos could not be read for a fingerprint`);
+  if (report.fingerprints.failed > 0)
+    lines.push(`${report.fingerprints.failed} photos could not be read for a fingerprint`);
   for (const tier of ['exact', 'near', 'burst'] as const) {
     const groups = report.groups.filter((g) => g.tier === tier);
     if (groups.length === 0) continue;

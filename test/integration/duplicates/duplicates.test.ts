@@ -69,7 +69,9 @@ describe('eidos duplicates', () => {
       const api = createHttpClient({ baseUrl: served.origin, headers: { Authorization: `Bearer ${served.token}` } });
       const first = await api.duplicates();
       if (!first.ok) throw new Error(first.error.message);
-      const others = first.value.groups.filter((g) => g.tier === 'near').flatMap((g) => g.members.filter((m) => !m.keep));
+      const others = first.value.groups
+        .filter((g) => g.tier === 'near')
+        .flatMap((g) => g.members.filter((m) => !m.keep));
       expect(others).toHaveLength(6);
       const bytes = new Map(others.map((m) => [m.path, sha(m.path)]));
 
@@ -83,9 +85,9 @@ describe('eidos duplicates', () => {
       for (const member of others) expect(existsSync(member.path)).toBe(false);
       // Moved, not deleted: every photo is in the trash folder with its bytes.
       const inTrash = new Set(
-        (JSON.parse(readFileSync(join(folder!, 'manifest.json'), 'utf8')) as { entries: { stored: string }[] }).entries.map(
-          (e) => sha(join(folder!, e.stored)),
-        ),
+        (
+          JSON.parse(readFileSync(join(folder!, 'manifest.json'), 'utf8')) as { entries: { stored: string }[] }
+        ).entries.map((e) => sha(join(folder!, e.stored))),
       );
       expect(inTrash).toEqual(new Set(bytes.values()));
 
