@@ -1,11 +1,12 @@
 /**
  * Which photo of a group to keep, and why. The others are offered for the trash. The order of the
  * criteria: the largest (most pixels: a copy made smaller lost detail for good), then the sharpest (at
- * one scale, app/image/sharpness.ts: a blurred or recompressed copy), then the original format (a camera's
- * own file, as its make and model in EXIF and its format say, over a conversion such as PNG or WebP),
- * then the earliest (taken, else modified: the first one is most likely the original). Two photos count
- * as equally large within 2 % of pixels and equally sharp within 10 %, so a recompression's noise does
- * not decide.
+ * one scale, app/image/sharpness.ts: a blurred or recompressed copy), then the original format (the file
+ * as the camera wrote it, which its make and model in EXIF show; a conversion or an export often drops
+ * them), then the earliest (taken, else modified: a copy is made after its original), and last the
+ * format alone (a camera's RAW or HEIC over JPEG over PNG or WebP), which cannot tell a HEIC made from a
+ * JPEG from the other way round. Two photos count as equally large within 2 % of pixels and equally sharp
+ * within 10 %, so a recompression's noise does not decide.
  */
 
 export interface KeepCandidate {
@@ -28,7 +29,7 @@ export interface KeepSuggestion {
 
 /** Camera originals first; formats a photo is usually converted to last. */
 const FORMAT_RANK: Record<string, number> = { raw: 0, heic: 1, jpeg: 2, tiff: 3, png: 4, webp: 5, other: 6 };
-const formatRank = (c: KeepCandidate) => (c.fromCamera ? 0 : 10) + (FORMAT_RANK[c.format] ?? 6);
+const formatRank = (c: KeepCandidate) => FORMAT_RANK[c.format] ?? 6;
 const pixels = (c: KeepCandidate) => (c.width ?? 0) * (c.height ?? 0);
 
 /** < 0 when `x` is the better one to keep. */
@@ -37,9 +38,10 @@ function compare(x: KeepCandidate, y: KeepCandidate): { order: number; criterion
   if (Math.abs(px - py) > 0.02 * Math.max(px, py)) return { order: py - px, criterion: 'largest' };
   const [sx, sy] = [x.sharpness ?? 0, y.sharpness ?? 0];
   if (Math.abs(sx - sy) > 0.1 * Math.max(sx, sy)) return { order: sy - sx, criterion: 'sharpest' };
-  if (formatRank(x) !== formatRank(y)) return { order: formatRank(x) - formatRank(y), criterion: 'original format' };
+  if (x.fromCamera !== y.fromCamera) return { order: x.fromCamera ? -1 : 1, criterion: 'original format' };
   const [tx, ty] = [x.timeMs ?? Infinity, y.timeMs ?? Infinity];
   if (tx !== ty) return { order: tx < ty ? -1 : 1, criterion: 'earliest' };
+  if (formatRank(x) !== formatRank(y)) return { order: formatRank(x) - formatRank(y), criterion: 'format' };
   return { order: x.path < y.path ? -1 : x.path > y.path ? 1 : 0, criterion: 'first by path' };
 }
 
@@ -51,7 +53,11 @@ const describe = (c: KeepCandidate, criterion: string): string => {
     case 'sharpest':
       return `sharpness ${Math.round(c.sharpness ?? 0)}`;
     case 'original format':
-      return `${c.format.toUpperCase()}${c.fromCamera ? ' from the camera' : ''}`;
+      return c.fromCamera
+        ? `${c.format.toUpperCase()} with the camera's EXIF`
+        : `${c.format.toUpperCase()} without camera EXIF`;
+    case 'format':
+      return c.format.toUpperCase();
     case 'earliest':
       return c.timeMs === undefined ? 'time unknown' : new Date(c.timeMs).toISOString().replace('.000Z', 'Z');
     default:

@@ -5,7 +5,13 @@
  * copy, or two copies) should be found, a pair of two different photos should not. Looking at every
  * pair includes each photo's nearest distinct neighbours, the pairs that decide precision.
  */
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import { fingerprintSimilarity } from '../image/fingerprint.ts';
+
+/** Which half a photo belongs to, by a hash of its file name: thresholds are chosen on `dev` and reported once on `test`. */
+export const halfOf = (file: string): 'dev' | 'test' =>
+  createHash('sha256').update(basename(file)).digest()[0]! % 2 === 0 ? 'dev' : 'test';
 
 export interface FingerprintedItem {
   /** Which original photo this is, or is a copy of. */

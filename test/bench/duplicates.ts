@@ -10,7 +10,6 @@
  *
  * Run: flock /tmp/eidos-bench.lock node bin/run-ts.js test/bench/duplicates.ts [copies=150] [--dev-only]
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -19,6 +18,7 @@ import { stopHeifWorkers } from '../../app/image/heif-workers.ts';
 import { EDIT_KINDS, writeEdit, type Edit } from '../../app/evaluation/near-duplicate-edits.ts';
 import {
   chooseThreshold,
+  halfOf,
   measure,
   scorePairs,
   type FingerprintedItem,
@@ -50,9 +50,6 @@ function photosOf(folder: string): string[] {
     .sort()
     .map((name) => join(dir, name));
 }
-
-const half = (file: string): 'dev' | 'test' =>
-  createHash('sha256').update(basename(file)).digest()[0]! % 2 === 0 ? 'dev' : 'test';
 
 async function buildLibrary(originals: string[], copies: number, seed: number, cache: string): Promise<Item[]> {
   const random = mulberry32(seed);
@@ -110,8 +107,8 @@ async function main(): Promise<void> {
   const cache = join(tmpdir(), 'eidos-duplicates-bench');
   mkdirSync(cache, { recursive: true });
   const all = FOLDERS.flatMap(photosOf);
-  const dev = all.filter((f) => half(f) === 'dev');
-  const test = all.filter((f) => half(f) === 'test');
+  const dev = all.filter((f) => halfOf(f) === 'dev');
+  const test = all.filter((f) => halfOf(f) === 'test');
   const devItems = await buildLibrary(dev, copies, 1, cache);
   const chosen = report('development half', devItems, undefined);
   console.log(`  in use: NEAR_DUPLICATE_MIN_SIMILARITY = ${NEAR_DUPLICATE_MIN_SIMILARITY}`);

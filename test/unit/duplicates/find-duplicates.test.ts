@@ -88,13 +88,13 @@ const candidate = (extra: Partial<KeepCandidate>): KeepCandidate => ({
 });
 
 describe('suggestKeep', () => {
-  it('prefers the largest, then the sharpest, then the original format, then the earliest, and says so', () => {
+  it('prefers the largest, then the sharpest, then the original format, then the earliest, then the format, and says so', () => {
     const cases: [Partial<KeepCandidate>, Partial<KeepCandidate>, string][] = [
-      [{ width: 500 }, {}, 'largest'],
-      [{ sharpness: 50 }, {}, 'sharpest'],
-      [{ format: 'png' }, { format: 'heic' }, 'original format'],
-      [{}, { fromCamera: true }, 'original format'],
-      [{ timeMs: 2000 }, { timeMs: 1000 }, 'earliest'],
+      [{ width: 500, fromCamera: true, timeMs: -1 }, {}, 'largest'],
+      [{ sharpness: 50, fromCamera: true }, {}, 'sharpest'],
+      [{ timeMs: -1 }, { fromCamera: true }, 'original format'],
+      [{ timeMs: 2000, format: 'heic' }, { timeMs: 1000 }, 'earliest'],
+      [{ format: 'png' }, { format: 'heic' }, 'format'],
     ];
     for (const [worse, better, criterion] of cases) {
       const { keep, reasons } = suggestKeep([candidate(worse), candidate(better)]);
