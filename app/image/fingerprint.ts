@@ -20,7 +20,7 @@
  * does not see as copies: crops much beyond 10 %, rotations beyond a few degrees, mirror images.
  */
 import type { Sharp } from 'sharp';
-import { openImage, openPipeline } from './decode.ts';
+import { openImage, openPipeline, type DecodedImage } from './decode.ts';
 import { SHARPNESS_EDGE, sharpnessOfGrey } from './sharpness.ts';
 
 /** The grey image kept per photo: its edge in pixels. */
@@ -173,6 +173,17 @@ export async function photoSignature(file: string, bytes?: Buffer): Promise<Phot
   const [small, large] = await Promise.all([
     greyAt(sized.pipeline.clone(), FINGERPRINT_SOURCE),
     greyAt(sized.pipeline.clone(), SHARPNESS_EDGE),
+  ]);
+  return { fingerprint: fingerprintOfGrey(small), sharpness: sharpnessOfGrey(large, SHARPNESS_EDGE, SHARPNESS_EDGE) };
+}
+
+/** The fingerprint and sharpness of pixels already decoded (the indexer's one decode of a photo). */
+export async function signatureOfDecoded(image: DecodedImage): Promise<PhotoSignature> {
+  const { default: sharp } = await import('sharp');
+  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+  const [small, large] = await Promise.all([
+    greyAt(pipeline.clone(), FINGERPRINT_SOURCE),
+    greyAt(pipeline.clone(), SHARPNESS_EDGE),
   ]);
   return { fingerprint: fingerprintOfGrey(small), sharpness: sharpnessOfGrey(large, SHARPNESS_EDGE, SHARPNESS_EDGE) };
 }

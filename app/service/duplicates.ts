@@ -1,9 +1,10 @@
 /**
  * `eidos duplicates` and the Duplicates view: the library's exact copies, near-duplicates and bursts
  * (app/duplicates), with the photo to keep in each group and why. Pixel fingerprints are kept per
- * content in the index; a library indexed before they existed, and photos indexed since, are
- * fingerprinted here once (one small decode each), and stored when this process may write the index
- * (else used for this answer only).
+ * content in the index, made by the indexer from its one decode of a new photo; contents without one (a
+ * library indexed before they existed, a photo whose vector was already known) are fingerprinted here
+ * once (one small decode each), and stored when this process may write the index (else used for this
+ * answer only).
  */
 import { readFile } from 'node:fs/promises';
 import type { DuplicateGroup, DuplicatesReport } from '../contract/duplicates.ts';

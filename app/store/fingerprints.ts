@@ -50,23 +50,28 @@ export function unfingerprintedContents(sql: Sql, kind: string): Unfingerprinted
     .all(kind) as UnfingerprintedContent[];
 }
 
+/** One row, inside the caller's transaction (the indexer's batch writes it with the photo). */
+export function insertFingerprint(sql: Sql, kind: string, row: FingerprintWrite, now: string): void {
+  sql
+    .prepare(
+      `INSERT OR REPLACE INTO photo_fingerprints (content_hash, kind, fingerprint, sharpness, failed, computed_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      row.contentHash,
+      kind,
+      row.fingerprint
+        ? Buffer.from(row.fingerprint.buffer, row.fingerprint.byteOffset, row.fingerprint.byteLength)
+        : null,
+      row.sharpness ?? null,
+      row.failed ?? null,
+      now,
+    );
+}
+
 export function writeFingerprints(sql: Sql, kind: string, rows: readonly FingerprintWrite[]): void {
-  const insert = sql.prepare(
-    `INSERT OR REPLACE INTO photo_fingerprints (content_hash, kind, fingerprint, sharpness, failed, computed_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
-  );
   const now = new Date().toISOString();
   sql.db.transaction(() => {
-    for (const row of rows)
-      insert.run(
-        row.contentHash,
-        kind,
-        row.fingerprint
-          ? Buffer.from(row.fingerprint.buffer, row.fingerprint.byteOffset, row.fingerprint.byteLength)
-          : null,
-        row.sharpness ?? null,
-        row.failed ?? null,
-        now,
-      );
+    for (const row of rows) insertFingerprint(sql, kind, row, now);
   })();
 }
