@@ -1,5 +1,5 @@
 import type { BrowserWindow, Clipboard, Dialog, OpenDialogOptions, Shell } from 'electron';
-import { EidosError } from '../app/contract/errors.ts';
+import { describeError, EidosError } from '../app/contract/errors.ts';
 import type { ArgsOf, MediaAccess, ShellMethod, ResultOf } from '../app/contract/api.ts';
 import { openMedia } from '../app/service/media-files.ts';
 
@@ -12,7 +12,7 @@ import { openMedia } from '../app/service/media-files.ts';
 export type ShellActions = { [M in ShellMethod]: (args: ArgsOf<M>) => Promise<ResultOf<M>> };
 
 export interface ShellDeps {
-  shell: Pick<Shell, 'showItemInFolder' | 'openPath'>;
+  shell: Pick<Shell, 'showItemInFolder' | 'openPath' | 'trashItem'>;
   clipboard: Pick<Clipboard, 'writeText'>;
   dialog: Pick<Dialog, 'showOpenDialog'>;
   /** The window the dialog and Quick Look belong to (undefined while none is open). */
@@ -45,6 +45,24 @@ export function createShellActions(deps: ShellDeps, media: MediaAccess): ShellAc
       if (!window) throw new EidosError('BAD_ARGUMENT', 'Quick Look needs the Eidos window to be open.');
       window.previewFile(path);
       return { ok: true };
+    },
+    async systemTrashPhotos({ ids }) {
+      if (ids.length === 0) throw new EidosError('BAD_ARGUMENT', 'systemTrashPhotos needs at least one photo id.');
+      // Every photo is resolved (and checked) before the first one moves.
+      const paths = await Promise.all(ids.map(original));
+      const moved: { id: string; path: string }[] = [];
+      for (const [i, path] of paths.entries()) {
+        try {
+          await deps.shell.trashItem(path);
+        } catch (error) {
+          const done = moved.length ? ` (${moved.length} already moved: restore them from the trash)` : '';
+          throw new EidosError('UNREADABLE', `Could not move '${path}' to the trash: ${describeError(error)}${done}.`, {
+            file: path,
+          });
+        }
+        moved.push({ id: ids[i]!, path });
+      }
+      return { batch: '', moved, place: 'system-trash' };
     },
     async chooseFolders() {
       const window = deps.window();

@@ -19,6 +19,7 @@ import type {
   SkippedFile,
   Status,
 } from './types.ts';
+import type { DuplicatesReport, RestoreResult, TrashResult } from './duplicates.ts';
 import { PHOTO_ID_PATTERN } from './photo-id.ts';
 import {
   array,
@@ -218,8 +219,22 @@ export const contract = {
       a: string({ min: 1, max: 200 }),
       b: string({ min: 1, max: 200 }),
       k: optional(number({ min: 1, max: 100, integer: true })),
+      sample: optional(number({ min: 3, max: 10_000_000, integer: true })),
+      all: optional(boolean()),
     }),
-    'How closely two models that both indexed the library agree: mutual-kNN alignment, its chance level and interval, CKA, and the photos they disagree on most.',
+    'How closely two models that both indexed the library agree, on N sampled photos (default 1,024, seeded, as Huh et al.) or all of them: mutual-kNN alignment, its chance level and interval, CKA, and the photos they disagree on most.',
+  ),
+  duplicates: method<DuplicatesReport>()(
+    none,
+    "The library's exact copies, near-duplicates and bursts, each group with the photo to keep and why.",
+  ),
+  trashPhotos: method<TrashResult>()(
+    object({ ids: array(photoId, { max: 10_000 }) }),
+    "Moves photos into Eidos's trash folder (in its data folder; never deleted) and out of the index; restoreTrash undoes it.",
+  ),
+  restoreTrash: method<RestoreResult>()(
+    object({ batch: string({ min: 1, max: 64 }) }),
+    'Moves the photos of one trashPhotos call back where they were, and indexes them again.',
   ),
   getSettings: method<Settings>()(none, 'The current settings.'),
   setSettings: method<Settings>()(settingsPatch, 'Changes the given settings and returns all of them.'),
@@ -227,6 +242,11 @@ export const contract = {
   openPhoto: method<Ack>()(object({ id: photoId }), "Opens the photo in the system's default viewer.", 'shell'),
   copyPhotoPath: method<Ack>()(object({ id: photoId }), "Copies the photo's file path to the clipboard.", 'shell'),
   quickLookPhoto: method<Ack>()(object({ id: photoId }), 'Shows the photo in Quick Look (macOS).', 'shell'),
+  systemTrashPhotos: method<TrashResult>()(
+    object({ ids: array(photoId, { max: 10_000 }) }),
+    "Moves photos to the system's trash (the desktop app); the system's Put Back / Restore undoes it.",
+    'shell',
+  ),
   chooseFolders: method<{ folders: string[] }>()(
     none,
     "Opens the system's folder dialog (several folders may be chosen); empty when cancelled. Adds nothing by itself.",

@@ -345,8 +345,13 @@ export interface ModelDisagreement {
 export interface ModelComparison {
   a: { id: string; dim: number; photos: number };
   b: { id: string; dim: number; photos: number };
-  /** Distinct photos (by content) both models have indexed: the items compared. */
+  /** Distinct photos (by content) compared: the sample's size N (every one both models indexed with `all`). */
   photos: number;
+  /**
+   * The items: N photos of the `of` distinct ones both models indexed, sampled with `seed` (null when all
+   * were taken), and their ids. The score depends on N (Huh et al. measure at N = 1,024).
+   */
+  sample: { size: number; of: number; seed: number | null; ids: PhotoId[] };
   k: number;
   /** Mean over photos of the share of their k nearest neighbours the two models have in common (0…1). */
   mutualKnn: number;

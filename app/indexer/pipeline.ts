@@ -124,7 +124,10 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
           reason: item.reason,
         };
       const embedding = vectors.get(item);
-      const decoded = item.kind === 'encode' ? { decodeSource: item.decodeSource } : {};
+      const decoded =
+        item.kind === 'encode'
+          ? { decodeSource: item.decodeSource, ...(item.signature ? { signature: item.signature } : {}) }
+          : {};
       return {
         kind: 'indexed',
         file: item.file,

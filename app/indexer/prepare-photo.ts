@@ -7,6 +7,7 @@
  */
 import { describeError, EidosError, isEidosError, type ErrorCode } from '../contract/errors.ts';
 import { decodeImage, type DecodeSource } from '../image/decode.ts';
+import { FINGERPRINT_KIND, signatureOfDecoded } from '../image/fingerprint.ts';
 import { readMetadata, type PhotoMetadata as ImageMetadata } from '../image/metadata.ts';
 import { preprocessDecoded } from '../image/preprocess.ts';
 import { THUMBNAIL_EDGES, writeThumbnails } from '../image/thumbnails.ts';
@@ -24,6 +25,8 @@ export type PreparedPhoto =
       metadata: PhotoMetadata;
       pixels: Float32Array;
       decodeSource: DecodeSource;
+      /** The pixel fingerprint from the same decode; absent when it could not be made (the photo still indexes). */
+      signature?: { kind: string; fingerprint: Float32Array; sharpness: number };
     }
   | { kind: 'known'; file: FileIdentity; contentHash: string; metadata: PhotoMetadata }
   | { kind: 'skipped'; file: FileIdentity; contentHash: string | null; code: string; reason: string }
@@ -79,11 +82,21 @@ export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): P
       },
       bytes,
     );
-    const [pixels] = await Promise.all([
+    const [pixels, signature] = await Promise.all([
       preprocessDecoded(image, ctx.spec, file.path),
+      // For the duplicates view; a failure here only leaves it to be made later (app/service/duplicates.ts).
+      signatureOfDecoded(image).catch(() => undefined),
       writeThumbnails(image, contentHash, ctx.thumbnailsDir, ['grid']),
     ]);
-    return { kind: 'encode', file, contentHash, metadata, pixels, decodeSource: image.source ?? 'full' };
+    return {
+      kind: 'encode',
+      file,
+      contentHash,
+      metadata,
+      pixels,
+      decodeSource: image.source ?? 'full',
+      ...(signature ? { signature: { kind: FINGERPRINT_KIND, ...signature } } : {}),
+    };
   } catch (error) {
     // A full disk or a damaged index is not this photo's fault: recording it as skipped would mark a
     // good photo as bad (and the next run would not retry it). Such errors end the run instead.

@@ -21,6 +21,8 @@ import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
 import { toPhotoDetail } from '../search/results.ts';
 import { compareModels } from './compare-models.ts';
 import { ModelSwitcher, pendingSwitch, vectorUse } from './model-switch.ts';
+import { findLibraryDuplicates } from './duplicates.ts';
+import { restoreTrash, trashPhotos } from './trash.ts';
 import { damagedIndexOf, guiDamageNotice, rebuildFromDamage } from './rebuild-index.ts';
 import type { FolderInfo, PhotoDetail, SkippedFile, Status } from '../contract/types.ts';
 
@@ -353,6 +355,22 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       return compareModels(requireEngine().store, args, {
         yieldEvery: () => new Promise((resolve) => setImmediate(resolve)),
       });
+    },
+    async duplicates() {
+      return findLibraryDuplicates(requireEngine());
+    },
+    async trashPhotos({ ids }) {
+      const e = await writableEngine();
+      const result = await trashPhotos(dataDir, e.store, ids);
+      libraryChanged({ added: 0, moved: 0, removed: result.moved.length });
+      return result;
+    },
+    async restoreTrash({ batch }) {
+      const e = await writableEngine();
+      const result = await restoreTrash(dataDir, batch);
+      // The photos are back in their folders: the next run indexes them (their vectors are still kept by content).
+      if (result.restored.length > 0) job.start(e);
+      return result;
     },
     async getSettings() {
       return readSettings(dataDir);

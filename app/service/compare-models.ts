@@ -6,21 +6,27 @@
 import { existsSync } from 'node:fs';
 import { alignRepresentations, DEFAULT_K } from '../alignment/align.ts';
 import { selectRows, type ExactMatrix } from '../alignment/rows.ts';
+import { DEFAULT_SAMPLE, DEFAULT_SAMPLE_SEED, sampleRows } from '../alignment/sample.ts';
 import { EidosError } from '../contract/errors.ts';
 import type { ModelComparison, PhotoSummary } from '../contract/types.ts';
 import { loadManifest } from '../models/manifest.ts';
 import { indexPath } from '../paths.ts';
 import { toPhotoSummary } from '../search/results.ts';
+import { photoIdOf } from '../contract/photo-id.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import { openIndex } from '../store/open.ts';
 import type { StoredEmbeddings } from '../store/types.ts';
 
-export { DEFAULT_K };
+export { DEFAULT_K, DEFAULT_SAMPLE };
 
 export interface CompareModelsArgs {
   a: string;
   b: string;
   k?: number;
+  /** Photos to measure on, sampled with a fixed seed (default 1,024, as Huh et al.)… */
+  sample?: number;
+  /** …or every photo both models have indexed. */
+  all?: boolean;
 }
 
 function notIndexed(modelId: string, photos: number): EidosError {
@@ -80,13 +86,22 @@ export async function compareModels(
   const photos = store.status().indexed;
   const a = load(store, args.a, photos);
   const b = args.b === args.a ? a : load(store, args.b, photos);
-  const { rowsA, rowsB } = sharedRows(a, b);
+  const shared = sharedRows(a, b);
   const k = args.k ?? DEFAULT_K;
-  if (rowsA.length < k + 2)
+  if (shared.rowsA.length < k + 2)
     throw new EidosError(
       'BAD_ARGUMENT',
-      `${args.a} and ${args.b} have both indexed ${rowsA.length} distinct photos; comparing ${k}-nearest neighbourhoods needs at least ${k + 2}: index more photos with both models, or ask for a smaller k.`,
+      `${args.a} and ${args.b} have both indexed ${shared.rowsA.length} distinct photos; comparing ${k}-nearest neighbourhoods needs at least ${k + 2}: index more photos with both models, or ask for a smaller k.`,
     );
+  const wanted = args.all ? 'all' : (args.sample ?? DEFAULT_SAMPLE);
+  if (wanted !== 'all' && wanted < k + 2)
+    throw new EidosError(
+      'BAD_ARGUMENT',
+      `a sample of ${wanted} photos is too small for k = ${k}: it needs at least ${k + 2}.`,
+    );
+  const picked = wanted === 'all' ? null : sampleRows(shared.rowsA.length, wanted, DEFAULT_SAMPLE_SEED);
+  const rowsA = picked ? picked.map((i) => shared.rowsA[i]!) : shared.rowsA;
+  const rowsB = picked ? picked.map((i) => shared.rowsB[i]!) : shared.rowsB;
   const matrixA = rowsOf(a, rowsA);
   // A model against itself: one matrix, so one kNN pass serves both sides.
   const matrixB = b === a ? matrixA : rowsOf(b, rowsB);
@@ -112,6 +127,12 @@ export async function compareModels(
     a: { id: a.modelId, dim: a.d, photos: a.n },
     b: { id: b.modelId, dim: b.d, photos: b.n },
     photos: alignment.n,
+    sample: {
+      size: alignment.n,
+      of: shared.rowsA.length,
+      seed: picked && picked.length < shared.rowsA.length ? DEFAULT_SAMPLE_SEED : null,
+      ids: rowsA.map((row) => photoIdOf(a.fileIds[row]!)),
+    },
     k,
     mutualKnn: alignment.mutualKnn,
     chance: alignment.chance,

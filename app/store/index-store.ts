@@ -7,6 +7,14 @@ import { pathKey, type FilePath } from '../util/file-path.ts';
 import { selectFileIds } from './filters.ts';
 import type { WriterLock } from './lock.ts';
 import { readMap, writeMap, type MapWrite, type StoredMap } from './map.ts';
+import {
+  readFingerprints,
+  unfingerprintedContents,
+  writeFingerprints,
+  type FingerprintWrite,
+  type StoredFingerprint,
+  type UnfingerprintedContent,
+} from './fingerprints.ts';
 import { defaultAllocator, readMatrix } from './matrix.ts';
 import { schemaVersion } from './migrations.ts';
 import {
@@ -286,6 +294,20 @@ export class IndexStore {
     return this.run(
       (sql) => sql.prepare('SELECT 1 FROM map_layout WHERE model_id = ?').pluck().get(modelId) !== undefined,
     );
+  }
+
+  // Pixel fingerprints (fingerprints.ts), by content.
+
+  readFingerprints(kind: string): Map<string, StoredFingerprint> {
+    return this.run((sql) => readFingerprints(sql, kind));
+  }
+
+  unfingerprintedContents(kind: string): UnfingerprintedContent[] {
+    return this.run((sql) => unfingerprintedContents(sql, kind));
+  }
+
+  writeFingerprints(kind: string, rows: readonly FingerprintWrite[]): void {
+    this.run((sql) => writeFingerprints(sql, kind, rows));
   }
 
   readMap(modelId: string): StoredMap | undefined {

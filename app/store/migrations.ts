@@ -174,6 +174,22 @@ export const migrations: readonly string[] = [
     read_at      TEXT NOT NULL
   );
   `,
+  // Each content's pixel fingerprint (app/image/fingerprint.ts), for the duplicates view: by content hash
+  // and for every model alike, like photo_text. `kind` names the recipe (a fingerprint of an older one is
+  // made again); `sharpness` is the photo's detail at a fixed scale (app/image/sharpness.ts), which the view
+  // uses to suggest which copy to keep; `failed` keeps the reason a photo could not be read, so nothing
+  // retries it in a loop. The indexer writes them for new photos; the contents of a library indexed
+  // before are fingerprinted by the next duplicates request (app/service/duplicates.ts).
+  `
+  CREATE TABLE photo_fingerprints (
+    content_hash TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL,
+    fingerprint  BLOB,
+    sharpness    REAL,
+    failed       TEXT,
+    computed_at  TEXT NOT NULL
+  );
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -45,6 +45,8 @@ export type BatchItem =
       embedding?: EmbeddingVector;
       /** Which pixels the vector came from (a DecodeSource), when the photo was decoded for this batch. */
       decodeSource?: string;
+      /** The content's pixel fingerprint (app/image/fingerprint.ts), when the photo was decoded for this batch. */
+      signature?: { kind: string; fingerprint: Float32Array; sharpness: number };
     }
   | { kind: 'skipped'; file: FileIdentity; contentHash: string | null; code: string; reason: string };
 

@@ -1,3 +1,4 @@
+import { insertFingerprint } from './fingerprints.ts';
 import { EidosError } from '../contract/errors.ts';
 import { pathKey } from '../util/file-path.ts';
 import { vectorBytes, type Sql } from './sql.ts';
@@ -121,6 +122,13 @@ export function writeBatch(sql: Sql, batch: Batch): BatchResult {
             }) as { id: number }
           ).id,
         );
+        if (item.signature)
+          insertFingerprint(
+            sql,
+            item.signature.kind,
+            { contentHash: item.contentHash, ...item.signature, failed: undefined },
+            base.indexedAt,
+          );
       } else {
         fileIds.push(
           (

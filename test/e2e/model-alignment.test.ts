@@ -58,6 +58,10 @@ describe('the model alignment panel in Settings', () => {
     expect(text).toContain(expected.chance.toFixed(4));
     expect(text).toContain(`${expected.interval.low.toFixed(3)}–${expected.interval.high.toFixed(3)}`);
     expect(text).toContain(expected.cka.toFixed(3));
+    // N is stated: 60 photos, fewer than the 1,024 sampled by default, so every one.
+    expect(await panel.locator('.sample-size').textContent()).toContain(
+      `N = ${expected.photos} photos, every distinct photo both models have indexed`,
+    );
     const first = expected.disagreements[0]!;
     await expect
       .poll(() => panel.locator('.disagreements figcaption').first().textContent(), { timeout: 30_000 })

@@ -28,6 +28,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./map-command.ts')).mapCommand,
   },
   {
+    path: ['duplicates'],
+    summary: 'Exact copies, near-duplicates and bursts in the library, with the photo to keep in each group (--json).',
+    load: async () => (await import('./duplicates-command.ts')).duplicatesCommand,
+  },
+  {
     path: ['eval'],
     summary: 'Measure retrieval on a labelled folder: Recall@1/5/10 of plain cosine and of full PMI.',
     load: async () => (await import('./eval-command.ts')).evalCommand,

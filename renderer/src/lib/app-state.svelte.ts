@@ -10,7 +10,7 @@ import type {
 import { api, call } from './client.ts';
 import { applyTheme } from './theme.ts';
 
-export type View = 'search' | 'map' | 'library' | 'settings';
+export type View = 'search' | 'map' | 'duplicates' | 'library' | 'settings';
 
 /**
  * What several views share: the engine's status, folders, models, settings and the live indexing

@@ -35,15 +35,30 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => dispose());
 
-/** synthetic-tiny's stored embeddings (f16 → f32), in the index's row order. */
-function storedTinyEmbeddings(): Float64Array {
+/** synthetic-tiny's stored embeddings (f16 → f32), in the index's row order, with each row's photo id. */
+function storedTinyRows(): { vectors: Float64Array; ids: string[] } {
   const store = openIndex(indexPath(home), { readonly: true });
   try {
     const matrix = store.loadMatrix(MODEL_ID)!;
-    return Float64Array.from(referenceKernels.f16ToF32(matrix.data as Uint16Array));
+    return {
+      vectors: Float64Array.from(referenceKernels.f16ToF32(matrix.data as Uint16Array)),
+      ids: Array.from(matrix.fileIds, String),
+    };
   } finally {
     store.close();
   }
+}
+const storedTinyEmbeddings = (): Float64Array => storedTinyRows().vectors;
+
+/** The rows of `vectors` (d wide) holding the given photos, in the given order. */
+function rowsOfIds(rows: { vectors: Float64Array; ids: string[] }, ids: readonly string[], d: number): Float64Array {
+  const out = new Float64Array(ids.length * d);
+  ids.forEach((id, i) => {
+    const row = rows.ids.indexOf(id);
+    expect(row).toBeGreaterThanOrEqual(0);
+    out.set(rows.vectors.subarray(row * d, row * d + d), i * d);
+  });
+  return out;
 }
 
 /** f16 rounding, as the index stores every vector. */
@@ -140,6 +155,49 @@ describe('eidos compare-models', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`mutual 10-NN alignment  ${c.mutualKnn.toFixed(4)}`);
     expect(text.stdout).toContain(`chance level              ${c.chance.toFixed(4)}`);
+  }, 180_000);
+
+  it('states N: every photo below 1,024; a seeded sample of N photos predicted on that sample; --all', async () => {
+    // The left model indexed the library in the test before.
+    const whole = JSON.parse(
+      (await runEidos(home, ['compare-models', MODEL_ID, LEFT_ID, '--json'])).stdout,
+    ) as ModelComparison;
+    expect(whole.sample).toMatchObject({ size: PHOTOS, of: PHOTOS, seed: null });
+    const all = JSON.parse(
+      (await runEidos(home, ['compare-models', MODEL_ID, LEFT_ID, '--all', '--json'])).stdout,
+    ) as ModelComparison;
+    expect(all.mutualKnn).toBe(whole.mutualKnn);
+
+    const N = 60;
+    const result = await runEidos(home, ['compare-models', MODEL_ID, LEFT_ID, '--sample', String(N), '--json']);
+    expect(result.code).toBe(0);
+    const c = JSON.parse(result.stdout) as ModelComparison;
+    expect(c.photos).toBe(N);
+    expect(c.sample).toMatchObject({ size: N, of: PHOTOS, seed: 1 });
+    expect(new Set(c.sample.ids).size).toBe(N);
+    expect(c.chance).toBe(K / (N - 1));
+    expect(c.overlapHistogram.reduce((x, y) => x + y, 0)).toBe(N);
+    // The shared subspace's prediction, made on exactly the sampled photos (neighbours among them only).
+    const d = SYNTHETIC_DIM;
+    const tiny = rowsOfIds(storedTinyRows(), c.sample.ids, d);
+    const predicted = bruteForceMutualKnn(
+      bruteForceKnn(tiny, d, K),
+      bruteForceKnn(predictedLeftEmbeddings(tiny), d, K),
+      K,
+    );
+    // f16 rounding of the stored vectors may swap near-tied neighbours: allow two neighbours of one photo.
+    expect(Math.abs(c.mutualKnn - predicted)).toBeLessThanOrEqual(2 / (N * K) + 1e-12);
+    // The same seed, the same photos and figure.
+    const again = JSON.parse(
+      (await runEidos(home, ['compare-models', MODEL_ID, LEFT_ID, '--sample', String(N), '--json'])).stdout,
+    ) as ModelComparison;
+    expect(again.sample.ids).toEqual(c.sample.ids);
+    expect(again.mutualKnn).toBe(c.mutualKnn);
+
+    const text = await runEidos(home, ['compare-models', MODEL_ID, LEFT_ID, '--sample', String(N)]);
+    expect(text.stdout).toContain(`N = ${N} photos sampled (seed 1) of the ${PHOTOS} both have indexed`);
+    const both = await runEidos(home, ['compare-models', MODEL_ID, LEFT_ID, '--sample', '30', '--all']);
+    expect(both.code).toBe(2);
   }, 180_000);
 
   it('refuses a bad k with exit 2, and an unknown model with exit 1', async () => {

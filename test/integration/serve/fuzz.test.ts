@@ -74,12 +74,17 @@ const validExample = (): Record<MethodName, Record<string, unknown>> => ({
   fetchModel: { id: 'synthetic-tiny' },
   useModel: { id: 'synthetic-tiny' },
   compareModels: { a: 'synthetic-tiny', b: 'synthetic-tiny', k: 3 },
+  duplicates: {},
+  // Nothing to move (refused), and a batch that is not there: a mutation must not move the library's photos.
+  trashPhotos: { ids: [] },
+  restoreTrash: { batch: '20260101T000000Z-00000000' },
   getSettings: {},
   setSettings: { theme: 'dark', defaultTop: 10 },
   revealPhoto: { id: photo },
   openPhoto: { id: photo },
   copyPhotoPath: { id: photo },
   quickLookPhoto: { id: photo },
+  systemTrashPhotos: { ids: [photo] },
   chooseFolders: {},
 });
 

@@ -38,7 +38,13 @@ beforeAll(() => {
     { handle: (channel: string, handler: Handler) => handles.set(channel, handler) } as never,
     engine.handlers,
     createShellActions(
-      { shell, clipboard: { writeText: vi.fn() }, dialog: {} as never, window: () => undefined, platform: 'linux' },
+      {
+        shell: { ...shell, trashItem: vi.fn() },
+        clipboard: { writeText: vi.fn() },
+        dialog: {} as never,
+        window: () => undefined,
+        platform: 'linux',
+      },
       media,
     ),
   );

@@ -17,7 +17,11 @@ type Handler = (event: { senderFrame: Partial<WebFrameMain> | null }, arg: unkno
 let base = '';
 let library = '';
 const os = {
-  shell: { showItemInFolder: vi.fn(), openPath: vi.fn(async (_path: string) => '') },
+  shell: {
+    showItemInFolder: vi.fn(),
+    openPath: vi.fn(async (_path: string) => ''),
+    trashItem: vi.fn(async (_path: string) => {}),
+  },
   clipboard: { writeText: vi.fn() },
   dialog: {
     showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: false, filePaths: ['/a', '/b c'] })),
@@ -58,6 +62,7 @@ const nothingReachedTheOs = (): void => {
   expect(os.shell.openPath).not.toHaveBeenCalled();
   expect(os.clipboard.writeText).not.toHaveBeenCalled();
   expect(os.window.previewFile).not.toHaveBeenCalled();
+  expect(os.shell.trashItem).not.toHaveBeenCalled();
 };
 
 beforeAll(() => {
@@ -114,6 +119,31 @@ describe('photo actions', () => {
     });
     expect(await shellOn('darwin', false)('quickLookPhoto', { id: 'in' })).toMatchObject({ ok: false });
     nothingReachedTheOs();
+  });
+});
+
+describe('moving duplicates to the system trash', () => {
+  it('hands shell.trashItem exactly the indexed photo, and nothing when any photo is refused', async () => {
+    const call = shellOn('linux');
+    expect(await call('systemTrashPhotos', { ids: ['in'] })).toEqual({
+      ok: true,
+      value: { batch: '', moved: [{ id: 'in', path: join(library, 'in.jpg') }], place: 'system-trash' },
+    });
+    expect(os.shell.trashItem).toHaveBeenCalledExactlyOnceWith(join(library, 'in.jpg'));
+    os.shell.trashItem.mockClear();
+    for (const bad of ['outside', 'escaping', 'tool', 'nope'])
+      expect(await call('systemTrashPhotos', { ids: ['in', bad] })).toMatchObject({ ok: false });
+    expect(await call('systemTrashPhotos', { ids: [] })).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENT' } });
+    nothingReachedTheOs();
+  });
+
+  it('says which photo the system would not take and how many had already moved', async () => {
+    os.shell.trashItem.mockResolvedValueOnce(undefined).mockRejectedValueOnce(new Error('no trash on this volume'));
+    const result = await shellOn('linux')('systemTrashPhotos', { ids: ['in', 'in'] });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'UNREADABLE', message: expect.stringContaining('no trash on this volume (1 already moved') },
+    });
   });
 });
 
