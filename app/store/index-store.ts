@@ -7,6 +7,7 @@ import { pathKey, type FilePath } from '../util/file-path.ts';
 import { selectFileIds } from './filters.ts';
 import type { WriterLock } from './lock.ts';
 import { readMap, writeMap, type MapWrite, type StoredMap } from './map.ts';
+import * as places from './places.ts';
 import { defaultAllocator, readMatrix } from './matrix.ts';
 import { schemaVersion } from './migrations.ts';
 import {
@@ -294,6 +295,36 @@ export class IndexStore {
 
   writeMap(modelId: string, write: MapWrite): void {
     this.run((sql) => writeMap(sql, modelId, write));
+  }
+
+  // Place names (photo_places, app/store/places.ts).
+
+  filesNeedingPlace(gazetteer: string, limit: number): ReturnType<typeof places.filesNeedingPlace> {
+    return this.run((sql) => places.filesNeedingPlace(sql, gazetteer, limit));
+  }
+
+  writePlaces(gazetteer: string, rows: readonly places.StoredPlace[]): void {
+    this.run((sql) => places.writePlaces(sql, gazetteer, rows));
+  }
+
+  readPlaces(fileIds: readonly number[]): Map<number, places.StoredPlace> {
+    return this.run((sql) => places.readPlaces(sql, fileIds));
+  }
+
+  fileIdsInArea(countryCode: string, admin1?: string): Set<number> {
+    return this.run((sql) => places.fileIdsInArea(sql, countryCode, admin1));
+  }
+
+  fileIdsNamed(name: string): Set<number> {
+    return this.run((sql) => places.fileIdsNamed(sql, name));
+  }
+
+  placeNamesStarting(prefix: string, limit: number): Array<{ name: string; photos: number }> {
+    return this.run((sql) => places.placeNamesStarting(sql, prefix, limit));
+  }
+
+  photoDates(): ReturnType<typeof places.photoDates> {
+    return this.run((sql) => places.photoDates(sql));
   }
 
   // Health.
