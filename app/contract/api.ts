@@ -77,6 +77,8 @@ const searchFilters = object({
   camera: optional(string({ min: 1, max: 200 })),
   type: optional(oneOf(['jpeg', 'heic', 'png', 'webp', 'tiff', 'raw', 'other'])),
   hasGps: optional(boolean()),
+  /** A stored place name: town, region or country (case-insensitive), e.g. `Lisbon`, `Portugal`. */
+  place: optional(string({ min: 1, max: 200 })),
   near: optional(
     object({
       lat: number({ min: -90, max: 90 }),

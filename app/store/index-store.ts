@@ -209,8 +209,10 @@ export class IndexStore {
         sql
           .prepare(
             `SELECT f.id, f.path, d.path AS folder, f.size, f.format, f.content_hash AS contentHash, f.mtime_ms AS mtimeMs,
-                  f.taken_at AS takenAt, f.lat, f.lon, f.make, f.model, f.lens, f.width, f.height
+                  f.taken_at AS takenAt, f.lat, f.lon, f.make, f.model, f.lens, f.width, f.height,
+                  p.city AS placeCity, p.region AS placeRegion, p.country AS placeCountry
              FROM json_each(?) j JOIN files f ON f.id = j.value JOIN folders d ON d.id = f.folder_id
+             LEFT JOIN photo_places p ON p.file_id = f.id AND p.lat = f.lat AND p.lon = f.lon
             WHERE f.status = 'indexed' ORDER BY j.key`,
           )
           .all(JSON.stringify(fileIds)) as PhotoRow[],
