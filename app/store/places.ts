@@ -58,7 +58,10 @@ export function fileIdsInArea(sql: Sql, countryCode: string, admin1?: string): S
   const ids =
     admin1 === undefined
       ? sql.prepare('SELECT file_id FROM photo_places WHERE country_code = ?').pluck().all(countryCode)
-      : sql.prepare('SELECT file_id FROM photo_places WHERE country_code = ? AND admin1 = ?').pluck().all(countryCode, admin1);
+      : sql
+          .prepare('SELECT file_id FROM photo_places WHERE country_code = ? AND admin1 = ?')
+          .pluck()
+          .all(countryCode, admin1);
   return new Set(ids as number[]);
 }
 
@@ -88,10 +91,10 @@ export function placeNamesStarting(sql: Sql, prefix: string, limit: number): Arr
 }
 
 /** Every indexed photo's id, local taking date (`YYYY-MM-DD`, as the camera wrote it) and latitude. */
-export function photoDates(sql: Sql): Array<{ id: number; day: string | null; lat: number | null; lon: number | null }> {
+export function photoDates(
+  sql: Sql,
+): Array<{ id: number; day: string | null; lat: number | null; lon: number | null }> {
   return sql
-    .prepare(
-      `SELECT id, substr(taken_at, 1, 10) AS day, lat, lon FROM files WHERE status = 'indexed' ORDER BY id`,
-    )
+    .prepare(`SELECT id, substr(taken_at, 1, 10) AS day, lat, lon FROM files WHERE status = 'indexed' ORDER BY id`)
     .all() as Array<{ id: number; day: string | null; lat: number | null; lon: number | null }>;
 }

@@ -28,7 +28,8 @@ export function townRadiusKm(population: number, near: boolean): number {
 }
 
 /** Southern time zones (the user's hemisphere when a photo has none). */
-const SOUTHERN_ZONES = /^(Australia|Antarctica)\/|^Pacific\/(Auckland|Chatham|Fiji|Tongatapu)$|^America\/(Sao_Paulo|Argentina|Santiago|Montevideo|Asuncion|La_Paz|Lima)|^Africa\/(Johannesburg|Maputo|Harare|Windhoek|Gaborone|Lusaka|Maseru|Mbabane)$|^Indian\/(Mauritius|Reunion|Antananarivo)$/;
+const SOUTHERN_ZONES =
+  /^(Australia|Antarctica)\/|^Pacific\/(Auckland|Chatham|Fiji|Tongatapu)$|^America\/(Sao_Paulo|Argentina|Santiago|Montevideo|Asuncion|La_Paz|Lima)|^Africa\/(Johannesburg|Maputo|Harare|Windhoek|Gaborone|Lusaka|Maseru|Mbabane)$|^Indian\/(Mauritius|Reunion|Antananarivo)$/;
 
 export function userIsSouth(timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone): boolean {
   return SOUTHERN_ZONES.test(timeZone);

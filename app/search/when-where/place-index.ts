@@ -1,14 +1,13 @@
 /**
  * The names a query may call a place by: countries (ICU's English names and a few everyday aliases),
- * first-order regions (GeoNames admin1: "Texas", "Bavaria"), and towns of at least MIN_POPULATION
- * people, each with its population as the prior that picks among places of one name ("Paris" is
- * Paris, France before Paris, Texas). Built from the gazetteer on the first query that might name a
- * place.
+ * first-order regions (GeoNames admin1: "Texas", "Bavaria"), and towns of the town table
+ * (app/places/town-table.ts), each with a prior that picks among places of one name: countries, then
+ * regions, then towns by population ("Paris" is Paris, France before Paris, Texas). Built on the first
+ * query, from the town table alone (the full gazetteer is for naming photos, at index time).
  */
-import { gazetteer, PlaceKind, type Gazetteer } from '../../places/gazetteer.ts';
+import { foldName, townTable, type TownTable } from '../../places/town-table.ts';
 
-/** Smaller towns are not read from words: too many are also words ("Beach", "Sandy", "Surprise"). */
-export const MIN_POPULATION = 15_000;
+export { foldName };
 
 export type PlaceCandidate =
   | { kind: 'country'; name: string; countryCode: string; prior: number }
@@ -25,18 +24,6 @@ export type PlaceCandidate =
       population: number;
       prior: number;
     };
-
-/** Folded for lookup: lower case, no accents, no apostrophes or dots, hyphens as spaces. */
-export function foldName(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/['’.]/g, '')
-    .replace(/[-‐]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 const COUNTRY_ALIASES: Record<string, string[]> = {
   US: ['usa', 'us', 'america', 'united states of america', 'the states'],
@@ -59,50 +46,77 @@ export interface PlaceIndex {
 
 let built: PlaceIndex | undefined;
 
-export function placeIndex(g: Gazetteer = gazetteer()): PlaceIndex {
-  if (built && g === gazetteer()) return built;
-  const byName = new Map<string, PlaceCandidate[]>();
+export function placeIndex(): PlaceIndex {
+  built ??= buildPlaceIndex(townTable());
+  return built;
+}
+
+export function buildPlaceIndex(towns: TownTable): PlaceIndex {
+  const displayNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+  const countryName = (code: string) => displayNames.of(code) ?? code;
+  const named = new Map<string, PlaceCandidate[]>();
   let maxWords = 1;
   const add = (name: string, candidate: PlaceCandidate) => {
     const folded = foldName(name);
     if (folded === '') return;
     maxWords = Math.max(maxWords, folded.split(' ').length);
-    const list = byName.get(folded);
+    const list = named.get(folded);
     if (list) list.push(candidate);
-    else byName.set(folded, [candidate]);
+    else named.set(folded, [candidate]);
   };
-  // Countries outrank every town (prior above any population); regions outrank towns of their name.
-  for (const code of g.countries) {
-    const name = g.countryName(code);
-    const candidate: PlaceCandidate = { kind: 'country', name, countryCode: code, prior: 2e9 };
-    add(name, candidate);
+  // Countries outrank every town (a prior above any population); regions outrank towns of their name.
+  const countries = new Set<string>();
+  for (const key of towns.regions.keys()) countries.add(key.slice(0, 2));
+  for (const line of towns.lines) countries.add(line.split('\t', 3)[2]!);
+  for (const code of countries) {
+    if (!/^[A-Z]{2}$/.test(code)) continue;
+    const candidate: PlaceCandidate = { kind: 'country', name: countryName(code), countryCode: code, prior: 2e9 };
+    add(candidate.name, candidate);
     for (const alias of COUNTRY_ALIASES[code] ?? []) add(alias, candidate);
   }
-  for (const [key, name] of g.regions) {
+  for (const [key, name] of towns.regions) {
     const [code, admin1] = key.split('.') as [string, string];
-    add(name, { kind: 'region', name, countryCode: code, admin1, country: g.countryName(code), prior: 1e9 });
+    add(name, { kind: 'region', name, countryCode: code, admin1, country: countryName(code), prior: 1e9 });
   }
-  for (let i = 0; i < g.size; i++) {
-    if (g.population[i]! < MIN_POPULATION || g.kind[i] === PlaceKind.Gone || g.kind[i] === PlaceKind.Section) continue;
-    const code = g.country(i);
-    const region = g.regionName(i);
-    add(g.name(i), {
+  // Towns: only the folded name is split out now; the rest of a town's line is read when it is looked up.
+  const townsByName = new Map<string, number[]>();
+  for (let i = 0; i < towns.size; i++) {
+    const line = towns.lines[i]!;
+    const folded = line.slice(0, line.indexOf('\t'));
+    const list = townsByName.get(folded);
+    if (list) list.push(i);
+    else townsByName.set(folded, [i]);
+    if (folded.includes(' ')) maxWords = Math.max(maxWords, folded.split(' ').length);
+  }
+  const town = (i: number): PlaceCandidate => {
+    const [, name, code, admin1, region] = towns.lines[i]!.split('\t') as [string, string, string, string, string];
+    return {
       kind: 'city',
-      name: g.name(i),
+      name,
       countryCode: code,
-      admin1: g.admin1(i),
-      ...(region !== undefined ? { region } : {}),
-      country: g.countryName(code),
-      lat: g.lat[i]!,
-      lon: g.lon[i]!,
-      population: g.population[i]!,
-      prior: g.population[i]!,
-    });
-  }
-  for (const list of byName.values()) list.sort((a, b) => b.prior - a.prior);
-  const index: PlaceIndex = { lookup: (folded) => byName.get(folded) ?? [], maxWords: Math.min(maxWords, 5) };
-  if (g === gazetteer()) built = index;
-  return index;
+      admin1,
+      ...(region !== '' ? { region } : {}),
+      country: countryName(code),
+      lat: towns.lat[i]!,
+      lon: towns.lon[i]!,
+      population: towns.population[i]!,
+      prior: towns.population[i]!,
+    };
+  };
+  const cache = new Map<string, PlaceCandidate[]>();
+  return {
+    lookup(folded) {
+      let found = cache.get(folded);
+      if (!found) {
+        found = [...(named.get(folded) ?? []), ...(townsByName.get(folded) ?? []).map(town)].sort(
+          (a, b) => b.prior - a.prior,
+        );
+        cache.set(folded, found);
+      }
+      return found;
+    },
+    maxWords: Math.min(maxWords, 5),
+  };
 }
 
 /** How a candidate reads on a chip and in the CLI: "Paris, Île-de-France, France", "Texas, United States". */

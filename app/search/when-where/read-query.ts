@@ -47,9 +47,16 @@ export function readQuery(query: string, now: Date): QueryReading {
   let kept = parts.filter((_, p) => !droppedParts.has(p));
   // "photos", "pictures of", a trailing "in": nothing for the model when they are all that is left.
   const bare = kept.filter((part) => !part.standsAlone);
-  if (bare.length > 0 && bare.every((part) => FILLER.has(part.text.toLowerCase()) || JOINERS.has(part.text.toLowerCase())))
+  if (
+    bare.length > 0 &&
+    bare.every((part) => FILLER.has(part.text.toLowerCase()) || JOINERS.has(part.text.toLowerCase()))
+  )
     kept = kept.filter((part) => part.standsAlone);
-  while (kept.length > 0 && !kept[kept.length - 1]!.standsAlone && JOINERS.has(kept[kept.length - 1]!.text.toLowerCase()))
+  while (
+    kept.length > 0 &&
+    !kept[kept.length - 1]!.standsAlone &&
+    JOINERS.has(kept[kept.length - 1]!.text.toLowerCase())
+  )
     kept.pop();
   const remainder = kept
     .map((part) => part.source)

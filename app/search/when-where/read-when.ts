@@ -95,7 +95,10 @@ const HOLIDAYS: Array<{ words: string[]; label: string; on: (y: number) => DayRa
     label: 'Easter',
     on: (y) => {
       const sunday = easterSunday(y);
-      return range(day(new Date(y, sunday.month - 1, sunday.day - 2)), day(new Date(y, sunday.month - 1, sunday.day + 1)));
+      return range(
+        day(new Date(y, sunday.month - 1, sunday.day - 2)),
+        day(new Date(y, sunday.month - 1, sunday.day + 1)),
+      );
     },
     bare: false,
   },
@@ -267,11 +270,15 @@ export function readWhen(words: readonly string[], now: Date): WhenReading[] {
   for (let k = 0; k < words.length; k++) {
     const y = year(low[k], now);
     if (y === undefined || !free(k, k + 1) || !/^(19|20)\d\d$/.test(words[k]!.replace(/[,.;!?]$/, ''))) continue;
-    // "in 2019" / "from 2019": the preposition goes with it.
+    // "2000 people", "1500 cars": a count, not a year.
+    if (COUNTED.has(low[k + 1] ?? '') || /^[a-z]+s$/.test(low[k + 1] ?? '')) continue;
     take(k, k + 1, String(y), same([yearRange(y)]));
   }
   return readings.sort((a, b) => a.start - b.start);
 }
+
+/** Words after a number that make it a count. */
+const COUNTED = new Set(['people', 'men', 'women', 'children', 'kids', 'sheep', 'fish', 'feet', 'metres', 'meters', 'miles', 'km', 'mph', 'pieces']);
 
 const RELATIVE = /\b(ago|yesterday|today|last week|this week|last month|days? before)\b/;
 

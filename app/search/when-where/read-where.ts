@@ -25,24 +25,148 @@ export interface WhereReading {
 }
 
 const PREPOSITIONS = new Set(['in', 'near', 'at', 'around', 'from', 'visiting', 'across']);
-const ARTICLES = new Set(['a', 'an', 'the', 'some', 'my', 'our', 'his', 'her', 'their', 'your', 'of']);
+const ARTICLES = new Set(['a', 'an', 'the', 'some', 'my', 'our', 'his', 'her', 'their', 'your']);
 
 /**
  * Place names that are also everyday English words: read only after a preposition ("in Turkey") and,
  * for towns, never (a town called Orange or Mobile must be written "Orange, California").
  */
 export const AMBIGUOUS = new Set([
-  'china', 'turkey', 'jordan', 'chad', 'georgia', 'guinea', 'jersey', 'niger',
-  'orange', 'mobile', 'reading', 'bath', 'nice', 'split', 'man', 'sandy', 'surprise', 'eagle', 'hope',
-  'independence', 'march', 'sale', 'wells', 'deal', 'street', 'normal', 'commerce', 'enterprise',
-  'liberty', 'union', 'victoria', 'sun', 'beach', 'park', 'river', 'lake', 'bay', 'green', 'white',
-  'black', 'brown', 'red', 'grand', 'gay', 'young', 'long', 'bend', 'mesa', 'plano', 'temple', 'college',
-  'concord', 'buffalo', 'paradise', 'lincoln', 'jackson', 'troy', 'homer', 'luck', 'van', 'bar', 'ville', 'port', 'palm', 'ocean', 'beer', 'wine',
-  'kent', 'worth', 'north', 'south', 'east', 'west', 'central', 'mountain', 'valley', 'hill', 'hills',
-  'falls', 'springs', 'garden', 'gardens', 'city', 'town', 'village', 'center', 'centre', 'heights',
-  'field', 'grass', 'snow', 'water', 'sand', 'dirt', 'mud', 'rain', 'air', 'front', 'play', 'motion',
-  'action', 'love', 'gold', 'silver', 'iron', 'stone', 'wood', 'glass', 'rock', 'ice', 'fire', 'door',
-  'ball', 'pool', 'sunset', 'sunrise', 'dusk', 'dawn', 'night', 'noon', 'home', 'work', 'school', 'church', 'san', 'santa', 'bell', 'tree', 'rose', 'lily', 'eden', 'ramp', 'net', 'cap', 'tiger',
+  'china',
+  'turkey',
+  'jordan',
+  'chad',
+  'georgia',
+  'guinea',
+  'jersey',
+  'niger',
+  'orange',
+  'mobile',
+  'reading',
+  'bath',
+  'nice',
+  'split',
+  'man',
+  'sandy',
+  'surprise',
+  'eagle',
+  'hope',
+  'independence',
+  'march',
+  'sale',
+  'wells',
+  'deal',
+  'street',
+  'normal',
+  'commerce',
+  'enterprise',
+  'liberty',
+  'union',
+  'victoria',
+  'sun',
+  'beach',
+  'park',
+  'river',
+  'lake',
+  'bay',
+  'green',
+  'white',
+  'black',
+  'brown',
+  'red',
+  'grand',
+  'gay',
+  'young',
+  'long',
+  'bend',
+  'mesa',
+  'plano',
+  'temple',
+  'college',
+  'concord',
+  'buffalo',
+  'paradise',
+  'lincoln',
+  'jackson',
+  'troy',
+  'homer',
+  'luck',
+  'van',
+  'bar',
+  'ville',
+  'port',
+  'palm',
+  'ocean',
+  'beer',
+  'wine',
+  'kent',
+  'worth',
+  'north',
+  'south',
+  'east',
+  'west',
+  'central',
+  'mountain',
+  'valley',
+  'hill',
+  'hills',
+  'falls',
+  'springs',
+  'garden',
+  'gardens',
+  'city',
+  'town',
+  'village',
+  'center',
+  'centre',
+  'heights',
+  'field',
+  'grass',
+  'snow',
+  'water',
+  'sand',
+  'dirt',
+  'mud',
+  'rain',
+  'air',
+  'front',
+  'play',
+  'motion',
+  'action',
+  'love',
+  'gold',
+  'silver',
+  'iron',
+  'stone',
+  'wood',
+  'glass',
+  'rock',
+  'ice',
+  'fire',
+  'door',
+  'ball',
+  'pool',
+  'sunset',
+  'sunrise',
+  'dusk',
+  'dawn',
+  'night',
+  'noon',
+  'home',
+  'work',
+  'school',
+  'church',
+  'san',
+  'santa',
+  'bell',
+  'tree',
+  'rose',
+  'lily',
+  'eden',
+  'ramp',
+  'net',
+  'cap',
+  'tiger',
 ]);
 
 /** Region names that are everyday words too (read only in "City, Region"). */
@@ -85,17 +209,38 @@ export function readWhere(words: readonly string[], taken: ReadonlySet<number>):
   };
   const rest = words.map((_, k) => k).filter((k) => !taken.has(k) && !FILLER.has(low[k]!));
 
+  const isCountryAt = (k: number): boolean => {
+    for (let n = Math.min(index.maxWords, words.length - k); n >= 1; n--) {
+      const folded = foldName(words.slice(k, k + n).join(' ').replace(/[,;.!?]+$/, ''));
+      const first = index.lookup(folded)[0];
+      if (first?.kind === 'country' && !AMBIGUOUS.has(folded)) return true;
+    }
+    return false;
+  };
   for (let k = 0; k < words.length; k++) {
     if (!free(k, k + 1)) continue;
-    const before = low[k - 1];
-    const afterPreposition = before !== undefined && PREPOSITIONS.has(before) && free(k - 1, k);
-    if (before !== undefined && ARTICLES.has(before)) continue;
+    // "in the USA", "the Netherlands": "the" may stand before a country, never before a town or a word.
+    const theCountry = low[k - 1] === 'the' && free(k - 1, k) && isCountryAt(k);
+    const before = theCountry ? low[k - 2] : low[k - 1];
+    const nameStart = theCountry ? k - 1 : k;
+    // "at" names a place only when the name is written with a capital ("at Fountain" the town, "at fountain" the thing).
+    const afterPreposition =
+      before !== undefined &&
+      PREPOSITIONS.has(before) &&
+      free(nameStart - 1, nameStart) &&
+      (before !== 'at' || /^\p{Lu}/u.test(words[k]!));
+    if (!theCountry && low[k - 1] !== undefined && ARTICLES.has(low[k - 1]!)) continue;
     // Longest name first: "new york city" before "new york".
     for (let n = Math.min(index.maxWords, words.length - k); n >= 1; n--) {
-      if (!free(k, k + n)) continue;
+      if (!free(k, k + n) || !/[\p{L}]/u.test(words[k + n - 1]!)) continue;
       // A name ends at a comma: "Paris, Texas" is a name and its qualifier.
       if (words.slice(k, k + n - 1).some((w) => /,$/.test(w))) continue;
-      const folded = foldName(words.slice(k, k + n).join(' ').replace(/[,;.!?]+$/, ''));
+      const folded = foldName(
+        words
+          .slice(k, k + n)
+          .join(' ')
+          .replace(/[,;.!?]+$/, ''),
+      );
       let candidates = index.lookup(folded);
       if (candidates.length === 0) continue;
       let end = k + n;
@@ -103,7 +248,10 @@ export function readWhere(words: readonly string[], taken: ReadonlySet<number>):
       const commaQualified = /,$/.test(words[k + n - 1]!) && k + n < words.length;
       if (commaQualified) {
         for (let m = Math.min(3, words.length - k - n); m >= 1; m--) {
-          const qualifier = words.slice(k + n, k + n + m).join(' ').replace(/[,;.!?]+$/, '');
+          const qualifier = words
+            .slice(k + n, k + n + m)
+            .join(' ')
+            .replace(/[,;.!?]+$/, '');
           const chosen = candidates.filter((c) => qualifies(c, qualifier));
           if (chosen.length > 0 && free(k + n, k + n + m)) {
             candidates = chosen;
@@ -113,15 +261,18 @@ export function readWhere(words: readonly string[], taken: ReadonlySet<number>):
         }
       }
       const best = candidates[0]!;
-      const isWholeQuery = rest.length > 0 && rest[0] === k && rest[rest.length - 1] === end - 1 && rest.length === end - k;
+      const isWholeQuery =
+        rest.length > 0 && rest[0] === nameStart && rest[rest.length - 1] === end - 1 && rest.length === end - nameStart;
       const ambiguous = AMBIGUOUS.has(folded);
       const qualified = end > k + n;
       const read =
         qualified ||
         (best.kind === 'country' && (!ambiguous || afterPreposition)) ||
-        (!ambiguous && (afterPreposition || isWholeQuery) && (best.kind !== 'region' || afterPreposition || isWholeQuery));
+        (!ambiguous &&
+          (afterPreposition || isWholeQuery) &&
+          (best.kind !== 'region' || afterPreposition || isWholeQuery));
       if (!read || (NOT_ALONE_KINDS.has(best.kind) && ambiguous && !qualified)) continue;
-      const start = afterPreposition ? k - 1 : k;
+      const start = afterPreposition ? nameStart - 1 : nameStart;
       for (let j = start; j < end; j++) used.add(j);
       readings.push({
         source: words.slice(start, end).join(' '),
@@ -144,4 +295,19 @@ export function readWhere(words: readonly string[], taken: ReadonlySet<number>):
 }
 
 /** Words that only say "photos": left out when deciding whether the place is the whole query. */
-export const FILLER = new Set(['photos', 'photo', 'pictures', 'picture', 'pics', 'pic', 'images', 'shots', 'taken', 'of', 'me', 'us', 'our', 'my']);
+export const FILLER = new Set([
+  'photos',
+  'photo',
+  'pictures',
+  'picture',
+  'pics',
+  'pic',
+  'images',
+  'shots',
+  'taken',
+  'of',
+  'me',
+  'us',
+  'our',
+  'my',
+]);

@@ -44,7 +44,8 @@ export function withWordFilters(
 export function emptiedMessage(words: WordFilters | undefined, mask: Uint8Array | undefined): string | undefined {
   if (!words || (mask && mask.includes(1))) return undefined;
   const by = words.emptiedBy;
-  if (by) return `No photo is left after '${quoteQuery(by.source)}' (read as ${by.kind} ${by.label}); quote the words to search them as a description, or widen the other filters.`;
+  if (by)
+    return `No photo is left after '${quoteQuery(by.source)}' (read as ${by.kind} ${by.label}); quote the words to search them as a description, or widen the other filters.`;
   return 'No photo matches the filters; widen or remove them.';
 }
 
