@@ -278,7 +278,22 @@ export function readWhen(words: readonly string[], now: Date): WhenReading[] {
 }
 
 /** Words after a number that make it a count. */
-const COUNTED = new Set(['people', 'men', 'women', 'children', 'kids', 'sheep', 'fish', 'feet', 'metres', 'meters', 'miles', 'km', 'mph', 'pieces']);
+const COUNTED = new Set([
+  'people',
+  'men',
+  'women',
+  'children',
+  'kids',
+  'sheep',
+  'fish',
+  'feet',
+  'metres',
+  'meters',
+  'miles',
+  'km',
+  'mph',
+  'pieces',
+]);
 
 const RELATIVE = /\b(ago|yesterday|today|last week|this week|last month|days? before)\b/;
 

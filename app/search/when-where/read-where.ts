@@ -211,7 +211,12 @@ export function readWhere(words: readonly string[], taken: ReadonlySet<number>):
 
   const isCountryAt = (k: number): boolean => {
     for (let n = Math.min(index.maxWords, words.length - k); n >= 1; n--) {
-      const folded = foldName(words.slice(k, k + n).join(' ').replace(/[,;.!?]+$/, ''));
+      const folded = foldName(
+        words
+          .slice(k, k + n)
+          .join(' ')
+          .replace(/[,;.!?]+$/, ''),
+      );
       const first = index.lookup(folded)[0];
       if (first?.kind === 'country' && !AMBIGUOUS.has(folded)) return true;
     }
@@ -262,7 +267,10 @@ export function readWhere(words: readonly string[], taken: ReadonlySet<number>):
       }
       const best = candidates[0]!;
       const isWholeQuery =
-        rest.length > 0 && rest[0] === nameStart && rest[rest.length - 1] === end - 1 && rest.length === end - nameStart;
+        rest.length > 0 &&
+        rest[0] === nameStart &&
+        rest[rest.length - 1] === end - 1 &&
+        rest.length === end - nameStart;
       const ambiguous = AMBIGUOUS.has(folded);
       const qualified = end > k + n;
       const read =

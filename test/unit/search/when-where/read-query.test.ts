@@ -107,7 +107,12 @@ const both: Row[] = [
   ['cherry blossoms in Japan 2019', ['2019-01-01..2019-12-31'], ['Japan'], 'cherry blossoms'],
   ['eiffel tower in paris 2018', ['2018-01-01..2018-12-31'], ['Paris, Île-de-France, France'], 'eiffel tower'],
   ['christmas 2019 in Berlin', ['2019-12-24..2019-12-26'], ['Berlin, State of Berlin, Germany'], ''],
-  ['snow in Helsinki last winter', ['2025-12-01..2026-02-28|2026-06-01..2026-08-31'], ['Helsinki, Uusimaa, Finland'], 'snow'],
+  [
+    'snow in Helsinki last winter',
+    ['2025-12-01..2026-02-28|2026-06-01..2026-08-31'],
+    ['Helsinki, Uusimaa, Finland'],
+    'snow',
+  ],
   ['Italy summer 2018', ['2018-06-01..2018-08-31|2018-12-01..2019-02-28'], ['Italy'], ''],
   ['+dog in Lisbon 2019', ['2019-01-01..2019-12-31'], ['Lisbon, Portugal'], '+dog'],
   ['sunset -people in Spain', [], ['Spain'], 'sunset -people'],
@@ -203,7 +208,11 @@ describe('readQuery: what a reading offers', () => {
     expect(paris!.near).toBe(true);
     expect(paris!.alternatives.map((a) => a.words)).toContain('Paris, Texas');
     // Choosing it: the words the alternative gives read as that place.
-    expect(readQuery('Paris, Texas', NOW).where[0]!.place).toMatchObject({ kind: 'city', countryCode: 'US', admin1: 'TX' });
+    expect(readQuery('Paris, Texas', NOW).where[0]!.place).toMatchObject({
+      kind: 'city',
+      countryCode: 'US',
+      admin1: 'TX',
+    });
   });
   it('a population prior: the largest place of a name wins', () => {
     const [rome] = readQuery('in Rome', NOW).where;
