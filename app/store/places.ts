@@ -70,10 +70,11 @@ export function fileIdsNamed(sql: Sql, name: string): Set<number> {
   const ids = sql
     .prepare(
       `SELECT file_id FROM photo_places
-       WHERE lower(city) = lower(?1) OR lower(region) = lower(?1) OR lower(country) = lower(?1) OR lower(country_code) = lower(?1)`,
+       WHERE lower(city) = lower(@name) OR lower(region) = lower(@name) OR lower(country) = lower(@name)
+         OR lower(country_code) = lower(@name)`,
     )
     .pluck()
-    .all(name);
+    .all({ name });
   return new Set(ids as number[]);
 }
 
