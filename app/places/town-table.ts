@@ -6,7 +6,8 @@
  * memory, the same way; test/unit/places/town-table.test.ts checks the file round-trips exactly.
  *
  * File: "EIDOS-TOWNS 1\n", the gazetteer version and "\n", padded to 4 bytes; u32 n; f32 lat[n],
- * f32 lon[n], u32 population[n]; then UTF-8 lines `folded\tname\tcountry\tadmin1\tregion`, one per town.
+ * f32 lon[n], u32 population[n]; then UTF-8 lines `folded\tname\tcountry\tadmin1\tregion`, one per town,
+ * sorted by folded name; a NUL; then lines `CC\tcountry name`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,8 +22,10 @@ export interface TownTable {
   readonly lat: Float32Array;
   readonly lon: Float32Array;
   readonly population: Uint32Array;
-  /** Per town: folded name, name, ISO country code, admin1 code, region name ('' when none). */
+  /** Per town, sorted by folded name (looked up by binary search): folded name, name, ISO country code, admin1 code, region name ('' when none). */
   readonly lines: readonly string[];
+  /** English country names by ISO code (ICU's, computed when the table is made: ICU's data costs a first search ~25 ms). */
+  readonly countries: ReadonlyMap<string, string>;
   /** Region names by `CC.admin1` (all of GeoNames' first-order divisions). */
   readonly regions: ReadonlyMap<string, string>;
   readonly version: string;
@@ -32,8 +35,8 @@ const MAGIC = 'EIDOS-TOWNS 1\n';
 
 /** Folded for lookup: lower case, no accents, no apostrophes or dots, hyphens as spaces. */
 export function foldName(name: string): string {
-  // Plain lower-case ASCII letters and spaces need none of the work below (most names).
-  if (/^[a-z ]+$/.test(name)) return name;
+  // Plain ASCII letters and single spaces need none of the work below (most names).
+  if (/^[A-Za-z]+(?: [A-Za-z]+)*$/.test(name)) return name.toLowerCase();
   return name
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -50,19 +53,46 @@ export function deriveTownTable(g: Gazetteer, version: string): TownTable {
     if (g.population[i]! >= MIN_POPULATION && g.kind[i] !== PlaceKind.Gone && g.kind[i] !== PlaceKind.Section)
       keep.push(i);
   }
-  const lines = keep.map((i) => {
-    const name = g.name(i);
-    return [foldName(name), name, g.country(i), g.admin1(i), g.regionName(i) ?? ''].join('\t');
-  });
+  const folded = new Map(keep.map((i) => [i, foldName(g.name(i))]));
+  // By folded name; a name's towns keep the file's order.
+  keep.sort((a, b) => compareFolded(folded.get(a)!, folded.get(b)!) || a - b);
+  const lines = keep.map((i) =>
+    [folded.get(i)!, g.name(i), g.country(i), g.admin1(i), g.regionName(i) ?? ''].join('\t'),
+  );
+  const codes = new Set<string>([...g.countries, ...[...g.regions.keys()].map((key) => key.slice(0, 2))]);
   return {
     size: keep.length,
     lat: Float32Array.from(keep, (i) => g.lat[i]!),
     lon: Float32Array.from(keep, (i) => g.lon[i]!),
     population: Uint32Array.from(keep, (i) => g.population[i]!),
     lines,
+    countries: new Map(
+      [...codes]
+        .filter((c) => /^[A-Z]{2}$/.test(c))
+        .sort()
+        .map((c) => [c, g.countryName(c)]),
+    ),
     regions: g.regions,
     version,
   };
+}
+
+/** Code-unit order (what binary search over the lines needs: no locale). */
+export const compareFolded = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The rows of towns whose folded name is `folded`, by binary search over the sorted lines. */
+export function townsNamed(t: TownTable, folded: string): number[] {
+  const key = `${folded}\t`;
+  let lo = 0;
+  let hi = t.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareFolded(t.lines[mid]!, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const rows: number[] = [];
+  for (let i = lo; i < t.size && t.lines[i]!.startsWith(key); i++) rows.push(i);
+  return rows;
 }
 
 export function encodeTownTable(t: TownTable): Buffer {
@@ -71,7 +101,8 @@ export function encodeTownTable(t: TownTable): Buffer {
   const count = Buffer.alloc(4);
   count.writeUInt32LE(t.size);
   const arrays = [t.lat, t.lon, t.population].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  return Buffer.concat([head, count, ...arrays, Buffer.from(t.lines.join('\n'), 'utf8')]);
+  const countries = [...t.countries].map(([code, name]) => `${code}\t${name}`).join('\n');
+  return Buffer.concat([head, count, ...arrays, Buffer.from(`${t.lines.join('\n')}\0${countries}`, 'utf8')]);
 }
 
 export function decodeTownTable(bytes: Buffer, regions: ReadonlyMap<string, string>, file: string): TownTable {
@@ -86,7 +117,9 @@ export function decodeTownTable(bytes: Buffer, regions: ReadonlyMap<string, stri
   at += 4;
   // Copy into fresh aligned memory: a Buffer from readFileSync may sit at any offset of its pool.
   const block = bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + 12 * n);
-  const lines = bytes.toString('utf8', at + 12 * n).split('\n');
+  const [towns = '', countryLines = ''] = bytes.toString('utf8', at + 12 * n).split('\0');
+  const lines = towns.split('\n');
+  const countries = new Map(countryLines.split('\n').map((line) => line.split('\t') as [string, string]));
   if (lines.length !== n) throw new Error(`${file}: ${lines.length} town names for ${n} towns`);
   return {
     size: n,
@@ -94,6 +127,7 @@ export function decodeTownTable(bytes: Buffer, regions: ReadonlyMap<string, stri
     lon: new Float32Array(block, 4 * n, n),
     population: new Uint32Array(block, 8 * n, n),
     lines,
+    countries,
     regions,
     version,
   };

@@ -5,7 +5,7 @@
  * regions, then towns by population ("Paris" is Paris, France before Paris, Texas). Built on the first
  * query, from the town table alone (the full gazetteer is for naming photos, at index time).
  */
-import { foldName, townTable, type TownTable } from '../../places/town-table.ts';
+import { foldName, townsNamed, townTable, type TownTable } from '../../places/town-table.ts';
 
 export { foldName };
 
@@ -52,8 +52,7 @@ export function placeIndex(): PlaceIndex {
 }
 
 export function buildPlaceIndex(towns: TownTable): PlaceIndex {
-  const displayNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
-  const countryName = (code: string) => displayNames.of(code) ?? code;
+  const countryName = (code: string) => towns.countries.get(code) ?? code;
   const named = new Map<string, PlaceCandidate[]>();
   let maxWords = 1;
   const add = (name: string, candidate: PlaceCandidate) => {
@@ -65,29 +64,18 @@ export function buildPlaceIndex(towns: TownTable): PlaceIndex {
     else named.set(folded, [candidate]);
   };
   // Countries outrank every town (a prior above any population); regions outrank towns of their name.
-  const countries = new Set<string>();
-  for (const key of towns.regions.keys()) countries.add(key.slice(0, 2));
-  for (const line of towns.lines) countries.add(line.split('\t', 3)[2]!);
-  for (const code of countries) {
-    if (!/^[A-Z]{2}$/.test(code)) continue;
-    const candidate: PlaceCandidate = { kind: 'country', name: countryName(code), countryCode: code, prior: 2e9 };
-    add(candidate.name, candidate);
+  for (const [code, name] of towns.countries) {
+    const candidate: PlaceCandidate = { kind: 'country', name, countryCode: code, prior: 2e9 };
+    add(name, candidate);
     for (const alias of COUNTRY_ALIASES[code] ?? []) add(alias, candidate);
   }
   for (const [key, name] of towns.regions) {
     const [code, admin1] = key.split('.') as [string, string];
     add(name, { kind: 'region', name, countryCode: code, admin1, country: countryName(code), prior: 1e9 });
   }
-  // Towns: only the folded name is split out now; the rest of a town's line is read when it is looked up.
-  const townsByName = new Map<string, number[]>();
-  for (let i = 0; i < towns.size; i++) {
-    const line = towns.lines[i]!;
-    const folded = line.slice(0, line.indexOf('\t'));
-    const list = townsByName.get(folded);
-    if (list) list.push(i);
-    else townsByName.set(folded, [i]);
-    if (folded.includes(' ')) maxWords = Math.max(maxWords, folded.split(' ').length);
-  }
+  // Towns are found by binary search over the table's sorted lines: nothing to build for them. Their
+  // longest name (in words) bounds how far the reader looks ahead.
+  maxWords = Math.max(maxWords, 5);
   const town = (i: number): PlaceCandidate => {
     const [, name, code, admin1, region] = towns.lines[i]!.split('\t') as [string, string, string, string, string];
     return {
@@ -108,7 +96,7 @@ export function buildPlaceIndex(towns: TownTable): PlaceIndex {
     lookup(folded) {
       let found = cache.get(folded);
       if (!found) {
-        found = [...(named.get(folded) ?? []), ...(townsByName.get(folded) ?? []).map(town)].sort(
+        found = [...(named.get(folded) ?? []), ...townsNamed(towns, folded).map(town)].sort(
           (a, b) => b.prior - a.prior,
         );
         cache.set(folded, found);

@@ -295,6 +295,9 @@ const COUNTED = new Set([
   'pieces',
 ]);
 
+const MIGHT_BE_A_DATE =
+  /\d|yesterday|today|tonight|ago|week|month|year|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun/;
+
 const RELATIVE = /\b(ago|yesterday|today|last week|this week|last month|days? before)\b/;
 
 function readChrono(
@@ -305,6 +308,9 @@ function readChrono(
   take: (start: number, end: number, label: string, ranges: { north: DayRange[]; south: DayRange[] }) => void,
 ): void {
   const text = low.join(' ');
+  // chrono-node reads numbers, month names and relative words; without any, it has nothing to find
+  // (and its first parse, which builds its parsers, is not paid).
+  if (!MIGHT_BE_A_DATE.test(text)) return;
   // Word k starts at offsets[k] in `text`.
   const offsets: number[] = [];
   let at = 0;

