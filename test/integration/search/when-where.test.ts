@@ -81,7 +81,16 @@ describe('when and where through eidos search', () => {
 describe('cheap', () => {
   it('eidos --help does not open the gazetteer', async () => {
     const trace = join(home, '..', 'help.strace');
-    await promisify(execFile)('strace', ['-f', '-e', 'trace=open,openat', '-o', trace, process.execPath, EIDOS, '--help']);
+    await promisify(execFile)('strace', [
+      '-f',
+      '-e',
+      'trace=open,openat',
+      '-o',
+      trace,
+      process.execPath,
+      EIDOS,
+      '--help',
+    ]);
     const opened = readFileSync(trace, 'utf8');
     expect(opened).toContain('eidos'); // the trace saw the CLI start
     expect(opened).not.toMatch(/cities\.pbf|towns\.bin|admin1\.json|chrono-node/);
