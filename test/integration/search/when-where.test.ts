@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../../app/contract/types.ts';
 import { EIDOS, indexFolder, makeHome, PHOTOS, runEidos } from '../../helpers/eidos-cli.ts';
@@ -75,6 +76,18 @@ describe('when and where through eidos search', () => {
     expect(response.remainder).toBe('red');
     expect(response.terms.map((t) => t.term)).toEqual(['red']);
     expect(names(response).every((name) => TUSCANY.includes(name))).toBe(true);
+  });
+});
+
+describe('an index made before place names', () => {
+  it('is named by the next indexing run', async () => {
+    // As an older Eidos left it: the photos and their positions, no place names.
+    const db = new Database(join(home, 'index.sqlite'));
+    db.prepare('DELETE FROM photo_places').run();
+    db.close();
+    expect((await search('photos in Italy')).results).toEqual([]);
+    await indexFolder(home);
+    expect(names(await search('photos in Italy')).sort()).toEqual([...TUSCANY].sort());
   });
 });
 
