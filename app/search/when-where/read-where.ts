@@ -169,7 +169,7 @@ export const AMBIGUOUS = new Set([
   'tiger',
 ]);
 
-/** Region names that are everyday words too (read only in "City, Region"). */
+/** Kinds that an everyday word never names unless qualified ("Orange, California"). */
 const NOT_ALONE_KINDS = new Set<PlaceCandidate['kind']>(['region', 'city']);
 
 function qualifies(c: PlaceCandidate, qualifier: string): boolean {
@@ -195,11 +195,11 @@ function choosingWords(c: PlaceCandidate): string {
 
 /**
  * Reads places from `words` (plain words as written), skipping the indices in `taken` (dates read
- * already). `wholeRest` is true when every word not taken may form the place on its own.
+ * already). A town or region alone is read when it is all the words not taken (and not "photos", "of"…).
  */
 export function readWhere(words: readonly string[], taken: ReadonlySet<number>): WhereReading[] {
   const low = words.map(normalWord);
-  // Cheap test before the gazetteer loads: some word could introduce or be a place.
+  // The first query of a process loads the town table and builds the index (test/bench/when-where.ts).
   const index = placeIndex();
   const readings: WhereReading[] = [];
   const used = new Set(taken);
