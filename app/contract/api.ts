@@ -200,6 +200,10 @@ export const contract = {
     'The 2-D map of the library (UMAP, stored in the index): photos added since are placed on it; relayout lays it out afresh.',
   ),
   photo: method<PhotoDetail>()(object({ id: photoId }), 'Everything known about one photo.'),
+  placeNames: method<Array<{ name: string; photos: number }>>()(
+    object({ prefix: optional(string({ max: 200 })) }),
+    'Place names stored for the photos (towns, regions, countries) starting with the prefix, most photos first: completion for the place filter.',
+  ),
   listModels: method<ModelInfo[]>()(none, 'Models in the manifest, whether installed and which is active.'),
   fetchModel: method<ModelInfo>()(
     object({ id: string({ min: 1, max: 200 }), acceptLicence: optional(boolean()) }),

@@ -89,4 +89,24 @@ describe('dates and places in the search box', () => {
     await answered('near Paris, Texas');
     expect(await page.locator('.chip[data-kind="place"] .label').innerText()).toBe('Paris, Texas, United States');
   });
+
+  it('the Filters panel completes place names from the library and filters by one', async () => {
+    await page.getByRole('button', { name: 'Filters', exact: true }).click();
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('#place-list option')].some((o) => (o as HTMLOptionElement).value === 'Arezzo'),
+      undefined,
+      { timeout: 60_000 },
+    );
+    const options = await page
+      .locator('#place-list option')
+      .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    expect(options).toEqual(expect.arrayContaining(['Arezzo', 'Tuscany', 'Italy']));
+    await page.getByLabel('Place', { exact: true }).fill('Arezzo');
+    await page.getByLabel('Place', { exact: true }).dispatchEvent('change');
+    await page.locator('#query').fill('2008');
+    await answered('2008');
+    expect(await page.locator('.caption .place').count()).toBe(TUSCANY.length);
+    await page.screenshot({ path: join(SHOTS, 'when-where-filters.png') });
+  });
 });
