@@ -63,6 +63,8 @@ describe('dates and places in the search box', () => {
     expect(await page.locator('.chip[data-kind="date"] .label').innerText()).toBe('2008');
     expect(await page.locator('.chip[data-kind="place"] .label').innerText()).toBe('Italy');
     expect(await page.locator('.chip[data-kind="place"] .count').innerText()).toBe(String(TUSCANY.length));
+    // Listed, not ranked: no bits on the cards.
+    expect(await page.locator('.caption .bits').count()).toBe(0);
     const places = await page.locator('.caption .place').allInnerTexts();
     expect(places.length).toBe(TUSCANY.length);
     expect(await page.locator('.caption .place').first().getAttribute('title')).toMatch(/, Tuscany, Italy$/);
