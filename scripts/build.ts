@@ -4,6 +4,7 @@
 //   dist/workers/<name>.js        every worker thread (app/workers/start-worker.ts names them)
 //   dist/main/main.js, dist/preload/preload.cjs   Electron's main process and the sandboxed preload
 //   dist/ui/                      the Svelte UI (Vite), served by `eidos serve` and by eidos://
+//   dist/places/towns.bin         the towns a query may name, ready to load (scripts/build-town-table.ts)
 // npm packages stay outside the bundles (native addons among them) and load from node_modules.
 // `--no-ui` skips the UI (the test setup rebuilds the code bundles before every run).
 import { build, type BuildOptions, type Metafile } from 'esbuild';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build as viteBuild } from 'vite';
 import { WORKER_SOURCES } from '../app/workers/start-worker.ts';
+import { buildTownTable } from './build-town-table.ts';
 
 const root = join(import.meta.dirname, '..');
 const out = join(root, 'dist');
@@ -36,6 +38,7 @@ const node: BuildOptions = {
 export async function buildCode(): Promise<void> {
   for (const folder of ['cli', 'engine', 'workers', 'main', 'preload'])
     rmSync(join(out, folder), { recursive: true, force: true });
+  buildTownTable(join(out, 'places', 'towns.bin'));
   const workers = Object.entries(WORKER_SOURCES).map(([name, source]) => ({
     in: join(root, 'app', 'workers', source),
     out: name,

@@ -80,6 +80,8 @@ const searchFilters = object({
   camera: optional(string({ min: 1, max: 200 })),
   type: optional(oneOf(['jpeg', 'heic', 'png', 'webp', 'tiff', 'raw', 'other'])),
   hasGps: optional(boolean()),
+  /** A stored place name: town, region or country (case-insensitive), e.g. `Lisbon`, `Portugal`. */
+  place: optional(string({ min: 1, max: 200 })),
   near: optional(
     object({
       lat: number({ min: -90, max: 90 }),
@@ -205,6 +207,10 @@ export const contract = {
     'Stops the map layout in progress (the map request waiting for it fails with CANCELLED); the stored map stays as it was.',
   ),
   photo: method<PhotoDetail>()(object({ id: photoId }), 'Everything known about one photo.'),
+  placeNames: method<Array<{ name: string; photos: number }>>()(
+    object({ prefix: optional(string({ max: 200 })) }),
+    'Place names stored for the photos (towns, regions, countries) starting with the prefix, most photos first: completion for the place filter.',
+  ),
   listModels: method<ModelInfo[]>()(none, 'Models in the manifest, whether installed and which is active.'),
   fetchModel: method<ModelInfo>()(
     object({ id: string({ min: 1, max: 200 }), acceptLicence: optional(boolean()) }),

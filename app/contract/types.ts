@@ -48,8 +48,28 @@ export interface TermContribution {
   perResultBits: number[];
 }
 
+/** A date or place read from the query's words, applied as a filter (app/search/when-where). */
+export interface ReadFilter {
+  kind: 'date' | 'place';
+  /** The words it was read from, as written ("in Lisbon", "last summer"). */
+  source: string;
+  /** What was understood: "Lisbon, Portugal", "summer 2018". */
+  label: string;
+  /** Photos this filter alone allows. */
+  photos: number;
+  /** For a place: the other places of that name, with the words that would choose each ("Paris, Texas"). */
+  alternatives?: Array<{ label: string; words: string }>;
+}
+
 export interface SearchResponse {
   query: string;
+  /**
+   * Dates and places read from the query's words and applied as filters; the rest of the words went to the
+   * model (`remainder`). Absent when nothing was read. Quoting the words keeps them a description.
+   */
+  read?: ReadFilter[];
+  /** The words the model scored, when some were read as filters ('' when only a date or place was asked for). */
+  remainder?: string;
   /** How specific the query is in this library: log2 N − H(p(·|q)), in bits. */
   queryBits: number;
   /** False when no photo is more associated with the query than an average photo here. */

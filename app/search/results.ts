@@ -19,12 +19,22 @@ export function photoDate(row: Pick<PhotoRow, 'takenAt' | 'mtimeMs'>): string | 
   return Number.isFinite(row.mtimeMs) && row.mtimeMs > 0 ? new Date(row.mtimeMs).toISOString() : undefined;
 }
 
+/** "Lisbon, Portugal", "Blue Springs, Missouri, United States" (the region left out where it repeats the town). */
+function placeName(row: Pick<PhotoRow, 'placeCity' | 'placeRegion' | 'placeCountry'>): string | undefined {
+  if (!row.placeCity || !row.placeCountry) return undefined;
+  const region = row.placeRegion && row.placeRegion !== row.placeCity ? [row.placeRegion] : [];
+  return [row.placeCity, ...region, row.placeCountry].join(', ');
+}
+
 export function toPhotoSummary(row: PhotoRow): PhotoSummary {
   const id = photoIdOf(row.id);
   const result: PhotoSummary = { id, path: row.path, thumbnailUrl: mediaPath(id, 'thumb') };
   const takenAt = photoDate(row);
   if (takenAt !== undefined) result.takenAt = takenAt;
-  if (row.lat !== null && row.lon !== null) result.place = { lat: row.lat, lon: row.lon };
+  if (row.lat !== null && row.lon !== null) {
+    const name = placeName(row);
+    result.place = { lat: row.lat, lon: row.lon, ...(name !== undefined ? { name } : {}) };
+  }
   const camera = cameraName(row.make, row.model);
   if (camera !== undefined) result.camera = camera;
   if (row.width !== null) result.width = row.width;

@@ -49,7 +49,11 @@ export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lo
 
 /** Ascending ids of indexed files passing every filter. */
 export function filteredFileIds(store: IndexStore, filters: SearchFilters): Uint32Array {
-  const ids = store.selectFileIds(toFileFilter(filters));
+  let ids = store.selectFileIds(toFileFilter(filters));
+  if (filters.place !== undefined) {
+    const named = store.fileIdsNamed(filters.place);
+    ids = ids.filter((id) => named.has(id));
+  }
   const near = filters.near;
   if (!near) return ids;
   const inside = store

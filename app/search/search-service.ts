@@ -25,6 +25,7 @@ import { toSearchResult, photoDate } from './results.ts';
 import { filteredFileIds } from './search-filters.ts';
 import { termVectors } from './term-vectors.ts';
 import type { StageClock } from './stage-clock.ts';
+import { emptiedMessage, listReadPhotos, readWordFilters, withWordFilters } from './when-where/word-filters.ts';
 
 type ConceptBank = QueryBank & { concepts: string[] };
 
@@ -170,15 +171,22 @@ export class SearchService {
           ? { file: options.likeFile }
           : undefined;
     const query = args.query ?? '';
-    const terms = termsOf(query, like);
+    // Dates and places in the words become filters; the rest goes to the model (app/search/when-where).
+    const words = query.trim() === '' ? undefined : readWordFilters(this.store, query);
+    const described = words ? words.remainder : query;
+    if (words && described === '' && like === undefined) return listReadPhotos(this.store, args, query, words, started);
+    const terms = termsOf(described, like);
     clock?.lap('query terms');
     const scored = await this.score(terms, clock);
     const library = this.library!;
     const n = library.n;
-    const filterMask =
+    const filterMask = withWordFilters(
       args.filters && Object.keys(args.filters).length > 0
         ? library.maskOf(filteredFileIds(this.store, args.filters))
-        : undefined;
+        : undefined,
+      words,
+      library,
+    );
     const combined = filterMask ? scored.rowScores.map((v, i) => (filterMask[i] ? v : -Infinity)) : scored.rowScores;
     clock?.lap('filters');
 
@@ -214,7 +222,10 @@ export class SearchService {
       query,
       queryBits: scored.queryBits,
       anyStandsOut: standing.length > 0,
-      message: message(query.trim() === '' ? 'this photo' : query, standing.length, scored.queryBits, filterMask, n),
+      message:
+        emptiedMessage(words, filterMask) ??
+        message(query.trim() === '' ? 'this photo' : query, standing.length, scored.queryBits, filterMask, n),
+      ...(words ? { read: words.applied, remainder: words.remainder } : {}),
       total: eligible.length,
       results,
       terms: termContributions,

@@ -289,6 +289,9 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       if (!row) throw new EidosError('NOT_FOUND', `no photo ${id} in the index.`);
       return toPhotoDetail(row);
     },
+    async placeNames({ prefix }) {
+      return requireEngine().store.placeNamesStarting(prefix ?? '', 50);
+    },
     async listModels() {
       const models = await listModels(modelContext);
       const indexed = new Map(engine?.store.status().models.map((m) => [m.modelId, m.embeddings]));

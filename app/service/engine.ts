@@ -14,6 +14,7 @@ import type { ModelSpec } from '../models/manifest-types.ts';
 import { ensureDataDir, indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import { openIndex } from '../store/open.ts';
+import { fillPlaceNames } from './place-names.ts';
 import type { ArgsOf } from '../contract/api.ts';
 import type { ExplainResponse, LibraryMap, SearchResponse } from '../contract/types.ts';
 import { mapOfLibrary } from './library-map.ts';
@@ -250,6 +251,8 @@ export class Engine {
     });
     // A map the user has made follows the library: new photos are placed on it now (see app/map/drift.ts).
     if (this.store.hasMap(this.model.id)) await this.map();
+    // Place names for photos with a position (and, after an upgrade, for the photos indexed before).
+    await fillPlaceNames(this.store, options.signal);
     return summary;
   }
 

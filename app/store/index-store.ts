@@ -15,6 +15,7 @@ import {
   type StoredFingerprint,
   type UnfingerprintedContent,
 } from './fingerprints.ts';
+import * as places from './places.ts';
 import { defaultAllocator, readMatrix } from './matrix.ts';
 import { schemaVersion } from './migrations.ts';
 import {
@@ -216,8 +217,10 @@ export class IndexStore {
         sql
           .prepare(
             `SELECT f.id, f.path, d.path AS folder, f.size, f.format, f.content_hash AS contentHash, f.mtime_ms AS mtimeMs,
-                  f.taken_at AS takenAt, f.lat, f.lon, f.make, f.model, f.lens, f.width, f.height
+                  f.taken_at AS takenAt, f.lat, f.lon, f.make, f.model, f.lens, f.width, f.height,
+                  p.city AS placeCity, p.region AS placeRegion, p.country AS placeCountry
              FROM json_each(?) j JOIN files f ON f.id = j.value JOIN folders d ON d.id = f.folder_id
+             LEFT JOIN photo_places p ON p.file_id = f.id AND p.lat = f.lat AND p.lon = f.lon
             WHERE f.status = 'indexed' ORDER BY j.key`,
           )
           .all(JSON.stringify(fileIds)) as PhotoRow[],
@@ -316,6 +319,36 @@ export class IndexStore {
 
   writeMap(modelId: string, write: MapWrite): void {
     this.run((sql) => writeMap(sql, modelId, write));
+  }
+
+  // Place names (photo_places, app/store/places.ts).
+
+  filesNeedingPlace(gazetteer: string, limit: number): ReturnType<typeof places.filesNeedingPlace> {
+    return this.run((sql) => places.filesNeedingPlace(sql, gazetteer, limit));
+  }
+
+  writePlaces(gazetteer: string, rows: readonly places.StoredPlace[]): void {
+    this.run((sql) => places.writePlaces(sql, gazetteer, rows));
+  }
+
+  readPlaces(fileIds: readonly number[]): Map<number, places.StoredPlace> {
+    return this.run((sql) => places.readPlaces(sql, fileIds));
+  }
+
+  fileIdsInArea(countryCode: string, admin1?: string): Set<number> {
+    return this.run((sql) => places.fileIdsInArea(sql, countryCode, admin1));
+  }
+
+  fileIdsNamed(name: string): Set<number> {
+    return this.run((sql) => places.fileIdsNamed(sql, name));
+  }
+
+  placeNamesStarting(prefix: string, limit: number): Array<{ name: string; photos: number }> {
+    return this.run((sql) => places.placeNamesStarting(sql, prefix, limit));
+  }
+
+  photoDates(): ReturnType<typeof places.photoDates> {
+    return this.run((sql) => places.photoDates(sql));
   }
 
   // Health.

@@ -190,6 +190,24 @@ export const migrations: readonly string[] = [
     computed_at  TEXT NOT NULL
   );
   `,
+  // The place each photo with a position was taken in (app/places: the nearest GeoNames place), for the
+  // detail, the result cards and place filters. Kept beside the position it was computed from and the
+  // gazetteer that named it: a moved position or a newer gazetteer is named again in the background.
+  `
+  CREATE TABLE photo_places (
+    file_id      INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+    lat          REAL NOT NULL,
+    lon          REAL NOT NULL,
+    gazetteer    TEXT NOT NULL,
+    city         TEXT,
+    region       TEXT,
+    admin1       TEXT,
+    country_code TEXT,
+    country      TEXT,
+    km           REAL
+  );
+  CREATE INDEX photo_places_by_country ON photo_places(country_code, admin1);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -195,4 +195,8 @@ export interface PhotoRow {
   lens: string | null;
   width: number | null;
   height: number | null;
+  /** The stored place name (photo_places), when the photo has a position that has been named. */
+  placeCity?: string | null;
+  placeRegion?: string | null;
+  placeCountry?: string | null;
 }

@@ -29,6 +29,7 @@ const BENCHES: Array<{ name: string; args?: string[] }> = [
   { name: 'ui' },
   { name: 'alignment' },
   { name: 'map' },
+  { name: 'when-where' },
 ];
 
 const { values } = parseArgs({

@@ -26,6 +26,7 @@ function searchArgs(args: ParsedArgs): unknown {
     ['folder', 'folder'],
     ['camera', 'camera'],
     ['type', 'type'],
+    ['place', 'place'],
   ] as const) {
     const value = stringOption(args, flag);
     if (value !== undefined) filters[key] = key === 'folder' ? value.replace(/\/+$/, '') : value;
@@ -44,6 +45,13 @@ function searchArgs(args: ParsedArgs): unknown {
 }
 
 function printText(response: SearchResponse, out: (line: string) => void): void {
+  // What the words said beyond a description: each date or place read, as a filter, with its photos.
+  for (const r of response.read ?? []) {
+    const others = r.alternatives?.length ? `  (or: ${r.alternatives.map((a) => `"${a.words}"`).join(', ')})` : '';
+    out(`read: ${r.kind} '${r.source}' → ${r.label}, ${r.photos} ${r.photos === 1 ? 'photo' : 'photos'}${others}`);
+  }
+  if (response.read?.length)
+    out(response.remainder ? `described: ${response.remainder}` : 'described: nothing else (newest first)');
   response.results.forEach((r, k) =>
     out(`${String(k + 1).padStart(4)}  ${r.bits.toFixed(2).padStart(7)} bits  ${r.path}`),
   );
@@ -59,6 +67,8 @@ export const searchCommand: Command = {
   usage: '"<query>" [--top k] [--sort date] [--like <file>] [filters…] [--all]',
   help: [
     'Query language: plain words form one description; "quoted phrase"; +term (must match);',
+    'dates and places in the words ("beach in Portugal 2019", "dog last summer", "near Paris") are read',
+    'as filters and printed as read: lines; quote them to keep them a description ("\"paris\" hilton").',
     '-term (exclude); weights 2:term, 0.5:"red car". A query starting with - needs --:',
     "  eidos search -- '-people snow mountain'",
     'A photo stands out when its score (PMI, corrected for photos that resemble everything) is at least',
@@ -71,6 +81,7 @@ export const searchCommand: Command = {
     '  --from <date> --to <date>   taken between (YYYY-MM-DD, inclusive)',
     '  --folder <path>    only this library folder',
     '  --camera <text>    camera make or model contains the text',
+    '  --place <name>     taken in this town, region or country (the names `eidos search` shows)',
     '  --type <t>         jpeg, heic, png, webp, tiff, raw or other',
     '  --gps              only photos with a position;  --near lat,lon,km  within km of a place',
     '  --all              every photo the terms and filters allow, not only those that stand out',
@@ -86,6 +97,7 @@ export const searchCommand: Command = {
     to: { type: 'string' },
     folder: { type: 'string' },
     camera: { type: 'string' },
+    place: { type: 'string' },
     type: { type: 'string' },
     gps: { type: 'boolean' },
     near: { type: 'string' },

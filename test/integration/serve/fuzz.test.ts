@@ -70,6 +70,7 @@ const validExample = (): Record<MethodName, Record<string, unknown>> => ({
   explain: { query: 'a red circle', features: 'concepts', k: 3 },
   map: { seed: 1 },
   photo: { id: photo },
+  placeNames: { prefix: 'Li' },
   listModels: {},
   fetchModel: { id: 'synthetic-tiny' },
   useModel: { id: 'synthetic-tiny' },
