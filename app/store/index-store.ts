@@ -37,7 +37,7 @@ import type {
   ScanProblemRecord,
   ScanProblemRow,
 } from './types.ts';
-import { moveFiles, pruneOrphans, removeFiles, replaceScanProblems, writeBatch } from './write.ts';
+import { hasVectorsSql, moveFiles, pruneOrphans, removeFiles, replaceScanProblems, writeBatch } from './write.ts';
 
 interface StoredFileRow {
   id: number;
@@ -192,9 +192,9 @@ export class IndexStore {
     return this.run(
       (sql) =>
         sql
-          .prepare('SELECT 1 FROM embeddings WHERE content_hash = ? AND model_id = ?')
+          .prepare(hasVectorsSql)
           .pluck()
-          .get(contentHash, modelId) !== undefined,
+          .get(contentHash, modelId, contentHash, modelId) !== undefined,
     );
   }
 
@@ -346,7 +346,8 @@ export class IndexStore {
             dtype: model.dtype,
             embeddings: count('SELECT count(*) FROM embeddings WHERE model_id = ?', model.model_id),
             pending: count(
-              "SELECT count(*) FROM files f WHERE f.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_id = ?)",
+              "SELECT count(*) FROM files f WHERE f.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_id = ?) AND NOT EXISTS (SELECT 1 FROM video_moments m WHERE m.content_hash = f.content_hash AND m.model_id = ?)",
+              model.model_id,
               model.model_id,
             ),
           }));

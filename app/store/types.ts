@@ -45,8 +45,21 @@ export type BatchItem =
       embedding?: EmbeddingVector;
       /** Which pixels the vector came from (a DecodeSource), when the photo was decoded for this batch. */
       decodeSource?: string;
+      /** A video read for this batch: its moments replace any the model had for this content. */
+      video?: VideoRecord;
     }
   | { kind: 'skipped'; file: FileIdentity; contentHash: string | null; code: string; reason: string };
+
+/** A video as the indexer read it: one vector per kept moment (app/video). */
+export interface VideoRecord {
+  durationMs: number;
+  rotation: 0 | 90 | 180 | 270;
+  codec: string;
+  decoder: string;
+  /** Frames the sampler looked at. */
+  candidates: number;
+  moments: { timeMs: number; embedding: EmbeddingVector }[];
+}
 
 export interface Batch {
   modelId: string;
