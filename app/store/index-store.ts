@@ -208,8 +208,10 @@ export class IndexStore {
         sql
           .prepare(
             `SELECT f.id, f.path, d.path AS folder, f.size, f.format, f.content_hash AS contentHash, f.mtime_ms AS mtimeMs,
-                  f.taken_at AS takenAt, f.lat, f.lon, f.make, f.model, f.lens, f.width, f.height
+                  f.taken_at AS takenAt, f.lat, f.lon, f.make, f.model, f.lens, f.width, f.height,
+                  v.duration_ms AS durationMs
              FROM json_each(?) j JOIN files f ON f.id = j.value JOIN folders d ON d.id = f.folder_id
+             LEFT JOIN videos v ON v.content_hash = f.content_hash
             WHERE f.status = 'indexed' ORDER BY j.key`,
           )
           .all(JSON.stringify(fileIds)) as PhotoRow[],

@@ -206,4 +206,6 @@ export interface PhotoRow {
   lens: string | null;
   width: number | null;
   height: number | null;
+  /** A video's length (app/video); null or absent for a photo. */
+  durationMs?: number | null;
 }

@@ -15,3 +15,8 @@ export function momentKey(videoHash: string, timeMs: number): string {
 
 /** SQL (SQLite) for the same key from a row's `content_hash` and `time_ms` columns. */
 export const momentKeySql = (hash: string, time: string): string => `${hash} || printf('%08x', ${time})`;
+
+/** The time (ms) of a moment key, or undefined for a photo's content hash (SHA-256: 64 hex digits). */
+export function momentTimeOf(key: string): number | undefined {
+  return key.length === 64 + TIME_DIGITS ? Number.parseInt(key.slice(64), 16) : undefined;
+}
