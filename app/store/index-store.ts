@@ -48,6 +48,7 @@ interface StoredFileRow {
   mtime_ms: number;
   content_hash: string | null;
   status: 'indexed' | 'skipped';
+  skip_code: string | null;
 }
 
 function toStoredFile(row: StoredFileRow): StoredFile {
@@ -61,6 +62,7 @@ function toStoredFile(row: StoredFileRow): StoredFile {
     status: row.status,
   };
   if (!row.path_key.equals(Buffer.from(row.path, 'utf8'))) file.rawPath = row.path_key;
+  if (row.skip_code === 'NO_VIDEO_DECODER') file.waitsForDecoder = true;
   return file;
 }
 
@@ -170,7 +172,7 @@ export class IndexStore {
       (
         sql
           .prepare(
-            'SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status FROM files WHERE folder_id = ?',
+            'SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status, skip_code FROM files WHERE folder_id = ?',
           )
           .all(folderId) as StoredFileRow[]
       ).map(toStoredFile),
@@ -181,7 +183,7 @@ export class IndexStore {
     return this.run((sql) => {
       const row = sql
         .prepare(
-          'SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status FROM files WHERE path_key = ?',
+          'SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status, skip_code FROM files WHERE path_key = ?',
         )
         .get(pathKey(file)) as StoredFileRow | undefined;
       return row && toStoredFile(row);

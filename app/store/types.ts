@@ -80,6 +80,8 @@ export interface StoredFile extends FilePath {
   mtimeMs: number;
   contentHash: string | null;
   status: 'indexed' | 'skipped';
+  /** A video skipped because the machine had no video decoder: tried again on every run, as one may be installed. */
+  waitsForDecoder?: true;
 }
 
 export interface FileMove {

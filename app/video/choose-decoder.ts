@@ -41,7 +41,7 @@ export function decodersOf(decoders: readonly VideoDecoder[]): VideoDecoders {
       return {
         reason:
           decoders.length === 0
-            ? `${path}: videos need a video decoder and this machine has none: ${ENABLE_VIDEOS_HINT}.`
+            ? `${path}: this machine has no video decoder, so videos are not indexed: ${ENABLE_VIDEOS_HINT}.`
             : `${path}: ${decoders.map((d) => d.name).join(' and ')} cannot read ${kind} videos here: ${ENABLE_VIDEOS_HINT}.`,
       };
     },

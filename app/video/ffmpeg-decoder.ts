@@ -169,7 +169,8 @@ export class FfmpegDecoder implements VideoDecoder {
       );
     }
     const tags = json.format?.tags ?? {};
-    const durationSeconds = Number(video.duration ?? json.format?.duration ?? NaN);
+    // The container's duration, as a player shows it (a stream's own can be a few frames shorter).
+    const durationSeconds = Number(json.format?.duration ?? video.duration ?? NaN);
     const info: VideoInfo = {
       durationSeconds: Number.isFinite(durationSeconds) ? durationSeconds : 0,
       width: video.width!,

@@ -7,7 +7,7 @@
 
 /** What the container says about the clip, before any frame is decoded. */
 export interface VideoInfo {
-  /** Seconds of the video stream (the container's when the stream does not say). */
+  /** Seconds, as the container says (a player shows this length). */
   durationSeconds: number;
   /** Stored frame size, before rotation. */
   width: number;
