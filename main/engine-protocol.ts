@@ -104,8 +104,7 @@ export function remoteHandlers(port: PortLike): {
   const handlers = {
     ...methods,
     media: {
-      locate: (id, variant, timeMs) =>
-        call('media.locate', { id, variant, timeMs }) as Promise<string | undefined>,
+      locate: (id, variant, timeMs) => call('media.locate', { id, variant, timeMs }) as Promise<string | undefined>,
       allowedRoots: () => call('media.allowedRoots', undefined) as Promise<string[]>,
     } satisfies MediaAccess,
     subscribe(listener: (event: ApiEvent) => void) {

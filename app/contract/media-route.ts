@@ -22,7 +22,8 @@ export function mediaMomentPath(id: PhotoId, timeMs: number): string {
 export function parseMediaRoute(rest: string): { id: PhotoId; variant: MediaVariant; timeMs?: number } {
   const parts = rest.split('/');
   const moment = /^([A-Za-z0-9_-]{1,128})\/moment\/(0|[1-9]\d{0,9})$/.exec(rest);
-  if (moment && PHOTO_ID_PATTERN.test(moment[1]!)) return { id: moment[1]!, variant: 'moment', timeMs: Number(moment[2]) };
+  if (moment && PHOTO_ID_PATTERN.test(moment[1]!))
+    return { id: moment[1]!, variant: 'moment', timeMs: Number(moment[2]) };
   const [id, variant] = parts;
   if (
     parts.length !== 2 ||

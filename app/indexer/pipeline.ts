@@ -137,9 +137,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     });
     if (vanishedIds.length > 0) store.removeFiles(vanishedIds);
     removedWhileRunning += vanishedIds.length;
-    const present = items.filter(
-      (item): item is Exclude<Prepared, { kind: 'vanished' }> => item.kind !== 'vanished',
-    );
+    const present = items.filter((item): item is Exclude<Prepared, { kind: 'vanished' }> => item.kind !== 'vanished');
     const batch: BatchItem[] = present.map((item) => {
       if (item.kind === 'skipped')
         return {

@@ -36,7 +36,10 @@ export interface VideoContext {
   thumbnailsDir: string;
   decoders: VideoDecoders;
   hasEmbedding(contentHash: string): boolean;
-  encoder: { batchSize: number; embedImages(pixels: Float32Array, n: number): Promise<{ data: Float32Array; d: number }> };
+  encoder: {
+    batchSize: number;
+    embedImages(pixels: Float32Array, n: number): Promise<{ data: Float32Array; d: number }>;
+  };
   signal?: AbortSignal;
 }
 
@@ -73,14 +76,19 @@ export async function prepareVideo(
     if (before.size === 0)
       throw new EidosError('DECODE_FAILED', `${file.path}: the file is empty (0 bytes).`, { file: file.path });
     const chosen = ctx.decoders.forFile(file.path);
-    if ('reason' in chosen) return { kind: 'skipped', file, contentHash: null, code: NO_VIDEO_DECODER, reason: chosen.reason };
+    if ('reason' in chosen)
+      return { kind: 'skipped', file, contentHash: null, code: NO_VIDEO_DECODER, reason: chosen.reason };
     const { decoder } = chosen;
     contentHash = await hashFile(path);
     const after = await stat(path);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs)
-      throw new EidosError('CHANGED_WHILE_READING', `${file.path} changed while it was read; it is read again next time.`, {
-        file: file.path,
-      });
+      throw new EidosError(
+        'CHANGED_WHILE_READING',
+        `${file.path} changed while it was read; it is read again next time.`,
+        {
+          file: file.path,
+        },
+      );
     if ((planned.embedded && planned.contentHash === contentHash) || ctx.hasEmbedding(contentHash)) {
       const info = await decoder.probe(file.path);
       return { kind: 'known', file, contentHash, metadata: videoMetadata(info) };

@@ -271,8 +271,7 @@ export function nativeImageioDecode(): NativeBinding['imageioDecode'] {
 
 /** AVFoundation's video reading from the macOS build of the addon (`EIDOS_AVFOUNDATION=off` turns it off); undefined elsewhere. */
 export function nativeVideoFrames():
-  | { probe: NonNullable<NativeBinding['videoProbe']>; frameAt: NonNullable<NativeBinding['videoFrameAt']> }
-  | undefined {
+  { probe: NonNullable<NativeBinding['videoProbe']>; frameAt: NonNullable<NativeBinding['videoFrameAt']> } | undefined {
   if (process.platform !== 'darwin' || process.env.EIDOS_AVFOUNDATION === 'off') return undefined;
   const { videoProbe, videoFrameAt } = loaded().binding ?? {};
   return videoProbe && videoFrameAt ? { probe: videoProbe, frameAt: videoFrameAt } : undefined;

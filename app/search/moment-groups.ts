@@ -23,7 +23,10 @@ export function bestRowPerFile(rows: Uint32Array, scores: Float32Array, fileIds:
 }
 
 /** The rows [start, end) of one file (consecutive, in time order for a video), or undefined. */
-export function rowsOfFile(library: Pick<LibraryMatrix, 'rowOf' | 'fileIds'>, fileId: number): [number, number] | undefined {
+export function rowsOfFile(
+  library: Pick<LibraryMatrix, 'rowOf' | 'fileIds'>,
+  fileId: number,
+): [number, number] | undefined {
   const any = library.rowOf(fileId);
   if (any === undefined) return undefined;
   let start = any;

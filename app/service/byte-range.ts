@@ -3,10 +3,7 @@
  * file's end, the second it seeks to) instead of the whole file. One range is served; a request for
  * several is answered whole, which the RFC allows.
  */
-export type RangeAnswer =
-  | { kind: 'whole' }
-  | { kind: 'part'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
+export type RangeAnswer = { kind: 'whole' } | { kind: 'part'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 export function byteRange(header: string | null | undefined, size: number): RangeAnswer {
   if (!header) return { kind: 'whole' };
@@ -40,6 +37,9 @@ export function rangeHeaders(answer: RangeAnswer, size: number): { status: numbe
       },
     };
   if (answer.kind === 'unsatisfiable')
-    return { status: 416, headers: { 'Accept-Ranges': 'bytes', 'Content-Range': `bytes */${size}`, 'Content-Length': '0' } };
+    return {
+      status: 416,
+      headers: { 'Accept-Ranges': 'bytes', 'Content-Range': `bytes */${size}`, 'Content-Length': '0' },
+    };
   return { status: 200, headers: { 'Accept-Ranges': 'bytes', 'Content-Length': String(size) } };
 }

@@ -192,11 +192,7 @@ export class IndexStore {
 
   hasEmbedding(contentHash: string, modelId: string): boolean {
     return this.run(
-      (sql) =>
-        sql
-          .prepare(hasVectorsSql)
-          .pluck()
-          .get(contentHash, modelId, contentHash, modelId) !== undefined,
+      (sql) => sql.prepare(hasVectorsSql).pluck().get(contentHash, modelId, contentHash, modelId) !== undefined,
     );
   }
 

@@ -127,7 +127,14 @@ export function writeBatch(sql: Sql, batch: Batch): BatchResult {
       if (item.kind === 'indexed') {
         const { video } = item;
         if (video) {
-          putVideo.run(item.contentHash, video.durationMs, video.rotation, video.codec, video.decoder, video.candidates);
+          putVideo.run(
+            item.contentHash,
+            video.durationMs,
+            video.rotation,
+            video.codec,
+            video.decoder,
+            video.candidates,
+          );
           dropMoments.run(item.contentHash, batch.modelId);
           for (const moment of video.moments) {
             putMoment.run(item.contentHash, batch.modelId, moment.timeMs);

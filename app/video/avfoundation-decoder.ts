@@ -27,7 +27,9 @@ export function avFoundationDecoder(): VideoDecoder | undefined {
     async probe(path): Promise<VideoInfo> {
       const facts = await native.probe(path);
       if (!facts.hasVideo)
-        throw new EidosError('UNSUPPORTED_FORMAT', `${path}: has no picture to index (no video track).`, { file: path });
+        throw new EidosError('UNSUPPORTED_FORMAT', `${path}: has no picture to index (no video track).`, {
+          file: path,
+        });
       const info: VideoInfo = {
         durationSeconds: facts.durationSeconds,
         width: facts.width,

@@ -70,7 +70,9 @@ async function run(
       if (err.length < MAX_LOG) err += chunk.toString('utf8');
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: err }));
+    child.on('close', (code) =>
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: err }),
+    );
   });
 }
 
@@ -155,9 +157,13 @@ export class FfmpegDecoder implements VideoDecoder {
     ]);
     const complaint = firstComplaint(stderr);
     if (code !== 0)
-      throw new EidosError('DECODE_FAILED', `${path}: not a readable video (ffprobe: ${complaint ?? `exit ${code}`}).`, {
-        file: path,
-      });
+      throw new EidosError(
+        'DECODE_FAILED',
+        `${path}: not a readable video (ffprobe: ${complaint ?? `exit ${code}`}).`,
+        {
+          file: path,
+        },
+      );
     const json = JSON.parse(stdout) as ProbeJson;
     const video = json.streams?.find((stream) => stream.codec_type === 'video' && (stream.width ?? 0) > 0);
     if (!video) {

@@ -48,7 +48,10 @@ function indexUnderTime(modelsDir: string, scratch: string, folder: string): Mea
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
   rmSync(home, { recursive: true, force: true });
-  const [wall, user, system] = execFileSync('tail', ['-1', timeFile], { encoding: 'utf8' }).trim().split(' ').map(Number);
+  const [wall, user, system] = execFileSync('tail', ['-1', timeFile], { encoding: 'utf8' })
+    .trim()
+    .split(' ')
+    .map(Number);
   return {
     report: JSON.parse(out.trim().split('\n').at(-1) as string) as ChildReport,
     wallS: wall!,
@@ -59,7 +62,10 @@ function indexUnderTime(modelsDir: string, scratch: string, folder: string): Mea
 async function writeMinuteOf1080p(photos: string[], out: string): Promise<void> {
   const list = `${out}.txt`;
   const scenes = photos.slice(0, 12);
-  writeFileSync(list, [...scenes.flatMap((file) => [`file '${file}'`, 'duration 5']), `file '${scenes.at(-1)}'`, ''].join('\n'));
+  writeFileSync(
+    list,
+    [...scenes.flatMap((file) => [`file '${file}'`, 'duration 5']), `file '${scenes.at(-1)}'`, ''].join('\n'),
+  );
   await run(
     'ffmpeg',
     [
@@ -113,20 +119,38 @@ async function main(): Promise<void> {
     const perPhoto = { wall: (photos.wallS - base.wallS) / (n - 1), cpu: (photos.cpuS - base.cpuS) / (n - 1) };
     const perMinute = { wall: video.wallS - base.wallS, cpu: video.cpuS - base.cpuS };
     const duration = Number(
-      execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', join(videoDir, 'minute-1080p.mp4')], {
-        encoding: 'utf8',
-      }).trim(),
+      execFileSync(
+        'ffprobe',
+        ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', join(videoDir, 'minute-1080p.mp4')],
+        {
+          encoding: 'utf8',
+        },
+      ).trim(),
     );
-    console.log(`synthetic-tiny; ${n} imagenet-dev photos; one ${duration.toFixed(1)} s H.264 1920×1080 clip (30 fps, key frame every 1 s)`);
-    console.log(`fixed cost of a run (one photo): ${base.wallS.toFixed(2)} s wall, ${base.cpuS.toFixed(2)} s CPU (taken off both)`);
+    console.log(
+      `synthetic-tiny; ${n} imagenet-dev photos; one ${duration.toFixed(1)} s H.264 1920×1080 clip (30 fps, key frame every 1 s)`,
+    );
+    console.log(
+      `fixed cost of a run (one photo): ${base.wallS.toFixed(2)} s wall, ${base.cpuS.toFixed(2)} s CPU (taken off both)`,
+    );
     console.log(`${''.padEnd(28)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)}`);
-    console.log(`${'one photo'.padEnd(28)} ${perPhoto.wall.toFixed(4).padStart(8)} ${perPhoto.cpu.toFixed(4).padStart(8)}`);
-    console.log(`${'30 photos (the limit)'.padEnd(28)} ${(30 * perPhoto.wall).toFixed(3).padStart(8)} ${(30 * perPhoto.cpu).toFixed(3).padStart(8)}`);
-    console.log(`${'a minute of 1080p video'.padEnd(28)} ${perMinute.wall.toFixed(3).padStart(8)} ${perMinute.cpu.toFixed(3).padStart(8)}`);
+    console.log(
+      `${'one photo'.padEnd(28)} ${perPhoto.wall.toFixed(4).padStart(8)} ${perPhoto.cpu.toFixed(4).padStart(8)}`,
+    );
+    console.log(
+      `${'30 photos (the limit)'.padEnd(28)} ${(30 * perPhoto.wall).toFixed(3).padStart(8)} ${(30 * perPhoto.cpu).toFixed(3).padStart(8)}`,
+    );
+    console.log(
+      `${'a minute of 1080p video'.padEnd(28)} ${perMinute.wall.toFixed(3).padStart(8)} ${perMinute.cpu.toFixed(3).padStart(8)}`,
+    );
     const ratioWall = perMinute.wall / (30 * perPhoto.wall);
     const ratioCpu = perMinute.cpu / (30 * perPhoto.cpu);
-    console.log(`video ÷ 30 photos: wall ${ratioWall.toFixed(2)}, CPU ${ratioCpu.toFixed(2)}  ${ratioWall <= 1 && ratioCpu <= 1 ? 'met' : 'MISSED'}`);
-    console.log(`peak RSS: photos ${(photos.report.maxRssBytes / 2 ** 20).toFixed(0)} MB, video ${(video.report.maxRssBytes / 2 ** 20).toFixed(0)} MB`);
+    console.log(
+      `video ÷ 30 photos: wall ${ratioWall.toFixed(2)}, CPU ${ratioCpu.toFixed(2)}  ${ratioWall <= 1 && ratioCpu <= 1 ? 'met' : 'MISSED'}`,
+    );
+    console.log(
+      `peak RSS: photos ${(photos.report.maxRssBytes / 2 ** 20).toFixed(0)} MB, video ${(video.report.maxRssBytes / 2 ** 20).toFixed(0)} MB`,
+    );
   } finally {
     synthetic.dispose();
     rmSync(scratch, { recursive: true, force: true });

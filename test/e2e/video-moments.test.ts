@@ -48,7 +48,12 @@ beforeAll(async () => {
   labels = await readLabels(stills);
   scenes = labels.map((label, k) => ({ image: join(stills, label.relativePath), seconds: [3, 4, 5, 3.5, 4][k]! }));
   mkdirSync(join(clipDir, 'videos'));
-  await writeSceneClip(join(clipDir, 'videos', 'holiday.mp4'), scenes, { codec: 'h264', width: 640, height: 480, gop: 30 });
+  await writeSceneClip(join(clipDir, 'videos', 'holiday.mp4'), scenes, {
+    codec: 'h264',
+    width: 640,
+    height: 480,
+    gop: 30,
+  });
   await run(process.execPath, [join(REPO, 'bin/eidos.js'), 'index', join(clipDir, 'videos')], {
     env: { ...process.env, EIDOS_HOME: library.home },
     timeout: 120_000,
@@ -73,7 +78,9 @@ describe('a video result, seen from the page', () => {
   it('shows the clip once, at the frame of the scene described, with its time', async () => {
     await page.locator('#query').fill(labels[SCENE]!.description);
     await page.waitForFunction(() => Number(document.querySelector('.results')?.getAttribute('data-responses')) > 0);
-    const labelsShown = await page.$$eval('[role="option"]', (cells) => cells.map((c) => c.getAttribute('aria-label') ?? ''));
+    const labelsShown = await page.$$eval('[role="option"]', (cells) =>
+      cells.map((c) => c.getAttribute('aria-label') ?? ''),
+    );
     expect(labelsShown.filter((label) => label.startsWith('holiday.mp4,'))).toHaveLength(1);
     expect(labelsShown[0]).toMatch(/^holiday\.mp4,/);
     const badge = (await page.locator('[role="option"]').first().locator('.moment').textContent()) ?? '';
@@ -103,7 +110,11 @@ describe('a video result, seen from the page', () => {
     const src = (await video.getAttribute('src')) ?? '';
     const part = await page.evaluate(async (src) => {
       const response = await fetch(src, { headers: { Range: 'bytes=100-199' } });
-      return { status: response.status, bytes: (await response.arrayBuffer()).byteLength, range: response.headers.get('content-range') };
+      return {
+        status: response.status,
+        bytes: (await response.arrayBuffer()).byteLength,
+        range: response.headers.get('content-range'),
+      };
     }, src);
     expect(part.status).toBe(206);
     expect(part.bytes).toBe(100);

@@ -33,7 +33,10 @@ export const sceneStarts = (scenes: readonly Scene[]): number[] =>
 export async function writeSceneClip(out: string, scenes: readonly Scene[], options: ClipOptions): Promise<void> {
   const list = `${out}.txt`;
   // The concat demuxer's `duration` holds each still; the last file is listed twice so its duration counts.
-  const lines = scenes.flatMap((scene) => [`file '${scene.image.replaceAll("'", "'\\''")}'`, `duration ${scene.seconds}`]);
+  const lines = scenes.flatMap((scene) => [
+    `file '${scene.image.replaceAll("'", "'\\''")}'`,
+    `duration ${scene.seconds}`,
+  ]);
   writeFileSync(list, [...lines, `file '${scenes.at(-1)!.image.replaceAll("'", "'\\''")}'`, ''].join('\n'));
   const total = scenes.reduce((sum, scene) => sum + scene.seconds, 0);
   const codec = {

@@ -127,7 +127,10 @@ describe('a machine without a video decoder', () => {
     mkdirSync(library);
     cpSync(join(CORPUS, 'containers/bear_vp9.webm'), join(library, 'bear.webm'));
     cpSync(join(CORPUS, 'iphone/ipadmini_hevc_rot90.mov'), join(library, 'ipad.mov'));
-    cpSync(join(PHOTOS, 'imagenet-dev/images', readdirSync(join(PHOTOS, 'imagenet-dev/images'))[0]!), join(library, 'photo.jpg'));
+    cpSync(
+      join(PHOTOS, 'imagenet-dev/images', readdirSync(join(PHOTOS, 'imagenet-dev/images'))[0]!),
+      join(library, 'photo.jpg'),
+    );
     const bin = join(home.scratch, 'bin');
     mkdirSync(bin);
     symlinkSync(process.execPath, join(bin, 'node'));

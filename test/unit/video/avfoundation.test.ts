@@ -26,13 +26,21 @@ beforeAll(async () => {
   for (const [k, colour] of colours.entries()) {
     const image = join(dir, `scene-${k}.png`);
     await sharp({ create: { width: 640, height: 360, channels: 3, background: colour } })
-      .composite([{ input: { create: { width: 160, height: 90, channels: 3, background: '#ffffff' } }, left: 40 * k, top: 20 }])
+      .composite([
+        { input: { create: { width: 160, height: 90, channels: 3, background: '#ffffff' } }, left: 40 * k, top: 20 },
+      ])
       .png()
       .toFile(image);
     scenes.push({ image, seconds: 2 });
   }
   await writeSceneClip(join(dir, 'upright.mp4'), scenes, { codec: 'h264', width: 640, height: 360, gop: 30 });
-  await writeSceneClip(join(dir, 'turned.mov'), scenes, { codec: 'hevc', width: 640, height: 360, gop: 30, rotate: 90 });
+  await writeSceneClip(join(dir, 'turned.mov'), scenes, {
+    codec: 'hevc',
+    width: 640,
+    height: 360,
+    gop: 30,
+    rotate: 90,
+  });
 }, 120_000);
 afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
@@ -57,7 +65,9 @@ describe.skipIf(!available)('AVFoundation reads videos as the portable ffmpeg pa
       for (const start of sceneStarts(scenes)) {
         const [x, y] = [await frameNear(avf, file, start + 1), await frameNear(ffmpeg, file, start + 1)];
         expect([x.width, x.height]).toEqual([y.width, y.height]);
-        expect(layoutChange(colourLayout(x.data, x.width, x.height), colourLayout(y.data, y.width, y.height))).toBeLessThan(0.05);
+        expect(
+          layoutChange(colourLayout(x.data, x.width, x.height), colourLayout(y.data, y.width, y.height)),
+        ).toBeLessThan(0.05);
       }
     }, 120_000);
   }

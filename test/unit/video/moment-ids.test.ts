@@ -23,11 +23,18 @@ describe('moment keys, ids and times', () => {
     expect(PHOTO_ID_PATTERN.test(id)).toBe(true);
     expect(fileIdOf(id)).toBeUndefined();
     expect(momentOfId(id)).toEqual({ fileId: 12, timeMs: 4000 });
-    for (const bad of ['12', 't4000', '012t4000', '12t04000', '12t-1', '12t4000t1']) expect(momentOfId(bad), bad).toBeUndefined();
+    for (const bad of ['12', 't4000', '012t4000', '12t04000', '12t-1', '12t4000t1'])
+      expect(momentOfId(bad), bad).toBeUndefined();
   });
 
   it('prints times as people read them', () => {
-    expect([0, 999, 4000, 65_000, 3_723_000].map(formatMomentTime)).toEqual(['0:00', '0:00', '0:04', '1:05', '1:02:03']);
+    expect([0, 999, 4000, 65_000, 3_723_000].map(formatMomentTime)).toEqual([
+      '0:00',
+      '0:00',
+      '0:04',
+      '1:05',
+      '1:02:03',
+    ]);
   });
 
   it('routes a moment frame, and refuses what is not one', () => {

@@ -8,7 +8,8 @@ function frame(w: number, h: number, rgb: number[], patch?: { rgb: number[]; box
   const data = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
-      const inside = patch && x >= patch.box[0]! * w && x < patch.box[2]! * w && y >= patch.box[1]! * h && y < patch.box[3]! * h;
+      const inside =
+        patch && x >= patch.box[0]! * w && x < patch.box[2]! * w && y >= patch.box[1]! * h && y < patch.box[3]! * h;
       data.set(inside ? patch.rgb : rgb, (y * w + x) * 3);
     }
   return data;
