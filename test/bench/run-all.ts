@@ -28,6 +28,7 @@ const BENCHES: Array<{ name: string; args?: string[] }> = [
   { name: 'ui' },
   { name: 'alignment' },
   { name: 'map' },
+  { name: 'video' },
 ];
 
 const { values } = parseArgs({
