@@ -121,4 +121,18 @@ describe('a video result, seen from the page', () => {
     expect(part.range).toMatch(/^bytes 100-199\/\d+$/);
     await page.screenshot({ path: join(SHOTS, 'video-detail.png') });
   }, 60_000);
+
+  it('"more like this" asks with the frame of that moment, which finds the clip at the same moment', async () => {
+    const before = Number(await page.locator('.results').getAttribute('data-responses'));
+    await page.locator('dialog button', { hasText: 'More like this' }).click();
+    await page.waitForFunction(
+      (count) => Number(document.querySelector('.results')?.getAttribute('data-responses')) > count,
+      before,
+    );
+    expect(await page.locator('.like-chip').textContent()).toMatch(/holiday\.mp4 @ \d+:\d\d/);
+    const first = page.locator('[role="option"]').first();
+    expect(await first.getAttribute('aria-label')).toMatch(/^holiday\.mp4,/);
+    const [, m, s] = /(\d+):(\d\d)/.exec((await first.locator('.moment').textContent()) ?? '') ?? [];
+    expect(Math.abs(Number(m) * 60 + Number(s) - sceneStarts(scenes)[SCENE]!)).toBeLessThanOrEqual(1);
+  }, 60_000);
 });
