@@ -57,8 +57,8 @@ async function dispatch(
 ): Promise<unknown> {
   if (call === 'engine.kernels') return kernels();
   if (call === 'media.locate') {
-    const { id, variant } = args as { id: PhotoId; variant: MediaVariant };
-    return handlers.media.locate(id, variant);
+    const { id, variant, timeMs } = args as { id: PhotoId; variant: MediaVariant; timeMs?: number };
+    return handlers.media.locate(id, variant, timeMs);
   }
   if (call === 'media.allowedRoots') return handlers.media.allowedRoots();
   if (!engineMethods.includes(call))
@@ -104,7 +104,7 @@ export function remoteHandlers(port: PortLike): {
   const handlers = {
     ...methods,
     media: {
-      locate: (id, variant) => call('media.locate', { id, variant }) as Promise<string | undefined>,
+      locate: (id, variant, timeMs) => call('media.locate', { id, variant, timeMs }) as Promise<string | undefined>,
       allowedRoots: () => call('media.allowedRoots', undefined) as Promise<string[]>,
     } satisfies MediaAccess,
     subscribe(listener: (event: ApiEvent) => void) {

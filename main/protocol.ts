@@ -6,6 +6,7 @@ import { errorBody } from '../app/contract/dispatch.ts';
 import { HTTP_STATUS } from '../app/contract/errors.ts';
 import { parseMediaRoute } from '../app/contract/media-route.ts';
 import { openMedia } from '../app/service/media-files.ts';
+import { byteRange, rangeHeaders } from '../app/service/byte-range.ts';
 import {
   CONTENT_SECURITY_POLICY,
   MEDIA_CONTENT_SECURITY_POLICY,
@@ -45,9 +46,9 @@ export async function appProtocolResponse(request: Request, options: AppProtocol
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return errorResponse(400, 'BAD_ARGUMENT', `Use GET for ${url.pathname}.`);
     if (url.pathname.startsWith('/media/')) {
-      const { id, variant } = parseMediaRoute(url.pathname.slice('/media/'.length));
-      const file = await openMedia(options.media, id, variant);
-      return fileResponse(file, MEDIA_CONTENT_SECURITY_POLICY);
+      const { id, variant, timeMs } = parseMediaRoute(url.pathname.slice('/media/'.length));
+      const file = await openMedia(options.media, id, variant, timeMs);
+      return fileResponse(file, MEDIA_CONTENT_SECURITY_POLICY, request.headers.get('range'));
     }
     return fileResponse(await resolveStaticFile(options.staticDir, url.pathname), CONTENT_SECURITY_POLICY);
   } catch (error) {
@@ -56,14 +57,27 @@ export async function appProtocolResponse(request: Request, options: AppProtocol
   }
 }
 
-function fileResponse(file: { path: string; contentType: string; bytes: number }, csp: string): Response {
-  const body = Readable.toWeb(createReadStream(file.path)) as ReadableStream<Uint8Array>;
+function fileResponse(
+  file: { path: string; contentType: string; bytes: number },
+  csp: string,
+  rangeHeader: string | null = null,
+): Response {
+  // A video player seeks with byte ranges (app/service/byte-range.ts).
+  const range = byteRange(rangeHeader, file.bytes);
+  const answer = rangeHeaders(range, file.bytes);
+  const body =
+    range.kind === 'unsatisfiable'
+      ? null
+      : (Readable.toWeb(
+          createReadStream(file.path, range.kind === 'part' ? { start: range.start, end: range.end } : {}),
+        ) as ReadableStream<Uint8Array>);
   return new Response(body, {
+    status: answer.status,
     headers: {
       ...SECURITY_HEADERS,
       'Content-Security-Policy': csp,
       'Content-Type': file.contentType,
-      'Content-Length': String(file.bytes),
+      ...answer.headers,
     },
   });
 }

@@ -5,12 +5,15 @@
 #   time      GNU time, the peak memory of the bad-file run
 #   libheif-examples  heif-enc and heif-info, which write and inspect the phone-like HEIC test library
 #             (scripts/heic-library)
+#   ffmpeg    ffmpeg and ffprobe (LGPL/GPL, found on the machine, never shipped): the portable video decoder
+#             (app/video/ffmpeg.ts) and the tests' generated clips with scenes at known times
 set -euo pipefail
 packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 [ -x /usr/bin/strace ] || packages+=(strace)
 [ -x /usr/bin/time ] || packages+=(time)
 command -v heif-enc >/dev/null 2>&1 || packages+=(libheif-examples)
+{ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1; } || packages+=(ffmpeg)
 [ ${#packages[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

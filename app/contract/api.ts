@@ -78,7 +78,8 @@ const searchFilters = object({
   to: optional(isoDate),
   folder: optional(folderPath),
   camera: optional(string({ min: 1, max: 200 })),
-  type: optional(oneOf(['jpeg', 'heic', 'png', 'webp', 'tiff', 'raw', 'other'])),
+  // photo: every photo format; video: every video (app/video/video-formats.ts).
+  type: optional(oneOf(['photo', 'video', 'jpeg', 'heic', 'png', 'webp', 'tiff', 'raw', 'other'])),
   hasGps: optional(boolean()),
   /** A stored place name: town, region or country (case-insensitive), e.g. `Lisbon`, `Portugal`. */
   place: optional(string({ min: 1, max: 200 })),
@@ -302,7 +303,7 @@ export function parseArgs<M extends MethodName>(name: M, arg: unknown): ArgsOf<M
  */
 export interface MediaAccess {
   /** The file for this photo and variant (thumb/detail may be rendered on demand), or undefined if unknown. */
-  locate(id: PhotoId, variant: MediaVariant): Promise<string | undefined>;
+  locate(id: PhotoId, variant: MediaVariant, timeMs?: number): Promise<string | undefined>;
   /** Every folder a served file may live in. */
   allowedRoots(): Promise<string[]>;
 }

@@ -16,3 +16,16 @@ export function fileIdOf(id: PhotoId): number | undefined {
 
 /** The photo id of an index file id (the inverse of fileIdOf). */
 export const photoIdOf = (fileId: number): PhotoId => String(fileId);
+
+/**
+ * A moment of a video as a query ("more like this" from the frame a result shows): the video's photo id,
+ * `t`, and the time in ms, e.g. `12t4000`. It matches PHOTO_ID_PATTERN and is never a file id.
+ */
+export const momentIdOf = (fileId: number, timeMs: number): PhotoId => `${fileId}t${timeMs}`;
+
+export function momentOfId(id: PhotoId): { fileId: number; timeMs: number } | undefined {
+  const match = /^([1-9]\d{0,15})t(0|[1-9]\d{0,9})$/.exec(id);
+  if (!match) return undefined;
+  const fileId = fileIdOf(match[1]!);
+  return fileId === undefined ? undefined : { fileId, timeMs: Number(match[2]) };
+}

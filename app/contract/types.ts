@@ -7,7 +7,8 @@
 /** Opaque photo id chosen by the index store; URL-safe by construction (see `PHOTO_ID_PATTERN`). */
 export type PhotoId = string;
 
-export type MediaVariant = 'thumb' | 'detail' | 'original';
+/** `moment`: a video's frame at a time (`/media/<id>/moment/<ms>`, mediaMomentPath). */
+export type MediaVariant = 'thumb' | 'detail' | 'original' | 'moment';
 
 export interface Place {
   lat: number;
@@ -29,12 +30,25 @@ export interface PhotoSummary {
   camera?: string;
   width?: number;
   height?: number;
+  /** Present for a video: its length (the summary's thumbnail is its first moment). */
+  video?: { durationMs: number };
+}
+
+/** The moment of a video a result points at, and the video's other moments that match the query. */
+export interface ResultMoment {
+  timeMs: number;
+  /** `<video id>t<ms>`: "more like this" from this moment (SearchArgs.like). */
+  id: PhotoId;
+  /** The video's other moments that stand out for the query, in time order. */
+  othersMs: number[];
 }
 
 /** A photo as a search returns it: its summary and how much it stands out for the query. */
 export interface SearchResult extends PhotoSummary {
   /** Full PMI of the photo for the query, in bits (> 0: more associated than an average photo here). */
   bits: number;
+  /** For a video: the moment it appears at (its best), whose frame `thumbnailUrl` shows. */
+  moment?: ResultMoment;
 }
 
 /** One term of a compound query and how much it contributed. */

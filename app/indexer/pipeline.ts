@@ -16,6 +16,11 @@ import type { IndexStore } from '../store/index-store.ts';
 import type { BatchItem } from '../store/types.ts';
 import { Channel } from './channel.ts';
 import { preparePhoto, type PreparedPhoto } from './prepare-photo.ts';
+import { prepareVideo, type PreparedVideo } from './prepare-video.ts';
+import { findVideoDecoders, type VideoDecoders } from '../video/choose-decoder.ts';
+import { isVideoFile } from '../video/video-formats.ts';
+
+type Prepared = PreparedPhoto | PreparedVideo;
 import { etaSeconds, RateMeter, type PipelineProgress } from './progress.ts';
 import type { IndexRunSummary } from '../contract/types.ts';
 
@@ -31,6 +36,8 @@ export interface IndexRunOptions {
   signal?: AbortSignal;
   /** Photos read at once (decode runs on libuv's pool; this bounds the JS side and memory). */
   readers?: number;
+  /** The video decoders to use (tests); by default those found on this machine when the plan has a video. */
+  videoDecoders?: VideoDecoders;
 }
 
 /** What one run did: the contract's summary, which `eidos index` prints and the app shows. */
@@ -68,12 +75,31 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   const batchSize = encoder.batchSize;
   // Room for the batch being encoded plus the next one being read: the encoder never waits for
   // decoding when decoding keeps up, and memory stays at about two batches of tensors.
-  const prepared = new Channel<PreparedPhoto>(batchSize * 2);
+  const prepared = new Channel<Prepared>(batchSize * 2);
   const readers = options.readers ?? Math.max(2, availableParallelism());
   const ctx = {
     spec: model.preprocess,
     thumbnailsDir: options.thumbnailsDir,
     hasEmbedding: (hash: string) => store.hasEmbedding(hash, model.id),
+  };
+
+  // Looked for only when the plan has a video: a photo library never starts ffprobe.
+  const videoCtx = plan.work.some((planned) => isVideoFile(planned.file.path))
+    ? {
+        ...ctx,
+        decoders: options.videoDecoders ?? (await findVideoDecoders()),
+        encoder,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }
+    : undefined;
+  // A video's frames are decoded by child processes and embedded in the encoder's batches as they come: one
+  // video at a time, so memory holds one video's batch of model input besides the photos'.
+  let videoTurn: Promise<unknown> = Promise.resolve();
+  const prepare = (planned: PlannedFile): Promise<Prepared> => {
+    if (!videoCtx || !isVideoFile(planned.file.path)) return preparePhoto(planned, ctx);
+    const turn = videoTurn.then(() => prepareVideo(planned, videoCtx));
+    videoTurn = turn.catch(() => undefined);
+    return turn;
   };
 
   let next = 0;
@@ -82,7 +108,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   const read = async (): Promise<void> => {
     while (next < plan.work.length && !options.signal?.aborted && !failed) {
       const planned = plan.work[next++] as PlannedFile;
-      await prepared.put(await preparePhoto(planned, ctx));
+      await prepared.put(await prepare(planned));
     }
   };
   const reading = Promise.all(Array.from({ length: Math.min(readers, Math.max(1, plan.work.length)) }, read)).finally(
@@ -92,9 +118,9 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   // there (it may be encoding a batch) the rejection must not count as unhandled, which kills the process.
   reading.catch(() => undefined);
 
-  const writeBatch = async (items: PreparedPhoto[]): Promise<void> => {
+  const writeBatch = async (items: Prepared[]): Promise<void> => {
     const toEncode = items.filter((item): item is Extract<PreparedPhoto, { kind: 'encode' }> => item.kind === 'encode');
-    const vectors = new Map<PreparedPhoto, Uint16Array>();
+    const vectors = new Map<Prepared, Uint16Array>();
     if (toEncode.length > 0) {
       const per = toEncode[0]!.pixels.length;
       const pixels = new Float32Array(per * toEncode.length);
@@ -111,9 +137,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     });
     if (vanishedIds.length > 0) store.removeFiles(vanishedIds);
     removedWhileRunning += vanishedIds.length;
-    const present = items.filter(
-      (item): item is Exclude<PreparedPhoto, { kind: 'vanished' }> => item.kind !== 'vanished',
-    );
+    const present = items.filter((item): item is Exclude<Prepared, { kind: 'vanished' }> => item.kind !== 'vanished');
     const batch: BatchItem[] = present.map((item) => {
       if (item.kind === 'skipped')
         return {
@@ -122,6 +146,14 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
           contentHash: item.contentHash,
           code: item.code,
           reason: item.reason,
+        };
+      if (item.kind === 'video')
+        return {
+          kind: 'indexed',
+          file: item.file,
+          contentHash: item.contentHash,
+          metadata: item.metadata,
+          video: item.video,
         };
       const embedding = vectors.get(item);
       const decoded =
@@ -140,7 +172,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     store.writeBatch({ modelId: model.id, items: batch });
     for (const item of items) {
       progress.done++;
-      if (item.kind === 'encode') progress.encoded++;
+      if (item.kind === 'encode' || item.kind === 'video') progress.encoded++;
       else if (item.kind === 'known') progress.reused++;
       else if (item.kind === 'skipped') progress.skipped++;
     }
@@ -151,7 +183,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     report({ ...progress });
   };
 
-  let pending: PreparedPhoto[] = [];
+  let pending: Prepared[] = [];
   let encodeCount = 0;
   try {
     for (;;) {
@@ -161,7 +193,8 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
       if (item.kind === 'encode') encodeCount++;
       // A batch closes when it has a full encoder batch, or when nothing more is ready and the batch
       // holds only metadata work (no reason to keep it waiting).
-      if (encodeCount >= batchSize || pending.length >= batchSize * 4) {
+      // A video is written in a transaction of its own once read: a kill loses at most the video in flight.
+      if (item.kind === 'video' || encodeCount >= batchSize || pending.length >= batchSize * 4) {
         await writeBatch(pending);
         pending = [];
         encodeCount = 0;

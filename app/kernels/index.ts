@@ -45,6 +45,25 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp' | 'umapLayout' | 'umap
     bytes: Uint8Array,
     maxPixelSize: number,
   ) => Promise<{ data: Uint8Array; width: number; height: number; fullWidth: number; fullHeight: number }>;
+  /** macOS builds only (native/src/video): AVFoundation's reading of a video, see app/video/avfoundation-decoder.ts. */
+  videoProbe?: (path: string) => Promise<NativeVideoFacts>;
+  videoFrameAt?: (
+    path: string,
+    seconds: number,
+    width: number,
+    height: number,
+  ) => Promise<{ rgb: Buffer; timeSeconds: number } | null>;
+}
+
+/** What AVFoundation says of a video (native/src/video/video_frames.mm). */
+export interface NativeVideoFacts {
+  hasVideo: boolean;
+  durationSeconds: number;
+  width: number;
+  height: number;
+  rotation: 0 | 90 | 180 | 270;
+  codec: string;
+  takenAt?: string;
 }
 
 type UmapArguments = [
@@ -274,6 +293,14 @@ export function fileLocks(): FileLocks {
 /** ImageIO's decoder from the macOS build of the addon; undefined elsewhere. */
 export function nativeImageioDecode(): NativeBinding['imageioDecode'] {
   return loaded().binding?.imageioDecode;
+}
+
+/** AVFoundation's video reading from the macOS build of the addon (`EIDOS_AVFOUNDATION=off` turns it off); undefined elsewhere. */
+export function nativeVideoFrames():
+  { probe: NonNullable<NativeBinding['videoProbe']>; frameAt: NonNullable<NativeBinding['videoFrameAt']> } | undefined {
+  if (process.platform !== 'darwin' || process.env.EIDOS_AVFOUNDATION === 'off') return undefined;
+  const { videoProbe, videoFrameAt } = loaded().binding ?? {};
+  return videoProbe && videoFrameAt ? { probe: videoProbe, frameAt: videoFrameAt } : undefined;
 }
 
 let active: Kernels | undefined;

@@ -89,7 +89,8 @@ export async function planIndex(store: IndexStore, options: PlanOptions): Promis
     } else if (
       previous.size !== file.size ||
       previous.mtimeMs !== file.mtimeMs ||
-      previous.folderId !== file.folderId
+      previous.folderId !== file.folderId ||
+      previous.waitsForDecoder
     ) {
       plan.work.push({ file, reason: 'changed', contentHash: null, embedded: false });
     } else if (

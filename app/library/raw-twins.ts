@@ -11,7 +11,12 @@ const raw = new Set<string>(RAW_EXTENSIONS);
 
 const stemOf = (name: string): string => name.slice(0, name.length - extname(name).length).toLowerCase();
 
-/** `names` (one folder's photo files) without each RAW file that has a JPEG or HEIF twin of the same name. */
+/**
+ * `names` (one folder's photo and video files) without each RAW file that has a JPEG or HEIF twin of the
+ * same name, and without the video half of each Live Photo: a `.mov` beside a JPEG or HEIF of the same
+ * name is the few seconds the iPhone filmed around that photo, shown by Photos as part of the photo, not
+ * as a video of its own. (A `.mov` with no still beside it is indexed as a video.)
+ */
 export function withoutRawTwins<T>(entries: readonly T[], nameOf: (entry: T) => string): T[] {
   const renderedStems = new Set(
     entries
@@ -22,6 +27,7 @@ export function withoutRawTwins<T>(entries: readonly T[], nameOf: (entry: T) => 
   if (renderedStems.size === 0) return [...entries];
   return entries.filter((entry) => {
     const name = nameOf(entry);
-    return !(raw.has(extname(name).toLowerCase()) && renderedStems.has(stemOf(name)));
+    const extension = extname(name).toLowerCase();
+    return !((raw.has(extension) || extension === '.mov') && renderedStems.has(stemOf(name)));
   });
 }

@@ -4,6 +4,7 @@ import { opendir, realpath, stat } from 'node:fs/promises';
 import { extname, sep } from 'node:path';
 import type { ErrorCode } from '../contract/errors.ts';
 import { PHOTO_EXTENSIONS } from '../image/formats.ts';
+import { VIDEO_EXTENSIONS } from '../video/video-formats.ts';
 import { isWithin } from '../util/path-containment.ts';
 import { filePathFromBytes, type FilePath } from '../util/file-path.ts';
 import { describeFsError } from './fs-errors.ts';
@@ -44,10 +45,10 @@ const systemFolders = new Set([
 /** Inside a macOS Photos library only the originals are photos; the rest are caches and derivatives. */
 const photosLibraryFolders = new Set(['originals', 'masters']);
 
-const photoExtensions = new Set(PHOTO_EXTENSIONS);
+const photoExtensions = new Set<string>([...PHOTO_EXTENSIONS, ...VIDEO_EXTENSIONS]);
 const formatAliases: Record<string, string> = { jpg: 'jpeg', tif: 'tiff', heif: 'heic' };
 
-/** The format name stored for a photo file, or undefined when the extension is not a photo's. */
+/** The format name stored for a photo or video file, or undefined when the extension is neither's. */
 export function photoFormat(name: string): string | undefined {
   const extension = extname(name).toLowerCase();
   if (!photoExtensions.has(extension)) return undefined;

@@ -39,6 +39,7 @@ export function toPhotoSummary(row: PhotoRow): PhotoSummary {
   if (camera !== undefined) result.camera = camera;
   if (row.width !== null) result.width = row.width;
   if (row.height !== null) result.height = row.height;
+  if (row.durationMs !== null && row.durationMs !== undefined) result.video = { durationMs: row.durationMs };
   return result;
 }
 

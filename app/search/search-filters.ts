@@ -5,12 +5,13 @@
 import type { ArgsOf } from '../contract/api.ts';
 import { PHOTO_EXTENSIONS, RAW_EXTENSIONS } from '../image/formats.ts';
 import type { IndexStore } from '../store/index-store.ts';
+import { VIDEO_FORMATS } from '../video/video-formats.ts';
 import type { FileFilter } from '../store/types.ts';
 
 export type SearchFilters = NonNullable<ArgsOf<'search'>['filters']>;
 
 const bare = (extensions: readonly string[]) => extensions.map((e) => e.slice(1));
-const named: Record<Exclude<SearchFilters['type'] & string, 'other'>, string[]> = {
+const named: Record<Exclude<SearchFilters['type'] & string, 'other' | 'photo' | 'video'>, string[]> = {
   jpeg: ['jpeg'],
   heic: ['heic'],
   png: ['png'],
@@ -30,7 +31,15 @@ export function toFileFilter(filters: SearchFilters): FileFilter {
   if (filters.to !== undefined) out.takenTo = filters.to;
   if (filters.folder !== undefined) out.folders = [filters.folder];
   if (filters.camera !== undefined) out.camera = filters.camera;
-  if (filters.type !== undefined) out.formats = filters.type === 'other' ? otherFormats : named[filters.type];
+  if (filters.type !== undefined)
+    out.formats =
+      filters.type === 'other'
+        ? otherFormats
+        : filters.type === 'photo'
+          ? [...storedFormats]
+          : filters.type === 'video'
+            ? [...VIDEO_FORMATS]
+            : named[filters.type];
   if (filters.hasGps !== undefined || filters.near !== undefined)
     out.hasGps = filters.near !== undefined ? true : filters.hasGps!;
   return out;

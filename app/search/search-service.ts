@@ -23,6 +23,7 @@ import { scoreTermsAsync } from './score-terms.ts';
 import { imageTerm, parseQuery, quoteQuery, termSign, type QueryTerm } from '../contract/query-language.ts';
 import { toSearchResult, photoDate } from './results.ts';
 import { filteredFileIds } from './search-filters.ts';
+import { bestRowPerFile, withMoment } from './moment-groups.ts';
 import { termVectors } from './term-vectors.ts';
 import type { StageClock } from './stage-clock.ts';
 import { emptiedMessage, listReadPhotos, readWordFilters, withWordFilters } from './when-where/word-filters.ts';
@@ -190,8 +191,10 @@ export class SearchService {
     const combined = filterMask ? scored.rowScores.map((v, i) => (filterMask[i] ? v : -Infinity)) : scored.rowScores;
     clock?.lap('filters');
 
-    const standing = rowsAbove(combined, standOutBits(scored.queryBits));
-    const eligible = options.all ? rowsAbove(combined, -Infinity) : standing;
+    const standingRows = rowsAbove(combined, standOutBits(scored.queryBits));
+    // A video is one result, at its best moment (moment-groups.ts).
+    const standing = bestRowPerFile(standingRows, combined, library.fileIds);
+    const eligible = options.all ? bestRowPerFile(rowsAbove(combined, -Infinity), combined, library.fileIds) : standing;
     const top = args.top ?? DEFAULT_TOP;
     const sort = args.sort ?? 'relevance';
     let rows: number[];
@@ -211,7 +214,10 @@ export class SearchService {
     const photoRows = new Map(this.store.photoRows(rows.map((row) => library.fileIds[row]!)).map((r) => [r.id, r]));
     clock?.lap('reading rows');
     const shown = rows.filter((row) => photoRows.has(library.fileIds[row]!));
-    const results = shown.map((row) => toSearchResult(photoRows.get(library.fileIds[row]!)!, combined[row]!));
+    const standingSet = new Set(standingRows);
+    const results = shown.map((row) =>
+      withMoment(toSearchResult(photoRows.get(library.fileIds[row]!)!, combined[row]!), row, library, standingSet),
+    );
     const termContributions: TermContribution[] = scored.terms.map((t) => ({
       term: t.term.source,
       weight: termSign(t.term) * t.term.weight,

@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import type { Encoder } from '../encoders/encoder.ts';
 import { EidosError } from '../contract/errors.ts';
-import { fileIdOf } from '../contract/photo-id.ts';
+import { fileIdOf, momentOfId } from '../contract/photo-id.ts';
+import { rowOfMoment, rowsOfFile } from './moment-groups.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import type { LibraryMatrix } from './library-matrix.ts';
@@ -45,7 +46,13 @@ async function imageVector(
   const { library, store } = context;
   if ('photoId' in ref) {
     const fileId = fileIdOf(ref.photoId);
-    const row = fileId === undefined ? undefined : library.rowOf(fileId);
+    // A video's moment (`12t4000`): that frame's vector; a video's plain id: its first moment.
+    const moment = momentOfId(ref.photoId);
+    const row = moment
+      ? rowOfMoment(library, moment.fileId, moment.timeMs)
+      : fileId === undefined
+        ? undefined
+        : (rowsOfFile(library, fileId)?.[0] ?? undefined);
     if (row === undefined)
       throw new EidosError(
         'NOT_FOUND',

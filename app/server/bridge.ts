@@ -7,6 +7,7 @@ import type { ApiHandlers } from '../contract/api.ts';
 import { callEngine, engineMethodNamed, errorBody } from '../contract/dispatch.ts';
 import { parseMediaRoute } from '../contract/media-route.ts';
 import { openMedia } from '../service/media-files.ts';
+import { byteRange, rangeHeaders } from '../service/byte-range.ts';
 import { createGuard, tokenCookie, type Guard } from './guard.ts';
 import {
   CONTENT_SECURITY_POLICY,
@@ -92,8 +93,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (request.method !== 'GET' && request.method !== 'HEAD')
       throw new EidosError('BAD_ARGUMENT', `Use GET for ${pathname}.`);
     if (pathname.startsWith('/media/')) {
-      const { id, variant } = parseMediaRoute(pathname.slice('/media/'.length));
-      const file = await openMedia(handlers.media, id, variant);
+      const { id, variant, timeMs } = parseMediaRoute(pathname.slice('/media/'.length));
+      const file = await openMedia(handlers.media, id, variant, timeMs);
       sendFile(request, response, file, {
         'Content-Security-Policy': MEDIA_CONTENT_SECURITY_POLICY,
         'Cache-Control': 'private, max-age=3600',
@@ -248,17 +249,19 @@ function sendFile(
   file: { path: string; contentType: string; bytes: number },
   headers: Record<string, string>,
 ): void {
-  response.writeHead(200, {
+  const range = byteRange(request.headers.range, file.bytes);
+  const answer = rangeHeaders(range, file.bytes);
+  response.writeHead(answer.status, {
     ...SECURITY_HEADERS,
     ...headers,
     'Content-Type': file.contentType,
-    'Content-Length': file.bytes,
+    ...answer.headers,
   });
-  if (request.method === 'HEAD') {
+  if (request.method === 'HEAD' || range.kind === 'unsatisfiable') {
     response.end();
     return;
   }
-  const stream = createReadStream(file.path);
+  const stream = createReadStream(file.path, range.kind === 'part' ? { start: range.start, end: range.end } : {});
   stream.on('error', () => response.destroy());
   stream.pipe(response);
 }

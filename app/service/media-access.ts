@@ -11,10 +11,12 @@ import { isEidosError } from '../contract/errors.ts';
 import { decodeImage } from '../image/decode.ts';
 import { THUMBNAIL_EDGES, thumbnailPath, writeThumbnails, type ThumbnailSize } from '../image/thumbnails.ts';
 import type { IndexStore } from '../store/index-store.ts';
+import { momentKey } from '../video/moment-key.ts';
+import { isVideoFormat } from '../video/video-formats.ts';
 
 export function createMediaAccess(store: () => IndexStore | undefined, thumbnailsDir: string): MediaAccess {
   return {
-    async locate(id: PhotoId, variant: MediaVariant): Promise<string | undefined> {
+    async locate(id: PhotoId, variant: MediaVariant, timeMs?: number): Promise<string | undefined> {
       const fileId = fileIdOf(id);
       const current = store();
       if (!current || fileId === undefined) return undefined;
@@ -30,6 +32,12 @@ export function createMediaAccess(store: () => IndexStore | undefined, thumbnail
         if (variant === 'original' || !isEidosError(error, 'NOT_FOUND')) throw error;
       });
       if (variant === 'original') return row.path;
+      // A video's frames were made when it was indexed (grid size); its detail preview is its first moment.
+      if (variant === 'moment' || isVideoFormat(row.format)) {
+        const key = variant === 'moment' && timeMs !== undefined ? momentKey(row.contentHash, timeMs) : row.contentHash;
+        const frame = thumbnailPath(key, 'grid', thumbnailsDir);
+        return existsSync(frame) ? frame : undefined;
+      }
       const size: ThumbnailSize = variant === 'thumb' ? 'grid' : 'detail';
       const target = thumbnailPath(row.contentHash, size, thumbnailsDir);
       if (!existsSync(target)) {

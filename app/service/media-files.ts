@@ -23,6 +23,17 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.heif': 'image/heif',
   '.tif': 'image/tiff',
   '.tiff': 'image/tiff',
+  // Videos, for the detail's player (served with byte ranges, byte-range.ts). A browser plays them; none
+  // of these types is ever rendered as a document.
+  '.mov': 'video/quicktime',
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.3gp': 'video/3gpp',
+  '.webm': 'video/webm',
+  '.mkv': 'video/x-matroska',
+  '.avi': 'video/x-msvideo',
+  '.mts': 'video/mp2t',
+  '.m2ts': 'video/mp2t',
 };
 
 export interface MediaFile {
@@ -31,13 +42,18 @@ export interface MediaFile {
   bytes: number;
 }
 
-export async function openMedia(media: MediaAccess, id: PhotoId, variant: MediaVariant): Promise<MediaFile> {
-  const located = await media.locate(id, variant);
+export async function openMedia(
+  media: MediaAccess,
+  id: PhotoId,
+  variant: MediaVariant,
+  timeMs?: number,
+): Promise<MediaFile> {
+  const located = await media.locate(id, variant, timeMs);
   if (located === undefined) throw new EidosError('NOT_FOUND', `No photo with id '${id}' is indexed.`);
   const path = await resolveInside(located, await media.allowedRoots());
   const contentType = CONTENT_TYPES[extname(path).toLowerCase()];
   if (contentType === undefined) {
-    throw new EidosError('UNSUPPORTED_FORMAT', `Refused to serve '${path}': not an image type Eidos serves.`, {
+    throw new EidosError('UNSUPPORTED_FORMAT', `Refused to serve '${path}': not an image or video type Eidos serves.`, {
       file: path,
     });
   }

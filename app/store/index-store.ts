@@ -46,7 +46,7 @@ import type {
   ScanProblemRecord,
   ScanProblemRow,
 } from './types.ts';
-import { moveFiles, pruneOrphans, removeFiles, replaceScanProblems, writeBatch } from './write.ts';
+import { hasVectorsSql, moveFiles, pruneOrphans, removeFiles, replaceScanProblems, writeBatch } from './write.ts';
 
 interface StoredFileRow {
   id: number;
@@ -57,6 +57,7 @@ interface StoredFileRow {
   mtime_ms: number;
   content_hash: string | null;
   status: 'indexed' | 'skipped';
+  skip_code: string | null;
 }
 
 function toStoredFile(row: StoredFileRow): StoredFile {
@@ -70,6 +71,7 @@ function toStoredFile(row: StoredFileRow): StoredFile {
     status: row.status,
   };
   if (!row.path_key.equals(Buffer.from(row.path, 'utf8'))) file.rawPath = row.path_key;
+  if (row.skip_code === 'NO_VIDEO_DECODER') file.waitsForDecoder = true;
   return file;
 }
 
@@ -179,7 +181,7 @@ export class IndexStore {
       (
         sql
           .prepare(
-            'SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status FROM files WHERE folder_id = ?',
+            'SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status, skip_code FROM files WHERE folder_id = ?',
           )
           .all(folderId) as StoredFileRow[]
       ).map(toStoredFile),
@@ -190,7 +192,7 @@ export class IndexStore {
     return this.run((sql) => {
       const row = sql
         .prepare(
-          'SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status FROM files WHERE path_key = ?',
+          'SELECT id, path_key, path, folder_id, size, mtime_ms, content_hash, status, skip_code FROM files WHERE path_key = ?',
         )
         .get(pathKey(file)) as StoredFileRow | undefined;
       return row && toStoredFile(row);
@@ -199,11 +201,7 @@ export class IndexStore {
 
   hasEmbedding(contentHash: string, modelId: string): boolean {
     return this.run(
-      (sql) =>
-        sql
-          .prepare('SELECT 1 FROM embeddings WHERE content_hash = ? AND model_id = ?')
-          .pluck()
-          .get(contentHash, modelId) !== undefined,
+      (sql) => sql.prepare(hasVectorsSql).pluck().get(contentHash, modelId, contentHash, modelId) !== undefined,
     );
   }
 
@@ -218,9 +216,11 @@ export class IndexStore {
           .prepare(
             `SELECT f.id, f.path, d.path AS folder, f.size, f.format, f.content_hash AS contentHash, f.mtime_ms AS mtimeMs,
                   f.taken_at AS takenAt, f.lat, f.lon, f.make, f.model, f.lens, f.width, f.height,
-                  p.city AS placeCity, p.region AS placeRegion, p.country AS placeCountry
+                  p.city AS placeCity, p.region AS placeRegion, p.country AS placeCountry,
+                  v.duration_ms AS durationMs
              FROM json_each(?) j JOIN files f ON f.id = j.value JOIN folders d ON d.id = f.folder_id
              LEFT JOIN photo_places p ON p.file_id = f.id AND p.lat = f.lat AND p.lon = f.lon
+             LEFT JOIN videos v ON v.content_hash = f.content_hash
             WHERE f.status = 'indexed' ORDER BY j.key`,
           )
           .all(JSON.stringify(fileIds)) as PhotoRow[],
@@ -401,7 +401,8 @@ export class IndexStore {
             dtype: model.dtype,
             embeddings: count('SELECT count(*) FROM embeddings WHERE model_id = ?', model.model_id),
             pending: count(
-              "SELECT count(*) FROM files f WHERE f.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_id = ?)",
+              "SELECT count(*) FROM files f WHERE f.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = f.content_hash AND e.model_id = ?) AND NOT EXISTS (SELECT 1 FROM video_moments m WHERE m.content_hash = f.content_hash AND m.model_id = ?)",
+              model.model_id,
               model.model_id,
             ),
           }));

@@ -1,5 +1,6 @@
 import { EidosError } from '../contract/errors.ts';
 import { corruptMessage } from './sqlite-errors.ts';
+import { momentKeySql } from '../video/moment-key.ts';
 import type { Sql } from './sql.ts';
 import type { EmbeddingDtype, StoredEmbeddings, MatrixAllocator } from './types.ts';
 
@@ -8,11 +9,24 @@ export const defaultAllocator: MatrixAllocator = (byteLength) => new Uint8Array(
 
 const bytesPerValue: Record<EmbeddingDtype, number> = { f32: 4, f16: 2 };
 
-const rowsSql = (filtered: boolean) => `
-  SELECT f.id, f.path, f.content_hash, e.vector
+/**
+ * One row per photo and one per moment of a video (its key is the row's content hash, moment-key.ts), in
+ * file-id order and a video's moments in time order: the rows of one file are consecutive.
+ */
+const rowsSql = (filtered: boolean) => {
+  const only = filtered ? 'AND f.id IN (SELECT value FROM json_each(?))' : '';
+  return `
+  SELECT f.id, f.path, e.content_hash, e.vector
   FROM files f JOIN embeddings e ON e.content_hash = f.content_hash AND e.model_id = ?
-  WHERE f.status = 'indexed' ${filtered ? 'AND f.id IN (SELECT value FROM json_each(?))' : ''}
-  ORDER BY f.id`;
+  WHERE f.status = 'indexed' ${only}
+  UNION ALL
+  SELECT f.id, f.path, e.content_hash, e.vector
+  FROM files f
+  JOIN video_moments m ON m.content_hash = f.content_hash AND m.model_id = ?
+  JOIN embeddings e ON e.content_hash = ${momentKeySql('m.content_hash', 'm.time_ms')} AND e.model_id = m.model_id
+  WHERE f.status = 'indexed' ${only}
+  ORDER BY 1, 3`;
+};
 
 /**
  * Reads a model's embeddings into one buffer sized up front (a count in the same read snapshot),
@@ -29,7 +43,8 @@ export function readMatrix(
     const model = sql.prepare('SELECT dim, dtype FROM models WHERE model_id = ?').get(modelId) as
       { dim: number; dtype: EmbeddingDtype } | undefined;
     if (!model) return undefined;
-    const params: unknown[] = fileIds ? [modelId, JSON.stringify(fileIds)] : [modelId];
+    const branch: unknown[] = fileIds ? [modelId, JSON.stringify(fileIds)] : [modelId];
+    const params = [...branch, ...branch];
     const rows = sql.prepare(rowsSql(fileIds !== null));
     const n = sql
       .prepare(`SELECT count(*) FROM (${rowsSql(fileIds !== null)})`)

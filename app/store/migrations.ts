@@ -208,6 +208,26 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX photo_places_by_country ON photo_places(country_code, admin1);
   `,
+  // Videos indexed by their moments (app/video): what the decoder read of each video (by content hash,
+  // like a vector), and per model which of its times were kept. A moment's vector is an ordinary row of
+  // `embeddings`, keyed by its moment key (app/video/moment-key.ts: the video's hash and the time in ms
+  // as 8 hex digits), so the image prior and the map take a moment as they take a photo.
+  `
+  CREATE TABLE videos (
+    content_hash TEXT PRIMARY KEY,
+    duration_ms  INTEGER NOT NULL,
+    rotation     INTEGER NOT NULL CHECK (rotation IN (0, 90, 180, 270)),
+    codec        TEXT NOT NULL,
+    decoder      TEXT NOT NULL,
+    candidates   INTEGER NOT NULL
+  );
+  CREATE TABLE video_moments (
+    content_hash TEXT NOT NULL,
+    model_id     TEXT NOT NULL REFERENCES models(model_id) ON DELETE CASCADE,
+    time_ms      INTEGER NOT NULL CHECK (time_ms >= 0),
+    PRIMARY KEY (content_hash, model_id, time_ms)
+  );
+  `,
 ];
 
 export const schemaVersion = migrations.length;

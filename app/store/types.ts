@@ -47,8 +47,21 @@ export type BatchItem =
       decodeSource?: string;
       /** The content's pixel fingerprint (app/image/fingerprint.ts), when the photo was decoded for this batch. */
       signature?: { kind: string; fingerprint: Float32Array; sharpness: number };
+      /** A video read for this batch: its moments replace any the model had for this content. */
+      video?: VideoRecord;
     }
   | { kind: 'skipped'; file: FileIdentity; contentHash: string | null; code: string; reason: string };
+
+/** A video as the indexer read it: one vector per kept moment (app/video). */
+export interface VideoRecord {
+  durationMs: number;
+  rotation: 0 | 90 | 180 | 270;
+  codec: string;
+  decoder: string;
+  /** Frames the sampler looked at. */
+  candidates: number;
+  moments: { timeMs: number; embedding: EmbeddingVector }[];
+}
 
 export interface Batch {
   modelId: string;
@@ -69,6 +82,8 @@ export interface StoredFile extends FilePath {
   mtimeMs: number;
   contentHash: string | null;
   status: 'indexed' | 'skipped';
+  /** A video skipped because the machine had no video decoder: tried again on every run, as one may be installed. */
+  waitsForDecoder?: true;
 }
 
 export interface FileMove {
@@ -199,4 +214,6 @@ export interface PhotoRow {
   placeCity?: string | null;
   placeRegion?: string | null;
   placeCountry?: string | null;
+  /** A video's length (app/video); null or absent for a photo. */
+  durationMs?: number | null;
 }

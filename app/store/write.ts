@@ -1,6 +1,7 @@
 import { insertFingerprint } from './fingerprints.ts';
 import { EidosError } from '../contract/errors.ts';
 import { pathKey } from '../util/file-path.ts';
+import { momentKey, momentKeySql } from '../video/moment-key.ts';
 import { vectorBytes, type Sql } from './sql.ts';
 import type {
   Batch,
@@ -30,6 +31,10 @@ const upsertFileSql = `
                          WHEN excluded.status = 'indexed' AND files.content_hash = excluded.content_hash THEN files.decode_source END
   RETURNING id`;
 
+/** Whether a content has a vector for a model: a photo's own, or a video's moments. Binds (hash, model) twice. */
+export const hasVectorsSql = `SELECT 1 WHERE EXISTS (SELECT 1 FROM embeddings WHERE content_hash = ? AND model_id = ?)
+  OR EXISTS (SELECT 1 FROM video_moments WHERE content_hash = ? AND model_id = ?)`;
+
 const noMetadata: Required<PhotoMetadata> = {
   takenAt: null,
   lat: null,
@@ -51,7 +56,11 @@ function badBatch(message: string): EidosError {
 
 /** Registers the model on its first vector and checks every later vector against it. */
 function checkModel(sql: Sql, modelId: string, items: BatchItem[]): void {
-  const first = items.flatMap((item) => (item.kind === 'indexed' && item.embedding ? [item.embedding] : []))[0];
+  const vectors = (item: BatchItem): EmbeddingVector[] =>
+    item.kind !== 'indexed'
+      ? []
+      : [...(item.embedding ? [item.embedding] : []), ...(item.video?.moments.map((m) => m.embedding) ?? [])];
+  const first = items.flatMap(vectors)[0];
   if (first) {
     sql
       .prepare(
@@ -62,15 +71,23 @@ function checkModel(sql: Sql, modelId: string, items: BatchItem[]): void {
   const model = sql.prepare('SELECT dim, dtype FROM models WHERE model_id = ?').get(modelId) as
     { dim: number; dtype: EmbeddingDtype } | undefined;
   for (const item of items) {
-    if (item.kind !== 'indexed' || !item.embedding || !model) continue;
-    const { embedding } = item;
-    if (!(embedding instanceof Float32Array || embedding instanceof Uint16Array))
-      throw badBatch(`the embedding of ${item.file.path} is not a Float32Array or Uint16Array.`);
-    if (embedding.length !== model.dim || dtypeOf(embedding) !== model.dtype) {
-      throw badBatch(
-        `the embedding of ${item.file.path} has ${embedding.length} ${dtypeOf(embedding)} values; model ${modelId} stores ${model.dim} ${model.dtype}.`,
-      );
-    }
+    if (!model) continue;
+    for (const embedding of vectors(item)) checkVector(item.file.path, embedding, modelId, model);
+  }
+}
+
+function checkVector(
+  path: string,
+  embedding: EmbeddingVector,
+  modelId: string,
+  model: { dim: number; dtype: EmbeddingDtype },
+): void {
+  if (!(embedding instanceof Float32Array || embedding instanceof Uint16Array))
+    throw badBatch(`the embedding of ${path} is not a Float32Array or Uint16Array.`);
+  if (embedding.length !== model.dim || dtypeOf(embedding) !== model.dtype) {
+    throw badBatch(
+      `the embedding of ${path} has ${embedding.length} ${dtypeOf(embedding)} values; model ${modelId} stores ${model.dim} ${model.dtype}.`,
+    );
   }
 }
 
@@ -98,13 +115,34 @@ export function writeBatch(sql: Sql, batch: Batch): BatchResult {
     const putEmbedding = sql.prepare(
       'INSERT OR REPLACE INTO embeddings (content_hash, model_id, vector) VALUES (?, ?, ?)',
     );
-    const hasEmbedding = sql.prepare('SELECT 1 FROM embeddings WHERE content_hash = ? AND model_id = ?').pluck();
+    const hasEmbedding = sql.prepare(hasVectorsSql).pluck();
+    const putVideo = sql.prepare(
+      `INSERT OR REPLACE INTO videos (content_hash, duration_ms, rotation, codec, decoder, candidates)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    const dropMoments = sql.prepare('DELETE FROM video_moments WHERE content_hash = ? AND model_id = ?');
+    const putMoment = sql.prepare('INSERT INTO video_moments (content_hash, model_id, time_ms) VALUES (?, ?, ?)');
     const fileIds: number[] = [];
     for (const item of batch.items) {
       const base = fileParams(item.file, generation, indexedAt);
       if (item.kind === 'indexed') {
-        if (item.embedding) putEmbedding.run(item.contentHash, batch.modelId, vectorBytes(item.embedding));
-        else if (!hasEmbedding.get(item.contentHash, batch.modelId))
+        const { video } = item;
+        if (video) {
+          putVideo.run(
+            item.contentHash,
+            video.durationMs,
+            video.rotation,
+            video.codec,
+            video.decoder,
+            video.candidates,
+          );
+          dropMoments.run(item.contentHash, batch.modelId);
+          for (const moment of video.moments) {
+            putMoment.run(item.contentHash, batch.modelId, moment.timeMs);
+            putEmbedding.run(momentKey(item.contentHash, moment.timeMs), batch.modelId, vectorBytes(moment.embedding));
+          }
+        } else if (item.embedding) putEmbedding.run(item.contentHash, batch.modelId, vectorBytes(item.embedding));
+        else if (!hasEmbedding.get(item.contentHash, batch.modelId, item.contentHash, batch.modelId))
           throw badBatch(
             `${item.file.path} has no embedding and the index holds none for its content under ${batch.modelId}.`,
           );
@@ -201,7 +239,11 @@ export function replaceScanProblems(sql: Sql, problems: readonly ScanProblemReco
  */
 export function pruneOrphans(sql: Sql): { embeddings: number; priors: number } {
   const run = sql.db.transaction(() => {
-    const orphan = 'content_hash NOT IN (SELECT content_hash FROM files WHERE content_hash IS NOT NULL)';
+    const held = 'content_hash IN (SELECT content_hash FROM files WHERE content_hash IS NOT NULL)';
+    sql.prepare(`DELETE FROM videos WHERE NOT ${held}`).run();
+    sql.prepare(`DELETE FROM video_moments WHERE NOT ${held}`).run();
+    // A moment's vector and prior are kept while its video is (moment-key.ts).
+    const orphan = `NOT ${held} AND content_hash NOT IN (SELECT ${momentKeySql('content_hash', 'time_ms')} FROM video_moments)`;
     const embeddings = sql.prepare(`DELETE FROM embeddings WHERE ${orphan}`).run().changes;
     const priors = sql.prepare(`DELETE FROM image_prior WHERE ${orphan}`).run().changes;
     return { embeddings, priors };

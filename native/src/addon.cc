@@ -22,6 +22,9 @@ void RegisterMetal(Napi::Env env, Napi::Object exports);
 #ifdef EIDOS_IMAGEIO
 void RegisterImageio(Napi::Env env, Napi::Object exports);
 #endif
+#ifdef EIDOS_AVFOUNDATION
+void RegisterVideoFrames(Napi::Env env, Napi::Object exports);
+#endif
 }  // namespace eidos
 
 namespace {
@@ -59,6 +62,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #endif
 #ifdef EIDOS_IMAGEIO
   eidos::RegisterImageio(env, exports);
+#endif
+#ifdef EIDOS_AVFOUNDATION
+  eidos::RegisterVideoFrames(env, exports);
 #endif
   exports.Set("status", Napi::Function::New(env, Status, "status"));
   exports.Set("setPortable", Napi::Function::New(env, SetPortable, "setPortable"));

@@ -30,6 +30,7 @@ const BENCHES: Array<{ name: string; args?: string[] }> = [
   { name: 'alignment' },
   { name: 'map' },
   { name: 'when-where' },
+  { name: 'video' },
 ];
 
 const { values } = parseArgs({

@@ -1,5 +1,6 @@
 import { searchFields } from '../../contract/api.ts';
 import type { SearchResponse } from '../../contract/types.ts';
+import { formatMomentTime } from '../../contract/moment-time.ts';
 import { EidosError } from '../../contract/errors.ts';
 import type { Engine } from '../../service/engine.ts';
 import { stringOption, type Command, type ParsedArgs } from '../command.ts';
@@ -53,7 +54,10 @@ function printText(response: SearchResponse, out: (line: string) => void): void 
   if (response.read?.length)
     out(response.remainder ? `described: ${response.remainder}` : 'described: nothing else (newest first)');
   response.results.forEach((r, k) =>
-    out(`${String(k + 1).padStart(4)}  ${r.bits.toFixed(2).padStart(7)} bits  ${r.path}`),
+    // A video is listed at its best moment: `clip.mov @ 0:04`.
+    out(
+      `${String(k + 1).padStart(4)}  ${r.bits.toFixed(2).padStart(7)} bits  ${r.path}${r.moment ? ` @ ${formatMomentTime(r.moment.timeMs)}` : ''}`,
+    ),
   );
   const shown = response.results.length < response.total ? ` (showing ${response.results.length}; --top for more)` : '';
   out(`${response.message}${shown}  query: ${response.queryBits.toFixed(2)} bits, ${response.elapsedMs.toFixed(0)} ms`);
@@ -82,7 +86,7 @@ export const searchCommand: Command = {
     '  --folder <path>    only this library folder',
     '  --camera <text>    camera make or model contains the text',
     '  --place <name>     taken in this town, region or country (the names `eidos search` shows)',
-    '  --type <t>         jpeg, heic, png, webp, tiff, raw or other',
+    '  --type <t>         photo, video, jpeg, heic, png, webp, tiff, raw or other',
     '  --gps              only photos with a position;  --near lat,lon,km  within km of a place',
     '  --all              every photo the terms and filters allow, not only those that stand out',
     ...engineOptionHelp,

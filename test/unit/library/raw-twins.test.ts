@@ -53,6 +53,12 @@ describe('RAW + JPEG pairs and Live Photo halves', () => {
     expect(await scan()).toEqual({ files: ['IMG_0100.HEIC', 'IMG_0101.JPG'], problems: 0 });
   });
 
+  it('lists a .mov with no still of its name as a video, and other videos beside a still', async () => {
+    for (const name of ['IMG_0200.MOV', 'IMG_0201.JPG', 'IMG_0201.mp4', 'clip.webm'])
+      writeFileSync(join(root, name), 'x');
+    expect(await scan()).toEqual({ files: ['IMG_0200.MOV', 'IMG_0201.JPG', 'IMG_0201.mp4', 'clip.webm'], problems: 0 });
+  });
+
   it('keeps the order and every entry when no pair exists', () => {
     expect(withoutRawTwins(['b.NEF', 'a.CR2', 'c.png'], (name) => name)).toEqual(['b.NEF', 'a.CR2', 'c.png']);
     // A PNG is not a camera's own rendering of the RAW.

@@ -27,7 +27,7 @@ const relativePaths = (events: ScanEvent[]) =>
 const isRoot = process.getuid?.() === 0;
 
 describe('scanLibrary', () => {
-  it('finds photos by extension in any case, through nested and unicode-named folders, with size, mtime and format', async () => {
+  it('finds photos and videos by extension in any case, through nested and unicode-named folders, with size, mtime and format', async () => {
     writeTree(root, {
       'a.jpg': 'x'.repeat(11),
       'B.JPEG': undefined,
@@ -39,6 +39,8 @@ describe('scanLibrary', () => {
       'scan.TIF': undefined,
       'notes.txt': undefined,
       'video.mp4': undefined,
+      'clip.MOV': undefined,
+      'song.mp3': undefined,
       noext: undefined,
     });
     const events = await collect([root]);
@@ -50,6 +52,9 @@ describe('scanLibrary', () => {
         'raw/DSC.nef',
         'raw/IMG_0001.CR2',
         'scan.TIF',
+        // Videos are indexed by their moments (app/video); audio is not.
+        'clip.MOV',
+        'video.mp4',
         'Été 2024/plage.HeIc',
         '日本/東京/夜.webp',
         '🎉/party.png',
@@ -62,6 +67,8 @@ describe('scanLibrary', () => {
       'Été 2024/plage.HeIc': 'heic',
       'raw/IMG_0001.CR2': 'cr2',
       'scan.TIF': 'tiff',
+      'clip.MOV': 'mov',
+      'video.mp4': 'mp4',
     });
   });
 

@@ -1,0 +1,177 @@
+/**
+ * What a minute of 1080p video costs to index, against the same machine's photo rate, in one run:
+ *   limit: a minute of 1080p costs at most what 30 photos cost (issue 26).
+ * The video: 60 s of H.264 1080p at 30 fps with one-second key frames, as phones write it, twelve scenes
+ * of 5 s from imagenet-dev photos with film grain on every frame (so no frame is a copy of the last).
+ * The photos: 40 phone-sized 12 MP JPEGs (imagenet-dev upscaled, quality 90, as test/bench/index.ts makes
+ * them: a minute of 1080p is a phone's output, so is a 12 MP photo), and imagenet-dev's small photos
+ * (about 0.2 MP) as the harder comparator. Each run is a fresh index in a child process under GNU time, whose CPU
+ * figures include the ffmpeg and ffprobe children; a run over one photo measures what every run pays
+ * (start, model load, scan), which is taken off both sides.
+ * Run: flock /tmp/eidos-bench.lock node bin/run-ts.js test/bench/video.ts
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { syntheticModel } from './encoders.ts';
+import type { ChildReport } from './index.ts';
+
+const run = promisify(execFile);
+const REPO = resolve(import.meta.dirname, '../..');
+const IMAGENET_DIR = resolve(REPO, '../shared/photos/imagenet-dev/images');
+
+interface Measured {
+  report: ChildReport;
+  wallS: number;
+  /** User + system CPU of the child and every process it waited for (ffmpeg, ffprobe). */
+  cpuS: number;
+}
+
+function indexUnderTime(modelsDir: string, scratch: string, folder: string): Measured {
+  const home = mkdtempSync(join(scratch, 'home-'));
+  symlinkSync(modelsDir, join(home, 'models'));
+  const timeFile = join(scratch, 'time.txt');
+  const out = execFileSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      '%e %U %S',
+      '-o',
+      timeFile,
+      process.execPath,
+      join(REPO, 'bin/run-ts.js'),
+      join(REPO, 'test/bench/index.ts'),
+      '--child',
+      home,
+      folder,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  rmSync(home, { recursive: true, force: true });
+  const [wall, user, system] = execFileSync('tail', ['-1', timeFile], { encoding: 'utf8' })
+    .trim()
+    .split(' ')
+    .map(Number);
+  return {
+    report: JSON.parse(out.trim().split('\n').at(-1) as string) as ChildReport,
+    wallS: wall!,
+    cpuS: user! + system!,
+  };
+}
+
+async function writeMinuteOf1080p(photos: string[], out: string): Promise<void> {
+  const list = `${out}.txt`;
+  const scenes = photos.slice(0, 12);
+  writeFileSync(
+    list,
+    [...scenes.flatMap((file) => [`file '${file}'`, 'duration 5']), `file '${scenes.at(-1)}'`, ''].join('\n'),
+  );
+  await run(
+    'ffmpeg',
+    [
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      list,
+      '-vf',
+      'fps=30,scale=1920:1080,noise=alls=12:allf=t,format=yuv420p',
+      '-t',
+      '60',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-b:v',
+      '16M',
+      '-g',
+      '30',
+      out,
+    ],
+    { timeout: 1_200_000 },
+  );
+}
+
+async function makeLargeJpegs(sources: string[], dir: string): Promise<void> {
+  mkdirSync(dir);
+  for (const [i, file] of sources.entries())
+    await sharp(file)
+      .resize({ width: 4000, height: 3000, fit: 'fill' })
+      .jpeg({ quality: 90 })
+      .toFile(join(dir, `large-${i}.jpg`));
+}
+
+async function main(): Promise<void> {
+  const imagenet = readdirSync(IMAGENET_DIR)
+    .sort()
+    .map((name) => join(IMAGENET_DIR, name));
+  const scratch = mkdtempSync(join(tmpdir(), 'eidos-bench-video-'));
+  const synthetic = await syntheticModel();
+  try {
+    const modelsDir = resolve(synthetic.dir, '..');
+    const videoDir = join(scratch, 'video');
+    mkdirSync(videoDir);
+    await writeMinuteOf1080p(imagenet, join(videoDir, 'minute-1080p.mp4'));
+    const oneDir = join(scratch, 'one');
+    mkdirSync(oneDir);
+    copyFileSync(imagenet[0]!, join(oneDir, 'one.jpg'));
+
+    const largeDir = join(scratch, 'large');
+    await makeLargeJpegs(imagenet.slice(0, 40), largeDir);
+
+    const base = indexUnderTime(modelsDir, scratch, oneDir);
+    const video = indexUnderTime(modelsDir, scratch, videoDir);
+    const large = indexUnderTime(modelsDir, scratch, largeDir);
+    const small = indexUnderTime(modelsDir, scratch, IMAGENET_DIR);
+    const perPhoto = (m: Measured) => {
+      const n = m.report.summary.encoded;
+      return { n, wall: (m.wallS - base.wallS) / (n - 1), cpu: (m.cpuS - base.cpuS) / (n - 1) };
+    };
+    const perMinute = { wall: video.wallS - base.wallS, cpu: video.cpuS - base.cpuS };
+    const duration = Number(
+      execFileSync(
+        'ffprobe',
+        ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', join(videoDir, 'minute-1080p.mp4')],
+        { encoding: 'utf8' },
+      ).trim(),
+    );
+    console.log(`synthetic-tiny; one ${duration.toFixed(1)} s H.264 1920×1080 clip (30 fps, key frame every 1 s)`);
+    console.log(
+      `fixed cost of a run (one photo): ${base.wallS.toFixed(2)} s wall, ${base.cpuS.toFixed(2)} s CPU (taken off every run)`,
+    );
+    console.log(`${''.padEnd(34)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'video ÷ it'.padStart(20)}`);
+    console.log(
+      `${'a minute of 1080p video'.padEnd(34)} ${perMinute.wall.toFixed(3).padStart(8)} ${perMinute.cpu.toFixed(3).padStart(8)}`,
+    );
+    let met = true;
+    for (const [label, m] of [
+      ['30 × 12 MP JPEG', large],
+      ['30 × imagenet-dev (0.2 MP)', small],
+    ] as const) {
+      const p = perPhoto(m);
+      const ratioWall = perMinute.wall / (30 * p.wall);
+      const ratioCpu = perMinute.cpu / (30 * p.cpu);
+      if (label.startsWith('30 × 12')) met = ratioWall <= 1 && ratioCpu <= 1;
+      console.log(
+        `${`${label} (of ${p.n})`.padEnd(34)} ${(30 * p.wall).toFixed(3).padStart(8)} ${(30 * p.cpu).toFixed(3).padStart(8)} ${`wall ${ratioWall.toFixed(2)}, CPU ${ratioCpu.toFixed(2)}`.padStart(20)}`,
+      );
+    }
+    console.log(`limit: a minute of 1080p ≤ 30 phone photos (12 MP)  ${met ? 'met' : 'MISSED'}`);
+    console.log(
+      `peak RSS: video ${(video.report.maxRssBytes / 2 ** 20).toFixed(0)} MB, 12 MP photos ${(large.report.maxRssBytes / 2 ** 20).toFixed(0)} MB`,
+    );
+  } finally {
+    synthetic.dispose();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
