@@ -35,6 +35,12 @@ export interface PhotoSummary {
 export interface SearchResult extends PhotoSummary {
   /** Full PMI of the photo for the query, in bits (> 0: more associated than an average photo here). */
   bits: number;
+  /**
+   * The query's words written in the photo (its recognised text), as read (e.g. `WALMART`), each with its
+   * information in this library, −log₂(share of photos whose text holds it); their bits are in `bits`.
+   * Absent when none is.
+   */
+  matchedWords?: { text: string; bits: number }[];
 }
 
 /** One term of a compound query and how much it contributed. */
