@@ -17,6 +17,7 @@ import type {
   SkippedFile,
   Status,
 } from './types.ts';
+import type { RecognisedText } from './photo-text.ts';
 import { PHOTO_ID_PATTERN } from './photo-id.ts';
 import {
   array,
@@ -198,6 +199,10 @@ export const contract = {
     'The 2-D map of the library (UMAP, stored in the index): photos added since are placed on it; relayout lays it out afresh.',
   ),
   photo: method<PhotoDetail>()(object({ id: photoId }), 'Everything known about one photo.'),
+  photoText: method<RecognisedText | null>()(
+    object({ id: photoId }),
+    "The words read in one photo, with their boxes in the displayed photo's pixels; null when none were read.",
+  ),
   listModels: method<ModelInfo[]>()(none, 'Models in the manifest, whether installed and which is active.'),
   fetchModel: method<ModelInfo>()(
     object({ id: string({ min: 1, max: 200 }), acceptLicence: optional(boolean()) }),
