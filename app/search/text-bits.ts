@@ -169,3 +169,23 @@ export function textOnlyQueryBits(scores: Float32Array): number {
   for (const v of scores) if (v > -Infinity) allowed++;
   return allowed === 0 ? 0 : Math.log2(scores.length / allowed);
 }
+
+/** A query word as the explanation's candidate feature: 1 on the rows whose text holds it, 0 elsewhere. */
+export interface WordFeature {
+  /** As a query term (`text:walmart`, `text:"total 12.50"`), so "why these results" can add it. */
+  name: string;
+  word: string;
+  bits: number;
+  values: Uint8Array;
+}
+
+export function wordFeatures(evidence: TextEvidence, n: number): WordFeature[] {
+  return evidence.words
+    .filter((word) => word.role !== 'not' && word.rows.size > 0)
+    .map((word) => {
+      const values = new Uint8Array(n);
+      for (const row of word.rows.keys()) values[row] = 1;
+      const name = /\s/.test(word.word) ? `text:"${word.word}"` : `text:${word.word}`;
+      return { name, word: word.word, bits: word.bits, values };
+    });
+}

@@ -189,6 +189,17 @@ describe('words in photos, ranked in bits', () => {
     expect((await engine.search({ query: 'text:zzqx', top: 5 })).results).toEqual([]);
   });
 
+  it('"why these results" lists the words found in the photos beside the concepts, with their bits', async () => {
+    const explained = await engine.explain({ query: 'walm', features: 'concepts', k: 5 });
+    expect(explained.words).toEqual([
+      { name: 'text:walm', word: 'walm', bits: expect.closeTo(Math.log2(total / 2), 5), inTop: 2 },
+    ]);
+    // A query naming no text explains exactly as before: no words, no text feature among the candidates.
+    const plain = await engine.explain({ query: synthetic[5]!.description, features: 'concepts', k: 5 });
+    expect(plain.words).toBeUndefined();
+    expect(plain.features.every((f) => f.kind === 'concept')).toBe(true);
+  });
+
   it('keeps the FTS index in step with photo_text: replaced, updated and deleted text', async () => {
     const path = photo(synthetic[3]!.relative_path);
     const hash = hashOf.get(path)!;
