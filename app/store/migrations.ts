@@ -179,7 +179,9 @@ export const migrations: readonly string[] = [
   // a total), case-insensitively and without accents (remove_diacritics; SQLite ≥ 3.45). Its rowid is
   // photo_text's rowid (no VACUUM runs on the index, so rowids stay); the triggers keep it in step with
   // every insert, upsert, INSERT OR REPLACE (whose implicit delete fires no trigger, hence BEFORE INSERT),
-  // update and delete. It is in the index file, so it is set aside, rebuilt and deleted with the index.
+  // update and delete. A writer must not skip an existing row with INSERT OR IGNORE / ON CONFLICT DO NOTHING
+  // (the BEFORE INSERT trigger would already have dropped that row's entry): replace or upsert it instead.
+  // It is in the index file, so it is set aside, rebuilt and deleted with the index.
   `
   CREATE VIRTUAL TABLE photo_text_fts USING fts5(full_text, tokenize = 'trigram remove_diacritics 1');
   INSERT INTO photo_text_fts (rowid, full_text) SELECT rowid, full_text FROM photo_text;

@@ -211,7 +211,16 @@ describe('words in photos, ranked in bits', () => {
     db.prepare("UPDATE photo_text SET full_text = 'THIRDSHOP' WHERE content_hash = ?").run(hash);
     expect((await engine.search({ query: 'text:newshop', top: 5 })).results).toEqual([]);
     expect(top(await engine.search({ query: 'text:thirdshop', top: 5 }))).toBe(path);
+    // An upsert, the other way a writer may replace a row.
+    db.prepare(
+      `INSERT INTO photo_text (content_hash, reader, status, reason, full_text, lines, width, height, read_at)
+       VALUES (?, 'r/2', 'read', NULL, 'FOURTHSHOP', '[]', 1, 1, '')
+       ON CONFLICT (content_hash) DO UPDATE SET full_text = excluded.full_text, reader = excluded.reader`,
+    ).run(hash);
+    expect((await engine.search({ query: 'text:thirdshop', top: 5 })).results).toEqual([]);
+    expect(top(await engine.search({ query: 'text:fourthshop', top: 5 }))).toBe(path);
     db.prepare('DELETE FROM photo_text WHERE content_hash = ?').run(hash);
+    expect((await engine.search({ query: 'text:fourthshop', top: 5 })).results).toEqual([]);
     expect((await engine.search({ query: 'text:thirdshop', top: 5 })).results).toEqual([]);
     // A failed read holds no text and is never found.
     db.prepare(
