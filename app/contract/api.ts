@@ -20,6 +20,7 @@ import type {
   Status,
 } from './types.ts';
 import type { DuplicatesReport, RestoreResult, TrashResult } from './duplicates.ts';
+import type { RecognisedText } from './photo-text.ts';
 import { PHOTO_ID_PATTERN } from './photo-id.ts';
 import {
   array,
@@ -211,6 +212,10 @@ export const contract = {
   placeNames: method<Array<{ name: string; photos: number }>>()(
     object({ prefix: optional(string({ max: 200 })) }),
     'Place names stored for the photos (towns, regions, countries) starting with the prefix, most photos first: completion for the place filter.',
+  ),
+  photoText: method<RecognisedText | null>()(
+    object({ id: photoId }),
+    "The words read in one photo, with their boxes in the displayed photo's pixels; null when none were read.",
   ),
   listModels: method<ModelInfo[]>()(none, 'Models in the manifest, whether installed and which is active.'),
   fetchModel: method<ModelInfo>()(

@@ -8,6 +8,8 @@
  *   +dog                 must be associated: the photo's PMI with it must be > 0
  *   -people              removes photos associated with it, and subtracts its PMI
  *   2:beach  0.5:sky     weights (a positive number and a colon); combine with a sign: +2:beach, -0.5:"red car"
+ *   text:walmart         words written in the photo (read by its text reader), required; by substring,
+ *   text:"total 12.50"   case and accents ignored; -text:draft removes photos whose text has them
  *
  * A sign or weight applies to one word or one quoted phrase. `10:30` is a plain word (a weight must be
  * followed by a non-digit), so times and ratios stay searchable. An image term (a photo as the query)
@@ -26,6 +28,14 @@ export type QueryTerm =
       /** As written, e.g. `-2:"red car"`. */ source: string;
     }
   | {
+      /** `text:…`: words that must (or, with `-`, must not) be written in the photo; never encoded. */
+      kind: 'words';
+      role: TermRole;
+      weight: number;
+      text: string;
+      source: string;
+    }
+  | {
       kind: 'image';
       role: TermRole;
       weight: number;
@@ -37,6 +47,10 @@ export type QueryTerm =
 export const MAX_WEIGHT = 100;
 
 const WEIGHT = /^(\d+(?:\.\d+)?|\.\d+):(?=[^\d\s])/;
+/** `text:` before a word or a quoted phrase: words written in the photo. */
+const IN_TEXT = /^text:(?=[^\s])/i;
+/** The shortest `text:` term: the index finds text by its three-character pieces (trigrams). */
+const MIN_TEXT_CHARS = 3;
 /** Letters, digits in any script, and emoji (CLIP's vocabulary has them: 🐶 finds dogs). */
 const meaningful = /[\p{L}\p{N}\p{Extended_Pictographic}]/u;
 /** Control characters (NUL, ESC, BEL…): pasted noise, never part of a description. */
@@ -68,6 +82,8 @@ export interface QueryPart {
   source: string;
   /** A sign, a weight or quotes make a part a term of its own; bare words join their neighbours. */
   standsAlone: boolean;
+  /** Written `text:…`: words in the photo, not a description of it. */
+  inText: boolean;
 }
 
 /**
@@ -90,6 +106,7 @@ export function lexQuery(rawQuery: string): QueryPart[] {
     let role: TermRole = 'plain';
     let weight = 1;
     let standsAlone = false;
+    let inText = false;
     if (query[at] === '+' || query[at] === '-') {
       role = query[at] === '+' ? 'must' : 'not';
       standsAlone = true;
@@ -100,6 +117,12 @@ export function lexQuery(rawQuery: string): QueryPart[] {
       weight = Number(weightMatch[1]);
       standsAlone = true;
       at += weightMatch[0].length;
+    }
+    const inTextMatch = IN_TEXT.exec(rest());
+    if (inTextMatch) {
+      inText = true;
+      standsAlone = true;
+      at += inTextMatch[0].length;
     }
     let text: string;
     if (query[at] === '"') {
@@ -115,7 +138,7 @@ export function lexQuery(rawQuery: string): QueryPart[] {
       text = /^[^\s"]*/.exec(rest())![0];
       at += text.length;
     }
-    parts.push({ role, weight, text, source: query.slice(start, at), standsAlone });
+    parts.push({ role, weight, text, source: query.slice(start, at), standsAlone, inText });
   }
   return parts;
 }
@@ -157,13 +180,19 @@ export function parseQuery(rawQuery: string): QueryTerm[] {
       continue;
     }
     flushPlain();
-    terms.push({ kind: 'text', role, weight, text, source });
+    if (part.inText && [...text].length < MIN_TEXT_CHARS) {
+      fail(
+        query,
+        `'${quoteQuery(source)}' is shorter than ${MIN_TEXT_CHARS} characters; words in photos are found by three-character pieces, so write at least three, e.g. 'text:walmart'.`,
+      );
+    }
+    terms.push({ kind: part.inText ? 'words' : 'text', role, weight, text, source });
   }
   flushPlain();
 
   if (terms.length === 0) fail(query, 'it is empty; describe the photos you want, e.g. "kids on a beach at sunset".');
   for (const term of terms) {
-    if (term.kind === 'text' && !meaningful.test(term.text)) {
+    if (term.kind !== 'image' && !meaningful.test(term.text)) {
       fail(
         query,
         `'${quoteQuery(term.source)}' has no letters, digits or emoji; describe the photos with words, e.g. "receipt" or "-people snow mountain".`,

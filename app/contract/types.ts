@@ -49,6 +49,12 @@ export interface SearchResult extends PhotoSummary {
   bits: number;
   /** For a video: the moment it appears at (its best), whose frame `thumbnailUrl` shows. */
   moment?: ResultMoment;
+  /**
+   * The query's words written in the photo (its recognised text), as read (e.g. `WALMART`), each with its
+   * information in this library, −log₂(share of photos whose text holds it); their bits are in `bits`.
+   * Absent when none is.
+   */
+  matchedWords?: { text: string; bits: number }[];
 }
 
 /** One term of a compound query and how much it contributed. */
@@ -99,9 +105,9 @@ export interface SearchResponse {
 }
 
 export interface ExplainFeature {
-  /** Concept prompt (e.g. `sand`) or raw dimension (`dim 417`). */
+  /** Concept prompt (e.g. `sand`), raw dimension (`dim 417`), or words in the photo as a query term (`text:walmart`). */
   name: string;
-  kind: 'concept' | 'dim';
+  kind: 'concept' | 'dim' | 'text';
   /** I(F; Y) of this feature alone, bits. */
   bits: number;
   /** What it added given the features selected before it (the selection criterion's gain), bits. */
@@ -112,6 +118,16 @@ export interface ExplainFeature {
   pValue: number;
   /** Higher or lower in the top results than in the library: suggests +term or −term. */
   direction: 'higher' | 'lower';
+}
+
+export interface ExplainWord {
+  /** As a query term: `text:walmart`. */
+  name: string;
+  /** As looked up (case and accents folded). */
+  word: string;
+  bits: number;
+  /** Of the `positives` top photos explained, how many hold it. */
+  inTop: number;
 }
 
 export interface ExplainPhoto {
@@ -138,6 +154,13 @@ export interface ExplainResponse {
   queryBits: number;
   /** InfoNCE lower bound on the information the top results carry about the query, bits. */
   infoNceBits: number;
+  /**
+   * The query's words found written in photos, beside the concepts: each with its information in this
+   * library, −log₂(share of photos whose text holds it), the bits it adds to the score of a photo holding it
+   * ("the words 'walmart' in the photo: 9.4 bits"), and how many of the explained top photos hold it.
+   * Absent when none is. Each is also a candidate of the feature selection (kind 'text').
+   */
+  words?: ExplainWord[];
   /** H(Y): the most the features could explain, bits. */
   labelEntropyBits: number;
   elapsedMs: number;

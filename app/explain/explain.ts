@@ -51,7 +51,7 @@ export function explainRanking(input: ExplainInput, kernels: Kernels = defaultKe
   const sampleMs = clock();
   const m = sample.rows.length;
 
-  const values = featureValues(matrix, sample.rows, features, kernels);
+  const values = featureValues(matrix, sample.rows, features, kernels, input.extraFeatures);
   const featuresMs = clock();
 
   const binned = quantileBinMatrix(values.values, values.featureCount, m, bins);
@@ -143,7 +143,7 @@ function timedCounts(source: CountSource, counting: { ms: number }): CountSource
   };
 }
 
-type Validated = Required<Omit<ExplainInput, 'queryInformationBits'>>;
+type Validated = Required<Omit<ExplainInput, 'queryInformationBits' | 'extraFeatures'>>;
 
 function validated(input: ExplainInput): Validated {
   const { matrix, rowScores } = input;
@@ -192,6 +192,9 @@ function validated(input: ExplainInput): Validated {
     fail(`tau = ${options.tau} must be the model's positive logit scale.`);
   if (!Number.isInteger(options.seed)) fail(`seed = ${options.seed} must be an integer.`);
   const kind = (input.features as { kind?: unknown } | undefined)?.kind;
+  for (const extra of input.extraFeatures ?? [])
+    if (extra.values.length !== n)
+      fail(`extra feature "${extra.name}" has ${extra.values.length} values for ${n} rows.`);
   if (kind !== 'concepts' && kind !== 'dims')
     fail(`features.kind must be 'concepts' or 'dims', got '${String(kind)}'.`);
   return options;

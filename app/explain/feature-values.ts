@@ -8,7 +8,7 @@
 import { EidosError } from '../contract/errors.ts';
 import type { EmbeddingMatrix, Kernels } from '../kernels/contract.ts';
 import { allocateMatrix } from '../kernels/matrix.ts';
-import type { ExplainFeatures } from './types.ts';
+import type { ExplainFeatures, ExtraFeature } from './types.ts';
 
 export interface FeatureValues {
   values: Float32Array;
@@ -17,6 +17,30 @@ export interface FeatureValues {
 }
 
 export function featureValues(
+  matrix: EmbeddingMatrix,
+  rows: Uint32Array,
+  features: ExplainFeatures,
+  kernels: Pick<Kernels, 'scores' | 'f16ToF32'>,
+  extra: readonly ExtraFeature[] = [],
+): FeatureValues {
+  const main = mainFeatureValues(matrix, rows, features, kernels);
+  if (extra.length === 0) return main;
+  // The extra features' values at the sample's rows, appended feature-major after the main ones.
+  const m = rows.length;
+  const values = new Float32Array((main.featureCount + extra.length) * m);
+  values.set(main.values);
+  extra.forEach((feature, e) => {
+    const at = (main.featureCount + e) * m;
+    rows.forEach((row, i) => (values[at + i] = feature.values[row]!));
+  });
+  return {
+    values,
+    featureCount: main.featureCount + extra.length,
+    name: (f) => (f < main.featureCount ? main.name(f) : extra[f - main.featureCount]!.name),
+  };
+}
+
+function mainFeatureValues(
   matrix: EmbeddingMatrix,
   rows: Uint32Array,
   features: ExplainFeatures,

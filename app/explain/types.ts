@@ -26,6 +26,11 @@ export interface ExplainInput {
   /** Default 'pmi-bits'. */
   scoreKind?: RowScoreKind;
   features: ExplainFeatures;
+  /**
+   * Candidates beside `features`, one value per library row (e.g. 1 where a photo's text holds a query
+   * word, 0 elsewhere): selected by the same criterion, numbered after the main features.
+   */
+  extraFeatures?: readonly ExtraFeature[];
   /** Top results labelled Y = 1. Default EXPLAIN_DEFAULTS.k. */
   k?: number;
   /** Size of the seeded uniform sample of the other rows, labelled Y = 0. Default EXPLAIN_DEFAULTS.background. */
@@ -46,6 +51,12 @@ export interface ExplainInput {
   queryInformationBits?: number;
   /** Seed of the background sample. Default EXPLAIN_DEFAULTS.seed. */
   seed?: number;
+}
+
+export interface ExtraFeature {
+  name: string;
+  /** One value per library row (N). */
+  values: ArrayLike<number>;
 }
 
 export interface ExplainedFeature {

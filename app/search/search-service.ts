@@ -27,6 +27,14 @@ import { bestRowPerFile, withMoment } from './moment-groups.ts';
 import { termVectors } from './term-vectors.ts';
 import type { StageClock } from './stage-clock.ts';
 import { emptiedMessage, listReadPhotos, readWordFilters, withWordFilters } from './when-where/word-filters.ts';
+import {
+  matchedWordsAt,
+  textBitsPerRow,
+  textEvidence,
+  textOnlyQueryBits,
+  withTextBits,
+  type TextEvidence,
+} from './text-bits.ts';
 
 type ConceptBank = QueryBank & { concepts: string[] };
 
@@ -49,6 +57,8 @@ export interface ScoredQuery {
   fileIds: Uint32Array;
   /** log2 N − H(p(·|q)), bits. */
   queryBits: number;
+  /** The query's words found in photos' text (text-bits.ts), already added into rowScores. */
+  text: TextEvidence;
 }
 
 interface TermScores {
@@ -132,13 +142,22 @@ export class SearchService {
 
   /** The query's full PMI per row (combined over its terms), for the explanation feature. */
   async scoreQuery(query: string, like?: { photoId: string } | { file: string }): Promise<ScoredQuery> {
-    const { matrix, rowScores, fileIds, queryBits } = await this.score(termsOf(query, like));
-    return { matrix, rowScores, fileIds, queryBits };
+    const { matrix, rowScores, fileIds, queryBits, text } = await this.score(termsOf(query, like));
+    return { matrix, rowScores, fileIds, queryBits, text };
   }
 
-  private async score(terms: QueryTerm[], clock?: StageClock): Promise<Scored> {
+  private async score(allTerms: QueryTerm[], clock?: StageClock): Promise<Scored> {
     const { library, prior } = await this.ready();
     clock?.lap('catch-up');
+    // Words in photos' text add their bits to the image scores (text-bits.ts); `text:` terms are not encoded.
+    const text = textEvidence(this.store, library, allTerms);
+    const textBits = textBitsPerRow(text, library.n);
+    const terms = allTerms.filter((term) => term.kind !== 'words');
+    if (terms.length === 0) {
+      const rowScores = withTextBits(new Float32Array(library.n), textBits);
+      const queryBits = textOnlyQueryBits(rowScores);
+      return { matrix: library.matrix, rowScores, fileIds: library.fileIds, queryBits, terms: [], text };
+    }
     const tau = this.model.logitScale;
     const vectors = await termVectors(terms, {
       store: this.store,
@@ -156,9 +175,16 @@ export class SearchService {
       clock,
     );
     const scored = termScores.map((t, k): TermScores => ({ ...t, term: terms[k]! }));
-    const queryBits = compoundQueryBits(scored, rowScores);
+    const queryBits = compoundQueryBits(scored, rowScores, textBits);
     clock?.lap('prior and PMI');
-    return { matrix: library.matrix, rowScores, fileIds: library.fileIds, queryBits, terms: scored };
+    return {
+      matrix: library.matrix,
+      rowScores: withTextBits(rowScores, textBits),
+      fileIds: library.fileIds,
+      queryBits,
+      terms: scored,
+      text,
+    };
   }
 
   async search(args: SearchArgs, options: SearchOptions = {}): Promise<SearchResponse> {
@@ -215,9 +241,16 @@ export class SearchService {
     clock?.lap('reading rows');
     const shown = rows.filter((row) => photoRows.has(library.fileIds[row]!));
     const standingSet = new Set(standingRows);
-    const results = shown.map((row) =>
-      withMoment(toSearchResult(photoRows.get(library.fileIds[row]!)!, combined[row]!), row, library, standingSet),
-    );
+    const results = shown.map((row) => {
+      const result = withMoment(
+        toSearchResult(photoRows.get(library.fileIds[row]!)!, combined[row]!),
+        row,
+        library,
+        standingSet,
+      );
+      const words = matchedWordsAt(scored.text, row);
+      return words.length > 0 ? { ...result, matchedWords: words } : result;
+    });
     const termContributions: TermContribution[] = scored.terms.map((t) => ({
       term: t.term.source,
       weight: termSign(t.term) * t.term.weight,
@@ -249,20 +282,22 @@ function termsOf(query: string, like: { photoId: string } | { file: string } | u
 }
 
 /**
- * log2 N − H(p(·|q)) of the compound query, with log p(i|q) ∝ Σ_t ±w_t·s_t(i) over the rows its +/− terms
- * allow (p = 0 elsewhere). For one plain term this is exactly the term's information.
+ * log2 N − H(p(·|q)) of the compound query, with log p(i|q) ∝ Σ_t ±w_t·s_t(i) (+ the words' bits found in
+ * the photo's text, text-bits.ts, in nats) over the rows its +/− terms allow (p = 0 elsewhere). For one
+ * plain term and no words found this is exactly the term's information.
  */
-function compoundQueryBits(terms: readonly TermScores[], combined: Float32Array): number {
-  if (terms.length === 1 && terms[0]!.term.role === 'plain') return entropyBits(terms[0]!.entropy, combined.length);
+function compoundQueryBits(terms: readonly TermScores[], combined: Float32Array, textBits?: Float32Array): number {
+  if (terms.length === 1 && terms[0]!.term.role === 'plain' && !textBits)
+    return entropyBits(terms[0]!.entropy, combined.length);
   const logits = new Float32Array(combined.length);
   for (let i = 0; i < combined.length; i++) {
-    if (combined[i] === -Infinity) {
+    if (combined[i] === -Infinity || textBits?.[i] === -Infinity) {
       logits[i] = -Infinity;
       continue;
     }
     let sum = 0;
     for (const t of terms) sum += termSign(t.term) * t.term.weight * t.logits[i]!;
-    logits[i] = sum;
+    logits[i] = sum + (textBits ? textBits[i]! * Math.LN2 : 0);
   }
   const lse = kernels.logSumExp(logits, 1);
   return lse === -Infinity ? 0 : queryInformationBits(logits, 1, lse);

@@ -292,6 +292,13 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
     async placeNames({ prefix }) {
       return requireEngine().store.placeNamesStarting(prefix ?? '', 50);
     },
+    async photoText({ id }) {
+      const e = requireEngine();
+      const fileId = fileIdOf(id);
+      const [row] = fileId === undefined ? [] : e.store.photoRows([fileId]);
+      if (!row) throw new EidosError('NOT_FOUND', `no photo ${id} in the index.`);
+      return (row.contentHash !== null ? e.store.recognisedText(row.contentHash) : undefined) ?? null;
+    },
     async listModels() {
       const models = await listModels(modelContext);
       const indexed = new Map(engine?.store.status().models.map((m) => [m.modelId, m.embeddings]));

@@ -9,6 +9,7 @@ import { EidosError } from '../contract/errors.ts';
 import { EXPLAIN_DEFAULTS, explainRanking } from '../explain/explain.ts';
 import type { EmbeddingMatrix } from '../kernels/contract.ts';
 import { SELECTION_SIGNIFICANCE } from '../mi/select-features.ts';
+import { wordFeatures, type TextEvidence } from '../search/text-bits.ts';
 
 export interface ScoredLibrary {
   matrix: EmbeddingMatrix;
@@ -17,6 +18,8 @@ export interface ScoredLibrary {
   /** The file id of each row. */
   fileIds: ArrayLike<number>;
   queryBits: number;
+  /** The query's words found in photos' text (added into rowScores): candidates beside the concepts. */
+  text?: TextEvidence;
 }
 
 export interface ExplainOptions {
@@ -52,11 +55,14 @@ export async function explainQuery(
   const k = explainedTopCount(scored.matrix.n);
   const features =
     options.features === 'dims' ? { kind: 'dims' as const } : { kind: 'concepts' as const, ...(await concepts()) };
+  const words = scored.text ? wordFeatures(scored.text, scored.matrix.n) : [];
+  const conceptCount = features.kind === 'concepts' ? features.names.length : scored.matrix.d;
   const result = explainRanking({
     matrix: scored.matrix,
     rowScores: scored.rowScores,
     scoreKind: 'pmi-bits',
     features,
+    extraFeatures: words,
     tau,
     queryInformationBits: scored.queryBits,
     k,
@@ -66,7 +72,7 @@ export async function explainQuery(
     query: options.query,
     features: result.selected.map((f) => ({
       name: f.name,
-      kind: features.kind === 'dims' ? 'dim' : 'concept',
+      kind: f.feature >= conceptCount ? 'text' : features.kind === 'dims' ? 'dim' : 'concept',
       bits: f.marginalBits,
       gainBits: f.gainBits,
       cumulativeBits: f.cumulativeBits,
@@ -88,6 +94,16 @@ export async function explainQuery(
     estimator: `plug-in with Miller–Madow correction, ${result.sample.bins} equal-frequency bins, greedy ${result.sample.criterion.toUpperCase()}, stopping at the first pick whose G-test p-value (Bonferroni-adjusted) exceeds ${SELECTION_SIGNIFICANCE}`,
     queryBits: result.queryInformationBits,
     infoNceBits: result.infoNce.bits,
+    ...(words.length > 0
+      ? {
+          words: words.map((w) => ({
+            name: w.name,
+            word: w.word,
+            bits: w.bits,
+            inTop: result.results.filter((r) => w.values[r.row] === 1).length,
+          })),
+        }
+      : {}),
     labelEntropyBits: result.labelEntropyBits,
     elapsedMs: result.timings.totalMs,
   };

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
+import type { RecognisedText } from '../contract/photo-text.ts';
 import { EidosError } from '../contract/errors.ts';
 import { isWithin } from '../util/path-containment.ts';
 import { pathKey, type FilePath } from '../util/file-path.ts';
@@ -26,6 +27,7 @@ import {
   writeImagePriors,
 } from './priors.ts';
 import { Sql } from './sql.ts';
+import { photosWithText, recognisedText, type TextHit } from './text-index.ts';
 import { guarded } from './sqlite-errors.ts';
 import type {
   Batch,
@@ -144,6 +146,18 @@ export class IndexStore {
     return this.run(
       (sql) => sql.prepare('SELECT id, path, added_at AS addedAt FROM folders ORDER BY path').all() as Folder[],
     );
+  }
+
+  // The words in photos (see text-index.ts).
+
+  /** Photos whose recognised text contains `needle` (substring; case and accents folded). */
+  photosWithText(needle: string): TextHit[] {
+    return this.run((sql) => photosWithText(sql, needle));
+  }
+
+  /** The text read in a photo, by content hash; undefined when none was read. */
+  recognisedText(contentHash: string): RecognisedText | undefined {
+    return this.run((sql) => recognisedText(sql, contentHash));
   }
 
   // Writes (see write.ts).

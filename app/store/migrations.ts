@@ -228,6 +228,31 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (content_hash, model_id, time_ms)
   );
   `,
+  // The words in photos as users type them (app/store/text-index.ts): an FTS5 index over photo_text's
+  // full_text with the trigram tokenizer, so a search matches by substring ("walm" finds WALMART, "12.50"
+  // a total), case-insensitively and without accents (remove_diacritics; SQLite ≥ 3.45). Its rowid is
+  // photo_text's rowid (no VACUUM runs on the index, so rowids stay); the triggers keep it in step with
+  // every insert, upsert, INSERT OR REPLACE (whose implicit delete fires no trigger, hence BEFORE INSERT),
+  // update and delete. A writer must not skip an existing row with INSERT OR IGNORE / ON CONFLICT DO NOTHING
+  // (the BEFORE INSERT trigger would already have dropped that row's entry): replace or upsert it instead.
+  // It is in the index file, so it is set aside, rebuilt and deleted with the index.
+  `
+  CREATE VIRTUAL TABLE photo_text_fts USING fts5(full_text, tokenize = 'trigram remove_diacritics 1');
+  INSERT INTO photo_text_fts (rowid, full_text) SELECT rowid, full_text FROM photo_text;
+  CREATE TRIGGER photo_text_fts_replace BEFORE INSERT ON photo_text BEGIN
+    DELETE FROM photo_text_fts WHERE rowid = (SELECT rowid FROM photo_text WHERE content_hash = new.content_hash);
+  END;
+  CREATE TRIGGER photo_text_fts_insert AFTER INSERT ON photo_text BEGIN
+    INSERT INTO photo_text_fts (rowid, full_text) VALUES (new.rowid, new.full_text);
+  END;
+  CREATE TRIGGER photo_text_fts_update AFTER UPDATE ON photo_text BEGIN
+    DELETE FROM photo_text_fts WHERE rowid = old.rowid;
+    INSERT INTO photo_text_fts (rowid, full_text) VALUES (new.rowid, new.full_text);
+  END;
+  CREATE TRIGGER photo_text_fts_delete AFTER DELETE ON photo_text BEGIN
+    DELETE FROM photo_text_fts WHERE rowid = old.rowid;
+  END;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

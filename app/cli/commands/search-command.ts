@@ -2,6 +2,7 @@ import { searchFields } from '../../contract/api.ts';
 import type { SearchResponse } from '../../contract/types.ts';
 import { formatMomentTime } from '../../contract/moment-time.ts';
 import { EidosError } from '../../contract/errors.ts';
+import { quoteQuery } from '../../contract/query-language.ts';
 import type { Engine } from '../../service/engine.ts';
 import { stringOption, type Command, type ParsedArgs } from '../command.ts';
 import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-options.ts';
@@ -53,12 +54,17 @@ function printText(response: SearchResponse, out: (line: string) => void): void 
   }
   if (response.read?.length)
     out(response.remainder ? `described: ${response.remainder}` : 'described: nothing else (newest first)');
-  response.results.forEach((r, k) =>
+  response.results.forEach((r, k) => {
     // A video is listed at its best moment: `clip.mov @ 0:04`.
     out(
       `${String(k + 1).padStart(4)}  ${r.bits.toFixed(2).padStart(7)} bits  ${r.path}${r.moment ? ` @ ${formatMomentTime(r.moment.timeMs)}` : ''}`,
-    ),
-  );
+    );
+    // The query's words written in the photo, as read, with what each is worth here.
+    if (r.matchedWords)
+      out(
+        `${' '.repeat(19)}words: ${r.matchedWords.map((w) => `'${quoteQuery(w.text)}' ${w.bits.toFixed(1)} bits`).join(', ')}`,
+      );
+  });
   const shown = response.results.length < response.total ? ` (showing ${response.results.length}; --top for more)` : '';
   out(`${response.message}${shown}  query: ${response.queryBits.toFixed(2)} bits, ${response.elapsedMs.toFixed(0)} ms`);
 }
@@ -73,10 +79,13 @@ export const searchCommand: Command = {
     'Query language: plain words form one description; "quoted phrase"; +term (must match);',
     'dates and places in the words ("beach in Portugal 2019", "dog last summer", "near Paris") are read',
     'as filters and printed as read: lines; quote them to keep them a description ("\"paris\" hilton").',
-    '-term (exclude); weights 2:term, 0.5:"red car". A query starting with - needs --:',
+    '-term (exclude); weights 2:term, 0.5:"red car"; text:walmart or text:"total 12.50" requires words',
+    'written in the photo (-text:… excludes them). A query starting with - needs --:',
     "  eidos search -- '-people snow mountain'",
     'A photo stands out when its score (PMI, corrected for photos that resemble everything) is at least',
     "55% of the query's information about this library, and at least 1 bit (twice as likely as an average photo).",
+    'A word of the query written in a photo (read by its text reader) adds its bits, -log2 of the share of',
+    'photos whose text holds it; each result lists the words it was found with.',
     '',
     'options:',
     '  --top <k>          results to show (default: the setting, 100 unless changed in Settings)',

@@ -20,6 +20,7 @@ const sameTerm = (a: string, b: string): boolean => a.trim().toLowerCase() === b
 export function withTerm(query: string, term: string, sign: '+' | '-'): string {
   const name = term.replace(/"/g, '');
   if (name.trim() === '') return query.trim();
-  const kept = lexQuery(query).filter((part) => !sameTerm(part.text, name));
+  // A `text:` part is named with its prefix (the explanation offers words in photos as `text:walmart`).
+  const kept = lexQuery(query).filter((part) => !sameTerm(part.inText ? `text:${part.text}` : part.text, name));
   return [...kept.map((part) => part.source), `${sign}${spellTerm(term)}`].join(' ');
 }

@@ -71,6 +71,7 @@ const validExample = (): Record<MethodName, Record<string, unknown>> => ({
   map: { seed: 1 },
   photo: { id: photo },
   placeNames: { prefix: 'Li' },
+  photoText: { id: photo },
   listModels: {},
   fetchModel: { id: 'synthetic-tiny' },
   useModel: { id: 'synthetic-tiny' },

@@ -1,0 +1,77 @@
+/**
+ * How a query's words are compared with the words read in photos (issue 23), as pure functions:
+ *
+ * - Folding: lower case and Latin accents removed (U+0300–U+036F after canonical decomposition), the
+ *   folding of the index's trigram tokenizer with remove_diacritics, so "Café" and "CAFE" are one word.
+ *   Marks of other scripts (Devanagari vowel signs, Japanese voicing marks) are letters there, kept.
+ * - A plain query word (in `walmart receipt`) matches where a word of the photo's text STARTS with it:
+ *   "walm" finds WALMART, "12.50" finds $12.50, but "cat" does not find LOCATION, so describing a photo
+ *   does not drag in every text that happens to contain three of its letters. Words shorter than three
+ *   characters and a short list of English function words are not looked up: they name no text.
+ * - A `text:"…"` term matches its words anywhere, inside words too ("mart" finds WALMART): the user
+ *   asked for text, by substring.
+ */
+
+/** Folds case and Latin accents as the trigram index does. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+}
+
+const EDGE = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** The shortest word looked up in photos' text (also the trigram index's shortest lookup). */
+export const MIN_WORD_CHARS = 3;
+
+/**
+ * Words that describe nothing written: in a description ("a dog on the beach") they would find every
+ * sign with THE on it. A `text:"the"` term still looks them up.
+ */
+const FUNCTION_WORDS = new Set(
+  (
+    'and the for with from this that these those into onto over under near are was were has have had ' +
+    'not but you your our its their his her who what when where which while than then there here them ' +
+    'some any all one two very just also out off upon about photo photos picture image'
+  ).split(' '),
+);
+
+/**
+ * The words of a plain description worth looking up in photos' text: folded, punctuation trimmed at the
+ * ends (inner punctuation kept: "12.50", "t-shirt"), at least MIN_WORD_CHARS characters, no function
+ * words, each once.
+ */
+export function lookupWords(description: string): string[] {
+  const words = foldText(description)
+    .split(/\s+/)
+    .map((word) => word.replace(EDGE, ''))
+    .filter((word) => [...word].length >= MIN_WORD_CHARS && !FUNCTION_WORDS.has(word));
+  return [...new Set(words)];
+}
+
+/**
+ * The words of `fullText` (as the reader wrote them) that a plain query word matches: a word of the text
+ * (split at white space) that, folded, has `word` at its start or right after a character that is not a
+ * letter or digit ("$12.50", "(walmart)", "walmart-supercenter"). Empty when none does.
+ */
+export function wordStartMatches(fullText: string, word: string): string[] {
+  const found: string[] = [];
+  for (const token of fullText.split(/\s+/)) {
+    const folded = foldText(token);
+    for (let at = folded.indexOf(word); at >= 0; at = folded.indexOf(word, at + 1)) {
+      if (at === 0 || !WORD_CHAR.test(folded[at - 1]!)) {
+        found.push(token.replace(EDGE, '') || token);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/** Whether `fullText` contains `phrase` anywhere (folded; white space of any kind compared as one space). */
+export function containsPhrase(fullText: string, phrase: string): boolean {
+  const squash = (text: string) => foldText(text).replace(/\s+/g, ' ');
+  return squash(fullText).includes(squash(phrase));
+}

@@ -1,0 +1,234 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SearchResponse } from '../../../app/contract/types.ts';
+import { fetchModel } from '../../../app/models/fetch-model.ts';
+import { indexPath, modelsDir } from '../../../app/paths.ts';
+import { Engine } from '../../../app/service/engine.ts';
+import type { LabelRow } from '../../../models/synthetic/labels.ts';
+import { writePhotoSet } from '../../../models/synthetic/photos.ts';
+import { contentHashOf, putPhotoText, textOfLines } from '../../helpers/photo-text-rows.ts';
+
+// Words in photos, the search side (issue 23). No text reader runs here: photo_text is filled directly
+// with known text, the independent truth the ranking is checked against: the ground-truth words of real
+// receipts and street scenes (../shared/photos/text-in-photos, ICDAR 2015 and SROIE) and hand-written
+// lines on synthetic photos. The image side is the synthetic model, whose descriptions (colours and
+// places) name nothing written, so "ranks exactly as without text" can be checked on every one of them.
+const TEXT_SET = '/work/shared/photos/text-in-photos';
+const SYNTHETIC = 40;
+const REAL = 12;
+
+interface Truth {
+  file: string;
+  kind: 'receipt' | 'scene';
+  words: string[];
+  lines?: string[];
+}
+
+let root: string;
+let engine: Engine;
+let db: Database.Database;
+let synthetic: LabelRow[];
+const truth = new Map<string, Truth>(); // path → its ground truth
+const handWritten = new Map<string, string[]>(); // path → lines
+const hashOf = new Map<string, string>();
+let total = 0;
+
+const photo = (name: string) => join(root, 'photos', name);
+const top = (response: SearchResponse) => response.results[0]?.path;
+/** Every text the index holds, as plain tokens (the test's own reading of the truth). */
+const allTexts = (): Map<string, string[]> => {
+  const texts = new Map<string, string[]>();
+  for (const [path, t] of truth) texts.set(path, t.lines ? t.lines.join(' ').split(/\s+/) : t.words);
+  for (const [path, lines] of handWritten) texts.set(path, lines.join(' ').split(/\s+/));
+  return texts;
+};
+/** Photos holding a token that starts (after leading punctuation) with `word`, case-insensitively. */
+const photosStartingWith = (word: string) =>
+  [...allTexts()].filter(([, tokens]) =>
+    tokens.some((token) =>
+      token
+        .toLowerCase()
+        .replace(/^[^a-z0-9]+/, '')
+        .startsWith(word.toLowerCase()),
+    ),
+  ).length;
+
+function fill(path: string, lines: string[]): void {
+  putPhotoText(db, hashOf.get(path)!, textOfLines(lines));
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'eidos-text-search-'));
+  const home = join(root, 'home');
+  await fetchModel('synthetic-tiny', {}, { modelsDir: modelsDir(home) });
+  synthetic = await writePhotoSet(join(root, 'photos'), { count: SYNTHETIC, width: 320, height: 240, seed: 11 });
+  mkdirSync(join(root, 'photos', 'real'));
+  const rows = readFileSync(join(TEXT_SET, 'dev.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Truth);
+  const chosen = [
+    ...rows.filter((r) => r.kind === 'receipt').slice(0, REAL / 2),
+    ...rows.filter((r) => r.kind === 'scene' && r.words.length >= 3).slice(0, REAL / 2),
+  ];
+  for (const row of chosen) {
+    const to = photo(join('real', basename(row.file)));
+    copyFileSync(join(TEXT_SET, row.file), to);
+    truth.set(to, row);
+  }
+  engine = Engine.open({ home, model: 'synthetic-tiny' });
+  engine.addFolders([join(root, 'photos')]);
+  await engine.index();
+  db = new Database(indexPath(home));
+  for (const path of [...truth.keys(), ...synthetic.map((r) => photo(r.relative_path))])
+    hashOf.set(path, contentHashOf(db, path));
+  total = hashOf.size;
+}, 240_000);
+
+afterAll(async () => {
+  db?.close();
+  await engine?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('words in photos, ranked in bits', () => {
+  let before: SearchResponse[] = [];
+  const queries = () => synthetic.map((r) => r.description);
+
+  it('before any text is read, records the image ranking of every synthetic description', async () => {
+    before = [];
+    for (const query of queries()) before.push(await engine.search({ query, top: 20 }));
+    expect(before).toHaveLength(SYNTHETIC);
+  });
+
+  it('with text in photos, a query whose words are in no photo ranks exactly as without text', async () => {
+    for (const [path, t] of truth) fill(path, t.lines ?? [t.words.join(' ')]);
+    handWritten.set(photo(synthetic[0]!.relative_path), ['WALMART SUPERCENTER', 'TOTAL $12.50']);
+    handWritten.set(photo(synthetic[1]!.relative_path), ['Café Crème', 'LOCATION 4']);
+    handWritten.set(photo(synthetic[2]!.relative_path), ['walmart parking']);
+    for (const [path, lines] of handWritten) fill(path, lines);
+    let compared = 0;
+    for (const [k, query] of queries().entries()) {
+      const words = query.split(/[\s,]+/).filter((w) => w.length >= 3);
+      if (words.some((w) => photosStartingWith(w) > 0)) continue; // this description does name some text
+      const after = await engine.search({ query, top: 20 });
+      const strip = (r: SearchResponse) => ({ ...r, elapsedMs: 0 });
+      expect(strip(after)).toEqual(strip(before[k]!));
+      expect(after.results.every((r) => r.matchedWords === undefined)).toBe(true);
+      compared++;
+    }
+    expect(compared).toBeGreaterThanOrEqual(SYNTHETIC / 2);
+  });
+
+  it("two words from one photo's ground truth find that photo first, each worth −log2(share of photos holding it)", async () => {
+    let checked = 0;
+    for (const [path, t] of truth) {
+      const words = [...new Set(t.words.map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')))].filter(
+        (w) => /^[A-Za-z]{4,}$/.test(w) && !['THANK', 'TOTAL', 'THIS', 'WITH', 'FROM'].includes(w.toUpperCase()),
+      );
+      if (words.length < 2) continue;
+      const [a, b] = [words[0]!, words[words.length - 1]!];
+      const response = await engine.search({ query: `${a.toLowerCase()} ${b.toLowerCase()}`, top: 5 });
+      expect(top(response), `${a} ${b}`).toBe(path);
+      const matched = response.results[0]!.matchedWords!;
+      for (const word of [a, b]) {
+        const entry = matched.find((m) => m.text.toLowerCase().startsWith(word.toLowerCase()));
+        expect(entry, word).toBeDefined();
+        expect(entry!.bits).toBeCloseTo(Math.log2(total / photosStartingWith(word)), 5);
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(8);
+  });
+
+  it('matches by word start, case- and accent-insensitively, numbers included', async () => {
+    const walmart = photo(synthetic[0]!.relative_path);
+    const cafe = photo(synthetic[1]!.relative_path);
+    const walm = await engine.search({ query: 'walm', top: 3 });
+    expect(
+      walm.results
+        .slice(0, 2)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual([walmart, photo(synthetic[2]!.relative_path)].sort());
+    expect(walm.results[0]!.matchedWords!.map((m) => m.text)).toContain(
+      walm.results[0]!.path === walmart ? 'WALMART' : 'walmart',
+    );
+    expect(walm.results[0]!.matchedWords![0]!.bits).toBeCloseTo(Math.log2(total / 2), 5);
+    const total1250 = await engine.search({ query: '12.50', top: 1 });
+    expect(top(total1250)).toBe(walmart);
+    // As read, without the punctuation around it ($12.50 → 12.50), so the card can highlight it.
+    expect(total1250.results[0]!.matchedWords).toEqual([{ text: '12.50', bits: expect.closeTo(Math.log2(total), 5) }]);
+    expect(top(await engine.search({ query: 'CAFE creme', top: 1 }))).toBe(cafe);
+    expect(top(await engine.search({ query: 'café', top: 1 }))).toBe(cafe);
+    // "cat" is inside LOCATION but starts no word there: a description does not pick it up.
+    const cat = await engine.search({ query: 'cat', top: 20 });
+    expect(cat.results.some((r) => r.matchedWords !== undefined)).toBe(false);
+  });
+
+  it('text:"…" requires the words anywhere in the text (substring); -text: removes the photos holding them', async () => {
+    const walmart = photo(synthetic[0]!.relative_path);
+    const required = await engine.search({ query: 'text:mart', top: 50 });
+    expect(required.results.map((r) => r.path).sort()).toEqual([walmart, photo(synthetic[2]!.relative_path)].sort());
+    // A text-only query's information: one of 2 photos among `total`.
+    expect(required.queryBits).toBeCloseTo(Math.log2(total / 2), 5);
+    const phrase = await engine.search({ query: 'text:"walmart super"', top: 50 });
+    expect(phrase.results.map((r) => r.path)).toEqual([walmart]);
+    expect(phrase.results[0]!.matchedWords).toEqual([
+      { text: 'walmart super', bits: expect.closeTo(Math.log2(total), 5) },
+    ]);
+    const described = synthetic[0]!.description;
+    const kept = await engine.search({ query: `${described} text:supercenter`, top: 50 });
+    expect(kept.results.map((r) => r.path)).toEqual([walmart]);
+    const removed = await engine.search({ query: `${described} -text:walmart`, top: 50 }, { all: true });
+    expect(removed.results.map((r) => r.path)).not.toContain(walmart);
+    expect(removed.results.length).toBe(total - 2);
+    expect((await engine.search({ query: 'text:zzqx', top: 5 })).results).toEqual([]);
+  });
+
+  it('"why these results" lists the words found in the photos beside the concepts, with their bits', async () => {
+    const explained = await engine.explain({ query: 'walm', features: 'concepts', k: 5 });
+    expect(explained.words).toEqual([
+      { name: 'text:walm', word: 'walm', bits: expect.closeTo(Math.log2(total / 2), 5), inTop: 2 },
+    ]);
+    // A query naming no text explains exactly as before: no words, no text feature among the candidates.
+    const plain = await engine.explain({ query: synthetic[5]!.description, features: 'concepts', k: 5 });
+    expect(plain.words).toBeUndefined();
+    expect(plain.features.every((f) => f.kind === 'concept')).toBe(true);
+  });
+
+  it('keeps the FTS index in step with photo_text: replaced, updated and deleted text', async () => {
+    const path = photo(synthetic[3]!.relative_path);
+    const hash = hashOf.get(path)!;
+    fill(path, ['OLDSHOP']);
+    expect(top(await engine.search({ query: 'text:oldshop', top: 5 }))).toBe(path);
+    fill(path, ['NEWSHOP']); // INSERT OR REPLACE, as a reader re-reading with a newer version does
+    expect((await engine.search({ query: 'text:oldshop', top: 5 })).results).toEqual([]);
+    expect(top(await engine.search({ query: 'text:newshop', top: 5 }))).toBe(path);
+    db.prepare("UPDATE photo_text SET full_text = 'THIRDSHOP' WHERE content_hash = ?").run(hash);
+    expect((await engine.search({ query: 'text:newshop', top: 5 })).results).toEqual([]);
+    expect(top(await engine.search({ query: 'text:thirdshop', top: 5 }))).toBe(path);
+    // An upsert, the other way a writer may replace a row.
+    db.prepare(
+      `INSERT INTO photo_text (content_hash, reader, status, reason, full_text, lines, width, height, read_at)
+       VALUES (?, 'r/2', 'read', NULL, 'FOURTHSHOP', '[]', 1, 1, '')
+       ON CONFLICT (content_hash) DO UPDATE SET full_text = excluded.full_text, reader = excluded.reader`,
+    ).run(hash);
+    expect((await engine.search({ query: 'text:thirdshop', top: 5 })).results).toEqual([]);
+    expect(top(await engine.search({ query: 'text:fourthshop', top: 5 }))).toBe(path);
+    db.prepare('DELETE FROM photo_text WHERE content_hash = ?').run(hash);
+    expect((await engine.search({ query: 'text:fourthshop', top: 5 })).results).toEqual([]);
+    expect((await engine.search({ query: 'text:thirdshop', top: 5 })).results).toEqual([]);
+    // A failed read holds no text and is never found.
+    db.prepare(
+      "INSERT INTO photo_text (content_hash, reader, status, reason, full_text, lines, width, height, read_at) VALUES (?, 'r/1', 'failed', 'too small', '', '[]', 0, 0, '')",
+    ).run(hash);
+    db.exec("INSERT INTO photo_text_fts (photo_text_fts) VALUES ('integrity-check')");
+    const ftsRows = (db.prepare('SELECT count(*) AS n FROM photo_text_fts').get() as { n: number }).n;
+    const textRows = (db.prepare('SELECT count(*) AS n FROM photo_text').get() as { n: number }).n;
+    expect(ftsRows).toBe(textRows);
+  });
+});

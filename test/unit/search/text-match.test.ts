@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { isEidosError } from '../../../app/contract/errors.ts';
+import { parseQuery } from '../../../app/contract/query-language.ts';
+import { containsPhrase, foldText, lookupWords, wordStartMatches } from '../../../app/search/text-match.ts';
+
+// Hand-written texts and queries; what should match is stated by the issue ("walm" finds WALMART,
+// "12.50" a total, case and accents ignored) and by the rule in text-match.ts (a plain word matches
+// where a word of the text starts).
+describe('words in photos: matching', () => {
+  it('folds case and Latin accents, keeps other scripts whole', () => {
+    expect(foldText('Café CRÈME Straße')).toBe('cafe creme straße');
+    expect(foldText('が')).toBe(foldText('が').normalize('NFD')); // Japanese voicing mark kept
+  });
+
+  it('looks up the words of a description worth finding in text', () => {
+    expect(lookupWords('The WALMART receipt, total $12.50 on a table')).toEqual([
+      'walmart',
+      'receipt',
+      'total',
+      '12.50',
+      'table',
+    ]);
+    expect(lookupWords('a dog on the beach')).toEqual(['dog', 'beach']);
+  });
+
+  it('finds a word where a word of the text starts, and returns it as written', () => {
+    const text = 'WALMART SUPERCENTER\nTOTAL $12.50\nLOCATION: (Café)';
+    expect(wordStartMatches(text, 'walm')).toEqual(['WALMART']);
+    expect(wordStartMatches(text, '12.50')).toEqual(['12.50']);
+    expect(wordStartMatches(text, 'cafe')).toEqual(['Café']);
+    expect(wordStartMatches(text, 'cat')).toEqual([]); // inside LOCATION, not at a word's start
+    expect(wordStartMatches(text, 'mart')).toEqual([]);
+  });
+
+  it('finds a text: phrase anywhere, across any white space', () => {
+    expect(containsPhrase('WALMART  Supercenter', 'mart super')).toBe(true);
+    expect(containsPhrase('WALMART', 'marts')).toBe(false);
+  });
+});
+
+describe('words in photos: text:"…" in the query language', () => {
+  const brief = (query: string) =>
+    parseQuery(query).map((t) => [t.kind, t.role, t.weight, 'text' in t ? t.text : undefined]);
+
+  it('reads text:word and text:"a phrase" as words in the photo, with signs and weights', () => {
+    expect(brief('receipt text:walmart -text:"draft copy" 2:text:12.50')).toEqual([
+      ['text', 'plain', 1, 'receipt'],
+      ['words', 'plain', 1, 'walmart'],
+      ['words', 'not', 1, 'draft copy'],
+      ['words', 'plain', 2, '12.50'],
+    ]);
+    expect(brief('TEXT:Café')).toEqual([['words', 'plain', 1, 'Café']]);
+    // "text:" alone, or a word merely starting with text, is a description.
+    expect(brief('text: context')).toEqual([['text', 'plain', 1, 'text: context']]);
+  });
+
+  it('refuses a text: term under three characters, saying why', () => {
+    let error: unknown;
+    try {
+      parseQuery('text:ab');
+    } catch (e) {
+      error = e;
+    }
+    expect(isEidosError(error, 'BAD_ARGUMENT')).toBe(true);
+    expect((error as Error).message).toContain('three-character pieces');
+  });
+});
