@@ -174,7 +174,7 @@ export const migrations: readonly string[] = [
     read_at      TEXT NOT NULL
   );
   `,
-  // Each content's pixel fingerprint (app/image/fingerprint.ts), for the duplicates view: by content hash
+  // 8: each content's pixel fingerprint (app/image/fingerprint.ts), for the duplicates view: by content hash
   // and for every model alike, like photo_text. `kind` names the recipe (a fingerprint of an older one is
   // made again); `sharpness` is the photo's detail at a fixed scale (app/image/sharpness.ts), which the view
   // uses to suggest which copy to keep; `failed` keeps the reason a photo could not be read, so nothing
@@ -190,7 +190,7 @@ export const migrations: readonly string[] = [
     computed_at  TEXT NOT NULL
   );
   `,
-  // The place each photo with a position was taken in (app/places: the nearest GeoNames place), for the
+  // 9: the place each photo with a position was taken in (app/places: the nearest GeoNames place), for the
   // detail, the result cards and place filters. Kept beside the position it was computed from and the
   // gazetteer that named it: a moved position or a newer gazetteer is named again in the background.
   `
@@ -208,7 +208,7 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX photo_places_by_country ON photo_places(country_code, admin1);
   `,
-  // Videos indexed by their moments (app/video): what the decoder read of each video (by content hash,
+  // 10: videos indexed by their moments (app/video): what the decoder read of each video (by content hash,
   // like a vector), and per model which of its times were kept. A moment's vector is an ordinary row of
   // `embeddings`, keyed by its moment key (app/video/moment-key.ts: the video's hash and the time in ms
   // as 8 hex digits), so the image prior and the map take a moment as they take a photo.
@@ -228,7 +228,7 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (content_hash, model_id, time_ms)
   );
   `,
-  // The words in photos as users type them (app/store/text-index.ts): an FTS5 index over photo_text's
+  // 11: the words in photos as users type them (app/store/text-index.ts): an FTS5 index over photo_text's
   // full_text with the trigram tokenizer, so a search matches by substring ("walm" finds WALMART, "12.50"
   // a total), case-insensitively and without accents (remove_diacritics; SQLite ≥ 3.45). Its rowid is
   // photo_text's rowid (no VACUUM runs on the index, so rowids stay); the triggers keep it in step with
