@@ -9,7 +9,7 @@
  * main) sit on top; the renderer sees only the contract.
  */
 const domain =
-  '^app/(library|image|encoders|store|search|mi|explain|indexer|models|tokenizer|kernels|workers|evaluation|alignment|map)/';
+  '^app/(library|image|encoders|store|search|mi|explain|indexer|models|tokenizer|kernels|workers|evaluation|alignment|map|ocr)/';
 const doors = '^(app/cli|app/server|main)/';
 
 module.exports = {

@@ -1,3 +1,4 @@
+import type { RecognisedText } from './photo-text.ts';
 import type {
   Ack,
   ExplainResponse,
@@ -198,6 +199,10 @@ export const contract = {
     'The 2-D map of the library (UMAP, stored in the index): photos added since are placed on it; relayout lays it out afresh.',
   ),
   photo: method<PhotoDetail>()(object({ id: photoId }), 'Everything known about one photo.'),
+  photoText: method<RecognisedText | null>()(
+    object({ id: photoId }),
+    'The words read in one photo (lines and words, each with its box in displayed-photo pixels and its confidence); null until they are read, or when they could not be.',
+  ),
   listModels: method<ModelInfo[]>()(none, 'Models in the manifest, whether installed and which is active.'),
   fetchModel: method<ModelInfo>()(
     object({ id: string({ min: 1, max: 200 }), acceptLicence: optional(boolean()) }),

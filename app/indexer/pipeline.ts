@@ -17,6 +17,8 @@ import type { BatchItem } from '../store/types.ts';
 import { Channel } from './channel.ts';
 import { preparePhoto, type PreparedPhoto } from './prepare-photo.ts';
 import { etaSeconds, RateMeter, type PipelineProgress } from './progress.ts';
+import { readTextInPhotos } from './text-pass.ts';
+import type { TextReader } from '../ocr/text-reader.ts';
 import type { IndexRunSummary } from '../contract/types.ts';
 
 export interface IndexRunOptions {
@@ -31,6 +33,8 @@ export interface IndexRunOptions {
   signal?: AbortSignal;
   /** Photos read at once (decode runs on libuv's pool; this bounds the JS side and memory). */
   readers?: number;
+  /** Reads the words in photos after their vectors are written (text-pass.ts); absent: no text is read. */
+  text?: TextReader;
 }
 
 /** What one run did: the contract's summary, which `eidos index` prints and the app shows. */
@@ -173,6 +177,19 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   }
   if (pending.length > 0) await writeBatch(pending);
 
+  let text: IndexSummary['text'];
+  if (options.text && !options.signal?.aborted) {
+    progress.phase = 'reading-text';
+    const read = await readTextInPhotos({
+      store,
+      reader: options.text,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (textProgress) => report({ ...progress, text: textProgress }),
+    });
+    progress.text = read;
+    text = { read: read.done - read.failed, failed: read.failed };
+  }
+
   progress.phase = 'finishing';
   report({ ...progress });
   // Vectors whose content no file holds any more; only after a full pass, since moves reuse them.
@@ -192,5 +209,6 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     skipped: progress.skipped,
     problems: plan.problems.map((p) => ({ path: p.path, reason: p.reason })),
     seconds: (performance.now() - started) / 1000,
+    ...(text ? { text } : {}),
   };
 }

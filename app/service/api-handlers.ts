@@ -19,6 +19,7 @@ import { ensureDataDir, indexPath, modelsDir, thumbnailsDir } from '../paths.ts'
 import { assertIndexSound } from '../store/health.ts';
 import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
 import { toPhotoDetail } from '../search/results.ts';
+import { photoTextById } from './photo-text.ts';
 import { compareModels } from './compare-models.ts';
 import { damagedIndexOf, guiDamageNotice, rebuildFromDamage } from './rebuild-index.ts';
 import type { FolderInfo, PhotoDetail, SkippedFile, Status } from '../contract/types.ts';
@@ -256,6 +257,9 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       const [row] = fileId === undefined ? [] : e.store.photoRows([fileId]);
       if (!row) throw new EidosError('NOT_FOUND', `no photo ${id} in the index.`);
       return toPhotoDetail(row);
+    },
+    async photoText({ id }) {
+      return photoTextById(requireEngine(), id);
     },
     async listModels() {
       const models = await listModels(modelContext);

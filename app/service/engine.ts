@@ -13,6 +13,7 @@ import { CORE_ML_BATCH } from '../models/coreml-copy.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import { ensureDataDir, indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
+import type { TextReader } from '../ocr/text-reader.ts';
 import { openIndex } from '../store/open.ts';
 import type { ArgsOf } from '../contract/api.ts';
 import type { ExplainResponse, LibraryMap, SearchResponse } from '../contract/types.ts';
@@ -48,6 +49,8 @@ export interface EngineOptions {
   inference?: Placement;
   /** Models to prefer after the settings' when the index holds none yet (a rebuild passes the old index's). */
   fallbackModels?: readonly string[];
+  /** Read the words in photos while indexing (default true; app/indexer/text-pass.ts). */
+  readText?: boolean;
 }
 
 export class Engine {
@@ -68,6 +71,9 @@ export class Engine {
   private mapping: Promise<unknown> = Promise.resolve();
   /** One encoder (worker thread, one onnxruntime session) per tower, each opened on first use. */
   private readonly towers = new Map<Tower, Promise<Encoder>>();
+  /** Reads the words in photos while indexing; its worker starts with the first photo to read. */
+  private textReader: Promise<TextReader> | undefined;
+  private readonly readText: boolean;
 
   private constructor(
     home: string,
@@ -77,8 +83,10 @@ export class Engine {
     provider: ProviderName | undefined,
     writeRefusal: EidosError | undefined,
     inference: Placement,
+    readText: boolean,
   ) {
     this.home = home;
+    this.readText = readText;
     this.inference = inference;
     this.writeRefusal = writeRefusal;
     this.store = store;
@@ -106,7 +114,16 @@ export class Engine {
       );
       const provider =
         options.provider ?? (settings.executionProvider === 'auto' ? undefined : settings.executionProvider);
-      return new Engine(options.home, store, model, dir, provider, writeRefusal, options.inference ?? 'worker');
+      return new Engine(
+        options.home,
+        store,
+        model,
+        dir,
+        provider,
+        writeRefusal,
+        options.inference ?? 'worker',
+        options.readText ?? true,
+      );
     } catch (error) {
       store.close();
       throw error;
@@ -144,6 +161,12 @@ export class Engine {
       (s) => s.provider === 'coreml' && !recordedPlacements(this.modelDir).some((p) => p.file === s.file),
     );
     if (unmeasured.length > 0) await measurePlacements(this.modelDir, unmeasured, this.model.coreMlFlags);
+  }
+
+  /** The text reader (app/ocr/choose-reader.ts), opened on first use. */
+  reader(): Promise<TextReader> {
+    this.textReader ??= import('../ocr/choose-reader.ts').then(({ openTextReader }) => openTextReader());
+    return this.textReader;
   }
 
   /** Both towers behind one face, each loaded only when a call needs it. */
@@ -219,6 +242,7 @@ export class Engine {
       },
       thumbnailsDir: this.thumbnailsDir,
       protected: this.protectedFolders,
+      ...(this.readText ? { text: await this.reader() } : {}),
       ...options,
     });
     // What a first search would otherwise compute (the concept prompts' vectors, the image prior) is
@@ -289,6 +313,7 @@ export class Engine {
 
   async close(): Promise<void> {
     for (const opened of this.towers.values()) await (await opened.catch(() => undefined))?.close();
+    await (await this.textReader?.catch(() => undefined))?.close();
     this.store.close();
   }
 }

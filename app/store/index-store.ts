@@ -16,6 +16,15 @@ import {
   readPriorState,
   writeImagePriors,
 } from './priors.ts';
+import {
+  contentsToRead,
+  countContentsToRead,
+  readPhotoText,
+  writePhotoTexts,
+  type ContentToRead,
+  type PhotoTextRecord,
+  type StoredPhotoText,
+} from './photo-text.ts';
 import { Sql } from './sql.ts';
 import { guarded } from './sqlite-errors.ts';
 import type {
@@ -149,7 +158,7 @@ export class IndexStore {
     return this.run((sql) => removeFiles(sql, fileIds));
   }
 
-  pruneOrphans(): { embeddings: number; priors: number } {
+  pruneOrphans(): { embeddings: number; priors: number; texts: number } {
     return this.run((sql) => pruneOrphans(sql));
   }
 
@@ -196,6 +205,24 @@ export class IndexStore {
           .pluck()
           .get(contentHash, modelId) !== undefined,
     );
+  }
+
+  // The words read in photos (photo-text.ts).
+
+  writePhotoTexts(records: readonly PhotoTextRecord[]): void {
+    this.run((sql) => writePhotoTexts(sql, records));
+  }
+
+  photoText(contentHash: string): StoredPhotoText | undefined {
+    return this.run((sql) => readPhotoText(sql, contentHash));
+  }
+
+  contentsToRead(reader: string, limit: number): ContentToRead[] {
+    return this.run((sql) => contentsToRead(sql, reader, limit));
+  }
+
+  countContentsToRead(reader: string): number {
+    return this.run((sql) => countContentsToRead(sql, reader));
   }
 
   // Reads for search.

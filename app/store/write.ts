@@ -191,12 +191,14 @@ export function replaceScanProblems(sql: Sql, problems: readonly ScanProblemReco
  * Deletes embeddings and priors no file refers to any more. Run it after a full index pass, not
  * between a deletion and the matching addition of a move, or the move would re-embed.
  */
-export function pruneOrphans(sql: Sql): { embeddings: number; priors: number } {
+export function pruneOrphans(sql: Sql): { embeddings: number; priors: number; texts: number } {
   const run = sql.db.transaction(() => {
     const orphan = 'content_hash NOT IN (SELECT content_hash FROM files WHERE content_hash IS NOT NULL)';
     const embeddings = sql.prepare(`DELETE FROM embeddings WHERE ${orphan}`).run().changes;
     const priors = sql.prepare(`DELETE FROM image_prior WHERE ${orphan}`).run().changes;
-    return { embeddings, priors };
+    // The words read in a photo go with its content, for every model alike.
+    const texts = sql.prepare(`DELETE FROM photo_text WHERE ${orphan}`).run().changes;
+    return { embeddings, priors, texts };
   });
   return run.immediate();
 }

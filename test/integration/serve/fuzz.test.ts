@@ -69,6 +69,7 @@ const validExample = (): Record<MethodName, Record<string, unknown>> => ({
   explain: { query: 'a red circle', features: 'concepts', k: 3 },
   map: { seed: 1 },
   photo: { id: photo },
+  photoText: { id: photo },
   listModels: {},
   fetchModel: { id: 'synthetic-tiny' },
   compareModels: { a: 'synthetic-tiny', b: 'synthetic-tiny', k: 3 },
