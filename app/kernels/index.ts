@@ -42,6 +42,16 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp'> {
     bytes: Uint8Array,
     maxPixelSize: number,
   ) => Promise<{ data: Uint8Array; width: number; height: number; fullWidth: number; fullHeight: number }>;
+  /** macOS builds only (native/src/vision): the Vision framework's text reader on libuv's pool, see app/ocr/vision-reader.ts. */
+  visionReadText?: (rgb: Uint8Array, width: number, height: number) => Promise<VisionLine[]>;
+}
+
+/** A line Vision read: quads are 8 numbers (top-left, top-right, bottom-right, bottom-left x, y), normalised, origin lower left. */
+export interface VisionLine {
+  text: string;
+  confidence: number;
+  quad: number[];
+  words: Array<{ text: string; confidence: number; quad: number[] }>;
 }
 
 function loadNative(): { binding?: NativeBinding; reason?: string } {
@@ -243,6 +253,11 @@ export function fileLocks(): FileLocks {
     },
     release: (id) => native.fileLockRelease(id),
   };
+}
+
+/** Vision's text reader from the macOS build of the addon; undefined elsewhere. */
+export function nativeVisionReadText(): NativeBinding['visionReadText'] {
+  return loaded().binding?.visionReadText;
 }
 
 /** ImageIO's decoder from the macOS build of the addon; undefined elsewhere. */

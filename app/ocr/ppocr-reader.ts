@@ -34,6 +34,8 @@ export interface ReaderSettings {
   flipThreshold: number;
   /** Longest line the recogniser takes, in multiples of its height (a longer one is squeezed). */
   maxAspect: number;
+  /** The narrowest input the recogniser gets, in pixels (shorter lines are padded): it was trained at 320. */
+  minRecognitionWidth: number;
   recognitionBatch: number;
 }
 
@@ -43,6 +45,7 @@ export const DEFAULT_READER_SETTINGS: ReaderSettings = {
   minLineConfidence: 0.5,
   flipThreshold: 0.9,
   maxAspect: 40,
+  minRecognitionWidth: 320,
   recognitionBatch: 8,
 };
 
@@ -147,8 +150,8 @@ export class PpOcrReader {
     const lines: RecognisedLine[] = new Array(quads.length);
     for (let start = 0; start < order.length; start += s.recognitionBatch) {
       const members = order.slice(start, start + s.recognitionBatch);
-      // At least 320 wide, as the recogniser was trained (3 × 48 × 320), and a multiple of 8 (its stride).
-      const stride = Math.max(320, Math.ceil(Math.max(...members.map((i) => widths[i]!)) / 8) * 8);
+      // A multiple of 8 (the recogniser's stride), and not narrower than minRecognitionWidth.
+      const stride = Math.max(s.minRecognitionWidth, Math.ceil(Math.max(...members.map((i) => widths[i]!)) / 8) * 8);
       const data = new Float32Array(members.length * 3 * REC_HEIGHT * stride);
       members.forEach((index, slot) =>
         writeLineCrop(image, quads[index]!, data, slot, stride, REC_HEIGHT, widths[index]!),

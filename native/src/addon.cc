@@ -20,6 +20,9 @@ void RegisterMetal(Napi::Env env, Napi::Object exports);
 #ifdef EIDOS_IMAGEIO
 void RegisterImageio(Napi::Env env, Napi::Object exports);
 #endif
+#ifdef EIDOS_VISION
+void RegisterVision(Napi::Env env, Napi::Object exports);
+#endif
 }  // namespace eidos
 
 namespace {
@@ -55,6 +58,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #endif
 #ifdef EIDOS_IMAGEIO
   eidos::RegisterImageio(env, exports);
+#endif
+#ifdef EIDOS_VISION
+  eidos::RegisterVision(env, exports);
 #endif
   exports.Set("status", Napi::Function::New(env, Status, "status"));
   exports.Set("setPortable", Napi::Function::New(env, SetPortable, "setPortable"));
