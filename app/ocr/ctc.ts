@@ -51,3 +51,28 @@ export function lineConfidence(line: DecodedLine): number {
   const read = line.chars.filter((c) => c.char !== ' ');
   return read.length === 0 ? 0 : read.reduce((sum, c) => sum + c.probability, 0) / read.length;
 }
+
+/**
+ * A space where the recogniser left one out: PP-OCR's Chinese–English recogniser often runs English words
+ * together ("BEWAREOF"), but the blank frames between them stay. Where two characters are further apart
+ * than `factor` times the line's median spacing (and at least `minFrames`), a space is put between them.
+ */
+export function spacesAtGaps(line: DecodedLine, factor: number, minFrames = 3): DecodedLine {
+  const chars = line.chars;
+  const gaps: number[] = [];
+  for (let i = 1; i < chars.length; i++)
+    if (chars[i]!.char !== ' ' && chars[i - 1]!.char !== ' ') gaps.push(chars[i]!.frame - chars[i - 1]!.frame);
+  if (gaps.length < 2 || !Number.isFinite(factor)) return line;
+  const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)]!;
+  const out: DecodedChar[] = [];
+  chars.forEach((c, i) => {
+    const previous = chars[i - 1];
+    if (previous && c.char !== ' ' && previous.char !== ' ') {
+      const gap = c.frame - previous.frame;
+      if (gap >= Math.max(minFrames, factor * median))
+        out.push({ char: ' ', frame: Math.floor((c.frame + previous.frame) / 2), probability: 1 });
+    }
+    out.push(c);
+  });
+  return { chars: out, frames: line.frames };
+}

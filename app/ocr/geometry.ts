@@ -17,7 +17,8 @@ export interface RotatedRect {
   uy: number;
 }
 
-const cross = (o: TextPoint, a: TextPoint, b: TextPoint): number => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+const cross = (o: TextPoint, a: TextPoint, b: TextPoint): number =>
+  (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
 
 /** Andrew's monotone chain; the hull counter-clockwise (in a y-up frame), no collinear points. */
 export function convexHull(points: readonly TextPoint[]): TextPoint[] {

@@ -57,7 +57,13 @@ export function openPortableReader(options: TextReaderOptions = {}): TextReader 
       const onMessage = (reply: TextWorkerReply): void => {
         started.off('message', onMessage);
         if (reply.kind === 'ready') resolve();
-        else reject(new EidosError('MODEL_INVALID', `the text reader did not start: ${'message' in reply ? reply.message : reply.kind}`));
+        else
+          reject(
+            new EidosError(
+              'MODEL_INVALID',
+              `the text reader did not start: ${'message' in reply ? reply.message : reply.kind}`,
+            ),
+          );
       };
       started.on('message', onMessage);
       started.once('error', reject);
@@ -81,7 +87,11 @@ export function openPortableReader(options: TextReaderOptions = {}): TextReader 
         // The sessions cannot be interrupted mid-run: end the thread; the next photo starts another.
         worker = undefined;
         void current.terminate();
-        reject(new EidosError('DECODE_FAILED', `${file}: reading its text took longer than ${timeoutMs / 1000} s.`, { file }));
+        reject(
+          new EidosError('DECODE_FAILED', `${file}: reading its text took longer than ${timeoutMs / 1000} s.`, {
+            file,
+          }),
+        );
       }, timeoutMs);
       const onMessage = (reply: TextWorkerReply): void => {
         if (!('id' in reply) || reply.id !== id) return;
@@ -124,10 +134,19 @@ export function openPortableReader(options: TextReaderOptions = {}): TextReader 
         file,
       );
       if (reply.kind !== 'result')
-        throw new EidosError('DECODE_FAILED', `${file}: its text could not be read: ${'message' in reply ? reply.message : reply.kind}`, {
-          file,
-        });
-      return { reader: PORTABLE_READER, width: pixels.displayedWidth, height: pixels.displayedHeight, lines: reply.lines };
+        throw new EidosError(
+          'DECODE_FAILED',
+          `${file}: its text could not be read: ${'message' in reply ? reply.message : reply.kind}`,
+          {
+            file,
+          },
+        );
+      return {
+        reader: PORTABLE_READER,
+        width: pixels.displayedWidth,
+        height: pixels.displayedHeight,
+        lines: reply.lines,
+      };
     },
     async close() {
       const running = worker;
@@ -137,4 +156,3 @@ export function openPortableReader(options: TextReaderOptions = {}): TextReader 
     },
   };
 }
-

@@ -34,9 +34,13 @@ export async function photoTextOfFile(engine: Engine, path: string): Promise<Fil
   try {
     bytes = await readFile(absolute);
   } catch (error) {
-    throw new EidosError('NOT_FOUND', `${absolute}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, {
-      file: absolute,
-    });
+    throw new EidosError(
+      'NOT_FOUND',
+      `${absolute}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      {
+        file: absolute,
+      },
+    );
   }
   const reader = await engine.reader();
   const { hashBytes } = await import('../library/content-hash.ts');

@@ -55,14 +55,28 @@ export function readPhotoText(sql: Sql, contentHash: string): StoredPhotoText | 
   const row = sql
     .prepare('SELECT reader, status, reason, lines, width, height, read_at FROM photo_text WHERE content_hash = ?')
     .get(contentHash) as
-    | { reader: string; status: 'read' | 'failed'; reason: string | null; lines: string; width: number; height: number; read_at: string }
+    | {
+        reader: string;
+        status: 'read' | 'failed';
+        reason: string | null;
+        lines: string;
+        width: number;
+        height: number;
+        read_at: string;
+      }
     | undefined;
   if (!row) return undefined;
-  if (row.status === 'failed') return { status: 'failed', reader: row.reader, reason: row.reason ?? '', readAt: row.read_at };
+  if (row.status === 'failed')
+    return { status: 'failed', reader: row.reader, reason: row.reason ?? '', readAt: row.read_at };
   return {
     status: 'read',
     readAt: row.read_at,
-    text: { reader: row.reader, width: row.width, height: row.height, lines: JSON.parse(row.lines) as RecognisedLine[] },
+    text: {
+      reader: row.reader,
+      width: row.width,
+      height: row.height,
+      lines: JSON.parse(row.lines) as RecognisedLine[],
+    },
   };
 }
 

@@ -7,7 +7,10 @@ function rotatedRectanglePoints(cx: number, cy: number, w: number, h: number, an
   const points = [];
   for (let u = -w / 2; u <= w / 2; u += 0.5)
     for (let v = -h / 2; v <= h / 2; v += 0.5)
-      points.push({ x: cx + u * Math.cos(angle) - v * Math.sin(angle), y: cy + u * Math.sin(angle) + v * Math.cos(angle) });
+      points.push({
+        x: cx + u * Math.cos(angle) - v * Math.sin(angle),
+        y: cy + u * Math.sin(angle) + v * Math.cos(angle),
+      });
   return points;
 }
 
@@ -44,7 +47,7 @@ describe('geometry of text boxes', () => {
     expect(quad[3]).toEqual({ x: 0, y: 7 });
   });
 
-  it('grows a box by area × ratio / perimeter on every side (the DB paper\'s unclip offset)', () => {
+  it("grows a box by area × ratio / perimeter on every side (the DB paper's unclip offset)", () => {
     // A 9 × 3 region of pixel centres covers 10 × 4 pixels: offset 10·4·1.5 / (2·14) = 15/7.
     const grown = unclip({ cx: 0, cy: 0, width: 9, height: 3, ux: 1, uy: 0 }, 1.5);
     expect(grown.width).toBeCloseTo(10 + 30 / 7, 9);

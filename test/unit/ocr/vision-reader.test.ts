@@ -50,7 +50,11 @@ describe.skipIf(vision === undefined)('the Vision text reader (macOS)', () => {
   });
 
   it('applies EXIF orientation first', async () => {
-    const stored = await sharp(await drawn()).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const stored = await sharp(await drawn())
+      .rotate(-90)
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
     const ours = await vision!.readPhoto('turned.jpg', stored);
     expect([ours.width, ours.height]).toEqual([900, 500]);
     expect(found(ours)).toEqual(WORDS);
