@@ -47,7 +47,7 @@ export const DEFAULT_READER_SETTINGS: ReaderSettings = {
   minLineConfidence: 0.5,
   flipThreshold: 0.9,
   maxAspect: 40,
-  spaceGapFactor: 2.5,
+  spaceGapFactor: 1.8,
   minRecognitionWidth: 96,
   recognitionBatch: 8,
 };
