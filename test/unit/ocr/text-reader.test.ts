@@ -202,6 +202,24 @@ describe('bad input', () => {
     LONG,
   );
 
+  it(
+    'a photo that takes longer than the limit: an error naming the file; the next photo starts a fresh worker',
+    async () => {
+      const hurried = openPortableReader({ timeoutMs: 1 });
+      try {
+        const receipt = readFileSync(join(TEXT_SET, RECEIPT.file));
+        const error = await hurried.readPhoto('/photos/slow.jpg', receipt).catch((e: unknown) => e);
+        expect((error as Error).message).toMatch(/\/photos\/slow\.jpg: reading its text took longer than/);
+        // The worker that was reading was ended; the next photo starts another (and times out the same way).
+        const again = await hurried.readPhoto('/photos/next.jpg', receipt).catch((e: unknown) => e);
+        expect((again as Error).message).toContain('/photos/next.jpg');
+      } finally {
+        await hurried.close();
+      }
+    },
+    LONG,
+  );
+
   it('an unreadable file: an error naming the file and the reason', async () => {
     const error = await read('/photos/broken.jpg', Buffer.from('this is not a JPEG')).catch((e: unknown) => e);
     // The decoder's own code (a photo format it does not recognise), with the file named.
