@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExplainResponse, IndexProgress, SearchResponse, Status } from '../../../app/contract/types.ts';
+import type { RecognisedText } from '../../../app/contract/photo-text.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 import { STRACE } from '../../helpers/traced.ts';
 import { classify, machOSlices, missingLibraries, unloadedLibraries } from '../../../scripts/macos/mac-binaries.ts';
@@ -23,6 +24,7 @@ const PHOTOS = 60;
 
 interface DriveResult {
   progress: IndexProgress;
+  text: RecognisedText | null;
   search: SearchResponse;
   explain: ExplainResponse;
   status: Status;
@@ -125,8 +127,8 @@ describe('the packaged desktop app, outside the checkout', () => {
 
   it('installs the model, indexes every photo, searches, explains and reports status', () => {
     expect(result.progress).toMatchObject({ state: 'done', done: PHOTOS, skipped: 0 });
-    // The words in every photo were read, by the text reader the release ships (none failed).
-    expect(result.progress.summary?.text).toEqual({ read: PHOTOS, failed: 0 });
+    // The photo's words were read by the text reader the release ships, at the photo's size.
+    expect(result.text).toMatchObject({ reader: 'ppocr-v4/1', width: 320, height: 240 });
     expect(result.status).toMatchObject({ photos: PHOTOS, ready: true, model: { id: 'synthetic-tiny' } });
     expect(result.search.results.length).toBeGreaterThan(0);
     expect(result.search.results[0]!.bits).toBeGreaterThan(0);
@@ -141,7 +143,9 @@ describe('the packaged desktop app, outside the checkout', () => {
     expect(touched.some((path) => path.startsWith(join(app, 'node_modules', 'onnxruntime-node')))).toBe(true);
     expect(touched).toContain(join(app, 'dist', 'workers', 'encoder-worker.js'));
     expect(touched).toContain(join(app, 'dist', 'workers', 'text-worker.js'));
-    expect(touched).toContain(join(app, 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_PP-OCRv4_rec_infer.onnx'));
+    expect(touched).toContain(
+      join(app, 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_PP-OCRv4_rec_infer.onnx'),
+    );
   });
 });
 

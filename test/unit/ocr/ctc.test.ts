@@ -44,14 +44,22 @@ describe('CTC decoding over a dictionary', () => {
     expect(line.words[1]!.quad[2]).toEqual({ x: 100, y: 10 });
   });
 
-  it('puts a space where two characters are much further apart than the line\'s usual spacing', () => {
+  it("puts a space where two characters are much further apart than the line's usual spacing", () => {
     // "ab" then "cab" with a 6-frame gap, where characters are otherwise 2 frames apart.
     const path = [1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 1, 0, 2];
     const decoded = ctcDecode(frames(path), path.length, classes);
     expect(decoded.chars.map((c) => c.char).join('')).toBe('abcab');
-    expect(spacesAtGaps(decoded, 2.5).chars.map((c) => c.char).join('')).toBe('ab cab');
+    expect(
+      spacesAtGaps(decoded, 2.5)
+        .chars.map((c) => c.char)
+        .join(''),
+    ).toBe('ab cab');
     // A gap below the factor, or no factor, leaves the line as read.
-    expect(spacesAtGaps(decoded, 4).chars.map((c) => c.char).join('')).toBe('abcab');
+    expect(
+      spacesAtGaps(decoded, 4)
+        .chars.map((c) => c.char)
+        .join(''),
+    ).toBe('abcab');
     expect(spacesAtGaps(decoded, Infinity)).toBe(decoded);
   });
 });
