@@ -35,12 +35,16 @@ async function runChild(home: string, folder: string, readText: boolean): Promis
     engine.addFolders([folder]);
     const { batchSize } = await engine.tower('vision');
     let textStarted: number | undefined;
+    let textEnded: number | undefined;
     const summary = await engine.index({
       onProgress: (p) => {
         if (p.phase === 'reading-text' && textStarted === undefined) textStarted = performance.now();
+        // The pass ends where the run finishes (before the engine computes the concept prompts and the prior).
+        if (p.phase === 'finishing' && textEnded === undefined) textEnded = performance.now();
       },
     });
-    const textSeconds = textStarted === undefined ? undefined : (performance.now() - textStarted) / 1000;
+    const textSeconds =
+      textStarted === undefined || textEnded === undefined ? undefined : (textEnded - textStarted) / 1000;
     const usage = process.resourceUsage();
     const report: TextChildReport = {
       summary,
