@@ -2,14 +2,14 @@
  * The floors of the code base (docs/architecture.md), checked on every `npm test`: an import that runs
  * back up a floor fails the build. From the bottom: the contract (API table, types, validation, errors,
  * query language) imports nothing else of Eidos; domain folders (library, image, encoders, store, search,
- * mi, explain, indexer, models, tokenizer, kernels, evaluation, alignment, map, duplicates, places, video) import the contract, util and each other,
+ * mi, explain, indexer, models, tokenizer, kernels, evaluation, alignment, map, duplicates, places, video, ocr) import the contract, util and each other,
  * never back up the few directions fixed below (generators under app/models, app/models under app/encoders,
  * app/search under app/evaluation); the one
  * application service (app/service) is the only thing the doors use; the doors (app/cli, app/server,
  * main) sit on top; the renderer sees only the contract.
  */
 const domain =
-  '^app/(library|image|video|encoders|store|search|mi|explain|indexer|models|tokenizer|kernels|workers|evaluation|alignment|map|duplicates|places)/';
+  '^app/(library|image|video|encoders|store|search|mi|explain|indexer|models|tokenizer|kernels|workers|evaluation|alignment|map|duplicates|places|ocr)/';
 const doors = '^(app/cli|app/server|main)/';
 
 module.exports = {

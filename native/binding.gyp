@@ -1,7 +1,8 @@
 # The eidos_native addon: portable C++ kernels everywhere (x86-64 baseline + AVX2/F16C variants chosen at
 # run time, so the binary runs on CPUs without AVX2), plus on macOS the Metal kernels (src/metal: the fused
 # search pass and the batch scores on the GPU), the ImageIO image decoder (src/imageio: HEIC through the
-# hardware HEVC decoder) and AVFoundation's video frames (src/video: app/video/avfoundation-decoder.ts).
+# hardware HEVC decoder), AVFoundation's video frames (src/video: app/video/avfoundation-decoder.ts) and the
+# Vision text reader (src/vision: the words in photos, issue 23).
 {
   "targets": [{
     "target_name": "eidos_native",
@@ -18,11 +19,11 @@
       ["OS=='mac'", {
         "sources": [
           "src/metal/metal_state.mm", "src/metal/metal_buffer.mm", "src/metal/metal_jobs.mm",
-          "src/imageio/imageio_decode.mm", "src/video/video_frames.mm"
+          "src/imageio/imageio_decode.mm", "src/video/video_frames.mm", "src/vision/vision_text.mm"
         ],
-        "defines": ["EIDOS_METAL", "EIDOS_IMAGEIO", "EIDOS_AVFOUNDATION"],
+        "defines": ["EIDOS_METAL", "EIDOS_IMAGEIO", "EIDOS_AVFOUNDATION", "EIDOS_VISION"],
         "include_dirs": ["<(INTERMEDIATE_DIR)"],
-        "link_settings": {"libraries": ["-framework Metal", "-framework Foundation", "-framework ImageIO", "-framework CoreGraphics", "-framework AVFoundation", "-framework CoreMedia"]},
+        "link_settings": {"libraries": ["-framework Metal", "-framework Foundation", "-framework ImageIO", "-framework CoreGraphics", "-framework AVFoundation", "-framework CoreMedia", "-framework Vision"]},
         "xcode_settings": {
           "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
           "CLANG_ENABLE_OBJC_ARC": "YES",

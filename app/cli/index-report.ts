@@ -46,6 +46,10 @@ export function printSummary(
   io.out(
     `indexed with ${model}: ${summary.encoded} embedded, ${summary.reused} reused, ${summary.unchanged} unchanged, ${summary.moved} moved, ${summary.deleted} removed, ${summary.skipped} skipped in ${summary.seconds.toFixed(1)} s`,
   );
+  if (summary.text)
+    io.out(
+      `  words read in ${summary.text.read} photo(s)${summary.text.failed > 0 ? `; ${summary.text.failed} could not be read ('eidos text <photo>' says why)` : ''}`,
+    );
   for (const problem of summary.problems.slice(0, 20)) io.out(`  not scanned: ${problem.reason}`);
   if (summary.skipped > 0) io.out("  run 'eidos status' to see skipped files and their reasons");
 }

@@ -1,3 +1,4 @@
+import type { RecognisedText } from './photo-text.ts';
 import type {
   Ack,
   ExplainResponse,
@@ -20,7 +21,6 @@ import type {
   Status,
 } from './types.ts';
 import type { DuplicatesReport, RestoreResult, TrashResult } from './duplicates.ts';
-import type { RecognisedText } from './photo-text.ts';
 import { PHOTO_ID_PATTERN } from './photo-id.ts';
 import {
   array,
@@ -215,7 +215,7 @@ export const contract = {
   ),
   photoText: method<RecognisedText | null>()(
     object({ id: photoId }),
-    "The words read in one photo, with their boxes in the displayed photo's pixels; null when none were read.",
+    'The words read in one photo (lines and words, each with its box in displayed-photo pixels and its confidence); null until they are read, or when they could not be.',
   ),
   listModels: method<ModelInfo[]>()(none, 'Models in the manifest, whether installed and which is active.'),
   fetchModel: method<ModelInfo>()(

@@ -216,6 +216,8 @@ export interface IndexProgress {
   etaSeconds?: number;
   /** Photos per second over the last few seconds. */
   rate?: number;
+  /** While the run reads the words in photos (after their vectors are written): photos read of how many. */
+  text?: { done: number; total: number; failed: number };
   /** When a run has ended (done or cancelled): what it did, as `eidos index` reports it. */
   summary?: IndexRunSummary;
   /**
@@ -236,6 +238,8 @@ export interface IndexRunSummary {
   /** Files or folders the scan could not read, with the reason. */
   problems: Array<{ path: string; reason: string }>;
   seconds: number;
+  /** The words read in photos during this run (issue 23): photos read, and photos whose text could not be read. */
+  text?: { read: number; failed: number };
 }
 
 /**

@@ -22,6 +22,8 @@ import { isVideoFile } from '../video/video-formats.ts';
 
 type Prepared = PreparedPhoto | PreparedVideo;
 import { etaSeconds, RateMeter, type PipelineProgress } from './progress.ts';
+import { readTextInPhotos } from './text-pass.ts';
+import type { TextReader } from '../ocr/text-reader.ts';
 import type { IndexRunSummary } from '../contract/types.ts';
 
 export interface IndexRunOptions {
@@ -38,6 +40,8 @@ export interface IndexRunOptions {
   readers?: number;
   /** The video decoders to use (tests); by default those found on this machine when the plan has a video. */
   videoDecoders?: VideoDecoders;
+  /** Reads the words in photos after their vectors are written (text-pass.ts); absent: no text is read. */
+  text?: TextReader;
 }
 
 /** What one run did: the contract's summary, which `eidos index` prints and the app shows. */
@@ -209,6 +213,19 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   }
   if (pending.length > 0) await writeBatch(pending);
 
+  let text: IndexSummary['text'];
+  if (options.text && !options.signal?.aborted) {
+    progress.phase = 'reading-text';
+    const read = await readTextInPhotos({
+      store,
+      reader: options.text,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (textProgress) => report({ ...progress, text: textProgress }),
+    });
+    progress.text = read;
+    text = { read: read.done - read.failed, failed: read.failed };
+  }
+
   progress.phase = 'finishing';
   report({ ...progress });
   // Vectors whose content no file holds any more; only after a full pass, since moves reuse them.
@@ -228,5 +245,6 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     skipped: progress.skipped,
     problems: plan.problems.map((p) => ({ path: p.path, reason: p.reason })),
     seconds: (performance.now() - started) / 1000,
+    ...(text ? { text } : {}),
   };
 }

@@ -1,6 +1,6 @@
 /** The pipeline's own progress (counts, a smoothed rate, the time left): the CLI prints it; the service turns it into the API's IndexProgress. */
 export interface PipelineProgress {
-  phase: 'scanning' | 'indexing' | 'finishing' | 'done';
+  phase: 'scanning' | 'indexing' | 'reading-text' | 'finishing' | 'done';
   /** Files that need reading in this run (new or changed). */
   total: number;
   done: number;
@@ -14,6 +14,8 @@ export interface PipelineProgress {
   etaSeconds: number | undefined;
   /** The file read last, for display. */
   current?: string;
+  /** The text pass (text-pass.ts): photos whose words were read in this run, of how many. */
+  text?: { done: number; total: number; failed: number };
 }
 
 /** Rate over a sliding window, so a slow start or a pause does not distort the ETA for long. */

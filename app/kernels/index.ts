@@ -53,6 +53,8 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp' | 'umapLayout' | 'umap
     width: number,
     height: number,
   ) => Promise<{ rgb: Buffer; timeSeconds: number } | null>;
+  /** macOS builds only (native/src/vision): the Vision framework's text reader on libuv's pool, see app/ocr/vision-reader.ts. */
+  visionReadText?: (rgb: Uint8Array, width: number, height: number) => Promise<VisionLine[]>;
 }
 
 /** What AVFoundation says of a video (native/src/video/video_frames.mm). */
@@ -64,6 +66,14 @@ export interface NativeVideoFacts {
   rotation: 0 | 90 | 180 | 270;
   codec: string;
   takenAt?: string;
+}
+
+/** A line Vision read: quads are 8 numbers (top-left, top-right, bottom-right, bottom-left x, y), normalised, origin lower left. */
+export interface VisionLine {
+  text: string;
+  confidence: number;
+  quad: number[];
+  words: Array<{ text: string; confidence: number; quad: number[] }>;
 }
 
 type UmapArguments = [
@@ -288,6 +298,11 @@ export function fileLocks(): FileLocks {
     },
     release: (id) => native.fileLockRelease(id),
   };
+}
+
+/** Vision's text reader from the macOS build of the addon; undefined elsewhere. */
+export function nativeVisionReadText(): NativeBinding['visionReadText'] {
+  return loaded().binding?.visionReadText;
 }
 
 /** ImageIO's decoder from the macOS build of the addon; undefined elsewhere. */

@@ -19,6 +19,7 @@ import { ensureDataDir, indexPath, modelsDir, thumbnailsDir } from '../paths.ts'
 import { assertIndexSound } from '../store/health.ts';
 import type { ApiEvent, ApiHandlers } from '../contract/api.ts';
 import { toPhotoDetail } from '../search/results.ts';
+import { photoTextById } from './photo-text.ts';
 import { compareModels } from './compare-models.ts';
 import { ModelSwitcher, pendingSwitch, vectorUse } from './model-switch.ts';
 import { findLibraryDuplicates } from './duplicates.ts';
@@ -293,11 +294,7 @@ export async function createEngineHandlers(dataDir: string): Promise<ApiHandlers
       return requireEngine().store.placeNamesStarting(prefix ?? '', 50);
     },
     async photoText({ id }) {
-      const e = requireEngine();
-      const fileId = fileIdOf(id);
-      const [row] = fileId === undefined ? [] : e.store.photoRows([fileId]);
-      if (!row) throw new EidosError('NOT_FOUND', `no photo ${id} in the index.`);
-      return (row.contentHash !== null ? e.store.recognisedText(row.contentHash) : undefined) ?? null;
+      return photoTextById(requireEngine(), id);
     },
     async listModels() {
       const models = await listModels(modelContext);

@@ -13,6 +13,7 @@ import { CORE_ML_BATCH } from '../models/coreml-copy.ts';
 import type { ModelSpec } from '../models/manifest-types.ts';
 import { ensureDataDir, indexPath, modelsDir, thumbnailsDir } from '../paths.ts';
 import type { IndexStore } from '../store/index-store.ts';
+import type { TextReader } from '../ocr/text-reader.ts';
 import { openIndex } from '../store/open.ts';
 import { fillPlaceNames } from './place-names.ts';
 import type { ArgsOf } from '../contract/api.ts';
@@ -50,6 +51,8 @@ export interface EngineOptions {
   inference?: Placement;
   /** Models to prefer after the settings' when the index holds none yet (a rebuild passes the old index's). */
   fallbackModels?: readonly string[];
+  /** Read the words in photos while indexing (default true; app/indexer/text-pass.ts). */
+  readText?: boolean;
 }
 
 export class Engine {
@@ -72,6 +75,9 @@ export class Engine {
   readonly mapJob = new MapLayoutJob();
   /** One encoder (worker thread, one onnxruntime session) per tower, each opened on first use. */
   private readonly towers = new Map<Tower, Promise<Encoder>>();
+  /** Reads the words in photos while indexing; its worker starts with the first photo to read. */
+  private textReader: Promise<TextReader> | undefined;
+  private readonly readText: boolean;
 
   private constructor(
     home: string,
@@ -81,10 +87,12 @@ export class Engine {
     provider: ProviderName | undefined,
     writeRefusal: EidosError | undefined,
     inference: Placement,
+    readText: boolean,
     /** False for an engine made by `beside`: the index is the other engine's to close (until `handIndexTo`). */
     private ownsStore = true,
   ) {
     this.home = home;
+    this.readText = readText;
     this.inference = inference;
     this.writeRefusal = writeRefusal;
     this.store = store;
@@ -112,7 +120,16 @@ export class Engine {
       );
       const provider =
         options.provider ?? (settings.executionProvider === 'auto' ? undefined : settings.executionProvider);
-      return new Engine(options.home, store, model, dir, provider, writeRefusal, options.inference ?? 'worker');
+      return new Engine(
+        options.home,
+        store,
+        model,
+        dir,
+        provider,
+        writeRefusal,
+        options.inference ?? 'worker',
+        options.readText ?? true,
+      );
     } catch (error) {
       store.close();
       throw error;
@@ -125,7 +142,17 @@ export class Engine {
    */
   beside(modelId: string): Engine {
     const { model, dir } = chooseModel([modelId], { modelsDir: modelsDir(this.home) });
-    return new Engine(this.home, this.store, model, dir, this.provider, this.writeRefusal, this.inference, false);
+    return new Engine(
+      this.home,
+      this.store,
+      model,
+      dir,
+      this.provider,
+      this.writeRefusal,
+      this.inference,
+      this.readText,
+      false,
+    );
   }
 
   /** Makes `next` (made by `beside`) the one that closes the index: this engine then closes only its towers. */
@@ -167,6 +194,12 @@ export class Engine {
       (s) => s.provider === 'coreml' && !recordedPlacements(this.modelDir).some((p) => p.file === s.file),
     );
     if (unmeasured.length > 0) await measurePlacements(this.modelDir, unmeasured, this.model.coreMlFlags);
+  }
+
+  /** The text reader (app/ocr/choose-reader.ts), opened on first use. */
+  reader(): Promise<TextReader> {
+    this.textReader ??= import('../ocr/choose-reader.ts').then(({ openTextReader }) => openTextReader());
+    return this.textReader;
   }
 
   /** Both towers behind one face, each loaded only when a call needs it. */
@@ -242,6 +275,7 @@ export class Engine {
       },
       thumbnailsDir: this.thumbnailsDir,
       protected: this.protectedFolders,
+      ...(this.readText ? { text: await this.reader() } : {}),
       ...options,
     });
     // What a first search would otherwise compute (the concept prompts' vectors, the image prior) is
@@ -314,6 +348,7 @@ export class Engine {
 
   async close(): Promise<void> {
     for (const opened of this.towers.values()) await (await opened.catch(() => undefined))?.close();
+    await (await this.textReader?.catch(() => undefined))?.close();
     if (this.ownsStore) this.store.close();
   }
 }

@@ -107,5 +107,6 @@ function fromPipeline(p: PipelineProgress): IndexProgress {
     rate: p.rate,
     ...(p.current ? { current: p.current } : {}),
     ...(p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : {}),
+    ...(p.text ? { text: p.text } : {}),
   };
 }

@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { RecognisedText } from '../contract/photo-text.ts';
 import { EidosError } from '../contract/errors.ts';
 import { isWithin } from '../util/path-containment.ts';
 import { pathKey, type FilePath } from '../util/file-path.ts';
@@ -26,8 +25,17 @@ import {
   readPriorState,
   writeImagePriors,
 } from './priors.ts';
+import {
+  contentsToRead,
+  countContentsToRead,
+  readPhotoText,
+  writePhotoTexts,
+  type ContentToRead,
+  type PhotoTextRecord,
+  type StoredPhotoText,
+} from './photo-text.ts';
 import { Sql } from './sql.ts';
-import { photosWithText, recognisedText, type TextHit } from './text-index.ts';
+import { photosWithText, type TextHit } from './text-index.ts';
 import { guarded } from './sqlite-errors.ts';
 import type {
   Batch,
@@ -155,11 +163,6 @@ export class IndexStore {
     return this.run((sql) => photosWithText(sql, needle));
   }
 
-  /** The text read in a photo, by content hash; undefined when none was read. */
-  recognisedText(contentHash: string): RecognisedText | undefined {
-    return this.run((sql) => recognisedText(sql, contentHash));
-  }
-
   // Writes (see write.ts).
 
   writeBatch(batch: Batch): BatchResult {
@@ -174,7 +177,7 @@ export class IndexStore {
     return this.run((sql) => removeFiles(sql, fileIds));
   }
 
-  pruneOrphans(): { embeddings: number; priors: number } {
+  pruneOrphans(): { embeddings: number; priors: number; texts: number } {
     return this.run((sql) => pruneOrphans(sql));
   }
 
@@ -217,6 +220,24 @@ export class IndexStore {
     return this.run(
       (sql) => sql.prepare(hasVectorsSql).pluck().get(contentHash, modelId, contentHash, modelId) !== undefined,
     );
+  }
+
+  // The words read in photos (photo-text.ts).
+
+  writePhotoTexts(records: readonly PhotoTextRecord[]): void {
+    this.run((sql) => writePhotoTexts(sql, records));
+  }
+
+  photoText(contentHash: string): StoredPhotoText | undefined {
+    return this.run((sql) => readPhotoText(sql, contentHash));
+  }
+
+  contentsToRead(reader: string, limit: number): ContentToRead[] {
+    return this.run((sql) => contentsToRead(sql, reader, limit));
+  }
+
+  countContentsToRead(reader: string): number {
+    return this.run((sql) => countContentsToRead(sql, reader));
   }
 
   // Reads for search.

@@ -1,9 +1,8 @@
 /**
  * Reading the words in photos (photo_text and its FTS5 index, app/store/migrations.ts): which photos'
- * text contains a string, and a photo's recognised text. The reader side writes photo_text; the
+ * text contains a string (a photo's own text is read by photo-text.ts). The reader side writes photo_text; the
  * triggers keep `photo_text_fts` in step, so this file only reads.
  */
-import type { RecognisedLine, RecognisedText } from '../contract/photo-text.ts';
 import type { Sql } from './sql.ts';
 
 /** A photo whose text the index holds, by content hash, with the text as the reader wrote it. */
@@ -32,21 +31,4 @@ export function photosWithText(sql: Sql, needle: string): TextHit[] {
        WHERE photo_text_fts MATCH ? AND p.status = 'read'`,
     )
     .all(phrase) as TextHit[];
-}
-
-interface PhotoTextRow {
-  reader: string;
-  status: 'read' | 'failed';
-  lines: string;
-  width: number;
-  height: number;
-}
-
-/** The text read in one photo, or undefined when it was not read (yet) or reading failed. */
-export function recognisedText(sql: Sql, contentHash: string): RecognisedText | undefined {
-  const row = sql
-    .prepare('SELECT reader, status, lines, width, height FROM photo_text WHERE content_hash = ?')
-    .get(contentHash) as PhotoTextRow | undefined;
-  if (!row || row.status !== 'read') return undefined;
-  return { reader: row.reader, width: row.width, height: row.height, lines: JSON.parse(row.lines) as RecognisedLine[] };
 }

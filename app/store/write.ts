@@ -237,7 +237,7 @@ export function replaceScanProblems(sql: Sql, problems: readonly ScanProblemReco
  * Deletes embeddings and priors no file refers to any more. Run it after a full index pass, not
  * between a deletion and the matching addition of a move, or the move would re-embed.
  */
-export function pruneOrphans(sql: Sql): { embeddings: number; priors: number } {
+export function pruneOrphans(sql: Sql): { embeddings: number; priors: number; texts: number } {
   const run = sql.db.transaction(() => {
     const held = 'content_hash IN (SELECT content_hash FROM files WHERE content_hash IS NOT NULL)';
     sql.prepare(`DELETE FROM videos WHERE NOT ${held}`).run();
@@ -246,7 +246,9 @@ export function pruneOrphans(sql: Sql): { embeddings: number; priors: number } {
     const orphan = `NOT ${held} AND content_hash NOT IN (SELECT ${momentKeySql('content_hash', 'time_ms')} FROM video_moments)`;
     const embeddings = sql.prepare(`DELETE FROM embeddings WHERE ${orphan}`).run().changes;
     const priors = sql.prepare(`DELETE FROM image_prior WHERE ${orphan}`).run().changes;
-    return { embeddings, priors };
+    // The words read in a photo go with its content, for every model alike.
+    const texts = sql.prepare(`DELETE FROM photo_text WHERE ${orphan}`).run().changes;
+    return { embeddings, priors, texts };
   });
   return run.immediate();
 }

@@ -10,6 +10,7 @@ export const WORKER_SOURCES = {
   'encoder-worker': '../encoders/encoder-worker.ts',
   'heif-worker': '../image/heif-worker.ts',
   'map-worker': '../map/map-worker.ts',
+  'text-worker': '../ocr/text-worker.ts',
   // Not a thread: a child process (childScript below), bundled the same way.
   'session-probe': '../encoders/session-probe.ts',
 } as const;

@@ -25,6 +25,9 @@ void RegisterImageio(Napi::Env env, Napi::Object exports);
 #ifdef EIDOS_AVFOUNDATION
 void RegisterVideoFrames(Napi::Env env, Napi::Object exports);
 #endif
+#ifdef EIDOS_VISION
+void RegisterVision(Napi::Env env, Napi::Object exports);
+#endif
 }  // namespace eidos
 
 namespace {
@@ -65,6 +68,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #endif
 #ifdef EIDOS_AVFOUNDATION
   eidos::RegisterVideoFrames(env, exports);
+#endif
+#ifdef EIDOS_VISION
+  eidos::RegisterVision(env, exports);
 #endif
   exports.Set("status", Napi::Function::New(env, Status, "status"));
   exports.Set("setPortable", Napi::Function::New(env, SetPortable, "setPortable"));

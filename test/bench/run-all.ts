@@ -18,6 +18,8 @@ const BENCHES: Array<{ name: string; args?: string[] }> = [
   { name: 'preprocess' },
   { name: 'encoders' },
   { name: 'index' },
+  { name: 'text-reading' },
+  { name: 'text-index' },
   { name: 'search' },
   { name: 'search-e2e', args: ['--expose-gc'] },
   { name: 'explain' },

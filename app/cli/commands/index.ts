@@ -23,6 +23,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./explain-command.ts')).explainCommand,
   },
   {
+    path: ['text'],
+    summary: 'Print the words read in a photo (from the index, or read now), line by line; --words for boxes.',
+    load: async () => (await import('./text-command.ts')).textCommand,
+  },
+  {
     path: ['map'],
     summary: 'The map of the library: photos laid out in 2-D by the model, regions named by concepts (--png, --json).',
     load: async () => (await import('./map-command.ts')).mapCommand,

