@@ -206,7 +206,7 @@ let loaded: TownTable | undefined;
 /** The table, from the built file when it is there and of this gazetteer, else derived from the gazetteer. */
 export function townTable(): TownTable {
   if (loaded) return loaded;
-  const version = gazetteerVersion();
+  const version = gazetteerVersion(resourceRoot());
   const file = townTableFile();
   if (existsSync(file)) {
     const table = decodeTownTable(readFileSync(file), file);

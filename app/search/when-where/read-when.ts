@@ -143,11 +143,13 @@ export function easterSunday(y: number): { month: number; day: number } {
 }
 
 /** Lower-cased words with apostrophes kept ("new year's eve"), punctuation at their ends dropped. */
-export const normalWord = (w: string) =>
-  w
-    .toLowerCase()
-    .replace(/[’‘]/g, "'")
-    .replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, '');
+export const normalWord = (w: string) => {
+  const low = w.toLowerCase();
+  // ASCII words (nearly all) trim with an ASCII class: the same result, without compiling the Unicode
+  // one (≈ 2 ms of a first search).
+  if (/^[\x20-\x7e]*$/.test(low)) return low.replace(/^[^a-z0-9']+|[^a-z0-9']+$/g, '');
+  return low.replace(/[’‘]/g, "'").replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, '');
+};
 
 function year(word: string | undefined, now: Date): number | undefined {
   if (word === undefined || !/^(19|20)\d\d$/.test(word)) return undefined;

