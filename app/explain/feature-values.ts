@@ -8,7 +8,7 @@
 import { EidosError } from '../contract/errors.ts';
 import type { EmbeddingMatrix, Kernels } from '../kernels/contract.ts';
 import { allocateMatrix } from '../kernels/matrix.ts';
-import type { ExplainFeatures, ExtraFeature } from './types.ts';
+import type { ConceptScores, ExplainFeatures, ExtraFeature } from './types.ts';
 
 export interface FeatureValues {
   values: Float32Array;
@@ -46,16 +46,55 @@ function mainFeatureValues(
   features: ExplainFeatures,
   kernels: Pick<Kernels, 'scores' | 'f16ToF32'>,
 ): FeatureValues {
-  const candidates = gatherRows(matrix, rows);
   if (features.kind === 'concepts') {
-    const { names, embeddings } = features;
+    const { names, embeddings, scored } = features;
+    const reused = scored && names.length > 0 ? fromScored(scored, rows, names.length) : undefined;
     return {
-      values: kernels.scores(candidates, unitRows(embeddings, names, matrix.d), names.length),
+      values: reused ?? conceptScores(matrix, rows, names, embeddings, kernels),
       featureCount: names.length,
       name: (f) => names[f]!,
     };
   }
+  const candidates = gatherRows(matrix, rows);
   return { values: transposeToF32(candidates, kernels), featureCount: matrix.d, name: (f) => `dim ${f}` };
+}
+
+/** cos(row, concept) for the given library rows and every concept: C×M, concept-major (ONE native `scores` call). */
+export function conceptScores(
+  matrix: EmbeddingMatrix,
+  rows: Uint32Array,
+  names: string[],
+  embeddings: Float32Array,
+  kernels: Pick<Kernels, 'scores'>,
+): Float32Array {
+  return kernels.scores(gatherRows(matrix, rows), unitRows(embeddings, names, matrix.d), names.length);
+}
+
+/** The sample's C×M values copied out of scores computed earlier, or undefined when a row is missing there. */
+function fromScored(scored: ConceptScores, rows: Uint32Array, conceptCount: number): Float32Array | undefined {
+  const r = scored.rows.length;
+  if (scored.values.length !== conceptCount * r) return undefined;
+  const at = new Uint32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const position = lowerBound(scored.rows, rows[i]!);
+    if (position === r || scored.rows[position] !== rows[i]) return undefined;
+    at[i] = position;
+  }
+  const m = rows.length;
+  const out = new Float32Array(conceptCount * m);
+  for (let c = 0; c < conceptCount; c++) for (let i = 0; i < m; i++) out[c * m + i] = scored.values[c * r + at[i]!]!;
+  return out;
+}
+
+function lowerBound(sorted: Uint32Array, value: number): number {
+  let lo = 0,
+    hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The candidate rows as a matrix of their own, same dtype (the kernels then read only M rows, not N). */

@@ -7,9 +7,19 @@ import type { SelectionCriterion } from '../mi/select-features.ts';
 
 export type ExplainFeatures =
   /** Cosine of each photo with each concept prompt: `embeddings` is C×d, row c the prompt of `names[c]`. */
-  | { kind: 'concepts'; names: string[]; embeddings: Float32Array }
+  | { kind: 'concepts'; names: string[]; embeddings: Float32Array; scored?: ConceptScores }
   /** The raw embedding dimensions of the matrix. */
   | { kind: 'dims' };
+
+/**
+ * Concept scores computed once for rows that several explanations share (the map's regions): C×R, row-major
+ * by concept, `values[c·R + r]` = cos(library row `rows[r]`, concept c); `rows` ascending. A sample row not
+ * in `rows` is scored afresh.
+ */
+export interface ConceptScores {
+  rows: Uint32Array;
+  values: Float32Array;
+}
 
 /**
  * How `rowScores` relate to the model's logits s(q,i) = τ·cos(e_q, e_i):

@@ -3,9 +3,15 @@
  * the region, chosen by the same selection as "why these results" (app/explain: equal-frequency bins,
  * Miller–Madow MI, greedy CMIM, stopping at the first pick that is not significant). A region plays the
  * part of a query's top results: its photos are labelled Y = 1 and a seeded sample of the rest Y = 0.
+ * The regions' samples overlap (the background draws are alike), so the concept scores of all their rows
+ * are computed in one pass and every region's explanation reads its rows from there.
  */
 import { explainRanking } from '../explain/explain.ts';
+import { conceptScores } from '../explain/feature-values.ts';
+import { labelledSample } from '../explain/labelled-sample.ts';
+import type { ConceptScores } from '../explain/types.ts';
 import type { EmbeddingMatrix, Kernels } from '../kernels/contract.ts';
+import { kernels as defaultKernels } from '../kernels/index.ts';
 import { mulberry32 } from '../util/mulberry32.ts';
 
 export interface RegionConcept {
@@ -42,19 +48,40 @@ export function labelRegions(
 ): RegionConcept[][] {
   const sizes = new Uint32Array(regionCount);
   for (const region of assignment) sizes[region]!++;
-  return Array.from({ length: regionCount }, (_, region) => {
-    const size = sizes[region]!;
-    if (size < MIN_REGION || size >= matrix.n) return [];
-    // Members score 1 + u (u uniform, seeded) and the rest 0, so the top-k is a uniform sample of the region.
+  const labelled = (size: number): boolean => size >= MIN_REGION && size < matrix.n;
+  // Members score 1 + u (u uniform, seeded) and the rest 0, so the top-k is a uniform sample of the region.
+  const regionScores = (region: number): Float32Array => {
     const random = mulberry32(seed + region);
-    const scores = Float32Array.from(assignment, (r) => (r === region ? 1 + random() : 0));
+    return Float32Array.from(assignment, (r) => (r === region ? 1 + random() : 0));
+  };
+  const positives = (region: number): number => Math.min(sizes[region]!, MAX_POSITIVES);
+  const scored = sharedScores(
+    matrix,
+    concepts,
+    (visit) => {
+      for (let region = 0; region < regionCount; region++) {
+        if (!labelled(sizes[region]!)) continue;
+        const sample = labelledSample(
+          regionScores(region),
+          positives(region),
+          BACKGROUND,
+          seed,
+          kernels ?? defaultKernels,
+        );
+        visit(sample.rows);
+      }
+    },
+    kernels ?? defaultKernels,
+  );
+  return Array.from({ length: regionCount }, (_, region) => {
+    if (!labelled(sizes[region]!)) return [];
     const result = explainRanking(
       {
         matrix,
-        rowScores: scores,
+        rowScores: regionScores(region),
         scoreKind: 'cosine',
-        features: { kind: 'concepts', names: concepts.names, embeddings: concepts.embeddings },
-        k: Math.min(size, MAX_POSITIVES),
+        features: { kind: 'concepts', names: concepts.names, embeddings: concepts.embeddings, scored },
+        k: positives(region),
         background: BACKGROUND,
         maxFeatures: MAX_CONCEPTS,
         tau,
@@ -65,4 +92,18 @@ export function labelRegions(
     // A concept rarer in the region than elsewhere says what the region is not: not a name for it.
     return result.selected.filter((f) => f.direction === 'higher').map((f) => ({ name: f.name, bits: f.gainBits }));
   });
+}
+
+/** The concept scores of every row some region's sample holds (the same samples explainRanking draws), once. */
+function sharedScores(
+  matrix: EmbeddingMatrix,
+  concepts: Concepts,
+  samples: (visit: (rows: Uint32Array) => void) => void,
+  kernels: Pick<Kernels, 'scores'>,
+): ConceptScores | undefined {
+  const used = new Uint8Array(matrix.n);
+  samples((rows) => rows.forEach((row) => (used[row] = 1)));
+  const rows = Uint32Array.from(used.keys()).filter((row) => used[row] === 1);
+  if (rows.length === 0) return undefined;
+  return { rows, values: conceptScores(matrix, rows, concepts.names, concepts.embeddings, kernels) };
 }
