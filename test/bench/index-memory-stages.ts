@@ -24,7 +24,8 @@ const GENERATE = {
 /** VmRSS and VmHWM of this process, in MB. */
 function memory(): string {
   const status = readFileSync('/proc/self/status', 'utf8');
-  const mb = (key: string): number => Number(/(\d+) kB/.exec(status.split('\n').find((l) => l.startsWith(key))!)![1]) / 1000;
+  const mb = (key: string): number =>
+    Number(/(\d+) kB/.exec(status.split('\n').find((l) => l.startsWith(key))!)![1]) / 1000;
   return `rss ${mb('VmRSS').toFixed(0).padStart(5)} MB   peak ${mb('VmHWM').toFixed(0).padStart(5)} MB`;
 }
 
@@ -59,7 +60,9 @@ async function main(): Promise<void> {
     for (const oneShot of [false, true]) {
       const home = mkdtempSync(join(scratch, 'home-'));
       symlinkSync(modelsDir, join(home, 'models'));
-      console.log(`${id}, ${photos} photos, ${oneShot ? 'one-shot (vision released before the prior)' : 'both towers kept'}:`);
+      console.log(
+        `${id}, ${photos} photos, ${oneShot ? 'one-shot (vision released before the prior)' : 'both towers kept'}:`,
+      );
       const args = [join(REPO, 'bin/run-ts.js'), import.meta.filename, '--child', home, library, String(oneShot)];
       process.stdout.write(execFileSync(process.execPath, args, { encoding: 'utf8' }));
     }
