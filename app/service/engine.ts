@@ -20,7 +20,6 @@ import { mapOfLibrary } from './library-map.ts';
 import { MapLayoutJob, type MapProgressListener } from './map-job.ts';
 import { explainQuery } from './explain-query.ts';
 import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
-import { conceptBank } from '../search/concept-bank.ts';
 import { chooseModel } from './active-model.ts';
 import { measurePlacements, recordedPlacements } from './session-placement.ts';
 import { readSettings } from './settings.ts';
@@ -158,16 +157,6 @@ export class Engine {
     return opened;
   }
 
-  /**
-   * Embeds the concept prompts the index does not hold yet for this model (stored there, where the prior
-   * and the explanation read them) and closes the text tower: a one-shot index then loads the vision
-   * tower into a process that holds no other model.
-   */
-  private async embedConceptsAlone(): Promise<void> {
-    await conceptBank(this.store, this.model.id, async (texts) => (await this.tower('text')).embedTexts(texts));
-    await this.releaseTower('text');
-  }
-
   /** Closes one tower's encoder (its worker and sessions), if it is open; the next call that needs it opens it again. */
   private async releaseTower(name: Tower): Promise<void> {
     const opened = this.towers.get(name);
@@ -246,10 +235,10 @@ export class Engine {
       onProgress?: (p: PipelineProgress) => void;
       signal?: AbortSignal;
       /**
-       * A one-shot run (`eidos index` without --watch) never holds both models at once (its peak memory):
-       * the prior's concept prompts are embedded first (once per model; the index keeps them) and the text
-       * tower closed before the vision tower loads, which is closed in turn once the photos are embedded.
-       * A long-running engine leaves it unset: it keeps both towers for the next change in a live folder.
+       * A one-shot run (`eidos index` without --watch): the vision tower is released once the photos are
+       * embedded, before the text tower loads for the prior's concept prompts, so the run never holds
+       * both models at once (its peak memory). A long-running engine leaves it unset: it keeps both
+       * towers for the next change in a live folder.
        */
       oneShot?: boolean;
     } = {},
@@ -259,7 +248,6 @@ export class Engine {
       throw new EidosError('BAD_ARGUMENT', "the library has no folders yet: run 'eidos index <folder>'.");
     // Loaded when first used: the decoders (sharp, libheif, exifr) and the file watcher are not what a search needs.
     const { indexLibrary } = await import('../indexer/pipeline.ts');
-    if (options.oneShot) await this.embedConceptsAlone();
     const summary = await indexLibrary({
       store: this.store,
       model: this.model,
