@@ -185,6 +185,14 @@ export class Engine {
     return opened;
   }
 
+  /** Closes one tower's encoder (its worker and sessions), if it is open; the next call that needs it opens it again. */
+  private async releaseTower(name: Tower): Promise<void> {
+    const opened = this.towers.get(name);
+    if (opened === undefined) return;
+    this.towers.delete(name);
+    await (await opened.catch(() => undefined))?.close();
+  }
+
   /**
    * A Core ML session's placement is measured once per graph file (in a child process, in the background)
    * so Settings and `eidos models list` can say what Core ML took without `eidos doctor`.
@@ -257,7 +265,17 @@ export class Engine {
   }
 
   async index(
-    options: { onProgress?: (p: PipelineProgress) => void; signal?: AbortSignal } = {},
+    options: {
+      onProgress?: (p: PipelineProgress) => void;
+      signal?: AbortSignal;
+      /**
+       * A one-shot run (`eidos index` without --watch): the vision tower is released once the photos are
+       * embedded, before the text tower loads for the prior's concept prompts, so the run never holds
+       * both models at once (its peak memory). A long-running engine leaves it unset: it keeps both
+       * towers for the next change in a live folder.
+       */
+      oneShot?: boolean;
+    } = {},
   ): Promise<IndexSummary> {
     this.assertWritable();
     if (this.folders().length === 0)
@@ -276,8 +294,10 @@ export class Engine {
       thumbnailsDir: this.thumbnailsDir,
       protected: this.protectedFolders,
       ...(this.readText ? { text: await this.reader() } : {}),
-      ...options,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
+    if (options.oneShot) await this.releaseTower('vision');
     // What a first search would otherwise compute (the concept prompts' vectors, the image prior) is
     // computed now and kept with the index, so the first query after a start is as fast as any other.
     await this.searcher.ready().catch((error: unknown) => {

@@ -47,7 +47,8 @@ async function runChild(home: string, folder: string): Promise<void> {
   try {
     engine.addFolders([folder]);
     const { batchSize } = await engine.tower('vision');
-    const summary = await engine.index();
+    // As `eidos index` runs it (app/cli/commands/index-command.ts): one shot, the vision tower released before the prior.
+    const summary = await engine.index({ oneShot: true });
     // maxRSS is in kilobytes, CPU times in microseconds (libuv's getrusage).
     const usage = process.resourceUsage();
     const report: ChildReport = {

@@ -72,6 +72,8 @@ export const indexCommand: Command = {
         engine.addFolders(wanted);
         const report = progressReporter(args, io);
         const summary = await engine.index({
+          // Without --watch nothing embeds a photo after this run: the vision tower goes before the text tower loads.
+          oneShot: !args.values.watch,
           onProgress: (p) =>
             report({ ...p, stage: p.phase === 'scanning' ? 'scanning' : p.phase === 'done' ? 'done' : 'indexing' }),
         });

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Io } from '../../../app/cli/command.ts';
+import { indexCommand } from '../../../app/cli/commands/index-command.ts';
+import { Encoder, type EncoderOptions } from '../../../app/encoders/encoder.ts';
+import { fetchModel } from '../../../app/models/fetch-model.ts';
+import { modelsDir } from '../../../app/paths.ts';
+import { Engine } from '../../../app/service/engine.ts';
+import { writePhotoSet } from '../../../models/synthetic/photos.ts';
+
+// A one-shot `eidos index` must never hold both towers: the vision tower's worker is gone before the
+// text tower (the prior's concept prompts) is asked for. A long-running engine keeps both for the next run.
+let root: string;
+const openEncoder = Encoder.open.bind(Encoder);
+
+/** What the engine does with its encoders, in order; and whether the vision tower still answered when the text tower was asked for. */
+function watchEncoders(): { events: string[]; visionAnsweredWhenTextOpened: boolean[] } {
+  const seen = { events: [] as string[], visionAnsweredWhenTextOpened: [] as boolean[] };
+  let vision: Encoder | undefined;
+  vi.spyOn(Encoder, 'open').mockImplementation(async (options: EncoderOptions) => {
+    const tower = options.towers.join('+');
+    if (tower === 'text' && vision) {
+      // Independent of the event log: a closed encoder refuses work, an open one embeds it.
+      const size = options.model.preprocess.size;
+      const answered = await vision.embedImages(new Float32Array(3 * size * size), 1).then(
+        () => true,
+        () => false,
+      );
+      seen.visionAnsweredWhenTextOpened.push(answered);
+    }
+    seen.events.push(`open ${tower}`);
+    const encoder = await openEncoder(options);
+    if (tower === 'vision') vision = encoder;
+    const close = encoder.close.bind(encoder);
+    encoder.close = async () => {
+      await close();
+      seen.events.push(`closed ${tower}`);
+    };
+    return encoder;
+  });
+  return seen;
+}
+
+const quietIo: Io = { out: () => {}, err: () => {}, progress: () => {}, isTTY: false };
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'eidos-one-shot-'));
+  await writePhotoSet(join(root, 'photos'), { count: 12, width: 160, height: 120, seed: 5 });
+  await writePhotoSet(join(root, 'more'), { count: 4, width: 160, height: 120, seed: 6 });
+}, 120_000);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function freshHome(name: string): Promise<string> {
+  const home = join(root, name);
+  await fetchModel('synthetic-tiny', {}, { modelsDir: modelsDir(home) });
+  return home;
+}
+
+describe('the towers of an indexing run', () => {
+  it('`eidos index` closes the vision tower before it asks for the text tower', async () => {
+    const home = await freshHome('one-shot');
+    vi.stubEnv('EIDOS_HOME', home);
+    const seen = watchEncoders();
+    const code = await indexCommand.run(
+      { positionals: [join(root, 'photos')], values: { model: 'synthetic-tiny' }, json: false },
+      quietIo,
+    );
+    expect(code).toBe(0);
+    expect(seen.events).toEqual(['open vision', 'closed vision', 'open text', 'closed text']);
+    expect(seen.visionAnsweredWhenTextOpened).toEqual([false]);
+  }, 120_000);
+
+  it('a long-running engine keeps both towers, and its next run reuses the vision tower', async () => {
+    const home = await freshHome('long-running');
+    const seen = watchEncoders();
+    const engine = Engine.open({ home, model: 'synthetic-tiny' });
+    try {
+      engine.addFolders([join(root, 'photos')]);
+      expect((await engine.index()).encoded).toBe(12);
+      expect(seen.events).toEqual(['open vision', 'open text']);
+      expect(seen.visionAnsweredWhenTextOpened).toEqual([true]);
+      engine.addFolders([join(root, 'more')]);
+      expect((await engine.index()).encoded).toBe(4);
+      expect(seen.events).toEqual(['open vision', 'open text']);
+    } finally {
+      await engine.close();
+    }
+  }, 120_000);
+});
