@@ -13,7 +13,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { syntheticModel } from './encoders.ts';
@@ -64,7 +64,16 @@ function indexUnderTime(modelsDir: string, scratch: string, folder: string): Mea
 
 async function writeMinuteOf1080p(photos: string[], out: string): Promise<void> {
   const list = `${out}.txt`;
-  const scenes = photos.slice(0, 12);
+  // Every scene the same size first: imagenet's photos differ, and a size change mid-stream makes ffmpeg
+  // rebuild its filters, which drops the frames held so far (the clip then starts at 45 s, with no key
+  // frame before: a clip no phone writes, decoded at the sparse-key-frame rate).
+  const sceneDir = `${dirname(out)}-scenes`; // outside the indexed folder
+  mkdirSync(sceneDir);
+  const scenes: string[] = [];
+  for (const [i, photo] of photos.slice(0, 12).entries()) {
+    scenes.push(join(sceneDir, `${i}.jpg`));
+    await sharp(photo).resize({ width: 1920, height: 1080, fit: 'fill' }).jpeg({ quality: 95 }).toFile(scenes.at(-1)!);
+  }
   writeFileSync(
     list,
     [...scenes.flatMap((file) => [`file '${file}'`, 'duration 5']), `file '${scenes.at(-1)}'`, ''].join('\n'),
