@@ -5,7 +5,7 @@
  * of 5 s from imagenet-dev photos with film grain on every frame (so no frame is a copy of the last).
  * The photos: 40 phone-sized 12 MP JPEGs (imagenet-dev upscaled, quality 90: a minute of 1080p is a phone's
  * output, so is a 12 MP photo) with grain like the video's, so their files weigh what a phone's do; the same
- * without grain (as test/bench/index.ts makes them, a quarter of the bytes); and imagenet-dev's small
+ * without grain (as test/bench/index.ts makes them, a third of the bytes); and imagenet-dev's small
  * photos (about 0.2 MP) as the harder comparator. Each run is a fresh index in a child process under GNU time, whose CPU
  * figures include the ffmpeg and ffprobe children; a run over one photo measures what every run pays
  * (start, model load, scan), which is taken off both sides.
@@ -111,9 +111,9 @@ async function writeMinuteOf1080p(photos: string[], out: string): Promise<void> 
 }
 
 /**
- * 12 MP JPEGs at quality 90. Upscaled imagenet photos are smooth and come out at about 0.85 MB, a quarter
+ * 12 MP JPEGs at quality 90. Upscaled imagenet photos are smooth and come out at about 1.2 MB, a third
  * of what a phone writes (3 to 4 MB: sensor noise is detail to JPEG, and its entropy decoding costs by the
- * byte), so a `grain` run overlays Gaussian grain as the video's frames have (about 3.3 MB a photo).
+ * byte), so a `grain` run overlays Gaussian grain as the video's frames have (about 3.1 MB a photo).
  */
 async function makeLargeJpegs(sources: string[], dir: string, grain: boolean): Promise<number> {
   mkdirSync(dir);
