@@ -131,6 +131,16 @@ function takenAtOf(tags: Record<string, string>): string | undefined {
   return Number.isFinite(time) && time > Date.UTC(1971, 0, 1) ? new Date(time).toISOString() : undefined;
 }
 
+/**
+ * Input options that decode the key frames alone, cheaply. `-discard nokey` has the demuxer pass over the
+ * other packets (MP4 and MOV skip them by their index, unread), `-skip_frame nokey` has the decoder drop any
+ * that still arrive (Matroska), and `-skip_loop_filter all` leaves out the deblocking pass: each key frame
+ * is decoded alone and shrunk about five times, so no later frame inherits the difference and the
+ * shrinking hides it. Measured on a 1080p minute at 16 Mbit/s (68 key frames, 2 loaded cores): 3.6 s CPU
+ * with `-skip_frame` alone, 3.2 s with all three.
+ */
+const KEY_FRAMES_ONLY = ['-discard', 'nokey', '-skip_frame', 'nokey', '-skip_loop_filter', 'all'];
+
 export class FfmpegDecoder implements VideoDecoder {
   readonly name: string;
   private readonly tools: FfmpegTools;
@@ -230,7 +240,7 @@ export class FfmpegDecoder implements VideoDecoder {
       '-nostats',
       '-loglevel',
       'level+info',
-      ...(request.selection.kind === 'key-frames' ? ['-skip_frame', 'nokey'] : []),
+      ...(request.selection.kind === 'key-frames' ? KEY_FRAMES_ONLY : []),
       // Rotation is applied by the filters above from the probe's reading (one place decides it).
       '-noautorotate',
       '-i',

@@ -3,9 +3,10 @@
  *   limit: a minute of 1080p costs at most what 30 photos cost (issue 26).
  * The video: 60 s of H.264 1080p at 30 fps with one-second key frames, as phones write it, twelve scenes
  * of 5 s from imagenet-dev photos with film grain on every frame (so no frame is a copy of the last).
- * The photos: 40 phone-sized 12 MP JPEGs (imagenet-dev upscaled, quality 90, as test/bench/index.ts makes
- * them: a minute of 1080p is a phone's output, so is a 12 MP photo), and imagenet-dev's small photos
- * (about 0.2 MP) as the harder comparator. Each run is a fresh index in a child process under GNU time, whose CPU
+ * The photos: 40 phone-sized 12 MP JPEGs (imagenet-dev upscaled, quality 90: a minute of 1080p is a phone's
+ * output, so is a 12 MP photo) with grain like the video's, so their files weigh what a phone's do; the same
+ * without grain (as test/bench/index.ts makes them, a third of the bytes); and imagenet-dev's small
+ * photos (about 0.2 MP) as the harder comparator. Each run is a fresh index in a child process under GNU time, whose CPU
  * figures include the ffmpeg and ffprobe children; a run over one photo measures what every run pays
  * (start, model load, scan), which is taken off both sides.
  * Run: flock /tmp/eidos-bench.lock node bin/run-ts.js test/bench/video.ts
@@ -13,7 +14,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { syntheticModel } from './encoders.ts';
@@ -64,7 +65,16 @@ function indexUnderTime(modelsDir: string, scratch: string, folder: string): Mea
 
 async function writeMinuteOf1080p(photos: string[], out: string): Promise<void> {
   const list = `${out}.txt`;
-  const scenes = photos.slice(0, 12);
+  // Every scene the same size first: imagenet's photos differ, and a size change mid-stream makes ffmpeg
+  // rebuild its filters, which drops the frames held so far (the clip then starts at 45 s, with no key
+  // frame before: a clip no phone writes, decoded at the sparse-key-frame rate).
+  const sceneDir = `${dirname(out)}-scenes`; // outside the indexed folder
+  mkdirSync(sceneDir);
+  const scenes: string[] = [];
+  for (const [i, photo] of photos.slice(0, 12).entries()) {
+    scenes.push(join(sceneDir, `${i}.jpg`));
+    await sharp(photo).resize({ width: 1920, height: 1080, fit: 'fill' }).jpeg({ quality: 95 }).toFile(scenes.at(-1)!);
+  }
   writeFileSync(
     list,
     [...scenes.flatMap((file) => [`file '${file}'`, 'duration 5']), `file '${scenes.at(-1)}'`, ''].join('\n'),
@@ -100,13 +110,37 @@ async function writeMinuteOf1080p(photos: string[], out: string): Promise<void> 
   );
 }
 
-async function makeLargeJpegs(sources: string[], dir: string): Promise<void> {
+/**
+ * 12 MP JPEGs at quality 90. Upscaled imagenet photos are smooth and come out at about 1.2 MB, a third
+ * of what a phone writes (3 to 4 MB: sensor noise is detail to JPEG, and its entropy decoding costs by the
+ * byte), so a `grain` run overlays Gaussian grain as the video's frames have (about 3.1 MB a photo).
+ */
+async function makeLargeJpegs(sources: string[], dir: string, grain: boolean): Promise<number> {
   mkdirSync(dir);
-  for (const [i, file] of sources.entries())
-    await sharp(file)
-      .resize({ width: 4000, height: 3000, fit: 'fill' })
-      .jpeg({ quality: 90 })
-      .toFile(join(dir, `large-${i}.jpg`));
+  const size = { width: 4000, height: 3000 };
+  const noise = grain
+    ? await sharp({
+        create: {
+          ...size,
+          channels: 3,
+          background: { r: 0, g: 0, b: 0 },
+          noise: { type: 'gaussian', mean: 128, sigma: 12 },
+        },
+      })
+        .raw()
+        .toBuffer()
+    : undefined;
+  let bytes = 0;
+  for (const [i, file] of sources.entries()) {
+    let image = sharp(file).resize({ ...size, fit: 'fill' });
+    if (noise)
+      image = sharp(await image.raw().toBuffer(), { raw: { ...size, channels: 3 } }).composite([
+        { input: noise, raw: { ...size, channels: 3 }, blend: 'overlay' },
+      ]);
+    const info = await image.jpeg({ quality: 90 }).toFile(join(dir, `large-${i}.jpg`));
+    bytes += info.size;
+  }
+  return bytes / sources.length;
 }
 
 async function main(): Promise<void> {
@@ -124,11 +158,14 @@ async function main(): Promise<void> {
     mkdirSync(oneDir);
     copyFileSync(imagenet[0]!, join(oneDir, 'one.jpg'));
 
+    const grainyDir = join(scratch, 'grainy');
+    const grainyBytes = await makeLargeJpegs(imagenet.slice(0, 40), grainyDir, true);
     const largeDir = join(scratch, 'large');
-    await makeLargeJpegs(imagenet.slice(0, 40), largeDir);
+    const largeBytes = await makeLargeJpegs(imagenet.slice(0, 40), largeDir, false);
 
     const base = indexUnderTime(modelsDir, scratch, oneDir);
     const video = indexUnderTime(modelsDir, scratch, videoDir);
+    const grainy = indexUnderTime(modelsDir, scratch, grainyDir);
     const large = indexUnderTime(modelsDir, scratch, largeDir);
     const small = indexUnderTime(modelsDir, scratch, IMAGENET_DIR);
     const perPhoto = (m: Measured) => {
@@ -147,26 +184,27 @@ async function main(): Promise<void> {
     console.log(
       `fixed cost of a run (one photo): ${base.wallS.toFixed(2)} s wall, ${base.cpuS.toFixed(2)} s CPU (taken off every run)`,
     );
-    console.log(`${''.padEnd(34)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'video ÷ it'.padStart(20)}`);
+    console.log(`${''.padEnd(42)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'video ÷ it'.padStart(20)}`);
     console.log(
-      `${'a minute of 1080p video'.padEnd(34)} ${perMinute.wall.toFixed(3).padStart(8)} ${perMinute.cpu.toFixed(3).padStart(8)}`,
+      `${'a minute of 1080p video'.padEnd(42)} ${perMinute.wall.toFixed(3).padStart(8)} ${perMinute.cpu.toFixed(3).padStart(8)}`,
     );
     let met = true;
     for (const [label, m] of [
-      ['30 × 12 MP JPEG', large],
+      [`30 × 12 MP JPEG, grain ${(grainyBytes / 1e6).toFixed(1)} MB`, grainy],
+      [`30 × 12 MP JPEG, smooth ${(largeBytes / 1e6).toFixed(1)} MB`, large],
       ['30 × imagenet-dev (0.2 MP)', small],
     ] as const) {
       const p = perPhoto(m);
       const ratioWall = perMinute.wall / (30 * p.wall);
       const ratioCpu = perMinute.cpu / (30 * p.cpu);
-      if (label.startsWith('30 × 12')) met = ratioWall <= 1 && ratioCpu <= 1;
+      if (m === grainy) met = ratioWall <= 1 && ratioCpu <= 1;
       console.log(
-        `${`${label} (of ${p.n})`.padEnd(34)} ${(30 * p.wall).toFixed(3).padStart(8)} ${(30 * p.cpu).toFixed(3).padStart(8)} ${`wall ${ratioWall.toFixed(2)}, CPU ${ratioCpu.toFixed(2)}`.padStart(20)}`,
+        `${`${label} (of ${p.n})`.padEnd(42)} ${(30 * p.wall).toFixed(3).padStart(8)} ${(30 * p.cpu).toFixed(3).padStart(8)} ${`wall ${ratioWall.toFixed(2)}, CPU ${ratioCpu.toFixed(2)}`.padStart(20)}`,
       );
     }
-    console.log(`limit: a minute of 1080p ≤ 30 phone photos (12 MP)  ${met ? 'met' : 'MISSED'}`);
+    console.log(`limit: a minute of 1080p ≤ 30 phone photos (12 MP, with grain)  ${met ? 'met' : 'MISSED'}`);
     console.log(
-      `peak RSS: video ${(video.report.maxRssBytes / 2 ** 20).toFixed(0)} MB, 12 MP photos ${(large.report.maxRssBytes / 2 ** 20).toFixed(0)} MB`,
+      `peak RSS: video ${(video.report.maxRssBytes / 2 ** 20).toFixed(0)} MB, 12 MP photos ${(grainy.report.maxRssBytes / 2 ** 20).toFixed(0)} MB`,
     );
   } finally {
     synthetic.dispose();
