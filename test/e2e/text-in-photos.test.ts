@@ -1,9 +1,10 @@
 /**
  * Issue 23 part 5, the search side: words in photos seen in the UI of a real `eidos serve` in Chromium,
- * and `eidos search` printing the matched words. No reader runs: the test draws a photo with known
+ * and `eidos search` printing the matched words. The test draws a photo with known
  * text at known places (DejaVu Sans Mono, whose every glyph is 0.602 em wide, so each line's box is
  * computed, not measured) and writes exactly that text and those boxes into photo_text, as a reader
- * would. That is the truth the overlay's position, the selection, the copy and the highlight are checked
+ * would, stamped with this machine's reader (so serve's text pass takes it as read and never reads it
+ * again over the test's rows). That is the truth the overlay's position, the selection, the copy and the highlight are checked
  * against. Screenshots: test-results/screenshots/text-results.png, text-detail.png, text-selected.png.
  */
 import { execFile } from 'node:child_process';
@@ -17,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RecognisedLine, RecognisedText, TextPoint, TextQuad } from '../../app/contract/photo-text.ts';
 import type { SearchResponse } from '../../app/contract/types.ts';
 import { indexPath } from '../../app/paths.ts';
+import { PORTABLE_READER } from '../../app/ocr/text-reader.ts';
 import { launchChromium } from './browser.ts';
 import { contentHashOf, putPhotoText } from '../helpers/photo-text-rows.ts';
 import { prepareHome, REPO, serve, untilSettled, type PreparedHome, type Served } from '../helpers/serve-fixture.ts';
@@ -75,7 +77,7 @@ function truthOf(): RecognisedText {
     });
     return { text: line.text, confidence: 1, quad: quadOf(line, 0, line.text), words };
   });
-  return { reader: 'drawn-by-test/1', width: WIDTH, height: HEIGHT, lines };
+  return { reader: PORTABLE_READER, width: WIDTH, height: HEIGHT, lines };
 }
 
 async function drawPhoto(path: string): Promise<void> {
