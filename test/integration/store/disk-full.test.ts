@@ -86,8 +86,9 @@ describe('the disk holding the index fills up', () => {
   let committed: number;
   beforeAll(() => {
     home = join(clean.scratch, 'home-index-full');
-    // The index alone on the small disk; the model and the thumbnails live elsewhere.
-    mountTmpfs(home, '320k');
+    // The index alone on the small disk (room for its schema and a few batches: each photo's row, vector
+    // and pixel fingerprint), the model and the thumbnails elsewhere.
+    mountTmpfs(home, '480k');
     symlinkSync(modelsDir(clean.home), modelsDir(home));
     mkdirSync(join(clean.scratch, 'thumbs-a'));
     symlinkSync(join(clean.scratch, 'thumbs-a'), thumbnailsDir(home));

