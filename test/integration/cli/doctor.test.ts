@@ -13,10 +13,12 @@ const OPERATIONS = [
   'knn',
   'logPrior',
   'logSumExp',
+  'nnDescent',
   'pairCountTables',
   'scores',
   'searchPass',
   'topK',
+  'umapLayout',
 ];
 
 let home: Awaited<ReturnType<typeof makeHome>>;
