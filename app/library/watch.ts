@@ -73,7 +73,12 @@ function protectedInside(root: string, guard: ProtectedFolders | undefined): str
     .map((folder) => join(root, relative(realRoot, folder.path)));
 }
 
-/** Watches the library roots (natively: FSEvents, inotify, ReadDirectoryChangesW) and reports debounced batches of changes. */
+/**
+ * Watches the library roots (natively: FSEvents, inotify, ReadDirectoryChangesW) and reports debounced batches of changes.
+ * A batch says "look again", not "exactly these": @parcel/watcher can drop an event that arrives while it hands
+ * the batch before it over (parcel-bundler/watcher#183), so callers rescan the library on any batch, as the
+ * engine's indexing run does, instead of trusting the list to be complete.
+ */
 export async function watchLibrary(
   roots: readonly string[],
   onChange: (changes: LibraryChange[]) => void,
