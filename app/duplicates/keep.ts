@@ -45,6 +45,16 @@ function compare(x: KeepCandidate, y: KeepCandidate): { order: number; criterion
   return { order: x.path < y.path ? -1 : x.path > y.path ? 1 : 0, criterion: 'first by path' };
 }
 
+/**
+ * The wall-clock time a person reads, e.g. "2008-05-03 14:22:05": a capture time without a zone is read as
+ * local time (and a file's modification time is), so local time is what it means.
+ */
+function localTime(ms: number): string {
+  const t = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}`;
+}
+
 const size = (c: KeepCandidate) => (c.width && c.height ? `${c.width} × ${c.height}` : 'size unknown');
 const describe = (c: KeepCandidate, criterion: string): string => {
   switch (criterion) {
@@ -59,7 +69,7 @@ const describe = (c: KeepCandidate, criterion: string): string => {
     case 'format':
       return c.format.toUpperCase();
     case 'earliest':
-      return c.timeMs === undefined ? 'time unknown' : new Date(c.timeMs).toISOString().replace('.000Z', 'Z');
+      return c.timeMs === undefined ? 'time unknown' : localTime(c.timeMs);
     default:
       return c.path;
   }

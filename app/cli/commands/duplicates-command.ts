@@ -5,9 +5,13 @@ import { engineOptionHelp, engineOptionSpec, withEngine } from '../engine-option
 const TIER_TITLE = { exact: 'Exact copies', near: 'Near-duplicates', burst: 'Bursts' } as const;
 
 function reportLines(report: DuplicatesReport): string[] {
-  const count = (tier: keyof typeof TIER_TITLE) => report.groups.filter((g) => g.tier === tier).length;
+  const count = (tier: keyof typeof TIER_TITLE, one: string, many: string) => {
+    const n = report.groups.filter((g) => g.tier === tier).length;
+    return `${n} ${n === 1 ? one : many}`;
+  };
   const lines = [
-    `${report.photos} photos: ${count('exact')} groups of exact copies, ${count('near')} of near-duplicates, ${count('burst')} bursts` +
+    `${report.photos} photos: ${count('exact', 'group of exact copies', 'groups of exact copies')}, ` +
+      `${count('near', 'group of near-duplicates', 'groups of near-duplicates')}, ${count('burst', 'burst', 'bursts')}` +
       (report.fingerprints.made > 0 ? ` (${report.fingerprints.made} photos fingerprinted now)` : ''),
   ];
   if (report.fingerprints.failed > 0)

@@ -68,7 +68,7 @@ describe('eidos duplicates', () => {
     expect(again.fingerprints).toEqual({ made: 0, failed: 0 });
 
     const text = await runEidos(home, ['duplicates']);
-    expect(text.stdout).toContain('1 groups of exact copies, 6 of near-duplicates, 1 bursts');
+    expect(text.stdout).toContain('1 group of exact copies, 6 groups of near-duplicates, 1 burst');
     for (const heading of ['Exact copies:', 'Near-duplicates:', 'Bursts:']) expect(text.stdout).toContain(heading);
   }, 300_000);
 

@@ -104,6 +104,14 @@ describe('suggestKeep', () => {
     }
   });
 
+  it('names the earlier time as a person reads it, in local time without a zone', () => {
+    const earlier = new Date(2008, 4, 3, 14, 22, 5).getTime();
+    const later = new Date(2008, 4, 3, 14, 22, 9).getTime();
+    const { reasons } = suggestKeep([candidate({ timeMs: later }), candidate({ timeMs: earlier })]);
+    expect(reasons[1]).toBe('keep: earliest (2008-05-03 14:22:05)');
+    expect(reasons[0]).toBe('the kept one is earliest: 2008-05-03 14:22:05 against 2008-05-03 14:22:09');
+  });
+
   it('does not let a difference within 2 % of pixels or 10 % of sharpness decide', () => {
     const { keep, reasons } = suggestKeep([
       candidate({ width: 1010, sharpness: 105, timeMs: 5 }),
