@@ -76,8 +76,6 @@ export class Engine {
   readonly mapJob = new MapLayoutJob();
   /** One encoder (worker thread, one onnxruntime session) per tower, each opened on first use. */
   private readonly towers = new Map<Tower, Promise<Encoder>>();
-  /** Reads the words in photos while indexing; its worker starts with the first photo to read. */
-  private textReader: Promise<TextReader> | undefined;
   private readonly readText: boolean;
 
   private constructor(
@@ -91,6 +89,11 @@ export class Engine {
     readText: boolean,
     /** False for an engine made by `beside`: the index is the other engine's to close (until `handIndexTo`). */
     private ownsStore = true,
+    /**
+     * Reads the words in photos while indexing; its worker starts with the first photo to read. Words do
+     * not depend on the model, so an engine made by `beside` shares it, and whoever owns the index closes it.
+     */
+    private readonly textReader: { opened?: Promise<TextReader> } = {},
   ) {
     this.home = home;
     this.readText = readText;
@@ -153,6 +156,7 @@ export class Engine {
       this.inference,
       this.readText,
       false,
+      this.textReader,
     );
   }
 
@@ -207,8 +211,8 @@ export class Engine {
 
   /** The text reader (app/ocr/choose-reader.ts), opened on first use. */
   reader(): Promise<TextReader> {
-    this.textReader ??= import('../ocr/choose-reader.ts').then(({ openTextReader }) => openTextReader());
-    return this.textReader;
+    this.textReader.opened ??= import('../ocr/choose-reader.ts').then(({ openTextReader }) => openTextReader());
+    return this.textReader.opened;
   }
 
   /** Both towers behind one face, each loaded only when a call needs it. */
@@ -371,8 +375,9 @@ export class Engine {
 
   async close(): Promise<void> {
     for (const opened of this.towers.values()) await (await opened.catch(() => undefined))?.close();
-    await (await this.textReader?.catch(() => undefined))?.close();
-    if (this.ownsStore) this.store.close();
+    if (!this.ownsStore) return;
+    await (await this.textReader.opened?.catch(() => undefined))?.close();
+    this.store.close();
   }
 }
 
