@@ -88,6 +88,22 @@ interface ProbeJson {
     side_data_list?: { rotation?: number }[];
   }[];
   format?: { duration?: string; tags?: Record<string, string> };
+  packets?: ProbePacket[];
+}
+
+interface ProbePacket {
+  stream_index?: number;
+  pts_time?: string;
+  flags?: string;
+}
+
+/** Key-frame times (s) of one stream, ascending, from ffprobe's packet listing (`flags` `K_` marks one). */
+function keyFrameTimes(packets: readonly ProbePacket[], stream: number): number[] {
+  const times = packets
+    .filter((packet) => packet.stream_index === stream && packet.flags?.startsWith('K'))
+    .map((packet) => Number(packet.pts_time))
+    .filter((time) => Number.isFinite(time));
+  return [...new Set(times)].sort((a, b) => a - b);
 }
 
 /** The first line of ffmpeg's complaint, without its `[demuxer @ 0x…]` prefix, for a reason a user reads. */
@@ -154,14 +170,22 @@ export class FfmpegDecoder implements VideoDecoder {
     return isVideoFile(path);
   }
 
+  /**
+   * What the container says and where the key frames are, in one ffprobe run: each ffprobe start costs
+   * about as much as decoding three 1080p key frames (its libraries load and it reads the start of the
+   * streams), so the key-frame listing rides along instead of a second run. The listing reads the packet
+   * index only (demuxing, nothing decoded).
+   */
   async probe(path: string): Promise<VideoInfo> {
     const { code, stdout, stderr } = await run(this.tools.ffprobe, [
       '-v',
       'error',
+      '-select_streams',
+      'v',
       '-show_entries',
-      'format=duration:format_tags:stream=index,codec_type,codec_name,width,height,duration:stream_tags:stream_side_data=rotation',
+      'format=duration:format_tags:stream=index,codec_type,codec_name,width,height,duration:stream_tags:stream_side_data=rotation:packet=stream_index,pts_time,flags',
       '-of',
-      'json',
+      'json=compact=1',
       '--',
       path,
     ]);
@@ -177,7 +201,7 @@ export class FfmpegDecoder implements VideoDecoder {
     const json = JSON.parse(stdout) as ProbeJson;
     const video = json.streams?.find((stream) => stream.codec_type === 'video' && (stream.width ?? 0) > 0);
     if (!video) {
-      const kinds = [...new Set((json.streams ?? []).map((stream) => stream.codec_type ?? 'unknown'))];
+      const kinds = await this.streamKinds(path);
       throw new EidosError(
         'UNSUPPORTED_FORMAT',
         `${path}: has no picture to index (${kinds.length > 0 ? `only ${kinds.join(', ')}` : 'no streams'}).`,
@@ -202,31 +226,24 @@ export class FfmpegDecoder implements VideoDecoder {
     const model = tags['com.apple.quicktime.model'] ?? tags.model;
     if (make) info.make = make;
     if (model) info.model = model;
-    info.keyFrames = await this.keyFrames(path, video.index);
+    info.keyFrames = keyFrameTimes(json.packets ?? [], video.index);
     return info;
   }
 
-  /** Key-frame times from the packet index: demuxing only, nothing decoded. */
-  private async keyFrames(path: string, stream: number): Promise<number[]> {
-    const { code, stdout } = await run(this.tools.ffprobe, [
+  /** The kinds of stream a file holds (`audio`, `data`), for the reason a file without a picture is skipped. */
+  private async streamKinds(path: string): Promise<string[]> {
+    const { stdout } = await run(this.tools.ffprobe, [
       '-v',
       'error',
-      '-select_streams',
-      String(stream),
       '-show_entries',
-      'packet=pts_time,flags',
+      'stream=codec_type',
       '-of',
-      'csv=p=0',
+      'json=compact=1',
       '--',
       path,
     ]);
-    if (code !== 0) return [];
-    const times = stdout
-      .split('\n')
-      .filter((line) => /,K/.test(line))
-      .map((line) => Number(line.split(',')[0]))
-      .filter((time) => Number.isFinite(time));
-    return [...new Set(times)].sort((a, b) => a - b);
+    const json = JSON.parse(stdout || '{}') as ProbeJson;
+    return [...new Set((json.streams ?? []).map((stream) => stream.codec_type ?? 'unknown'))];
   }
 
   async *frames(path: string, info: VideoInfo, request: FrameRequest): AsyncIterable<VideoFrame> {
