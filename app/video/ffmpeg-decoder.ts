@@ -97,6 +97,16 @@ interface ProbePacket {
   flags?: string;
 }
 
+/** The stream the moments come from: the first with a picture size (ffmpeg's `0:v:0` when it has one). */
+function pictureStream(json: ProbeJson) {
+  return json.streams?.find((stream) => stream.codec_type === 'video' && (stream.width ?? 0) > 0);
+}
+
+/** Whether a probe without find_stream_info said all that is needed: a picture's size and the duration. */
+function complete(json: ProbeJson): boolean {
+  return pictureStream(json) !== undefined && json.format?.duration !== undefined;
+}
+
 /** Key-frame times (s) of one stream, ascending, from ffprobe's packet listing (`flags` `K_` marks one). */
 function keyFrameTimes(packets: readonly ProbePacket[], stream: number): number[] {
   const times = packets
@@ -177,20 +187,14 @@ export class FfmpegDecoder implements VideoDecoder {
    * index only (demuxing, nothing decoded).
    */
   async probe(path: string): Promise<VideoInfo> {
-    const { code, stdout, stderr } = await run(this.tools.ffprobe, [
-      '-v',
-      'error',
-      '-select_streams',
-      'v',
-      '-show_entries',
-      'format=duration:format_tags:stream=index,codec_type,codec_name,width,height,duration:stream_tags:stream_side_data=rotation:packet=stream_index,pts_time,flags',
-      '-of',
-      'json=compact=1',
-      '--',
-      path,
-    ]);
+    // An MP4 or QuickTime header (what phones and most cameras write) says everything asked here, so the
+    // first run skips ffprobe's find_stream_info, which reads and decodes the start of every stream (about
+    // 0.13 s of CPU on a 1080p clip). Where the header leaves the picture's size or the duration unsaid
+    // (MPEG-TS, AVI, some 3GP) or the run fails, ffprobe runs again with it, as a player would.
+    const quick = await this.ffprobe(path, false);
+    const { code, stderr, json } = quick.json && complete(quick.json) ? quick : await this.ffprobe(path, true);
     const complaint = firstComplaint(stderr);
-    if (code !== 0)
+    if (code !== 0 || !json)
       throw new EidosError(
         'DECODE_FAILED',
         `${path}: not a readable video (ffprobe: ${complaint ?? `exit ${code}`}).`,
@@ -198,8 +202,7 @@ export class FfmpegDecoder implements VideoDecoder {
           file: path,
         },
       );
-    const json = JSON.parse(stdout) as ProbeJson;
-    const video = json.streams?.find((stream) => stream.codec_type === 'video' && (stream.width ?? 0) > 0);
+    const video = pictureStream(json);
     if (!video) {
       const kinds = await this.streamKinds(path);
       throw new EidosError(
@@ -228,6 +231,26 @@ export class FfmpegDecoder implements VideoDecoder {
     if (model) info.model = model;
     info.keyFrames = keyFrameTimes(json.packets ?? [], video.index);
     return info;
+  }
+
+  private async ffprobe(
+    path: string,
+    findStreamInfo: boolean,
+  ): Promise<{ code: number; stderr: string; json?: ProbeJson }> {
+    const { code, stdout, stderr } = await run(this.tools.ffprobe, [
+      '-v',
+      'error',
+      ...(findStreamInfo ? [] : ['-nofind_stream_info']),
+      '-select_streams',
+      'v',
+      '-show_entries',
+      'format=duration:format_tags:stream=index,codec_type,codec_name,width,height,duration:stream_tags:stream_side_data=rotation:packet=stream_index,pts_time,flags',
+      '-of',
+      'json=compact=1',
+      '--',
+      path,
+    ]);
+    return code === 0 ? { code, stderr, json: JSON.parse(stdout) as ProbeJson } : { code, stderr };
   }
 
   /** The kinds of stream a file holds (`audio`, `data`), for the reason a file without a picture is skipped. */
