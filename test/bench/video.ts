@@ -8,7 +8,8 @@
  * without grain (as test/bench/index.ts makes them, a third of the bytes); and imagenet-dev's small
  * photos (about 0.2 MP) as the harder comparator. Each run is a fresh index in a child process under GNU time, whose CPU
  * figures include the ffmpeg and ffprobe children; a run over one photo measures what every run pays
- * (start, model load, scan), which is taken off both sides.
+ * (start, model load, scan), which is taken off both sides. A photo's cost includes its text pass (the
+ * words read by PP-OCR, app/indexer/text-pass.ts); a video's moments have no text pass.
  * Run: flock /tmp/eidos-bench.lock node bin/run-ts.js test/bench/video.ts
  */
 import { execFileSync } from 'node:child_process';
