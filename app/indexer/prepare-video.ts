@@ -79,6 +79,11 @@ export async function prepareVideo(
     if ('reason' in chosen)
       return { kind: 'skipped', file, contentHash: null, code: NO_VIDEO_DECODER, reason: chosen.reason };
     const { decoder } = chosen;
+    // The container is read while the file is hashed: the two are independent, and a video's hash (all
+    // its bytes) and probe (a child process) each take a few tenths of a second. A probe that fails is
+    // reported only once the hash has shown the file is still there and unchanged.
+    const probing = decoder.probe(file.path);
+    probing.catch(() => undefined);
     contentHash = await hashFile(path);
     const after = await stat(path);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs)
@@ -90,8 +95,7 @@ export async function prepareVideo(
         },
       );
     if ((planned.embedded && planned.contentHash === contentHash) || ctx.hasEmbedding(contentHash)) {
-      const info = await decoder.probe(file.path);
-      return { kind: 'known', file, contentHash, metadata: videoMetadata(info) };
+      return { kind: 'known', file, contentHash, metadata: videoMetadata(await probing) };
     }
     const hash = contentHash;
     const moments: VideoRecord['moments'] = [];
@@ -111,6 +115,7 @@ export async function prepareVideo(
     const read = await readMoments(
       decoder,
       file.path,
+      await probing,
       ctx.spec.shortestEdge,
       async (frame) => {
         const image = { data: frame.data, width: frame.width, height: frame.height };

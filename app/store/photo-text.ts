@@ -80,9 +80,12 @@ export function readPhotoText(sql: Sql, contentHash: string): StoredPhotoText | 
   };
 }
 
+// A video is not a photo to read: its words would need its frames, and reading it whole (as a photo is
+// read) would hold all of it in memory only for the reader to fail on it.
 const NEEDS_READING = `
   FROM files f LEFT JOIN photo_text t ON t.content_hash = f.content_hash
- WHERE f.status = 'indexed' AND f.content_hash IS NOT NULL AND (t.content_hash IS NULL OR t.reader <> ?)`;
+ WHERE f.status = 'indexed' AND f.content_hash IS NOT NULL AND (t.content_hash IS NULL OR t.reader <> ?)
+   AND NOT EXISTS (SELECT 1 FROM videos v WHERE v.content_hash = f.content_hash)`;
 
 /**
  * Up to `limit` contents that no reading by `reader` covers (never read, or read by another reader or

@@ -1,5 +1,5 @@
 /**
- * One video → its moments: probe it, choose the candidate frames (its key frames when they come at least
+ * One video → its moments: from its probe, choose the candidate frames (its key frames when they come at least
  * every 2.5 s, as phones and cameras write them, about one a second; otherwise two a second decoded from
  * every frame), and hand each frame the sampler keeps to `onMoment` as it arrives.
  */
@@ -26,14 +26,15 @@ export interface MomentsRead {
   kept: number;
 }
 
+/** `info` is the decoder's probe of `path` (the caller runs it alongside hashing the file). */
 export async function readMoments(
   decoder: VideoDecoder,
   path: string,
+  info: VideoInfo,
   shortEdge: number,
   onMoment: (frame: VideoFrame & { timeMs: number }) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<MomentsRead> {
-  const info = await decoder.probe(path);
   const selection = frameSelection(info);
   const sampler = new MomentSampler(ruleFor(info.durationSeconds));
   let candidates = 0;

@@ -8,19 +8,19 @@
  * without grain (as test/bench/index.ts makes them, a third of the bytes); and imagenet-dev's small
  * photos (about 0.2 MP) as the harder comparator. Each run is a fresh index in a child process under GNU time, whose CPU
  * figures include the ffmpeg and ffprobe children; a run over one photo measures what every run pays
- * (start, model load, scan), which is taken off both sides.
+ * (start, model load, scan), which is taken off both sides. A photo's cost includes its text pass (the
+ * words read by PP-OCR, app/indexer/text-pass.ts); a video's moments have no text pass.
  * Run: flock /tmp/eidos-bench.lock node bin/run-ts.js test/bench/video.ts
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { syntheticModel } from './encoders.ts';
 import type { ChildReport } from './index.ts';
+import { writeSceneClip, type Scene } from '../helpers/video-clips.ts';
 
-const run = promisify(execFile);
 const REPO = resolve(import.meta.dirname, '../..');
 const IMAGENET_DIR = resolve(REPO, '../shared/photos/imagenet-dev/images');
 
@@ -64,50 +64,28 @@ function indexUnderTime(modelsDir: string, scratch: string, folder: string): Mea
 }
 
 async function writeMinuteOf1080p(photos: string[], out: string): Promise<void> {
-  const list = `${out}.txt`;
   // Every scene the same size first: imagenet's photos differ, and a size change mid-stream makes ffmpeg
   // rebuild its filters, which drops the frames held so far (the clip then starts at 45 s, with no key
   // frame before: a clip no phone writes, decoded at the sparse-key-frame rate).
   const sceneDir = `${dirname(out)}-scenes`; // outside the indexed folder
   mkdirSync(sceneDir);
-  const scenes: string[] = [];
+  const scenes: Scene[] = [];
   for (const [i, photo] of photos.slice(0, 12).entries()) {
-    scenes.push(join(sceneDir, `${i}.jpg`));
-    await sharp(photo).resize({ width: 1920, height: 1080, fit: 'fill' }).jpeg({ quality: 95 }).toFile(scenes.at(-1)!);
+    const image = join(sceneDir, `${i}.jpg`);
+    await sharp(photo).resize({ width: 1920, height: 1080, fit: 'fill' }).jpeg({ quality: 95 }).toFile(image);
+    scenes.push({ image, seconds: 5 });
   }
-  writeFileSync(
-    list,
-    [...scenes.flatMap((file) => [`file '${file}'`, 'duration 5']), `file '${scenes.at(-1)}'`, ''].join('\n'),
-  );
-  await run(
-    'ffmpeg',
-    [
-      '-nostdin',
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'concat',
-      '-safe',
-      '0',
-      '-i',
-      list,
-      '-vf',
-      'fps=30,scale=1920:1080,noise=alls=12:allf=t,format=yuv420p',
-      '-t',
-      '60',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      '-b:v',
-      '16M',
-      '-g',
-      '30',
-      out,
-    ],
-    { timeout: 1_200_000 },
-  );
+  await writeSceneClip(out, scenes, {
+    codec: 'h264',
+    width: 1920,
+    height: 1080,
+    fps: 30,
+    gop: 30,
+    // Film grain on every frame, and a phone's bit rate: the key frames weigh what a phone's do.
+    filters: ['noise=alls=12:allf=t'],
+    encoder: ['-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '16M'],
+    timeoutMs: 1_200_000,
+  });
 }
 
 /**

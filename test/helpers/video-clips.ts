@@ -24,6 +24,12 @@ export interface ClipOptions {
   fps?: number;
   /** Degrees a player turns the picture clockwise (MP4/QuickTime display matrix), as a phone filming upright writes 90. */
   rotate?: 90 | 180 | 270;
+  /** Filters for every frame after scaling, e.g. film grain (`noise=alls=12:allf=t`) so no frame repeats the last. */
+  filters?: string[];
+  /** Encoder arguments in place of the codec's quick defaults (a bench's preset and bit rate, as a phone writes). */
+  encoder?: string[];
+  /** How long ffmpeg may take (ms); 5 minutes when absent. */
+  timeoutMs?: number;
 }
 
 /** Scene start times (s), in order. */
@@ -39,11 +45,18 @@ export async function writeSceneClip(out: string, scenes: readonly Scene[], opti
   ]);
   writeFileSync(list, [...lines, `file '${scenes.at(-1)!.image.replaceAll("'", "'\\''")}'`, ''].join('\n'));
   const total = scenes.reduce((sum, scene) => sum + scene.seconds, 0);
-  const codec = {
+  const quick = {
     h264: ['-c:v', 'libx264', '-preset', 'ultrafast'],
     hevc: ['-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1', '-x265-params', 'log-level=error'],
     vp9: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M'],
   }[options.codec];
+  const codec = options.encoder ?? quick;
+  const filters = [
+    `fps=${options.fps ?? 30}`,
+    `scale=${options.width}:${options.height}`,
+    ...(options.filters ?? []),
+    'format=yuv420p',
+  ];
   await run(
     'ffmpeg',
     [
@@ -58,14 +71,14 @@ export async function writeSceneClip(out: string, scenes: readonly Scene[], opti
       '-i',
       list,
       '-vf',
-      `fps=${options.fps ?? 30},scale=${options.width}:${options.height},format=yuv420p`,
+      filters.join(','),
       '-t',
       String(total),
       ...codec,
       ...(options.gop ? ['-g', String(options.gop)] : []),
       options.rotate !== undefined ? `${out}.upright${extname(out)}` : out,
     ],
-    { timeout: 300_000 },
+    { timeout: options.timeoutMs ?? 300_000 },
   );
   if (options.rotate === undefined) return;
   // ffmpeg 5.1 writes a display matrix only when remuxing, from the `rotate` tag, which counts degrees

@@ -115,6 +115,22 @@ describe('moments in videos, against scenes at known times', () => {
     expect(response.results.every((r) => r.moment === undefined && r.path.endsWith('.jpg'))).toBe(true);
   }, 60_000);
 
+  it('reads the words in the photos, not in the videos', () => {
+    const db = new Database(indexPath(env.home), { readonly: true });
+    const readIn = (kind: 'video' | 'photo') =>
+      db
+        .prepare(
+          `SELECT count(*) FROM files f JOIN photo_text t ON t.content_hash = f.content_hash
+            WHERE ${kind === 'video' ? '' : 'NOT '}EXISTS (SELECT 1 FROM videos v WHERE v.content_hash = f.content_hash)`,
+        )
+        .pluck()
+        .get() as number;
+    const [videos, photos] = [readIn('video'), readIn('photo')];
+    db.close();
+    expect(photos).toBe(labels.length - SCENE_PHOTOS.length);
+    expect(videos).toBe(0);
+  });
+
   it('reads nothing again on a second run', async () => {
     const again = await indexFolder(env.home, env.scratch);
     expect(again.encoded).toBe(0);
