@@ -1,6 +1,6 @@
 /**
  * The text reader the engine uses: `readPhoto(file, bytes)` → the words in the photo. The portable reader
- * (PP-OCR in the text worker) everywhere; on a Mac the Vision framework through the native addon when it
+ * (PP-OCR in text workers, one a core) everywhere; on a Mac the Vision framework through the native addon when it
  * loaded (app/kernels/index.ts), behind the same contract (vision-reader.ts).
  *
  * Bounded per photo: the photo is decoded at most `READ_EDGE` on its long side, the detector keeps at most
