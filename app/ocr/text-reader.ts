@@ -1,6 +1,6 @@
 /**
  * The text reader the engine uses: `readPhoto(file, bytes)` → the words in the photo. The portable reader
- * (PP-OCR in text workers, one a core) everywhere; on a Mac the Vision framework through the native addon when it
+ * (PP-OCR in a text worker) everywhere; on a Mac the Vision framework through the native addon when it
  * loaded (app/kernels/index.ts), behind the same contract (vision-reader.ts).
  *
  * Bounded per photo: the photo is decoded at most `READ_EDGE` on its long side, the detector keeps at most
@@ -33,7 +33,7 @@ export interface TextReader {
 }
 
 export interface TextReaderOptions {
-  /** Worker threads, each reading one photo at a time with one onnxruntime thread (default: one a core). */
+  /** Worker threads, each reading one photo at a time (default 1); the cores are shared out among them. */
   workers?: number;
   settings?: ReaderSettings;
   timeoutMs?: number;
@@ -41,9 +41,9 @@ export interface TextReaderOptions {
 }
 
 /**
- * The portable reader: a few worker threads, each started on its first photo. Photos, not the operators
- * inside one photo's networks, are what runs in parallel: on this machine's two cores one onnxruntime
- * thread per session used less CPU for the same networks and two threads did not finish them sooner.
+ * The portable reader: its worker threads, each started on its first photo and reading one photo at a
+ * time. One by default: each worker holds its own sessions (about 300 MB), and on this machine's two cores
+ * a second one raised the peak RSS of `eidos index` above 1 GB (test/bench/text-index.ts) and read no faster.
  */
 export function openPortableReader(options: TextReaderOptions = {}): TextReader {
   const settings = options.settings ?? DEFAULT_READER_SETTINGS;
@@ -56,8 +56,11 @@ export function openPortableReader(options: TextReaderOptions = {}): TextReader 
       throw error;
     });
   };
-  const slots = Array.from({ length: Math.max(1, options.workers ?? availableParallelism()) }, () =>
-    workerSlot(async () => ({ files: await readerFiles(), settings, threads: 1 }), timeoutMs),
+  const workers = Math.max(1, options.workers ?? 1);
+  // The cores shared out: one worker runs its sessions on all of them, several on one each.
+  const threads = Math.max(1, Math.floor(availableParallelism() / workers));
+  const slots = Array.from({ length: workers }, () =>
+    workerSlot(async () => ({ files: await readerFiles(), settings, threads }), timeoutMs),
   );
 
   return {
