@@ -11,7 +11,7 @@ import { hashBytes } from '../library/content-hash.ts';
 import { readWholeFile } from '../library/read-file.ts';
 import type { TextReader } from '../ocr/text-reader.ts';
 import type { IndexStore } from '../store/index-store.ts';
-import type { PhotoTextRecord } from '../store/photo-text.ts';
+import type { ContentToRead, PhotoTextRecord } from '../store/photo-text.ts';
 
 export interface TextPassProgress {
   /** Photos read (or failed) so far in this run. */
@@ -31,6 +31,24 @@ export interface TextPassOptions {
 
 const endsTheRun: ReadonlySet<ErrorCode> = new Set(['DISK_FULL', 'INDEX_CORRUPT', 'INDEX_LOCKED']);
 
+/** One photo's reading: the row to write, or none when the file changed or went since it was indexed. */
+interface Outcome {
+  record?: PhotoTextRecord;
+}
+
+async function readOne(reader: TextReader, { contentHash, file }: ContentToRead): Promise<Outcome> {
+  try {
+    const read = await readWholeFile(file);
+    // Gone, or rewritten since it was indexed: the next indexing run sees the change and this content goes or comes back.
+    if (read.kind === 'vanished' || hashBytes(read.bytes) !== contentHash) return {};
+    return { record: { contentHash, status: 'read', text: await reader.readPhoto(file.path, read.bytes) } };
+  } catch (error) {
+    if (isEidosError(error) && endsTheRun.has(error.code)) throw error;
+    const reason = error instanceof EidosError ? error.message : `${file.path}: ${describeError(error)}`;
+    return { record: { contentHash, status: 'failed', reader: reader.name, reason } };
+  }
+}
+
 export async function readTextInPhotos(options: TextPassOptions): Promise<TextPassProgress> {
   const { store, reader } = options;
   const batchSize = options.batchSize ?? 8;
@@ -43,22 +61,28 @@ export async function readTextInPhotos(options: TextPassOptions): Promise<TextPa
     if (batch.length > 0) store.writePhotoTexts(batch);
     batch = [];
   };
-  for (const { contentHash, file } of work) {
+  // Photos in flight: one for each of the reader's workers and one more, read and decoded on this thread
+  // while they work, so the cores stay busy. Written in the order listed.
+  const start = (i: number): Promise<Outcome> | undefined => {
+    const item = work[i];
+    if (item === undefined) return undefined;
+    const reading = readOne(reader, item);
+    // A read started ahead and then not awaited (the pass was stopped) must not become an unhandled rejection.
+    reading.catch(() => undefined);
+    return reading;
+  };
+  const ahead = reader.parallel + 1;
+  const inFlight: Array<Promise<Outcome> | undefined> = [];
+  for (let i = 0; i < Math.min(ahead, work.length); i++) inFlight.push(start(i));
+  for (let i = 0; i < work.length; i++) {
     if (options.signal?.aborted) break;
-    try {
-      const read = await readWholeFile(file);
-      // Gone, or rewritten since it was indexed: the next indexing run sees the change and this content goes or comes back.
-      if (read.kind === 'vanished' || hashBytes(read.bytes) !== contentHash) {
-        progress.done++;
-        continue;
-      }
-      batch.push({ contentHash, status: 'read', text: await reader.readPhoto(file.path, read.bytes) });
-    } catch (error) {
-      if (isEidosError(error) && endsTheRun.has(error.code)) throw error;
-      progress.failed++;
-      const reason = error instanceof EidosError ? error.message : `${file.path}: ${describeError(error)}`;
-      batch.push({ contentHash, status: 'failed', reader: reader.name, reason });
-    }
+    const current = inFlight.shift()!;
+    inFlight.push(start(i + ahead));
+    const outcome = await current;
+    // Stopped while this photo was read: what was read is not written, as if the kill had come a moment earlier.
+    if (options.signal?.aborted) break;
+    if (outcome.record) batch.push(outcome.record);
+    if (outcome.record?.status === 'failed') progress.failed++;
     progress.done++;
     if (batch.length >= batchSize) flush();
     options.onProgress?.({ ...progress });

@@ -1,6 +1,6 @@
 /**
  * The text reader the engine uses: `readPhoto(file, bytes)` → the words in the photo. The portable reader
- * (PP-OCR in the text worker) everywhere; on a Mac the Vision framework through the native addon when it
+ * (PP-OCR in a text worker) everywhere; on a Mac the Vision framework through the native addon when it
  * loaded (app/kernels/index.ts), behind the same contract (vision-reader.ts).
  *
  * Bounded per photo: the photo is decoded at most `READ_EDGE` on its long side, the detector keeps at most
@@ -18,39 +18,82 @@ import { loadReaderFiles } from './reader-files.ts';
 import type { TextWorkerInit, TextWorkerReply, TextWorkerRequest } from './text-protocol.ts';
 
 /** The portable reader's name and version, stored with what it read: bump it when its output changes. */
-export const PORTABLE_READER = 'ppocr-v4/1';
+export const PORTABLE_READER = 'ppocr-v4/2';
 
 export const READ_TIMEOUT_MS = 60_000;
 
 export interface TextReader {
   /** Stored in `photo_text.reader`; a photo read by another name is read again. */
   readonly name: string;
+  /** Photos it reads at once: a caller with many photos keeps this many (and one more, decoding) in flight. */
+  readonly parallel: number;
   /** The photo's words; throws an `EidosError` naming the file when it cannot be read. */
   readPhoto(file: string, bytes: Buffer): Promise<RecognisedText>;
   close(): Promise<void>;
 }
 
 export interface TextReaderOptions {
-  threads?: number;
+  /** Worker threads, each reading one photo at a time (default 1); the cores are shared out among them. */
+  workers?: number;
   settings?: ReaderSettings;
   timeoutMs?: number;
   files?: ReaderFiles;
 }
 
-/** The portable reader, its worker started on the first photo. */
+/**
+ * The portable reader: its worker threads, each started on its first photo and reading one photo at a
+ * time. One by default: each worker holds its own sessions (about 300 MB), and on this machine's two cores
+ * a second one raised the peak RSS of `eidos index` above 1 GB (test/bench/text-index.ts) and read no faster.
+ */
 export function openPortableReader(options: TextReaderOptions = {}): TextReader {
   const settings = options.settings ?? DEFAULT_READER_SETTINGS;
   const timeoutMs = options.timeoutMs ?? READ_TIMEOUT_MS;
+  let files: Promise<ReaderFiles> | undefined;
+  const readerFiles = (): Promise<ReaderFiles> => {
+    files ??= options.files ? Promise.resolve(options.files) : loadReaderFiles();
+    return files.catch((error: unknown) => {
+      files = undefined;
+      throw error;
+    });
+  };
+  const workers = Math.max(1, options.workers ?? 1);
+  // The cores shared out: one worker runs its sessions on all of them, several on one each.
+  const threads = Math.max(1, Math.floor(availableParallelism() / workers));
+  const slots = Array.from({ length: workers }, () =>
+    workerSlot(async () => ({ files: await readerFiles(), settings, threads }), timeoutMs),
+  );
+
+  return {
+    name: PORTABLE_READER,
+    parallel: slots.length,
+    async readPhoto(file, bytes) {
+      // The slot with the fewest photos waiting; the photo is decoded here while that worker finishes its own.
+      const slot = slots.reduce((best, next) => (next.waiting() < best.waiting() ? next : best));
+      return slot.read(file, bytes, settings);
+    },
+    async close() {
+      await Promise.all(slots.map((slot) => slot.close()));
+    },
+  };
+}
+
+interface WorkerSlot {
+  /** Photos given to this worker and not yet answered. */
+  waiting(): number;
+  read(file: string, bytes: Buffer, settings: ReaderSettings): Promise<RecognisedText>;
+  close(): Promise<void>;
+}
+
+/** One text worker, reading one photo at a time; started on its first photo, restarted after a timeout. */
+function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): WorkerSlot {
   let worker: Promise<Worker> | undefined;
   let nextId = 1;
+  let waiting = 0;
+  // A photo waits here, decoded, until the one before it is done, so its time limit starts when the worker takes it.
+  let turn: Promise<unknown> = Promise.resolve();
 
   const start = async (): Promise<Worker> => {
-    const init: TextWorkerInit = {
-      files: options.files ?? (await loadReaderFiles()),
-      settings,
-      threads: options.threads ?? availableParallelism(),
-    };
-    const started = startWorker('text-worker', init as unknown as Record<string, unknown>);
+    const started = startWorker('text-worker', (await init()) as unknown as Record<string, unknown>);
     // Idle between photos, the worker must not keep a one-shot command alive.
     started.unref();
     await new Promise<void>((resolve, reject) => {
@@ -74,7 +117,7 @@ export function openPortableReader(options: TextReaderOptions = {}): TextReader 
     return started;
   };
 
-  const run = async (request: Omit<TextWorkerRequest, 'id'>, file: string): Promise<TextWorkerReply> => {
+  const runNow = async (request: Omit<TextWorkerRequest, 'id'>, file: string): Promise<TextWorkerReply> => {
     worker ??= start();
     const current = await worker.catch((error: unknown) => {
       worker = undefined;
@@ -119,27 +162,25 @@ export function openPortableReader(options: TextReaderOptions = {}): TextReader 
     });
   };
 
-  return {
-    name: PORTABLE_READER,
-    async readPhoto(file, bytes) {
+  const read = async (file: string, bytes: Buffer, settings: ReaderSettings): Promise<RecognisedText> => {
+    waiting++;
+    try {
       const pixels = await pixelsForReading(file, bytes, settings.detectorLimit);
       // Buffers from sharp may share a pooled ArrayBuffer: copy into ones of their own before moving them.
       const own = (data: Uint8Array): Uint8Array => new Uint8Array(data);
-      const reply = await run(
-        {
-          ...pixels,
-          image: { ...pixels.image, data: own(pixels.image.data) },
-          detector: { ...pixels.detector, data: own(pixels.detector.data) },
-        },
-        file,
-      );
+      const request = {
+        ...pixels,
+        image: { ...pixels.image, data: own(pixels.image.data) },
+        detector: { ...pixels.detector, data: own(pixels.detector.data) },
+      };
+      const ran = turn.then(() => runNow(request, file));
+      turn = ran.catch(() => undefined);
+      const reply = await ran;
       if (reply.kind !== 'result')
         throw new EidosError(
           'DECODE_FAILED',
           `${file}: its text could not be read: ${'message' in reply ? reply.message : reply.kind}`,
-          {
-            file,
-          },
+          { file },
         );
       return {
         reader: PORTABLE_READER,
@@ -147,7 +188,14 @@ export function openPortableReader(options: TextReaderOptions = {}): TextReader 
         height: pixels.displayedHeight,
         lines: reply.lines,
       };
-    },
+    } finally {
+      waiting--;
+    }
+  };
+
+  return {
+    waiting: () => waiting,
+    read,
     async close() {
       const running = worker;
       worker = undefined;

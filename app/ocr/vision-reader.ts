@@ -22,6 +22,8 @@ export function openVisionReader(): TextReader | undefined {
   if (!native) return undefined;
   return {
     name: VISION_READER,
+    // Vision schedules its own work across the cores.
+    parallel: 1,
     async readPhoto(file, bytes) {
       const pixels = await pixelsForReading(file, bytes, DEFAULT_READER_SETTINGS.detectorLimit);
       const { displayedWidth: width, displayedHeight: height } = pixels;

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const photos = labelledPhotos(split).filter(
     (photo, i, all) => all.slice(0, i).filter((p) => p.kind === photo.kind).length < first,
   );
-  const reader = openPortableReader({ settings, threads: availableParallelism() });
+  const reader = openPortableReader({ settings });
   const totals: Record<string, RecallCount> = {};
   const wallMs: number[] = [];
   const cpuStart = process.cpuUsage();
@@ -70,7 +70,9 @@ async function main(): Promise<void> {
     }
     const cpu = process.cpuUsage(cpuStart);
     const cpuMs = (cpu.user + cpu.system - cpuAfterWarmUp.user - cpuAfterWarmUp.system) / 1000;
-    console.log(`text-in-photos ${split} (${photos.length} photos), settings ${JSON.stringify(settings)}`);
+    console.log(
+      `text-in-photos ${split} (${photos.length} photos), settings ${JSON.stringify(settings, (_, v: unknown) => (v === Infinity ? 'Infinity' : v))}`,
+    );
     for (const kind of ['receipt', 'scene'] as const) {
       const t = totals[kind];
       if (!t) continue;

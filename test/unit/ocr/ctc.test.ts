@@ -62,4 +62,28 @@ describe('CTC decoding over a dictionary', () => {
     ).toBe('abcab');
     expect(spacesAtGaps(decoded, Infinity)).toBe(decoded);
   });
+
+  it('puts a space where the space class came close between two characters, though blank won the frame', () => {
+    // "ab" then "c" one usual spacing apart; at the blank frame before "c" the space class has 0.3.
+    const path = [1, 0, 2, 0, 3];
+    const scores = frames(path);
+    scores[3 * classes.length + 4] = 0.3;
+    const decoded = ctcDecode(scores, path.length, classes);
+    const hints = decoded.chars.map((c) => c.spaceBefore);
+    [0, 0.025, 0.3].forEach((hint, i) => expect(hints[i]).toBeCloseTo(hint, 6));
+    const text = (threshold: number): string =>
+      spacesAtGaps(decoded, Infinity, 3, threshold)
+        .chars.map((c) => c.char)
+        .join('');
+    expect(text(0.2)).toBe('ab c');
+    expect(text(0.5)).toBe('abc');
+    // The space class on a character's own frame is that character's, not a gap's: "a" at 0.3 there adds nothing.
+    const own = frames(path);
+    own[0 * classes.length + 4] = 0.3;
+    expect(
+      spacesAtGaps(ctcDecode(own, path.length, classes), Infinity, 3, 0.2)
+        .chars.map((c) => c.char)
+        .join(''),
+    ).toBe('abc');
+  });
 });

@@ -74,6 +74,34 @@ describe('reading real photos against their ground truth', () => {
   );
 });
 
+describe('several photos at once', () => {
+  it(
+    'photos given together to two workers: each answer holds the words of its own photo',
+    async () => {
+      const pair = openPortableReader({ workers: 2 });
+      const receipt = join(TEXT_SET, RECEIPT.file);
+      const scene = join(TEXT_SET, 'images/scene/icdar15_test_img_11.jpg');
+      // More photos than workers: some wait their turn, decoded, and every one is answered.
+      const files = [receipt, scene, receipt, scene, receipt];
+      const texts = await Promise.all(files.map((file) => pair.readPhoto(file, readFileSync(file)))).finally(() =>
+        pair.close(),
+      );
+      texts.forEach((text, i) => {
+        const words = textOf(text).toUpperCase();
+        // Ground truth: the SROIE receipt's shop and the ICDAR 2015 sign (BEWARE OF MAINTENANCE VEHICLES).
+        if (files[i] === receipt) {
+          expect(words).toContain('TRADING');
+          expect(words).not.toContain('MAINTENANCE');
+        } else {
+          expect(words).toContain('MAINTENANCE');
+          expect(words).not.toContain('TRADING');
+        }
+      });
+    },
+    LONG,
+  );
+});
+
 describe('turned photos', () => {
   const upright = readFileSync(join(TEXT_SET, RECEIPT.file));
 
