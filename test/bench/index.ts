@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -41,6 +42,18 @@ export interface ChildReport {
   cpuMs: number;
 }
 
+/**
+ * This process's own peak resident memory. On Linux that is VmHWM: getrusage's maxRSS of a spawned child
+ * also counts its parent's resident memory at the spawn (the kernel keeps the larger of the pre-exec and
+ * the new peak), so a bench parent holding a model's files or sessions inflated it (a parent of 800 MB
+ * made a child whose VmHWM was 39 MB report 803 MB). Elsewhere (no /proc) getrusage's, in kilobytes.
+ */
+function peakRssBytes(maxRssKilobytes: number): number {
+  if (!existsSync('/proc/self/status')) return maxRssKilobytes * 1024;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return hwm ? Number(hwm[1]) * 1024 : maxRssKilobytes * 1024;
+}
+
 /** Child mode: index one folder into a fresh home and print what the parent measures. */
 async function runChild(home: string, folder: string): Promise<void> {
   const engine = Engine.open({ home });
@@ -49,12 +62,12 @@ async function runChild(home: string, folder: string): Promise<void> {
     const { batchSize } = await engine.tower('vision');
     // As `eidos index` runs it (app/cli/commands/index-command.ts): one shot, the vision tower released before the prior.
     const summary = await engine.index({ oneShot: true });
-    // maxRSS is in kilobytes, CPU times in microseconds (libuv's getrusage).
+    // CPU times in microseconds (libuv's getrusage).
     const usage = process.resourceUsage();
     const report: ChildReport = {
       summary,
       batchSize,
-      maxRssBytes: usage.maxRSS * 1024,
+      maxRssBytes: peakRssBytes(usage.maxRSS),
       cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
     };
     console.log(JSON.stringify(report));
