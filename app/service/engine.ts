@@ -191,7 +191,8 @@ export class Engine {
    * it again. What the sessions freed is handed back to the system at once: glibc keeps it in the worker
    * thread's malloc arena otherwise, and the next model to load (the text reader, the text tower) would
    * sit on top of it. Measured on a one-shot `eidos index` of 200 photos with the CLIP fp32 twin (VmRSS):
-   * closing the vision tower took 1088 → 904 MB without the trim, 860 → 209 MB with it.
+   * closing the vision tower took 1088 → 904 MB without the trim (the text reader then open beside it),
+   * 860 → 209 MB with it.
    */
   private async releaseTower(name: Tower): Promise<void> {
     const opened = this.towers.get(name);
