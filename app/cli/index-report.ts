@@ -48,7 +48,7 @@ export function printSummary(
   );
   if (summary.text)
     io.out(
-      `  words read in ${summary.text.read} photo(s)${summary.text.failed > 0 ? `; ${summary.text.failed} could not be read ('eidos text <photo>' says why)` : ''}`,
+      `  words read in ${summary.text.read} photo(s) in ${summary.text.seconds.toFixed(1)} s${summary.text.failed > 0 ? `; ${summary.text.failed} could not be read ('eidos text <photo>' says why)` : ''}`,
     );
   for (const problem of summary.problems.slice(0, 20)) io.out(`  not scanned: ${problem.reason}`);
   if (summary.skipped > 0) io.out("  run 'eidos status' to see skipped files and their reasons");

@@ -42,6 +42,11 @@ export interface IndexRunOptions {
   videoDecoders?: VideoDecoders;
   /** Reads the words in photos after their vectors are written (text-pass.ts); absent: no text is read. */
   text?: TextReader;
+  /**
+   * Called once every photo's vector is written, before the text pass: a one-shot run releases the
+   * vision tower here, so it is not resident beside the text reader's sessions (Engine.index).
+   */
+  afterImages?: () => Promise<void>;
 }
 
 /** What one run did: the contract's summary, which `eidos index` prints and the app shows. */
@@ -212,10 +217,12 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     throw error;
   }
   if (pending.length > 0) await writeBatch(pending);
+  await options.afterImages?.();
 
   let text: IndexSummary['text'];
   if (options.text && !options.signal?.aborted) {
     progress.phase = 'reading-text';
+    const textStarted = performance.now();
     const read = await readTextInPhotos({
       store,
       reader: options.text,
@@ -223,7 +230,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
       onProgress: (textProgress) => report({ ...progress, text: textProgress }),
     });
     progress.text = read;
-    text = { read: read.done - read.failed, failed: read.failed };
+    text = { read: read.done - read.failed, failed: read.failed, seconds: (performance.now() - textStarted) / 1000 };
   }
 
   progress.phase = 'finishing';

@@ -40,6 +40,8 @@ interface NativeBinding extends Omit<Kernels, 'logSumExp' | 'umapLayout' | 'umap
   /** native/src/file_lock.cc: an id when the lock is now held, -1 when another holder has it. */
   fileLockTry(path: string): number;
   fileLockRelease(id: number): boolean;
+  /** native/src/memory.cc: glibc's malloc_trim(0); true when pages went back to the system, false elsewhere. */
+  releaseFreedMemory(): boolean;
   /** macOS builds only (native/src/imageio): ImageIO decode on libuv's pool, see app/image/imageio.ts. */
   imageioDecode?: (
     bytes: Uint8Array,
@@ -298,6 +300,14 @@ export function fileLocks(): FileLocks {
     },
     release: (id) => native.fileLockRelease(id),
   };
+}
+
+/**
+ * Gives the pages the C allocator holds free back to the operating system (native/src/memory.cc), after a
+ * large release such as an onnxruntime session's; false when nothing was returned or the addon is not loaded.
+ */
+export function releaseFreedMemory(): boolean {
+  return loaded().binding?.releaseFreedMemory() ?? false;
 }
 
 /** Vision's text reader from the macOS build of the addon; undefined elsewhere. */

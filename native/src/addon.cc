@@ -16,6 +16,7 @@ void RegisterMi(Napi::Env env, Napi::Object exports);
 void RegisterConvert(Napi::Env env, Napi::Object exports);
 void RegisterProbe(Napi::Env env, Napi::Object exports);
 void RegisterFileLock(Napi::Env env, Napi::Object exports);
+void RegisterMemory(Napi::Env env, Napi::Object exports);
 #ifdef EIDOS_METAL
 void RegisterMetal(Napi::Env env, Napi::Object exports);
 #endif
@@ -60,6 +61,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   eidos::RegisterConvert(env, exports);
   eidos::RegisterProbe(env, exports);
   eidos::RegisterFileLock(env, exports);
+  eidos::RegisterMemory(env, exports);
 #ifdef EIDOS_METAL
   eidos::RegisterMetal(env, exports);
 #endif

@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -41,6 +42,18 @@ export interface ChildReport {
   cpuMs: number;
 }
 
+/**
+ * This process's own peak resident memory. On Linux that is VmHWM: getrusage's maxRSS of a spawned child
+ * also counts its parent's resident memory at the spawn (the kernel keeps the larger of the pre-exec and
+ * the new peak), so a bench parent holding a model's files or sessions inflated it (a parent of 800 MB
+ * made a child whose VmHWM was 39 MB report 803 MB). Elsewhere (no /proc) getrusage's, in kilobytes.
+ */
+function peakRssBytes(maxRssKilobytes: number): number {
+  if (!existsSync('/proc/self/status')) return maxRssKilobytes * 1024;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return hwm ? Number(hwm[1]) * 1024 : maxRssKilobytes * 1024;
+}
+
 /** Child mode: index one folder into a fresh home and print what the parent measures. */
 async function runChild(home: string, folder: string): Promise<void> {
   const engine = Engine.open({ home });
@@ -49,12 +62,12 @@ async function runChild(home: string, folder: string): Promise<void> {
     const { batchSize } = await engine.tower('vision');
     // As `eidos index` runs it (app/cli/commands/index-command.ts): one shot, the vision tower released before the prior.
     const summary = await engine.index({ oneShot: true });
-    // maxRSS is in kilobytes, CPU times in microseconds (libuv's getrusage).
+    // CPU times in microseconds (libuv's getrusage).
     const usage = process.resourceUsage();
     const report: ChildReport = {
       summary,
       batchSize,
-      maxRssBytes: usage.maxRSS * 1024,
+      maxRssBytes: peakRssBytes(usage.maxRSS),
       cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
     };
     console.log(JSON.stringify(report));
@@ -120,7 +133,12 @@ function makeThousand(sources: string[], dir: string): void {
   }
 }
 
-export const perSecond = (r: ChildReport): number => r.summary.encoded / r.summary.seconds;
+/**
+ * Photos/s of the image work (scan, decode, hash, thumbnails, embed, write): the run's time less its text
+ * pass (issue 23, `summary.text.seconds`), which the encoder limit and the comparator do not do either.
+ */
+export const perSecond = (r: ChildReport): number =>
+  r.summary.encoded / (r.summary.seconds - (r.summary.text?.seconds ?? 0));
 const mb = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 

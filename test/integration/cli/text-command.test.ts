@@ -24,7 +24,10 @@ describe('eidos text', () => {
     "prints a photo's words from the index once an indexing run has read them",
     async () => {
       const summary = await indexFolder(fixture.home, fixture.scratch);
-      expect(summary.text).toEqual({ read: 1, failed: 0 });
+      expect(summary.text).toMatchObject({ read: 1, failed: 0 });
+      // Reading took some of the run's time, not more than all of it.
+      expect(summary.text!.seconds).toBeGreaterThan(0);
+      expect(summary.text!.seconds).toBeLessThanOrEqual(summary.seconds);
       const json = await runEidos(fixture.home, ['text', join(fixture.scratch, 'receipt.jpg'), '--json']);
       expect(json.code).toBe(0);
       const reading = JSON.parse(json.stdout) as { source: string; width: number; height: number };

@@ -7,11 +7,13 @@ import { indexCommand } from '../../../app/cli/commands/index-command.ts';
 import { Encoder, type EncoderOptions } from '../../../app/encoders/encoder.ts';
 import { fetchModel } from '../../../app/models/fetch-model.ts';
 import { modelsDir } from '../../../app/paths.ts';
+import type { TextReader } from '../../../app/ocr/text-reader.ts';
 import { Engine } from '../../../app/service/engine.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 
-// A one-shot `eidos index` must never hold both towers: the vision tower's worker is gone before the
-// text tower (the prior's concept prompts) is asked for. A long-running engine keeps both for the next run.
+// A one-shot `eidos index` must never hold two models at once (its peak memory): the vision tower's worker
+// is gone before the text reader reads the first photo, and the reader's before the text tower (the prior's
+// concept prompts) is asked for. A long-running engine keeps them for the next run.
 let root: string;
 const openEncoder = Encoder.open.bind(Encoder);
 
@@ -40,6 +42,26 @@ function watchEncoders(): { events: string[]; visionAnsweredWhenTextOpened: bool
     };
     return encoder;
   });
+  // The text reader: its first read of a run, and its close.
+  const wrapped = new WeakSet<TextReader>();
+  const reader = Engine.prototype.reader;
+  vi.spyOn(Engine.prototype, 'reader').mockImplementation(async function (this: Engine) {
+    const opened = await reader.call(this);
+    if (!wrapped.has(opened)) {
+      wrapped.add(opened);
+      const readPhoto = opened.readPhoto.bind(opened);
+      const close = opened.close.bind(opened);
+      opened.readPhoto = (file, bytes) => {
+        if (seen.events.at(-1) !== 'read text') seen.events.push('read text');
+        return readPhoto(file, bytes);
+      };
+      opened.close = async () => {
+        await close();
+        seen.events.push('closed reader');
+      };
+    }
+    return opened;
+  });
   return seen;
 }
 
@@ -65,7 +87,7 @@ async function freshHome(name: string): Promise<string> {
 }
 
 describe('the towers of an indexing run', () => {
-  it('`eidos index` closes the vision tower before it asks for the text tower', async () => {
+  it('`eidos index` closes the vision tower before the text reader reads, and the reader before it asks for the text tower', async () => {
     const home = await freshHome('one-shot');
     vi.stubEnv('EIDOS_HOME', home);
     const seen = watchEncoders();
@@ -74,7 +96,14 @@ describe('the towers of an indexing run', () => {
       quietIo,
     );
     expect(code).toBe(0);
-    expect(seen.events).toEqual(['open vision', 'closed vision', 'open text', 'closed text']);
+    expect(seen.events).toEqual([
+      'open vision',
+      'closed vision',
+      'read text',
+      'closed reader',
+      'open text',
+      'closed text',
+    ]);
     expect(seen.visionAnsweredWhenTextOpened).toEqual([false]);
   }, 120_000);
 
@@ -85,11 +114,11 @@ describe('the towers of an indexing run', () => {
     try {
       engine.addFolders([join(root, 'photos')]);
       expect((await engine.index()).encoded).toBe(12);
-      expect(seen.events).toEqual(['open vision', 'open text']);
+      expect(seen.events).toEqual(['open vision', 'read text', 'open text']);
       expect(seen.visionAnsweredWhenTextOpened).toEqual([true]);
       engine.addFolders([join(root, 'more')]);
       expect((await engine.index()).encoded).toBe(4);
-      expect(seen.events).toEqual(['open vision', 'open text']);
+      expect(seen.events).toEqual(['open vision', 'read text', 'open text', 'read text']);
     } finally {
       await engine.close();
     }
