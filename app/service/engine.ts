@@ -209,9 +209,9 @@ export class Engine {
 
   /** Closes the text reader's worker and sessions, if open (as releaseTower); the next `reader()` starts it again. */
   private async releaseReader(): Promise<void> {
-    const opened = this.textReader;
+    const opened = this.textReader.opened;
     if (opened === undefined) return;
-    this.textReader = undefined;
+    this.textReader.opened = undefined;
     await (await opened.catch(() => undefined))?.close();
     releaseFreedMemory();
   }
