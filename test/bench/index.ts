@@ -55,8 +55,9 @@ function peakRssBytes(maxRssKilobytes: number): number {
 }
 
 /** Child mode: index one folder into a fresh home and print what the parent measures. */
-async function runChild(home: string, folder: string): Promise<void> {
-  const engine = Engine.open({ home });
+/** `readText` false: the run leaves out the text pass (a comparator without it, e.g. test/bench/video.ts). */
+async function runChild(home: string, folder: string, readText = true): Promise<void> {
+  const engine = Engine.open({ home, readText });
   try {
     engine.addFolders([folder]);
     const { batchSize } = await engine.tower('vision');
@@ -203,6 +204,7 @@ async function main(): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  if (process.argv[2] === '--child') await runChild(process.argv[3] as string, process.argv[4] as string);
+  if (process.argv[2] === '--child')
+    await runChild(process.argv[3] as string, process.argv[4] as string, process.argv[5] !== '--no-text');
   else await main();
 }
