@@ -7,7 +7,10 @@
 //   node bin/run-ts.js test/bench/text-search-quality.ts [--split dev|test|both]   (default both: one index)
 // For developing the search side alone, --ground-truth fills photo_text with the ground truth itself
 // (each receipt's lines, each scene's words as one line): an UPPER BOUND on what any reader allows,
-// never the result. Choose on dev; report test once, and say so.
+// never the result; no reader runs in that mode, so the ranking before the truth is written is the
+// image's alone. Choose on dev; report test once, and say so. SROIE holds one receipt image under two
+// labels (X51005268262 in dev, X51005301659 in test): the index holds it once, with both labels' lines,
+// and either file first is a hit.
 //
 // Which two words. Many SROIE receipts share words (the same shops, GST, TAX, TOTAL, 0.00): a pair drawn
 // uniformly from a receipt's words is held by another receipt too for about 4 receipts in 10 ("tax
