@@ -10,7 +10,7 @@
  *   is the whole word ("sam" in SAM, "total" in TOTAL:) or only its start ("sam" in SAMPLE): a whole word
  *   is stronger evidence (text-bits.ts). Words shorter than three characters and a short list of English
  *   function words are not looked up: they name no text (unless the description holds nothing else:
- *   "out of order" is then looked up as it stands).
+ *   "not here", "off" are then looked up as they stand).
  * - A `text:"…"` term matches its words anywhere, inside words too ("mart" finds WALMART): the user
  *   asked for text, by substring.
  */
@@ -52,8 +52,8 @@ export function lookupWords(description: string): string[] {
     .map((word) => word.replace(EDGE, ''))
     .filter((word) => [...word].length >= MIN_WORD_CHARS);
   const named = words.filter((word) => !FUNCTION_WORDS.has(word));
-  // A description made of function words alone ("out of order", "off limits" minus its noun) can only be
-  // text the user remembers: look those words up rather than nothing.
+  // A description made of function words alone ("not here", "off") names nothing to see: it can only be
+  // text the user remembers, so those words are looked up rather than nothing.
   return [...new Set(named.length > 0 ? named : words)];
 }
 
