@@ -57,6 +57,18 @@ export function lookupWords(description: string): string[] {
   return [...new Set(named.length > 0 ? named : words)];
 }
 
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{N}/u;
+
+/**
+ * Whether a word may begin or end between characters `before` and `after`: one of them is not a letter
+ * or digit, or letters meet digits ("RM14.10", "100PCS"), as readers and receipts run a unit into a number.
+ */
+function isBoundary(before: string, after: string): boolean {
+  if (!WORD_CHAR.test(before) || !WORD_CHAR.test(after)) return true;
+  return (LETTER.test(before) && DIGIT.test(after)) || (DIGIT.test(before) && LETTER.test(after));
+}
+
 /** A word of a photo's text that a plain query word matches, as the reader wrote it. */
 export interface WordMatch {
   /** The text's word, punctuation around it trimmed ("$12.50" → "12.50"), so a card can highlight it. */
@@ -68,8 +80,9 @@ export interface WordMatch {
 /**
  * The words of `fullText` (as the reader wrote them) that a plain query word matches: a word of the text
  * (split at white space) that, folded, has `word` at its start or right after a character that is not a
- * letter or digit ("$12.50", "(walmart)", "walmart-supercenter"). The match is whole where `word` also
- * ends there or before such a character ("inv" in INV:R0007). Empty when none does.
+ * letter or digit ("$12.50", "(walmart)", "walmart-supercenter") or where letters meet digits ("RM14.10"
+ * for "14.10"). The match is whole where `word` also ends there, before such a character or where letters
+ * meet digits ("inv" in INV:R0007, "rm" in RM14.10). Empty when none does.
  */
 export function wordStartMatches(fullText: string, word: string): WordMatch[] {
   const found: WordMatch[] = [];
@@ -77,9 +90,9 @@ export function wordStartMatches(fullText: string, word: string): WordMatch[] {
     const folded = foldText(token);
     let match: WordMatch | undefined;
     for (let at = folded.indexOf(word); at >= 0; at = folded.indexOf(word, at + 1)) {
-      if (at > 0 && WORD_CHAR.test(folded[at - 1]!)) continue;
+      if (at > 0 && !isBoundary(folded[at - 1]!, folded[at]!)) continue;
       const end = at + word.length;
-      const whole = end === folded.length || !WORD_CHAR.test(folded[end]!);
+      const whole = end === folded.length || isBoundary(folded[end - 1]!, folded[end]!);
       match = { text: token.replace(EDGE, '') || token, whole };
       if (whole) break;
     }

@@ -53,14 +53,17 @@ const folded = (token: string) =>
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
 const escaped = (word: string) => word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Where a word may begin or end: not beside a letter or digit, or where letters meet digits ("RM14.10"). */
+const EDGE = '(?:(?<![a-z0-9])|(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z]))';
+const END = '(?:(?![a-z0-9])|(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z]))';
 /** Photos holding a token in which `word` starts at the token's start or after punctuation ("$12.50"). */
 const photosStartingWith = (word: string) => {
-  const starts = new RegExp(`(^|[^a-z0-9])${escaped(word)}`);
+  const starts = new RegExp(`${EDGE}${escaped(word)}`);
   return [...allTexts()].filter(([, tokens]) => tokens.some((token) => starts.test(folded(token)))).length;
 };
 /** Photos holding `word` whole: so starting, and ending at the token's end or before punctuation. */
 const photosWithWhole = (word: string) => {
-  const whole = new RegExp(`(^|[^a-z0-9])${escaped(word)}($|[^a-z0-9])`);
+  const whole = new RegExp(`${EDGE}${escaped(word)}${END}`);
   return [...allTexts()].filter(([, tokens]) => tokens.some((token) => whole.test(folded(token)))).length;
 };
 /**

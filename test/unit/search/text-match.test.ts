@@ -42,6 +42,10 @@ describe('words in photos: matching', () => {
     expect(wordStartMatches('walmart-supercenter', 'supercenter')).toEqual([
       { text: 'walmart-supercenter', whole: true },
     ]);
+    // Letters meeting digits bound a word too (a unit run into a number, as receipts and readers write it).
+    expect(wordStartMatches('TOTAL RM14.10', '14.10')).toEqual([{ text: 'RM14.10', whole: true }]);
+    expect(wordStartMatches('TOTAL RM14.10', 'rm')).toEqual([{ text: 'RM14.10', whole: true }]);
+    expect(wordStartMatches('100PCS', 'pcs')).toEqual([{ text: '100PCS', whole: true }]);
     // Only its start: a letter or digit follows.
     expect(wordStartMatches('TAX INVOICE', 'inv')).toEqual([{ text: 'INVOICE', whole: false }]);
     expect(wordStartMatches('RM 5.200', '5.20')).toEqual([{ text: '5.200', whole: false }]);
