@@ -27,6 +27,7 @@ import { bestRowPerFile, withMoment } from './moment-groups.ts';
 import { termVectors } from './term-vectors.ts';
 import type { StageClock } from './stage-clock.ts';
 import { emptiedMessage, listReadPhotos, readWordFilters, withWordFilters } from './when-where/word-filters.ts';
+import { filtersAreWordsInText } from './dates-in-text.ts';
 import {
   matchedWordsAt,
   textBitsPerRow,
@@ -199,7 +200,9 @@ export class SearchService {
           : undefined;
     const query = args.query ?? '';
     // Dates and places in the words become filters; the rest goes to the model (app/search/when-where).
-    const words = query.trim() === '' ? undefined : readWordFilters(this.store, query);
+    let words = query.trim() === '' ? undefined : readWordFilters(this.store, query);
+    // A date or place found nowhere but in photos' text is searched as those words (dates-in-text.ts).
+    if (words && filtersAreWordsInText(this.store, words)) words = undefined;
     const described = words ? words.remainder : query;
     if (words && described === '' && like === undefined) return listReadPhotos(this.store, args, query, words, started);
     const terms = termsOf(described, like);

@@ -4,7 +4,12 @@
  * whose text contains it), the PMI of "its text contains w" with the photo when each photo holding the
  * word is equally likely to be the one meant (a word on 1 photo in 10,000 is worth 13.3 bits). It is added
  * to the image PMI as another term of the compound query (the naive-Bayes sum of pmi.ts), so:
- * - a photo whose text names the query's words gains their bits and ranks first;
+ * - a photo whose text names the query's words gains their bits and ranks first; a photo holding every
+ *   word of the query gains every word's bits, and a word found many times in one photo counts once, so
+ *   it beats a photo holding one of them (however often); photos equal in words are ordered by the image;
+ * - a plain word typed whole is stronger evidence than a word it only starts (PREFIX_SHARE): "sam" names
+ *   the receipt of SAM TRADING more than one that says SAMPLE, and common starts ("inv" of INVOICE) do not
+ *   blur the ranking;
  * - a word found in no photo adds nothing, and a query none of whose words is found in any photo's text
  *   returns the image scores themselves, untouched: it ranks exactly as without text;
  * - a photo whose text lacks a word is not penalised (the reader may have missed it), except that a
@@ -12,7 +17,27 @@
  */
 import type { QueryTerm, TermRole } from '../contract/query-language.ts';
 import type { IndexStore } from '../store/index-store.ts';
-import { containsPhrase, foldText, lookupWords, wordStartMatches } from './text-match.ts';
+import { containsPhrase, foldText, lookupWords, wordStartMatches, type WordMatch } from './text-match.ts';
+
+/**
+ * How much a plain word's match on the start of a photo's word counts beside a match of the whole word
+ * ("sam" in SAMPLE vs in SAM): the user typed either a word they remember whole or the start of one, so
+ * p(word | photo) ∝ 1 where the photo holds it whole, PREFIX_SHARE where it only starts a word there, 0
+ * elsewhere, and a photo's bits are the PMI log₂(N · q / Σ q) (wordBits). A start-only match thus costs
+ * log₂(1/PREFIX_SHARE) = 2 bits against a whole one; where no photo holds the word whole (the user is
+ * still typing, "walm"), every holder gets −log₂(share) as for a whole word. Chosen on the dev split of
+ * test/bench/text-search-quality.ts: every share from 0.01 to 0.5 gave the same rank-1 figures there, and
+ * a quarter keeps a typed start worth something beside whole words.
+ */
+export const PREFIX_SHARE = 0.25;
+
+/** A library row whose text holds a query word: the words it matched there, and what that is worth. */
+export interface RowMatch {
+  /** The photo's words that matched, as the reader wrote them (the whole ones, where any is whole). */
+  found: string[];
+  /** The word's bits in this photo (≥ 0, wordBits): 2 bits less where it only starts a word. */
+  bits: number;
+}
 
 /** One query word (or `text:` phrase) and the library rows whose text contains it. */
 export interface WordEvidence {
@@ -22,10 +47,10 @@ export interface WordEvidence {
   role: TermRole;
   required: boolean;
   weight: number;
-  /** −log₂(rows / N): the word's information in this library. */
+  /** The word's information in this library: the most a photo holding it gains (0 when none does). */
   bits: number;
-  /** The library rows whose text contains it, and per row the words as the reader wrote them. */
-  rows: Map<number, string[]>;
+  /** The library rows whose text contains it. */
+  rows: Map<number, RowMatch>;
 }
 
 export interface TextEvidence {
@@ -76,16 +101,38 @@ export function textEvidence(
       for (const word of lookupWords(term.text)) {
         if (seen.has(word)) continue;
         seen.add(word);
-        const rows = rowsHolding(store, byHash, word, (text) => wordStartMatches(text, word));
-        if (rows.size > 0) words.push(evidence(word, 'plain', false, term.weight, rows, library.n));
+        const matches = rowsHolding(store, byHash, word, (text) => wordStartMatches(text, word));
+        if (matches.size > 0) words.push(evidence(word, 'plain', false, term.weight, wordBits(matches, library.n)));
       }
       continue;
     }
     const phrase = foldText(term.text);
-    const rows = rowsHolding(store, byHash, phrase, (text) => (containsPhrase(text, phrase) ? [term.text] : []));
-    words.push(evidence(phrase, term.role, term.role !== 'not', term.weight, rows, library.n));
+    const matches = rowsHolding(store, byHash, phrase, (text) =>
+      containsPhrase(text, phrase) ? [{ text: term.text, whole: true }] : [],
+    );
+    words.push(evidence(phrase, term.role, term.role !== 'not', term.weight, wordBits(matches, library.n)));
   }
   return { words };
+}
+
+/**
+ * Each holding row's bits for one word: log₂(N · q / Σ q) with q = 1 where the row holds the word whole
+ * and PREFIX_SHARE where it only starts a word (PREFIX_SHARE's model), never below 0: a match never ranks
+ * a photo under one whose text lacks the word, which is not penalised either.
+ */
+export function wordBits(matches: Map<number, WordMatch[]>, n: number): Map<number, RowMatch> {
+  const share = (found: WordMatch[]) => (found.some((m) => m.whole) ? 1 : PREFIX_SHARE);
+  let total = 0;
+  for (const found of matches.values()) total += share(found);
+  const rows = new Map<number, RowMatch>();
+  for (const [row, found] of matches) {
+    const whole = found.filter((m) => m.whole);
+    rows.set(row, {
+      found: (whole.length > 0 ? whole : found).map((m) => m.text),
+      bits: Math.max(0, Math.log2((n * share(found)) / total)),
+    });
+  }
+  return rows;
 }
 
 function evidence(
@@ -93,19 +140,20 @@ function evidence(
   role: TermRole,
   required: boolean,
   weight: number,
-  rows: Map<number, string[]>,
-  n: number,
+  rows: Map<number, RowMatch>,
 ): WordEvidence {
-  return { word, role, required, weight, bits: rows.size > 0 ? Math.log2(n / rows.size) : 0, rows };
+  let bits = 0;
+  for (const match of rows.values()) bits = Math.max(bits, match.bits);
+  return { word, role, required, weight, bits, rows };
 }
 
 function rowsHolding(
   store: Pick<IndexStore, 'photosWithText'>,
   byHash: Map<string, number[]>,
   needle: string,
-  matches: (fullText: string) => string[],
-): Map<number, string[]> {
-  const rows = new Map<number, string[]>();
+  matches: (fullText: string) => WordMatch[],
+): Map<number, WordMatch[]> {
+  const rows = new Map<number, WordMatch[]>();
   for (const hit of store.photosWithText(needle)) {
     const libraryRows = byHash.get(hit.contentHash);
     if (!libraryRows) continue; // text of a photo no longer in the library (or not embedded by this model)
@@ -129,7 +177,7 @@ export function textBitsPerRow(evidence: TextEvidence, n: number): Float32Array 
       for (const row of word.rows.keys()) out[row] = -Infinity;
       continue;
     }
-    for (const [row] of word.rows) out[row]! += word.weight * word.bits;
+    for (const [row, match] of word.rows) out[row]! += word.weight * match.bits;
     if (word.required) for (let row = 0; row < n; row++) if (!word.rows.has(row)) out[row] = -Infinity;
   }
   return out;
@@ -154,8 +202,8 @@ export function matchedWordsAt(evidence: TextEvidence, row: number): MatchedWord
   const out: MatchedWord[] = [];
   for (const word of evidence.words) {
     if (word.role === 'not') continue;
-    const found = word.rows.get(row);
-    if (found) for (const text of new Set(found)) out.push({ text, bits: word.bits });
+    const match = word.rows.get(row);
+    if (match) for (const text of new Set(match.found)) out.push({ text, bits: match.bits });
   }
   return out;
 }

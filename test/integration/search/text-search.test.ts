@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../../app/contract/types.ts';
 import { fetchModel } from '../../../app/models/fetch-model.ts';
 import { indexPath, modelsDir } from '../../../app/paths.ts';
+import { PREFIX_SHARE } from '../../../app/search/text-bits.ts';
 import { Engine } from '../../../app/service/engine.ts';
 import type { LabelRow } from '../../../models/synthetic/labels.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
@@ -45,16 +46,36 @@ const allTexts = (): Map<string, string[]> => {
   for (const [path, lines] of handWritten) texts.set(path, lines.join(' ').split(/\s+/));
   return texts;
 };
-/** Photos holding a token that starts (after leading punctuation) with `word`, case-insensitively. */
-const photosStartingWith = (word: string) =>
-  [...allTexts()].filter(([, tokens]) =>
-    tokens.some((token) =>
-      token
-        .toLowerCase()
-        .replace(/^[^a-z0-9]+/, '')
-        .startsWith(word.toLowerCase()),
-    ),
-  ).length;
+/** A token as compared: lower case, Latin accents removed. */
+const folded = (token: string) =>
+  token
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+const escaped = (word: string) => word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Where a word may begin or end: not beside a letter or digit, or where letters meet digits ("RM14.10"). */
+const EDGE = '(?:(?<![a-z0-9])|(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z]))';
+const END = '(?:(?![a-z0-9])|(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z]))';
+/** Photos holding a token in which `word` starts at the token's start or after punctuation ("$12.50"). */
+const photosStartingWith = (word: string) => {
+  const starts = new RegExp(`${EDGE}${escaped(word)}`);
+  return [...allTexts()].filter(([, tokens]) => tokens.some((token) => starts.test(folded(token)))).length;
+};
+/** Photos holding `word` whole: so starting, and ending at the token's end or before punctuation. */
+const photosWithWhole = (word: string) => {
+  const whole = new RegExp(`${EDGE}${escaped(word)}${END}`);
+  return [...allTexts()].filter(([, tokens]) => tokens.some((token) => whole.test(folded(token)))).length;
+};
+/**
+ * A word's bits in a photo holding it whole, or only as the start of a longer word: the share of the
+ * library's photos holding it, where a photo where it only starts a word counts PREFIX_SHARE
+ * (app/search/text-bits.ts), never below 0.
+ */
+const expectedBits = (word: string, whole: boolean) => {
+  const w = photosWithWhole(word);
+  const share = (w + PREFIX_SHARE * (photosStartingWith(word) - w)) / total;
+  return Math.max(0, Math.log2((whole ? 1 : PREFIX_SHARE) / share));
+};
 
 function fill(path: string, lines: string[]): void {
   putPhotoText(db, hashOf.get(path)!, textOfLines(lines));
@@ -135,9 +156,12 @@ describe('words in photos, ranked in bits', () => {
       expect(top(response), `${a} ${b}`).toBe(path);
       const matched = response.results[0]!.matchedWords!;
       for (const word of [a, b]) {
-        const entry = matched.find((m) => m.text.toLowerCase().startsWith(word.toLowerCase()));
+        // The ground truth's own word, whole: worth −log2 of the (prefix-weighted) share of photos holding it.
+        const entry = matched.find((m) => folded(m.text) === word.toLowerCase());
         expect(entry, word).toBeDefined();
-        expect(entry!.bits).toBeCloseTo(Math.log2(total / photosStartingWith(word)), 5);
+        expect(entry!.bits, word).toBeCloseTo(expectedBits(word, true), 5);
+        if (photosStartingWith(word) === photosWithWhole(word))
+          expect(entry!.bits).toBeCloseTo(Math.log2(total / photosWithWhole(word)), 5);
       }
       checked++;
     }
@@ -230,5 +254,54 @@ describe('words in photos, ranked in bits', () => {
     const ftsRows = (db.prepare('SELECT count(*) AS n FROM photo_text_fts').get() as { n: number }).n;
     const textRows = (db.prepare('SELECT count(*) AS n FROM photo_text').get() as { n: number }).n;
     expect(ftsRows).toBe(textRows);
+  });
+
+  it('a whole word outranks a word it only starts, and a photo holding every word outranks one holding one of them often', async () => {
+    const zebu = photo(synthetic[6]!.relative_path);
+    const zebulon = photo(synthetic[7]!.relative_path);
+    const often = photo(synthetic[8]!.relative_path);
+    handWritten.set(zebu, ['ZEBU GROCER', 'QUOKKA LANE']);
+    handWritten.set(zebulon, ['ZEBULON ZEBULON ZEBULON', 'FREE ZEBUS']);
+    handWritten.set(often, ['QUOKKA QUOKKA QUOKKA', 'QUOKKA']);
+    // The image's ranking of "quokka" while no photo's text holds it: the order equal words leave alone.
+    const quokkaImageOnly = (await engine.search({ query: 'quokka', top: total }, { all: true })).results;
+    expect(quokkaImageOnly.every((r) => r.matchedWords === undefined)).toBe(true);
+    for (const path of [zebu, zebulon, often]) fill(path, handWritten.get(path)!);
+    // "zebu": whole on one photo, the start of ZEBULON and ZEBUS on another.
+    const byZebu = await engine.search({ query: 'zebu', top: 50 });
+    expect(top(byZebu)).toBe(zebu);
+    const zebuBits = byZebu.results[0]!.matchedWords!.find((m) => m.text === 'ZEBU')!.bits;
+    expect(zebuBits).toBeCloseTo(expectedBits('zebu', true), 5);
+    const startResult = byZebu.results.find((r) => r.path === zebulon)!;
+    expect(startResult.matchedWords!.map((m) => m.text)).toEqual(['ZEBULON', 'ZEBUS']);
+    expect(startResult.matchedWords![0]!.bits).toBeCloseTo(expectedBits('zebu', false), 5);
+    expect(zebuBits - startResult.matchedWords![0]!.bits).toBeCloseTo(Math.log2(1 / PREFIX_SHARE), 5);
+    // "quokka grocer": the photo holding both words first, ahead of the one that says QUOKKA four times.
+    const both = await engine.search({ query: 'quokka grocer', top: 2 });
+    expect(both.results.map((r) => r.path)).toEqual([zebu, often]);
+    expect(both.results[1]!.matchedWords).toEqual([{ text: 'QUOKKA', bits: expect.closeTo(Math.log2(total / 2), 5) }]);
+    // Two photos holding the same words gain the same bits; the image then decides, as without text.
+    const tie = await engine.search({ query: 'quokka', top: 2 }, { all: true });
+    expect(tie.results.map((r) => r.path).sort()).toEqual([zebu, often].sort());
+    const order = (paths: string[]) => paths.filter((p) => p === zebu || p === often);
+    expect(order(tie.results.map((r) => r.path))).toEqual(order(quokkaImageOnly.map((r) => r.path)));
+    expect(tie.results[0]!.bits - tie.results[1]!.bits).toBeCloseTo(
+      quokkaImageOnly.find((r) => r.path === tie.results[0]!.path)!.bits -
+        quokkaImageOnly.find((r) => r.path === tie.results[1]!.path)!.bits,
+      4,
+    );
+  });
+
+  it('a date typed from a photo’s text finds that photo when no photo was taken then', async () => {
+    const receipt = photo(synthetic[9]!.relative_path);
+    handWritten.set(receipt, ['INVOICE 31-01-09', 'TOTAL RM 14.10']);
+    fill(receipt, handWritten.get(receipt)!);
+    const found = await engine.search({ query: '31-01-09 invoice', top: 3 });
+    expect(top(found)).toBe(receipt);
+    expect(found.results[0]!.matchedWords!.map((m) => m.text)).toEqual(['31-01-09', 'INVOICE']);
+    // A date no photo's text holds is still a date filter, and says what emptied the answer.
+    const dated = await engine.search({ query: '30-01-09 invoice', top: 3 });
+    expect(dated.results).toEqual([]);
+    expect(dated.message).toContain('30-01-09');
   });
 });

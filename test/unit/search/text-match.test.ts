@@ -21,15 +21,40 @@ describe('words in photos: matching', () => {
       'table',
     ]);
     expect(lookupWords('a dog on the beach')).toEqual(['dog', 'beach']);
+    // Nothing but function words: what the user remembers of a sign, looked up as it stands.
+    expect(lookupWords('OFF under')).toEqual(['off', 'under']);
+    expect(lookupWords('an ox')).toEqual([]);
   });
 
   it('finds a word where a word of the text starts, and returns it as written', () => {
     const text = 'WALMART SUPERCENTER\nTOTAL $12.50\nLOCATION: (Café)';
-    expect(wordStartMatches(text, 'walm')).toEqual(['WALMART']);
-    expect(wordStartMatches(text, '12.50')).toEqual(['12.50']);
-    expect(wordStartMatches(text, 'cafe')).toEqual(['Café']);
+    expect(wordStartMatches(text, 'walm')).toEqual([{ text: 'WALMART', whole: false }]);
+    expect(wordStartMatches(text, '12.50')).toEqual([{ text: '12.50', whole: true }]);
+    expect(wordStartMatches(text, 'cafe')).toEqual([{ text: 'Café', whole: true }]);
     expect(wordStartMatches(text, 'cat')).toEqual([]); // inside LOCATION, not at a word's start
     expect(wordStartMatches(text, 'mart')).toEqual([]);
+  });
+
+  it('tells a whole word from the start of a longer one', () => {
+    // Whole: the word ends where the text's word ends or at punctuation (TOTAL:, INV:R0007, walmart-super).
+    expect(wordStartMatches('TOTAL: 5.20', 'total')).toEqual([{ text: 'TOTAL', whole: true }]);
+    expect(wordStartMatches('INV:R000721136', 'inv')).toEqual([{ text: 'INV:R000721136', whole: true }]);
+    expect(wordStartMatches('walmart-supercenter', 'supercenter')).toEqual([
+      { text: 'walmart-supercenter', whole: true },
+    ]);
+    // Letters meeting digits bound a word too (a unit run into a number, as receipts and readers write it).
+    expect(wordStartMatches('TOTAL RM14.10', '14.10')).toEqual([{ text: 'RM14.10', whole: true }]);
+    expect(wordStartMatches('TOTAL RM14.10', 'rm')).toEqual([{ text: 'RM14.10', whole: true }]);
+    expect(wordStartMatches('100PCS', 'pcs')).toEqual([{ text: '100PCS', whole: true }]);
+    // Only its start: a letter or digit follows.
+    expect(wordStartMatches('TAX INVOICE', 'inv')).toEqual([{ text: 'INVOICE', whole: false }]);
+    expect(wordStartMatches('RM 5.200', '5.20')).toEqual([{ text: '5.200', whole: false }]);
+    // One token, the word both as a start and whole further on ("sam" in SAMPLE/SAM): whole.
+    expect(wordStartMatches('SAMPLE/SAM', 'sam')).toEqual([{ text: 'SAMPLE/SAM', whole: true }]);
+    expect(wordStartMatches('SAM SAMPLE', 'sam')).toEqual([
+      { text: 'SAM', whole: true },
+      { text: 'SAMPLE', whole: false },
+    ]);
   });
 
   it('finds a text: phrase anywhere, across any white space', () => {
