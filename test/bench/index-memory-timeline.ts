@@ -6,21 +6,12 @@
  * Run: flock /tmp/eidos-bench.lock node bin/run-ts.js test/bench/index-memory-timeline.ts [twin-id] [photos]
  */
 import { execFileSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fetchModel } from '../../app/models/store.ts';
+import { twinLibrary } from './twin-library.ts';
 import { Engine } from '../../app/service/engine.ts';
-import { copyCachedTwin } from '../../models/clip-twin/twin-cache.ts';
-import { copyCachedMobileClip2S0Twin, copyCachedMobileClip2Twin } from '../../models/mobileclip2-twin/twin-cache.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const IMAGENET_DIR = resolve(REPO, '../shared/photos/imagenet-dev/images');
-const GENERATE = {
-  'clip-vit-b32-twin': copyCachedTwin('fp32'),
-  'mobileclip2-s2-twin': copyCachedMobileClip2Twin,
-  'mobileclip2-s0-twin': copyCachedMobileClip2S0Twin,
-} as Record<string, NonNullable<Parameters<typeof fetchModel>[1]>['generate']>;
 
 /** VmRSS and VmHWM of this process, in MB. */
 function memory(): { rss: number; peak: number } {
@@ -68,22 +59,13 @@ async function child(home: string, folder: string): Promise<void> {
 async function main(): Promise<void> {
   const id = process.argv[2] ?? 'clip-vit-b32-twin';
   const photos = Number(process.argv[3] ?? 200);
-  const scratch = mkdtempSync(join(tmpdir(), 'eidos-index-memory-timeline-'));
+  const twin = await twinLibrary(id, photos, 'eidos-index-memory-timeline');
   try {
-    const modelsDir = join(scratch, 'models');
-    const generate = GENERATE[id];
-    await fetchModel(id, generate ? { generate } : {}, { modelsDir });
-    const library = join(scratch, 'photos');
-    mkdirSync(library);
-    for (const name of readdirSync(IMAGENET_DIR).sort().slice(0, photos))
-      linkSync(join(IMAGENET_DIR, name), join(library, name));
-    const home = mkdtempSync(join(scratch, 'home-'));
-    symlinkSync(modelsDir, join(home, 'models'));
     console.log(`${id}, ${photos} photos, one-shot:`);
-    const args = [join(REPO, 'bin/run-ts.js'), import.meta.filename, '--child', home, library];
+    const args = [join(REPO, 'bin/run-ts.js'), import.meta.filename, '--child', twin.newHome(), twin.library];
     process.stdout.write(execFileSync(process.execPath, args, { encoding: 'utf8' }));
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    twin.dispose();
   }
 }
 

@@ -7,23 +7,14 @@
  * Run: flock /tmp/eidos-bench.lock node bin/run-ts.js test/bench/index-vs-raw.ts [twin-id] [photos]
  */
 import { execFileSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openSession, runVision } from '../../app/encoders/onnx-session.ts';
 import { resolveStore } from '../../app/models/store-context.ts';
-import { fetchModel } from '../../app/models/store.ts';
+import { twinLibrary } from './twin-library.ts';
 import { Engine } from '../../app/service/engine.ts';
-import { copyCachedTwin } from '../../models/clip-twin/twin-cache.ts';
-import { copyCachedMobileClip2S0Twin, copyCachedMobileClip2Twin } from '../../models/mobileclip2-twin/twin-cache.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const IMAGENET_DIR = resolve(REPO, '../shared/photos/imagenet-dev/images');
-const GENERATE = {
-  'clip-vit-b32-twin': copyCachedTwin('fp32'),
-  'mobileclip2-s2-twin': copyCachedMobileClip2Twin,
-  'mobileclip2-s0-twin': copyCachedMobileClip2S0Twin,
-} as Record<string, NonNullable<Parameters<typeof fetchModel>[1]>['generate']>;
 
 /** CPU of this process (all threads), in ms. */
 const cpuMs = (): number => {
@@ -87,21 +78,20 @@ async function child(id: string, home: string, folder: string, modelsDir: string
 async function main(): Promise<void> {
   const id = process.argv[2] ?? 'clip-vit-b32-twin';
   const photos = Number(process.argv[3] ?? 200);
-  const scratch = mkdtempSync(join(tmpdir(), 'eidos-index-vs-raw-'));
+  const twin = await twinLibrary(id, photos, 'eidos-index-vs-raw');
   try {
-    const modelsDir = join(scratch, 'models');
-    const generate = GENERATE[id];
-    await fetchModel(id, generate ? { generate } : {}, { modelsDir });
-    const library = join(scratch, 'photos');
-    mkdirSync(library);
-    for (const name of readdirSync(IMAGENET_DIR).sort().slice(0, photos))
-      linkSync(join(IMAGENET_DIR, name), join(library, name));
-    const home = mkdtempSync(join(scratch, 'home-'));
-    symlinkSync(modelsDir, join(home, 'models'));
-    const args = [join(REPO, 'bin/run-ts.js'), import.meta.filename, '--child', id, home, library, modelsDir];
+    const args = [
+      join(REPO, 'bin/run-ts.js'),
+      import.meta.filename,
+      '--child',
+      id,
+      twin.newHome(),
+      twin.library,
+      twin.modelsDir,
+    ];
     process.stdout.write(execFileSync(process.execPath, args, { encoding: 'utf8' }));
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    twin.dispose();
   }
 }
 
