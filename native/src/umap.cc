@@ -182,25 +182,26 @@ inline float FastPow(float x, float b) {
   return ef * two;
 }
 
-// The negative samples' repulsion, the epochs' main cost: for each other point o (ox, oy) the move of a
-// point at (cx, cy) away from it, Clip(coeff·d)·alpha with coeff = 2γb / ((0.001 + d²)(a·d^2b + 1)),
-// and no move when the two coincide. Computed in a batch per point, 8 at a time with AVX2; the AVX2
-// lanes do exactly the portable arithmetic (same operations in the same order, no fused multiply-add),
-// so both give the same bits and the layout does not depend on the instruction set either.
-struct Repulsion {
+// The epochs' arithmetic, in a batch per point: the moves of a point at (cx, cy) relative to other points
+// (ox, oy)[i], towards a neighbour (attraction: coeff = −2ab·d^2(b−1) / (1 + a·d^2b)) or away from a
+// negative sample (repulsion: coeff = 2γb / ((0.001 + d²)(1 + a·d^2b))), each Clip(coeff·d)·alpha, and
+// no move between coincident points. 8 at a time with AVX2, whose lanes do exactly the portable
+// arithmetic (the same operations in the same order, nothing fused), so both give the same bits.
+struct Forces {
   float cx, cy, a, b, alpha;
 };
 
-inline void RepelPortable(const Repulsion& r, const float* ox, const float* oy, size_t begin, size_t end, float* fx,
-                          float* fy) {
-  const float numerator = 2.0f * static_cast<float>(kGamma) * r.b;
+template <bool kAttract>
+void MovesPortable(const Forces& f, const float* ox, const float* oy, size_t begin, size_t end, float* fx, float* fy) {
+  const float attraction = -2.0f * f.a * f.b, repulsion = 2.0f * static_cast<float>(kGamma) * f.b;
   for (size_t i = begin; i < end; ++i) {
-    const float dx = r.cx - ox[i], dy = r.cy - oy[i];
+    const float dx = f.cx - ox[i], dy = f.cy - oy[i];
     const float d2 = dx * dx + dy * dy;
     if (d2 > 0) {
-      const float pw = FastPow(d2, r.b);
-      const float coeff = numerator / ((0.001f + d2) * (r.a * pw + 1.0f));
-      fx[i] = Clip(coeff * dx) * r.alpha, fy[i] = Clip(coeff * dy) * r.alpha;
+      const float pw = FastPow(d2, f.b);  // d²^b
+      const float coeff = kAttract ? attraction * (pw / d2) / (f.a * pw + 1.0f)
+                                   : repulsion / ((0.001f + d2) * (f.a * pw + 1.0f));
+      fx[i] = Clip(coeff * dx) * f.alpha, fy[i] = Clip(coeff * dy) * f.alpha;
     } else {
       fx[i] = 0, fy[i] = 0;
     }
@@ -239,19 +240,24 @@ __attribute__((target("avx2"))) inline __m256 FastPow8(__m256 x, __m256 b) {
   return _mm256_mul_ps(e, _mm256_castsi256_ps(scale));
 }
 
-__attribute__((target("avx2"))) size_t RepelAvx2(const Repulsion& r, const float* ox, const float* oy, size_t count,
+// MovesPortable on whole groups of 8; returns how many it did.
+template <bool kAttract>
+__attribute__((target("avx2"))) size_t MovesAvx2(const Forces& f, const float* ox, const float* oy, size_t count,
                                                  float* fx, float* fy) {
-  const __m256 cx = _mm256_set1_ps(r.cx), cy = _mm256_set1_ps(r.cy), a = _mm256_set1_ps(r.a), b = _mm256_set1_ps(r.b);
-  const __m256 alpha = _mm256_set1_ps(r.alpha), zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
-  const __m256 numerator = _mm256_set1_ps(2.0f * static_cast<float>(kGamma) * r.b);
+  const __m256 cx = _mm256_set1_ps(f.cx), cy = _mm256_set1_ps(f.cy), a = _mm256_set1_ps(f.a), b = _mm256_set1_ps(f.b);
+  const __m256 alpha = _mm256_set1_ps(f.alpha), zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+  const __m256 attraction = _mm256_set1_ps(-2.0f * f.a * f.b);
+  const __m256 repulsion = _mm256_set1_ps(2.0f * static_cast<float>(kGamma) * f.b);
   const __m256 lo = _mm256_set1_ps(-kClip), hi = _mm256_set1_ps(kClip), epsilon = _mm256_set1_ps(0.001f);
   size_t i = 0;
   for (; i + 8 <= count; i += 8) {
     const __m256 dx = _mm256_sub_ps(cx, _mm256_loadu_ps(ox + i)), dy = _mm256_sub_ps(cy, _mm256_loadu_ps(oy + i));
     const __m256 d2 = _mm256_add_ps(_mm256_mul_ps(dx, dx), _mm256_mul_ps(dy, dy));
     const __m256 pw = FastPow8(d2, b);
+    const __m256 curve = _mm256_add_ps(_mm256_mul_ps(a, pw), one);
     const __m256 coeff =
-        _mm256_div_ps(numerator, _mm256_mul_ps(_mm256_add_ps(epsilon, d2), _mm256_add_ps(_mm256_mul_ps(a, pw), one)));
+        kAttract ? _mm256_div_ps(_mm256_mul_ps(attraction, _mm256_div_ps(pw, d2)), curve)
+                 : _mm256_div_ps(repulsion, _mm256_mul_ps(_mm256_add_ps(epsilon, d2), curve));
     const __m256 apart = _mm256_cmp_ps(d2, zero, _CMP_GT_OQ);
     const __m256 gx = _mm256_mul_ps(_mm256_max_ps(lo, _mm256_min_ps(hi, _mm256_mul_ps(coeff, dx))), alpha);
     const __m256 gy = _mm256_mul_ps(_mm256_max_ps(lo, _mm256_min_ps(hi, _mm256_mul_ps(coeff, dy))), alpha);
@@ -262,21 +268,26 @@ __attribute__((target("avx2"))) size_t RepelAvx2(const Repulsion& r, const float
 }
 #endif
 
-// fx, fy[i]: the moves away from the count points (ox, oy)[i].
-void Repel(const Repulsion& r, const float* ox, const float* oy, size_t count, float* fx, float* fy) {
+// fx, fy[i]: the point's move relative to (ox, oy)[i], for i < count.
+template <bool kAttract>
+void Moves(const Forces& f, const std::vector<float>& ox, const std::vector<float>& oy, std::vector<float>& fx,
+           std::vector<float>& fy) {
+  const size_t count = ox.size();
+  fx.resize(count), fy.resize(count);
   size_t done = 0;
 #if EIDOS_X86
-  if (UseAvx2()) done = RepelAvx2(r, ox, oy, count, fx, fy);
+  if (UseAvx2()) done = MovesAvx2<kAttract>(f, ox.data(), oy.data(), count, fx.data(), fy.data());
 #endif
-  RepelPortable(r, ox, oy, done, count, fx, fy);
+  MovesPortable<kAttract>(f, ox.data(), oy.data(), done, count, fx.data(), fy.data());
 }
 
-// One part's scratch for a point's epoch: its sampled edges' attractions and negative counts, the
-// negative samples' positions and their repulsions.
+// One part's scratch for a point's epoch: its due edges' tails (positions and moves) and negative
+// counts, and its negative samples (positions and moves).
 struct Scratch {
-  std::vector<float> px, py, ox, oy, fx, fy;
+  std::vector<uint32_t> tail;
   std::vector<int> negatives;
-  void Clear() { px.clear(), py.clear(), ox.clear(), oy.clear(), negatives.clear(); }
+  std::vector<float> tx, ty, px, py, ox, oy, nx, ny;
+  void Clear() { tail.clear(), negatives.clear(), tx.clear(), ty.clear(), ox.clear(), oy.clear(); }
 };
 
 struct UmapJob {
@@ -367,21 +378,12 @@ struct UmapJob {
         for (size_t j = TaskBegin(n, parts, part); j < TaskBegin(n, parts, part + 1); ++j) {
           const float cx = y[2 * j], cy = y[2 * j + 1];
           scratch.Clear();
-          // The point's due edges: each attraction (which also moves the tail) and where its negative
-          // samples are; the repulsions follow in one batch, then everything is summed in edge order.
+          // The point's due edges (each attraction also moves the tail) and their negative samples,
+          // gathered; the moves computed in two batches; then summed in edge order.
           for (size_t e = edges.start[j]; e < edges.start[j + 1]; ++e) {
             if (perSample[e] <= 0 || nextSample[e] > now) continue;
             const uint32_t t = edges.tail[e];
-            const float dx = cx - y[2 * t], dy = cy - y[2 * t + 1];
-            const float d2 = dx * dx + dy * dy;
-            float coeff = 0;
-            if (d2 > 0) {
-              const float pw = FastPow(d2, fb);  // d2^b
-              coeff = -2.0f * fa * fb * (pw / d2) / (fa * pw + 1.0f);
-            }
-            const float gx = Clip(coeff * dx) * alpha, gy = Clip(coeff * dy) * alpha;
-            scratch.px.push_back(gx), scratch.py.push_back(gy);
-            add(2 * t, -gx), add(2 * t + 1, -gy);
+            scratch.tail.push_back(t), scratch.tx.push_back(y[2 * t]), scratch.ty.push_back(y[2 * t + 1]);
             nextSample[e] += perSample[e];
             const int negatives = static_cast<int>((now - nextNegative[e]) / perNegative[e]);
             const uint32_t prefix = DrawPrefix(seed, epochPrefix, static_cast<uint32_t>(e));
@@ -392,15 +394,15 @@ struct UmapJob {
             scratch.negatives.push_back(std::max(negatives, 0));
             nextNegative[e] += static_cast<float>(negatives) * perNegative[e];
           }
-          const size_t count = scratch.ox.size();
-          scratch.fx.resize(count), scratch.fy.resize(count);
-          Repel({cx, cy, fa, fb, alpha}, scratch.ox.data(), scratch.oy.data(), count, scratch.fx.data(),
-                scratch.fy.data());
+          const Forces forces{cx, cy, fa, fb, alpha};
+          Moves<true>(forces, scratch.tx, scratch.ty, scratch.px, scratch.py);
+          Moves<false>(forces, scratch.ox, scratch.oy, scratch.nx, scratch.ny);
           double hx = 0, hy = 0;
           size_t at = 0;
-          for (size_t s = 0; s < scratch.px.size(); ++s) {
+          for (size_t s = 0; s < scratch.tail.size(); ++s) {
+            add(2 * scratch.tail[s], -scratch.px[s]), add(2 * scratch.tail[s] + 1, -scratch.py[s]);
             hx += scratch.px[s], hy += scratch.py[s];
-            for (int p = 0; p < scratch.negatives[s]; ++p, ++at) hx += scratch.fx[at], hy += scratch.fy[at];
+            for (int p = 0; p < scratch.negatives[s]; ++p, ++at) hx += scratch.nx[at], hy += scratch.ny[at];
           }
           add(2 * j, hx), add(2 * j + 1, hy);
         }
