@@ -361,8 +361,9 @@ struct UmapJob {
       for (size_t i = 0; i < n; ++i) y[2 * i + dim] = 10.0f * (y[2 * i + dim] - lo) / span;
     }
 
-    // Each part's moves in fixed point: integer sums, so the total never depends on the parts.
-    const unsigned parts = std::max(1u, pool.Threads());
+    // Each part's moves in fixed point: integer sums, so the total never depends on the parts. Four
+    // parts a thread, taken as threads free up, so a thread the machine holds back delays no epoch much.
+    const unsigned parts = 4 * std::max(1u, pool.Threads());
     std::vector<std::vector<int64_t>> moves(parts, std::vector<int64_t>(2 * n, 0));
     std::vector<Scratch> scratches(parts);
     const float fa = static_cast<float>(a), fb = static_cast<float>(b);
