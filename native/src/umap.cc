@@ -268,17 +268,22 @@ __attribute__((target("avx2"))) size_t MovesAvx2(const Forces& f, const float* o
 }
 #endif
 
-// fx, fy[i]: the point's move relative to (ox, oy)[i], for i < count.
+// fx, fy[i]: the point's move relative to (ox, oy)[i], for i below their size on entry. With AVX2 the
+// inputs are padded to whole groups of 8 with the point itself (no move), so no lane runs the slow loop.
 template <bool kAttract>
-void Moves(const Forces& f, const std::vector<float>& ox, const std::vector<float>& oy, std::vector<float>& fx,
+void Moves(const Forces& f, std::vector<float>& ox, std::vector<float>& oy, std::vector<float>& fx,
            std::vector<float>& fy) {
-  const size_t count = ox.size();
-  fx.resize(count), fy.resize(count);
   size_t done = 0;
 #if EIDOS_X86
-  if (UseAvx2()) done = MovesAvx2<kAttract>(f, ox.data(), oy.data(), count, fx.data(), fy.data());
+  if (UseAvx2()) {
+    const size_t padded = (ox.size() + 7) / 8 * 8;
+    ox.resize(padded, f.cx), oy.resize(padded, f.cy);
+    fx.resize(padded), fy.resize(padded);
+    done = MovesAvx2<kAttract>(f, ox.data(), oy.data(), padded, fx.data(), fy.data());
+  }
 #endif
-  MovesPortable<kAttract>(f, ox.data(), oy.data(), done, count, fx.data(), fy.data());
+  fx.resize(std::max(fx.size(), ox.size())), fy.resize(std::max(fy.size(), oy.size()));
+  MovesPortable<kAttract>(f, ox.data(), oy.data(), done, ox.size(), fx.data(), fy.data());
 }
 
 // One part's scratch for a point's epoch: its due edges' tails (positions and moves) and negative
