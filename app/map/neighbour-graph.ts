@@ -11,9 +11,7 @@ import type { EmbeddingMatrix, JobControl, Kernels } from '../kernels/contract.t
  * Where the exact search stops: all pairs cost n²·d multiply-adds, NN-descent about n·(2·20)²/2·d per
  * round for 5–8 rounds, so they cost the same near 5,000 photos (measured on this machine's 2 cores at
  * 10,000 f16 rows: exact 6.1 s, NN-descent 3.2 s at recall 0.9998; the gap doubles with every doubling
- * of n). Below, the exact graph is both cheaper and perfect. (NN-descent now starts from random
- * projection trees and needs about half the rounds, which moves the crossing lower; the exact graph
- * below 5,000 still costs only seconds and is kept for its perfect recall.)
+ * of n). Below, the exact graph is both cheaper and perfect.
  */
 export const EXACT_UP_TO = 5000;
 

@@ -1,12 +1,9 @@
 // The approximate k-nearest-neighbour graph for large libraries: NN-descent (W. Dong, M. Charikar, K. Li,
 // "Efficient k-nearest neighbor graph construction for generic similarity measures", WWW 2011), the
 // search umap-learn and umap-js use, on cosine distance 1 − ⟨a, b⟩ of the unit rows (f32, f16 or i8).
-// "A neighbour of my neighbour is likely my neighbour": from a starting graph, each round compares the
+// "A neighbour of my neighbour is likely my neighbour": from a random graph, each round compares the
 // pairs among every point's recent neighbours and reverse neighbours (sampled, at most kCandidates) and
-// keeps what is closer, until a round changes almost nothing. The starting graph is random, improved by
-// the pairs sharing a leaf in a few random projection trees (as pynndescent starts): most neighbours
-// are there already, and the rounds needed fall by half (6 to 3 on 100,000 jittered CLIP embeddings,
-// recall@15 0.9999 either way).
+// keeps what is closer, until a round changes almost nothing.
 //
 // Reproducible whatever the thread count: every random draw is a hash of what it is for (progress.h),
 // each round's comparisons read the graph as it stood before the round's block, and their updates are
@@ -18,7 +15,6 @@
 
 #include "args.h"
 #include "job.h"
-#include "matrix.h"
 #include "pool.h"
 #include "progress.h"
 #include "rows.h"
@@ -33,10 +29,6 @@ constexpr size_t kCandidates = 20;
 // Rounds at most, and the stop: fewer than kDelta·n·K graph changes in a round (Dong's δ = 0.001).
 constexpr int kMaxRounds = 16;
 constexpr double kDelta = 0.001;
-// Random projection trees for the starting graph, and the most rows a leaf holds (all its pairs are
-// compared: 8 trees of leaves ≤ 32 cost about a fifth of one full round).
-constexpr uint32_t kTrees = 8;
-constexpr size_t kLeaf = 32;
 // Points whose comparisons are generated before their updates are applied (bounds the update buffer).
 constexpr size_t kBlock = 16384;
 constexpr size_t kChunk = 64;  // points per task within a block
@@ -109,13 +101,6 @@ struct Update {
   float d;
 };
 
-// One random projection tree's leaves: `order` holds the rows leaf after leaf, leaf l being
-// order[start[l], start[l + 1]).
-struct Leaves {
-  std::vector<uint32_t> order;
-  std::vector<uint32_t> start;
-};
-
 struct NnDescentJob {
   Keep keep;
   Matrix matrix;
@@ -158,106 +143,6 @@ struct NnDescentJob {
     for (float& v : out) v = 1.0f - v;
   }
 
-  // Tree t (S. Dasgupta and Y. Freund, "Random projection trees and low dimensional manifolds", STOC
-  // 2008, angular form as pynndescent builds them for cosine): a node's rows split by the hyperplane
-  // through the origin between two of them drawn at random, until a node holds at most kLeaf rows.
-  Leaves BuildTree(uint32_t t) {
-    const size_t n = matrix.n, d = matrix.d;
-    Leaves leaves;
-    leaves.order.resize(n);
-    for (size_t i = 0; i < n; ++i) leaves.order[i] = static_cast<uint32_t>(i);
-    std::vector<float> a(d), b(d);
-    std::vector<std::pair<size_t, size_t>> pending{{0, n}};
-    uint32_t node = 0;
-    while (!pending.empty()) {
-      const auto [begin, end] = pending.back();
-      pending.pop_back();
-      const size_t size = end - begin;
-      if (size <= kLeaf) {
-        leaves.start.push_back(static_cast<uint32_t>(begin));
-        continue;
-      }
-      const uint32_t stream = 0xfffffff0u - t;
-      const size_t pa = Draw(seed, stream, node, 0) % size;
-      size_t pb = Draw(seed, stream, node, 1) % (size - 1);
-      pb += pb >= pa;
-      ++node;
-      QueryFromRow(matrix, leaves.order[begin + pa], a.data());
-      QueryFromRow(matrix, leaves.order[begin + pb], b.data());
-      for (size_t j = 0; j < d; ++j) a[j] -= b[j];
-      uint32_t* first = &leaves.order[begin];
-      uint32_t* middle = std::stable_partition(first, first + size, [&](uint32_t i) {
-        float side;
-        ScoreRows(matrix, a.data(), i, i + 1, &side);
-        return side > 0;
-      });
-      // A hyperplane that leaves one side (nearly) empty splits nothing: halve the node instead.
-      size_t split = static_cast<size_t>(middle - first);
-      if (split < size / 16 || split > size - size / 16) split = size / 2;
-      pending.push_back({begin + split, end});
-      pending.push_back({begin, begin + split});
-    }
-    std::sort(leaves.start.begin(), leaves.start.end());
-    leaves.start.push_back(static_cast<uint32_t>(n));
-    return leaves;
-  }
-
-  // Applies the updates of chunks [0, chunks) to the heaps: each part owns its points and reads every
-  // update in chunk order, so the result never depends on the parts. Returns the graph changes.
-  size_t Apply(Heaps& heaps, const std::vector<std::vector<Update>>& updates, size_t chunks, Pool& pool) {
-    const size_t n = matrix.n;
-    const unsigned parts = std::max(1u, pool.Threads());
-    std::vector<size_t> changed(parts);
-    pool.Run(parts, [&](size_t part) {
-      const size_t begin = TaskBegin(n, parts, part), end = TaskBegin(n, parts, part + 1);
-      size_t count = 0;
-      for (size_t c = 0; c < chunks; ++c) {
-        for (const Update& u : updates[c]) {
-          if (u.a >= begin && u.a < end) count += heaps.Push(u.a, u.b, u.d);
-          if (u.b >= begin && u.b < end) count += heaps.Push(u.b, u.a, u.d);
-        }
-      }
-      changed[part] = count;
-    });
-    size_t changes = 0;
-    for (size_t part = 0; part < parts; ++part) changes += changed[part];
-    return changes;
-  }
-
-  // The pairs within every leaf of every tree offered to the graph, tree after tree.
-  void OfferLeaves(Heaps& heaps, std::vector<std::vector<Update>>& updates, Pool& pool) {
-    std::vector<Leaves> forest(kTrees);
-    pool.Run(kTrees, [&](size_t t) { forest[t] = BuildTree(static_cast<uint32_t>(t)); });
-    const size_t leavesPerChunk = std::max<size_t>(1, kChunk / kLeaf);
-    for (const Leaves& leaves : forest) {
-      const size_t count = leaves.start.size() - 1;
-      const size_t perBlock = updates.size() * leavesPerChunk;
-      for (size_t block = 0; block < count; block += perBlock) {
-        const size_t blockEnd = std::min(count, block + perBlock);
-        const size_t blockChunks = (blockEnd - block + leavesPerChunk - 1) / leavesPerChunk;
-        pool.Run(blockChunks, [&](size_t c) {
-          std::vector<Update>& out = updates[c];
-          out.clear();
-          std::vector<uint32_t> members;
-          std::vector<float> rows, dist;
-          for (size_t l = block + c * leavesPerChunk; l < std::min(blockEnd, block + (c + 1) * leavesPerChunk); ++l) {
-            members.assign(&leaves.order[leaves.start[l]], &leaves.order[0] + leaves.start[l + 1]);
-            const size_t m = members.size();
-            Distances(members, m, rows, dist);
-            for (size_t a = 0; a < m; ++a) {
-              for (size_t b = a + 1; b < m; ++b) {
-                const uint32_t u = members[a], v = members[b];
-                const float d = dist[a * m + b];
-                if (d < heaps.Worst(u) || d < heaps.Worst(v)) out.push_back({u, v, d});
-              }
-            }
-          }
-        });
-        Apply(heaps, updates, blockChunks, pool);
-      }
-    }
-  }
-
   void Run() {
     Pool& pool = Pool::Get();
     const size_t n = matrix.n, K = k;
@@ -279,11 +164,10 @@ struct NnDescentJob {
       }
     });
 
-    std::vector<std::vector<Update>> updates(std::min(chunks, (kBlock + kChunk - 1) / kChunk));
-    OfferLeaves(heaps, updates, pool);
-
     Candidates fresh(n), old(n);
     const unsigned parts = std::max(1u, pool.Threads());
+    std::vector<std::vector<Update>> updates(std::min(chunks, (kBlock + kChunk - 1) / kChunk));
+    std::vector<size_t> changed(parts);
     for (int round = 0; round < kMaxRounds; ++round) {
       progress.Report(1, static_cast<size_t>(round), kMaxRounds);
       if (progress.Cancelled()) return void(error = "cancelled");
@@ -346,7 +230,19 @@ struct NnDescentJob {
             }
           }
         });
-        changes += Apply(heaps, updates, blockChunks, pool);
+        // Apply: each part owns its points and reads every update in chunk order.
+        pool.Run(parts, [&](size_t part) {
+          const size_t begin = TaskBegin(n, parts, part), end = TaskBegin(n, parts, part + 1);
+          size_t count = 0;
+          for (size_t c = 0; c < blockChunks; ++c) {
+            for (const Update& u : updates[c]) {
+              if (u.a >= begin && u.a < end) count += heaps.Push(u.a, u.b, u.d);
+              if (u.b >= begin && u.b < end) count += heaps.Push(u.b, u.a, u.d);
+            }
+          }
+          changed[part] = count;
+        });
+        for (size_t part = 0; part < parts; ++part) changes += changed[part];
       }
       rounds = round + 1;
       if (static_cast<double>(changes) < kDelta * static_cast<double>(n * K)) break;
