@@ -51,11 +51,14 @@ inline uint32_t Mix32(uint32_t h) {
   h ^= h >> 16;
   return h;
 }
-inline uint32_t Draw(uint32_t seed, uint32_t a, uint32_t b, uint32_t c) {
+// Draw in two steps for many c with the same (seed, a, b): DrawPrefix once, then DrawFrom for each c
+// (the same values as Draw, a quarter of the work per draw).
+inline uint32_t DrawPrefix(uint32_t seed, uint32_t a, uint32_t b) {
   uint32_t h = Mix32(seed ^ 0x9e3779b9u);
   h = Mix32(h ^ a);
-  h = Mix32((h + 0x7f4a7c15u) ^ b);
-  return Mix32((h + 0x2545f491u) ^ c);
+  return Mix32((h + 0x7f4a7c15u) ^ b);
 }
+inline uint32_t DrawFrom(uint32_t prefix, uint32_t c) { return Mix32((prefix + 0x2545f491u) ^ c); }
+inline uint32_t Draw(uint32_t seed, uint32_t a, uint32_t b, uint32_t c) { return DrawFrom(DrawPrefix(seed, a, b), c); }
 
 }  // namespace eidos

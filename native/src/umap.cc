@@ -22,6 +22,12 @@
 #include "job.h"
 #include "pool.h"
 #include "progress.h"
+#include "simd.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define EIDOS_X86 1
+#endif
 
 namespace eidos {
 
@@ -176,6 +182,119 @@ inline float FastPow(float x, float b) {
   return ef * two;
 }
 
+// The epochs' arithmetic, in a batch per point: the moves of a point at (cx, cy) relative to other points
+// (ox, oy)[i], towards a neighbour (attraction: coeff = −2ab·d^2(b−1) / (1 + a·d^2b)) or away from a
+// negative sample (repulsion: coeff = 2γb / ((0.001 + d²)(1 + a·d^2b))), each Clip(coeff·d)·alpha, and
+// no move between coincident points. 8 at a time with AVX2, whose lanes do exactly the portable
+// arithmetic (the same operations in the same order, nothing fused), so both give the same bits.
+struct Forces {
+  float cx, cy, a, b, alpha;
+};
+
+template <bool kAttract>
+void MovesPortable(const Forces& f, const float* ox, const float* oy, size_t begin, size_t end, float* fx, float* fy) {
+  const float attraction = -2.0f * f.a * f.b, repulsion = 2.0f * static_cast<float>(kGamma) * f.b;
+  for (size_t i = begin; i < end; ++i) {
+    const float dx = f.cx - ox[i], dy = f.cy - oy[i];
+    const float d2 = dx * dx + dy * dy;
+    if (d2 > 0) {
+      const float pw = FastPow(d2, f.b);  // d²^b
+      const float coeff = kAttract ? attraction * (pw / d2) / (f.a * pw + 1.0f)
+                                   : repulsion / ((0.001f + d2) * (f.a * pw + 1.0f));
+      fx[i] = Clip(coeff * dx) * f.alpha, fy[i] = Clip(coeff * dy) * f.alpha;
+    } else {
+      fx[i] = 0, fy[i] = 0;
+    }
+  }
+}
+
+#if EIDOS_X86
+// FastPow on 8 lanes, operation for operation ("avx2" without "fma": nothing may be fused).
+__attribute__((target("avx2"))) inline __m256 FastPow8(__m256 x, __m256 b) {
+  const __m256i bits = _mm256_castps_si256(x);
+  const __m256i exponent =
+      _mm256_sub_epi32(_mm256_and_si256(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(0xff)), _mm256_set1_epi32(127));
+  const __m256 m = _mm256_castsi256_ps(
+      _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x3f800000)));
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 t = _mm256_div_ps(_mm256_sub_ps(m, one), _mm256_add_ps(m, one));
+  const __m256 t2 = _mm256_mul_ps(t, t);
+  __m256 series = _mm256_add_ps(_mm256_set1_ps(1.0f / 7), _mm256_div_ps(t2, _mm256_set1_ps(9.0f)));
+  series = _mm256_add_ps(_mm256_set1_ps(1.0f / 5), _mm256_mul_ps(t2, series));
+  series = _mm256_add_ps(_mm256_set1_ps(1.0f / 3), _mm256_mul_ps(t2, series));
+  series = _mm256_add_ps(one, _mm256_mul_ps(t2, series));
+  const __m256 log2m = _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(2.8853900817779268f), t), series);
+  __m256 y = _mm256_mul_ps(b, _mm256_add_ps(_mm256_cvtepi32_ps(exponent), log2m));
+  y = _mm256_max_ps(_mm256_set1_ps(-126.0f), _mm256_min_ps(_mm256_set1_ps(126.0f), y));
+  const __m256 whole = _mm256_floor_ps(y);
+  const __m256 f = _mm256_mul_ps(_mm256_sub_ps(y, whole), _mm256_set1_ps(0.6931471805599453f));
+  __m256 e = _mm256_add_ps(_mm256_set1_ps(1.0f / 720), _mm256_div_ps(f, _mm256_set1_ps(5040.0f)));
+  e = _mm256_add_ps(_mm256_set1_ps(1.0f / 120), _mm256_mul_ps(f, e));
+  e = _mm256_add_ps(_mm256_set1_ps(1.0f / 24), _mm256_mul_ps(f, e));
+  e = _mm256_add_ps(_mm256_set1_ps(1.0f / 6), _mm256_mul_ps(f, e));
+  e = _mm256_add_ps(_mm256_set1_ps(0.5f), _mm256_mul_ps(f, e));
+  e = _mm256_add_ps(one, _mm256_mul_ps(f, e));
+  e = _mm256_add_ps(one, _mm256_mul_ps(f, e));
+  const __m256i scale =
+      _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(whole), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(e, _mm256_castsi256_ps(scale));
+}
+
+// MovesPortable on whole groups of 8; returns how many it did.
+template <bool kAttract>
+__attribute__((target("avx2"))) size_t MovesAvx2(const Forces& f, const float* ox, const float* oy, size_t count,
+                                                 float* fx, float* fy) {
+  const __m256 cx = _mm256_set1_ps(f.cx), cy = _mm256_set1_ps(f.cy), a = _mm256_set1_ps(f.a), b = _mm256_set1_ps(f.b);
+  const __m256 alpha = _mm256_set1_ps(f.alpha), zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+  const __m256 attraction = _mm256_set1_ps(-2.0f * f.a * f.b);
+  const __m256 repulsion = _mm256_set1_ps(2.0f * static_cast<float>(kGamma) * f.b);
+  const __m256 lo = _mm256_set1_ps(-kClip), hi = _mm256_set1_ps(kClip), epsilon = _mm256_set1_ps(0.001f);
+  size_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const __m256 dx = _mm256_sub_ps(cx, _mm256_loadu_ps(ox + i)), dy = _mm256_sub_ps(cy, _mm256_loadu_ps(oy + i));
+    const __m256 d2 = _mm256_add_ps(_mm256_mul_ps(dx, dx), _mm256_mul_ps(dy, dy));
+    const __m256 pw = FastPow8(d2, b);
+    const __m256 curve = _mm256_add_ps(_mm256_mul_ps(a, pw), one);
+    const __m256 coeff =
+        kAttract ? _mm256_div_ps(_mm256_mul_ps(attraction, _mm256_div_ps(pw, d2)), curve)
+                 : _mm256_div_ps(repulsion, _mm256_mul_ps(_mm256_add_ps(epsilon, d2), curve));
+    const __m256 apart = _mm256_cmp_ps(d2, zero, _CMP_GT_OQ);
+    const __m256 gx = _mm256_mul_ps(_mm256_max_ps(lo, _mm256_min_ps(hi, _mm256_mul_ps(coeff, dx))), alpha);
+    const __m256 gy = _mm256_mul_ps(_mm256_max_ps(lo, _mm256_min_ps(hi, _mm256_mul_ps(coeff, dy))), alpha);
+    _mm256_storeu_ps(fx + i, _mm256_and_ps(apart, gx));
+    _mm256_storeu_ps(fy + i, _mm256_and_ps(apart, gy));
+  }
+  return i;
+}
+#endif
+
+// fx, fy[i]: the point's move relative to (ox, oy)[i], for i below their size on entry. With AVX2 the
+// inputs are padded to whole groups of 8 with the point itself (no move), so no lane runs the slow loop.
+template <bool kAttract>
+void Moves(const Forces& f, std::vector<float>& ox, std::vector<float>& oy, std::vector<float>& fx,
+           std::vector<float>& fy) {
+  size_t done = 0;
+#if EIDOS_X86
+  if (UseAvx2()) {
+    const size_t padded = (ox.size() + 7) / 8 * 8;
+    ox.resize(padded, f.cx), oy.resize(padded, f.cy);
+    fx.resize(padded), fy.resize(padded);
+    done = MovesAvx2<kAttract>(f, ox.data(), oy.data(), padded, fx.data(), fy.data());
+  }
+#endif
+  fx.resize(std::max(fx.size(), ox.size())), fy.resize(std::max(fy.size(), oy.size()));
+  MovesPortable<kAttract>(f, ox.data(), oy.data(), done, ox.size(), fx.data(), fy.data());
+}
+
+// One part's scratch for a point's epoch: its due edges' tails (positions and moves) and negative
+// counts, and its negative samples (positions and moves).
+struct Scratch {
+  std::vector<uint32_t> tail;
+  std::vector<int> negatives;
+  std::vector<float> tx, ty, px, py, ox, oy, nx, ny;
+  void Clear() { tail.clear(), negatives.clear(), tx.clear(), ty.clear(), ox.clear(), oy.clear(); }
+};
+
 struct UmapJob {
   Keep keep;
   const uint32_t* indices = nullptr;
@@ -247,50 +366,49 @@ struct UmapJob {
       for (size_t i = 0; i < n; ++i) y[2 * i + dim] = 10.0f * (y[2 * i + dim] - lo) / span;
     }
 
-    // Each part's moves in fixed point: integer sums, so the total never depends on the parts.
-    const unsigned parts = std::max(1u, pool.Threads());
+    // Each part's moves in fixed point: integer sums, so the total never depends on the parts. Four
+    // parts a thread, taken as threads free up, so a thread the machine holds back delays no epoch much.
+    const unsigned parts = 4 * std::max(1u, pool.Threads());
     std::vector<std::vector<int64_t>> moves(parts, std::vector<int64_t>(2 * n, 0));
+    std::vector<Scratch> scratches(parts);
     const float fa = static_cast<float>(a), fb = static_cast<float>(b);
     for (size_t epoch = 0; epoch < epochs; ++epoch) {
       if (progress.Cancelled()) return void(error = "cancelled");
       const float alpha = static_cast<float>(kInitialAlpha * (1.0 - static_cast<double>(epoch) / E));
       const float now = static_cast<float>(epoch);
+      const uint32_t epochPrefix = static_cast<uint32_t>(epoch);
       pool.Run(parts, [&](size_t part) {
         int64_t* move = moves[part].data();
         const auto add = [move](size_t at, double v) { move[at] += static_cast<int64_t>(v * kFixed); };
+        Scratch& scratch = scratches[part];
         for (size_t j = TaskBegin(n, parts, part); j < TaskBegin(n, parts, part + 1); ++j) {
           const float cx = y[2 * j], cy = y[2 * j + 1];
-          double hx = 0, hy = 0;
+          scratch.Clear();
+          // The point's due edges (each attraction also moves the tail) and their negative samples,
+          // gathered; the moves computed in two batches; then summed in edge order.
           for (size_t e = edges.start[j]; e < edges.start[j + 1]; ++e) {
             if (perSample[e] <= 0 || nextSample[e] > now) continue;
             const uint32_t t = edges.tail[e];
-            float dx = cx - y[2 * t], dy = cy - y[2 * t + 1];
-            float d2 = dx * dx + dy * dy;
-            float coeff = 0;
-            if (d2 > 0) {
-              const float pw = FastPow(d2, fb);  // d2^b
-              coeff = -2.0f * fa * fb * (pw / d2) / (fa * pw + 1.0f);
-            }
-            const float gx = Clip(coeff * dx) * alpha, gy = Clip(coeff * dy) * alpha;
-            hx += gx, hy += gy;
-            add(2 * t, -gx), add(2 * t + 1, -gy);
+            scratch.tail.push_back(t), scratch.tx.push_back(y[2 * t]), scratch.ty.push_back(y[2 * t + 1]);
             nextSample[e] += perSample[e];
             const int negatives = static_cast<int>((now - nextNegative[e]) / perNegative[e]);
+            const uint32_t prefix = DrawPrefix(seed, epochPrefix, static_cast<uint32_t>(e));
             for (int p = 0; p < negatives; ++p) {
-              const uint32_t other = Draw(seed, static_cast<uint32_t>(epoch), static_cast<uint32_t>(e), p) % n;
-              dx = cx - y[2 * other], dy = cy - y[2 * other + 1];
-              d2 = dx * dx + dy * dy;
-              if (d2 > 0) {
-                const float pw = FastPow(d2, fb);
-                coeff = 2.0f * static_cast<float>(kGamma) * fb / ((0.001f + d2) * (fa * pw + 1.0f));
-              } else if (other == j) {
-                continue;
-              } else {
-                coeff = 0;
-              }
-              if (coeff > 0) hx += Clip(coeff * dx) * alpha, hy += Clip(coeff * dy) * alpha;
+              const uint32_t other = DrawFrom(prefix, static_cast<uint32_t>(p)) % static_cast<uint32_t>(n);
+              scratch.ox.push_back(y[2 * other]), scratch.oy.push_back(y[2 * other + 1]);
             }
+            scratch.negatives.push_back(std::max(negatives, 0));
             nextNegative[e] += static_cast<float>(negatives) * perNegative[e];
+          }
+          const Forces forces{cx, cy, fa, fb, alpha};
+          Moves<true>(forces, scratch.tx, scratch.ty, scratch.px, scratch.py);
+          Moves<false>(forces, scratch.ox, scratch.oy, scratch.nx, scratch.ny);
+          double hx = 0, hy = 0;
+          size_t at = 0;
+          for (size_t s = 0; s < scratch.tail.size(); ++s) {
+            add(2 * scratch.tail[s], -scratch.px[s]), add(2 * scratch.tail[s] + 1, -scratch.py[s]);
+            hx += scratch.px[s], hy += scratch.py[s];
+            for (int p = 0; p < scratch.negatives[s]; ++p, ++at) hx += scratch.nx[at], hy += scratch.ny[at];
           }
           add(2 * j, hx), add(2 * j + 1, hy);
         }

@@ -22,7 +22,7 @@ import type { LibraryMap } from '../../app/contract/types.ts';
 import type { EmbeddingMatrix } from '../../app/kernels/contract.ts';
 import { kernels, kernelStatus } from '../../app/kernels/index.ts';
 import { layoutInWorker } from '../../app/map/layout-worker.ts';
-import { libraryMap } from '../../app/map/library-map.ts';
+import { libraryMap, type MapSources } from '../../app/map/library-map.ts';
 import { EXACT_UP_TO, neighbourGraph } from '../../app/map/neighbour-graph.ts';
 import { placePoints } from '../../app/map/place.ts';
 import { openIndex } from '../../app/store/open.ts';
@@ -69,8 +69,52 @@ function f16Embeddings(count: number, seed = 1): EmbeddingMatrix {
   return { dtype: 'f16', data: kernels.f32ToF16(source.data as Float32Array), n: count, d: source.d };
 }
 
+/** When each phase of ourMap began, in performance.now() ms (the layout's phases as its worker reports them). */
+interface PhaseMarks {
+  started: number;
+  layoutCalled?: number;
+  graphStarted?: number;
+  epochsStarted?: number;
+  layoutDone?: number;
+  finished?: number;
+}
+
+/** The layout on its worker, marking when the neighbour graph (phase 1) and UMAP (phase 2) begin. */
+function markedLayout(marks: PhaseMarks): MapSources['layout'] {
+  return async (matrix, options) => {
+    marks.layoutCalled = performance.now();
+    const control = new Int32Array(new SharedArrayBuffer(16));
+    const poll = setInterval(() => {
+      const phase = Atomics.load(control, 1);
+      if (phase >= 1) marks.graphStarted ??= performance.now();
+      if (phase >= 2) marks.epochsStarted ??= performance.now();
+    }, 10);
+    try {
+      return await layoutInWorker(matrix, options, control);
+    } finally {
+      clearInterval(poll);
+      marks.layoutDone = performance.now();
+    }
+  };
+}
+
+/** The phases' wall times, e.g. "sort and copy 0.4 s, worker start 1.2 s, neighbour graph 9.8 s, …". */
+function phaseLine(marks: PhaseMarks): string {
+  const span = (from: number | undefined, to: number | undefined): string =>
+    from === undefined || to === undefined ? 'n/a' : seconds(to - from);
+  return [
+    `sorting and gathering the rows ${span(marks.started, marks.layoutCalled)}`,
+    `worker start and matrix copy ${span(marks.layoutCalled, marks.graphStarted)}`,
+    `neighbour graph ${span(marks.graphStarted, marks.epochsStarted)}`,
+    `fuzzy set + epochs ${span(marks.epochsStarted, marks.layoutDone)}`,
+    `regions, names and the SQLite write ${span(marks.layoutDone, marks.finished)}`,
+  ].join(', ');
+}
+
 /** Ours, end to end: embeddings → layout (worker) → regions and names → the map stored in a fresh index. */
-async function ourMap(matrix: EmbeddingMatrix): Promise<{ ms: number; cpuMs: number; xy: Float32Array }> {
+async function ourMap(
+  matrix: EmbeddingMatrix,
+): Promise<{ ms: number; cpuMs: number; xy: Float32Array; phases: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'eidos-map-bench-'));
   const store = openIndex(join(dir, 'index.sqlite'));
   try {
@@ -94,6 +138,7 @@ async function ourMap(matrix: EmbeddingMatrix): Promise<{ ms: number; cpuMs: num
     };
     const cpu = process.cpuUsage();
     const started = performance.now();
+    const marks: PhaseMarks = { started };
     const state = await libraryMap({
       store,
       modelId: MODEL,
@@ -101,11 +146,17 @@ async function ourMap(matrix: EmbeddingMatrix): Promise<{ ms: number; cpuMs: num
       contentHashes: Array.from({ length: matrix.n }, (_, i) => `h${String(i).padStart(8, '0')}`),
       concepts: async () => concepts,
       tau: 100,
-      layout: layoutInWorker,
+      layout: markedLayout(marks),
       kernels,
     });
     const used = process.cpuUsage(cpu);
-    return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, xy: state.xy };
+    marks.finished = performance.now();
+    return {
+      ms: marks.finished - started,
+      cpuMs: (used.user + used.system) / 1000,
+      xy: state.xy,
+      phases: phaseLine(marks),
+    };
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -170,6 +221,7 @@ async function largeCase(count: number, limits: { ms: number; bytes: number }): 
   console.log(
     `map of ${count} photos (f16): ${seconds(result.ms)} wall (limit ≤ ${seconds(limits.ms)}) ${met(result.ms <= limits.ms)}, ${seconds(result.cpuMs)} CPU; peak RSS ${gib.toFixed(2)} GiB (limit ≤ ${(limits.bytes / 2 ** 30).toFixed(2)} GiB) ${met(peakBytes <= limits.bytes)}; the embeddings alone ${((count * matrix.d * 2) / 2 ** 30).toFixed(2)} GiB; machine load ${loadAverage()}`,
   );
+  console.log(`  phases (wall): ${result.phases}`);
   const { recall, exact } = await graphRecall(matrix, 1000);
   console.log(
     `neighbour graph of ${count} photos (${exact ? 'exact' : 'NN-descent'}): recall@15 ${recall.toFixed(4)} on 1,000 sampled photos (limit ≥ 0.95) ${met(recall >= 0.95)}`,
@@ -197,6 +249,7 @@ if (!values['skip-small']) {
   console.log(
     `map of ${n} photos (${matrix.d}-d, f16), embeddings → stored layout: ours ${seconds(ours.ms)} vs umap-js with its own neighbour search ${seconds(theirs)} = ${ratio.toFixed(3)}× (limit ≤ 0.25×) ${met(ratio <= 0.25)}; machine load ${loadAverage()}`,
   );
+  console.log(`  phases (wall): ${ours.phases}`);
   const { recall, exact } = await graphRecall(matrix);
   console.log(
     `neighbour graph of ${n} photos (${exact ? 'exact' : 'NN-descent'}): recall@15 ${recall.toFixed(4)} against the exact graph (limit ≥ 0.95) ${met(recall >= 0.95)}`,

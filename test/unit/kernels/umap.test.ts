@@ -2,7 +2,7 @@
 // umap-reference.ts) epoch by epoch, and the native layout's own promises (seeded, cancellable, checked
 // arguments). Its quality against umap-js is test/unit/map/layout-quality.test.ts.
 import { describe, expect, it } from 'vitest';
-import { kernels } from '../../../app/kernels/index.ts';
+import { forcePortableKernels, kernels } from '../../../app/kernels/index.ts';
 import { referenceKernels as ref } from '../../../app/kernels/reference.ts';
 import type { LayoutGraph } from '../../../app/kernels/contract.ts';
 import { fitCurve } from '../../../app/map/curve-fit.ts';
@@ -28,6 +28,18 @@ describe('UMAP layout kernel', () => {
     for (let i = 0; i < 2 * n; i++) worst = Math.max(worst, Math.abs(native[i]! - reference[i]!));
     // Both start in [0, 10]²; only the gradients' float vs double rounding differs.
     expect(worst).toBeLessThan(1e-3);
+  });
+
+  it('gives the same bits with the AVX2 loops as with the portable ones', () => {
+    const settings = { seed: 4, epochs: 30, a, b };
+    forcePortableKernels(true);
+    let portable: Float32Array;
+    try {
+      portable = kernels.umapLayout(graph, settings);
+    } finally {
+      forcePortableKernels(false);
+    }
+    expect(Array.from(kernels.umapLayout(graph, settings))).toEqual(Array.from(portable));
   });
 
   it('starts from given positions, rescaled to [0, 10]² as umap-learn does', () => {
