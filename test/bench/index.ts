@@ -54,8 +54,10 @@ function peakRssBytes(maxRssKilobytes: number): number {
   return hwm ? Number(hwm[1]) * 1024 : maxRssKilobytes * 1024;
 }
 
-/** Child mode: index one folder into a fresh home and print what the parent measures. */
-/** `readText` false: the run leaves out the text pass (a comparator without it, e.g. test/bench/video.ts). */
+/**
+ * Child mode: index one folder into a fresh home and print what the parent measures. `readText` false: the
+ * run leaves out the text pass (a comparator without it, e.g. test/bench/video.ts).
+ */
 async function runChild(home: string, folder: string, readText = true): Promise<void> {
   const engine = Engine.open({ home, readText });
   try {
