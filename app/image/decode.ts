@@ -115,7 +115,12 @@ export async function openImage(file: string, bytes?: Buffer): Promise<OpenedIma
 
 /** Decodes to pixels, shrunk to `bounds` when given (one decode can then feed the model and the thumbnails). */
 export async function decodeImage(file: string, bounds: DecodeBounds = {}, bytes?: Buffer): Promise<DecodedImage> {
-  const image = await openImage(file, bytes);
+  return decodeOpened(await openImage(file, bytes), bounds);
+}
+
+/** `decodeImage` for an image already opened (whose displayed size the caller also needs). */
+export async function decodeOpened(image: OpenedImage, bounds: DecodeBounds = {}): Promise<DecodedImage> {
+  const file = image.file;
   const sized = await openPipeline(image, bounds);
   const scale = boundedScale(sized.width, sized.height, bounds);
   let pipeline = sized.pipeline;

@@ -4,8 +4,7 @@
  * beside it the same photo at the detector's size, resized by libvips.
  */
 import sharp from 'sharp';
-import { openImage, openPipeline, toRgbPixels } from '../image/decode.ts';
-import { boundedScale } from '../image/bounds.ts';
+import { decodeOpened, openImage } from '../image/decode.ts';
 import type { PixelsMessage } from './text-protocol.ts';
 import { detectorSize } from './tensors.ts';
 
@@ -22,17 +21,7 @@ export interface PixelsForReading {
 
 export async function pixelsForReading(file: string, bytes: Buffer, detectorLimit: number): Promise<PixelsForReading> {
   const opened = await openImage(file, bytes);
-  const sized = await openPipeline(opened, { maxLongEdge: READ_EDGE });
-  const scale = boundedScale(sized.width, sized.height, { maxLongEdge: READ_EDGE });
-  let pipeline = sized.pipeline;
-  if (scale < 1) {
-    pipeline = pipeline.resize({
-      width: Math.max(1, Math.round(sized.width * scale)),
-      height: Math.max(1, Math.round(sized.height * scale)),
-      fit: 'fill',
-    });
-  }
-  const decoded = await toRgbPixels(pipeline, file);
+  const decoded = await decodeOpened(opened, { maxLongEdge: READ_EDGE });
   const size = detectorSize(decoded.width, decoded.height, detectorLimit);
   const detector = await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
     .resize(size.width, size.height, { fit: 'fill' })
