@@ -49,10 +49,11 @@ function compare(x: KeepCandidate, y: KeepCandidate): { order: number; criterion
  * The wall-clock time a person reads, e.g. "2008-05-03 14:22:05": a capture time without a zone is read as
  * local time (and a file's modification time is), so local time is what it means.
  */
-function localTime(ms: number): string {
+function localTime(ms: number, withMs = false): string {
   const t = new Date(ms);
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}`;
+  const seconds = `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}`;
+  return withMs ? `${seconds}.${String(t.getMilliseconds()).padStart(3, '0')}` : seconds;
 }
 
 const size = (c: KeepCandidate) => (c.width && c.height ? `${c.width} × ${c.height}` : 'size unknown');
@@ -87,7 +88,12 @@ export function suggestKeep(members: readonly KeepCandidate[]): KeepSuggestion {
       return `keep: ${criterion} (${describe(kept, criterion)})`;
     }
     const { criterion } = compare(kept, member);
-    return `the kept one is ${criterion === 'first by path' ? 'identical and first by path' : `${criterion}: ${describe(kept, criterion)} against ${describe(member, criterion)}`}`;
+    if (criterion === 'first by path') return 'the kept one is identical and first by path';
+    let [ours, theirs] = [describe(kept, criterion), describe(member, criterion)];
+    // Two captures of one burst can fall in the same second: the milliseconds that decided are shown then.
+    if (ours === theirs && criterion === 'earliest')
+      [ours, theirs] = [localTime(kept.timeMs!, true), localTime(member.timeMs!, true)];
+    return `the kept one is ${criterion}: ${ours} against ${theirs}`;
   });
   return { keep, reasons };
 }

@@ -112,6 +112,13 @@ describe('suggestKeep', () => {
     expect(reasons[0]).toBe('the kept one is earliest: 2008-05-03 14:22:05 against 2008-05-03 14:22:09');
   });
 
+  it('shows the milliseconds that decided when two captures fall in the same second', () => {
+    const earlier = new Date(2008, 4, 3, 14, 22, 5, 120).getTime();
+    const later = new Date(2008, 4, 3, 14, 22, 5, 870).getTime();
+    const { reasons } = suggestKeep([candidate({ timeMs: later }), candidate({ timeMs: earlier })]);
+    expect(reasons[0]).toBe('the kept one is earliest: 2008-05-03 14:22:05.120 against 2008-05-03 14:22:05.870');
+  });
+
   it('does not let a difference within 2 % of pixels or 10 % of sharpness decide', () => {
     const { keep, reasons } = suggestKeep([
       candidate({ width: 1010, sharpness: 105, timeMs: 5 }),
