@@ -104,7 +104,7 @@ function phaseLine(marks: PhaseMarks): string {
     from === undefined || to === undefined ? 'n/a' : seconds(to - from);
   return [
     `sorting and gathering the rows ${span(marks.started, marks.layoutCalled)}`,
-    `worker start and matrix copy ${span(marks.layoutCalled, marks.graphStarted)}`,
+    `worker start and matrix transfer ${span(marks.layoutCalled, marks.graphStarted)}`,
     `neighbour graph ${span(marks.graphStarted, marks.epochsStarted)}`,
     `fuzzy set + epochs ${span(marks.epochsStarted, marks.layoutDone)}`,
     `regions, names and the SQLite write ${span(marks.layoutDone, marks.finished)}`,
