@@ -5,9 +5,9 @@
  * (McInnes et al. 2018, §3 and "smooth_knn_dist"). This is the starting point UMAP's own `transform`
  * uses; its further epochs refine within the same neighbourhood, which a map at screen scale does not
  * show, and skipping them keeps placement to one neighbour search of the new rows among the old instead
- * of an optimisation over the whole graph. The search is approximate for many new photos on a large map
- * (placement-neighbours.ts: an inverted file, recall@15 0.97 against the exact search on real embeddings) and exact
- * otherwise.
+ * of an optimisation over the whole graph. The search is approximate for many new photos on a large
+ * map (placement-neighbours.ts: an inverted file, recall@15 0.97 against the exact search on real
+ * embeddings) and exact otherwise.
  */
 import type { EmbeddingMatrix, Kernels } from '../kernels/contract.ts';
 import { LAYOUT_DEFAULTS } from './layout.ts';
