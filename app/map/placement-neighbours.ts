@@ -27,8 +27,8 @@ export const PROBES = 8;
 export const EXACT_BELOW_QUERIES = 256;
 /** Rows per list on average at the least: smaller lists leave a photo's neighbours split over too many. */
 const MIN_LIST_ROWS = 64;
-/** Map rows assigned to their lists per native call (the rows are decoded to f32 per chunk: 32 MiB at d = 512). */
-const ASSIGN_CHUNK = 16384;
+/** Map rows assigned to their lists per native call (the rows are decoded to f32 per chunk: 128 MiB at d = 512). */
+const ASSIGN_CHUNK = 65536;
 const SEED = 0x5eed;
 /** k-means on this many sampled rows per list, for this many rounds: a small share of the assignment's cost. */
 const TRAIN_ROWS_PER_LIST = 32;
@@ -38,7 +38,7 @@ type PlacementKernels = Pick<Kernels, 'knn' | 'f16ToF32'>;
 
 /** How nq new photos are searched among n laid out: exactly, or in an inverted file of `lists` lists. */
 export function placementPlan(n: number, nq: number): { exact: true } | { exact: false; lists: number } {
-  const lists = Math.round(Math.sqrt(nq * PROBES));
+  const lists = Number(process.env.LISTS ?? 0) || Math.round(Math.sqrt(nq * PROBES));
   return nq < EXACT_BELOW_QUERIES || n < lists * MIN_LIST_ROWS ? { exact: true } : { exact: false, lists };
 }
 
@@ -59,14 +59,24 @@ export function placementNeighbours(
   const best = new TopLists(nq, k);
   // Each list is searched once, by all the new photos that probe it together (the kernel's blocked product).
   const probing = groupBy(probes, lists, (at) => Math.floor(at / PROBES));
+  // One buffer for the rows of every list and one for its new photos, sized for the largest: each list's
+  // are copied into the start of them (fresh buffers each time cost as much again in page faults).
+  let largest = { rows: 0, askers: 0 };
+  for (let list = 0; list < lists; list++)
+    largest = {
+      rows: Math.max(largest.rows, inverted.members(list).length),
+      askers: Math.max(largest.askers, probing.members(list).length),
+    };
+  const listRows = allocateMatrix(base.dtype, largest.rows, base.d);
+  const listQueries = new Float32Array(largest.askers * base.d);
   for (let list = 0; list < lists; list++) {
     const askers = probing.members(list);
     const rows = inverted.members(list);
     if (askers.length === 0 || rows.length === 0) continue;
     const found = kernels.knn(
-      gatherRows(base, rows),
+      copyRows(base, rows, listRows),
       Math.min(k, rows.length),
-      gatherQueries(queries, base.d, askers),
+      copyQueries(queries, base.d, askers, listQueries),
       askers.length,
     );
     const kk = Math.min(k, rows.length);
@@ -224,8 +234,24 @@ function rowsF32(matrix: EmbeddingMatrix, kernels: Pick<Kernels, 'f16ToF32'>): F
   return Float32Array.from(matrix.data, (q, at) => q * matrix.scales[Math.floor(at / matrix.d)]!);
 }
 
+/** `picked` rows of `from` copied to the start of `into`, as a matrix of those rows (a view of `into`). */
+function copyRows(from: EmbeddingMatrix, picked: Uint32Array, into: EmbeddingMatrix): EmbeddingMatrix {
+  const { d } = from;
+  if (from.dtype === 'i8' && into.dtype === 'i8')
+    picked.forEach((row, i) => {
+      into.data.set(from.data.subarray(row * d, (row + 1) * d), i * d);
+      into.scales[i] = from.scales[row]!;
+    });
+  else picked.forEach((row, i) => into.data.set(from.data.subarray(row * d, (row + 1) * d), i * d));
+  return sliceRows(into, 0, picked.length);
+}
+
+/** `picked` query rows copied to the start of `into`; returns that part. */
+function copyQueries(queries: Float32Array, d: number, picked: Uint32Array, into: Float32Array): Float32Array {
+  picked.forEach((q, i) => into.set(queries.subarray(q * d, (q + 1) * d), i * d));
+  return into.subarray(0, picked.length * d);
+}
+
 function gatherQueries(queries: Float32Array, d: number, picked: Uint32Array): Float32Array {
-  const out = allocateMatrix('f32', picked.length, d).data;
-  picked.forEach((q, i) => out.set(queries.subarray(q * d, (q + 1) * d), i * d));
-  return out;
+  return copyQueries(queries, d, picked, allocateMatrix('f32', picked.length, d).data);
 }

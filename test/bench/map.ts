@@ -30,7 +30,7 @@ import { mulberry32 } from '../../app/util/mulberry32.ts';
 import { unitRows } from '../unit/kernels/fixtures.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import { prepareHome, serve } from '../helpers/serve-fixture.ts';
-import { benchEmbeddings } from '../helpers/map-embeddings.ts';
+import { benchEmbeddings, benchEmbeddingsF16 } from '../helpers/map-embeddings.ts';
 
 const { values } = parseArgs({
   options: {
@@ -65,8 +65,7 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak
 
 /** The library's f16 matrix (as the index keeps it) of `count` jittered real embeddings. */
 function f16Embeddings(count: number, seed = 1): EmbeddingMatrix {
-  const source = benchEmbeddings(count, seed);
-  return { dtype: 'f16', data: kernels.f32ToF16(source.data as Float32Array), n: count, d: source.d };
+  return benchEmbeddingsF16(count, (values) => kernels.f32ToF16(values), seed);
 }
 
 /** When each phase of ourMap began, in performance.now() ms (the layout's phases as its worker reports them). */
