@@ -9,6 +9,7 @@ import type { IndexStore } from '../store/index-store.ts';
 import type { MapPoint, MapRegionRecord, StoredMap } from '../store/map.ts';
 import { drift, needsRelayout, RELAYOUT_DRIFT } from './drift.ts';
 import type { LayoutOptions } from './layout.ts';
+import type { LaidOut } from './layout-worker.ts';
 import { placePoints } from './place.ts';
 import { labelRegions, type Concepts } from './region-labels.ts';
 import { kMeans, nearestCentre, regionCount } from './regions.ts';
@@ -24,8 +25,11 @@ export interface MapSources {
   concepts: () => Promise<Concepts>;
   /** The model's logit scale. */
   tau: number;
-  /** The full layout (a worker thread in the engine: layout-worker.ts). */
-  layout: (matrix: EmbeddingMatrix, options: LayoutOptions) => Promise<Float32Array>;
+  /**
+   * The full layout (a worker thread in the engine: layout-worker.ts). It may take the matrix it is given
+   * (a copy made for it) and hands the rows back with the coordinates.
+   */
+  layout: (matrix: EmbeddingMatrix, options: LayoutOptions) => Promise<LaidOut>;
   kernels: Kernels;
 }
 
@@ -108,8 +112,8 @@ async function layOut(sources: MapSources, seed: number): Promise<MapState> {
   const order = Uint32Array.from(contentHashes.keys()).sort((a, b) =>
     contentHashes[a]! < contentHashes[b]! ? -1 : contentHashes[a]! > contentHashes[b]! ? 1 : a - b,
   );
-  const matrix = gatherRows(sources.matrix, order);
-  const xy = await sources.layout(matrix, { seed });
+  // Lent to the layout's worker, which hands it back: the sorted copy is the only one made.
+  const { xy, matrix } = await sources.layout(gatherRows(sources.matrix, order), { seed });
   const k = regionCount(matrix.n);
   const { assignment, centres } = kMeans(xy, k, seed);
   const names = matrix.n > 1 ? labelRegions(matrix, assignment, k, await sources.concepts(), sources.tau, seed) : [];

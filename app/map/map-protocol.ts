@@ -2,6 +2,14 @@
 import type { EmbeddingMatrix } from '../kernels/contract.ts';
 import type { LayoutOptions } from './layout.ts';
 
+/** The buffers a matrix's rows (and an i8 matrix's scales) live in: what moves between the threads. */
+export function matrixBuffers(matrix: EmbeddingMatrix): ArrayBuffer[] {
+  const buffers = [matrix.data.buffer as ArrayBuffer];
+  if (matrix.dtype === 'i8' && matrix.scales.buffer !== matrix.data.buffer)
+    buffers.push(matrix.scales.buffer as ArrayBuffer);
+  return buffers;
+}
+
 export interface LayoutRequest {
   resourceRoot: string;
   matrix: EmbeddingMatrix;
@@ -10,4 +18,6 @@ export interface LayoutRequest {
   control?: Int32Array;
 }
 
-export type LayoutReply = { kind: 'done'; xy: Float32Array } | { kind: 'failed'; message: string };
+/** When done, the matrix comes back too: it was moved to the worker, not copied (layout-worker.ts). */
+export type LayoutReply =
+  { kind: 'done'; xy: Float32Array; matrix: EmbeddingMatrix } | { kind: 'failed'; message: string };

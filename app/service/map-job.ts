@@ -8,7 +8,7 @@ import { EidosError } from '../contract/errors.ts';
 import type { MapProgress } from '../contract/types.ts';
 import type { EmbeddingMatrix } from '../kernels/contract.ts';
 import type { LayoutOptions } from '../map/layout.ts';
-import { layoutInWorker } from '../map/layout-worker.ts';
+import { layoutInWorker, type LaidOut } from '../map/layout-worker.ts';
 
 const PROGRESS_MS = 250;
 /**
@@ -39,7 +39,7 @@ export class MapLayoutJob {
   async run<T>(
     photos: number,
     listener: MapProgressListener,
-    finish: (layout: (matrix: EmbeddingMatrix, options: LayoutOptions) => Promise<Float32Array>) => Promise<T>,
+    finish: (layout: (matrix: EmbeddingMatrix, options: LayoutOptions) => Promise<LaidOut>) => Promise<T>,
   ): Promise<T> {
     const run = ++this.runs;
     const control = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
@@ -62,16 +62,16 @@ export class MapLayoutJob {
         ...extra,
       });
     };
-    const layout = async (matrix: EmbeddingMatrix, options: LayoutOptions): Promise<Float32Array> => {
+    const layout = async (matrix: EmbeddingMatrix, options: LayoutOptions): Promise<LaidOut> => {
       used = true;
       this.control = control;
       announce('running');
       const timer = setInterval(() => announce('running'), PROGRESS_MS);
       try {
-        const xy = await layoutInWorker(matrix, options, control);
+        const done = await layoutInWorker(matrix, options, control);
         laidOut = true;
         announce('running'); // naming the regions and storing the map
-        return xy;
+        return done;
       } finally {
         clearInterval(timer);
         this.control = undefined;

@@ -21,15 +21,22 @@ export type WorkerName = keyof typeof WORKER_SOURCES;
  * Starts the named worker. Run from a checkout (tests, development through tsx) this module is a `.ts`
  * file and the worker's source runs through a small bootstrap that registers tsx in the new thread; in a
  * build this module is part of a bundle and the worker is its own bundle among the resources.
+ * `transferList` names ArrayBuffers inside `workerData` that move to the worker instead of being copied
+ * (they are detached here): for large data the sender no longer needs.
  */
-export function startWorker(name: WorkerName, workerData: Record<string, unknown>): Worker {
+export function startWorker(
+  name: WorkerName,
+  workerData: Record<string, unknown>,
+  transferList: ArrayBuffer[] = [],
+): Worker {
   if (import.meta.url.endsWith('.ts')) {
     const bootstrap = new URL('./ts-worker-bootstrap.js', import.meta.url);
     return new Worker(bootstrap, {
       workerData: { ...workerData, __entry: new URL(WORKER_SOURCES[name], import.meta.url).href },
+      transferList,
     });
   }
-  return new Worker(resources.worker(name), { workerData });
+  return new Worker(resources.worker(name), { workerData, transferList });
 }
 
 /**

@@ -30,7 +30,7 @@ import { mulberry32 } from '../../app/util/mulberry32.ts';
 import { unitRows } from '../unit/kernels/fixtures.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import { prepareHome, serve } from '../helpers/serve-fixture.ts';
-import { benchEmbeddings } from '../helpers/map-embeddings.ts';
+import { benchEmbeddings, benchEmbeddingsF16 } from '../helpers/map-embeddings.ts';
 
 const { values } = parseArgs({
   options: {
@@ -65,8 +65,7 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peak
 
 /** The library's f16 matrix (as the index keeps it) of `count` jittered real embeddings. */
 function f16Embeddings(count: number, seed = 1): EmbeddingMatrix {
-  const source = benchEmbeddings(count, seed);
-  return { dtype: 'f16', data: kernels.f32ToF16(source.data as Float32Array), n: count, d: source.d };
+  return benchEmbeddingsF16(count, (values) => kernels.f32ToF16(values), seed);
 }
 
 /** When each phase of ourMap began, in performance.now() ms (the layout's phases as its worker reports them). */
@@ -104,7 +103,7 @@ function phaseLine(marks: PhaseMarks): string {
     from === undefined || to === undefined ? 'n/a' : seconds(to - from);
   return [
     `sorting and gathering the rows ${span(marks.started, marks.layoutCalled)}`,
-    `worker start and matrix copy ${span(marks.layoutCalled, marks.graphStarted)}`,
+    `worker start and matrix transfer ${span(marks.layoutCalled, marks.graphStarted)}`,
     `neighbour graph ${span(marks.graphStarted, marks.epochsStarted)}`,
     `fuzzy set + epochs ${span(marks.epochsStarted, marks.layoutDone)}`,
     `regions, names and the SQLite write ${span(marks.layoutDone, marks.finished)}`,

@@ -89,7 +89,7 @@ describe('a full layout', () => {
         contentHashes,
         concepts: async () => ({ names: ['a', 'b'], embeddings: rows.slice(0, 2 * d) }),
         tau: 100,
-        layout: (matrix, options) => fitLayout(matrix, options, kernels),
+        layout: async (matrix, options) => ({ xy: await fitLayout(matrix, options, kernels), matrix }),
         kernels,
       });
       return new Map(contentHashes.map((hash, row) => [hash, [state.xy[2 * row], state.xy[2 * row + 1]]]));

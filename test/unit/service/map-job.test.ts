@@ -19,17 +19,26 @@ const matrix: EmbeddingMatrix = {
   n: N,
   d: source.d,
 };
+/** A copy for one layout: the layout moves the rows it is given to its worker (and back). */
+const lent = (): EmbeddingMatrix => ({ ...matrix, data: (matrix.data as Uint16Array).slice() });
 
 describe('map layout job', () => {
   it('announces its phases, share done and time to go, and ends done at 1', { timeout: 300_000 }, async () => {
     const job = new MapLayoutJob();
     const events: MapProgress[] = [];
-    const xy = await job.run(
+    const given = lent();
+    const { xy, matrix: back } = await job.run(
       N,
       (p) => events.push(p),
-      (layout) => layout(matrix, { seed: 1 }),
+      (layout) => layout(given, { seed: 1 }),
     );
     expect(xy.length).toBe(2 * N);
+    // The rows went to the worker and came back whole, without a copy left behind here.
+    expect(given.data.length).toBe(0);
+    expect(back.n).toBe(N);
+    expect(Buffer.from(back.data.buffer, back.data.byteOffset, back.data.byteLength)).toEqual(
+      Buffer.from(matrix.data.buffer, matrix.data.byteOffset, matrix.data.byteLength),
+    );
     const last = events.at(-1)!;
     expect(last).toMatchObject({ state: 'done', run: 1, photos: N, fraction: 1 });
     const running = events.filter((e) => e.state === 'running');
@@ -56,7 +65,7 @@ describe('map layout job', () => {
             if (!cancelled && p.state === 'running' && p.phase === 'layout' && p.fraction > 0.45)
               cancelled = job.cancel();
           },
-          (layout) => layout(matrix, { seed: 1, epochs: 5000 }),
+          (layout) => layout(lent(), { seed: 1, epochs: 5000 }),
         )
         .then(
           () => 'finished',
