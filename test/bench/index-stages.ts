@@ -1,16 +1,16 @@
 /**
  * CPU a photo of each stage of the indexer's per-photo work (app/indexer/prepare-photo.ts), one stage
  * at a time over the same photos, one photo at a time, so a stage's CPU (all threads of this process)
- * is its own: read, content hash, metadata, decode, model input, fingerprint, grid thumbnail, and the
+ * is its own: read, content hash, open (header), metadata (EXIF), decode, model input, fingerprint, grid thumbnail, and the
  * store's batch write. CPU holds under load where wall time does not; index-vs-raw.ts times the whole.
  * Run: flock /tmp/eidos-bench.lock node bin/run-ts.js test/bench/index-stages.ts [twin-id] [photos]
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { decodeImage, type DecodedImage } from '../../app/image/decode.ts';
+import { decodeOpened, openImage, type DecodedImage, type OpenedImage } from '../../app/image/decode.ts';
 import { signatureOfDecoded } from '../../app/image/fingerprint.ts';
-import { readMetadata } from '../../app/image/metadata.ts';
+import { metadataOf } from '../../app/image/metadata.ts';
 import { preprocessDecoded } from '../../app/image/preprocess.ts';
 import { THUMBNAIL_EDGES, writeThumbnails } from '../../app/image/thumbnails.ts';
 import { hashBytes } from '../../app/library/content-hash.ts';
@@ -45,22 +45,19 @@ async function main(): Promise<void> {
       return out;
     };
     const reads = await stage('read', async (i) => {
-      const read = await readWholeFile({ path: files[i]!, folderId: 0, size: 0, mtimeMs: 0, format: 'jpeg' });
+      const read = await readWholeFile({ path: files[i]! });
       if (read.kind !== 'read') throw new Error(`${files[i]} vanished`);
       return read.bytes;
     });
     const hashes = await stage('content hash', async (i) => hashBytes(reads[i]!));
-    await stage('metadata', async (i) => readMetadata(files[i]!, reads[i]!));
+    const opened: OpenedImage[] = await stage('open', async (i) => openImage(files[i]!, reads[i]!));
+    await stage('metadata', async (i) => metadataOf(opened[i]!, reads[i]!));
     const images: DecodedImage[] = await stage('decode', async (i) =>
-      decodeImage(
-        files[i]!,
-        {
-          maxLongEdge: THUMBNAIL_EDGES.grid * 2,
-          minShortEdge: spec.shortestEdge,
-          embedded: { minShortEdge: spec.shortestEdge, minLongEdge: THUMBNAIL_EDGES.grid },
-        },
-        reads[i]!,
-      ),
+      decodeOpened(opened[i]!, {
+        maxLongEdge: THUMBNAIL_EDGES.grid * 2,
+        minShortEdge: spec.shortestEdge,
+        embedded: { minShortEdge: spec.shortestEdge, minLongEdge: THUMBNAIL_EDGES.grid },
+      }),
     );
     await stage('model input', async (i) => preprocessDecoded(images[i]!, spec, files[i]!));
     await stage('fingerprint', async (i) => signatureOfDecoded(images[i]!));
