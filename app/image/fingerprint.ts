@@ -227,10 +227,11 @@ export async function signatureOfDecoded(image: DecodedImage): Promise<PhotoSign
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   if (grey.info.channels !== 1) throw new Error(`expected 1 grey channel, got ${grey.info.channels}`);
-  const pipeline = sharp(grey.data, { raw: { width: grey.info.width, height: grey.info.height, channels: 1 } });
+  // Two pipelines on the same bytes rather than clone(), which costs this thread ~0.5 ms (a stream each).
+  const raw = { raw: { width: grey.info.width, height: grey.info.height, channels: 1 } } as const;
   const [small, large] = await Promise.all([
-    greyAt(pipeline.clone(), FINGERPRINT_SOURCE),
-    greyAt(pipeline.clone(), SHARPNESS_EDGE),
+    greyAt(sharp(grey.data, raw), FINGERPRINT_SOURCE),
+    greyAt(sharp(grey.data, raw), SHARPNESS_EDGE),
   ]);
   return { fingerprint: fingerprintOfGrey(small), sharpness: sharpnessOfGrey(large, SHARPNESS_EDGE, SHARPNESS_EDGE) };
 }
