@@ -145,7 +145,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
       pixels.set(item.pixels, i * per);
       item.pixels = EMPTY_PIXELS;
     });
-    const embeds = await encoder.embedImages(pixels, toEncode.length);
+    const embeds = await encoder.embedImages(pixels, toEncode.length, { giveUp: true });
     // Stored as IEEE half floats: half the memory and disk, and far below CLIP's own noise level.
     const halves = kernels.f32ToF16(embeds.data);
     toEncode.forEach((item, i) => vectors.set(item, halves.subarray(i * embeds.d, (i + 1) * embeds.d)));
