@@ -139,13 +139,20 @@ export class Encoder {
     return (this.sessions.find((s) => s.tower === 'vision') ?? this.sessions[0])?.provider ?? 'cpu';
   }
 
-  /** Embeds n preprocessed photos ([n,3,size,size] float32), in batches of at most `batchSize`. */
-  async embedImages(pixels: Float32Array, n: number): Promise<Embeddings> {
+  /**
+   * Embeds n preprocessed photos ([n,3,size,size] float32), in batches of at most `batchSize`. With
+   * `giveUp`, a caller that is done with `pixels` lets its buffer move to the worker uncopied (it is
+   * detached after the call) when it holds one batch exactly: the indexer's batches, megabytes each.
+   */
+  async embedImages(pixels: Float32Array, n: number, options: { giveUp?: boolean } = {}): Promise<Embeddings> {
     const size = this.model.preprocess.size;
     const per = 3 * size * size;
     if (n <= 0) throw new EidosError('BAD_ARGUMENT', 'embedImages needs at least one photo');
     if (pixels.length !== n * per)
       throw new EidosError('BAD_ARGUMENT', `expected ${n}×3×${size}×${size} pixel values, got ${pixels.length}`);
+    const whole = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength;
+    if (options.giveUp && n <= this.batchSize && whole && pixels.buffer instanceof ArrayBuffer)
+      return this.request({ id: 0, kind: 'image', pixels, n }, n, [pixels.buffer]);
     const parts: Embeddings[] = [];
     for (let start = 0; start < n; start += this.batchSize) {
       const count = Math.min(this.batchSize, n - start);

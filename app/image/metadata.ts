@@ -4,7 +4,7 @@
  * missing EXIF yields fewer fields, never an error; only an unreadable or undecodable file throws.
  */
 import exifr from 'exifr';
-import { openImage } from './decode.ts';
+import { openImage, type OpenedImage } from './decode.ts';
 import { asOrientation, type Orientation } from './orientation.ts';
 
 export interface PhotoMetadata {
@@ -34,8 +34,12 @@ interface RawExif {
 
 /** `bytes`: the file's content when already read (see `openImage`). */
 export async function readMetadata(file: string, bytes?: Buffer): Promise<PhotoMetadata> {
-  const image = await openImage(file, bytes);
-  const exif = await readExif(bytes ?? file);
+  return metadataOf(await openImage(file, bytes), bytes);
+}
+
+/** The same for a photo already opened (the indexer opens each photo once, for this and its decode). */
+export async function metadataOf(image: OpenedImage, bytes?: Buffer): Promise<PhotoMetadata> {
+  const exif = await readExif(bytes ?? image.file);
   const result: PhotoMetadata = { width: image.width, height: image.height };
   const takenAt = exifDateToIso(exif.DateTimeOriginal ?? exif.CreateDate, exif.OffsetTimeOriginal);
   if (takenAt) result.takenAt = takenAt;

@@ -16,9 +16,11 @@ export const THUMBNAIL_EDGES = { grid: 256, detail: 1280 } as const;
 export type ThumbnailSize = keyof typeof THUMBNAIL_EDGES;
 
 const WEBP_QUALITY = { grid: 75, detail: 82 } as const;
-// libwebp's effort 2 instead of the default 4: at thumbnail sizes it halves encode time (10.3 → 6.0 ms
-// at 256 px) for a few percent more bytes, and thumbnails are made for every indexed photo.
-const WEBP_EFFORT = 2;
+// libwebp's effort 0 instead of the default 4: thumbnails are made for every indexed photo, beside the
+// encoder on the same cores. Measured on 100 imagenet-dev photos at 256 px, quality 75: encode CPU 4.5 ms
+// at effort 0, 6.4 at 2, 11.4 at 4; 11.4 kB at effort 0 against 9.8 kB at 2, and no worse a picture
+// (PSNR against the resized photo 32.8 dB at effort 0, 32.5 at 2).
+const WEBP_EFFORT = 0;
 
 /** `<dir>/<size>/<first two hex digits>/<hash>.webp`; the fan-out keeps folders small for big libraries. */
 export function thumbnailPath(hash: string, size: ThumbnailSize, dir: string = thumbnailsDir()): string {

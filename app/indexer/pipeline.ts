@@ -1,8 +1,8 @@
 /**
  * Turns a library into index rows: plan (scan + diff with the store), apply moves and deletions,
  * then read photos in parallel (hash, metadata, one decode → thumbnail + model input) while the
- * encoder worker embeds the previous batch, and write each batch in one transaction. A kill loses at
- * most the batch in flight: everything before it is committed, and the next run's plan skips it.
+ * encoder worker embeds the batches before, and write each batch in one transaction. A kill loses at
+ * most the two batches in flight: everything before them is committed, and the next run's plan skips it.
  */
 import { availableParallelism } from 'node:os';
 import type { Encoder } from '../encoders/encoder.ts';
@@ -51,6 +51,9 @@ export interface IndexRunOptions {
 
 /** What one run did: the contract's summary, which `eidos index` prints and the app shows. */
 export type IndexSummary = IndexRunSummary;
+
+/** What a photo's model input is replaced with once it is copied into its batch's tensor. */
+const EMPTY_PIXELS = new Float32Array(0);
 
 const isHeifName = (path: string): boolean =>
   (HEIF_EXTENSIONS as readonly string[]).some((extension) => path.toLowerCase().endsWith(extension));
@@ -127,18 +130,30 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   // there (it may be encoding a batch) the rejection must not count as unhandled, which kills the process.
   reading.catch(() => undefined);
 
-  const writeBatch = async (items: Prepared[]): Promise<void> => {
+  type Vectors = Map<Prepared, Uint16Array>;
+  /**
+   * Sends a batch's photos to the encoder now; the vectors come back in the order batches were sent (the
+   * encoder runs one request at a time). Each photo's tensor is let go once copied into the batch's.
+   */
+  const encodeBatch = async (items: Prepared[]): Promise<Vectors> => {
     const toEncode = items.filter((item): item is Extract<PreparedPhoto, { kind: 'encode' }> => item.kind === 'encode');
-    const vectors = new Map<Prepared, Uint16Array>();
-    if (toEncode.length > 0) {
-      const per = toEncode[0]!.pixels.length;
-      const pixels = new Float32Array(per * toEncode.length);
-      toEncode.forEach((item, i) => pixels.set(item.pixels, i * per));
-      const embeds = await encoder.embedImages(pixels, toEncode.length);
-      // Stored as IEEE half floats: half the memory and disk, and far below CLIP's own noise level.
-      const halves = kernels.f32ToF16(embeds.data);
-      toEncode.forEach((item, i) => vectors.set(item, halves.subarray(i * embeds.d, (i + 1) * embeds.d)));
-    }
+    const vectors: Vectors = new Map();
+    if (toEncode.length === 0) return vectors;
+    const per = toEncode[0]!.pixels.length;
+    const pixels = new Float32Array(per * toEncode.length);
+    toEncode.forEach((item, i) => {
+      pixels.set(item.pixels, i * per);
+      item.pixels = EMPTY_PIXELS;
+    });
+    const embeds = await encoder.embedImages(pixels, toEncode.length, { giveUp: true });
+    // Stored as IEEE half floats: half the memory and disk, and far below CLIP's own noise level.
+    const halves = kernels.f32ToF16(embeds.data);
+    toEncode.forEach((item, i) => vectors.set(item, halves.subarray(i * embeds.d, (i + 1) * embeds.d)));
+    return vectors;
+  };
+
+  /** Writes a batch whose vectors `encodeBatch` made, in one transaction, and reports progress. */
+  const writeBatch = (items: Prepared[], vectors: Vectors): void => {
     // Deleted since the scan: forget the file (a new one never had a row), as the next scan would.
     const vanishedIds = items.flatMap((item) => {
       const row = item.kind === 'vanished' ? store.fileByPath(item.file) : undefined;
@@ -192,6 +207,19 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     report({ ...progress });
   };
 
+  // Two batches in flight: the next one is queued at the encoder while the one before it runs, so the
+  // encoder never waits for this thread to write the last batch's rows and send the next batch (which it
+  // did for every batch, and longer whenever this thread was busy reading photos). Batches are written in order.
+  let previous: Promise<void> = Promise.resolve();
+  const closeBatch = async (items: Prepared[]): Promise<void> => {
+    const encoded = encodeBatch(items);
+    encoded.catch(() => undefined); // taken below, after the batch before it is written
+    await previous;
+    const written = encoded.then((vectors) => writeBatch(items, vectors));
+    written.catch(() => undefined); // awaited by the next batch, or after the last one
+    previous = written;
+  };
+
   let pending: Prepared[] = [];
   let encodeCount = 0;
   try {
@@ -204,19 +232,21 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
       // holds only metadata work (no reason to keep it waiting).
       // A video is written in a transaction of its own once read: a kill loses at most the video in flight.
       if (item.kind === 'video' || encodeCount >= batchSize || pending.length >= batchSize * 4) {
-        await writeBatch(pending);
+        await closeBatch(pending);
         pending = [];
         encodeCount = 0;
       }
     }
     await reading;
+    if (pending.length > 0) await closeBatch(pending);
+    await previous;
   } catch (error) {
     // A batch that failed to commit, or a reader that hit a run-ending error: nothing more is written.
     failed = true;
     prepared.close();
+    // The batch still at the encoder is not written; its failure, if any, is not this run's error.
     throw error;
   }
-  if (pending.length > 0) await writeBatch(pending);
   await options.afterImages?.();
 
   let text: IndexSummary['text'];

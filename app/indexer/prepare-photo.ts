@@ -6,9 +6,9 @@
  * only for failures of the run itself (a full disk, a damaged index).
  */
 import { describeError, EidosError, isEidosError, type ErrorCode } from '../contract/errors.ts';
-import { decodeImage, type DecodeSource } from '../image/decode.ts';
+import { decodeOpened, openImage, type DecodeSource } from '../image/decode.ts';
 import { FINGERPRINT_KIND, signatureOfDecoded } from '../image/fingerprint.ts';
-import { readMetadata, type PhotoMetadata as ImageMetadata } from '../image/metadata.ts';
+import { metadataOf, type PhotoMetadata as ImageMetadata } from '../image/metadata.ts';
 import { preprocessDecoded } from '../image/preprocess.ts';
 import { THUMBNAIL_EDGES, writeThumbnails } from '../image/thumbnails.ts';
 import { hashBytes } from '../library/content-hash.ts';
@@ -67,21 +67,19 @@ export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): P
       throw new EidosError('DECODE_FAILED', `${file.path}: the file is empty (0 bytes).`, { file: file.path });
     contentHash = hashBytes(bytes);
     // The decoders get the bytes, never the path: a name that is not valid UTF-8 cannot be reopened from its text form.
-    const metadata = toStoreMetadata(await readMetadata(file.path, bytes));
+    // Opened once (the header, or a RAW or HEIF container) for both the metadata and the decode.
+    const opened = await openImage(file.path, bytes);
+    const metadata = toStoreMetadata(await metadataOf(opened, bytes));
     if ((planned.embedded && planned.contentHash === contentHash) || ctx.hasEmbedding(contentHash))
       return { kind: 'known', file, contentHash, metadata };
     // One decode of no more than the grid thumbnail and the model need: an embedded image at least that
     // large (HEIF thumbnail, RAW preview), else shrunk on load, never below the model's shortest edge
     // (so the model input is a downscale like the reference processor's).
-    const image = await decodeImage(
-      file.path,
-      {
-        maxLongEdge: THUMBNAIL_EDGES.grid * 2,
-        minShortEdge: ctx.spec.shortestEdge,
-        embedded: { minShortEdge: ctx.spec.shortestEdge, minLongEdge: THUMBNAIL_EDGES.grid },
-      },
-      bytes,
-    );
+    const image = await decodeOpened(opened, {
+      maxLongEdge: THUMBNAIL_EDGES.grid * 2,
+      minShortEdge: ctx.spec.shortestEdge,
+      embedded: { minShortEdge: ctx.spec.shortestEdge, minLongEdge: THUMBNAIL_EDGES.grid },
+    });
     const [pixels, signature] = await Promise.all([
       preprocessDecoded(image, ctx.spec, file.path),
       // For the duplicates view; a failure here only leaves it to be made later (app/service/duplicates.ts).

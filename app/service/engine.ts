@@ -315,7 +315,7 @@ export class Engine {
       // watcher's catch-up, a re-index of an unchanged library) never pays for it.
       encoder: {
         batchSize: VISION_BATCH,
-        embedImages: async (pixels, n) => (await this.tower('vision')).embedImages(pixels, n),
+        embedImages: async (pixels, n, options) => (await this.tower('vision')).embedImages(pixels, n, options),
       },
       thumbnailsDir: this.thumbnailsDir,
       protected: this.protectedFolders,

@@ -50,6 +50,17 @@ describe('encoder placement', () => {
     expect(here.sessions).toEqual(inWorker.sessions);
   });
 
+  it('a batch given up moves to the worker uncopied and embeds to the same vectors as a copy', async () => {
+    const size = inWorker.model.preprocess.size;
+    const n = Math.min(3, inWorker.batchSize);
+    const pixels = Float32Array.from({ length: n * 3 * size * size }, (_, i) => Math.cos(i * 0.11));
+    const copied = await inWorker.embedImages(pixels, n);
+    expect(pixels.length).toBe(n * 3 * size * size); // a copy leaves the caller's buffer whole
+    const moved = await inWorker.embedImages(pixels, n, { giveUp: true });
+    expect(pixels.buffer.byteLength).toBe(0); // detached: it went to the worker, not a copy of it
+    expect(Array.from(moved.data)).toEqual(Array.from(copied.data));
+  });
+
   it('closing while a long text batch runs lets the run in flight finish and refuses the rest', async () => {
     const model = here.model;
     for (const placement of ['worker', 'this-thread'] as const) {
