@@ -31,7 +31,7 @@ export function labelledPhotos(split: 'dev' | 'test'): LabelledPhoto[] {
     .map((line) => JSON.parse(line) as LabelledPhoto);
 }
 
-function settingsFrom(args: string[]): ReaderSettings {
+export function settingsFrom(args: string[]): ReaderSettings {
   const settings: ReaderSettings = { ...DEFAULT_READER_SETTINGS, db: { ...DEFAULT_READER_SETTINGS.db } };
   for (const arg of args) {
     const [key, value] = arg.split('=') as [string, string];
