@@ -99,11 +99,19 @@ async function main(): Promise<void> {
   for (const [i, file] of files.entries()) {
     if (i === 1) for (const tally of tallies.values()) Object.assign(tally, { wallMs: 0, cpuMs: 0, runs: 0 });
     const bytes = readFileSync(file);
-    const pixels = await timed('decode', () => pixelsForReading(file, bytes, settings.detectorLimit));
+    const pixels = await timed('decode', () =>
+      pixelsForReading(file, bytes, settings.detectorLimit, settings.gateScale),
+    );
     const wall = performance.now();
     const cpu = cpuNow();
     const before = STAGES.map((s) => ({ ...tallies.get(s)! }));
-    const read = await reader.read(pixels.image, pixels.detector, pixels.displayedWidth, pixels.displayedHeight);
+    const read = await reader.read(
+      pixels.image,
+      pixels.detector,
+      pixels.displayedWidth,
+      pixels.displayedHeight,
+      pixels.gate,
+    );
     // What the sessions did not take of the read is the reader's own JavaScript.
     const other = tallies.get('other')!;
     const sessionsWall = STAGES.reduce((sum, s, k) => sum + tallies.get(s)!.wallMs - before[k]!.wallMs, 0);
