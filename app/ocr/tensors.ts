@@ -45,6 +45,20 @@ export function detectorSize(width: number, height: number, limit: number): { wi
   return { width: round32(width), height: round32(height) };
 }
 
+/**
+ * The gate's input size: the detector's size scaled by `scale`, both sides multiples of 32; undefined
+ * when there is no gate (`scale` 0) or it would be no smaller than the detector's own input.
+ */
+export function gateSize(
+  detector: { width: number; height: number },
+  scale: number,
+): { width: number; height: number } | undefined {
+  if (scale <= 0) return undefined;
+  const round32 = (v: number): number => Math.max(32, Math.round((v * scale) / 32) * 32);
+  const size = { width: round32(detector.width), height: round32(detector.height) };
+  return size.width * size.height < detector.width * detector.height ? size : undefined;
+}
+
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 

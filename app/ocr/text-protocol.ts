@@ -19,6 +19,7 @@ export interface TextWorkerRequest {
   id: number;
   image: PixelsMessage;
   detector: PixelsMessage;
+  gate?: PixelsMessage;
   displayedWidth: number;
   displayedHeight: number;
 }

@@ -18,7 +18,7 @@ import { loadReaderFiles } from './reader-files.ts';
 import type { TextWorkerInit, TextWorkerReply, TextWorkerRequest } from './text-protocol.ts';
 
 /** The portable reader's name and version, stored with what it read: bump it when its output changes. */
-export const PORTABLE_READER = 'ppocr-v4/2';
+export const PORTABLE_READER = 'ppocr-v4/3';
 
 export const READ_TIMEOUT_MS = 60_000;
 
@@ -158,6 +158,7 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
       current.postMessage({ ...request, id } satisfies TextWorkerRequest, [
         request.image.data.buffer as ArrayBuffer,
         request.detector.data.buffer as ArrayBuffer,
+        ...(request.gate ? [request.gate.data.buffer as ArrayBuffer] : []),
       ]);
     });
   };
@@ -165,13 +166,14 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
   const read = async (file: string, bytes: Buffer, settings: ReaderSettings): Promise<RecognisedText> => {
     waiting++;
     try {
-      const pixels = await pixelsForReading(file, bytes, settings.detectorLimit);
+      const pixels = await pixelsForReading(file, bytes, settings.detectorLimit, settings.gateScale);
       // Buffers from sharp may share a pooled ArrayBuffer: copy into ones of their own before moving them.
       const own = (data: Uint8Array): Uint8Array => new Uint8Array(data);
       const request = {
         ...pixels,
         image: { ...pixels.image, data: own(pixels.image.data) },
         detector: { ...pixels.detector, data: own(pixels.detector.data) },
+        ...(pixels.gate ? { gate: { ...pixels.gate, data: own(pixels.gate.data) } } : {}),
       };
       const ran = turn.then(() => runNow(request, file));
       turn = ran.catch(() => undefined);

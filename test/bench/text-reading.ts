@@ -2,7 +2,7 @@
  * Word recall of the portable text reader on ../shared/photos/text-in-photos (issue 23, part 6), per kind,
  * against the issue's targets (receipts ≥ 0.85, street scenes ≥ 0.5), and the time per photo with text.
  * Every threshold of the reader was chosen on the dev split; the test split is run once to report.
- * Run: node bin/run-ts.js test/bench/text-reading.ts [dev|test] [key=value settings overrides…]
+ * Run: node bin/run-ts.js test/bench/text-reading.ts [dev|test] [first=N] [kind=receipt|scene] [key=value settings overrides…]
  *   e.g. detectorLimit=1280 boxThreshold=0.5 unclipRatio=1.6 minLineConfidence=0.5
  */
 import { readFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ export function labelledPhotos(split: 'dev' | 'test'): LabelledPhoto[] {
     .map((line) => JSON.parse(line) as LabelledPhoto);
 }
 
-function settingsFrom(args: string[]): ReaderSettings {
+export function settingsFrom(args: string[]): ReaderSettings {
   const settings: ReaderSettings = { ...DEFAULT_READER_SETTINGS, db: { ...DEFAULT_READER_SETTINGS.db } };
   for (const arg of args) {
     const [key, value] = arg.split('=') as [string, string];
@@ -48,10 +48,12 @@ async function main(): Promise<void> {
   const args = process.argv.slice(3);
   // first=N: only the first N photos of each kind (for quick comparisons while choosing on dev).
   const first = Number(args.find((a) => a.startsWith('first='))?.slice(6) ?? Infinity);
-  const settings = settingsFrom(args.filter((a) => !a.startsWith('first=')));
-  const photos = labelledPhotos(split).filter(
-    (photo, i, all) => all.slice(0, i).filter((p) => p.kind === photo.kind).length < first,
-  );
+  // kind=receipt|scene: only the photos of that kind.
+  const kind = args.find((a) => a.startsWith('kind='))?.slice(5);
+  const settings = settingsFrom(args.filter((a) => !a.startsWith('first=') && !a.startsWith('kind=')));
+  const photos = labelledPhotos(split)
+    .filter((photo) => kind === undefined || photo.kind === kind)
+    .filter((photo, i, all) => all.slice(0, i).filter((p) => p.kind === photo.kind).length < first);
   const reader = openPortableReader({ settings });
   const totals: Record<string, RecallCount> = {};
   const wallMs: number[] = [];
