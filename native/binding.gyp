@@ -8,7 +8,7 @@
     "target_name": "eidos_native",
     "sources": [
       "src/addon.cc", "src/args.cc", "src/pool.cc", "src/dot.cc", "src/convert.cc",
-      "src/scores.cc", "src/topk.cc", "src/knn.cc", "src/nn_descent.cc", "src/umap.cc", "src/prior.cc", "src/mi.cc", "src/probe.cc",
+      "src/scores.cc", "src/topk.cc", "src/knn.cc", "src/nn_descent.cc", "src/inverted_file.cc", "src/umap.cc", "src/prior.cc", "src/mi.cc", "src/probe.cc",
       "src/file_lock.cc", "src/memory.cc"
     ],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

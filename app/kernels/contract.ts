@@ -153,6 +153,34 @@ export interface Kernels {
   knnAsync(matrix: EmbeddingMatrix, k: number, queries?: Float32Array, nq?: number): Promise<Neighbours>;
 
   /**
+   * An inverted file's search (Jégou et al. 2011, the coarse quantiser alone), in one pass: every row of
+   * `matrix` joins the list of its nearest of the `lists` centres (lists×d, f32; largest ⟨row, centre⟩ with
+   * the row's true values, ties to the lower centre); each of the nq queries (nq×d) probes the `probes`
+   * centres with the largest ⟨query, centre⟩ (ties to the lower) and gets the k rows with the largest
+   * inner product among the rows of those lists, best first in the `topK` order. A query whose probed
+   * lists hold fewer than k rows in all searches every row. k must be between 1 and the rows; probes
+   * between 1 and lists. The result does not depend on the thread count.
+   */
+  invertedFileSearch(
+    matrix: EmbeddingMatrix,
+    k: number,
+    queries: Float32Array,
+    nq: number,
+    centres: Float32Array,
+    lists: number,
+    probes: number,
+  ): Neighbours;
+  invertedFileSearchAsync(
+    matrix: EmbeddingMatrix,
+    k: number,
+    queries: Float32Array,
+    nq: number,
+    centres: Float32Array,
+    lists: number,
+    probes: number,
+  ): Promise<Neighbours>;
+
+  /**
    * The k-nearest-neighbour graph (self excluded) found approximately by NN-descent, seeded and the same
    * on any thread count; the same shape as `knn`'s graph. The reference answers exactly (it is the truth
    * the native search is held to: recall@k ≥ 0.95, test/unit/kernels/nn-descent.test.ts).

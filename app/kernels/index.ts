@@ -234,6 +234,8 @@ function nativeKernels(native: NativeBinding): Kernels {
       logPriorAsync: (matrix, bank, nb, tau, bankLse) => native.logPriorAsync(matrix, bank, nb, tau, bankLse),
       knn: (matrix, k, queries, nq) => native.knn(matrix, k, queries, nq),
       knnAsync: (matrix, k, queries, nq) => native.knnAsync(matrix, k, queries, nq),
+      invertedFileSearch: (...args) => native.invertedFileSearch(...args),
+      invertedFileSearchAsync: (...args) => native.invertedFileSearchAsync(...args),
       nnDescent: (matrix, k, seed, control) => native.nnDescent(matrix, k, seed, control),
       nnDescentAsync: (matrix, k, seed, control) => native.nnDescentAsync(matrix, k, seed, control),
       umapLayout: (graph, settings, control) => native.umapLayout(...umapArguments(graph, settings, control)),
@@ -262,6 +264,7 @@ function nativeKernels(native: NativeBinding): Kernels {
     ),
     logPriorAsync: guardAsync(cpu.logPriorAsync),
     knnAsync: guardAsync(cpu.knnAsync),
+    invertedFileSearchAsync: guardAsync(cpu.invertedFileSearchAsync),
     nnDescentAsync: guardAsync(cpu.nnDescentAsync),
     umapLayoutAsync: guardAsync(cpu.umapLayoutAsync),
   };

@@ -49,6 +49,9 @@ export async function probeKernels(): Promise<KernelStatus> {
   const slice = { ...matrix, n: 256, data: matrix.data.subarray(0, 256 * DIMS) };
   kernels.knn(slice, 10);
   await kernels.knnAsync(slice, 10, query, 1);
+  // Placing new photos on a large map: the inverted file (its centres here, 4 of the rows).
+  kernels.invertedFileSearch(matrix, 10, bank, BANK, rows.subarray(0, 4 * DIMS), 4, 2);
+  await kernels.invertedFileSearchAsync(matrix, 10, bank, BANK, rows.subarray(0, 4 * DIMS), 4, 2);
   // The large library map's: NN-descent, and UMAP's epochs on its graph (a few, on the same slice).
   const graph = await kernels.nnDescentAsync(slice, 10, 1);
   const layoutGraph = { k: 10, indices: graph.indices, distances: graph.similarities.map((s) => 1 - s) };

@@ -162,6 +162,43 @@ function knn(matrix: EmbeddingMatrix, k: number, queries?: Float32Array, nq?: nu
   return { k, indices, similarities };
 }
 
+/** The inverted file's search, spelled out: each row's list, each query's probed lists, then an exact top-k. */
+function invertedFileSearch(
+  matrix: EmbeddingMatrix,
+  k: number,
+  queries: Float32Array,
+  nq: number,
+  centres: Float32Array,
+  lists: number,
+  probes: number,
+): Neighbours {
+  check.checkMatrix(matrix);
+  check.checkCount('k', k);
+  check.checkQueries('queries', queries, nq, matrix.d);
+  check.checkCount('lists', lists);
+  check.checkQueries('centres', centres, lists, matrix.d);
+  check.checkCount('probes', probes);
+  check.checkInvertedFile(lists, probes);
+  check.checkNeighbourCount(k, matrix.n, false);
+  const centreMatrix: EmbeddingMatrix = { dtype: 'f32', data: centres, n: lists, d: matrix.d };
+  const owner = Uint32Array.from(
+    { length: matrix.n },
+    (_, i) => topK(scores(centreMatrix, rowValues(matrix, i), 1), 1).indices[0]!,
+  );
+  const indices = new Uint32Array(nq * k);
+  const similarities = new Float32Array(nq * k);
+  for (let q = 0; q < nq; q++) {
+    const query = queries.subarray(q * matrix.d, (q + 1) * matrix.d);
+    const probed = new Set(topK(scores(centreMatrix, query, 1), probes).indices);
+    const mask = Uint8Array.from(owner, (list) => (probed.has(list) ? 1 : 0));
+    if (mask.reduce((sum, m) => sum + m, 0) < k) mask.fill(1);
+    const best = topK(scores(matrix, query, 1), k, mask);
+    indices.set(best.indices, q * k);
+    similarities.set(best.values, q * k);
+  }
+  return { k, indices, similarities };
+}
+
 function countTables(binned: Uint8Array, f: number, n: number, y: Uint8Array, bins: number): Uint32Array {
   check.checkBins(binned, f, n, y, bins);
   const out = new Uint32Array(f * bins * 2);
@@ -218,6 +255,8 @@ export const referenceKernels: Kernels = recordingRuns(
     logPriorAsync: async (...args) => logPrior(...args),
     knn,
     knnAsync: async (...args) => knn(...args),
+    invertedFileSearch,
+    invertedFileSearchAsync: async (...args) => invertedFileSearch(...args),
     // The reference's neighbour search is exact: the truth NN-descent's recall is measured against.
     nnDescent: (matrix, k) => knn(matrix, k),
     nnDescentAsync: async (matrix, k) => knn(matrix, k),

@@ -47,6 +47,12 @@ export function checkNeighbourCount(k: number, eligible: number, self: boolean):
     fail(`k must be between 1 and the ${self ? 'other rows' : 'rows'} (${eligible}), got ${k}`);
 }
 
+/** An inverted file of `lists` lists, each query probing `probes` of them. */
+export function checkInvertedFile(lists: number, probes: number): void {
+  if (lists < 1) fail('lists must be at least 1');
+  if (probes < 1 || probes > lists) fail(`probes must be between 1 and the lists (${lists}), got ${probes}`);
+}
+
 export function checkQueries(name: string, queries: Float32Array, count: number, d: number): void {
   if (!(queries instanceof Float32Array)) fail(`${name} must be a Float32Array`);
   checkCount(`${name} count`, count);

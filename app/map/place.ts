@@ -9,9 +9,9 @@
  * map (placement-neighbours.ts: an inverted file, recall@15 0.97 against the exact search on real
  * embeddings) and exact otherwise.
  */
-import type { EmbeddingMatrix, Kernels } from '../kernels/contract.ts';
+import type { EmbeddingMatrix } from '../kernels/contract.ts';
 import { LAYOUT_DEFAULTS } from './layout.ts';
-import { placementNeighbours } from './placement-neighbours.ts';
+import { placementNeighbours, type PlacementKernels } from './placement-neighbours.ts';
 
 /**
  * `queries` (nq×d, unit rows) placed among `base`'s rows, whose coordinates are `baseXY` (n×2).
@@ -22,7 +22,7 @@ export function placePoints(
   baseXY: Float32Array,
   queries: Float32Array,
   nq: number,
-  kernels: Pick<Kernels, 'knn' | 'f16ToF32'>,
+  kernels: PlacementKernels,
   neighbours: number = LAYOUT_DEFAULTS.neighbours,
 ): Float32Array {
   const out = new Float32Array(nq * 2);

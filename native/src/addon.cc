@@ -10,6 +10,7 @@ void RegisterScores(Napi::Env env, Napi::Object exports);
 void RegisterTopK(Napi::Env env, Napi::Object exports);
 void RegisterKnn(Napi::Env env, Napi::Object exports);
 void RegisterNnDescent(Napi::Env env, Napi::Object exports);
+void RegisterInvertedFile(Napi::Env env, Napi::Object exports);
 void RegisterUmap(Napi::Env env, Napi::Object exports);
 void RegisterPrior(Napi::Env env, Napi::Object exports);
 void RegisterMi(Napi::Env env, Napi::Object exports);
@@ -55,6 +56,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   eidos::RegisterTopK(env, exports);
   eidos::RegisterKnn(env, exports);
   eidos::RegisterNnDescent(env, exports);
+  eidos::RegisterInvertedFile(env, exports);
   eidos::RegisterUmap(env, exports);
   eidos::RegisterPrior(env, exports);
   eidos::RegisterMi(env, exports);

@@ -10,6 +10,7 @@ const OPERATIONS = [
   'countTables',
   'f16ToF32',
   'f32ToF16',
+  'invertedFileSearch',
   'knn',
   'logPrior',
   'logSumExp',
