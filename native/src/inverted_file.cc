@@ -16,6 +16,7 @@
 
 #include "args.h"
 #include "job.h"
+#include "neighbours_out.h"
 #include "pool.h"
 #include "rows.h"
 #include "topk.h"
@@ -33,10 +34,7 @@ struct InvertedFileJob {
   size_t k = 0, nq = 0, lists = 0, probes = 0;
   const float* queries = nullptr;
   const float* centres = nullptr;
-  Napi::Reference<Napi::Uint32Array> indicesArray;
-  Napi::Reference<Napi::Float32Array> similaritiesArray;
-  uint32_t* indices = nullptr;
-  float* similarities = nullptr;
+  NeighboursOut out;
 
   bool Parse(const Napi::CallbackInfo& info) {
     Args args(info, keep);
@@ -54,12 +52,7 @@ struct InvertedFileJob {
       return args.Fail("k must be between 1 and the rows (" + std::to_string(matrix.n) + "), got " +
                        std::to_string(k));
     }
-    auto ids = Napi::Uint32Array::New(info.Env(), nq * k);
-    auto sims = Napi::Float32Array::New(info.Env(), nq * k);
-    indices = ids.Data();
-    similarities = sims.Data();
-    indicesArray = Napi::Persistent(ids);
-    similaritiesArray = Napi::Persistent(sims);
+    out.Allocate(info.Env(), nq, k);
     return true;
   }
 
@@ -183,18 +176,14 @@ struct InvertedFileJob {
       }
       const std::vector<Entry> top = MergeTopK(parts, k);
       for (size_t j = 0; j < k; ++j) {
-        indices[q * k + j] = top[j].index;
-        similarities[q * k + j] = top[j].value;
+        out.indices[q * k + j] = top[j].index;
+        out.similarities[q * k + j] = top[j].value;
       }
     }
   }
 
   Napi::Value Result(Napi::Env env) {
-    Napi::Object result = Napi::Object::New(env);
-    result.Set("k", Napi::Number::New(env, static_cast<double>(k)));
-    result.Set("indices", indicesArray.Value());
-    result.Set("similarities", similaritiesArray.Value());
-    return result;
+    return out.Result(env, k);
   }
 };
 

@@ -11,6 +11,7 @@
 #include "args.h"
 #include "dot_body.h"
 #include "job.h"
+#include "neighbours_out.h"
 #include "pool.h"
 #include "rows.h"
 #include "simd.h"
@@ -141,10 +142,7 @@ struct KnnJob {
   size_t k = 0;
   const float* queries = nullptr;  // nullptr: the rows are the queries (self kNN)
   size_t nq = 0;
-  Napi::Reference<Napi::Uint32Array> indicesArray;
-  Napi::Reference<Napi::Float32Array> similaritiesArray;
-  uint32_t* indices = nullptr;
-  float* similarities = nullptr;
+  NeighboursOut out;
 
   bool Parse(const Napi::CallbackInfo& info) {
     Args args(info, keep);
@@ -160,12 +158,7 @@ struct KnnJob {
       return args.Fail("k must be between 1 and the " + std::string(self ? "other rows" : "rows") + " (" +
                        std::to_string(eligible) + "), got " + std::to_string(k));
     }
-    auto ids = Napi::Uint32Array::New(info.Env(), nq * k);
-    auto sims = Napi::Float32Array::New(info.Env(), nq * k);
-    indices = ids.Data();
-    similarities = sims.Data();
-    indicesArray = Napi::Persistent(ids);
-    similaritiesArray = Napi::Persistent(sims);
+    out.Allocate(info.Env(), nq, k);
     return true;
   }
 
@@ -205,19 +198,15 @@ struct KnnJob {
       for (size_t q = 0; q < count; ++q) {
         const std::vector<Entry> best = heaps[q].TakeSorted();
         for (size_t j = 0; j < k; ++j) {
-          indices[(q0 + q) * k + j] = best[j].index;
-          similarities[(q0 + q) * k + j] = best[j].value;
+          out.indices[(q0 + q) * k + j] = best[j].index;
+          out.similarities[(q0 + q) * k + j] = best[j].value;
         }
       }
     });
   }
 
   Napi::Value Result(Napi::Env env) {
-    Napi::Object result = Napi::Object::New(env);
-    result.Set("k", Napi::Number::New(env, static_cast<double>(k)));
-    result.Set("indices", indicesArray.Value());
-    result.Set("similarities", similaritiesArray.Value());
-    return result;
+    return out.Result(env, k);
   }
 };
 

@@ -15,6 +15,7 @@
 
 #include "args.h"
 #include "job.h"
+#include "neighbours_out.h"
 #include "pool.h"
 #include "progress.h"
 #include "rows.h"
@@ -108,10 +109,7 @@ struct NnDescentJob {
   uint32_t seed = 0;
   Progress progress;
   std::string error;
-  Napi::Reference<Napi::Uint32Array> indicesArray;
-  Napi::Reference<Napi::Float32Array> similaritiesArray;
-  uint32_t* indices = nullptr;
-  float* similarities = nullptr;
+  NeighboursOut out;
   int rounds = 0;
 
   bool Parse(const Napi::CallbackInfo& info) {
@@ -124,12 +122,7 @@ struct NnDescentJob {
                        "), got " + std::to_string(k));
     }
     seed = static_cast<uint32_t>(seedValue);
-    auto ids = Napi::Uint32Array::New(info.Env(), matrix.n * k);
-    auto sims = Napi::Float32Array::New(info.Env(), matrix.n * k);
-    indices = ids.Data();
-    similarities = sims.Data();
-    indicesArray = Napi::Persistent(ids);
-    similaritiesArray = Napi::Persistent(sims);
+    out.Allocate(info.Env(), matrix.n, k);
     return true;
   }
 
@@ -256,18 +249,15 @@ struct NnDescentJob {
         for (size_t s = 0; s < K; ++s) row[s] = {heaps.distance[i * K + s], heaps.index[i * K + s]};
         std::sort(row.begin(), row.end());
         for (size_t s = 0; s < k; ++s) {
-          indices[i * k + s] = row[s].second;
-          similarities[i * k + s] = 1.0f - row[s].first;
+          out.indices[i * k + s] = row[s].second;
+          out.similarities[i * k + s] = 1.0f - row[s].first;
         }
       }
     });
   }
 
   Napi::Value Result(Napi::Env env) {
-    Napi::Object result = Napi::Object::New(env);
-    result.Set("k", Napi::Number::New(env, static_cast<double>(k)));
-    result.Set("indices", indicesArray.Value());
-    result.Set("similarities", similaritiesArray.Value());
+    Napi::Object result = out.Result(env, k);
     result.Set("rounds", Napi::Number::New(env, rounds));
     return result;
   }
