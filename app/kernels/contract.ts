@@ -74,6 +74,17 @@ export interface UmapSettings {
   init?: Float32Array;
 }
 
+/** The arguments of `Kernels.invertedFileSearch` (see there), named once for its sync and async forms. */
+export type InvertedFileArgs = [
+  matrix: EmbeddingMatrix,
+  k: number,
+  queries: Float32Array,
+  nq: number,
+  centres: Float32Array,
+  lists: number,
+  probes: number,
+];
+
 export interface Kernels {
   /** Dot products ⟨query_q, row_i⟩ of nq queries (nq×d, row-major) with every row: nq×n, query-major. */
   scores(matrix: EmbeddingMatrix, queries: Float32Array, nq: number): Float32Array;
@@ -161,24 +172,8 @@ export interface Kernels {
    * lists hold fewer than k rows in all searches every row. k must be between 1 and the rows; probes
    * between 1 and lists. The result does not depend on the thread count.
    */
-  invertedFileSearch(
-    matrix: EmbeddingMatrix,
-    k: number,
-    queries: Float32Array,
-    nq: number,
-    centres: Float32Array,
-    lists: number,
-    probes: number,
-  ): Neighbours;
-  invertedFileSearchAsync(
-    matrix: EmbeddingMatrix,
-    k: number,
-    queries: Float32Array,
-    nq: number,
-    centres: Float32Array,
-    lists: number,
-    probes: number,
-  ): Promise<Neighbours>;
+  invertedFileSearch(...args: InvertedFileArgs): Neighbours;
+  invertedFileSearchAsync(...args: InvertedFileArgs): Promise<Neighbours>;
 
   /**
    * The k-nearest-neighbour graph (self excluded) found approximately by NN-descent, seeded and the same

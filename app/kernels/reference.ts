@@ -2,7 +2,7 @@
  * Plain TypeScript implementations of the kernel contract: the parity oracle for the native addon and
  * the fallback when it cannot load. Written for obviousness: double-precision accumulation, no tricks.
  */
-import type { EmbeddingMatrix, Kernels, Neighbours, SearchPassResult, TopK } from './contract.ts';
+import type { EmbeddingMatrix, InvertedFileArgs, Kernels, Neighbours, SearchPassResult, TopK } from './contract.ts';
 import { floatToHalfBits, halfBitsToFloat } from './f16.ts';
 import { recordingRuns } from './backend-log.ts';
 import * as check from './validate.ts';
@@ -163,15 +163,7 @@ function knn(matrix: EmbeddingMatrix, k: number, queries?: Float32Array, nq?: nu
 }
 
 /** The inverted file's search, spelled out: each row's list, each query's probed lists, then an exact top-k. */
-function invertedFileSearch(
-  matrix: EmbeddingMatrix,
-  k: number,
-  queries: Float32Array,
-  nq: number,
-  centres: Float32Array,
-  lists: number,
-  probes: number,
-): Neighbours {
+function invertedFileSearch(...[matrix, k, queries, nq, centres, lists, probes]: InvertedFileArgs): Neighbours {
   check.checkMatrix(matrix);
   check.checkCount('k', k);
   check.checkQueries('queries', queries, nq, matrix.d);
