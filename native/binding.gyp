@@ -9,7 +9,7 @@
     "sources": [
       "src/addon.cc", "src/args.cc", "src/pool.cc", "src/dot.cc", "src/convert.cc",
       "src/scores.cc", "src/topk.cc", "src/knn.cc", "src/nn_descent.cc", "src/inverted_file.cc", "src/umap.cc", "src/prior.cc", "src/mi.cc", "src/probe.cc",
-      "src/file_lock.cc", "src/memory.cc"
+      "src/file_lock.cc", "src/memory.cc", "src/resample.cc"
     ],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

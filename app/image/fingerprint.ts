@@ -5,7 +5,8 @@
  * cannot rest on them.
  *
  * What it is: the low spatial frequencies of the photo's luminance, as real vectors. The displayed
- * image (orientation applied) is reduced to 64 × 64 grey pixels, ignoring its aspect ratio. From it,
+ * image (orientation applied) is reduced to 64 × 64 grey pixels, ignoring its aspect ratio
+ * (app/image/grey-picture.ts: antialiased bicubic, Rec. 709 luminance). From it,
  * 19 views are resampled to 32 × 32: the whole frame, and 9 crops at 95 % and 9 at 90 % of each side
  * (left/centre/right × top/centre/bottom). Each view's 2-D DCT-II keeps its 6 × 6 lowest frequencies
  * except the mean (DC): 35 numbers, L2-normalised. This is the DCT perceptual hash (Zauner 2010,
@@ -19,8 +20,8 @@
  * two crop scales) were chosen on pairs made from ../shared/photos (test/bench/duplicates.ts). What it
  * does not see as copies: crops much beyond 10 %, rotations beyond a few degrees, mirror images.
  */
-import type { Sharp } from 'sharp';
-import { openImage, openPipeline, type DecodedImage } from './decode.ts';
+import { decodeOpened, openImage, type DecodeBounds, type DecodedImage } from './decode.ts';
+import { greyPictures } from './grey-picture.ts';
 import { SHARPNESS_EDGE, sharpnessOfGrey } from './sharpness.ts';
 
 /** The grey image kept per photo: its edge in pixels. */
@@ -51,7 +52,7 @@ export const VIEW_COUNT = VIEWS.length;
 /** Numbers per fingerprint: the whole frame's view first, then the crops'. */
 export const FINGERPRINT_LENGTH = VIEW_COUNT * VIEW_LENGTH;
 /** Names how fingerprints are made: stored beside each one, so a change makes old ones be recomputed. */
-export const FINGERPRINT_KIND = `dct-luma-${FINGERPRINT_SOURCE}-${VIEW}-${FREQUENCIES}-crops-${CROP_SCALES.join('-')}-v1`;
+export const FINGERPRINT_KIND = `dct-luma-${FINGERPRINT_SOURCE}-${VIEW}-${FREQUENCIES}-crops-${CROP_SCALES.join('-')}-v2`;
 
 /** cos((2x + 1)uπ / 2N) for u < FREQUENCIES, x < VIEW: the DCT-II basis, computed once. */
 const basis: Float64Array = (() => {
@@ -173,24 +174,6 @@ export function fingerprintSimilarity(a: Float32Array, b: Float32Array): number 
   return best;
 }
 
-/** A grey rendering of the pipeline's image at `edge` × `edge` (aspect ignored); alpha flattened onto white. */
-async function greyAt(pipeline: Sharp, edge: number): Promise<Buffer> {
-  const { data, info } = await pipeline
-    .flatten({ background: '#ffffff' })
-    .toColourspace('srgb')
-    .greyscale()
-    .resize(edge, edge, { fit: 'fill', kernel: 'cubic' })
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
-  if (info.channels !== 1) throw new Error(`expected 1 grey channel, got ${info.channels}`);
-  return data;
-}
-
-/** The fingerprint of a decoded photo's pipeline (oriented, as from `openImage`). */
-export async function fingerprintOfPipeline(pipeline: Sharp): Promise<Float32Array> {
-  return fingerprintOfGrey(await greyAt(pipeline, FINGERPRINT_SOURCE));
-}
-
 export interface PhotoSignature {
   fingerprint: Float32Array;
   /** app/image/sharpness.ts */
@@ -198,41 +181,30 @@ export interface PhotoSignature {
 }
 
 /**
+ * How a photo is decoded for its signature when nothing else decodes it (the duplicates view's catch-up):
+ * as the indexer decodes it, no larger than twice the grid thumbnail, never below the sharpness scale.
+ */
+const SIGNATURE_BOUNDS: DecodeBounds = {
+  maxLongEdge: 2 * SHARPNESS_EDGE,
+  minShortEdge: SHARPNESS_EDGE,
+  embedded: { minShortEdge: SHARPNESS_EDGE, minLongEdge: SHARPNESS_EDGE },
+};
+
+/**
  * A photo file's fingerprint and sharpness, decoded as the index decodes it (orientation applied, HEIF
  * and RAW from an embedded image when one has at least 256 px). `bytes`, when given, is the file's
  * content already read.
  */
 export async function photoSignature(file: string, bytes?: Buffer): Promise<PhotoSignature> {
-  const image = await openImage(file, bytes);
-  const sized = await openPipeline(image, {
-    embedded: { minShortEdge: SHARPNESS_EDGE, minLongEdge: SHARPNESS_EDGE },
-  });
-  const [small, large] = await Promise.all([
-    greyAt(sized.pipeline.clone(), FINGERPRINT_SOURCE),
-    greyAt(sized.pipeline.clone(), SHARPNESS_EDGE),
-  ]);
-  return { fingerprint: fingerprintOfGrey(small), sharpness: sharpnessOfGrey(large, SHARPNESS_EDGE, SHARPNESS_EDGE) };
+  return signatureOfDecoded(await decodeOpened(await openImage(file, bytes), SIGNATURE_BOUNDS));
 }
 
 /**
- * The fingerprint and sharpness of pixels already decoded (the indexer's one decode of a photo). The grey
- * conversion (sRGB → linear → luminance → sRGB, the costly step at ~2.5 ms for 0.2 MP) runs once and both
- * sizes are reduced from its result: libvips converts to grey before it resizes in one pipeline too
- * (sharp's pipeline.cc), so this gives the same bytes as `greyAt` on the colour pixels, twice as cheaply.
+ * The fingerprint and sharpness of pixels already decoded (the indexer's one decode of a photo), from
+ * its grey pictures (app/image/grey-picture.ts).
  */
-export async function signatureOfDecoded(image: DecodedImage): Promise<PhotoSignature> {
-  const { default: sharp } = await import('sharp');
-  const grey = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .greyscale()
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
-  if (grey.info.channels !== 1) throw new Error(`expected 1 grey channel, got ${grey.info.channels}`);
-  // Two pipelines on the same bytes rather than clone(), which costs this thread ~0.5 ms (a stream each).
-  const raw = { raw: { width: grey.info.width, height: grey.info.height, channels: 1 } } as const;
-  const [small, large] = await Promise.all([
-    greyAt(sharp(grey.data, raw), FINGERPRINT_SOURCE),
-    greyAt(sharp(grey.data, raw), SHARPNESS_EDGE),
-  ]);
+export function signatureOfDecoded(image: DecodedImage): PhotoSignature {
+  const { large, small } = greyPictures(image, SHARPNESS_EDGE, FINGERPRINT_SOURCE);
   return { fingerprint: fingerprintOfGrey(small), sharpness: sharpnessOfGrey(large, SHARPNESS_EDGE, SHARPNESS_EDGE) };
 }
 

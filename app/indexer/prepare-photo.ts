@@ -6,7 +6,7 @@
  * only for failures of the run itself (a full disk, a damaged index).
  */
 import { describeError, EidosError, isEidosError, type ErrorCode } from '../contract/errors.ts';
-import { decodeOpened, openImage, type DecodeSource } from '../image/decode.ts';
+import { decodeOpened, openImage, type DecodedImage, type DecodeSource } from '../image/decode.ts';
 import { FINGERPRINT_KIND, signatureOfDecoded } from '../image/fingerprint.ts';
 import { metadataOf, type PhotoMetadata as ImageMetadata } from '../image/metadata.ts';
 import { preprocessDecoded } from '../image/preprocess.ts';
@@ -54,6 +54,14 @@ function toStoreMetadata(meta: ImageMetadata): PhotoMetadata {
 
 const endsTheRun: ReadonlySet<ErrorCode> = new Set(['DISK_FULL', 'INDEX_CORRUPT', 'INDEX_LOCKED']);
 
+function signatureOrNothing(image: DecodedImage): ReturnType<typeof signatureOfDecoded> | undefined {
+  try {
+    return signatureOfDecoded(image);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): Promise<PreparedPhoto> {
   let file = planned.file;
   let contentHash: string | null = null;
@@ -80,12 +88,14 @@ export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): P
       minShortEdge: ctx.spec.shortestEdge,
       embedded: { minShortEdge: ctx.spec.shortestEdge, minLongEdge: THUMBNAIL_EDGES.grid },
     });
-    const [pixels, signature] = await Promise.all([
+    const made = Promise.all([
       preprocessDecoded(image, ctx.spec, file.path),
-      // For the duplicates view; a failure here only leaves it to be made later (app/service/duplicates.ts).
-      signatureOfDecoded(image).catch(() => undefined),
       writeThumbnails(image, contentHash, ctx.thumbnailsDir, ['grid']),
     ]);
+    // In this thread while libvips makes the model input and the thumbnail on its own. For the duplicates
+    // view; a failure here only leaves it to be made later (app/service/duplicates.ts).
+    const signature = signatureOrNothing(image);
+    const [pixels] = await made;
     return {
       kind: 'encode',
       file,

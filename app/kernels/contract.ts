@@ -191,6 +191,21 @@ export interface Kernels {
   umapLayout(graph: LayoutGraph, settings: UmapSettings, control?: JobControl): Float32Array;
   umapLayoutAsync(graph: LayoutGraph, settings: UmapSettings, control?: JobControl): Promise<Float32Array>;
 
+  /**
+   * Pillow's antialiased bicubic resampling (Catmull-Rom, a = −0.5; the kernel stretched by the scale when
+   * shrinking) of `width` × `height` 8-bit pixels of `channels` interleaved channels (1–4) to
+   * `outWidth` × `outHeight`, aspect not kept; each value rounded half up and clamped to 0–255
+   * (app/kernels/resample-reference.ts spells out the arithmetic).
+   */
+  resampleImage(
+    src: Uint8Array,
+    width: number,
+    height: number,
+    channels: number,
+    outWidth: number,
+    outHeight: number,
+  ): Uint8Array;
+
   /** IEEE binary32 → binary16 bit patterns, round-to-nearest-even (overflow → ±inf, NaN stays NaN). */
   f32ToF16(src: Float32Array): Uint16Array;
 

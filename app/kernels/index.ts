@@ -240,6 +240,7 @@ function nativeKernels(native: NativeBinding): Kernels {
       nnDescentAsync: (matrix, k, seed, control) => native.nnDescentAsync(matrix, k, seed, control),
       umapLayout: (graph, settings, control) => native.umapLayout(...umapArguments(graph, settings, control)),
       umapLayoutAsync: (graph, settings, control) => native.umapLayoutAsync(...umapArguments(graph, settings, control)),
+      resampleImage: (...args) => native.resampleImage(...args),
       f32ToF16: (src) => native.f32ToF16(src),
       f16ToF32: (src) => native.f16ToF32(src),
     },

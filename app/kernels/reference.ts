@@ -6,6 +6,7 @@ import type { EmbeddingMatrix, InvertedFileArgs, Kernels, Neighbours, SearchPass
 import { floatToHalfBits, halfBitsToFloat } from './f16.ts';
 import { recordingRuns } from './backend-log.ts';
 import * as check from './validate.ts';
+import { resampleImage } from './resample-reference.ts';
 import { umapLayout } from './umap-reference.ts';
 
 let halfTable: Float32Array | undefined;
@@ -254,6 +255,7 @@ export const referenceKernels: Kernels = recordingRuns(
     nnDescentAsync: async (matrix, k) => knn(matrix, k),
     umapLayout,
     umapLayoutAsync: async (...args) => umapLayout(...args),
+    resampleImage,
     f32ToF16: (src) => Uint16Array.from(src, floatToHalfBits),
     f16ToF32: (src) => Float32Array.from(src, halfBitsToFloat),
   },

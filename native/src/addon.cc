@@ -15,6 +15,7 @@ void RegisterUmap(Napi::Env env, Napi::Object exports);
 void RegisterPrior(Napi::Env env, Napi::Object exports);
 void RegisterMi(Napi::Env env, Napi::Object exports);
 void RegisterConvert(Napi::Env env, Napi::Object exports);
+void RegisterResample(Napi::Env env, Napi::Object exports);
 void RegisterProbe(Napi::Env env, Napi::Object exports);
 void RegisterFileLock(Napi::Env env, Napi::Object exports);
 void RegisterMemory(Napi::Env env, Napi::Object exports);
@@ -61,6 +62,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   eidos::RegisterPrior(env, exports);
   eidos::RegisterMi(env, exports);
   eidos::RegisterConvert(env, exports);
+  eidos::RegisterResample(env, exports);
   eidos::RegisterProbe(env, exports);
   eidos::RegisterFileLock(env, exports);
   eidos::RegisterMemory(env, exports);

@@ -1,0 +1,120 @@
+/**
+ * The reference of `Kernels.resampleImage`: Pillow's antialiased bicubic resampling (Catmull-Rom, a = −0.5)
+ * of 8-bit interleaved pixels to any size, aspect not kept. When shrinking, the kernel is stretched by
+ * the scale so every source pixel counts (no aliasing); taps outside the picture are dropped and the rest
+ * renormalised. Separable: along columns, then along rows, every sum in float32 tap by tap; each output
+ * value rounded half up and clamped to 0–255.
+ *
+ * native/src/resample.cc does the same arithmetic in the same order, so the two agree to the byte except
+ * where a compiler fuses a multiply-add (arm64's default; ±1 then).
+ */
+import { EidosError } from '../contract/errors.ts';
+import { checkCount, checkLength } from './validate.ts';
+
+/** Catmull-Rom cubic (a = −0.5), Pillow's BICUBIC. */
+function cubic(x: number): number {
+  const a = -0.5;
+  const t = Math.abs(x);
+  if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+  if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
+  return 0;
+}
+
+/** Each output position's first source index, tap count and `stride` float32 weights (the first `count` used). */
+export interface AxisTaps {
+  first: Int32Array;
+  count: Int32Array;
+  weights: Float32Array;
+  stride: number;
+}
+
+export function axisTaps(inSize: number, outSize: number): AxisTaps {
+  const scale = inSize / outSize;
+  const stretch = Math.max(scale, 1);
+  const support = 2 * stretch;
+  const stride = Math.ceil(support) * 2 + 1;
+  const first = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Float32Array(outSize * stride);
+  for (let i = 0; i < outSize; i++) {
+    const centre = (i + 0.5) * scale;
+    const from = Math.max(0, Math.floor(centre - support));
+    const to = Math.min(inSize, Math.ceil(centre + support));
+    let total = 0;
+    for (let j = from; j < to; j++) {
+      const w = cubic((j + 0.5 - centre) / stretch);
+      weights[i * stride + j - from] = w;
+      total += w;
+    }
+    for (let j = 0; j < to - from; j++) weights[i * stride + j] = weights[i * stride + j]! / total;
+    first[i] = from;
+    count[i] = to - from;
+  }
+  return { first, count, weights, stride };
+}
+
+function fail(message: string): never {
+  throw new EidosError('BAD_ARGUMENT', message);
+}
+
+/** The same checks, in the same words, as native/src/resample.cc. */
+export function checkResample(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  outWidth: number,
+  outHeight: number,
+): void {
+  for (const [name, value] of Object.entries({ width, height, channels, outWidth, outHeight })) {
+    checkCount(name, value);
+    if (value === 0) fail(`${name} must be a positive integer, got 0`);
+  }
+  if (channels > 4) fail(`channels must be between 1 and 4, got ${channels}`);
+  if (!(src instanceof Uint8Array)) fail('src must be a Uint8Array');
+  checkLength('src', src, width * height * channels, 'width×height×channels');
+}
+
+/** One pass along columns: each output row the float32 sum, tap by tap, of its taps' rows (`length` values a row). */
+function alongColumns(src: ArrayLike<number>, length: number, taps: AxisTaps, outRows: number): Float32Array {
+  const out = new Float32Array(outRows * length);
+  const f = Math.fround;
+  for (let y = 0; y < outRows; y++)
+    for (let i = 0; i < length; i++) {
+      let sum = 0;
+      for (let k = 0; k < taps.count[y]!; k++)
+        sum = f(sum + f(taps.weights[y * taps.stride + k]! * src[(taps.first[y]! + k) * length + i]!));
+      out[y * length + i] = sum;
+    }
+  return out;
+}
+
+/** rows × cols pixels of `channels` values → cols × rows pixels. */
+function transpose(src: Float32Array, rows: number, cols: number, channels: number): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++)
+      for (let k = 0; k < channels; k++) out[(c * rows + r) * channels + k] = src[(r * cols + c) * channels + k]!;
+  return out;
+}
+
+export function resampleImage(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  outWidth: number,
+  outHeight: number,
+): Uint8Array {
+  checkResample(src, width, height, channels, outWidth, outHeight);
+  const columns = alongColumns(src, width * channels, axisTaps(height, outHeight), outHeight);
+  // Along rows: the same pass on the transposed picture, then turned back.
+  const rows = alongColumns(
+    transpose(columns, outHeight, width, channels),
+    outHeight * channels,
+    axisTaps(width, outWidth),
+    outWidth,
+  );
+  const turned = transpose(rows, outWidth, outHeight, channels);
+  return Uint8Array.from(turned, (value) => Math.min(255, Math.max(0, Math.floor(value + 0.5))));
+}

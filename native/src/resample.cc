@@ -1,0 +1,143 @@
+// resampleImage: Pillow's antialiased bicubic resampling of 8-bit interleaved pixels (Catmull-Rom,
+// a = -0.5, the kernel stretched by the scale when shrinking), the same arithmetic in the same order as
+// app/kernels/resample-reference.ts: float32 weights, float32 sums tap by tap, along columns and then
+// along rows, each output rounded half up and clamped. The indexer runs it for every photo (the
+// fingerprint's grey pictures) beside the encoder on the same cores, so both passes read contiguous rows
+// (the second on a transposed copy) and vectorise.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "job.h"
+
+namespace eidos {
+
+namespace {
+
+double Cubic(double x) {
+  const double a = -0.5;
+  const double t = std::fabs(x);
+  if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+  if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
+  return 0;
+}
+
+struct AxisTaps {
+  std::vector<int32_t> first;
+  std::vector<int32_t> count;
+  std::vector<float> weights;
+  size_t stride = 0;
+};
+
+AxisTaps TapsOf(size_t inSize, size_t outSize) {
+  const double scale = static_cast<double>(inSize) / static_cast<double>(outSize);
+  const double stretch = std::max(scale, 1.0);
+  const double support = 2 * stretch;
+  AxisTaps taps;
+  taps.stride = static_cast<size_t>(std::ceil(support)) * 2 + 1;
+  taps.first.resize(outSize);
+  taps.count.resize(outSize);
+  taps.weights.assign(outSize * taps.stride, 0.0f);
+  for (size_t i = 0; i < outSize; ++i) {
+    const double centre = (static_cast<double>(i) + 0.5) * scale;
+    const int64_t from = std::max<int64_t>(0, static_cast<int64_t>(std::floor(centre - support)));
+    const int64_t to = std::min<int64_t>(static_cast<int64_t>(inSize), static_cast<int64_t>(std::ceil(centre + support)));
+    float* w = &taps.weights[i * taps.stride];
+    double total = 0;
+    for (int64_t j = from; j < to; ++j) {
+      const double value = Cubic((static_cast<double>(j) + 0.5 - centre) / stretch);
+      w[j - from] = static_cast<float>(value);
+      total += value;
+    }
+    for (int64_t j = 0; j < to - from; ++j) w[j] = static_cast<float>(static_cast<double>(w[j]) / total);
+    taps.first[i] = static_cast<int32_t>(from);
+    taps.count[i] = static_cast<int32_t>(to - from);
+  }
+  return taps;
+}
+
+// One pass along columns: each output row is the weighted sum of its taps' rows, `length` values a row,
+// accumulated in float32 tap by tap (contiguous rows: the compiler vectorises the inner loop).
+template <typename T>
+void AlongColumns(const T* src, size_t length, const AxisTaps& taps, size_t outRows, float* out) {
+  for (size_t y = 0; y < outRows; ++y) {
+    float* acc = out + y * length;
+    std::fill(acc, acc + length, 0.0f);
+    const float* w = &taps.weights[y * taps.stride];
+    for (int32_t k = 0; k < taps.count[y]; ++k) {
+      const T* line = src + (static_cast<size_t>(taps.first[y]) + k) * length;
+      const float weight = w[k];
+      for (size_t i = 0; i < length; ++i) acc[i] += weight * static_cast<float>(line[i]);
+    }
+  }
+}
+
+// rows × cols pixels of `channels` values → cols × rows pixels.
+void Transpose(const float* src, size_t rows, size_t cols, size_t channels, float* out) {
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t c = 0; c < cols; ++c)
+      for (size_t k = 0; k < channels; ++k) out[(c * rows + r) * channels + k] = src[(r * cols + c) * channels + k];
+}
+
+// Rounded half up and clamped; truncation is the floor once the value is clamped to be non-negative
+// (std::floor is a library call on baseline x86-64, and this runs for every output value).
+uint8_t ToByte(float value) {
+  const double half = static_cast<double>(value) + 0.5;
+  if (half <= 0) return 0;
+  if (half >= 255) return 255;
+  return static_cast<uint8_t>(static_cast<int>(half));
+}
+
+// Along columns, then (transposed, so that this pass reads contiguous rows too) along rows.
+void Resample(const uint8_t* src, size_t width, size_t height, size_t channels, size_t outWidth, size_t outHeight,
+              uint8_t* out) {
+  std::vector<float> columns(outHeight * width * channels);
+  AlongColumns(src, width * channels, TapsOf(height, outHeight), outHeight, columns.data());
+  std::vector<float> turned(columns.size());
+  Transpose(columns.data(), outHeight, width, channels, turned.data());
+  std::vector<float> rows(outWidth * outHeight * channels);
+  AlongColumns(turned.data(), outHeight * channels, TapsOf(width, outWidth), outWidth, rows.data());
+  // rows holds outWidth × outHeight pixels: turned back while rounding.
+  for (size_t y = 0; y < outHeight; ++y)
+    for (size_t x = 0; x < outWidth; ++x)
+      for (size_t k = 0; k < channels; ++k)
+        out[(y * outWidth + x) * channels + k] = ToByte(rows[(x * outHeight + y) * channels + k]);
+}
+
+struct ResampleJob {
+  Keep keep;
+  const uint8_t* src = nullptr;
+  size_t width = 0, height = 0, channels = 0, outWidth = 0, outHeight = 0;
+  uint8_t* dst = nullptr;
+  Napi::Reference<Napi::Uint8Array> out;
+
+  bool Parse(const Napi::CallbackInfo& info) {
+    Args args(info, keep);
+    const char* names[] = {"width", "height", "channels", "outWidth", "outHeight"};
+    size_t* values[] = {&width, &height, &channels, &outWidth, &outHeight};
+    for (size_t i = 0; i < 5; ++i) {
+      if (!args.Count(i + 1, names[i], values[i])) return false;
+      if (*values[i] < 1) return args.Fail(std::string(names[i]) + " must be a positive integer, got 0");
+    }
+    if (channels > 4) return args.Fail("channels must be between 1 and 4, got " + std::to_string(channels));
+    // Bytes() words a wrong length as "must hold <shape> = N values".
+    if (!args.Bytes(0, "src", width * height * channels, "width×height×channels", false, &src)) return false;
+    auto array = Napi::Uint8Array::New(info.Env(), outWidth * outHeight * channels);
+    dst = array.Data();
+    out = Napi::Persistent(array);
+    return true;
+  }
+  void Run() { Resample(src, width, height, channels, outWidth, outHeight, dst); }
+  Napi::Value Result(Napi::Env) { return out.Value(); }
+};
+
+}  // namespace
+
+void RegisterResample(Napi::Env env, Napi::Object exports) {
+  exports.Set("resampleImage", Napi::Function::New(env, RunSync<ResampleJob>, "resampleImage"));
+}
+
+}  // namespace eidos
