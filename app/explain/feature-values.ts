@@ -106,14 +106,16 @@ export function gatherRows(matrix: EmbeddingMatrix, rows: Uint32Array): Embeddin
   return out;
 }
 
+/** A matrix's rows as f32 values, row-major (i8 rows with their scale applied; f32 rows as they are, not copied). */
+export function rowsAsF32(matrix: EmbeddingMatrix, kernels: Pick<Kernels, 'f16ToF32'>): Float32Array {
+  if (matrix.dtype === 'f32') return matrix.data;
+  if (matrix.dtype === 'f16') return kernels.f16ToF32(matrix.data);
+  return Float32Array.from(matrix.data, (q, at) => q * matrix.scales[Math.floor(at / matrix.d)]!);
+}
+
 function transposeToF32(candidates: EmbeddingMatrix, kernels: Pick<Kernels, 'f16ToF32'>): Float32Array {
   const { n, d } = candidates;
-  const rowMajor =
-    candidates.dtype === 'f32'
-      ? candidates.data
-      : candidates.dtype === 'f16'
-        ? kernels.f16ToF32(candidates.data)
-        : Float32Array.from(candidates.data, (q, at) => q * candidates.scales[Math.floor(at / d)]!);
+  const rowMajor = rowsAsF32(candidates, kernels);
   const out = new Float32Array(n * d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[j * n + i] = rowMajor[i * d + j]!;
   return out;

@@ -4,7 +4,7 @@
  * when the drift passes its bound (drift.ts); then name the regions and store the result.
  */
 import type { EmbeddingMatrix, Kernels } from '../kernels/contract.ts';
-import { gatherRows } from '../explain/feature-values.ts';
+import { gatherRows, rowsAsF32 } from '../explain/feature-values.ts';
 import type { IndexStore } from '../store/index-store.ts';
 import type { MapPoint, MapRegionRecord, StoredMap } from '../store/map.ts';
 import { drift, needsRelayout, RELAYOUT_DRIFT } from './drift.ts';
@@ -88,7 +88,7 @@ function placeOnto(sources: MapSources, stored: StoredMap): MapState | undefined
   const fresh = new Map<string, MapPoint>();
   if (missingRows.length > 0 && baseRows.length > 0) {
     const base = gatherRows(matrix, Uint32Array.from(baseRows));
-    const queries = f32Rows(gatherRows(matrix, Uint32Array.from(missingRows)), sources.kernels);
+    const queries = rowsAsF32(gatherRows(matrix, Uint32Array.from(missingRows)), sources.kernels);
     const xy = placePoints(base, baseXY, queries, missingRows.length, sources.kernels);
     const centres = Float32Array.from(stored.regions.flatMap((r) => [r.x, r.y]));
     missingRows.forEach((row, i) => {
@@ -162,10 +162,4 @@ function state(
     computedAt: layout.computedAt,
     action,
   };
-}
-
-function f32Rows(matrix: EmbeddingMatrix, kernels: Pick<Kernels, 'f16ToF32'>): Float32Array {
-  if (matrix.dtype === 'f32') return matrix.data;
-  if (matrix.dtype === 'f16') return kernels.f16ToF32(matrix.data);
-  return Float32Array.from(matrix.data, (q, at) => q * matrix.scales[Math.floor(at / matrix.d)]!);
 }

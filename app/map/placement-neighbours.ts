@@ -10,13 +10,13 @@
  * rebuilding it costs far more than the search. The inverted file needs nothing stored: its cost is one
  * pass of every map row against the centres (n·lists dot products) plus each new photo against about
  * PROBES/lists of the rows (nq·n·PROBES/lists), least at lists = √(nq·PROBES): for 1,000 new photos
- * about 180·n dot products instead of the exact search's 1,000·n. Few new photos (under EXACT_BELOW_QUERIES) or a small map search exactly, which is then as
- * cheap. Neighbour recall@15 against the exact search, 0.97 on 1,000 held-out real embeddings on a
+ * about 180·n dot products instead of the exact search's 1,000·n. Few new photos (under
+ * EXACT_BELOW_QUERIES) or a small map search exactly, which is then as cheap. Neighbour recall@15 against the exact search, 0.97 on 1,000 held-out real embeddings on a
  * 10,000-photo map (8 probes; 4 probes 0.93, 16 probes 0.99, untrained sampled centres 0.93 at 8):
  * test/unit/map/placement-neighbours.test.ts.
  */
 import type { EmbeddingMatrix, Kernels, Neighbours } from '../kernels/contract.ts';
-import { gatherRows } from '../explain/feature-values.ts';
+import { gatherRows, rowsAsF32 } from '../explain/feature-values.ts';
 import { mulberry32 } from '../util/mulberry32.ts';
 
 /** Lists each new photo searches. */
@@ -75,7 +75,7 @@ function sampleRows(n: number, count: number): Uint32Array {
 function trainCentres(base: EmbeddingMatrix, lists: number, kernels: PlacementKernels): Float32Array {
   const { d } = base;
   const sampleSize = Math.min(base.n, lists * TRAIN_ROWS_PER_LIST);
-  const sample = rowsF32(gatherRows(base, sampleRows(base.n, sampleSize)), kernels);
+  const sample = rowsAsF32(gatherRows(base, sampleRows(base.n, sampleSize)), kernels);
   const centres = sample.slice(0, lists * d);
   const sums = new Float64Array(lists * d);
   for (let iteration = 0; iteration < TRAIN_ITERATIONS; iteration++) {
@@ -93,11 +93,4 @@ function trainCentres(base: EmbeddingMatrix, lists: number, kernels: PlacementKe
     }
   }
   return centres;
-}
-
-/** A matrix's rows as f32 values (i8 rows with their scale applied). */
-function rowsF32(matrix: EmbeddingMatrix, kernels: Pick<Kernels, 'f16ToF32'>): Float32Array {
-  if (matrix.dtype === 'f32') return matrix.data;
-  if (matrix.dtype === 'f16') return kernels.f16ToF32(matrix.data);
-  return Float32Array.from(matrix.data, (q, at) => q * matrix.scales[Math.floor(at / matrix.d)]!);
 }
