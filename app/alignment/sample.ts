@@ -5,7 +5,7 @@
  * sampled items. The sample is seeded, so a library gives the same figure every time; every photo is
  * used on request.
  */
-import { mulberry32 } from '../util/mulberry32.ts';
+import { drawWithoutReplacement } from '../util/draw-without-replacement.ts';
 
 /** Huh et al.'s sample size. */
 export const DEFAULT_SAMPLE = 1024;
@@ -17,11 +17,5 @@ export const DEFAULT_SAMPLE_SEED = 1;
  */
 export function sampleRows(n: number, size: number, seed: number = DEFAULT_SAMPLE_SEED): number[] {
   if (size >= n) return Array.from({ length: n }, (_, i) => i);
-  const random = mulberry32(seed);
-  const pool = Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < size; i++) {
-    const j = i + Math.floor(random() * (n - i));
-    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-  }
-  return pool.slice(0, size).sort((a, b) => a - b);
+  return Array.from(drawWithoutReplacement(n, size, seed)).sort((a, b) => a - b);
 }

@@ -17,7 +17,7 @@
  */
 import type { EmbeddingMatrix, Kernels, Neighbours } from '../kernels/contract.ts';
 import { gatherRows, rowsAsF32 } from '../explain/feature-values.ts';
-import { mulberry32 } from '../util/mulberry32.ts';
+import { drawWithoutReplacement } from '../util/draw-without-replacement.ts';
 
 /** Lists each new photo searches. */
 export const PROBES = 8;
@@ -54,18 +54,6 @@ export function placementNeighbours(
   return kernels.invertedFileSearch(base, k, queries, nq, centres, plan.lists, PROBES);
 }
 
-/** `count` distinct rows of n, drawn by a seeded partial Fisher–Yates shuffle (the same map gives the same lists). */
-function sampleRows(n: number, count: number): Uint32Array {
-  const random = mulberry32(SEED);
-  const pool = new Uint32Array(n);
-  for (let i = 0; i < n; i++) pool[i] = i;
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(random() * (n - i));
-    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-  }
-  return pool.slice(0, count);
-}
-
 /**
  * The lists' centres: spherical k-means (Lloyd's iterations, centres kept unit length) on a seeded sample
  * of TRAIN_ROWS_PER_LIST rows per list, started from `lists` of those rows. Sampled rows alone would do,
@@ -75,7 +63,8 @@ function sampleRows(n: number, count: number): Uint32Array {
 function trainCentres(base: EmbeddingMatrix, lists: number, kernels: PlacementKernels): Float32Array {
   const { d } = base;
   const sampleSize = Math.min(base.n, lists * TRAIN_ROWS_PER_LIST);
-  const sample = rowsAsF32(gatherRows(base, sampleRows(base.n, sampleSize)), kernels);
+  // Seeded: the same map gives the same lists.
+  const sample = rowsAsF32(gatherRows(base, drawWithoutReplacement(base.n, sampleSize, SEED)), kernels);
   const centres = sample.slice(0, lists * d);
   const sums = new Float64Array(lists * d);
   for (let iteration = 0; iteration < TRAIN_ITERATIONS; iteration++) {
