@@ -64,6 +64,6 @@ export function greyPictures(
   small: number,
 ): { large: Uint8Array; small: Uint8Array } {
   const grey = luminanceOf(image.data, image.width, image.height);
-  const big = kernels.resampleImage(grey, image.width, image.height, 1, large, large);
-  return { large: big, small: kernels.resampleImage(big, large, large, 1, small, small) };
+  const big = kernels.resampleImage(grey, image.width, image.height, 1, large, large, 'bicubic');
+  return { large: big, small: kernels.resampleImage(big, large, large, 1, small, small, 'bicubic') };
 }

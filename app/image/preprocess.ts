@@ -2,20 +2,22 @@
  * Photo → the model's `pixel_values` (CHW float32, 3·size·size), the same steps as the model's
  * reference image processor (Hugging Face CLIPImageProcessor): resize so the shortest edge is
  * `spec.shortestEdge`, centre-crop `size`×`size`, multiply by `rescaleFactor`, subtract `mean`, divide
- * by `std`; or, for `resize: 'stretch'` (SiglipImageProcessor), resize straight to `size`×`size`. Output sizes and crop offsets follow the reference's integer arithmetic exactly.
+ * by `std`; or, for `resize: 'stretch'` (SiglipImageProcessor), resize straight to `size`×`size`. Output
+ * sizes and crop offsets follow the reference's integer arithmetic exactly.
  *
- * Shrinking is antialiased (libvips `reduce` with the Catmull-Rom cubic, a = −0.5, or the triangle
- * for bilinear), which is what Pillow's `Image.resize(..., BICUBIC)` in the Python processor does and
- * what the model saw in training. transformers.js instead samples with sharp's `affine`, which does
- * not filter when shrinking and so aliases fine detail; see test/integration/image/preprocess-parity.test.ts
- * for the measured difference. The resize runs inside libvips in the decoding pipeline, so large JPEGs
- * are shrunk while decoding; only the crop (row copies) and the final scale-and-transpose of 224×224
- * values run in JS, the latter through lookup tables.
+ * The resize is Pillow's `Image.resize(..., BICUBIC)` (or BILINEAR), what the Python processor does and
+ * what the model saw in training: antialiased, the kernel stretched by the scale when shrinking, computed
+ * by the native kernel (`kernels.resampleImage`, native/src/resample.cc). transformers.js instead samples
+ * with sharp's `affine`, which does not filter when shrinking and so aliases fine detail; see
+ * test/integration/image/preprocess-parity.test.ts for the measured difference. A large JPEG is shrunk
+ * while decoding first (to twice the model's edge at least), so the resize reads few pixels; the crop
+ * (row copies) and the final scale-and-transpose of 224×224 values run in JS, the latter through lookup
+ * tables.
  */
-import sharp, { type KernelEnum, type Sharp } from 'sharp';
 import { EidosError } from '../contract/errors.ts';
 import type { PreprocessSpec } from '../models/manifest-types.ts';
-import { openImage, openPipeline, toRgbPixels, type DecodedImage } from './decode.ts';
+import { kernels } from '../kernels/index.ts';
+import { decodeOpened, openImage, type DecodedImage } from './decode.ts';
 
 export interface ModelInputGeometry {
   /** Size after the shortest-edge resize. */
@@ -26,7 +28,7 @@ export interface ModelInputGeometry {
   top: number;
 }
 
-const KERNELS: Record<PreprocessSpec['interpolation'], keyof KernelEnum> = { bicubic: 'cubic', bilinear: 'linear' };
+const FILTERS: ReadonlySet<string> = new Set<PreprocessSpec['interpolation']>(['bicubic', 'bilinear']);
 
 /**
  * The reference's arithmetic: scale = shortestEdge / min(w, h); each side is floor(side·scale) after
@@ -49,89 +51,57 @@ export function modelInputGeometry(width: number, height: number, spec: Preproce
 
 /**
  * Decodes `file` and returns its model input: from an embedded image at least the model's shortest
- * edge when the photo has one (HEIF thumbnail item, RAW preview), else shrunk on load (JPEG) or in full.
+ * edge when the photo has one (HEIF thumbnail item, RAW preview), else shrunk on load (JPEG) to no less
+ * than twice the model's shortest edge, or in full; then as `preprocessDecoded`.
  */
 export async function preprocessForModel(file: string, spec: PreprocessSpec): Promise<Float32Array> {
   checkSpec(spec);
-  const image = await openImage(file);
-  const sized = await openPipeline(image, {
+  const image = await decodeOpened(await openImage(file), {
+    maxLongEdge: 2 * spec.shortestEdge,
+    minShortEdge: 2 * spec.shortestEdge,
     embedded: { minShortEdge: spec.shortestEdge, minLongEdge: spec.shortestEdge },
   });
-  return tensorFromPipeline(sized.pipeline, sized.width, sized.height, spec, file);
+  return preprocessDecoded(image, spec, file);
 }
 
-/** The same from pixels already decoded (e.g. by `decodeImage` for the thumbnails too). */
+/**
+ * The same from pixels already decoded (e.g. by `decodeImage` for the thumbnails too): resized by the
+ * native kernel, which is Pillow's `Image.resize` with the processor's filter, then cropped and normalised.
+ */
 export async function preprocessDecoded(
   image: DecodedImage,
   spec: PreprocessSpec,
   file = '(decoded pixels)',
 ): Promise<Float32Array> {
   checkSpec(spec);
-  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
-  return tensorFromPipeline(pipeline, image.width, image.height, spec, file);
-}
-
-async function tensorFromPipeline(
-  pipeline: Sharp,
-  width: number,
-  height: number,
-  spec: PreprocessSpec,
-  file: string,
-): Promise<Float32Array> {
-  const geometry = modelInputGeometry(width, height, spec);
-  const shrinking = geometry.resizeWidth <= width && geometry.resizeHeight <= height;
-  const resized = shrinking
-    ? await toRgbPixels(
-        pipeline.resize({
-          width: geometry.resizeWidth,
-          height: geometry.resizeHeight,
-          fit: 'fill',
-          kernel: KERNELS[spec.interpolation],
-        }),
-        file,
-      )
-    : await enlargeLikePillow(await toRgbPixels(pipeline, file), geometry, spec, file);
-  return hwcToNormalisedChw(centreCrop(resized, geometry, spec.size), spec);
-}
-
-/** Border copied around the source before enlarging: the cubic kernel's reach (2 source pixels). */
-const EDGE = 2;
-
-/**
- * Shrinking uses libvips `reduce`, which stretches the kernel by the scale (antialiasing) as Pillow
- * does. Enlarging is interpolation only, and libvips' resize samples on another grid, so we map with
- * an affine transform using Pillow's pixel-centre alignment, x_in = (x_out + 0.5) / s − 0.5, and the
- * same interpolator, on a copy-extended source so border samples do not blend in black.
- * Enlarging only happens for photos smaller than the model input, so the extra pass is cheap.
- */
-async function enlargeLikePillow(
-  source: DecodedImage,
-  geometry: ModelInputGeometry,
-  spec: PreprocessSpec,
-  file: string,
-): Promise<DecodedImage> {
-  const padded = await sharp(source.data, { raw: { width: source.width, height: source.height, channels: 3 } })
-    .extend({ top: EDGE, bottom: EDGE, left: EDGE, right: EDGE, extendWith: 'copy' })
-    .raw()
-    .toBuffer();
-  const enlarged = sharp(padded, {
-    raw: { width: source.width + 2 * EDGE, height: source.height + 2 * EDGE, channels: 3 },
-  }).affine([geometry.resizeWidth / source.width, 0, 0, geometry.resizeHeight / source.height], {
-    interpolator: spec.interpolation,
-    idx: 0.5 - EDGE,
-    idy: 0.5 - EDGE,
-    odx: -0.5,
-    ody: -0.5,
-  });
-  return toRgbPixels(enlarged, file);
+  const geometry = modelInputGeometry(image.width, image.height, spec);
+  const same = geometry.resizeWidth === image.width && geometry.resizeHeight === image.height;
+  const data = same
+    ? image.data
+    : kernels.resampleImage(
+        image.data,
+        image.width,
+        image.height,
+        3,
+        geometry.resizeWidth,
+        geometry.resizeHeight,
+        spec.interpolation,
+      );
+  const resized = { data, width: geometry.resizeWidth, height: geometry.resizeHeight };
+  return hwcToNormalisedChw(centreCrop(resized, geometry, spec.size, file), spec);
 }
 
 /** The `size`×`size` window at the geometry's offsets (row copies; sharp runs `extract` before `affine`). */
-function centreCrop(image: DecodedImage, geometry: ModelInputGeometry, size: number): Uint8Array {
+function centreCrop(
+  image: { data: Uint8Array; width: number; height: number },
+  geometry: ModelInputGeometry,
+  size: number,
+  file: string,
+): Uint8Array {
   if (image.width < geometry.left + size || image.height < geometry.top + size) {
     throw new EidosError(
       'INTERNAL',
-      `resized image ${image.width}×${image.height} is smaller than the ${size}×${size} crop at (${geometry.left}, ${geometry.top})`,
+      `${file}: resized image ${image.width}×${image.height} is smaller than the ${size}×${size} crop at (${geometry.left}, ${geometry.top})`,
     );
   }
   const crop = new Uint8Array(size * size * 3);
@@ -168,7 +138,7 @@ function checkSpec(spec: PreprocessSpec): void {
     Number.isInteger(spec.shortestEdge) &&
     spec.shortestEdge >= spec.size &&
     spec.std.every((s) => s !== 0) &&
-    spec.interpolation in KERNELS;
+    FILTERS.has(spec.interpolation);
   if (!ok) {
     throw new EidosError(
       'BAD_ARGUMENT',

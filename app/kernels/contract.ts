@@ -192,10 +192,10 @@ export interface Kernels {
   umapLayoutAsync(graph: LayoutGraph, settings: UmapSettings, control?: JobControl): Promise<Float32Array>;
 
   /**
-   * Pillow's antialiased bicubic resampling (Catmull-Rom, a = −0.5; the kernel stretched by the scale when
-   * shrinking) of `width` × `height` 8-bit pixels of `channels` interleaved channels (1–4) to
-   * `outWidth` × `outHeight`, aspect not kept; each value rounded half up and clamped to 0–255
-   * (app/kernels/resample-reference.ts spells out the arithmetic).
+   * Pillow's antialiased resampling (`Image.resize` with BICUBIC, Catmull-Rom a = −0.5, or BILINEAR; the
+   * kernel stretched by the scale when shrinking) of `width` × `height` 8-bit pixels of `channels`
+   * interleaved channels (1–4) to `outWidth` × `outHeight`, aspect not kept; each value rounded half up
+   * and clamped to 0–255 (app/kernels/resample-reference.ts spells out the arithmetic).
    */
   resampleImage(
     src: Uint8Array,
@@ -204,6 +204,7 @@ export interface Kernels {
     channels: number,
     outWidth: number,
     outHeight: number,
+    filter: 'bicubic' | 'bilinear',
   ): Uint8Array;
 
   /** IEEE binary32 → binary16 bit patterns, round-to-nearest-even (overflow → ±inf, NaN stays NaN). */

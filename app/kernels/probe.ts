@@ -30,7 +30,7 @@ export async function probeKernels(): Promise<KernelStatus> {
   matrix.data.set(kernels.f32ToF16(rows));
   kernels.f16ToF32(matrix.data.subarray(0, DIMS));
   // The indexer's: a photo's grey picture for its fingerprint.
-  kernels.resampleImage(new Uint8Array(DIMS * 3), DIMS, 3, 1, 64, 64);
+  kernels.resampleImage(new Uint8Array(DIMS * 3), DIMS, 3, 1, 64, 64, 'bicubic');
   const query = unitVectors(1, next);
   const bank = unitVectors(BANK, next);
   // The synchronous calls first, the async ones (the search's) last: they are what lastRun then reports.

@@ -1,6 +1,6 @@
 /**
- * The reference of `Kernels.resampleImage`: Pillow's antialiased bicubic resampling (Catmull-Rom, a = −0.5)
- * of 8-bit interleaved pixels to any size, aspect not kept. When shrinking, the kernel is stretched by
+ * The reference of `Kernels.resampleImage`: Pillow's antialiased resampling (BICUBIC: Catmull-Rom, a = −0.5;
+ * BILINEAR: the triangle) of 8-bit interleaved pixels to any size, aspect not kept. When shrinking, the kernel is stretched by
  * the scale so every source pixel counts (no aliasing); taps outside the picture are dropped and the rest
  * renormalised. Separable: along columns, then along rows, every sum in float32 tap by tap; each output
  * value rounded half up and clamped to 0–255.
@@ -11,6 +11,8 @@
 import { EidosError } from '../contract/errors.ts';
 import { checkCount, checkLength } from './validate.ts';
 
+export type ResampleFilter = 'bicubic' | 'bilinear';
+
 /** Catmull-Rom cubic (a = −0.5), Pillow's BICUBIC. */
 function cubic(x: number): number {
   const a = -0.5;
@@ -20,6 +22,12 @@ function cubic(x: number): number {
   return 0;
 }
 
+/** Pillow's two filters the models' processors name, with their supports. */
+const FILTERS: Record<ResampleFilter, { weight: (x: number) => number; support: number }> = {
+  bicubic: { weight: cubic, support: 2 },
+  bilinear: { weight: (x) => Math.max(0, 1 - Math.abs(x)), support: 1 },
+};
+
 /** Each output position's first source index, tap count and `stride` float32 weights (the first `count` used). */
 export interface AxisTaps {
   first: Int32Array;
@@ -28,10 +36,11 @@ export interface AxisTaps {
   stride: number;
 }
 
-export function axisTaps(inSize: number, outSize: number): AxisTaps {
+export function axisTaps(inSize: number, outSize: number, filter: ResampleFilter): AxisTaps {
+  const { weight, support: base } = FILTERS[filter];
   const scale = inSize / outSize;
   const stretch = Math.max(scale, 1);
-  const support = 2 * stretch;
+  const support = base * stretch;
   const stride = Math.ceil(support) * 2 + 1;
   const first = new Int32Array(outSize);
   const count = new Int32Array(outSize);
@@ -42,7 +51,7 @@ export function axisTaps(inSize: number, outSize: number): AxisTaps {
     const to = Math.min(inSize, Math.ceil(centre + support));
     let total = 0;
     for (let j = from; j < to; j++) {
-      const w = cubic((j + 0.5 - centre) / stretch);
+      const w = weight((j + 0.5 - centre) / stretch);
       weights[i * stride + j - from] = w;
       total += w;
     }
@@ -65,12 +74,14 @@ export function checkResample(
   channels: number,
   outWidth: number,
   outHeight: number,
+  filter: ResampleFilter,
 ): void {
   for (const [name, value] of Object.entries({ width, height, channels, outWidth, outHeight })) {
     checkCount(name, value);
     if (value === 0) fail(`${name} must be a positive integer, got 0`);
   }
   if (channels > 4) fail(`channels must be between 1 and 4, got ${channels}`);
+  if (filter !== 'bicubic' && filter !== 'bilinear') fail("filter must be 'bicubic' or 'bilinear'");
   if (!(src instanceof Uint8Array)) fail('src must be a Uint8Array');
   checkLength('src', src, width * height * channels, 'width×height×channels');
 }
@@ -105,14 +116,15 @@ export function resampleImage(
   channels: number,
   outWidth: number,
   outHeight: number,
+  filter: ResampleFilter,
 ): Uint8Array {
-  checkResample(src, width, height, channels, outWidth, outHeight);
-  const columns = alongColumns(src, width * channels, axisTaps(height, outHeight), outHeight);
+  checkResample(src, width, height, channels, outWidth, outHeight, filter);
+  const columns = alongColumns(src, width * channels, axisTaps(height, outHeight, filter), outHeight);
   // Along rows: the same pass on the transposed picture, then turned back.
   const rows = alongColumns(
     transpose(columns, outHeight, width, channels),
     outHeight * channels,
-    axisTaps(width, outWidth),
+    axisTaps(width, outWidth, filter),
     outWidth,
   );
   const turned = transpose(rows, outWidth, outHeight, channels);

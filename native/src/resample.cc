@@ -1,9 +1,9 @@
-// resampleImage: Pillow's antialiased bicubic resampling of 8-bit interleaved pixels (Catmull-Rom,
-// a = -0.5, the kernel stretched by the scale when shrinking), the same arithmetic in the same order as
-// app/kernels/resample-reference.ts: float32 weights, float32 sums tap by tap, along columns and then
-// along rows, each output rounded half up and clamped. The indexer runs it for every photo (the
-// fingerprint's grey pictures) beside the encoder on the same cores, so both passes read contiguous rows
-// (the second on a transposed copy) and vectorise.
+// resampleImage: Pillow's antialiased resampling of 8-bit interleaved pixels (BICUBIC: Catmull-Rom,
+// a = -0.5; BILINEAR: the triangle; the kernel stretched by the scale when shrinking), the same
+// arithmetic in the same order as app/kernels/resample-reference.ts: float32 weights, float32 sums tap by
+// tap, along columns and then along rows, each output rounded half up and clamped. The indexer runs it for
+// every photo (the model input, the fingerprint's grey pictures) beside the encoder on the same cores, so
+// both passes read contiguous rows (the second on a transposed copy) and vectorise.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -25,6 +25,16 @@ double Cubic(double x) {
   return 0;
 }
 
+double Triangle(double x) { return std::max(0.0, 1 - std::fabs(x)); }
+
+// Pillow's two filters the models' processors name: its BICUBIC (support 2) and BILINEAR (support 1).
+struct Filter {
+  double (*weight)(double);
+  double support;
+};
+const Filter kBicubic{Cubic, 2};
+const Filter kBilinear{Triangle, 1};
+
 struct AxisTaps {
   std::vector<int32_t> first;
   std::vector<int32_t> count;
@@ -32,10 +42,10 @@ struct AxisTaps {
   size_t stride = 0;
 };
 
-AxisTaps TapsOf(size_t inSize, size_t outSize) {
+AxisTaps TapsOf(size_t inSize, size_t outSize, const Filter& filter) {
   const double scale = static_cast<double>(inSize) / static_cast<double>(outSize);
   const double stretch = std::max(scale, 1.0);
-  const double support = 2 * stretch;
+  const double support = filter.support * stretch;
   AxisTaps taps;
   taps.stride = static_cast<size_t>(std::ceil(support)) * 2 + 1;
   taps.first.resize(outSize);
@@ -48,7 +58,7 @@ AxisTaps TapsOf(size_t inSize, size_t outSize) {
     float* w = &taps.weights[i * taps.stride];
     double total = 0;
     for (int64_t j = from; j < to; ++j) {
-      const double value = Cubic((static_cast<double>(j) + 0.5 - centre) / stretch);
+      const double value = filter.weight((static_cast<double>(j) + 0.5 - centre) / stretch);
       w[j - from] = static_cast<float>(value);
       total += value;
     }
@@ -93,13 +103,13 @@ uint8_t ToByte(float value) {
 
 // Along columns, then (transposed, so that this pass reads contiguous rows too) along rows.
 void Resample(const uint8_t* src, size_t width, size_t height, size_t channels, size_t outWidth, size_t outHeight,
-              uint8_t* out) {
+              const Filter& filter, uint8_t* out) {
   std::vector<float> columns(outHeight * width * channels);
-  AlongColumns(src, width * channels, TapsOf(height, outHeight), outHeight, columns.data());
+  AlongColumns(src, width * channels, TapsOf(height, outHeight, filter), outHeight, columns.data());
   std::vector<float> turned(columns.size());
   Transpose(columns.data(), outHeight, width, channels, turned.data());
   std::vector<float> rows(outWidth * outHeight * channels);
-  AlongColumns(turned.data(), outHeight * channels, TapsOf(width, outWidth), outWidth, rows.data());
+  AlongColumns(turned.data(), outHeight * channels, TapsOf(width, outWidth, filter), outWidth, rows.data());
   // rows holds outWidth × outHeight pixels: turned back while rounding.
   for (size_t y = 0; y < outHeight; ++y)
     for (size_t x = 0; x < outWidth; ++x)
@@ -111,6 +121,7 @@ struct ResampleJob {
   Keep keep;
   const uint8_t* src = nullptr;
   size_t width = 0, height = 0, channels = 0, outWidth = 0, outHeight = 0;
+  const Filter* filter = &kBicubic;
   uint8_t* dst = nullptr;
   Napi::Reference<Napi::Uint8Array> out;
 
@@ -123,6 +134,12 @@ struct ResampleJob {
       if (*values[i] < 1) return args.Fail(std::string(names[i]) + " must be a positive integer, got 0");
     }
     if (channels > 4) return args.Fail("channels must be between 1 and 4, got " + std::to_string(channels));
+    const std::string name = info[6].IsString() ? info[6].As<Napi::String>().Utf8Value() : "";
+    if (name == "bilinear") {
+      filter = &kBilinear;
+    } else if (name != "bicubic") {
+      return args.Fail("filter must be 'bicubic' or 'bilinear'");
+    }
     // Bytes() words a wrong length as "must hold <shape> = N values".
     if (!args.Bytes(0, "src", width * height * channels, "width×height×channels", false, &src)) return false;
     auto array = Napi::Uint8Array::New(info.Env(), outWidth * outHeight * channels);
@@ -130,7 +147,7 @@ struct ResampleJob {
     out = Napi::Persistent(array);
     return true;
   }
-  void Run() { Resample(src, width, height, channels, outWidth, outHeight, dst); }
+  void Run() { Resample(src, width, height, channels, outWidth, outHeight, *filter, dst); }
   Napi::Value Result(Napi::Env) { return out.Value(); }
 };
 
