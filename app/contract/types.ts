@@ -52,9 +52,10 @@ export interface SearchResult extends PhotoSummary {
   /**
    * The query's words written in the photo (its recognised text), as read (e.g. `WALMART`), each with its
    * information in this library, −log₂(share of photos whose text holds it); their bits are in `bits`.
-   * Absent when none is.
+   * Absent when none is. `near` is the query word when the photo's word is only one edit from it (a
+   * misreading: `walmart` for WALMARL).
    */
-  matchedWords?: { text: string; bits: number }[];
+  matchedWords?: { text: string; bits: number; near?: string }[];
 }
 
 /** One term of a compound query and how much it contributed. */

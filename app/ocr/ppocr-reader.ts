@@ -34,6 +34,11 @@ export interface ReaderSettings {
    */
   gateScale: number;
   gateThreshold: number;
+  /**
+   * Where the gate's look already finds at least this many line boxes, they are the photo's boxes and the
+   * detector does not look again at full size; Infinity: the gate only decides whether the full look runs.
+   */
+  gateBoxesEnough: number;
   db: DbOptions;
   /** Lines read with a lower mean character probability are dropped. */
   minLineConfidence: number;
@@ -67,6 +72,14 @@ export const DEFAULT_READER_SETTINGS: ReaderSettings = {
   // peak on the photos turned back is nearly nil: thresholds from 0.1 to 0.5 turn back the same ones.
   gateScale: 0.7,
   gateThreshold: 0.1,
+  // The gate's boxes read in place of the full look where it finds this many, chosen on dev
+  // (test/bench/text-reading.ts dev GATE…; CPU by text-profile.ts and text-index.ts): a document's lines
+  // are large enough at 0.7 of the size, a street scene's few small words are not. With 20 or 40 (every
+  // receipt, no scene) word recall on dev went receipts 0.945 → 0.926, scenes 0.595 → 0.595; with 10
+  // scenes 0.577, with the gate's boxes always scenes 0.446. The detection's CPU on 20 dev receipts went
+  // 259 → 77 ms a photo (one look instead of two), and text-index.ts's text pass over 140 photos
+  // 953 → 764 ms CPU a photo in one run (2026-12-06).
+  gateBoxesEnough: 20,
   // unclipRatio on dev (receipts, scenes word recall): 1.5 0.938, 0.608; 1.8 0.945, 0.610; 2.0 0.942, 0.590; 2.2 0.939, 0.557.
   db: { binaryThreshold: 0.3, boxThreshold: 0.6, unclipRatio: 1.8, maxBoxes: 256, minSize: 3 },
   minLineConfidence: 0.5,
@@ -130,9 +143,17 @@ export class PpOcrReader {
     gate?: RgbImage,
   ): Promise<ReadResult> {
     const s = this.settings;
-    const size = { width: detector.width, height: detector.height };
-    if (gate !== undefined && !(await this.mayHoldText(gate))) return { lines: [], detected: 0 };
-    const boxes = await this.detect(detector);
+    let size = { width: detector.width, height: detector.height };
+    let boxes: DetectedBox[] | undefined;
+    if (gate !== undefined) {
+      const look = await this.gateLook(gate);
+      if (!look.mayHoldText) return { lines: [], detected: 0 };
+      if (look.boxes.length >= s.gateBoxesEnough) {
+        boxes = look.boxes;
+        size = { width: gate.width, height: gate.height };
+      }
+    }
+    boxes ??= await this.detect(detector);
     if (boxes.length === 0) return { lines: [], detected: 0 };
 
     // Into the image's pixels, each quad in reading order (a tall box is a line turned by 90°).
@@ -166,10 +187,23 @@ export class PpOcrReader {
     );
   }
 
-  /** The gate: whether the detector's map of the small `image` exceeds `gateThreshold` anywhere. */
+  /** The gate's verdict alone (gateLook). */
   async mayHoldText(image: RgbImage): Promise<boolean> {
-    const threshold = this.settings.gateThreshold;
-    return this.withProbabilityMap(image, (map) => map.some((p) => p > threshold));
+    return (await this.gateLook(image)).mayHoldText;
+  }
+
+  /**
+   * The gate: whether the detector's map of the small `image` exceeds `gateThreshold` anywhere, and, when
+   * the gate may detect (`gateBoxesEnough`), the line boxes of that map, in the pixels of `image`.
+   */
+  async gateLook(image: RgbImage): Promise<{ mayHoldText: boolean; boxes: DetectedBox[] }> {
+    const { gateThreshold, gateBoxesEnough, db } = this.settings;
+    return this.withProbabilityMap(image, (map) => {
+      const mayHoldText = map.some((p) => p > gateThreshold);
+      const boxes =
+        mayHoldText && gateBoxesEnough < Infinity ? boxesFromProbabilityMap(map, image.width, image.height, db) : [];
+      return { mayHoldText, boxes };
+    });
   }
 
   /** `use` of the detector's text probability for each pixel of `image`, row by row. */

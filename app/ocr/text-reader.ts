@@ -18,7 +18,7 @@ import { loadReaderFiles } from './reader-files.ts';
 import type { TextWorkerInit, TextWorkerReply, TextWorkerRequest } from './text-protocol.ts';
 
 /** The portable reader's name and version, stored with what it read: bump it when its output changes. */
-export const PORTABLE_READER = 'ppocr-v4/3';
+export const PORTABLE_READER = 'ppocr-v4/4';
 
 export const READ_TIMEOUT_MS = 60_000;
 

@@ -10,14 +10,27 @@
  * - a plain word typed whole is stronger evidence than a word it only starts (PREFIX_SHARE): "sam" names
  *   the receipt of SAM TRADING more than one that says SAMPLE, and common starts ("inv" of INVOICE) do not
  *   blur the ranking;
- * - a word found in no photo adds nothing, and a query none of whose words is found in any photo's text
- *   returns the image scores themselves, untouched: it ranks exactly as without text;
+ * - a word the reader misread (one edit away: "walmart" on WALMARL, text-match.ts nearWordMatches) is
+ *   weaker evidence still (NEAR_SHARE), but where the word itself stands in no photo its near holders
+ *   carry its bits: the receipt whose 184810 was read 1184810 is still found by it;
+ * - a word found in no photo, neither as it is nor one edit away, adds nothing, and a query none of whose
+ *   words is found so in any photo's text returns the image scores themselves, untouched: it ranks
+ *   exactly as without text;
  * - a photo whose text lacks a word is not penalised (the reader may have missed it), except that a
  *   `text:` term is required and `-text:` excludes.
  */
 import type { QueryTerm, TermRole } from '../contract/query-language.ts';
 import type { IndexStore } from '../store/index-store.ts';
-import { containsPhrase, foldText, lookupWords, wordStartMatches, type WordMatch } from './text-match.ts';
+import type { TextHit } from '../store/text-index.ts';
+import {
+  containsPhrase,
+  foldText,
+  lookupWords,
+  matchedNear,
+  nearWordMatches,
+  wordStartMatches,
+  type WordMatch,
+} from './text-match.ts';
 
 /**
  * How much a plain word's match on the start of a photo's word counts beside a match of the whole word
@@ -31,10 +44,23 @@ import { containsPhrase, foldText, lookupWords, wordStartMatches, type WordMatch
  */
 export const PREFIX_SHARE = 0.25;
 
+/**
+ * How much a plain word's match on a word of the photo one edit away (text-match.ts, nearWordMatches:
+ * "walmart" on WALMARL, read with its T as an L) counts beside a match of the whole word, in the same
+ * model as PREFIX_SHARE: p(word | photo) ∝ NEAR_SHARE there, 3 bits under a whole match. The reader
+ * reads most words right, so a photo holding the word itself is the likelier one meant; where no photo
+ * does (the reader misread it everywhere it stands), its near holders get −log₂(share) as for a whole
+ * word. Chosen on the dev split of test/bench/text-search-quality.ts: every share from 0.01 to 0.5 gave
+ * the same rank-1 figures there; an eighth keeps a misreading below a word only started.
+ */
+export const NEAR_SHARE = 0.125;
+
 /** A library row whose text holds a query word: the words it matched there, and what that is worth. */
 export interface RowMatch {
   /** The photo's words that matched, as the reader wrote them (the whole ones, where any is whole). */
   found: string[];
+  /** The words found are one edit from the query word (a misreading), not the word itself or its start. */
+  near: boolean;
   /** The word's bits in this photo (≥ 0, wordBits): 2 bits less where it only starts a word. */
   bits: number;
 }
@@ -87,7 +113,7 @@ function rowsByHash(hashes: readonly string[]): Map<string, number[]> {
  * every photo out. Descriptions with `-` are not looked up: `-receipt` is about how a photo looks.
  */
 export function textEvidence(
-  store: Pick<IndexStore, 'photosWithText'>,
+  store: Pick<IndexStore, 'photosWithText' | 'photosWithTextNear'>,
   library: TextLibrary,
   terms: readonly QueryTerm[],
 ): TextEvidence {
@@ -101,13 +127,18 @@ export function textEvidence(
       for (const word of lookupWords(term.text)) {
         if (seen.has(word)) continue;
         seen.add(word);
-        const matches = rowsHolding(store, byHash, word, (text) => wordStartMatches(text, word));
+        const matches = rowsHolding(byHash, store.photosWithText(word), (text) => wordStartMatches(text, word));
+        // One edit away, in the photos that hold neither the word nor a word it starts.
+        const near = matchedNear(word)
+          ? rowsHolding(byHash, store.photosWithTextNear(word), (text) => nearWordMatches(text, word))
+          : new Map<number, WordMatch[]>();
+        for (const [row, found] of near) if (!matches.has(row)) matches.set(row, found);
         if (matches.size > 0) words.push(evidence(word, 'plain', false, term.weight, wordBits(matches, library.n)));
       }
       continue;
     }
     const phrase = foldText(term.text);
-    const matches = rowsHolding(store, byHash, phrase, (text) =>
+    const matches = rowsHolding(byHash, store.photosWithText(phrase), (text) =>
       containsPhrase(text, phrase) ? [{ text: term.text, whole: true }] : [],
     );
     words.push(evidence(phrase, term.role, term.role !== 'not', term.weight, wordBits(matches, library.n)));
@@ -116,20 +147,28 @@ export function textEvidence(
 }
 
 /**
- * Each holding row's bits for one word: log₂(N · q / Σ q) with q = 1 where the row holds the word whole
- * and PREFIX_SHARE where it only starts a word (PREFIX_SHARE's model), never below 0: a match never ranks
- * a photo under one whose text lacks the word, which is not penalised either.
+ * Each holding row's bits for one word: log₂(N · q / Σ q) with q = 1 where the row holds the word whole,
+ * PREFIX_SHARE where it only starts a word and NEAR_SHARE where it holds only words one edit away (the
+ * models of PREFIX_SHARE and NEAR_SHARE), never below 0: a match never ranks a photo under one whose
+ * text lacks the word, which is not penalised either. A row's found words are its best kind of match.
  */
 export function wordBits(matches: Map<number, WordMatch[]>, n: number): Map<number, RowMatch> {
-  const share = (found: WordMatch[]) => (found.some((m) => m.whole) ? 1 : PREFIX_SHARE);
+  const best = (found: WordMatch[]): WordMatch[] => {
+    const whole = found.filter((m) => m.whole);
+    if (whole.length > 0) return whole;
+    const start = found.filter((m) => !m.near);
+    return start.length > 0 ? start : found;
+  };
+  const share = (match: WordMatch) => (match.whole ? 1 : match.near ? NEAR_SHARE : PREFIX_SHARE);
   let total = 0;
-  for (const found of matches.values()) total += share(found);
+  for (const found of matches.values()) total += share(best(found)[0]!);
   const rows = new Map<number, RowMatch>();
   for (const [row, found] of matches) {
-    const whole = found.filter((m) => m.whole);
+    const kept = best(found);
     rows.set(row, {
-      found: (whole.length > 0 ? whole : found).map((m) => m.text),
-      bits: Math.max(0, Math.log2((n * share(found)) / total)),
+      found: kept.map((m) => m.text),
+      near: kept[0]!.near === true,
+      bits: Math.max(0, Math.log2((n * share(kept[0]!)) / total)),
     });
   }
   return rows;
@@ -147,14 +186,14 @@ function evidence(
   return { word, role, required, weight, bits, rows };
 }
 
+/** The library rows of the photos `hits` whose text `matches` finds something in, with what it found. */
 function rowsHolding(
-  store: Pick<IndexStore, 'photosWithText'>,
   byHash: Map<string, number[]>,
-  needle: string,
+  hits: readonly TextHit[],
   matches: (fullText: string) => WordMatch[],
 ): Map<number, WordMatch[]> {
   const rows = new Map<number, WordMatch[]>();
-  for (const hit of store.photosWithText(needle)) {
+  for (const hit of hits) {
     const libraryRows = byHash.get(hit.contentHash);
     if (!libraryRows) continue; // text of a photo no longer in the library (or not embedded by this model)
     const found = matches(hit.fullText);
@@ -195,6 +234,8 @@ export interface MatchedWord {
   text: string;
   /** The word's information in this library, bits. */
   bits: number;
+  /** The query word (folded) when `text` is only one edit from it: "walmart" for WALMARL. */
+  near?: string;
 }
 
 /** The words of the query found in the photo at `row` (empty when none). */
@@ -203,7 +244,9 @@ export function matchedWordsAt(evidence: TextEvidence, row: number): MatchedWord
   for (const word of evidence.words) {
     if (word.role === 'not') continue;
     const match = word.rows.get(row);
-    if (match) for (const text of new Set(match.found)) out.push({ text, bits: match.bits });
+    if (match)
+      for (const text of new Set(match.found))
+        out.push(match.near ? { text, bits: match.bits, near: word.word } : { text, bits: match.bits });
   }
   return out;
 }

@@ -35,7 +35,7 @@ import {
   type StoredPhotoText,
 } from './photo-text.ts';
 import { Sql } from './sql.ts';
-import { photosWithText, type TextHit } from './text-index.ts';
+import { photosWithText, photosWithTextNear, type TextHit } from './text-index.ts';
 import { guarded } from './sqlite-errors.ts';
 import type {
   Batch,
@@ -161,6 +161,10 @@ export class IndexStore {
   /** Photos whose recognised text contains `needle` (substring; case and accents folded). */
   photosWithText(needle: string): TextHit[] {
     return this.run((sql) => photosWithText(sql, needle));
+  }
+
+  photosWithTextNear(word: string): TextHit[] {
+    return this.run((sql) => photosWithTextNear(sql, word));
   }
 
   // Writes (see write.ts).

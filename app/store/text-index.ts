@@ -21,14 +21,55 @@ export const MIN_TEXT_MATCH_CHARS = 3;
  */
 export function photosWithText(sql: Sql, needle: string): TextHit[] {
   if ([...needle].length < MIN_TEXT_MATCH_CHARS) return [];
-  // One FTS5 phrase: the whole needle in double quotes (inner quotes doubled), so no character of it is
-  // read as query syntax (AND, NOT, *, column filters).
-  const phrase = `"${needle.replace(/"/g, '""')}"`;
+  return photosMatching(sql, quoted(needle));
+}
+
+/**
+ * One FTS5 phrase: the whole needle in double quotes (inner quotes doubled), so no character of it is
+ * read as query syntax (AND, NOT, *, column filters).
+ */
+const quoted = (needle: string): string => `"${needle.replace(/"/g, '""')}"`;
+
+/**
+ * Photos whose text may hold a word one edit from `word` (a character changed, added or dropped): a
+ * superset, for the caller to check word by word (text-match.ts, nearWordMatches); empty for a word
+ * shorter than five characters. A word one edit from `word` keeps `word`'s first three characters or its
+ * last three whole, unless the edit is at the middle character of a five-character word ("ab?de",
+ * "abde"): those are looked up as "abde" and by a LIKE pattern (a scan of the texts, compared
+ * case-insensitively for ASCII letters only: an accented letter beside that edit is not found).
+ */
+export function photosWithTextNear(sql: Sql, word: string): TextHit[] {
+  const chars = [...word];
+  if (chars.length < 5) return [];
+  const first = chars.slice(0, 3).join('');
+  const last = chars.slice(-3).join('');
+  const hits = photosMatching(sql, `${quoted(first)} OR ${quoted(last)}`);
+  if (chars.length === 5) {
+    hits.push(...photosMatching(sql, quoted([...chars.slice(0, 2), ...chars.slice(3)].join(''))));
+    const literal = (part: string[]) => part.join('').replace(/[\\%_]/g, (c) => `\\${c}`);
+    const pattern = `%${literal(chars.slice(0, 2))}_${literal(chars.slice(3))}%`;
+    hits.push(...likeMatching(sql, pattern));
+  }
+  const byHash = new Map(hits.map((hit) => [hit.contentHash, hit]));
+  return [...byHash.values()];
+}
+
+/** A scan of the read texts with a LIKE pattern (backslash escapes), for what no trigram can look up. */
+function likeMatching(sql: Sql, pattern: string): TextHit[] {
+  return sql
+    .prepare(
+      `SELECT content_hash AS contentHash, full_text AS fullText FROM photo_text
+       WHERE status = 'read' AND full_text LIKE ? ESCAPE '\\'`,
+    )
+    .all(pattern) as TextHit[];
+}
+
+function photosMatching(sql: Sql, query: string): TextHit[] {
   return sql
     .prepare(
       `SELECT p.content_hash AS contentHash, p.full_text AS fullText
        FROM photo_text_fts f JOIN photo_text p ON p.rowid = f.rowid
        WHERE photo_text_fts MATCH ? AND p.status = 'read'`,
     )
-    .all(phrase) as TextHit[];
+    .all(query) as TextHit[];
 }

@@ -137,6 +137,14 @@ describe('eidos search prints the matched words', () => {
     const json = JSON.parse(await eidos(['search', 'walmart 12.50', '--top', '3', '--json'])) as SearchResponse;
     expect(json.results[0]!.matchedWords!.map((w) => w.text)).toEqual(['WALMART', '12.50']);
   });
+
+  it('says when a word was found one edit away, as the reader may have misread it', async () => {
+    // "walmarx" is WALMART with its last letter changed: found in the receipt, the one photo near it.
+    const text = await eidos(['search', 'walmarx 12.50', '--top', '3']);
+    const lines = text.split('\n');
+    expect(lines[0]).toContain(receipt);
+    expect(lines[1]).toMatch(/words: 'walmarx' ≈ 'WALMART' in the photo 4\.6 bits, '12\.50' 4\.6 bits/);
+  });
 });
 
 describe('words in photos in the UI', () => {

@@ -62,12 +62,16 @@ function printText(response: SearchResponse, out: (line: string) => void): void 
     // The query's words written in the photo, as read, with what each is worth here.
     if (r.matchedWords)
       out(
-        `${' '.repeat(19)}words: ${r.matchedWords.map((w) => `'${quoteQuery(w.text)}' ${w.bits.toFixed(1)} bits`).join(', ')}`,
+        `${' '.repeat(19)}words: ${r.matchedWords.map((w) => `${matchedWord(w)} ${w.bits.toFixed(1)} bits`).join(', ')}`,
       );
   });
   const shown = response.results.length < response.total ? ` (showing ${response.results.length}; --top for more)` : '';
   out(`${response.message}${shown}  query: ${response.queryBits.toFixed(2)} bits, ${response.elapsedMs.toFixed(0)} ms`);
 }
+
+/** A word found in a photo: as read there, or, one edit from the query's word, "'walmart' ≈ 'WALMARL' in the photo". */
+const matchedWord = (w: { text: string; near?: string }): string =>
+  w.near ? `'${quoteQuery(w.near)}' ≈ '${quoteQuery(w.text)}' in the photo` : `'${quoteQuery(w.text)}'`;
 
 /** Searching needs no writer lock; inference runs on this thread (a one-shot command has nothing else to do). */
 const withSearchEngine = <T>(args: ParsedArgs, work: (engine: Engine) => Promise<T>): Promise<T> =>

@@ -131,7 +131,7 @@ describe('the packaged desktop app, outside the checkout', () => {
   it('installs the model, indexes every photo, searches, explains and reports status', () => {
     expect(result.progress).toMatchObject({ state: 'done', done: PHOTOS, skipped: 0 });
     // The photo's words were read by the text reader the release ships, at the photo's size.
-    expect(result.text).toMatchObject({ reader: 'ppocr-v4/3', width: 320, height: 240 });
+    expect(result.text).toMatchObject({ reader: 'ppocr-v4/4', width: 320, height: 240 });
     expect(result.status).toMatchObject({ photos: PHOTOS, ready: true, model: { id: 'synthetic-tiny' } });
     expect(result.search.results.length).toBeGreaterThan(0);
     expect(result.search.results[0]!.bits).toBeGreaterThan(0);

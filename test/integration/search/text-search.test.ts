@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '../../../app/contract/types.ts';
 import { fetchModel } from '../../../app/models/fetch-model.ts';
 import { indexPath, modelsDir } from '../../../app/paths.ts';
-import { PREFIX_SHARE } from '../../../app/search/text-bits.ts';
+import { NEAR_SHARE, PREFIX_SHARE } from '../../../app/search/text-bits.ts';
 import { Engine } from '../../../app/service/engine.ts';
 import type { LabelRow } from '../../../models/synthetic/labels.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
@@ -66,15 +66,43 @@ const photosWithWhole = (word: string) => {
   const whole = new RegExp(`${EDGE}${escaped(word)}${END}`);
   return [...allTexts()].filter(([, tokens]) => tokens.some((token) => whole.test(folded(token)))).length;
 };
+/** Levenshtein distance by code point, the textbook dynamic programme (the test's own, not the app's). */
+const editDistance = (a: string, b: string): number => {
+  const x = [...a];
+  const y = [...b];
+  let row = y.map((_, j) => j + 1);
+  row.unshift(0);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++)
+      next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1)));
+    row = next;
+  }
+  return row[y.length]!;
+};
 /**
- * A word's bits in a photo holding it whole, or only as the start of a longer word: the share of the
- * library's photos holding it, where a photo where it only starts a word counts PREFIX_SHARE
- * (app/search/text-bits.ts), never below 0.
+ * Photos where `word` starts no word but a word of the text (edge punctuation trimmed) is one edit from
+ * it: a misreading, for words of five characters with a letter, or six without (app/search/text-match.ts).
  */
-const expectedBits = (word: string, whole: boolean) => {
+const photosOnlyNear = (typed: string) => {
+  const word = folded(typed);
+  if ([...word].length < (/\p{L}/u.test(word) ? 5 : 6)) return 0;
+  const starts = new RegExp(`${EDGE}${escaped(word)}`);
+  return [...allTexts()].filter(
+    ([, tokens]) =>
+      !tokens.some((token) => starts.test(folded(token))) &&
+      tokens.some((token) => editDistance(folded(token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')), word) === 1),
+  ).length;
+};
+/**
+ * A word's bits in a photo holding it whole, only as the start of a longer word, or one edit away: the
+ * share of the library's photos holding it, where a photo where it only starts a word counts
+ * PREFIX_SHARE and one holding it one edit away NEAR_SHARE (app/search/text-bits.ts), never below 0.
+ */
+const expectedBits = (word: string, how: 'whole' | 'start' | 'near') => {
   const w = photosWithWhole(word);
-  const share = (w + PREFIX_SHARE * (photosStartingWith(word) - w)) / total;
-  return Math.max(0, Math.log2((whole ? 1 : PREFIX_SHARE) / share));
+  const share = (w + PREFIX_SHARE * (photosStartingWith(word) - w) + NEAR_SHARE * photosOnlyNear(word)) / total;
+  return Math.max(0, Math.log2({ whole: 1, start: PREFIX_SHARE, near: NEAR_SHARE }[how] / share));
 };
 
 function fill(path: string, lines: string[]): void {
@@ -134,7 +162,8 @@ describe('words in photos, ranked in bits', () => {
     let compared = 0;
     for (const [k, query] of queries().entries()) {
       const words = query.split(/[\s,]+/).filter((w) => w.length >= 3);
-      if (words.some((w) => photosStartingWith(w) > 0)) continue; // this description does name some text
+      // This description names some text, as it stands or one edit away.
+      if (words.some((w) => photosStartingWith(w) > 0 || photosOnlyNear(w) > 0)) continue;
       const after = await engine.search({ query, top: 20 });
       const strip = (r: SearchResponse) => ({ ...r, elapsedMs: 0 });
       expect(strip(after)).toEqual(strip(before[k]!));
@@ -159,8 +188,8 @@ describe('words in photos, ranked in bits', () => {
         // The ground truth's own word, whole: worth −log2 of the (prefix-weighted) share of photos holding it.
         const entry = matched.find((m) => folded(m.text) === word.toLowerCase());
         expect(entry, word).toBeDefined();
-        expect(entry!.bits, word).toBeCloseTo(expectedBits(word, true), 5);
-        if (photosStartingWith(word) === photosWithWhole(word))
+        expect(entry!.bits, word).toBeCloseTo(expectedBits(word, 'whole'), 5);
+        if (photosStartingWith(word) === photosWithWhole(word) && photosOnlyNear(word) === 0)
           expect(entry!.bits).toBeCloseTo(Math.log2(total / photosWithWhole(word)), 5);
       }
       checked++;
@@ -271,10 +300,10 @@ describe('words in photos, ranked in bits', () => {
     const byZebu = await engine.search({ query: 'zebu', top: 50 });
     expect(top(byZebu)).toBe(zebu);
     const zebuBits = byZebu.results[0]!.matchedWords!.find((m) => m.text === 'ZEBU')!.bits;
-    expect(zebuBits).toBeCloseTo(expectedBits('zebu', true), 5);
+    expect(zebuBits).toBeCloseTo(expectedBits('zebu', 'whole'), 5);
     const startResult = byZebu.results.find((r) => r.path === zebulon)!;
     expect(startResult.matchedWords!.map((m) => m.text)).toEqual(['ZEBULON', 'ZEBUS']);
-    expect(startResult.matchedWords![0]!.bits).toBeCloseTo(expectedBits('zebu', false), 5);
+    expect(startResult.matchedWords![0]!.bits).toBeCloseTo(expectedBits('zebu', 'start'), 5);
     expect(zebuBits - startResult.matchedWords![0]!.bits).toBeCloseTo(Math.log2(1 / PREFIX_SHARE), 5);
     // "quokka grocer": the photo holding both words first, ahead of the one that says QUOKKA four times.
     const both = await engine.search({ query: 'quokka grocer', top: 2 });
@@ -303,5 +332,44 @@ describe('words in photos, ranked in bits', () => {
     const dated = await engine.search({ query: '30-01-09 invoice', top: 3 });
     expect(dated.results).toEqual([]);
     expect(dated.message).toContain('30-01-09');
+  });
+
+  it('a word the reader misread by one character still finds its photo, weaker than the word itself, and says so', async () => {
+    const misread = photo(synthetic[10]!.relative_path);
+    const right = photo(synthetic[11]!.relative_path);
+    const prices = photo(synthetic[12]!.relative_path);
+    handWritten.set(misread, ['MARZlPAN GROCERS', 'REF 17730415']); // an l read for the i; a 1 added in front
+    handWritten.set(right, ['MARZIPAN TEA ROOM']);
+    handWritten.set(prices, ['TOTAL 38.20', 'CASH 38.50']);
+    for (const path of [misread, right, prices]) fill(path, handWritten.get(path)!);
+    // "marzipan": whole on one photo, one edit away on the other: both found, the misreading 3 bits lower.
+    // (all: the word's bits decide here, whatever the synthetic image side makes of the word.)
+    const byName = await engine.search({ query: 'marzipan', top: 2 }, { all: true });
+    expect(byName.results.map((r) => r.path)).toEqual([right, misread]);
+    expect(byName.results[0]!.matchedWords).toEqual([
+      { text: 'MARZIPAN', bits: expect.closeTo(expectedBits('marzipan', 'whole'), 5) },
+    ]);
+    expect(byName.results[1]!.matchedWords).toEqual([
+      { text: 'MARZlPAN', bits: expect.closeTo(expectedBits('marzipan', 'near'), 5), near: 'marzipan' },
+    ]);
+    expect(expectedBits('marzipan', 'whole') - expectedBits('marzipan', 'near')).toBeCloseTo(
+      Math.log2(1 / NEAR_SHARE),
+      5,
+    );
+    // With the other word of that photo, the misread photo first.
+    expect(top(await engine.search({ query: 'marzipan grocers', top: 1 }))).toBe(misread);
+    // A number standing in no photo, read with a digit added in one: found there, worth −log2(1/N).
+    const byNumber = await engine.search({ query: '7730415', top: 1 });
+    expect(top(byNumber)).toBe(misread);
+    expect(byNumber.results[0]!.matchedWords).toEqual([
+      { text: '17730415', bits: expect.closeTo(Math.log2(total / photosOnlyNear('7730415')), 5), near: '7730415' },
+    ]);
+    expect(photosOnlyNear('7730415')).toBe(1);
+    // Typing a start still finds it by substring, as before; a five-character price one digit off does not.
+    expect((await engine.search({ query: 'marz', top: 2 })).results.map((r) => r.path).sort()).toEqual(
+      [misread, right].sort(),
+    );
+    const price = await engine.search({ query: '38.40', top: 20 });
+    expect(price.results.some((r) => r.matchedWords !== undefined)).toBe(false);
   });
 });

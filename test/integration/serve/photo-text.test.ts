@@ -60,7 +60,7 @@ describe('photoText', () => {
   it('gives every indexed photo its reading once the run has read it, and refuses an id not in the index', async () => {
     const synthetic = [...ids.entries()].find(([path]) => path.includes('synth'))![1];
     const read = await handlers.photoText({ id: synthetic });
-    expect(read).toMatchObject({ reader: 'ppocr-v4/3', width: 128, height: 96 });
+    expect(read).toMatchObject({ reader: 'ppocr-v4/4', width: 128, height: 96 });
     const error = await handlers.photoText({ id: '999999' }).catch((e: unknown) => e);
     expect(isEidosError(error, 'NOT_FOUND')).toBe(true);
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PREFIX_SHARE, textBitsPerRow, wordBits, type WordEvidence } from '../../../app/search/text-bits.ts';
+import {
+  matchedWordsAt,
+  NEAR_SHARE,
+  PREFIX_SHARE,
+  textBitsPerRow,
+  wordBits,
+  type WordEvidence,
+} from '../../../app/search/text-bits.ts';
 import type { WordMatch } from '../../../app/search/text-match.ts';
 
 // A word's bits in each photo holding it (issue 23): closed forms of the model in text-bits.ts. The user
@@ -8,6 +15,7 @@ import type { WordMatch } from '../../../app/search/text-match.ts';
 // log2(N · p(photo | word)).
 const whole = (text: string): WordMatch[] => [{ text, whole: true }];
 const start = (text: string): WordMatch[] => [{ text, whole: false }];
+const near = (text: string): WordMatch[] => [{ text, whole: false, near: true }];
 const N = 1000;
 
 describe('words in photos: a word’s bits in each photo', () => {
@@ -81,5 +89,38 @@ describe('words in photos: a word’s bits in each photo', () => {
     expect(bits[0]).toBeCloseTo(Math.log2(N / 2), 5);
     expect(bits[1]).toBeCloseTo(Math.log2(N / 2) + Math.log2(N), 5);
     expect(bits[2]).toBe(0);
+  });
+
+  it('beside whole words, a word one edit away costs log2(1/NEAR_SHARE) bits, and the shares still sum to 1', () => {
+    // "walmart": whole on 2 receipts, read WALMARL on one, WALMARTS (its start) on another.
+    const matches = new Map<number, WordMatch[]>([
+      [0, whole('WALMART')],
+      [1, whole('Walmart')],
+      [2, near('WALMARL')],
+      [3, start('WALMARTS')],
+    ]);
+    const rows = wordBits(matches, N);
+    const norm = 2 + NEAR_SHARE + PREFIX_SHARE;
+    expect(rows.get(0)!.bits).toBeCloseTo(Math.log2(N / norm), 10);
+    expect(rows.get(2)!.bits).toBeCloseTo(Math.log2((N * NEAR_SHARE) / norm), 10);
+    expect(rows.get(0)!.bits - rows.get(2)!.bits).toBeCloseTo(3, 10); // NEAR_SHARE = 1/8
+    expect(rows.get(2)!.near).toBe(true);
+    expect(rows.get(3)!.near).toBe(false);
+    const total = [...rows.values()].reduce((sum, r) => sum + 2 ** r.bits / N, 0);
+    expect(total).toBeCloseTo(1, 10);
+  });
+
+  it('a word read one edit away in every photo holding it is worth −log2(share) there, and says which word it was', () => {
+    const rows = wordBits(new Map([[5, near('1184810')]]), N);
+    expect(rows.get(5)!.bits).toBeCloseTo(Math.log2(N), 10);
+    const evidence: WordEvidence = { word: '184810', role: 'plain', required: false, weight: 1, bits: 0, rows };
+    expect(matchedWordsAt({ words: [evidence] }, 5)).toEqual([
+      { text: '1184810', bits: expect.closeTo(Math.log2(N), 10), near: '184810' },
+    ]);
+  });
+
+  it('a photo holding the word itself and a misreading of it counts as holding the word', () => {
+    const rows = wordBits(new Map([[0, [...near('WALMARL'), ...whole('WALMART')]]]), N);
+    expect(rows.get(0)).toEqual({ found: ['WALMART'], near: false, bits: expect.closeTo(Math.log2(N), 10) });
   });
 });

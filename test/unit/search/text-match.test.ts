@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { isEidosError } from '../../../app/contract/errors.ts';
 import { parseQuery } from '../../../app/contract/query-language.ts';
-import { containsPhrase, foldText, lookupWords, wordStartMatches } from '../../../app/search/text-match.ts';
+import {
+  containsPhrase,
+  foldText,
+  lookupWords,
+  matchedNear,
+  nearWordMatches,
+  withinOneEdit,
+  wordStartMatches,
+} from '../../../app/search/text-match.ts';
 
 // Hand-written texts and queries; what should match is stated by the issue ("walm" finds WALMART,
 // "12.50" a total, case and accents ignored) and by the rule in text-match.ts (a plain word matches
@@ -60,6 +68,65 @@ describe('words in photos: matching', () => {
   it('finds a text: phrase anywhere, across any white space', () => {
     expect(containsPhrase('WALMART  Supercenter', 'mart super')).toBe(true);
     expect(containsPhrase('WALMART', 'marts')).toBe(false);
+  });
+});
+
+// Edit distances worked out by hand: one character changed (walmart/walmarl), added (184810/1184810) or
+// dropped (passages/pasages) is 1; kitten/sitting is the textbook 3 (k→s, e→i, +g); ab/ba is 2 (two
+// changes, or a drop and an add); flaw/lawn is 2 (−f, +n).
+describe('words in photos: one edit away (a misreading)', () => {
+  it('tells words at most one edit apart from those further apart', () => {
+    const near: Array<[string, string]> = [
+      ['walmart', 'walmart'], // 0
+      ['walmart', 'walmarl'], // T read as L
+      ['184810', '1184810'], // a 1 added
+      ['passages', 'pasages'], // an s dropped
+      ['gst@6', 'gst06'], // @ read as 0
+      ['reductions', 'reouctions'],
+      ['a', ''],
+      ['', ''],
+      ['cafe', 'café'], // é is one code point beside e
+      ['a😀b', 'ab'], // one code point dropped (two UTF-16 units)
+    ];
+    const far: Array<[string, string]> = [
+      ['kitten', 'sitting'], // 3
+      ['ab', 'ba'], // 2
+      ['flaw', 'lawn'], // 2
+      ['walmart', 'wal'], // 4
+      ['184810', '11848100'], // 2
+      ['abcde', 'abXYe'], // 2
+    ];
+    for (const [a, b] of near) {
+      expect(withinOneEdit(a, b), `${a} ~ ${b}`).toBe(true);
+      expect(withinOneEdit(b, a), `${b} ~ ${a}`).toBe(true);
+    }
+    for (const [a, b] of far) {
+      expect(withinOneEdit(a, b), `${a} ≁ ${b}`).toBe(false);
+      expect(withinOneEdit(b, a), `${b} ≁ ${a}`).toBe(false);
+    }
+  });
+
+  it('matches words of five letters or more, and numbers of six characters or more, one edit away', () => {
+    const receipt = 'WALMARL SUPERCENTER\nTotal Incl. GST06% RM 120.00\nREF 1184810 (0.00)';
+    expect(nearWordMatches(receipt, 'walmart')).toEqual([{ text: 'WALMARL', whole: false, near: true }]);
+    expect(nearWordMatches(receipt, 'gst@6')).toEqual([{ text: 'GST06', whole: false, near: true }]);
+    expect(nearWordMatches(receipt, '184810')).toEqual([{ text: '1184810', whole: false, near: true }]);
+    // A price one digit off is another price: five-character numbers are matched only as they stand.
+    expect(nearWordMatches(receipt, '20.00')).toEqual([]);
+    expect(nearWordMatches(receipt, '120.0')).toEqual([]);
+    // Short words have too many neighbours.
+    expect(nearWordMatches('SALT SAFE', 'sale')).toEqual([]);
+    // The word itself is not "near" (wordStartMatches finds it), nor a word two edits away.
+    expect(nearWordMatches(receipt, 'supercenter')).toEqual([]);
+    expect(nearWordMatches(receipt, 'walmxrx')).toEqual([]);
+    expect([matchedNear('sales'), matchedNear('sale'), matchedNear('184810'), matchedNear('80.00')]).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
+    // A number with a letter in it is a word: "gst@6", "b1-15" are matched near from five characters.
+    expect(matchedNear('b1-15')).toBe(true);
   });
 });
 
