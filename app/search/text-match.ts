@@ -14,10 +14,13 @@
  * - A plain query word of five characters or more (six for a number) also matches a word of the text one
  *   edit away (one character changed, added or dropped: "walmart" finds WALMARL, "gst@6" GST06%, "184810"
  *   1184810), since the reader misreads a character now and then (0 for O, an extra 1); such a match is
- *   weaker evidence than the word itself (text-bits.ts, NEAR_SHARE).
+ *   weaker evidence than the word itself (text-bits.ts, NEAR_SHARE). Not for the words of the concept
+ *   vocabulary, which the image answers for ("koala" does not find KUALA).
  * - A `text:"…"` term matches its words anywhere, inside words too ("mart" finds WALMART): the user
  *   asked for text, by substring.
  */
+
+import { loadConcepts } from '../mi/concept-prompts.ts';
 
 /** Folds case and Latin accents as the trigram index does. */
 export function foldText(text: string): string {
@@ -129,10 +132,27 @@ export const NEAR_MIN_CHARS = 5;
  */
 export const NEAR_MIN_NUMBER_CHARS = 6;
 
-/** Whether a query word is matched one edit away too (nearWordMatches): long enough for its kind. */
+let conceptWords: ReadonlySet<string> | undefined;
+
+/**
+ * The words of the concept vocabulary (models/concepts: "koala", "market", "golden", "retriever"): what a
+ * query names that the image shows. One edit from such a word is usually another word that is really
+ * written ("koala" is one edit from KUALA on every Kuala Lumpur receipt), not a misreading of it, and the
+ * image already answers for it; a misread shop name, code or number is what the one-edit match is for.
+ */
+function isConceptWord(word: string): boolean {
+  conceptWords ??= new Set(loadConcepts().flatMap((concept) => foldText(concept).split(/\s+/)));
+  return conceptWords.has(word);
+}
+
+/**
+ * Whether a (folded) query word is matched one edit away too (nearWordMatches): long enough for its kind,
+ * and not a word of the concept vocabulary.
+ */
 export function matchedNear(word: string): boolean {
   const length = [...word].length;
-  return LETTER.test(word) ? length >= NEAR_MIN_CHARS : length >= NEAR_MIN_NUMBER_CHARS;
+  const longEnough = LETTER.test(word) ? length >= NEAR_MIN_CHARS : length >= NEAR_MIN_NUMBER_CHARS;
+  return longEnough && !isConceptWord(word);
 }
 
 /**

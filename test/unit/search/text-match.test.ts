@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isEidosError } from '../../../app/contract/errors.ts';
 import { parseQuery } from '../../../app/contract/query-language.ts';
@@ -127,6 +129,14 @@ describe('words in photos: one edit away (a misreading)', () => {
     ]);
     // A number with a letter in it is a word: "gst@6", "b1-15" are matched near from five characters.
     expect(matchedNear('b1-15')).toBe(true);
+  });
+
+  it('leaves the words of the concept vocabulary to the image: "koala" does not find KUALA', () => {
+    const concepts = readFileSync(resolve(import.meta.dirname, '../../../models/concepts/concepts.txt'), 'utf8');
+    for (const concept of ['koala', 'market', 'beach']) expect(concepts.split('\n')).toContain(concept);
+    expect([matchedNear('koala'), matchedNear('market'), matchedNear('kuala')]).toEqual([false, false, true]);
+    expect(nearWordMatches('JALAN KUALA LUMPUR', 'koala')).toEqual([]);
+    expect(nearWordMatches('WALMARL SUPERCENTER', 'walmart').map((m) => m.text)).toEqual(['WALMARL']);
   });
 });
 
