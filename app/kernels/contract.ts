@@ -85,6 +85,17 @@ export type InvertedFileArgs = [
   probes: number,
 ];
 
+/** The arguments of `Kernels.resampleImage` (see there), named once for the backends and their checks. */
+export type ResampleArgs = [
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  outWidth: number,
+  outHeight: number,
+  filter: 'bicubic' | 'bilinear',
+];
+
 export interface Kernels {
   /** Dot products ⟨query_q, row_i⟩ of nq queries (nq×d, row-major) with every row: nq×n, query-major. */
   scores(matrix: EmbeddingMatrix, queries: Float32Array, nq: number): Float32Array;
@@ -197,15 +208,7 @@ export interface Kernels {
    * interleaved channels (1–4) to `outWidth` × `outHeight`, aspect not kept; each value rounded half up
    * and clamped to 0–255 (app/kernels/resample-reference.ts spells out the arithmetic).
    */
-  resampleImage(
-    src: Uint8Array,
-    width: number,
-    height: number,
-    channels: number,
-    outWidth: number,
-    outHeight: number,
-    filter: 'bicubic' | 'bilinear',
-  ): Uint8Array;
+  resampleImage(...args: ResampleArgs): Uint8Array;
 
   /** IEEE binary32 → binary16 bit patterns, round-to-nearest-even (overflow → ±inf, NaN stays NaN). */
   f32ToF16(src: Float32Array): Uint16Array;

@@ -9,9 +9,10 @@
  * where a compiler fuses a multiply-add (arm64's default; ±1 then).
  */
 import { EidosError } from '../contract/errors.ts';
+import type { ResampleArgs } from './contract.ts';
 import { checkCount, checkLength } from './validate.ts';
 
-export type ResampleFilter = 'bicubic' | 'bilinear';
+export type ResampleFilter = ResampleArgs[6];
 
 /** Catmull-Rom cubic (a = −0.5), Pillow's BICUBIC. */
 function cubic(x: number): number {
@@ -67,15 +68,7 @@ function fail(message: string): never {
 }
 
 /** The same checks, in the same words, as native/src/resample.cc. */
-export function checkResample(
-  src: Uint8Array,
-  width: number,
-  height: number,
-  channels: number,
-  outWidth: number,
-  outHeight: number,
-  filter: ResampleFilter,
-): void {
+export function checkResample(...[src, width, height, channels, outWidth, outHeight, filter]: ResampleArgs): void {
   for (const [name, value] of Object.entries({ width, height, channels, outWidth, outHeight })) {
     checkCount(name, value);
     if (value === 0) fail(`${name} must be a positive integer, got 0`);
@@ -109,16 +102,9 @@ function transpose(src: Float32Array, rows: number, cols: number, channels: numb
   return out;
 }
 
-export function resampleImage(
-  src: Uint8Array,
-  width: number,
-  height: number,
-  channels: number,
-  outWidth: number,
-  outHeight: number,
-  filter: ResampleFilter,
-): Uint8Array {
-  checkResample(src, width, height, channels, outWidth, outHeight, filter);
+export function resampleImage(...args: ResampleArgs): Uint8Array {
+  checkResample(...args);
+  const [src, width, height, channels, outWidth, outHeight, filter] = args;
   const columns = alongColumns(src, width * channels, axisTaps(height, outHeight, filter), outHeight);
   // Along rows: the same pass on the transposed picture, then turned back.
   const rows = alongColumns(
