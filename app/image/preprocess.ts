@@ -75,23 +75,25 @@ export async function preprocessDecoded(
 ): Promise<Float32Array> {
   checkSpec(spec);
   const geometry = modelInputGeometry(image.width, image.height, spec);
-  const same = geometry.resizeWidth === image.width && geometry.resizeHeight === image.height;
-  const data = same
-    ? image.data
-    : kernels.resampleImage(
-        image.data,
-        image.width,
-        image.height,
-        3,
-        geometry.resizeWidth,
-        geometry.resizeHeight,
-        spec.interpolation,
-      );
-  const resized = { data, width: geometry.resizeWidth, height: geometry.resizeHeight };
-  return hwcToNormalisedChw(centreCrop(resized, geometry, spec.size, file), spec);
+  const { size } = spec;
+  if (geometry.resizeWidth === image.width && geometry.resizeHeight === image.height)
+    return hwcToNormalisedChw(centreCrop(image, geometry, size, file), spec);
+  // Only the centre crop of the resized picture is computed: a panorama's resize need not exist whole.
+  const window = { left: geometry.left, top: geometry.top, width: size, height: size };
+  const crop = kernels.resampleImage(
+    image.data,
+    image.width,
+    image.height,
+    3,
+    geometry.resizeWidth,
+    geometry.resizeHeight,
+    spec.interpolation,
+    window,
+  );
+  return hwcToNormalisedChw(crop, spec);
 }
 
-/** The `size`×`size` window at the geometry's offsets (row copies; sharp runs `extract` before `affine`). */
+/** The `size`×`size` window at the geometry's offsets of a picture already at the resize's size (row copies). */
 function centreCrop(
   image: { data: Uint8Array; width: number; height: number },
   geometry: ModelInputGeometry,

@@ -94,7 +94,16 @@ export type ResampleArgs = [
   outWidth: number,
   outHeight: number,
   filter: 'bicubic' | 'bilinear',
+  window?: ResampleWindow,
 ];
+
+/** The part of a resized picture `resampleImage` computes (a model's centre crop), in output pixels. */
+export interface ResampleWindow {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
 
 export interface Kernels {
   /** Dot products ⟨query_q, row_i⟩ of nq queries (nq×d, row-major) with every row: nq×n, query-major. */
@@ -206,7 +215,9 @@ export interface Kernels {
    * Pillow's antialiased resampling (`Image.resize` with BICUBIC, Catmull-Rom a = −0.5, or BILINEAR; the
    * kernel stretched by the scale when shrinking) of `width` × `height` 8-bit pixels of `channels`
    * interleaved channels (1–4) to `outWidth` × `outHeight`, aspect not kept; each value rounded half up
-   * and clamped to 0–255 (app/kernels/resample-reference.ts spells out the arithmetic).
+   * and clamped to 0–255 (app/kernels/resample-reference.ts spells out the arithmetic). With `window`,
+   * only that part of the resized picture is computed and returned (window.width × window.height pixels):
+   * a model's centre crop of a panorama resized to 224 high need not be 100,000 pixels wide first.
    */
   resampleImage(...args: ResampleArgs): Uint8Array;
 

@@ -37,17 +37,24 @@ export interface AxisTaps {
   stride: number;
 }
 
-export function axisTaps(inSize: number, outSize: number, filter: ResampleFilter): AxisTaps {
+/** The taps of output positions first … first + count − 1 of an inSize → outSize resize. */
+export function axisTaps(
+  inSize: number,
+  outSize: number,
+  filter: ResampleFilter,
+  firstOut = 0,
+  countOut = outSize,
+): AxisTaps {
   const { weight, support: base } = FILTERS[filter];
   const scale = inSize / outSize;
   const stretch = Math.max(scale, 1);
   const support = base * stretch;
   const stride = Math.ceil(support) * 2 + 1;
-  const first = new Int32Array(outSize);
-  const count = new Int32Array(outSize);
-  const weights = new Float32Array(outSize * stride);
-  for (let i = 0; i < outSize; i++) {
-    const centre = (i + 0.5) * scale;
+  const first = new Int32Array(countOut);
+  const count = new Int32Array(countOut);
+  const weights = new Float32Array(countOut * stride);
+  for (let i = 0; i < countOut; i++) {
+    const centre = (firstOut + i + 0.5) * scale;
     const from = Math.max(0, Math.floor(centre - support));
     const to = Math.min(inSize, Math.ceil(centre + support));
     let total = 0;
@@ -68,13 +75,32 @@ function fail(message: string): never {
 }
 
 /** The same checks, in the same words, as native/src/resample.cc. */
-export function checkResample(...[src, width, height, channels, outWidth, outHeight, filter]: ResampleArgs): void {
+/** A non-negative integer field of the window (the native check's words). */
+function checkWindowField(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    fail(`window.${name} must be a non-negative integer`);
+}
+
+export function checkResample(
+  ...[src, width, height, channels, outWidth, outHeight, filter, window]: ResampleArgs
+): void {
   for (const [name, value] of Object.entries({ width, height, channels, outWidth, outHeight })) {
     checkCount(name, value);
     if (value === 0) fail(`${name} must be a positive integer, got 0`);
   }
   if (channels > 4) fail(`channels must be between 1 and 4, got ${channels}`);
   if (filter !== 'bicubic' && filter !== 'bilinear') fail("filter must be 'bicubic' or 'bilinear'");
+  if (window !== undefined) {
+    if (typeof window !== 'object' || window === null) fail('window must be { left, top, width, height }');
+    for (const name of ['left', 'top', 'width', 'height'] as const) checkWindowField(name, window[name]);
+    if (
+      window.width < 1 ||
+      window.height < 1 ||
+      window.left + window.width > outWidth ||
+      window.top + window.height > outHeight
+    )
+      fail('window must be a non-empty part of the outWidth×outHeight picture');
+  }
   if (!(src instanceof Uint8Array)) fail('src must be a Uint8Array');
   checkLength('src', src, width * height * channels, 'width×height×channels');
 }
@@ -105,14 +131,13 @@ function transpose(src: Float32Array, rows: number, cols: number, channels: numb
 export function resampleImage(...args: ResampleArgs): Uint8Array {
   checkResample(...args);
   const [src, width, height, channels, outWidth, outHeight, filter] = args;
-  const columns = alongColumns(src, width * channels, axisTaps(height, outHeight, filter), outHeight);
+  const window = args[7] ?? { left: 0, top: 0, width: outWidth, height: outHeight };
+  const { width: w, height: h } = window;
+  const ys = axisTaps(height, outHeight, filter, window.top, h);
+  const columns = alongColumns(src, width * channels, ys, h);
   // Along rows: the same pass on the transposed picture, then turned back.
-  const rows = alongColumns(
-    transpose(columns, outHeight, width, channels),
-    outHeight * channels,
-    axisTaps(width, outWidth, filter),
-    outWidth,
-  );
-  const turned = transpose(rows, outWidth, outHeight, channels);
+  const xs = axisTaps(width, outWidth, filter, window.left, w);
+  const rows = alongColumns(transpose(columns, h, width, channels), h * channels, xs, w);
+  const turned = transpose(rows, w, h, channels);
   return Uint8Array.from(turned, (value) => Math.min(255, Math.max(0, Math.floor(value + 0.5))));
 }

@@ -42,17 +42,18 @@ struct AxisTaps {
   size_t stride = 0;
 };
 
-AxisTaps TapsOf(size_t inSize, size_t outSize, const Filter& filter) {
+// The taps of output positions first … first + count − 1 of an inSize → outSize resize.
+AxisTaps TapsOf(size_t inSize, size_t outSize, const Filter& filter, size_t first, size_t count) {
   const double scale = static_cast<double>(inSize) / static_cast<double>(outSize);
   const double stretch = std::max(scale, 1.0);
   const double support = filter.support * stretch;
   AxisTaps taps;
   taps.stride = static_cast<size_t>(std::ceil(support)) * 2 + 1;
-  taps.first.resize(outSize);
-  taps.count.resize(outSize);
-  taps.weights.assign(outSize * taps.stride, 0.0f);
-  for (size_t i = 0; i < outSize; ++i) {
-    const double centre = (static_cast<double>(i) + 0.5) * scale;
+  taps.first.resize(count);
+  taps.count.resize(count);
+  taps.weights.assign(count * taps.stride, 0.0f);
+  for (size_t i = 0; i < count; ++i) {
+    const double centre = (static_cast<double>(first + i) + 0.5) * scale;
     const int64_t from = std::max<int64_t>(0, static_cast<int64_t>(std::floor(centre - support)));
     const int64_t to = std::min<int64_t>(static_cast<int64_t>(inSize), static_cast<int64_t>(std::ceil(centre + support)));
     float* w = &taps.weights[i * taps.stride];
@@ -68,6 +69,11 @@ AxisTaps TapsOf(size_t inSize, size_t outSize, const Filter& filter) {
   }
   return taps;
 }
+
+// The part of the resized picture that is computed (a model's centre crop): the rest is never needed.
+struct Window {
+  size_t left = 0, top = 0, width = 0, height = 0;
+};
 
 // One pass along columns: each output row is the weighted sum of its taps' rows, `length` values a row,
 // accumulated in float32 tap by tap (contiguous rows: the compiler vectorises the inner loop).
@@ -101,20 +107,31 @@ uint8_t ToByte(float value) {
   return static_cast<uint8_t>(static_cast<int>(half));
 }
 
-// Along columns, then (transposed, so that this pass reads contiguous rows too) along rows.
+// Along columns, then (transposed, so that this pass reads contiguous rows too) along rows; only the
+// window's output rows and columns.
 void Resample(const uint8_t* src, size_t width, size_t height, size_t channels, size_t outWidth, size_t outHeight,
-              const Filter& filter, uint8_t* out) {
-  std::vector<float> columns(outHeight * width * channels);
-  AlongColumns(src, width * channels, TapsOf(height, outHeight, filter), outHeight, columns.data());
+              const Filter& filter, const Window& window, uint8_t* out) {
+  const size_t w = window.width, h = window.height;
+  std::vector<float> columns(h * width * channels);
+  AlongColumns(src, width * channels, TapsOf(height, outHeight, filter, window.top, h), h, columns.data());
   std::vector<float> turned(columns.size());
-  Transpose(columns.data(), outHeight, width, channels, turned.data());
-  std::vector<float> rows(outWidth * outHeight * channels);
-  AlongColumns(turned.data(), outHeight * channels, TapsOf(width, outWidth, filter), outWidth, rows.data());
-  // rows holds outWidth × outHeight pixels: turned back while rounding.
-  for (size_t y = 0; y < outHeight; ++y)
-    for (size_t x = 0; x < outWidth; ++x)
-      for (size_t k = 0; k < channels; ++k)
-        out[(y * outWidth + x) * channels + k] = ToByte(rows[(x * outHeight + y) * channels + k]);
+  Transpose(columns.data(), h, width, channels, turned.data());
+  std::vector<float> rows(w * h * channels);
+  AlongColumns(turned.data(), h * channels, TapsOf(width, outWidth, filter, window.left, w), w, rows.data());
+  // rows holds w × h pixels: turned back while rounding.
+  for (size_t y = 0; y < h; ++y)
+    for (size_t x = 0; x < w; ++x)
+      for (size_t k = 0; k < channels; ++k) out[(y * w + x) * channels + k] = ToByte(rows[(x * h + y) * channels + k]);
+}
+
+// window.<name> of an optional { left, top, width, height }: a non-negative integer.
+bool WindowField(const Napi::Object& object, const char* name, Args& args, size_t* out) {
+  const Napi::Value value = object.Get(name);
+  const double number = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
+  if (!(number >= 0 && number <= 9007199254740991.0 && std::floor(number) == number))
+    return args.Fail(std::string("window.") + name + " must be a non-negative integer");
+  *out = static_cast<size_t>(number);
+  return true;
 }
 
 struct ResampleJob {
@@ -122,6 +139,7 @@ struct ResampleJob {
   const uint8_t* src = nullptr;
   size_t width = 0, height = 0, channels = 0, outWidth = 0, outHeight = 0;
   const Filter* filter = &kBicubic;
+  Window window;
   uint8_t* dst = nullptr;
   Napi::Reference<Napi::Uint8Array> out;
 
@@ -140,14 +158,25 @@ struct ResampleJob {
     } else if (name != "bicubic") {
       return args.Fail("filter must be 'bicubic' or 'bilinear'");
     }
+    window = Window{0, 0, outWidth, outHeight};
+    if (!info[7].IsUndefined()) {
+      if (!info[7].IsObject()) return args.Fail("window must be { left, top, width, height }");
+      const Napi::Object object = info[7].As<Napi::Object>();
+      if (!WindowField(object, "left", args, &window.left) || !WindowField(object, "top", args, &window.top) ||
+          !WindowField(object, "width", args, &window.width) || !WindowField(object, "height", args, &window.height))
+        return false;
+      if (window.width < 1 || window.height < 1 || window.left + window.width > outWidth ||
+          window.top + window.height > outHeight)
+        return args.Fail("window must be a non-empty part of the outWidth×outHeight picture");
+    }
     // Bytes() words a wrong length as "must hold <shape> = N values".
     if (!args.Bytes(0, "src", width * height * channels, "width×height×channels", false, &src)) return false;
-    auto array = Napi::Uint8Array::New(info.Env(), outWidth * outHeight * channels);
+    auto array = Napi::Uint8Array::New(info.Env(), window.width * window.height * channels);
     dst = array.Data();
     out = Napi::Persistent(array);
     return true;
   }
-  void Run() { Resample(src, width, height, channels, outWidth, outHeight, *filter, dst); }
+  void Run() { Resample(src, width, height, channels, outWidth, outHeight, *filter, window, dst); }
   Napi::Value Result(Napi::Env) { return out.Value(); }
 };
 

@@ -75,3 +75,20 @@ describe('preprocessForModel', () => {
     expect(isEidosError(error, 'BAD_ARGUMENT')).toBe(true);
   });
 });
+
+describe('preprocessDecoded on a panorama', () => {
+  it('computes only the centre crop: a 20,000 × 2 strip (a 2.2-million-pixel-wide resize) gives its 224 × 224 input', async () => {
+    // Left half black, right half white: the centre crop straddles the edge, black then white.
+    const width = 20_000;
+    const data = Buffer.alloc(width * 2 * 3);
+    for (let y = 0; y < 2; y++) data.fill(255, (y * width + width / 2) * 3, (y + 1) * width * 3);
+    const geometry = modelInputGeometry(width, 2, CLIP);
+    expect(geometry.resizeWidth).toBe(2_240_000);
+    const pixels = await preprocessDecoded({ data, width, height: 2 }, CLIP);
+    expect(pixels).toHaveLength(3 * 224 * 224);
+    const plane = 224 * 224;
+    // (v/255 − mean)/std of the red channel at the crop's first and last column.
+    expect(pixels[0]).toBeCloseTo((0 - CLIP.mean[0]!) / CLIP.std[0]!, 5);
+    expect(pixels[plane - 1]).toBeCloseTo((1 - CLIP.mean[0]!) / CLIP.std[0]!, 5);
+  });
+});

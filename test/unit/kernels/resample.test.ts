@@ -52,6 +52,18 @@ describe.each([
     for (let y = 0; y < 8; y++) for (let x = 2; x < 18; x++) expect(out[y * 20 + x]).toBe(100);
   });
 
+  it('computes a window of the resized picture as exactly that part of the whole', () => {
+    const src = randomBytes(61 * 47 * 3, 9);
+    const whole = impl.resampleImage(src, 61, 47, 3, 40, 30, filter);
+    const window = { left: 7, top: 5, width: 20, height: 11 };
+    const part = impl.resampleImage(src, 61, 47, 3, 40, 30, filter, window);
+    expect(part).toHaveLength(20 * 11 * 3);
+    for (let y = 0; y < 11; y++) {
+      const from = ((y + 5) * 40 + 7) * 3;
+      expect(part.subarray(y * 60, (y + 1) * 60)).toEqual(whole.subarray(from, from + 60));
+    }
+  });
+
   it('refuses what it cannot resample, naming the argument', () => {
     const src = new Uint8Array(12);
     expect(() => impl.resampleImage(src, 2, 2, 3, 0, 1, filter)).toThrow('outWidth must be a positive integer, got 0');
@@ -61,6 +73,12 @@ describe.each([
     );
     expect(() => impl.resampleImage(new Float32Array(12) as unknown as Uint8Array, 2, 2, 3, 1, 1, filter)).toThrow(
       'src must be a Uint8Array',
+    );
+    expect(() => impl.resampleImage(src, 2, 2, 3, 4, 4, filter, { left: 2, top: 0, width: 3, height: 1 })).toThrow(
+      'window must be a non-empty part of the outWidth×outHeight picture',
+    );
+    expect(() => impl.resampleImage(src, 2, 2, 3, 4, 4, filter, { left: -1, top: 0, width: 1, height: 1 })).toThrow(
+      'window.left must be a non-negative integer',
     );
     expect(() => impl.resampleImage(src, 2, 2, 3, 1, 1, 'lanczos' as 'bicubic')).toThrow(
       "filter must be 'bicubic' or 'bilinear'",
