@@ -16,6 +16,7 @@ const OPERATIONS = [
   'logSumExp',
   'nnDescent',
   'pairCountTables',
+  'resampleImage',
   'scores',
   'searchPass',
   'topK',
