@@ -68,11 +68,7 @@ export async function preprocessForModel(file: string, spec: PreprocessSpec): Pr
  * The same from pixels already decoded (e.g. by `decodeImage` for the thumbnails too): resized by the
  * native kernel, which is Pillow's `Image.resize` with the processor's filter, then cropped and normalised.
  */
-export async function preprocessDecoded(
-  image: DecodedImage,
-  spec: PreprocessSpec,
-  file = '(decoded pixels)',
-): Promise<Float32Array> {
+export function preprocessDecoded(image: DecodedImage, spec: PreprocessSpec, file = '(decoded pixels)'): Float32Array {
   checkSpec(spec);
   const geometry = modelInputGeometry(image.width, image.height, spec);
   const { size } = spec;

@@ -88,14 +88,15 @@ export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): P
       minShortEdge: ctx.spec.shortestEdge,
       embedded: { minShortEdge: ctx.spec.shortestEdge, minLongEdge: THUMBNAIL_EDGES.grid },
     });
-    const made = Promise.all([
-      preprocessDecoded(image, ctx.spec, file.path),
-      writeThumbnails(image, contentHash, ctx.thumbnailsDir, ['grid']),
-    ]);
-    // In this thread while libvips makes the model input and the thumbnail on its own. For the duplicates
-    // view; a failure here only leaves it to be made later (app/service/duplicates.ts).
+    const thumbnail = writeThumbnails(image, contentHash, ctx.thumbnailsDir, ['grid']);
+    // Awaited below; should the model input fail first, its failure must not go unhandled.
+    thumbnail.catch(() => undefined);
+    // In this thread while libvips makes the thumbnail on its own: the model input (the native kernel),
+    // and the fingerprint for the duplicates view, whose failure only leaves it to be made later
+    // (app/service/duplicates.ts).
+    const pixels = preprocessDecoded(image, ctx.spec, file.path);
     const signature = signatureOrNothing(image);
-    const [pixels] = await made;
+    await thumbnail;
     return {
       kind: 'encode',
       file,

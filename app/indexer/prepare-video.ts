@@ -120,11 +120,12 @@ export async function prepareVideo(
       async (frame) => {
         const image = { data: frame.data, width: frame.width, height: frame.height };
         const keys = [momentKey(hash, frame.timeMs), ...(moments.length + chunk.length === 0 ? [hash] : [])];
-        const [pixels] = await Promise.all([
-          preprocessDecoded(image, ctx.spec, file.path),
-          // The first moment is also the video's own thumbnail (the poster where no moment is meant).
-          ...keys.map((key) => writeThumbnails(image, key, ctx.thumbnailsDir, ['grid'])),
-        ]);
+        // The first moment is also the video's own thumbnail (the poster where no moment is meant).
+        const thumbnails = Promise.all(keys.map((key) => writeThumbnails(image, key, ctx.thumbnailsDir, ['grid'])));
+        // Awaited below; should the model input fail first, its failure must not go unhandled.
+        thumbnails.catch(() => undefined);
+        const pixels = preprocessDecoded(image, ctx.spec, file.path);
+        await thumbnails;
         chunk.push({ timeMs: frame.timeMs, pixels });
         if (chunk.length >= ctx.encoder.batchSize) await embedChunk();
       },

@@ -11,6 +11,7 @@ import * as ort from 'onnxruntime-node';
 import type { RecognisedLine, TextQuad } from '../contract/photo-text.ts';
 import { ctcDecode, dictionaryClasses, lineConfidence, spacesAtGaps } from './ctc.ts';
 import { boxesFromProbabilityMap, type DbOptions, type DetectedBox } from './db-boxes.ts';
+import { ownTurn, type InTurn } from './detection-turns.ts';
 import { distance, scaleQuad } from './geometry.ts';
 import { detectorInput, lineWidthAt, writeLineCrop, type RgbImage } from './tensors.ts';
 import { lineWithWords } from './words.ts';
@@ -110,9 +111,16 @@ export class PpOcrReader {
     private readonly cls: ort.InferenceSession,
     private readonly classes: string[],
     readonly settings: ReaderSettings,
+    private readonly inTurn: InTurn,
   ) {}
 
-  static async open(files: ReaderFiles, threads: number, settings = DEFAULT_READER_SETTINGS): Promise<PpOcrReader> {
+  /** `inTurn`: how a full-size detection waits for the other workers' (detection-turns.ts). */
+  static async open(
+    files: ReaderFiles,
+    threads: number,
+    settings = DEFAULT_READER_SETTINGS,
+    inTurn: InTurn = ownTurn,
+  ): Promise<PpOcrReader> {
     const options: ort.InferenceSession.SessionOptions = {
       executionProviders: ['cpu'],
       intraOpNumThreads: threads,
@@ -127,7 +135,7 @@ export class PpOcrReader {
       ort.InferenceSession.create(files.recognition, options),
       ort.InferenceSession.create(files.classifier, options),
     ]);
-    return new PpOcrReader(det, rec, cls, dictionaryClasses(files.dictionary), settings);
+    return new PpOcrReader(det, rec, cls, dictionaryClasses(files.dictionary), settings, inTurn);
   }
 
   /**
@@ -153,7 +161,7 @@ export class PpOcrReader {
         size = { width: gate.width, height: gate.height };
       }
     }
-    boxes ??= await this.detect(detector);
+    boxes ??= await this.inTurn(() => this.detect(detector));
     if (boxes.length === 0) return { lines: [], detected: 0 };
 
     // Into the image's pixels, each quad in reading order (a tall box is a line turned by 90°).

@@ -6,6 +6,12 @@ export interface TextWorkerInit {
   files: ReaderFiles;
   settings: ReaderSettings;
   threads: number;
+  /** Shared by all the workers of one reader: whose turn it is to detect at full size (detection-turns.ts). */
+  detectionTurn: SharedArrayBuffer;
+  /** This worker's number among them, from 1. */
+  worker: number;
+  /** Where the native addon is (app/resources.ts): the worker hands freed memory back through it. */
+  resourceRoot: string;
 }
 
 /** Pixels as plain RGB (HWC, 8-bit); their buffers are moved to the worker, not copied. */

@@ -11,7 +11,9 @@ import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { EidosError } from '../contract/errors.ts';
 import type { RecognisedText } from '../contract/photo-text.ts';
+import { resourceRoot } from '../resources.ts';
 import { startWorker } from '../workers/start-worker.ts';
+import { freeTurnOf, newDetectionTurn } from './detection-turns.ts';
 import { pixelsForReading } from './photo-pixels.ts';
 import { DEFAULT_READER_SETTINGS, type ReaderFiles, type ReaderSettings } from './ppocr-reader.ts';
 import { loadReaderFiles } from './reader-files.ts';
@@ -33,7 +35,7 @@ export interface TextReader {
 }
 
 export interface TextReaderOptions {
-  /** Worker threads, each reading one photo at a time (default 1); the cores are shared out among them. */
+  /** Worker threads, each reading one photo at a time (default DEFAULT_WORKERS); the cores are shared out among them. */
   workers?: number;
   settings?: ReaderSettings;
   timeoutMs?: number;
@@ -41,9 +43,18 @@ export interface TextReaderOptions {
 }
 
 /**
+ * Workers by default. onnxruntime spends CPU to split a small run across threads: on the dev split of
+ * text-in-photos, one thread read a photo in 862 ms of CPU, two threads in 745 ms of wall but 1163 of CPU
+ * (test/bench/text-profile.ts, 2026-12-06). Two workers of one thread each on this machine's two cores
+ * read the 140 photos of text-in-photos at 282 ms a photo against 438 for one worker of two threads, and
+ * flickr8k-1k's text pass in 23.5 s of CPU against 28.3 (test/bench/text-index.ts). Each worker holds its
+ * own sessions; their full-size detections take turns (detection-turns.ts) to keep the peak memory down.
+ */
+const DEFAULT_WORKERS = 2;
+
+/**
  * The portable reader: its worker threads, each started on its first photo and reading one photo at a
- * time. One by default: each worker holds its own sessions (about 300 MB), and on this machine's two cores
- * a second one raised the peak RSS of `eidos index` above 1 GB (test/bench/text-index.ts) and read no faster.
+ * time; a single photo (`eidos text`) starts only the first.
  */
 export function openPortableReader(options: TextReaderOptions = {}): TextReader {
   const settings = options.settings ?? DEFAULT_READER_SETTINGS;
@@ -56,11 +67,22 @@ export function openPortableReader(options: TextReaderOptions = {}): TextReader 
       throw error;
     });
   };
-  const workers = Math.max(1, options.workers ?? 1);
-  // The cores shared out: one worker runs its sessions on all of them, several on one each.
+  const workers = Math.max(1, options.workers ?? DEFAULT_WORKERS);
+  // The cores shared out among the workers.
   const threads = Math.max(1, Math.floor(availableParallelism() / workers));
-  const slots = Array.from({ length: workers }, () =>
-    workerSlot(async () => ({ files: await readerFiles(), settings, threads }), timeoutMs),
+  const detectionTurn = newDetectionTurn();
+  const slots = Array.from({ length: workers }, (_, i) =>
+    workerSlot(
+      async () => ({
+        files: await readerFiles(),
+        settings,
+        threads,
+        detectionTurn,
+        worker: i + 1,
+        resourceRoot: resourceRoot(),
+      }),
+      timeoutMs,
+    ),
   );
 
   return {
@@ -93,7 +115,10 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
   let turn: Promise<unknown> = Promise.resolve();
 
   const start = async (): Promise<Worker> => {
-    const started = startWorker('text-worker', (await init()) as unknown as Record<string, unknown>);
+    const data = await init();
+    const started = startWorker('text-worker', data as unknown as Record<string, unknown>);
+    // Ended mid-detection (a timeout, a crash), it could not pass its turn on.
+    started.once('exit', () => freeTurnOf(data.detectionTurn, data.worker));
     // Idle between photos, the worker must not keep a one-shot command alive.
     started.unref();
     await new Promise<void>((resolve, reject) => {

@@ -3,15 +3,23 @@
  * so the thread that indexes, serves the UI or answers queries is never blocked by inference.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { setResourceRoot } from '../resources.ts';
+import { detectionTurns } from './detection-turns.ts';
 import { PpOcrReader } from './ppocr-reader.ts';
 import type { TextWorkerInit, TextWorkerReply, TextWorkerRequest } from './text-protocol.ts';
 
 const init = workerData as TextWorkerInit;
+setResourceRoot(init.resourceRoot);
 const port = parentPort;
 if (!port) throw new Error('text-worker must run in a worker thread');
 
 async function start(): Promise<void> {
-  const reader = await PpOcrReader.open(init.files, init.threads, init.settings);
+  const reader = await PpOcrReader.open(
+    init.files,
+    init.threads,
+    init.settings,
+    detectionTurns(init.detectionTurn, init.worker),
+  );
   let queue: Promise<void> = Promise.resolve();
   port!.on('message', (req: TextWorkerRequest) => {
     queue = queue.then(async () => {

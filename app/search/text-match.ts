@@ -21,6 +21,7 @@
  */
 
 import { loadConcepts } from '../mi/concept-prompts.ts';
+import { NEAR_MIN_CHARS } from '../store/text-index.ts';
 
 /** Folds case and Latin accents as the trigram index does. */
 export function foldText(text: string): string {
@@ -115,12 +116,6 @@ export function containsPhrase(fullText: string, phrase: string): boolean {
   const squash = (text: string) => foldText(text).replace(/\s+/g, ' ');
   return squash(fullText).includes(squash(phrase));
 }
-
-/**
- * The shortest query word with a letter matched one edit away (nearWordMatches). Shorter words have too
- * many neighbours: "sale" is one edit from SALT, SAFE, SALES, ALE; a misread short word is left unfound.
- */
-export const NEAR_MIN_CHARS = 5;
 
 /**
  * The shortest query word without a letter (a number, a price, a date) matched one edit away. A price

@@ -15,6 +15,13 @@ export interface TextHit {
 export const MIN_TEXT_MATCH_CHARS = 3;
 
 /**
+ * The shortest query word with a letter matched one edit away (photosWithTextNear; search/text-match.ts,
+ * nearWordMatches). Shorter words have too many neighbours: "sale" is one edit from SALT, SAFE, SALES,
+ * ALE; a misread short word is left unfound.
+ */
+export const NEAR_MIN_CHARS = 5;
+
+/**
  * Photos whose recognised text contains `needle` anywhere, compared case-insensitively and without
  * accents (the trigram tokenizer's folding), with their full text for the caller's finer checks.
  * Empty for a needle shorter than MIN_TEXT_MATCH_CHARS characters.
@@ -33,14 +40,14 @@ const quoted = (needle: string): string => `"${needle.replace(/"/g, '""')}"`;
 /**
  * Photos whose text may hold a word one edit from `word` (a character changed, added or dropped): a
  * superset, for the caller to check word by word (text-match.ts, nearWordMatches); empty for a word
- * shorter than five characters. A word one edit from `word` keeps `word`'s first three characters or its
+ * shorter than NEAR_MIN_CHARS. A word one edit from `word` keeps `word`'s first three characters or its
  * last three whole, unless the edit is at the middle character of a five-character word ("ab?de",
  * "abde"): those are looked up as "abde" and by a LIKE pattern (a scan of the texts, compared
  * case-insensitively for ASCII letters only: an accented letter beside that edit is not found).
  */
 export function photosWithTextNear(sql: Sql, word: string): TextHit[] {
   const chars = [...word];
-  if (chars.length < 5) return [];
+  if (chars.length < NEAR_MIN_CHARS) return [];
   const first = chars.slice(0, 3).join('');
   const last = chars.slice(-3).join('');
   const hits = photosMatching(sql, `${quoted(first)} OR ${quoted(last)}`);

@@ -25,8 +25,8 @@ const bounds = (spec: PreprocessSpec, embedded: boolean) => ({
 export async function modelInputDiff(file: string, spec: PreprocessSpec): Promise<InputDiff> {
   const previewImage = await decodeImage(file, bounds(spec, true));
   const fullImage = await decodeImage(file, bounds(spec, false));
-  const preview = await preprocessDecoded(previewImage, spec, file);
-  const full = await preprocessDecoded(fullImage, spec, file);
+  const preview = preprocessDecoded(previewImage, spec, file);
+  const full = preprocessDecoded(fullImage, spec, file);
   const plane = spec.size * spec.size;
   let squared = 0;
   let absolute = 0;
