@@ -12,6 +12,7 @@ import { ClipTokenizer } from '../tokenizer/clip-tokenizer.ts';
 import { DEFAULT_CORE_ML_FLAGS } from './execution-providers.ts';
 import { defaultProvider, type ProviderName } from '../models/platform-default.ts';
 import { openTransport, type EncoderTransport, type Placement } from './encoder-transport.ts';
+import { pooledTransport, visionWorkerCount } from './vision-pool.ts';
 import type { SessionReport, WorkerInit, WorkerRequest } from './protocol.ts';
 
 export interface EncoderOptions {
@@ -21,7 +22,10 @@ export interface EncoderOptions {
   /** Which towers to load: the indexer needs vision (and text for the prior bank), search needs text. */
   towers: Array<'vision' | 'text'>;
   provider?: ProviderName;
-  /** Inference threads; default: all cores. */
+  /**
+   * Inference threads; default: all cores, for a small vision graph on the CPU shared out among a pool
+   * of one-thread workers (vision-pool.ts). Set, it is one worker of that many threads.
+   */
   threads?: number;
   /** Largest vision batch sent to the worker in one request (default: Core ML's fixed batch). */
   batchSize?: number;
@@ -117,7 +121,7 @@ export class Encoder {
     // main thread's process.env writes through to (a worker's is a private copy): so set it here, before
     // the worker that loads onnxruntime exists. test/integration/offline checks that it stays off.
     process.env.ORT_DISABLE_TELEMETRY = '1';
-    const opening = openTransport(init, options.placement ?? 'worker');
+    const opening = openEncoderTransport(init, options);
     opening.catch(() => undefined); // awaited below; a tokenizer failure must not leave it unhandled
     try {
       // Read here, while the sessions are created (in the worker, or on onnxruntime's own threads).
@@ -198,6 +202,33 @@ export class Encoder {
     const { data, d } = await this.transport.run(req, transfer);
     return { data, n, d };
   }
+}
+
+/**
+ * The sessions' transport: in a worker (default) or on this thread; a vision tower on the CPU may get a
+ * pool of one-thread workers (vision-pool.ts), unless the caller fixed the threads.
+ */
+async function openEncoderTransport(init: WorkerInit, options: EncoderOptions): Promise<EncoderTransport> {
+  const placement = options.placement ?? 'worker';
+  const workers =
+    placement === 'worker' && init.visionPath !== undefined && options.threads === undefined
+      ? visionWorkerCount(init.visionPath, init.provider)
+      : 1;
+  if (workers === 1) return openTransport(init, placement);
+  const threads = Math.max(1, Math.floor(init.threads / workers));
+  // The first member holds the text tower too, if asked for; the others the vision tower alone.
+  const { textPath: _text, textTokenizer: _tokenizer, ...visionOnly } = init;
+  const opening = Array.from({ length: workers }, (_, i) =>
+    openTransport({ ...(i === 0 ? init : visionOnly), threads }, placement),
+  );
+  const opened = await Promise.allSettled(opening);
+  const members = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) {
+    await Promise.all(members.map((member) => member.close()));
+    throw failed.reason;
+  }
+  return pooledTransport(members);
 }
 
 /** Where a Gemma-tokenised model's tokenizer files are, and how it pads and cases (WorkerInit.textTokenizer). */
