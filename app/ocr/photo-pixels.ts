@@ -1,11 +1,12 @@
 /**
  * The pixels a photo is read from: decoded once as displayed (EXIF orientation applied, image/decode.ts),
  * shrunk to at most `READ_EDGE` on its long side (enough for receipt print; bounds memory at ~12 MB), and
- * beside it the same photo at the detector's size and, when the reader has a gate (ppocr-reader.ts,
- * `gateScale`), at the gate's smaller size, each resized by libvips.
+ * beside it, when the reader has a gate (ppocr-reader.ts, `gateScale`), the same photo at the gate's
+ * smaller size, resized by libvips. The detector's own size is made by the reader, only for a photo that
+ * gets the full look (detector-pixels.ts).
  */
-import sharp from 'sharp';
 import { decodeOpened, openImage } from '../image/decode.ts';
+import { resizedRgb } from './detector-pixels.ts';
 import type { PixelsMessage } from './text-protocol.ts';
 import { detectorSize, gateSize } from './tensors.ts';
 
@@ -14,7 +15,6 @@ export const READ_EDGE = 2048;
 
 export interface PixelsForReading {
   image: PixelsMessage;
-  detector: PixelsMessage;
   /** The photo at the gate's size, when a gate is asked for and is smaller than the detector's size. */
   gate?: PixelsMessage;
   /** The displayed photo's size, which the boxes refer to. */
@@ -31,19 +31,11 @@ export async function pixelsForReading(
 ): Promise<PixelsForReading> {
   const opened = await openImage(file, bytes);
   const decoded = await decodeOpened(opened, { maxLongEdge: READ_EDGE });
-  const resized = async (size: { width: number; height: number }): Promise<PixelsMessage> => ({
-    data: await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
-      .resize(size.width, size.height, { fit: 'fill' })
-      .raw()
-      .toBuffer(),
-    ...size,
-  });
-  const size = detectorSize(decoded.width, decoded.height, detectorLimit);
-  const gate = gateSize(size, gateScale);
+  const image = { data: decoded.data, width: decoded.width, height: decoded.height };
+  const gate = gateSize(detectorSize(decoded.width, decoded.height, detectorLimit), gateScale);
   return {
-    image: { data: decoded.data, width: decoded.width, height: decoded.height },
-    detector: await resized(size),
-    ...(gate ? { gate: await resized(gate) } : {}),
+    image,
+    ...(gate ? { gate: { ...gate, data: await resizedRgb(image, gate) } } : {}),
     displayedWidth: opened.width,
     displayedHeight: opened.height,
   };

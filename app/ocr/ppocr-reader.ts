@@ -12,6 +12,7 @@ import type { RecognisedLine, TextQuad } from '../contract/photo-text.ts';
 import { ctcDecode, dictionaryClasses, lineConfidence, spacesAtGaps } from './ctc.ts';
 import { boxesFromProbabilityMap, type DbOptions, type DetectedBox } from './db-boxes.ts';
 import { ownTurn, type InTurn } from './detection-turns.ts';
+import { detectorPixels } from './detector-pixels.ts';
 import { distance, scaleQuad } from './geometry.ts';
 import { detectorInput, lineWidthAt, writeLineCrop, type RgbImage } from './tensors.ts';
 import { lineWithWords } from './words.ts';
@@ -139,19 +140,13 @@ export class PpOcrReader {
   }
 
   /**
-   * Reads `image` (the displayed photo, perhaps shrunk); `detector` is the same photo at the detector's
-   * size (`detectorSize`), `gate` at the gate's (`gateSize`), when the reader has one. Boxes come back in
-   * the pixels of a `displayedWidth` × `displayedHeight` photo.
+   * Reads `image` (the displayed photo, perhaps shrunk); `gate` is the same photo at the gate's size
+   * (`gateSize`), when the reader has one; the detector's size is made here, only when the full look runs.
+   * Boxes come back in the pixels of a `displayedWidth` × `displayedHeight` photo.
    */
-  async read(
-    image: RgbImage,
-    detector: RgbImage,
-    displayedWidth: number,
-    displayedHeight: number,
-    gate?: RgbImage,
-  ): Promise<ReadResult> {
+  async read(image: RgbImage, displayedWidth: number, displayedHeight: number, gate?: RgbImage): Promise<ReadResult> {
     const s = this.settings;
-    let size = { width: detector.width, height: detector.height };
+    let size: { width: number; height: number } | undefined;
     let boxes: DetectedBox[] | undefined;
     if (gate !== undefined) {
       const look = await this.gateLook(gate);
@@ -161,13 +156,18 @@ export class PpOcrReader {
         size = { width: gate.width, height: gate.height };
       }
     }
-    boxes ??= await this.inTurn(() => this.detect(detector));
+    if (boxes === undefined || size === undefined) {
+      const detector = await detectorPixels(image, s.detectorLimit);
+      size = { width: detector.width, height: detector.height };
+      boxes = await this.inTurn(() => this.detect(detector));
+    }
     if (boxes.length === 0) return { lines: [], detected: 0 };
+    const scale = { x: image.width / size.width, y: image.height / size.height };
 
     // Into the image's pixels, each quad in reading order (a tall box is a line turned by 90°).
     const turned: boolean[] = [];
     const quads = boxes.map(({ quad }) => {
-      const q = scaleQuad(quad, image.width / size.width, image.height / size.height);
+      const q = scaleQuad(quad, scale.x, scale.y);
       const tall = distance(q[0], q[3]) >= 1.5 * distance(q[0], q[1]);
       turned.push(tall);
       return tall ? ([q[1], q[2], q[3], q[0]] as TextQuad) : q;

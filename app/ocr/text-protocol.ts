@@ -24,7 +24,6 @@ export interface PixelsMessage {
 export interface TextWorkerRequest {
   id: number;
   image: PixelsMessage;
-  detector: PixelsMessage;
   gate?: PixelsMessage;
   displayedWidth: number;
   displayedHeight: number;

@@ -182,7 +182,6 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
       current.on('error', onError);
       current.postMessage({ ...request, id } satisfies TextWorkerRequest, [
         request.image.data.buffer as ArrayBuffer,
-        request.detector.data.buffer as ArrayBuffer,
         ...(request.gate ? [request.gate.data.buffer as ArrayBuffer] : []),
       ]);
     });
@@ -197,7 +196,6 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
       const request = {
         ...pixels,
         image: { ...pixels.image, data: own(pixels.image.data) },
-        detector: { ...pixels.detector, data: own(pixels.detector.data) },
         ...(pixels.gate ? { gate: { ...pixels.gate, data: own(pixels.gate.data) } } : {}),
       };
       const ran = turn.then(() => runNow(request, file));

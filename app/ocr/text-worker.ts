@@ -24,13 +24,7 @@ async function start(): Promise<void> {
   port!.on('message', (req: TextWorkerRequest) => {
     queue = queue.then(async () => {
       try {
-        const { lines, detected } = await reader.read(
-          req.image,
-          req.detector,
-          req.displayedWidth,
-          req.displayedHeight,
-          req.gate,
-        );
+        const { lines, detected } = await reader.read(req.image, req.displayedWidth, req.displayedHeight, req.gate);
         port!.postMessage({ id: req.id, kind: 'result', lines, detected } satisfies TextWorkerReply);
       } catch (error) {
         port!.postMessage({ id: req.id, kind: 'error', message: (error as Error).message } satisfies TextWorkerReply);

@@ -1,9 +1,10 @@
 /**
  * Where the portable text reader spends its time (issue 23, part 2): per photo, the decode (read, EXIF,
- * shrink, the detector's resize), the detector's run, the classifier's runs, the recogniser's runs, and
- * the rest (probability map → boxes, line crops, CTC decoding), each in wall and CPU milliseconds (CPU of
- * the whole process, so onnxruntime's own threads count). The reader runs in this thread, with the
- * worker's settings and all the cores, one stage at a time, so each stage's CPU is its own.
+ * shrink, the gate's resize), the detector's run, the classifier's runs, the recogniser's runs, and
+ * the rest (the detector's resize when it looks at full size, probability map → boxes, line crops, CTC
+ * decoding), each in wall and CPU milliseconds (CPU of the whole process, so onnxruntime's own threads
+ * count). The reader runs in this thread, with the worker's settings and all the cores, one stage at a
+ * time, so each stage's CPU is its own.
  * Run: node bin/run-ts.js test/bench/text-profile.ts [text-dev|text-test|flickr] [photos] [key=value settings…]
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -105,13 +106,7 @@ async function main(): Promise<void> {
     const wall = performance.now();
     const cpu = cpuNow();
     const before = STAGES.map((s) => ({ ...tallies.get(s)! }));
-    const read = await reader.read(
-      pixels.image,
-      pixels.detector,
-      pixels.displayedWidth,
-      pixels.displayedHeight,
-      pixels.gate,
-    );
+    const read = await reader.read(pixels.image, pixels.displayedWidth, pixels.displayedHeight, pixels.gate);
     // What the sessions did not take of the read is the reader's own JavaScript.
     const other = tallies.get('other')!;
     const sessionsWall = STAGES.reduce((sum, s, k) => sum + tallies.get(s)!.wallMs - before[k]!.wallMs, 0);

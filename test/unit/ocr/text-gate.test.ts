@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pixelsForReading } from '../../../app/ocr/photo-pixels.ts';
 import { DEFAULT_READER_SETTINGS, PpOcrReader, type ReaderSettings } from '../../../app/ocr/ppocr-reader.ts';
 import { loadReaderFiles } from '../../../app/ocr/reader-files.ts';
-import { gateSize } from '../../../app/ocr/tensors.ts';
+import { detectorSize, gateSize } from '../../../app/ocr/tensors.ts';
 
 const TEXT_SET = resolve(import.meta.dirname, '../../../../shared/photos/text-in-photos');
 const LONG = 300_000;
@@ -46,7 +46,8 @@ describe('the gate on real photos', () => {
       DEFAULT_READER_SETTINGS.gateScale,
     );
     expect(pixels.gate).toBeDefined();
-    expect(pixels.gate!.width).toBeLessThan(pixels.detector.width);
+    const detector = detectorSize(pixels.image.width, pixels.image.height, DEFAULT_READER_SETTINGS.detectorLimit);
+    expect(pixels.gate!.width).toBeLessThan(detector.width);
     return pixels.gate!;
   };
 
@@ -82,7 +83,7 @@ describe('the gate on real photos', () => {
         const gate = await gateOf(name, bytes);
         expect(await reader.mayHoldText(gate)).toBe(false);
         const pixels = await pixelsForReading(name, bytes, DEFAULT_READER_SETTINGS.detectorLimit, 0.7);
-        const read = await reader.read(pixels.image, pixels.detector, 800, 600, pixels.gate);
+        const read = await reader.read(pixels.image, 800, 600, pixels.gate);
         expect(read).toEqual({ lines: [], detected: 0 });
       }
     },
@@ -109,7 +110,7 @@ describe('the gate on real photos', () => {
       const pixels = await pixelsForReading(path, readFileSync(path), 960, DEFAULT_READER_SETTINGS.gateScale);
       const look = await reader.gateLook(pixels.gate!);
       expect(look.boxes.length).toBeGreaterThanOrEqual(DEFAULT_READER_SETTINGS.gateBoxesEnough);
-      const read = await reader.read(pixels.image, pixels.detector, 100, 100, pixels.gate);
+      const read = await reader.read(pixels.image, 100, 100, pixels.gate);
       // Every box read is one of the gate's (the full look would find others), and the receipt is read:
       // the word recall for receipts is 0.85.
       expect(read.detected).toBe(look.boxes.length);
@@ -127,7 +128,7 @@ describe('the gate on real photos', () => {
       const fullLook: ReaderSettings = { ...DEFAULT_READER_SETTINGS, gateBoxesEnough: Infinity };
       const always = await PpOcrReader.open(await loadReaderFiles(), 1, fullLook);
       try {
-        const read = (r: PpOcrReader) => r.read(pixels.image, pixels.detector, 1280, 720, pixels.gate);
+        const read = (r: PpOcrReader) => r.read(pixels.image, 1280, 720, pixels.gate);
         const ours = await read(reader);
         expect(ours.lines.length).toBeGreaterThan(0);
         expect(ours).toEqual(await read(always));
