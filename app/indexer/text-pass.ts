@@ -61,8 +61,9 @@ export async function readTextInPhotos(options: TextPassOptions): Promise<TextPa
     if (batch.length > 0) store.writePhotoTexts(batch);
     batch = [];
   };
-  // Photos in flight: one for each of the reader's workers and one more, read and decoded on this thread
-  // while they work, so the cores stay busy. Written in the order listed.
+  // Photos in flight: two for each of the reader's workers (the one it reads and the next, decoded and
+  // waiting for it) and one more being decoded, so no worker waits while an earlier photo is still being
+  // read by the other. Written in the order listed.
   const start = (i: number): Promise<Outcome> | undefined => {
     const item = work[i];
     if (item === undefined) return undefined;
@@ -71,7 +72,7 @@ export async function readTextInPhotos(options: TextPassOptions): Promise<TextPa
     reading.catch(() => undefined);
     return reading;
   };
-  const ahead = reader.parallel + 1;
+  const ahead = 2 * reader.parallel + 1;
   const inFlight: Array<Promise<Outcome> | undefined> = [];
   for (let i = 0; i < Math.min(ahead, work.length); i++) inFlight.push(start(i));
   for (let i = 0; i < work.length; i++) {
