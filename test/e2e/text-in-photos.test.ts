@@ -5,7 +5,8 @@
  * computed, not measured) and writes exactly that text and those boxes into photo_text, as a reader
  * would, stamped with this machine's reader (so serve's text pass takes it as read and never reads it
  * again over the test's rows). That is the truth the overlay's position, the selection, the copy and the highlight are checked
- * against. Screenshots: test-results/screenshots/text-results.png, text-detail.png, text-selected.png.
+ * against. Screenshots: test-results/screenshots/text-results.png, text-detail.png, text-selected.png,
+ * text-near.png.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -203,5 +204,15 @@ describe('words in photos in the UI', () => {
     await page.getByRole('button', { name: 'Copy text' }).click();
     await page.getByRole('button', { name: 'Text copied' }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(DRAWN.map((l) => l.text).join('\n'));
+  });
+
+  it('marks a word found one edit away with ≈ on the card, and names both words in its title', async () => {
+    await page.goto(served.url);
+    await page.locator('#query').fill('walmarx');
+    await page.waitForFunction(() => document.querySelector('.results')?.getAttribute('data-query') === 'walmarx');
+    const mark = page.locator('[role="option"]').first().locator('mark.words');
+    await expect.poll(() => mark.textContent()).toBe('≈ WALMART');
+    expect(await mark.getAttribute('title')).toMatch(/^words in the photo: 'walmarx' ≈ 'WALMART' \(\d+\.\d bits\)$/);
+    await page.screenshot({ path: join(SHOTS, 'text-near.png') });
   });
 });
