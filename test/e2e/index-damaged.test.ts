@@ -91,8 +91,12 @@ it('asks for the folders when the damaged index no longer names them, and rebuil
     await page.screenshot({ path: join(SHOTS, 'index-damaged-folders-unknown.png') });
     await rebuild.click();
     await page.getByText('Up to date').waitFor({ timeout: 90_000 });
-    await page.locator('table[aria-label="Indexed folders"] td', { hasText: unreadable.synthDir }).waitFor();
-    expect(await page.locator('table[aria-label="Indexed folders"] td.num').first().textContent()).toBe('8');
+    const row = page.locator('table[aria-label="Indexed folders"] tr', {
+      has: page.locator('td', { hasText: unreadable.synthDir }),
+    });
+    // The count a run leaves is read by the refresh its "done" starts: wait for that, not for the first row seen.
+    await row.locator('td.num', { hasText: /^8$/ }).first().waitFor({ timeout: 30_000 });
+    expect(await row.locator('td.num').first().textContent()).toBe('8');
     expect(fingerprint(unreadable.synthDir)).toEqual(photosBefore);
   } finally {
     await own.stop();

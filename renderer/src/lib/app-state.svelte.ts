@@ -31,6 +31,8 @@ class AppState {
   loaded = $state(false);
   /** The rebuild started in this session, so the library can say where the damaged index was kept. */
   rebuilt = $state<RebuildResult | undefined>();
+  /** Counts the refreshes begun (bookkeeping, not display): only the latest one's answers are kept. */
+  private refreshes = 0;
 
   /** First run: no folder yet, or no model, so search cannot answer. */
   get needsSetup(): boolean {
@@ -42,6 +44,7 @@ class AppState {
    * answers `status` but refuses `listFolders`, and the first-run view still needs the rest.
    */
   async refresh(): Promise<void> {
+    const generation = ++this.refreshes;
     const [status, folders, models, settings, skips] = await Promise.allSettled([
       call(api.status()),
       call(api.listFolders()),
@@ -49,6 +52,9 @@ class AppState {
       call(api.getSettings()),
       call(api.skippedFiles()),
     ]);
+    // Two refreshes overlap when a run ends just after another began (the rebuild's own refresh and the
+    // one its "done" event starts): the earlier one's answers, read mid-run, must not replace the later.
+    if (generation !== this.refreshes) return;
     if (status.status === 'fulfilled') {
       this.status = status.value;
       this.progress ??= status.value.indexing;
