@@ -24,6 +24,7 @@ type Prepared = PreparedPhoto | PreparedVideo;
 import { etaSeconds, RateMeter, type PipelineProgress } from './progress.ts';
 import { readTextInPhotos } from './text-pass.ts';
 import type { TextReader } from '../ocr/text-reader.ts';
+import type { PhotoTextRecord } from '../store/photo-text.ts';
 import type { IndexRunSummary } from '../contract/types.ts';
 
 export interface IndexRunOptions {
@@ -40,7 +41,11 @@ export interface IndexRunOptions {
   readers?: number;
   /** The video decoders to use (tests); by default those found on this machine when the plan has a video. */
   videoDecoders?: VideoDecoders;
-  /** Reads the words in photos after their vectors are written (text-pass.ts); absent: no text is read. */
+  /**
+   * Reads the words in photos: its gate looks at each new photo from the image pass's decode, and a photo it
+   * turns back is recorded as holding none; the rest are read after every vector is written (text-pass.ts).
+   * Absent: no text is read.
+   */
   text?: TextReader;
   /**
    * Called once every photo's vector is written, before the text pass: a one-shot run releases the
@@ -91,6 +96,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   const readers = options.readers ?? Math.max(2, availableParallelism());
   const ctx = {
     spec: model.preprocess,
+    ...(options.text?.gate ? { textGate: options.text.gate } : {}),
     thumbnailsDir: options.thumbnailsDir,
     hasEmbedding: (hash: string) => store.hasEmbedding(hash, model.id),
   };
@@ -207,6 +213,30 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     report({ ...progress });
   };
 
+  /** Photos of this run the text gate turned back, recorded as holding no words. */
+  let gatedOut = 0;
+  /**
+   * Records the photos of a written batch that the text gate turned back as read, with no words, so the
+   * text pass never decodes them; the others it reads. Their looks were made while the batch was encoded.
+   */
+  const writeGatedOut = async (items: Prepared[]): Promise<void> => {
+    const reader = options.text;
+    if (reader === undefined) return;
+    const records: PhotoTextRecord[] = [];
+    for (const item of items) {
+      if (item.kind !== 'encode' || item.textGate === undefined) continue;
+      const { mayHoldText, width, height } = item.textGate;
+      if ((await mayHoldText) !== false) continue;
+      records.push({
+        contentHash: item.contentHash,
+        status: 'read',
+        text: { reader: reader.name, width, height, lines: [] },
+      });
+    }
+    if (records.length > 0) store.writePhotoTexts(records);
+    gatedOut += records.length;
+  };
+
   // Two batches in flight: the next one is queued at the encoder while the one before it runs, so the
   // encoder never waits for this thread to write the last batch's rows and send the next batch (which it
   // did for every batch, and longer whenever this thread was busy reading photos). Batches are written in order.
@@ -215,7 +245,7 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     const encoded = encodeBatch(items);
     encoded.catch(() => undefined); // taken below, after the batch before it is written
     await previous;
-    const written = encoded.then((vectors) => writeBatch(items, vectors));
+    const written = encoded.then((vectors) => writeBatch(items, vectors)).then(() => writeGatedOut(items));
     written.catch(() => undefined); // awaited by the next batch, or after the last one
     previous = written;
   };
@@ -260,7 +290,11 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
       onProgress: (textProgress) => report({ ...progress, text: textProgress }),
     });
     progress.text = read;
-    text = { read: read.done - read.failed, failed: read.failed, seconds: (performance.now() - textStarted) / 1000 };
+    text = {
+      read: gatedOut + read.done - read.failed,
+      failed: read.failed,
+      seconds: (performance.now() - textStarted) / 1000,
+    };
   }
 
   progress.phase = 'finishing';

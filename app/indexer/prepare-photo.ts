@@ -16,6 +16,7 @@ import type { PlannedFile } from '../library/plan.ts';
 import { readWholeFile } from '../library/read-file.ts';
 import type { PreprocessSpec } from '../models/manifest-types.ts';
 import type { FileIdentity, PhotoMetadata } from '../store/types.ts';
+import { gatePixels, type TextGate } from '../ocr/text-gate.ts';
 
 export type PreparedPhoto =
   | {
@@ -27,13 +28,25 @@ export type PreparedPhoto =
       decodeSource: DecodeSource;
       /** The pixel fingerprint from the same decode; absent when it could not be made (the photo still indexes). */
       signature?: { kind: string; fingerprint: Float32Array; sharpness: number };
+      /** The text reader's first look at the same decode, when the run reads text and the decode could feed it. */
+      textGate?: GateVerdict;
     }
   | { kind: 'known'; file: FileIdentity; contentHash: string; metadata: PhotoMetadata }
   | { kind: 'skipped'; file: FileIdentity; contentHash: string | null; code: string; reason: string }
   | { kind: 'vanished'; file: FileIdentity };
 
+/** The text gate's answer for one photo (app/ocr/text-gate.ts), and the displayed size its text row records. */
+export interface GateVerdict {
+  /** false: no trace of text, so the photo holds no words; true or undefined (the look failed): the text pass reads it. */
+  mayHoldText: Promise<boolean | undefined>;
+  width: number;
+  height: number;
+}
+
 export interface PrepareContext {
   spec: PreprocessSpec;
+  /** The text reader's gate, when the run reads text and the reader has one. */
+  textGate?: TextGate;
   thumbnailsDir: string;
   /** True when the store already holds a vector for this content (checked after hashing). */
   hasEmbedding(contentHash: string): boolean;
@@ -62,6 +75,24 @@ function signatureOrNothing(image: DecodedImage): ReturnType<typeof signatureOfD
   }
 }
 
+/**
+ * Sends the gate its look at `image` (answered in the reader's worker while this photo waits for its
+ * batch); none when the gate does not take this photo or the decode is smaller than its input (an
+ * embedded HEIF or RAW image): the text pass then reads the photo from its own decode.
+ */
+function askGate(
+  gate: TextGate,
+  file: string,
+  image: DecodedImage,
+  displayed: { width: number; height: number },
+): GateVerdict | undefined {
+  const size = gate.sizeFor(displayed.width, displayed.height);
+  if (size === undefined || image.width < size.width || image.height < size.height) return undefined;
+  // A failed look is no verdict: the text pass reads the photo and records its failure, if any, itself.
+  const mayHoldText = gate.mayHoldText(file, gatePixels(image, size)).catch(() => undefined);
+  return { mayHoldText, width: displayed.width, height: displayed.height };
+}
+
 export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): Promise<PreparedPhoto> {
   let file = planned.file;
   let contentHash: string | null = null;
@@ -83,8 +114,9 @@ export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): P
     // One decode of no more than the grid thumbnail and the model need: an embedded image at least that
     // large (HEIF thumbnail, RAW preview), else shrunk on load, never below the model's shortest edge
     // (so the model input is a downscale like the reference processor's).
+    // When the text gate looks at the same decode, no smaller than the gate's input either.
     const image = await decodeOpened(opened, {
-      maxLongEdge: THUMBNAIL_EDGES.grid * 2,
+      maxLongEdge: Math.max(THUMBNAIL_EDGES.grid * 2, ctx.textGate?.longestEdge ?? 0),
       minShortEdge: ctx.spec.shortestEdge,
       embedded: { minShortEdge: ctx.spec.shortestEdge, minLongEdge: THUMBNAIL_EDGES.grid },
     });
@@ -96,6 +128,7 @@ export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): P
     // (app/service/duplicates.ts).
     const pixels = preprocessDecoded(image, ctx.spec, file.path);
     const signature = signatureOrNothing(image);
+    const textGate = ctx.textGate ? askGate(ctx.textGate, file.path, image, opened) : undefined;
     await thumbnail;
     return {
       kind: 'encode',
@@ -105,6 +138,7 @@ export async function preparePhoto(planned: PlannedFile, ctx: PrepareContext): P
       pixels,
       decodeSource: image.source ?? 'full',
       ...(signature ? { signature: { kind: FINGERPRINT_KIND, ...signature } } : {}),
+      ...(textGate ? { textGate } : {}),
     };
   } catch (error) {
     // A full disk or a damaged index is not this photo's fault: recording it as skipped would mark a

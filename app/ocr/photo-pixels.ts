@@ -7,8 +7,8 @@
  */
 import { decodeOpened, openImage } from '../image/decode.ts';
 import { resizedRgb } from './detector-pixels.ts';
+import { gateSizeFor } from './text-gate.ts';
 import type { PixelsMessage } from './text-protocol.ts';
-import { detectorSize, gateSize } from './tensors.ts';
 
 /** The long edge the recogniser's crops are cut from. */
 export const READ_EDGE = 2048;
@@ -32,9 +32,10 @@ export async function pixelsForReading(
   const opened = await openImage(file, bytes);
   const decoded = await decodeOpened(opened, { maxLongEdge: READ_EDGE });
   const image = { data: decoded.data, width: decoded.width, height: decoded.height };
-  const gate = gateSize(detectorSize(decoded.width, decoded.height, detectorLimit), gateScale);
+  const gate = gateSizeFor(opened.width, opened.height, detectorLimit, gateScale);
   return {
     image,
+    // Resized by libvips, as the detector's own size: the gate's boxes may be the ones read (`gateBoxesEnough`).
     ...(gate ? { gate: { ...gate, data: await resizedRgb(image, gate) } } : {}),
     displayedWidth: opened.width,
     displayedHeight: opened.height,

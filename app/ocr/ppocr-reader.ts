@@ -37,6 +37,12 @@ export interface ReaderSettings {
   gateScale: number;
   gateThreshold: number;
   /**
+   * The image pass's look (text-gate.ts), at this share of the detector's size: it runs for every new photo
+   * beside the vision tower, so it is smaller than the reader's own first look, which a photo it lets
+   * through still gets. 0: the image pass does not look.
+   */
+  prefilterScale: number;
+  /**
    * Where the gate's look already finds at least this many line boxes, they are the photo's boxes and the
    * detector does not look again at full size; Infinity: the gate only decides whether the full look runs.
    */
@@ -74,6 +80,11 @@ export const DEFAULT_READER_SETTINGS: ReaderSettings = {
   // peak on the photos turned back is nearly nil: thresholds from 0.1 to 0.5 turn back the same ones.
   gateScale: 0.7,
   gateThreshold: 0.1,
+  // The image pass's look, chosen on dev (test/bench/text-reading.ts dev gateScale=…, the recall of a gate at
+  // that scale alone; its cost by test/bench/text-index.ts, 2026-12-06): scenes word recall 0.597 at 0.7,
+  // 0.575 at 0.65, 0.562 at 0.6 (receipts all let through); indexing flickr8k-1k with text took 1.33,
+  // 1.28 and 1.22 × without. The target is 1.25 ×; the scenes' is 0.5.
+  prefilterScale: 0.6,
   // The gate's boxes read in place of the full look where it finds this many, chosen on dev
   // (test/bench/text-reading.ts dev GATE…; CPU by text-profile.ts and text-index.ts): a document's lines
   // are large enough at 0.7 of the size, a street scene's few small words are not. With 20 or 40 (every
@@ -106,14 +117,31 @@ export interface ReadResult {
 }
 
 export class PpOcrReader {
+  private recognition: Promise<ort.InferenceSession> | undefined;
+  private classifier: Promise<ort.InferenceSession> | undefined;
+
   private constructor(
     private readonly det: ort.InferenceSession,
-    private readonly rec: ort.InferenceSession,
-    private readonly cls: ort.InferenceSession,
+    private readonly files: ReaderFiles,
+    private readonly options: ort.InferenceSession.SessionOptions,
     private readonly classes: string[],
     readonly settings: ReaderSettings,
     private readonly inTurn: InTurn,
   ) {}
+
+  /**
+   * The recogniser and the classifier load with the first photo that has lines to read: a worker that
+   * only makes first looks (the image pass's, text-gate.ts) holds the detector alone.
+   */
+  private rec(): Promise<ort.InferenceSession> {
+    this.recognition ??= ort.InferenceSession.create(this.files.recognition, this.options);
+    return this.recognition;
+  }
+
+  private cls(): Promise<ort.InferenceSession> {
+    this.classifier ??= ort.InferenceSession.create(this.files.classifier, this.options);
+    return this.classifier;
+  }
 
   /** `inTurn`: how a full-size detection waits for the other workers' (detection-turns.ts). */
   static async open(
@@ -131,12 +159,8 @@ export class PpOcrReader {
       enableCpuMemArena: false,
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
-    const [det, rec, cls] = await Promise.all([
-      ort.InferenceSession.create(files.detection, options),
-      ort.InferenceSession.create(files.recognition, options),
-      ort.InferenceSession.create(files.classifier, options),
-    ]);
-    return new PpOcrReader(det, rec, cls, dictionaryClasses(files.dictionary), settings, inTurn);
+    const det = await ort.InferenceSession.create(files.detection, options);
+    return new PpOcrReader(det, files, options, dictionaryClasses(files.dictionary), settings, inTurn);
   }
 
   /**
@@ -197,7 +221,8 @@ export class PpOcrReader {
 
   /** The gate's verdict alone (gateLook). */
   async mayHoldText(image: RgbImage): Promise<boolean> {
-    return (await this.gateLook(image)).mayHoldText;
+    const { gateThreshold } = this.settings;
+    return this.withProbabilityMap(image, (map) => map.some((p) => p > gateThreshold));
   }
 
   /**
@@ -263,8 +288,9 @@ export class PpOcrReader {
         writeLineCrop(image, quad, data, i, CLS_WIDTH, REC_HEIGHT, Math.min(CLS_WIDTH, lineWidthAt(quad, REC_HEIGHT)));
       });
       const input = new ort.Tensor('float32', data, [slice.length, 3, REC_HEIGHT, CLS_WIDTH]);
-      const out = await this.cls.run({ [this.cls.inputNames[0]!]: input });
-      const probs = out[this.cls.outputNames[0]!]!.data as Float32Array;
+      const cls = await this.cls();
+      const out = await cls.run({ [cls.inputNames[0]!]: input });
+      const probs = out[cls.outputNames[0]!]!.data as Float32Array;
       slice.forEach((index, i) => {
         if (probs[i * 2 + 1]! > this.settings.flipThreshold) flipped.add(index);
       });
@@ -287,8 +313,9 @@ export class PpOcrReader {
       const data = new Float32Array(3 * REC_HEIGHT * stride);
       writeLineCrop(image, quad, data, 0, stride, REC_HEIGHT, width);
       const input = new ort.Tensor('float32', data, [1, 3, REC_HEIGHT, stride]);
-      const out = await this.rec.run({ [this.rec.inputNames[0]!]: input });
-      const scores = out[this.rec.outputNames[0]!]!;
+      const rec = await this.rec();
+      const out = await rec.run({ [rec.inputNames[0]!]: input });
+      const scores = out[rec.outputNames[0]!]!;
       const [, frames] = scores.dims as [number, number, number];
       const decoded = spacesAtGaps(
         ctcDecode(scores.data as Float32Array, frames, this.classes),
@@ -304,6 +331,7 @@ export class PpOcrReader {
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.det.release(), this.rec.release(), this.cls.release()]);
+    const loaded = [this.recognition, this.classifier].filter((s) => s !== undefined);
+    await Promise.all([this.det.release(), ...loaded.map(async (s) => (await s).release())]);
   }
 }

@@ -21,16 +21,28 @@ export interface PixelsMessage {
   height: number;
 }
 
-export interface TextWorkerRequest {
-  id: number;
+/** A photo to read: its pixels, and the gate's smaller copy when the reader has a gate. */
+export interface ReadJob {
+  kind: 'read';
   image: PixelsMessage;
   gate?: PixelsMessage;
   displayedWidth: number;
   displayedHeight: number;
 }
 
+/** The gate's look alone (text-gate.ts): whether the photo may hold text, from its pixels at the gate's size. */
+export interface GateJob {
+  kind: 'gate';
+  gate: PixelsMessage;
+}
+
+export type TextWorkerJob = ReadJob | GateJob;
+
+export type TextWorkerRequest = TextWorkerJob & { id: number };
+
 export type TextWorkerReply =
   | { kind: 'ready' }
   | { kind: 'failed'; message: string }
   | { id: number; kind: 'result'; lines: RecognisedLine[]; detected: number }
+  | { id: number; kind: 'gate'; mayHoldText: boolean }
   | { id: number; kind: 'error'; message: string };

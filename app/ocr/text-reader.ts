@@ -17,7 +17,9 @@ import { freeTurnOf, newDetectionTurn } from './detection-turns.ts';
 import { pixelsForReading } from './photo-pixels.ts';
 import { DEFAULT_READER_SETTINGS, type ReaderFiles, type ReaderSettings } from './ppocr-reader.ts';
 import { loadReaderFiles } from './reader-files.ts';
-import type { TextWorkerInit, TextWorkerReply, TextWorkerRequest } from './text-protocol.ts';
+import { gateLongestEdge, gateSizeFor, type TextGate } from './text-gate.ts';
+import type { TextWorkerInit, TextWorkerJob, TextWorkerReply, TextWorkerRequest } from './text-protocol.ts';
+import type { RgbImage } from './tensors.ts';
 
 /** The portable reader's name and version, stored with what it read: bump it when its output changes. */
 export const PORTABLE_READER = 'ppocr-v4/4';
@@ -31,6 +33,11 @@ export interface TextReader {
   readonly parallel: number;
   /** The photo's words; throws an `EidosError` naming the file when it cannot be read. */
   readPhoto(file: string, bytes: Buffer): Promise<RecognisedText>;
+  /**
+   * A first look alone, for a caller that has decoded the photo already (the image pass): a photo it turns
+   * back is taken to hold no words, and `readPhoto` is not asked. Absent: the reader offers none.
+   */
+  readonly gate?: TextGate;
   close(): Promise<void>;
 }
 
@@ -85,9 +92,21 @@ export function openPortableReader(options: TextReaderOptions = {}): TextReader 
     ),
   );
 
+  const { detectorLimit, prefilterScale } = settings;
+  const gate: TextGate | undefined =
+    prefilterScale > 0
+      ? {
+          longestEdge: gateLongestEdge(detectorLimit, prefilterScale),
+          sizeFor: (width, height) => gateSizeFor(width, height, detectorLimit, prefilterScale),
+          // One worker: the image pass runs beside the vision tower, whose memory the second would add to.
+          mayHoldText: (file, pixels) => slots[0]!.gate(file, pixels),
+        }
+      : undefined;
+
   return {
     name: PORTABLE_READER,
     parallel: slots.length,
+    ...(gate ? { gate } : {}),
     async readPhoto(file, bytes) {
       // The slot with the fewest photos waiting; the photo is decoded here while that worker finishes its own.
       const slot = slots.reduce((best, next) => (next.waiting() < best.waiting() ? next : best));
@@ -103,6 +122,7 @@ interface WorkerSlot {
   /** Photos given to this worker and not yet answered. */
   waiting(): number;
   read(file: string, bytes: Buffer, settings: ReaderSettings): Promise<RecognisedText>;
+  gate(file: string, pixels: RgbImage): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -142,7 +162,7 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
     return started;
   };
 
-  const runNow = async (request: Omit<TextWorkerRequest, 'id'>, file: string): Promise<TextWorkerReply> => {
+  const runNow = async (request: TextWorkerJob, file: string): Promise<TextWorkerReply> => {
     worker ??= start();
     const current = await worker.catch((error: unknown) => {
       worker = undefined;
@@ -181,7 +201,7 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
       current.on('message', onMessage);
       current.on('error', onError);
       current.postMessage({ ...request, id } satisfies TextWorkerRequest, [
-        request.image.data.buffer as ArrayBuffer,
+        ...(request.kind === 'read' ? [request.image.data.buffer as ArrayBuffer] : []),
         ...(request.gate ? [request.gate.data.buffer as ArrayBuffer] : []),
       ]);
     });
@@ -193,7 +213,8 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
       const pixels = await pixelsForReading(file, bytes, settings.detectorLimit, settings.gateScale);
       // Buffers from sharp may share a pooled ArrayBuffer: copy into ones of their own before moving them.
       const own = (data: Uint8Array): Uint8Array => new Uint8Array(data);
-      const request = {
+      const request: TextWorkerJob = {
+        kind: 'read',
         ...pixels,
         image: { ...pixels.image, data: own(pixels.image.data) },
         ...(pixels.gate ? { gate: { ...pixels.gate, data: own(pixels.gate.data) } } : {}),
@@ -218,9 +239,29 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
     }
   };
 
+  const gate = async (file: string, pixels: RgbImage): Promise<boolean> => {
+    waiting++;
+    try {
+      const request: TextWorkerJob = { kind: 'gate', gate: { ...pixels, data: new Uint8Array(pixels.data) } };
+      const ran = turn.then(() => runNow(request, file));
+      turn = ran.catch(() => undefined);
+      const reply = await ran;
+      if (reply.kind !== 'gate')
+        throw new EidosError(
+          'DECODE_FAILED',
+          `${file}: the text reader's first look failed: ${'message' in reply ? reply.message : reply.kind}`,
+          { file },
+        );
+      return reply.mayHoldText;
+    } finally {
+      waiting--;
+    }
+  };
+
   return {
     waiting: () => waiting,
     read,
+    gate,
     async close() {
       const running = worker;
       worker = undefined;

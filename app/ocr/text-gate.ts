@@ -1,0 +1,46 @@
+/**
+ * The text reader's gate (ppocr-reader.ts, `gateScale`): the detector's first look at a photo at a fraction
+ * of its size, after which a photo with no trace of text is read as holding none. Its size follows from
+ * the photo's displayed size alone, and its pixels are resampled by the native kernel from any decode at
+ * least that large. So the image pass of an indexing run, which has already decoded each new photo, asks
+ * for a look of its own (at `prefilterScale`) from that decode while the vision tower embeds
+ * (app/indexer/prepare-photo.ts), and the text pass decodes only the photos it lets through.
+ */
+import { kernels } from '../kernels/index.ts';
+import { detectorSize, gateSize, type RgbImage } from './tensors.ts';
+
+export interface GateSize {
+  width: number;
+  height: number;
+}
+
+/** What a reader with a gate offers a caller that decodes photos itself. */
+export interface TextGate {
+  /** The longest edge `sizeFor` asks for: a decode whose long edge is at least this (or the photo's own) can feed the gate. */
+  readonly longestEdge: number;
+  /** The gate's input size for a photo displayed at `width` × `height`; undefined: its first look is the full one. */
+  sizeFor(width: number, height: number): GateSize | undefined;
+  /** Whether the photo may hold text, from its pixels at `sizeFor`'s size (gatePixels); `file` names it in errors. */
+  mayHoldText(file: string, pixels: RgbImage): Promise<boolean>;
+}
+
+/** The input size of a look at `scale` of the detector's size, for a photo displayed at `width` × `height`; undefined: no such look. */
+export function gateSizeFor(width: number, height: number, detectorLimit: number, scale: number): GateSize | undefined {
+  return gateSize(detectorSize(width, height, detectorLimit), scale);
+}
+
+/** The longest edge such a look ever takes (that of a photo at least as large as the detector's limit); 0: none. */
+export function gateLongestEdge(detectorLimit: number, scale: number): number {
+  const size = gateSizeFor(detectorLimit, detectorLimit, detectorLimit, scale);
+  return size === undefined ? 0 : Math.max(size.width, size.height);
+}
+
+/**
+ * `image` at a look's `size` (aspect not kept, as the detector's own resize): Pillow's antialiased bicubic,
+ * in the native kernel, for the image pass's yes-or-no look; the reader's own look, whose boxes may be read,
+ * keeps libvips's resize (photo-pixels.ts).
+ */
+export function gatePixels(image: RgbImage, size: GateSize): RgbImage {
+  const data = kernels.resampleImage(image.data, image.width, image.height, 3, size.width, size.height, 'bicubic');
+  return { data, width: size.width, height: size.height };
+}
