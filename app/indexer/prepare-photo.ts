@@ -87,7 +87,8 @@ function askGate(
   displayed: { width: number; height: number },
 ): GateVerdict | undefined {
   const size = gate.sizeFor(displayed.width, displayed.height);
-  if (size === undefined || image.width < size.width || image.height < size.height) return undefined;
+  // Compared by the long edge: the look's sides are rounded to multiples of 32, so its short side may pass the decode's.
+  if (size === undefined || Math.max(image.width, image.height) < Math.max(size.width, size.height)) return undefined;
   // A failed look is no verdict: the text pass reads the photo and records its failure, if any, itself.
   const mayHoldText = gate.mayHoldText(file, gatePixels(image, size)).catch(() => undefined);
   return { mayHoldText, width: displayed.width, height: displayed.height };

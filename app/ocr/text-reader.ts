@@ -162,7 +162,11 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
     return started;
   };
 
+  // Set by close: a job still queued then is refused rather than started.
+  let closing = false;
   const runNow = async (request: TextWorkerJob, file: string): Promise<TextWorkerReply> => {
+    if (closing)
+      throw new EidosError('INTERNAL', `${file}: the text reader was closed before it read the photo.`, { file });
     worker ??= start();
     const current = await worker.catch((error: unknown) => {
       worker = undefined;
@@ -207,55 +211,60 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
     });
   };
 
-  const read = async (file: string, bytes: Buffer, settings: ReaderSettings): Promise<RecognisedText> => {
+  /**
+   * Runs a job once the ones before it on this worker are done (so its time limit starts when the worker
+   * takes it), counted as waiting from the start of `prepare` (a photo's decode) to the worker's answer,
+   * which must be of kind `kind`; any other answer is an error naming the file.
+   */
+  const queued = async <K extends TextWorkerReply['kind']>(
+    file: string,
+    kind: K,
+    failure: string,
+    prepare: () => Promise<TextWorkerJob>,
+  ): Promise<Extract<TextWorkerReply, { kind: K }>> => {
     waiting++;
     try {
-      const pixels = await pixelsForReading(file, bytes, settings.detectorLimit, settings.gateScale);
-      // Buffers from sharp may share a pooled ArrayBuffer: copy into ones of their own before moving them.
-      const own = (data: Uint8Array): Uint8Array => new Uint8Array(data);
-      const request: TextWorkerJob = {
-        kind: 'read',
-        ...pixels,
-        image: { ...pixels.image, data: own(pixels.image.data) },
-        ...(pixels.gate ? { gate: { ...pixels.gate, data: own(pixels.gate.data) } } : {}),
-      };
-      const ran = turn.then(() => runNow(request, file));
+      const job = await prepare();
+      const ran = turn.then(() => runNow(job, file));
       turn = ran.catch(() => undefined);
       const reply = await ran;
-      if (reply.kind !== 'result')
+      if (reply.kind !== kind)
         throw new EidosError(
           'DECODE_FAILED',
-          `${file}: its text could not be read: ${'message' in reply ? reply.message : reply.kind}`,
-          { file },
+          `${file}: ${failure}: ${'message' in reply ? reply.message : reply.kind}`,
+          {
+            file,
+          },
         );
-      return {
-        reader: PORTABLE_READER,
-        width: pixels.displayedWidth,
-        height: pixels.displayedHeight,
-        lines: reply.lines,
-      };
+      return reply as Extract<TextWorkerReply, { kind: K }>;
     } finally {
       waiting--;
     }
   };
 
+  const read = async (file: string, bytes: Buffer, settings: ReaderSettings): Promise<RecognisedText> => {
+    let displayed = { width: 0, height: 0 };
+    const reply = await queued(file, 'result', 'its text could not be read', async () => {
+      const pixels = await pixelsForReading(file, bytes, settings.detectorLimit, settings.gateScale);
+      displayed = { width: pixels.displayedWidth, height: pixels.displayedHeight };
+      // Buffers from sharp may share a pooled ArrayBuffer: copy into ones of their own before moving them.
+      const own = (data: Uint8Array): Uint8Array => new Uint8Array(data);
+      return {
+        kind: 'read',
+        ...pixels,
+        image: { ...pixels.image, data: own(pixels.image.data) },
+        ...(pixels.gate ? { gate: { ...pixels.gate, data: own(pixels.gate.data) } } : {}),
+      };
+    });
+    return { reader: PORTABLE_READER, ...displayed, lines: reply.lines };
+  };
+
   const gate = async (file: string, pixels: RgbImage): Promise<boolean> => {
-    waiting++;
-    try {
-      const request: TextWorkerJob = { kind: 'gate', gate: { ...pixels, data: new Uint8Array(pixels.data) } };
-      const ran = turn.then(() => runNow(request, file));
-      turn = ran.catch(() => undefined);
-      const reply = await ran;
-      if (reply.kind !== 'gate')
-        throw new EidosError(
-          'DECODE_FAILED',
-          `${file}: the text reader's first look failed: ${'message' in reply ? reply.message : reply.kind}`,
-          { file },
-        );
-      return reply.mayHoldText;
-    } finally {
-      waiting--;
-    }
+    const job = async (): Promise<TextWorkerJob> => ({
+      kind: 'gate',
+      gate: { ...pixels, data: new Uint8Array(pixels.data) },
+    });
+    return (await queued(file, 'gate', "the text reader's first look failed", job)).mayHoldText;
   };
 
   return {
@@ -263,10 +272,15 @@ function workerSlot(init: () => Promise<TextWorkerInit>, timeoutMs: number): Wor
     read,
     gate,
     async close() {
+      // The job the worker is running is let finish (at most its time limit): a thread ended inside an
+      // onnxruntime run aborts the process. Those still queued are refused.
+      closing = true;
+      await turn;
       const running = worker;
       worker = undefined;
       const opened = await running?.catch(() => undefined);
       await opened?.terminate();
+      closing = false;
     },
   };
 }

@@ -1,25 +1,34 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Io } from '../../../app/cli/command.ts';
 import { indexCommand } from '../../../app/cli/commands/index-command.ts';
 import { Encoder, type EncoderOptions } from '../../../app/encoders/encoder.ts';
 import { fetchModel } from '../../../app/models/fetch-model.ts';
 import { modelsDir } from '../../../app/paths.ts';
+import type { TextGate } from '../../../app/ocr/text-gate.ts';
 import type { TextReader } from '../../../app/ocr/text-reader.ts';
 import { Engine } from '../../../app/service/engine.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 
 // A one-shot `eidos index` must never hold two models at once (its peak memory): the vision tower's worker
 // is gone before the text reader reads the first photo, and the reader's before the text tower (the prior's
-// concept prompts) is asked for. A long-running engine keeps them for the next run.
+// concept prompts) is asked for. Only the reader's detector looks for text beside the vision tower, in the
+// image pass (app/ocr/text-gate.ts; it loads the recogniser for a photo it reads). A long-running engine
+// keeps them for the next run. Each folder holds one real photo with words (text-in-photos), so text is read.
+const TEXT_SET = resolve(import.meta.dirname, '../../../../shared/photos/text-in-photos/images');
 let root: string;
 const openEncoder = Encoder.open.bind(Encoder);
 
 /** What the engine does with its encoders, in order; and whether the vision tower still answered when the text tower was asked for. */
-function watchEncoders(): { events: string[]; visionAnsweredWhenTextOpened: boolean[] } {
-  const seen = { events: [] as string[], visionAnsweredWhenTextOpened: [] as boolean[] };
+function watchEncoders(): { events: string[]; visionAnsweredWhenTextOpened: boolean[]; looksAfter: string[] } {
+  const seen = {
+    events: [] as string[],
+    visionAnsweredWhenTextOpened: [] as boolean[],
+    /** The event last logged when the gate's look was asked for, each time. */
+    looksAfter: [] as string[],
+  };
   let vision: Encoder | undefined;
   vi.spyOn(Encoder, 'open').mockImplementation(async (options: EncoderOptions) => {
     const tower = options.towers.join('+');
@@ -59,6 +68,16 @@ function watchEncoders(): { events: string[]; visionAnsweredWhenTextOpened: bool
         await close();
         seen.events.push('closed reader');
       };
+      const gate = opened.gate;
+      if (gate)
+        (opened as { gate?: TextGate }).gate = {
+          longestEdge: gate.longestEdge,
+          sizeFor: (width, height) => gate.sizeFor(width, height),
+          mayHoldText: (file, pixels) => {
+            seen.looksAfter.push(seen.events.at(-1) ?? 'nothing');
+            return gate.mayHoldText(file, pixels);
+          },
+        };
     }
     return opened;
   });
@@ -71,6 +90,8 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'eidos-one-shot-'));
   await writePhotoSet(join(root, 'photos'), { count: 12, width: 160, height: 120, seed: 5 });
   await writePhotoSet(join(root, 'more'), { count: 4, width: 160, height: 120, seed: 6 });
+  copyFileSync(join(TEXT_SET, 'receipt/sroie_X51005255805.jpg'), join(root, 'photos', 'receipt.jpg'));
+  copyFileSync(join(TEXT_SET, 'scene/icdar15_test_img_11.jpg'), join(root, 'more', 'scene.jpg'));
 }, 120_000);
 
 afterEach(() => {
@@ -105,6 +126,9 @@ describe('the towers of an indexing run', () => {
       'closed text',
     ]);
     expect(seen.visionAnsweredWhenTextOpened).toEqual([false]);
+    // Every photo had the look, each asked for before the vision tower closed (in the image pass).
+    expect(seen.looksAfter).toHaveLength(13);
+    expect(seen.looksAfter.every((event) => event === 'nothing' || event === 'open vision')).toBe(true);
   }, 120_000);
 
   it('a long-running engine keeps both towers, and its next run reuses the vision tower', async () => {
@@ -113,11 +137,11 @@ describe('the towers of an indexing run', () => {
     const engine = Engine.open({ home, model: 'synthetic-tiny' });
     try {
       engine.addFolders([join(root, 'photos')]);
-      expect((await engine.index()).encoded).toBe(12);
+      expect((await engine.index()).encoded).toBe(13);
       expect(seen.events).toEqual(['open vision', 'read text', 'open text']);
       expect(seen.visionAnsweredWhenTextOpened).toEqual([true]);
       engine.addFolders([join(root, 'more')]);
-      expect((await engine.index()).encoded).toBe(4);
+      expect((await engine.index()).encoded).toBe(5);
       expect(seen.events).toEqual(['open vision', 'read text', 'open text', 'read text']);
     } finally {
       await engine.close();
