@@ -5,6 +5,9 @@
 // The queries come from the ground truth (what a user remembers); the search reads photo_text as the
 // reader wrote it, so after the reader is merged this measures the two together:
 //   node bin/run-ts.js test/bench/text-search-quality.ts [--split dev|test|both]   (default both: one index)
+// With --while-indexing the text is read as a new library's is: the index is made again with text on, so the
+// image pass's look (app/ocr/text-gate.ts) decides which photos the reader reads; without it, the second
+// run reads every photo as it does for a library indexed before Eidos read text.
 // For developing the search side alone, --ground-truth fills photo_text with the ground truth itself
 // (each receipt's lines, each scene's words as one line): an UPPER BOUND on what any reader allows,
 // never the result; no reader runs in that mode, so the ranking before the truth is written is the
@@ -84,6 +87,7 @@ interface Query {
 
 const args = process.argv.slice(2);
 const groundTruth = args.includes('--ground-truth');
+const whileIndexing = args.includes('--while-indexing');
 /** --show-misses: print each query whose photo is not first, and what was. */
 const showMisses = args.includes('--show-misses');
 const splitAt = args.indexOf('--split');
@@ -204,7 +208,7 @@ async function main(): Promise<void> {
     engine.addFolders([textFolder, ...DISTRACTORS.map((name) => join(SHARED, name))]);
     const started = performance.now();
     const summary = await engine.index();
-    const db = new Database(indexPath(home));
+    let db = new Database(indexPath(home));
     const library = (db.prepare("SELECT count(*) AS n FROM files WHERE status = 'indexed'").get() as { n: number }).n;
     console.log(
       `library: ${library} photos (160 with text + ${DISTRACTORS.join(', ')}), indexed in ${((performance.now() - started) / 1000).toFixed(0)} s` +
@@ -268,9 +272,15 @@ async function main(): Promise<void> {
         imageOnly.set(`${split} ${draw}`, await rankOnes(engine, queries, sameContent, false));
     if (!groundTruth) {
       await engine.close();
+      if (whileIndexing) {
+        db.close();
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${indexPath(home)}${suffix}`, { force: true });
+      }
       engine = Engine.open({ home, model: 'synthetic-tiny', readText: true });
+      if (whileIndexing) engine.addFolders([textFolder, ...DISTRACTORS.map((name) => join(SHARED, name))]);
       const reading = performance.now();
       const read = await engine.index();
+      if (whileIndexing) db = new Database(indexPath(home));
       console.log(
         `the reader read the library's text in ${((performance.now() - reading) / 1000).toFixed(0)} s (${JSON.stringify(read.text)})`,
       );
