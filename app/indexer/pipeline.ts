@@ -50,7 +50,8 @@ export interface IndexRunOptions {
   text?: TextReader;
   /**
    * Called once every photo's vector is written, before the text pass: a one-shot run releases the
-   * vision tower here, so it is not resident beside the text reader's sessions (Engine.index).
+   * vision tower here, so it is not resident beside the reader's recogniser and second worker (only the
+   * detector of one worker looks beside it, text-gate.ts) (Engine.index).
    */
   afterImages?: () => Promise<void>;
 }
