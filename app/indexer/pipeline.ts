@@ -23,7 +23,6 @@ import { isVideoFile } from '../video/video-formats.ts';
 type Prepared = PreparedPhoto | PreparedVideo;
 import { etaSeconds, RateMeter, type PipelineProgress } from './progress.ts';
 import { readTextInPhotos } from './text-pass.ts';
-import type { TextGate } from '../ocr/text-gate.ts';
 import type { TextReader } from '../ocr/text-reader.ts';
 import type { PhotoTextRecord } from '../store/photo-text.ts';
 import type { IndexRunSummary } from '../contract/types.ts';
@@ -96,23 +95,9 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
   // decoding when decoding keeps up, and memory stays at about two batches of tensors.
   const prepared = new Channel<Prepared>(batchSize * 2);
   const readers = options.readers ?? Math.max(2, availableParallelism());
-  // The text gate's looks in flight: a run that fails waits for them, so no reader worker is mid-run when
-  // the error reaches the caller (a process that exits then would end the worker inside onnxruntime).
-  const looks = new Set<Promise<boolean>>();
-  const gate = options.text?.gate;
-  const textGate: TextGate | undefined = gate && {
-    longestEdge: gate.longestEdge,
-    sizeFor: (width, height) => gate.sizeFor(width, height),
-    mayHoldText: (file, pixels) => {
-      const look = gate.mayHoldText(file, pixels);
-      looks.add(look);
-      void look.finally(() => looks.delete(look)).catch(() => undefined);
-      return look;
-    },
-  };
   const ctx = {
     spec: model.preprocess,
-    ...(textGate ? { textGate } : {}),
+    ...(options.text?.gate ? { textGate: options.text.gate } : {}),
     thumbnailsDir: options.thumbnailsDir,
     hasEmbedding: (hash: string) => store.hasEmbedding(hash, model.id),
   };
@@ -290,8 +275,6 @@ export async function indexLibrary(options: IndexRunOptions): Promise<IndexSumma
     // A batch that failed to commit, or a reader that hit a run-ending error: nothing more is written.
     failed = true;
     prepared.close();
-    await reading.catch(() => undefined);
-    await Promise.allSettled([...looks]);
     // The batch still at the encoder is not written; its failure, if any, is not this run's error.
     throw error;
   }

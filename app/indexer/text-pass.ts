@@ -75,25 +75,18 @@ export async function readTextInPhotos(options: TextPassOptions): Promise<TextPa
   const ahead = 2 * reader.parallel + 1;
   const inFlight: Array<Promise<Outcome> | undefined> = [];
   for (let i = 0; i < Math.min(ahead, work.length); i++) inFlight.push(start(i));
-  try {
-    for (let i = 0; i < work.length; i++) {
-      if (options.signal?.aborted) break;
-      const current = inFlight.shift()!;
-      inFlight.push(start(i + ahead));
-      const outcome = await current;
-      // Stopped while this photo was read: what was read is not written, as if the kill had come a moment earlier.
-      if (options.signal?.aborted) break;
-      if (outcome.record) batch.push(outcome.record);
-      if (outcome.record?.status === 'failed') progress.failed++;
-      progress.done++;
-      if (batch.length >= batchSize) flush();
-      options.onProgress?.({ ...progress });
-    }
-  } catch (error) {
-    // A run-ending error (a full disk): the reads in flight finish first, so no reader worker is mid-run
-    // when the error reaches the caller (a process that exits then would end the worker inside onnxruntime).
-    await Promise.allSettled(inFlight);
-    throw error;
+  for (let i = 0; i < work.length; i++) {
+    if (options.signal?.aborted) break;
+    const current = inFlight.shift()!;
+    inFlight.push(start(i + ahead));
+    const outcome = await current;
+    // Stopped while this photo was read: what was read is not written, as if the kill had come a moment earlier.
+    if (options.signal?.aborted) break;
+    if (outcome.record) batch.push(outcome.record);
+    if (outcome.record?.status === 'failed') progress.failed++;
+    progress.done++;
+    if (batch.length >= batchSize) flush();
+    options.onProgress?.({ ...progress });
   }
   flush();
   options.onProgress?.({ ...progress });

@@ -221,8 +221,13 @@ export class PpOcrReader {
 
   /** The gate's verdict alone (gateLook). */
   async mayHoldText(image: RgbImage): Promise<boolean> {
+    return this.withProbabilityMap(image, (map) => this.showsText(map));
+  }
+
+  /** The gate's rule: the detector's map exceeds `gateThreshold` somewhere. */
+  private showsText(map: Float32Array): boolean {
     const { gateThreshold } = this.settings;
-    return this.withProbabilityMap(image, (map) => map.some((p) => p > gateThreshold));
+    return map.some((p) => p > gateThreshold);
   }
 
   /**
@@ -230,9 +235,9 @@ export class PpOcrReader {
    * the gate may detect (`gateBoxesEnough`), the line boxes of that map, in the pixels of `image`.
    */
   async gateLook(image: RgbImage): Promise<{ mayHoldText: boolean; boxes: DetectedBox[] }> {
-    const { gateThreshold, gateBoxesEnough, db } = this.settings;
+    const { gateBoxesEnough, db } = this.settings;
     return this.withProbabilityMap(image, (map) => {
-      const mayHoldText = map.some((p) => p > gateThreshold);
+      const mayHoldText = this.showsText(map);
       const boxes =
         mayHoldText && gateBoxesEnough < Infinity ? boxesFromProbabilityMap(map, image.width, image.height, db) : [];
       return { mayHoldText, boxes };

@@ -1,10 +1,10 @@
 /**
  * The text reader's gate (ppocr-reader.ts, `gateScale`): the detector's first look at a photo at a fraction
- * of its size, after which a photo with no trace of text is read as holding none. Its size follows from
- * the photo's displayed size alone, and its pixels are resampled by the native kernel from any decode at
- * least that large. So the image pass of an indexing run, which has already decoded each new photo, asks
- * for a look of its own (at `prefilterScale`) from that decode while the vision tower embeds
- * (app/indexer/prepare-photo.ts), and the text pass decodes only the photos it lets through.
+ * of its size, after which a photo with no trace of text is read as holding none. Its size follows from the
+ * photo's displayed size alone, so any decode at least that large can feed it. So the image pass of an
+ * indexing run, which has already decoded each new photo, asks for a look of its own (at `prefilterScale`)
+ * from that decode while the vision tower embeds (app/indexer/prepare-photo.ts), and the text pass decodes
+ * only the photos it lets through.
  */
 import { kernels } from '../kernels/index.ts';
 import { detectorSize, gateSize, type RgbImage } from './tensors.ts';

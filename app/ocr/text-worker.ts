@@ -1,6 +1,7 @@
 /**
- * Text worker: owns the text reader's onnxruntime sessions and reads one photo (or makes one gate look) at a time on this thread,
- * so the thread that indexes, serves the UI or answers queries is never blocked by inference.
+ * Text worker: owns the text reader's onnxruntime sessions and reads one photo (or makes one first look,
+ * text-gate.ts) at a time on this thread, so the thread that indexes, serves the UI or answers queries is
+ * never blocked by inference.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { releaseFreedMemory } from '../kernels/index.ts';
