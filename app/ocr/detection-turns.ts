@@ -5,7 +5,9 @@
  * would add 180 MB each to the peak of `eidos index` (test/bench/text-index.ts: 957 MB with two workers
  * and no turns, against a 1 GB limit). So a worker takes the turn, detects, hands the freed memory back
  * to the system, and passes the turn on; the other worker recognises lines meanwhile, which is most of
- * the work (test/bench/text-profile.ts).
+ * the work (test/bench/text-profile.ts). A detection no larger than the reader's own first look (672 × 672 at
+ * most) takes no turn, as that look takes none (ppocr-reader.ts): a small photo's full look costs no more
+ * memory than a large photo's first look, and waiting for a turn and trimming after it cost more than its run.
  *
  * The turn is one Int32 in a SharedArrayBuffer that every worker of a reader is given: 0 free, else the
  * number of the worker holding it. A worker thread may block (Atomics.wait); the engine's thread never

@@ -14,7 +14,7 @@ import { boxesFromProbabilityMap, type DbOptions, type DetectedBox } from './db-
 import { ownTurn, type InTurn } from './detection-turns.ts';
 import { detectorPixels } from './detector-pixels.ts';
 import { distance, scaleQuad } from './geometry.ts';
-import { detectorInput, lineWidthAt, writeLineCrop, type RgbImage } from './tensors.ts';
+import { detectorInput, gateSize, lineWidthAt, writeLineCrop, type RgbImage } from './tensors.ts';
 import { lineWithWords } from './words.ts';
 
 export interface ReaderFiles {
@@ -183,7 +183,12 @@ export class PpOcrReader {
     if (boxes === undefined || size === undefined) {
       const detector = await detectorPixels(image, s.detectorLimit);
       size = { width: detector.width, height: detector.height };
-      boxes = await this.inTurn(() => this.detect(detector));
+      // A detection no larger than the reader's own first look runs without a turn, as that look does: its
+      // memory is no more than the look's, and a small photo's full look then runs beside the other worker's.
+      boxes =
+        detector.width * detector.height <= this.largestLookPixels()
+          ? await this.detect(detector)
+          : await this.inTurn(() => this.detect(detector));
     }
     if (boxes.length === 0) return { lines: [], detected: 0 };
     const scale = { x: image.width / size.width, y: image.height / size.height };
@@ -210,6 +215,13 @@ export class PpOcrReader {
     // Reading order: top to bottom, then left to right, by each line's first corner.
     placed.sort((a, b) => a.quad[0].y - b.quad[0].y || a.quad[0].x - b.quad[0].x);
     return { lines: placed, detected: boxes.length };
+  }
+
+  /** The pixels of the reader's largest first look (at `gateScale` of the detector's limit); 0 without one. */
+  private largestLookPixels(): number {
+    const { detectorLimit, gateScale } = this.settings;
+    const look = gateSize({ width: detectorLimit, height: detectorLimit }, gateScale);
+    return look === undefined ? 0 : look.width * look.height;
   }
 
   /** The detector's boxes, in the pixels of `image` (which is at the detector's size). */

@@ -11,8 +11,17 @@ import { PpOcrReader } from './ppocr-reader.ts';
 import type { TextWorkerInit, TextWorkerReply, TextWorkerRequest } from './text-protocol.ts';
 
 const init = workerData as TextWorkerInit;
-const TRIM_EVERY_LOOKS = 16;
-let looks = 0;
+/**
+ * The image pass's looks run beside the vision tower, and what they free stays with the C allocator until
+ * trimmed: so after a look, once the process has grown by this much since the last trim (or the first look),
+ * the worker hands freed memory back. A trim also hands back the vision tower's freed pages, which it then
+ * faults in again, so it is not done after every look nor every few: on flickr8k-1k (small photos, small
+ * looks) trimming every 16 looks added 14.3–14.5 s of CPU to the image pass against 10.0–11.6 s without any
+ * trim, while on text-in-photos (large looks) the image pass peaked at 878 MiB with those trims and 1,072 MiB
+ * without (test/bench/text-index.ts, 2026-12-06).
+ */
+const TRIM_AFTER_GROWTH = 64 * 2 ** 20;
+let rssAfterTrim: number | undefined;
 setResourceRoot(init.resourceRoot);
 const port = parentPort;
 if (!port) throw new Error('text-worker must run in a worker thread');
@@ -30,9 +39,12 @@ async function start(): Promise<void> {
       try {
         if (req.kind === 'gate') {
           const mayHoldText = await reader.mayHoldText(req.gate);
-          // This thread's freed buffers back to the system now and then: its looks run beside the vision tower
-          // (text-gate.ts). After every look, the trim cost more CPU than the look (flickr8k-1k, 2026-12-06).
-          if (++looks % TRIM_EVERY_LOOKS === 0) releaseFreedMemory();
+          const rss = process.memoryUsage.rss();
+          if (rssAfterTrim === undefined) rssAfterTrim = rss;
+          else if (rss - rssAfterTrim > TRIM_AFTER_GROWTH) {
+            releaseFreedMemory();
+            rssAfterTrim = process.memoryUsage.rss();
+          }
           port!.postMessage({ id: req.id, kind: 'gate', mayHoldText } satisfies TextWorkerReply);
           return;
         }

@@ -11,6 +11,7 @@ import { allocateMatrix } from '../../app/kernels/matrix.ts';
 import { referenceKernels } from '../../app/kernels/reference.ts';
 import { binFeatureMatrix } from '../../app/mi/equal-frequency-bins.ts';
 import { unitRows } from '../unit/kernels/fixtures.ts';
+import { median } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,7 +49,6 @@ const input: ExplainInput = {
 };
 
 const STAGES = ['sampleMs', 'featuresMs', 'binningMs', 'countingMs', 'selectionMs', 'reportMs', 'totalMs'] as const;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function medianTimings(results: ExplainResult[]): ExplainTimings {
   return Object.fromEntries(

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { median } from './stats.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const EIDOS = join(REPO, 'bin/eidos.js');
@@ -27,7 +28,6 @@ const model = values.model!;
 const home = mkdtempSync(join(tmpdir(), 'eidos-startup-'));
 const env = { ...process.env, EIDOS_HOME: home };
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function wallMs(command: string[], options: { env?: NodeJS.ProcessEnv } = {}): number {
   const started = performance.now();

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { pixelsForReading } from '../../app/ocr/photo-pixels.ts';
-import { PpOcrReader } from '../../app/ocr/ppocr-reader.ts';
+import { PpOcrReader, type ReaderFiles } from '../../app/ocr/ppocr-reader.ts';
 import { loadReaderFiles } from '../../app/ocr/reader-files.ts';
 import { setResourceRoot } from '../../app/resources.ts';
 import { labelledPhotos, settingsFrom, TEXT_SET } from './text-reading.ts';
@@ -51,17 +51,20 @@ async function timed<T>(stage: Stage, work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The sessions the reader opens, in its order (detection, recognition, classifier), each run timed
- * under its stage: onnxruntime's sessions are wrapped as they are created.
+ * Each session the reader opens timed under its stage, told by the model file it is made from (the
+ * recogniser and the classifier load on first use, in whichever order the photos need them).
  */
-function timeSessions(): void {
-  const order: Stage[] = ['detection', 'recognition', 'classifier'];
-  let created = 0;
+function timeSessions(files: ReaderFiles): void {
+  const stageOf = new Map<unknown, Stage>([
+    [files.detection, 'detection'],
+    [files.recognition, 'recognition'],
+    [files.classifier, 'classifier'],
+  ]);
   const create = ort.InferenceSession.create.bind(ort.InferenceSession) as (
     ...args: unknown[]
   ) => Promise<ort.InferenceSession>;
   (ort.InferenceSession as unknown as { create: typeof create }).create = (...args: unknown[]) => {
-    const stage = order[created++ % order.length]!;
+    const stage = stageOf.get(args[0]) ?? 'other';
     return create(...args).then((session) => {
       const run = session.run.bind(session) as (...a: unknown[]) => Promise<ort.InferenceSession.ReturnType>;
       (session as unknown as { run: typeof run }).run = (...a: unknown[]) => timed(stage, () => run(...a));
@@ -90,14 +93,15 @@ async function main(): Promise<void> {
   // threads=N: onnxruntime's intra-op threads (default: all the cores, as the one text worker has).
   const threads = Number(args.find((a) => a.startsWith('threads='))?.slice(8) ?? availableParallelism());
   const settings = settingsFrom(args.filter((a) => !a.startsWith('threads=')));
-  timeSessions();
-  const reader = await PpOcrReader.open(await loadReaderFiles(), threads, settings);
-  const files = photosOf(set, count);
+  const files = await loadReaderFiles();
+  timeSessions(files);
+  const reader = await PpOcrReader.open(files, threads, settings);
+  const photos = photosOf(set, count);
   let lines = 0;
   let detected = 0;
   let withBoxes = 0;
   // The first photo warms the sessions up and is not counted.
-  for (const [i, file] of files.entries()) {
+  for (const [i, file] of photos.entries()) {
     if (i === 1) for (const tally of tallies.values()) Object.assign(tally, { wallMs: 0, cpuMs: 0, runs: 0 });
     const bytes = readFileSync(file);
     const pixels = await timed('decode', () =>
@@ -121,10 +125,10 @@ async function main(): Promise<void> {
     }
   }
   await reader.release();
-  const photos = files.length - 1;
+  const counted = photos.length - 1;
   console.log(
-    `text reader profile: ${set}, ${photos} photos (after one to warm up), ${threads} threads on ${availableParallelism()} cores; ` +
-      `${withBoxes} with boxes, ${(detected / photos).toFixed(1)} boxes and ${(lines / photos).toFixed(1)} lines read a photo`,
+    `text reader profile: ${set}, ${counted} photos (after one to warm up), ${threads} threads on ${availableParallelism()} cores; ` +
+      `${withBoxes} with boxes, ${(detected / counted).toFixed(1)} boxes and ${(lines / counted).toFixed(1)} lines read a photo`,
   );
   console.log('  stage          wall ms/photo   CPU ms/photo   runs/photo   CPU ms/run');
   let wallTotal = 0;
@@ -134,12 +138,12 @@ async function main(): Promise<void> {
     wallTotal += t.wallMs;
     cpuTotal += t.cpuMs;
     console.log(
-      `  ${stage.padEnd(12)} ${(t.wallMs / photos).toFixed(1).padStart(12)} ${(t.cpuMs / photos).toFixed(1).padStart(14)} ` +
-        `${(t.runs / photos).toFixed(1).padStart(12)} ${(t.runs ? t.cpuMs / t.runs : 0).toFixed(1).padStart(12)}`,
+      `  ${stage.padEnd(12)} ${(t.wallMs / counted).toFixed(1).padStart(12)} ${(t.cpuMs / counted).toFixed(1).padStart(14)} ` +
+        `${(t.runs / counted).toFixed(1).padStart(12)} ${(t.runs ? t.cpuMs / t.runs : 0).toFixed(1).padStart(12)}`,
     );
   }
   console.log(
-    `  ${'total'.padEnd(12)} ${(wallTotal / photos).toFixed(1).padStart(12)} ${(cpuTotal / photos).toFixed(1).padStart(14)}`,
+    `  ${'total'.padEnd(12)} ${(wallTotal / counted).toFixed(1).padStart(12)} ${(cpuTotal / counted).toFixed(1).padStart(14)}`,
   );
 }
 

@@ -10,6 +10,7 @@ import { Encoder } from '../../app/encoders/encoder.ts';
 import { openSession, runText } from '../../app/encoders/onnx-session.ts';
 import { findModel, loadManifest } from '../../app/models/manifest.ts';
 import { ClipTokenizer } from '../../app/tokenizer/clip-tokenizer.ts';
+import { median } from './stats.ts';
 
 const dir = process.argv[2] ?? join(tmpdir(), 'eidos-twin-cache/clip-vit-b32-twin-v1-seed13-fp32');
 const THREADS = 2;
@@ -40,7 +41,6 @@ for (let round = 0; round < 6; round++)
       await run(i);
       times[name]!.push(performance.now() - t0);
     }
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 for (const [name, xs] of Object.entries(times)) console.log(`${name.padEnd(24)} p50 ${median(xs).toFixed(2)} ms`);
 await worker.close();
 await here.close();

@@ -1,5 +1,5 @@
 /**
- * Issue 22 part 4: real-size speed and memory of each new model's architecture twin (CLIP ViT-B/32 fp32,
+ * Issue 22 part 4: real-size speed and memory of each new model's architecture twin (CLIP ViT-B/32 int8 and fp32,
  * MobileCLIP2-S2 and -S0, SigLIP 2 B/16 with its int8 files), ours against the limit in one run, one twin
  * after another (a fresh scratch folder each, removed before the next):
  *   - `eidos index` of PHOTOS imagenet-dev JPEGs (fresh index, child process): photos/s of its image work
@@ -28,6 +28,7 @@ import { copyCachedTwin } from '../../models/clip-twin/twin-cache.ts';
 import { copyCachedMobileClip2S0Twin, copyCachedMobileClip2Twin } from '../../models/mobileclip2-twin/twin-cache.ts';
 import type { InstalledModel } from './encoders.ts';
 import { perSecond, type ChildReport } from './index.ts';
+import { median } from './stats.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const IMAGENET_DIR = resolve(REPO, '../shared/photos/imagenet-dev/images');
@@ -48,6 +49,7 @@ const QUERIES = [
 type Generate = NonNullable<Parameters<typeof fetchModel>[1]>['generate'];
 /** The twins, each with how it is installed (a cached generation where one exists, else generated here). */
 const TWINS: Array<{ id: string; generate?: Generate }> = [
+  { id: 'clip-vit-b32-int8-twin', generate: copyCachedTwin('int8') },
   { id: 'clip-vit-b32-twin', generate: copyCachedTwin('fp32') },
   { id: 'mobileclip2-s2-twin', generate: copyCachedMobileClip2Twin },
   { id: 'mobileclip2-s0-twin', generate: copyCachedMobileClip2S0Twin },
@@ -56,7 +58,6 @@ const TWINS: Array<{ id: string; generate?: Generate }> = [
 
 const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const fileOf = (model: ModelSpec, dir: string, role: 'vision' | 'text' | 'tokenizer'): string =>
   join(dir, model.files.find((f) => f.role === role)!.path);
 

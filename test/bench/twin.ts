@@ -26,6 +26,7 @@ import { ClipTokenizer } from '../../app/tokenizer/clip-tokenizer.ts';
 import { copyCachedTwin } from '../../models/clip-twin/twin-cache.ts';
 import { imageRate, type InstalledModel } from './encoders.ts';
 import { perSecond, type ChildReport } from './index.ts';
+import { median } from './stats.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const IMAGENET_DIR = resolve(REPO, '../shared/photos/imagenet-dev/images');
@@ -44,7 +45,6 @@ const QUERIES = [
 ];
 const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 function eidos(home: string, args: string[]): string {
   return execFileSync(process.execPath, [join(REPO, 'bin/eidos.js'), ...args], {

@@ -2,12 +2,24 @@
  * The text workers' turns at full-size detection (app/ocr/detection-turns.ts), taken by real worker
  * threads (test/helpers/turn-taker.ts) as the text workers take them: never two holders at once, every
  * turn taken, a failing detection still passes the turn on, and a worker ended while holding it does not
- * keep the others waiting once the engine frees its turn.
+ * keep the others waiting once the engine frees its turn. And which of the real reader's detections take a
+ * turn: those larger than its own first look, on a street scene from text-in-photos at two sizes.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { detectionTurns, freeTurnOf, newDetectionTurn } from '../../../app/ocr/detection-turns.ts';
+import { detectionTurns, freeTurnOf, newDetectionTurn, type InTurn } from '../../../app/ocr/detection-turns.ts';
+import { DEFAULT_READER_SETTINGS, PpOcrReader } from '../../../app/ocr/ppocr-reader.ts';
+import { loadReaderFiles } from '../../../app/ocr/reader-files.ts';
+import { detectorSize, gateSize } from '../../../app/ocr/tensors.ts';
 import { resourceRoot } from '../../../app/resources.ts';
+
+const SCENE = resolve(
+  import.meta.dirname,
+  '../../../../shared/photos/text-in-photos/images/scene/icdar15_test_img_11.jpg',
+);
 
 const started: Worker[] = [];
 
@@ -75,4 +87,41 @@ describe('detection turns', () => {
     expect(new Int32Array(turn)[0]).toBe(0);
     await expect(inTurn(() => Promise.resolve(7))).resolves.toBe(7);
   });
+});
+
+describe('which detections take a turn', () => {
+  it("a full-size look larger than the reader's first look takes one; a smaller photo's does not, and both read words", async () => {
+    const { detectorLimit, gateScale } = DEFAULT_READER_SETTINGS;
+    const largestLook = gateSize({ width: detectorLimit, height: detectorLimit }, gateScale)!;
+    let turns = 0;
+    const counting: InTurn = (work) => {
+      turns++;
+      return work();
+    };
+    const reader = await PpOcrReader.open(await loadReaderFiles(), 1, DEFAULT_READER_SETTINGS, counting);
+    try {
+      const read = async (longEdge: number) => {
+        const { data, info } = await sharp(readFileSync(SCENE))
+          .resize(longEdge, longEdge, { fit: 'inside' })
+          .removeAlpha()
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        const image = { data: new Uint8Array(data), width: info.width, height: info.height };
+        const detector = detectorSize(image.width, image.height, detectorLimit);
+        const before = turns;
+        const { lines } = await reader.read(image, image.width, image.height);
+        return { pixels: detector.width * detector.height, turns: turns - before, lines: lines.length };
+      };
+      const large = await read(1280);
+      expect(large.pixels).toBeGreaterThan(largestLook.width * largestLook.height);
+      expect(large).toMatchObject({ turns: 1 });
+      expect(large.lines).toBeGreaterThan(0);
+      const small = await read(640);
+      expect(small.pixels).toBeLessThanOrEqual(largestLook.width * largestLook.height);
+      expect(small).toMatchObject({ turns: 0 });
+      expect(small.lines).toBeGreaterThan(0);
+    } finally {
+      await reader.release();
+    }
+  }, 120_000);
 });
