@@ -18,10 +18,21 @@ const init = workerData as TextWorkerInit;
  * faults in again, so it is not done after every look nor every few: on flickr8k-1k (small photos, small
  * looks) trimming every 16 looks added 14.3–14.5 s of CPU to the image pass against 10.0–11.6 s without any
  * trim, while on text-in-photos (large looks) the image pass peaked at 878 MiB with those trims and 1,072 MiB
- * without (test/bench/text-index.ts, 2026-12-06).
+ * without. With this rule: 8 trims over flickr8k-1k, whose image pass took 11.4–11.8 s of CPU more than
+ * without text and peaked at 815 MiB; text-in-photos' image pass peaked at 807 MiB (test/bench/text-index.ts,
+ * 2026-12-06).
  */
 const TRIM_AFTER_GROWTH = 64 * 2 ** 20;
 let rssAfterTrim: number | undefined;
+
+function trimWhenGrown(): void {
+  const rss = process.memoryUsage.rss();
+  if (rssAfterTrim === undefined) rssAfterTrim = rss;
+  else if (rss - rssAfterTrim > TRIM_AFTER_GROWTH) {
+    releaseFreedMemory();
+    rssAfterTrim = process.memoryUsage.rss();
+  }
+}
 setResourceRoot(init.resourceRoot);
 const port = parentPort;
 if (!port) throw new Error('text-worker must run in a worker thread');
@@ -39,12 +50,7 @@ async function start(): Promise<void> {
       try {
         if (req.kind === 'gate') {
           const mayHoldText = await reader.mayHoldText(req.gate);
-          const rss = process.memoryUsage.rss();
-          if (rssAfterTrim === undefined) rssAfterTrim = rss;
-          else if (rss - rssAfterTrim > TRIM_AFTER_GROWTH) {
-            releaseFreedMemory();
-            rssAfterTrim = process.memoryUsage.rss();
-          }
+          trimWhenGrown();
           port!.postMessage({ id: req.id, kind: 'gate', mayHoldText } satisfies TextWorkerReply);
           return;
         }

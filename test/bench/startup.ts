@@ -28,7 +28,6 @@ const model = values.model!;
 const home = mkdtempSync(join(tmpdir(), 'eidos-startup-'));
 const env = { ...process.env, EIDOS_HOME: home };
 
-
 function wallMs(command: string[], options: { env?: NodeJS.ProcessEnv } = {}): number {
   const started = performance.now();
   execFileSync(process.execPath, command, { env: options.env ?? env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -148,7 +148,9 @@ async function main(): Promise<void> {
       ratios.push(ratio);
       peakWithText = Math.max(peakWithText, withText.maxRssBytes);
       if (pair === 1)
-        console.log(`flickr8k-1k, ${withText.summary.encoded} photos, ${ID}, ${availableParallelism()} cores, ${pairs} pairs`);
+        console.log(
+          `flickr8k-1k, ${withText.summary.encoded} photos, ${ID}, ${availableParallelism()} cores, ${pairs} pairs`,
+        );
       const imagePass = (report: TextChildReport): string =>
         `${report.imageSeconds?.toFixed(1)} s wall, ${((report.imageCpuMs ?? 0) / 1000).toFixed(1)} s CPU`;
       console.log(
@@ -164,8 +166,7 @@ async function main(): Promise<void> {
     }
     const wallRatio = median(ratios.map((r) => r.wall));
     const cpuRatio = median(ratios.map((r) => r.cpu));
-    const range = (values: number[]): string =>
-      `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+    const range = (values: number[]): string => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
     console.log(
       `  with / without, median of ${pairs}: ${wallRatio.toFixed(2)} × wall (pairs ${range(ratios.map((r) => r.wall))}; the image pass alone ${median(ratios.map((r) => r.imageWall)).toFixed(2)} ×), ` +
         `${cpuRatio.toFixed(2)} × CPU  (target ≤ 1.25 ×: ${verdict(wallRatio <= 1.25)} by wall, ${verdict(cpuRatio <= 1.25)} by CPU)`,
