@@ -7,7 +7,8 @@
 //   node bin/run-ts.js test/bench/text-search-quality.ts [--split dev|test|both]   (default both: one index)
 // With --while-indexing the text is read as a new library's is: the index is made again with text on, so the
 // image pass's look (app/ocr/text-gate.ts) decides which photos the reader reads; without it, the second
-// run reads every photo as it does for a library indexed before Eidos read text.
+// run reads every photo as it does for a library indexed before Eidos read text. Either way it also prints the
+// word recall of the text as the index holds it (text-reading.ts's measure; with --while-indexing, after the look).
 // For developing the search side alone, --ground-truth fills photo_text with the ground truth itself
 // (each receipt's lines, each scene's words as one line): an UPPER BOUND on what any reader allows,
 // never the result; no reader runs in that mode, so the ranking before the truth is written is the
@@ -60,6 +61,8 @@ import { indexPath, modelsDir } from '../../app/paths.ts';
 import { Engine } from '../../app/service/engine.ts';
 import { mulberry32 } from '../../app/util/mulberry32.ts';
 import { contentHashOf, putPhotoText, textOfLines } from '../helpers/photo-text-rows.ts';
+import { addCounts, recallCount, type RecallCount } from '../../app/ocr/word-recall.ts';
+import { RECALL_TARGETS } from './text-reading.ts';
 
 const SHARED = join(import.meta.dirname, '../../../shared/photos');
 const TEXT_SET = join(SHARED, 'text-in-photos');
@@ -185,6 +188,35 @@ async function rankOnes(
 
 const percent = (t: { hits: number; total: number }): number => (t.total === 0 ? 0 : t.hits / t.total);
 
+/**
+ * Word recall of the text as the index holds it (text-reading.ts's measure, on what the run stored): with
+ * --while-indexing that is after the image pass's look, which text-reading.ts, the reader alone, does not make.
+ */
+function printIndexedRecall(
+  db: Database.Database,
+  splits: Iterable<string>,
+  contentOf: (truth: Truth) => string,
+): void {
+  const stored = db.prepare('SELECT full_text AS text FROM photo_text WHERE content_hash = ?');
+  for (const split of splits) {
+    const totals: Partial<Record<Kind, RecallCount>> = {};
+    for (const truth of readSplit(`${split}.jsonl`)) {
+      const row = stored.get(contentOf(truth)) as { text: string } | undefined;
+      const count = recallCount(truth.words, row?.text ?? '');
+      totals[truth.kind] = addCounts(totals[truth.kind] ?? { words: 0, found: 0, within: 0 }, count);
+    }
+    for (const kind of ['receipt', 'scene'] as const) {
+      const t = totals[kind];
+      if (!t) continue;
+      const recall = t.found / t.words;
+      console.log(
+        `${split} split, ${kind}s: word recall of the text as indexed ${recall.toFixed(3)} (${t.found}/${t.words} words)` +
+          `  target ≥ ${RECALL_TARGETS[kind]}: ${recall >= RECALL_TARGETS[kind] ? 'met' : 'MISSED'}`,
+      );
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'eidos-text-quality-'));
   try {
@@ -300,6 +332,7 @@ async function main(): Promise<void> {
     console.log(
       `photo_text: ${read} photos read ${JSON.stringify(readers)}${groundTruth ? ': GROUND TRUTH, an upper bound' : ''}`,
     );
+    if (!groundTruth) printIndexedRecall(db, queriesOf.keys(), (truth) => contentOf.get(pathOf.get(truth.file)!)!);
     if (read === 0) {
       console.log(
         'No text was read in any photo: this figure needs the reader (issue 23, ocr-read) merged, or --ground-truth.',
