@@ -15,7 +15,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Encoder } from '../../app/encoders/encoder.ts';
@@ -28,7 +28,7 @@ import { GemmaTokenizer } from '../../app/tokenizer/gemma-tokenizer.ts';
 import { copyCachedTwin } from '../../models/clip-twin/twin-cache.ts';
 import { copyCachedMobileClip2S0Twin, copyCachedMobileClip2Twin } from '../../models/mobileclip2-twin/twin-cache.ts';
 import type { InstalledModel } from './encoders.ts';
-import { perSecond, type ChildReport } from './index.ts';
+import { indexInChild, perSecond } from './index.ts';
 import { median } from './stats.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -61,20 +61,6 @@ const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
 const fileOf = (model: ModelSpec, dir: string, role: 'vision' | 'text' | 'tokenizer'): string =>
   join(dir, model.files.find((f) => f.role === role)!.path);
-
-/**
- * Index `folder` into `home` in a child (test/bench/index.ts --child), which reports its summary and max RSS,
- * without reading text: the raw session reads none (perSecond). The real command's peak, text and all, is
- * cliIndexPeakBytes's.
- */
-function indexChild(home: string, folder: string): ChildReport {
-  const out = execFileSync(
-    process.execPath,
-    [join(REPO, 'bin/run-ts.js'), join(REPO, 'test/bench/index.ts'), '--child', home, folder, '--no-text'],
-    { encoding: 'utf8', maxBuffer: 1 << 24 },
-  );
-  return JSON.parse(out.trim().split('\n').at(-1) as string) as ChildReport;
-}
 
 /**
  * Peak memory of the real `eidos index <folder>` in a fresh home (GNU time's maximum resident set, after the
@@ -230,15 +216,11 @@ async function benchTwin(id: string, generate: Generate | undefined, photos: str
     const modelsDir = join(scratch, 'models');
     await fetchModel(id, generate ? { generate } : {}, { modelsDir });
     const installed: InstalledModel = { model: resolveStore({ modelsDir }).model(id), dir: join(modelsDir, id) };
-    const home = join(scratch, 'home');
-    mkdirSync(home);
-    symlinkSync(modelsDir, join(home, 'models'));
-
-    const index = indexChild(home, photos);
+    // Without reading text, as the raw session reads none (perSecond); the real command's peak, text and all, is cliIndex's.
+    const index = indexInChild(modelsDir, scratch, photos);
     const limit = await rawVisionRate(installed, index.batchSize);
     const text = await textP50(installed);
     const cli = cliIndex(modelsDir, scratch, id, photos);
-    const cliPeak = cli.peakBytes;
     // On the library the real command made: one indexed without text would have its text read at start-up.
     const serve = await idleServeRss(cli.home);
     const rate = perSecond(index);
@@ -260,7 +242,7 @@ async function benchTwin(id: string, generate: Generate | undefined, photos: str
       (text.ours / text.raw).toFixed(2),
       `≤ 1.2   ${verdict(text.ours <= 1.2 * text.raw)}`,
     );
-    row('peak RSS of eidos index', mb(cliPeak), '', '', `≤ 1.2 GB ${verdict(cliPeak <= 1.2 * GB)}`);
+    row('peak RSS of eidos index', mb(cli.peakBytes), '', '', `≤ 1.2 GB ${verdict(cli.peakBytes <= 1.2 * GB)}`);
     row('  the same run in-process, tower opened first', mb(index.maxRssBytes), '', '', '');
     row('peak RSS of idle eidos serve (one search)', mb(serve.peak), '', '', `≤ 1.0 GB ${verdict(serve.peak <= GB)}`);
     row('RSS of idle eidos serve, now', mb(serve.idle), '', '', `≤ 1.0 GB ${verdict(serve.idle <= GB)}`);
