@@ -17,12 +17,12 @@ import { freeTurnOf, newDetectionTurn } from './detection-turns.ts';
 import { pixelsForReading } from './photo-pixels.ts';
 import { DEFAULT_READER_SETTINGS, type ReaderFiles, type ReaderSettings } from './ppocr-reader.ts';
 import { loadReaderFiles } from './reader-files.ts';
-import { gateLongestEdge, gateSizeFor, type TextGate } from './text-gate.ts';
+import { lookLongestEdge, lookSizeFor, type TextGate } from './text-gate.ts';
 import type { TextWorkerInit, TextWorkerJob, TextWorkerReply, TextWorkerRequest } from './text-protocol.ts';
 import type { RgbImage } from './tensors.ts';
 
 /** The portable reader's name and version, stored with what it read: bump it when its output changes. */
-export const PORTABLE_READER = 'ppocr-v4/4';
+export const PORTABLE_READER = 'ppocr-v4/5';
 
 export const READ_TIMEOUT_MS = 60_000;
 
@@ -92,12 +92,12 @@ export function openPortableReader(options: TextReaderOptions = {}): TextReader 
     ),
   );
 
-  const { detectorLimit, prefilterScale } = settings;
+  const { detectorLimit, prefilterScale, gateScale } = settings;
   const gate: TextGate | undefined =
     prefilterScale > 0
       ? {
-          longestEdge: gateLongestEdge(detectorLimit, prefilterScale),
-          sizeFor: (width, height) => gateSizeFor(width, height, detectorLimit, prefilterScale),
+          longestEdge: lookLongestEdge(detectorLimit, prefilterScale, gateScale),
+          sizeFor: (width, height) => lookSizeFor(width, height, detectorLimit, prefilterScale, gateScale),
           // One worker: the image pass runs beside the vision tower, whose memory the second would add to.
           mayHoldText: (file, pixels) => slots[0]!.gate(file, pixels),
         }

@@ -20,6 +20,7 @@ import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 import { STRACE } from '../../helpers/traced.ts';
 import { classify, machOSlices, missingLibraries, unloadedLibraries } from '../../../scripts/macos/mac-binaries.ts';
 import { copyRelease, readBuilderConfig, releaseFiles } from './release-files.ts';
+import { PORTABLE_READER } from '../../../app/ocr/text-reader.ts';
 import { GemmaTokenizer } from '../../../app/tokenizer/gemma-tokenizer.ts';
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -131,7 +132,7 @@ describe('the packaged desktop app, outside the checkout', () => {
   it('installs the model, indexes every photo, searches, explains and reports status', () => {
     expect(result.progress).toMatchObject({ state: 'done', done: PHOTOS, skipped: 0 });
     // The photo's words were read by the text reader the release ships, at the photo's size.
-    expect(result.text).toMatchObject({ reader: 'ppocr-v4/4', width: 320, height: 240 });
+    expect(result.text).toMatchObject({ reader: PORTABLE_READER, width: 320, height: 240 });
     expect(result.status).toMatchObject({ photos: PHOTOS, ready: true, model: { id: 'synthetic-tiny' } });
     expect(result.search.results.length).toBeGreaterThan(0);
     expect(result.search.results[0]!.bits).toBeGreaterThan(0);

@@ -13,6 +13,7 @@ import { indexPath } from '../../../app/paths.ts';
 import { createEngineHandlers } from '../../../app/service/api-handlers.ts';
 import { writePhotoSet } from '../../../models/synthetic/photos.ts';
 import { indexFolder, makeHome, PHOTOS } from '../../helpers/eidos-cli.ts';
+import { PORTABLE_READER } from '../../../app/ocr/text-reader.ts';
 
 const RECEIPT = join(PHOTOS, 'text-in-photos/images/receipt/sroie_X51005255805.jpg');
 const LONG = 600_000;
@@ -60,7 +61,7 @@ describe('photoText', () => {
   it('gives every indexed photo its reading once the run has read it, and refuses an id not in the index', async () => {
     const synthetic = [...ids.entries()].find(([path]) => path.includes('synth'))![1];
     const read = await handlers.photoText({ id: synthetic });
-    expect(read).toMatchObject({ reader: 'ppocr-v4/4', width: 128, height: 96 });
+    expect(read).toMatchObject({ reader: PORTABLE_READER, width: 128, height: 96 });
     const error = await handlers.photoText({ id: '999999' }).catch((e: unknown) => e);
     expect(isEidosError(error, 'NOT_FOUND')).toBe(true);
   });

@@ -13,6 +13,7 @@ import { pixelsForReading } from '../../../app/ocr/photo-pixels.ts';
 import { DEFAULT_READER_SETTINGS, PpOcrReader, type ReaderSettings } from '../../../app/ocr/ppocr-reader.ts';
 import { loadReaderFiles } from '../../../app/ocr/reader-files.ts';
 import { detectorSize, gateSize } from '../../../app/ocr/tensors.ts';
+import { lookLongestEdge, lookSizeFor } from '../../../app/ocr/text-gate.ts';
 
 const TEXT_SET = resolve(import.meta.dirname, '../../../../shared/photos/text-in-photos');
 const LONG = 300_000;
@@ -28,6 +29,33 @@ describe('gateSize', () => {
     expect(gateSize({ width: 512, height: 384 }, 0)).toBeUndefined();
     // 32 × 0.7 rounds back up to 32, the network's smallest input.
     expect(gateSize({ width: 32, height: 32 }, 0.7)).toBeUndefined();
+  });
+});
+
+describe("the image pass's look (lookSizeFor)", () => {
+  it('looks at a photo no larger than the detector limit at the scale of the detector size', () => {
+    // flickr8k's 500 × 375: detector 512 × 384; 0.6 of the photo (300) is less than 0.6 of the detector's
+    // 512, which wins: 307.2 → 320, 230.4 → 224 (gateSize at 0.6).
+    expect(lookSizeFor(500, 375, 960, 0.6, 0.7)).toEqual(gateSize({ width: 512, height: 384 }, 0.6));
+    expect(lookSizeFor(500, 375, 960, 0.6, 0.7)).toEqual({ width: 320, height: 224 });
+  });
+
+  it('keeps the scale of the photo itself for a photo the detector shrinks, up to the largest look', () => {
+    // 1040 × 780: detector 960 × 736 (720 → 736); 0.6 of the photo is 0.65 of the detector's size:
+    // 624 → 640, 478.4 → 480.
+    expect(lookSizeFor(1040, 780, 960, 0.6, 0.7)).toEqual({ width: 640, height: 480 });
+    // A 1280 × 720 street scene: 0.6 of it would be 0.8 of the detector's 960 × 544; the largest look is 0.7:
+    // 672, 380.8 → 384. So is a 12-megapixel photo's.
+    expect(lookSizeFor(1280, 720, 960, 0.6, 0.7)).toEqual({ width: 672, height: 384 });
+    expect(lookSizeFor(4032, 3024, 960, 0.6, 0.7)).toEqual(gateSize({ width: 960, height: 736 }, 0.7));
+  });
+
+  it("names the longest edge any look takes (the decode it needs), and none when there is no look", () => {
+    expect(lookLongestEdge(960, 0.6, 0.7)).toBe(672);
+    // The largest look below the scale itself: the scale of the detector's size, as before.
+    expect(lookLongestEdge(960, 0.6, 0)).toBe(576);
+    expect(lookSizeFor(1280, 720, 960, 0, 0)).toBeUndefined();
+    expect(lookLongestEdge(960, 0, 0)).toBe(0);
   });
 });
 
