@@ -37,9 +37,10 @@ export interface ReaderSettings {
   gateScale: number;
   gateThreshold: number;
   /**
-   * The image pass's look (text-gate.ts), at this share of the detector's size: it runs for every new photo
-   * beside the vision tower, so it is smaller than the reader's own first look, which a photo it lets
-   * through still gets. 0: the image pass does not look.
+   * The image pass's look (text-gate.ts), at this share of the photo's own size and at most the reader's own
+   * first look (`gateScale` of the detector's): it runs for every new photo beside the vision tower, so for a
+   * photo within the detector's limit it is smaller than that look, which a photo it lets through still gets.
+   * 0: the image pass does not look.
    */
   prefilterScale: number;
   /**
@@ -83,7 +84,10 @@ export const DEFAULT_READER_SETTINGS: ReaderSettings = {
   // The image pass's look, chosen on dev (test/bench/text-reading.ts dev gateScale=…, the recall of a gate at
   // that scale alone; its cost by test/bench/text-index.ts, 2026-12-06): scenes word recall 0.597 at 0.7,
   // 0.575 at 0.65, 0.562 at 0.6 (receipts all let through); indexing flickr8k-1k with text took 1.33,
-  // 1.28 and 1.22 × without. The target is 1.25 ×; the scenes' is 0.5.
+  // 1.28 and 1.22 × without. The target is 1.25 ×; the scenes' is 0.5. Since reader ppocr-v4/5 the scale is of
+  // the photo's own size, up to `gateScale` (text-gate.ts, lookSizeFor): dev's 1280-px street scenes were looked
+  // at with 0.45 of their pixels and lost recall that flickr8k's 384-px photos, looked at as before, did not
+  // pay for: as indexed, dev scenes 0.559 → 0.595 (text-search-quality.ts --while-indexing --split dev).
   prefilterScale: 0.6,
   // The gate's boxes read in place of the full look where it finds this many, chosen on dev
   // (test/bench/text-reading.ts dev GATE…; CPU by text-profile.ts and text-index.ts): a document's lines

@@ -50,7 +50,7 @@ describe("the image pass's look (lookSizeFor)", () => {
     expect(lookSizeFor(4032, 3024, 960, 0.6, 0.7)).toEqual(gateSize({ width: 960, height: 736 }, 0.7));
   });
 
-  it("names the longest edge any look takes (the decode it needs), and none when there is no look", () => {
+  it('names the longest edge any look takes (the decode it needs), and none when there is no look', () => {
     expect(lookLongestEdge(960, 0.6, 0.7)).toBe(672);
     // The largest look below the scale itself: the scale of the detector's size, as before.
     expect(lookLongestEdge(960, 0.6, 0)).toBe(576);
