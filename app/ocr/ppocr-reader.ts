@@ -14,7 +14,7 @@ import { boxesFromProbabilityMap, type DbOptions, type DetectedBox } from './db-
 import { ownTurn, type InTurn } from './detection-turns.ts';
 import { detectorPixels } from './detector-pixels.ts';
 import { distance, scaleQuad } from './geometry.ts';
-import { detectorInput, gateSize, lineWidthAt, writeLineCrop, type RgbImage } from './tensors.ts';
+import { detectorInput, largestGateSize, lineWidthAt, writeLineCrop, type RgbImage } from './tensors.ts';
 import { lineWithWords } from './words.ts';
 
 export interface ReaderFiles {
@@ -224,7 +224,7 @@ export class PpOcrReader {
   /** The pixels of the reader's largest first look (at `gateScale` of the detector's limit); 0 without one. */
   private largestLookPixels(): number {
     const { detectorLimit, gateScale } = this.settings;
-    const look = gateSize({ width: detectorLimit, height: detectorLimit }, gateScale);
+    const look = largestGateSize(detectorLimit, gateScale);
     return look === undefined ? 0 : look.width * look.height;
   }
 

@@ -59,6 +59,11 @@ export function gateSize(
   return size.width * size.height < detector.width * detector.height ? size : undefined;
 }
 
+/** The largest look at `scale`: that of a photo at least as large as the detector's `limit` on both sides. */
+export function largestGateSize(limit: number, scale: number): { width: number; height: number } | undefined {
+  return gateSize({ width: limit, height: limit }, scale);
+}
+
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 

@@ -7,7 +7,7 @@
  * only the photos it lets through.
  */
 import { kernels } from '../kernels/index.ts';
-import { detectorSize, gateSize, type RgbImage } from './tensors.ts';
+import { detectorSize, gateSize, largestGateSize, type RgbImage } from './tensors.ts';
 
 export interface GateSize {
   width: number;
@@ -49,10 +49,9 @@ export function lookSizeFor(
   return gateSize(detector, Math.min(Math.max(scale, ofPhoto), Math.max(scale, largest)));
 }
 
-/** The longest edge such a look ever takes (that of a photo large enough to be looked at with `largest`); 0: none. */
+/** The longest edge such a look ever takes (a large photo's, looked at with the larger of the two scales); 0: none. */
 export function lookLongestEdge(detectorLimit: number, scale: number, largest: number): number {
-  const huge = (detectorLimit * Math.max(1, largest / scale)) | 0;
-  const size = lookSizeFor(huge + 1, huge + 1, detectorLimit, scale, largest);
+  const size = largestGateSize(detectorLimit, Math.max(scale, largest));
   return size === undefined ? 0 : Math.max(size.width, size.height);
 }
 
